@@ -1,0 +1,91 @@
+/**
+ * The catalogue of WebSocket close codes and HTTP error codes, each with help text.
+ * Clients show `help` to people; servers log `code`. Codes 4000–4999 are ours.
+ */
+
+export interface CloseCode {
+  code: number;
+  reason: string;
+  help: string;
+}
+
+export const CLOSE = {
+  normal: { code: 1000, reason: 'normal', help: 'The connection was closed normally.' },
+  goingAway: {
+    code: 1001,
+    reason: 'server shutting down',
+    help: 'The server is restarting; the client reconnects by itself and nothing is lost.',
+  },
+  messageTooBig: {
+    code: 1009,
+    reason: 'message too big',
+    help: 'A message was larger than the server accepts (MAX_MESSAGE_BYTES). Split large edits or raise the limit.',
+  },
+  malformedMessage: {
+    code: 4400,
+    reason: 'malformed message',
+    help: 'A frame was not a valid y-websocket protocol message (bad varint, truncated, unknown type or corrupt update). Nothing from it was stored.',
+  },
+  unauthorized: {
+    code: 4401,
+    reason: 'unauthorized',
+    help: 'The connection has no valid token. Sign in again or ask for a new share link.',
+  },
+  forbidden: {
+    code: 4403,
+    reason: 'forbidden',
+    help: 'Your identity may not open this room.',
+  },
+  invalidRoom: {
+    code: 4404,
+    reason: 'invalid room',
+    help: 'The room name is not valid. Rooms look like "user/{id}", "team/{id}/workflow/{id}" or "system/system".',
+  },
+  rateLimited: {
+    code: 4429,
+    reason: 'rate limited',
+    help: 'The connection sent messages faster than the server allows. It may reconnect and continue.',
+  },
+  roomUnavailable: {
+    code: 4500,
+    reason: 'room unavailable',
+    help: 'The server could not load this room from storage. Check the server logs; the client retries.',
+  },
+} as const satisfies Record<string, CloseCode>;
+
+export type CloseName = keyof typeof CLOSE;
+
+/** Finds the catalogue entry for a close code received by a client. */
+export function closeCodeInfo(code: number): CloseCode | undefined {
+  return Object.values(CLOSE).find((c) => c.code === code);
+}
+
+export interface ErrorCode {
+  status: number;
+  help: string;
+}
+
+/** HTTP error codes of the REST API; the body is `{ error: { code, message, help, details? } }`. */
+export const ERRORS = {
+  bad_request: { status: 400, help: 'Fix the request as the message and details say, then send it again.' },
+  invalid_id: {
+    status: 400,
+    help: 'Ids are 1–128 letters, digits, "-" or "_", starting with a letter or digit.',
+  },
+  invalid_skill: { status: 400, help: 'The skill file did not validate; each detail names the line and field to fix.' },
+  payload_too_large: { status: 413, help: 'The request body is larger than the server accepts.' },
+  unauthorized: { status: 401, help: 'Send a valid token as "Authorization: Bearer <token>".' },
+  forbidden: { status: 403, help: 'Your identity may not do this here; the system volume is read-only.' },
+  not_found: { status: 404, help: 'Nothing has that id here. List the collection to see what exists.' },
+  conflict: { status: 409, help: 'Something with that id already exists. Choose another id or update the existing one.' },
+  rate_limited: { status: 429, help: 'Too many requests; wait a moment and retry.' },
+  internal: { status: 500, help: 'The server failed unexpectedly; the logs have the details. Nothing was half-written.' },
+  unavailable: { status: 503, help: 'A storage backend is not ready; see /readyz.' },
+} as const satisfies Record<string, ErrorCode>;
+
+export type ErrorName = keyof typeof ERRORS;
+
+/** The JSON body of every REST error. */
+export interface ErrorBody {
+  error: { code: ErrorName; message: string; help: string; details?: unknown };
+}

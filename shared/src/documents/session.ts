@@ -1,0 +1,100 @@
+import * as Y from 'yjs';
+import { asRecord, asString, type Json } from '../json';
+
+export const SESSION_STATUSES = ['active', 'paused', 'completed'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const MESSAGE_ROLES = ['user', 'assistant'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+/** A session's metadata, with the original's field names. */
+export interface SessionMeta {
+  id: string;
+  name: string;
+  volume: string;
+  volume_id: string;
+  status: SessionStatus;
+  created_at: string;
+  updated_at: string;
+  metadata: Record<string, Json>;
+}
+
+/** One chat message, with the original's field names. */
+export interface SessionMessage {
+  role: MessageRole;
+  content: string;
+  timestamp: string;
+  traces: Json[] | null;
+  artifacts: string[] | null;
+}
+
+const metaOf = (doc: Y.Doc) => doc.getMap<unknown>('meta');
+/** The session's messages: a Y.Array of Y.Map, one per message. */
+export const messagesOf = (doc: Y.Doc): Y.Array<Y.Map<unknown>> => doc.getArray<Y.Map<unknown>>('messages');
+
+/** Tells whether a session document has been created (its meta holds an id). */
+export const sessionExists = (doc: Y.Doc): boolean => typeof metaOf(doc).get('id') === 'string';
+
+/** Reads a session's metadata, tolerating fields of the wrong type written by other clients. */
+export function readSessionMeta(doc: Y.Doc): SessionMeta {
+  const m = metaOf(doc);
+  const status = m.get('status');
+  return {
+    id: asString(m.get('id')),
+    name: asString(m.get('name')),
+    volume: asString(m.get('volume')),
+    volume_id: asString(m.get('volume_id')),
+    status: SESSION_STATUSES.includes(status as SessionStatus) ? (status as SessionStatus) : 'active',
+    created_at: asString(m.get('created_at')),
+    updated_at: asString(m.get('updated_at')),
+    metadata: asRecord(m.get('metadata')),
+  };
+}
+
+/** Sets metadata fields of a session; undefined fields are left alone. */
+export function writeSessionMeta(doc: Y.Doc, fields: Partial<SessionMeta>): void {
+  const m = metaOf(doc);
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined) m.set(key, value);
+    }
+  });
+}
+
+function readMessage(m: Y.Map<unknown>): SessionMessage {
+  const role = m.get('role');
+  const traces = m.get('traces');
+  const artifacts = m.get('artifacts');
+  return {
+    role: MESSAGE_ROLES.includes(role as MessageRole) ? (role as MessageRole) : 'user',
+    content: asString(m.get('content')),
+    timestamp: asString(m.get('timestamp')),
+    traces: Array.isArray(traces) ? (traces as Json[]) : null,
+    artifacts: Array.isArray(artifacts) ? artifacts.filter((a): a is string => typeof a === 'string') : null,
+  };
+}
+
+/** Reads every message of a session, in order. */
+export function readMessages(doc: Y.Doc): SessionMessage[] {
+  return messagesOf(doc)
+    .toArray()
+    .filter((m): m is Y.Map<unknown> => m instanceof Y.Map)
+    .map(readMessage);
+}
+
+/** Appends one message to a session. */
+export function appendMessage(doc: Y.Doc, message: SessionMessage): void {
+  const m = new Y.Map<unknown>();
+  for (const [key, value] of Object.entries(message)) m.set(key, value);
+  messagesOf(doc).push([m]);
+}
+
+/** Empties a deleted session's document, so its content no longer syncs to anyone. */
+export function clearSession(doc: Y.Doc): void {
+  doc.transact(() => {
+    const meta = metaOf(doc);
+    for (const key of [...meta.keys()]) meta.delete(key);
+    const messages = messagesOf(doc);
+    messages.delete(0, messages.length);
+  });
+}

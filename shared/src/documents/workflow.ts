@@ -1,0 +1,156 @@
+import * as Y from 'yjs';
+import { asRecord, asString, type Json } from '../json';
+
+/** A workflow's metadata. */
+export interface WorkflowMeta {
+  name: string;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A node as plain data: a skill placed on the canvas with its literal inputs. */
+export interface WorkflowNode {
+  id: string;
+  skillId: string;
+  label: string;
+  position: { x: number; y: number };
+  inputs: Record<string, Json>;
+}
+
+/** An edge carries one output of `source` to one input of `target`. */
+export interface WorkflowEdge {
+  id: string;
+  source: string;
+  sourceHandle: string;
+  target: string;
+  targetHandle: string;
+}
+
+/** A workflow as plain data, the form graph logic and file formats work on. */
+export interface WorkflowGraph {
+  nodes: WorkflowNode[];
+  edges: WorkflowEdge[];
+}
+
+const metaOf = (doc: Y.Doc) => doc.getMap<unknown>('meta');
+/** The workflow's nodes: node id → Y.Map. */
+export const nodesOf = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap<Y.Map<unknown>>('nodes');
+/** The workflow's edges: edge id → Y.Map. */
+export const edgesOf = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap<Y.Map<unknown>>('edges');
+
+/** Reads a workflow's metadata. */
+export function readWorkflowMeta(doc: Y.Doc): WorkflowMeta {
+  const m = metaOf(doc);
+  return {
+    name: asString(m.get('name')),
+    description: asString(m.get('description')),
+    created_at: asString(m.get('created_at')),
+    updated_at: asString(m.get('updated_at')),
+  };
+}
+
+/** Sets metadata fields of a workflow. */
+export function writeWorkflowMeta(doc: Y.Doc, fields: Partial<WorkflowMeta>): void {
+  const m = metaOf(doc);
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) m.set(key, value);
+  });
+}
+
+function readPosition(value: unknown): { x: number; y: number } {
+  const p = asRecord(value);
+  return { x: typeof p.x === 'number' ? p.x : 0, y: typeof p.y === 'number' ? p.y : 0 };
+}
+
+function readNode(id: string, m: Y.Map<unknown>): WorkflowNode {
+  const inputs: Record<string, Json> = {};
+  const yInputs = m.get('inputs');
+  if (yInputs instanceof Y.Map) yInputs.forEach((v, k) => (inputs[k] = v as Json));
+  return {
+    id,
+    skillId: asString(m.get('skillId')),
+    label: asString(m.get('label')),
+    position: readPosition(m.get('position')),
+    inputs,
+  };
+}
+
+function readEdge(id: string, m: Y.Map<unknown>): WorkflowEdge {
+  return {
+    id,
+    source: asString(m.get('source')),
+    sourceHandle: asString(m.get('sourceHandle')),
+    target: asString(m.get('target')),
+    targetHandle: asString(m.get('targetHandle')),
+  };
+}
+
+/** Reads a workflow document as a plain graph. */
+export function readWorkflowGraph(doc: Y.Doc): WorkflowGraph {
+  const nodes: WorkflowNode[] = [];
+  const edges: WorkflowEdge[] = [];
+  nodesOf(doc).forEach((m, id) => m instanceof Y.Map && nodes.push(readNode(id, m)));
+  edgesOf(doc).forEach((m, id) => m instanceof Y.Map && edges.push(readEdge(id, m)));
+  return { nodes, edges };
+}
+
+/** Adds or replaces a node. */
+export function putNode(doc: Y.Doc, node: WorkflowNode): void {
+  doc.transact(() => {
+    const m = new Y.Map<unknown>();
+    m.set('skillId', node.skillId);
+    m.set('label', node.label);
+    m.set('position', { x: node.position.x, y: node.position.y });
+    const inputs = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries(node.inputs)) inputs.set(k, v);
+    m.set('inputs', inputs);
+    nodesOf(doc).set(node.id, m);
+  });
+}
+
+/** Moves a node. */
+export function moveNode(doc: Y.Doc, id: string, position: { x: number; y: number }): void {
+  nodesOf(doc).get(id)?.set('position', { x: position.x, y: position.y });
+}
+
+/** Sets (or, with undefined, clears) one literal input of a node. */
+export function setNodeInput(doc: Y.Doc, id: string, input: string, value: Json | undefined): void {
+  const inputs = nodesOf(doc).get(id)?.get('inputs');
+  if (!(inputs instanceof Y.Map)) return;
+  if (value === undefined) inputs.delete(input);
+  else inputs.set(input, value);
+}
+
+/** Removes a node and every edge touching it, in one transaction. */
+export function removeNode(doc: Y.Doc, id: string): void {
+  doc.transact(() => {
+    nodesOf(doc).delete(id);
+    edgesOf(doc).forEach((m, edgeId) => {
+      if (m.get('source') === id || m.get('target') === id) edgesOf(doc).delete(edgeId);
+    });
+  });
+}
+
+/** Adds or replaces an edge. */
+export function putEdge(doc: Y.Doc, edge: WorkflowEdge): void {
+  const m = new Y.Map<unknown>();
+  m.set('source', edge.source);
+  m.set('sourceHandle', edge.sourceHandle);
+  m.set('target', edge.target);
+  m.set('targetHandle', edge.targetHandle);
+  edgesOf(doc).set(edge.id, m);
+}
+
+/** Removes an edge. */
+export function removeEdge(doc: Y.Doc, id: string): void {
+  edgesOf(doc).delete(id);
+}
+
+/** Writes a whole plain graph into an empty workflow document, in one transaction. */
+export function writeWorkflowGraph(doc: Y.Doc, graph: WorkflowGraph): void {
+  doc.transact(() => {
+    for (const node of graph.nodes) putNode(doc, node);
+    for (const edge of graph.edges) putEdge(doc, edge);
+  });
+}

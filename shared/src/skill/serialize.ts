@@ -1,0 +1,45 @@
+import { stringify } from 'yaml';
+import { CODE_LANGUAGE, type SkillFrontmatter } from './schema';
+import type { Skill } from './parse';
+
+const FIELD_ORDER = [
+  'name',
+  'skill_id',
+  'type',
+  'category',
+  'execution_mode',
+  'description',
+  'tags',
+  'version',
+  'deterministic',
+  'estimated_time_ms',
+  'inputs',
+  'outputs',
+] as const;
+
+/** Renders frontmatter as YAML in the original's field order, leaving out default-only fields. */
+export function frontmatterYaml(fm: SkillFrontmatter): string {
+  const ordered: Record<string, unknown> = {};
+  for (const key of FIELD_ORDER) {
+    const value = fm[key];
+    if (value === undefined) continue;
+    if (key === 'deterministic' && value === true) continue;
+    ordered[key] = value;
+  }
+  return stringify(ordered, { lineWidth: 0 });
+}
+
+/** Serializes a skill back to its Markdown file. */
+export function serializeSkill(skill: Pick<Skill, 'frontmatter' | 'body'>): string {
+  return `---\n${frontmatterYaml(skill.frontmatter)}---\n${skill.body}`;
+}
+
+/** Builds a new skill file from its parts, with the original's body layout. */
+export function buildSkillMarkdown(fm: SkillFrontmatter, code: string, whenToUse?: string): string {
+  const lang = CODE_LANGUAGE[fm.type];
+  const fence = code.includes('```') ? '~~~' : '```';
+  const sections = [`# Skill: ${fm.name}`, fm.description];
+  if (whenToUse) sections.push(`## When to Use\n${whenToUse}`);
+  sections.push(`## Code\n\n${fence}${lang}\n${code.replace(/\n+$/, '')}\n${fence}`);
+  return serializeSkill({ frontmatter: fm, body: `\n${sections.filter(Boolean).join('\n\n')}\n` });
+}
