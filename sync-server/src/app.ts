@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Identify } from './access/identity';
+import { errorBody, errorHandler } from './rest/http-error';
+import { sessionsRouter } from './rest/sessions';
+import { skillsRouter } from './rest/skills';
+import type { Rooms } from './rooms/rooms';
+import type { Storage } from './storage/storage';
+
+export interface AppDeps {
+  rooms: Rooms;
+  storage: Storage;
+  identify: Identify;
+  log: Logger;
+  /** The built PWA, served when it exists. */
+  webDist?: string;
+  /** Set once shutdown starts, so /readyz tells load balancers to stop sending traffic. */
+  isDraining?: () => boolean;
+}
+
+/** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '2mb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const storage = await deps.storage.health().catch((e: unknown) => ({ ok: false, detail: String(e) }));
+    const draining = deps.isDraining?.() ?? false;
+    const ready = storage.ok && !draining;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      draining,
+      backends: { [deps.storage.kind]: storage },
+      rooms_loaded: deps.rooms.loaded.length,
+    });
+  });
+
+  app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
+  app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
+  app.use('/api', (req, res) => {
+    res.status(404).json(errorBody('not_found', `No API route ${req.method} ${req.originalUrl}.`));
+  });
+
+  const dist = deps.webDist;
+  if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: 'index.html' }));
+  } else {
+    app.get('/', (_req, res) => {
+      res
+        .type('text/plain')
+        .send('LLMunix sync server is running. The web app is not built yet: run "npm run build" and reload.\n');
+    });
+  }
+
+  app.use(errorHandler(deps.log));
+  return app;
+}

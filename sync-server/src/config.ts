@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  DATA_DIR: z.string().min(1).default('./data'),
+  STORAGE: z.enum(['file', 'memory']).default('file'),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  ROOM_IDLE_MS: z.coerce.number().int().min(0).default(30_000),
+  COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(2000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SKILLS_DIR: z.string().min(1).default(path.join(ROOT, 'skills')),
+  WEB_DIST: z.string().min(1).default(path.join(ROOT, 'dist')),
+});
+
+/** The server's configuration, read once from the environment at start. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  storage: 'file' | 'memory';
+  maxMessageBytes: number;
+  roomIdleMs: number;
+  compactAfterUpdates: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  skillsDir: string;
+  webDist: string;
+}
+
+/** A configuration problem, naming the variable and what it should be. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(e.DATA_DIR),
+    storage: e.STORAGE,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    roomIdleMs: e.ROOM_IDLE_MS,
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    logLevel: e.LOG_LEVEL,
+    skillsDir: path.resolve(e.SKILLS_DIR),
+    webDist: path.resolve(e.WEB_DIST),
+  };
+}

@@ -1,0 +1,51 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ERRORS, type ErrorBody, type ErrorName } from '../../../shared/src/codes';
+
+/** An expected HTTP failure with a catalogued code; the one error handler renders it. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly code: ErrorName,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}
+
+/** Renders an error as `{ error: { code, message, help, details? } }`. */
+export function errorBody(code: ErrorName, message: string, details?: unknown): ErrorBody {
+  return { error: { code, message, help: ERRORS[code].help, ...(details === undefined ? {} : { details }) } };
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  message?: string;
+}
+
+/** The one place errors become responses; unexpected ones are logged and hidden. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (error instanceof HttpError) {
+      res.status(error.status).json(errorBody(error.code, error.message, error.details));
+      return;
+    }
+    const parserError = error as BodyParserError;
+    if (parserError?.type === 'entity.too.large') {
+      res.status(413).json(errorBody('payload_too_large', 'The request body is too large.'));
+      return;
+    }
+    if (parserError?.type === 'entity.parse.failed') {
+      res.status(400).json(errorBody('bad_request', `The body is not valid JSON: ${parserError.message ?? ''}`));
+      return;
+    }
+    log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    res.status(500).json(errorBody('internal', 'The server failed to handle this request.'));
+  };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { accessTo, type Access, type Identity } from '../../../shared/src/access';
+import { ID_PATTERN, parseRoomName, SYSTEM_VOLUME_ID, VOLUMES, type Volume } from '../../../shared/src/rooms';
+import { HttpError } from './http-error';
+
+/** The optional `volume` and `volume_id` query parameters of the original's API. */
+export const VolumeQuerySchema = z.object({
+  volume: z.enum(VOLUMES).optional(),
+  volume_id: z.string().regex(ID_PATTERN, 'must be letters, digits, "-" or "_"').optional(),
+});
+export type VolumeQuery = z.infer<typeof VolumeQuerySchema>;
+
+export interface VolumeRef {
+  volume: Volume;
+  volumeId: string;
+}
+
+/** The volume a person works in by default: their own. */
+function homeVolume(identity: Identity): VolumeRef | undefined {
+  if (identity.kind === 'user') return { volume: 'user', volumeId: identity.sub };
+  if (identity.kind === 'share') {
+    const room = parseRoomName(identity.room);
+    if (room.ok) return { volume: room.value.volume, volumeId: room.value.volumeId };
+  }
+  return undefined;
+}
+
+/** The one volume a request names, or the caller's own. */
+export function resolveVolume(identity: Identity, q: VolumeQuery): VolumeRef {
+  if (q.volume === 'system') return { volume: 'system', volumeId: SYSTEM_VOLUME_ID };
+  if (q.volume) {
+    if (q.volume_id) return { volume: q.volume, volumeId: q.volume_id };
+    const home = homeVolume(identity);
+    if (q.volume === 'user' && home?.volume === 'user') return home;
+    throw new HttpError('bad_request', `volume_id is required with volume "${q.volume}".`);
+  }
+  const home = homeVolume(identity);
+  if (!home) throw new HttpError('bad_request', 'Name the volume with ?volume=…&volume_id=….');
+  return home;
+}
+
+/**
+ * Where to look for an id when no volume is named, in DESIGN §3's order: the caller's user
+ * volume, then their teams, then the system volume.
+ */
+export function searchOrder(identity: Identity, q: VolumeQuery, includeSystem: boolean): VolumeRef[] {
+  if (q.volume) return [resolveVolume(identity, q)];
+  const out: VolumeRef[] = [];
+  const home = homeVolume(identity);
+  if (home) out.push(home);
+  if (identity.kind === 'user') {
+    for (const team of new Set([...identity.teams, ...identity.team_admin])) out.push({ volume: 'team', volumeId: team });
+  }
+  if (includeSystem) out.push({ volume: 'system', volumeId: SYSTEM_VOLUME_ID });
+  return out;
+}
+
+/** The caller's access to a room, or a 403 when it lacks the part it needs. */
+export function requireAccess(identity: Identity, roomName: string, need: keyof Access): Access {
+  const room = parseRoomName(roomName);
+  if (!room.ok) throw new HttpError('bad_request', room.error.message);
+  const access = accessTo(identity, room.value, roomName);
+  if (!access[need]) {
+    const verb = need === 'read' ? 'read' : 'change';
+    const what = need === 'writeSkills' ? 'skills of' : '';
+    throw new HttpError('forbidden', `You may not ${verb} ${what} "${roomName}".`.replace(/\s+/g, ' '));
+  }
+  return access;
+}

@@ -1,0 +1,272 @@
+import * as decoding from 'lib0/decoding';
+import type { Logger } from 'pino';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { CLOSE, type CloseCode } from '../../../shared/src/codes';
+import { ORIGIN } from '../../../shared/src/origins';
+import type { Storage } from '../storage/storage';
+import {
+  encodeAwareness,
+  encodePermissionDenied,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  MESSAGE,
+  ProtocolError,
+} from '../sync/protocol';
+
+/** What a room needs of a connected client. */
+export interface RoomPeer {
+  send(message: Uint8Array): void;
+  /** Closes the peer's connection with a catalogued code. */
+  close(code: CloseCode): void;
+  /** Whether updates from this peer may be applied (read-only peers are refused). */
+  readonly canWrite: boolean;
+  /** Optional batching of many sends into one socket write. */
+  cork?(): void;
+  uncork?(): void;
+}
+
+export interface RoomOptions {
+  /** Compact the log into a snapshot once this many updates were logged since the last one. */
+  compactAfter: number;
+  /** Called when storage fails: the room can no longer promise durability and is dropped. */
+  onFailure: (room: Room) => void;
+}
+
+interface Outgoing {
+  seq: number;
+  deliver: () => void;
+}
+
+/**
+ * One live document and its clients.
+ *
+ * The durability invariant lives here: every change to the document, whoever made it, is
+ * appended to the room's log, and nothing derived from a change (a broadcast, a sync reply)
+ * leaves the server before the log write holding it has resolved. Writes are group-committed:
+ * while one append is in flight, later updates gather into the next.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  private readonly peers = new Map<RoomPeer, Set<number>>();
+  private pending: Uint8Array[] = [];
+  private outbox: Outgoing[] = [];
+  private appliedSeq = 0;
+  private durableSeq = 0;
+  private flushing: Promise<void> | null = null;
+  private idleWaiters: Array<() => void> = [];
+  private loggedSinceSnapshot: number;
+  private failed = false;
+  /** True while stored state is replayed at load, which must not be logged again. */
+  private restoring = false;
+
+  private constructor(
+    readonly name: string,
+    private readonly storage: Storage,
+    private readonly options: RoomOptions,
+    private readonly log: Logger,
+    storedUpdates: number,
+  ) {
+    this.loggedSinceSnapshot = storedUpdates;
+    // The server has no awareness state of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.onAwareness(changes, origin));
+  }
+
+  /** Loads a room from storage; it is ready only once every stored update is applied. */
+  static async load(name: string, storage: Storage, options: RoomOptions, log: Logger): Promise<Room> {
+    const stored = await storage.load(name);
+    const room = new Room(name, storage, options, log, stored.updates.length);
+    const doc = room.doc;
+    room.restoring = true;
+    doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, ORIGIN.restore);
+      for (const update of stored.updates) Y.applyUpdate(doc, update, ORIGIN.restore);
+    }, ORIGIN.restore);
+    room.restoring = false;
+    return room;
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  /** Adds a connected client: it gets our state vector and everyone's awareness. */
+  addPeer(peer: RoomPeer): void {
+    this.peers.set(peer, new Set());
+    peer.send(encodeSyncStep1(this.doc));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) peer.send(encodeAwareness(this.awareness, states));
+  }
+
+  /** Removes a client and the awareness states it controlled. */
+  removePeer(peer: RoomPeer): void {
+    const clients = this.peers.get(peer);
+    if (!clients) return;
+    this.peers.delete(peer);
+    awarenessProtocol.removeAwarenessStates(this.awareness, [...clients], null);
+  }
+
+  /** Handles one frame from a client; throws ProtocolError when the frame is malformed. */
+  receive(peer: RoomPeer, message: Uint8Array): void {
+    if (this.failed) return;
+    try {
+      const decoder = decoding.createDecoder(message);
+      const type = decoding.readVarUint(decoder);
+      switch (type) {
+        case MESSAGE.sync:
+          this.receiveSync(peer, decoder);
+          break;
+        case MESSAGE.awareness: {
+          const update = decoding.readVarUint8Array(decoder);
+          expectEnd(decoder);
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+          break;
+        }
+        case MESSAGE.queryAwareness:
+          expectEnd(decoder);
+          peer.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+          break;
+        default:
+          throw new ProtocolError(`unknown message type ${type}`);
+      }
+    } catch (e) {
+      if (e instanceof ProtocolError) throw e;
+      throw new ProtocolError((e as Error).message || String(e));
+    }
+  }
+
+  private receiveSync(peer: RoomPeer, decoder: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    expectEnd(decoder);
+    switch (syncType) {
+      case syncProtocol.messageYjsSyncStep1: {
+        const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, payload));
+        // The reply may carry changes still on their way to the log: hold it until they are there.
+        this.afterDurable(() => peer.send(reply));
+        break;
+      }
+      case syncProtocol.messageYjsSyncStep2:
+      case syncProtocol.messageYjsUpdate:
+        this.receiveUpdate(peer, payload);
+        break;
+      default:
+        throw new ProtocolError(`unknown sync message type ${syncType}`);
+    }
+  }
+
+  private receiveUpdate(peer: RoomPeer, update: Uint8Array): void {
+    // Decode fully before touching the document, so a corrupt update changes nothing.
+    Y.decodeUpdate(update);
+    if (!peer.canWrite) {
+      if (!Y.snapshotContainsUpdate(Y.snapshot(this.doc), update)) {
+        peer.send(encodePermissionDenied(`read-only: your changes to "${this.name}" were not saved`));
+      }
+      return;
+    }
+    Y.applyUpdate(this.doc, update, peer);
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (this.restoring) return;
+    const seq = ++this.appliedSeq;
+    this.pending.push(update);
+    const message = encodeUpdate(update);
+    this.outbox.push({ seq, deliver: () => this.broadcast(message, origin) });
+    this.flushing ??= this.flush();
+  }
+
+  private onAwareness({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
+    const peerClients = this.peers.get(origin as RoomPeer);
+    if (peerClients) {
+      for (const id of added) peerClients.add(id);
+      for (const id of removed) peerClients.delete(id);
+    }
+    const message = encodeAwareness(this.awareness, [...added, ...updated, ...removed]);
+    for (const peer of this.peers.keys()) peer.send(message);
+  }
+
+  private broadcast(message: Uint8Array, origin: unknown): void {
+    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
+  }
+
+  /** Runs `deliver` once every change applied so far is durable. */
+  private afterDurable(deliver: () => void): void {
+    if (this.durableSeq === this.appliedSeq) deliver();
+    else this.outbox.push({ seq: this.appliedSeq, deliver });
+  }
+
+  private async flush(): Promise<void> {
+    // Let the rest of this tick's frames join the first batch.
+    await Promise.resolve();
+    try {
+      while (this.pending.length > 0 && !this.failed) {
+        const batch = this.pending;
+        const upTo = this.appliedSeq;
+        this.pending = [];
+        await this.storage.append(this.name, batch);
+        this.loggedSinceSnapshot += batch.length;
+        if (this.loggedSinceSnapshot >= this.options.compactAfter) {
+          // The snapshot holds everything applied, including what is still pending.
+          const snapshotSeq = this.appliedSeq;
+          await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+          this.loggedSinceSnapshot = this.pending.length;
+          this.release(snapshotSeq);
+        } else {
+          this.release(upTo);
+        }
+      }
+    } catch (error) {
+      this.failed = true;
+      this.log.error({ room: this.name, err: error }, 'storage write failed; closing room');
+      // Clients keep their changes and send them again once they reconnect to a healthy room.
+      for (const peer of [...this.peers.keys()]) peer.close(CLOSE.roomUnavailable);
+      this.options.onFailure(this);
+    } finally {
+      this.flushing = null;
+      if (this.pending.length > 0 && !this.failed) this.flushing = this.flush();
+      else for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private release(seq: number): void {
+    this.durableSeq = Math.max(this.durableSeq, seq);
+    let n = 0;
+    while (n < this.outbox.length && (this.outbox[n] as Outgoing).seq <= this.durableSeq) n++;
+    if (n === 0) return;
+    const ready = this.outbox.splice(0, n);
+    const peers = [...this.peers.keys()];
+    for (const p of peers) p.cork?.();
+    for (const out of ready) out.deliver();
+    for (const p of peers) p.uncork?.();
+  }
+
+  /** Resolves once every change applied so far is in storage. */
+  durable(): Promise<void> {
+    if (this.failed) return Promise.reject(new Error(`room ${this.name} failed`));
+    if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Flushes, compacts when the log has grown, and frees the document. */
+  async unload(): Promise<void> {
+    await this.durable().catch(() => undefined);
+    if (!this.failed && this.loggedSinceSnapshot > 0) {
+      await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+    }
+    await this.storage.release(this.name);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
+
+function expectEnd(decoder: decoding.Decoder): void {
+  if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after message');
+}

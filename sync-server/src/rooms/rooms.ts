@@ -1,0 +1,113 @@
+import type { Logger } from 'pino';
+import type { Storage } from '../storage/storage';
+import { Room } from './room';
+
+export interface RoomsOptions {
+  /** How long an unused room stays in memory before it is compacted and unloaded. */
+  idleMs: number;
+  compactAfter: number;
+}
+
+interface Entry {
+  room: Promise<Room>;
+  users: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
+/**
+ * The rooms in memory. A room is loaded on first use, shared by every connection and REST
+ * call that uses it, and unloaded (flushed and compacted) once unused for `idleMs`.
+ */
+export class Rooms {
+  private readonly entries = new Map<string, Entry>();
+  private readonly unloading = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: RoomsOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads (or finds) a room and holds it in memory until `release`. */
+  async acquire(name: string): Promise<Room> {
+    await this.unloading.get(name);
+    let entry = this.entries.get(name);
+    if (!entry) {
+      const room = Room.load(name, this.storage, {
+        compactAfter: this.options.compactAfter,
+        onFailure: (failed) => this.fail(failed),
+      }, this.log);
+      entry = { room, users: 0 };
+      this.entries.set(name, entry);
+      room.catch(() => {
+        if (this.entries.get(name) === entry) this.entries.delete(name);
+      });
+    }
+    entry.users++;
+    clearTimeout(entry.idleTimer);
+    try {
+      return await entry.room;
+    } catch (e) {
+      entry.users--;
+      throw e;
+    }
+  }
+
+  /** Lets go of a room acquired earlier. */
+  release(room: Room): void {
+    const entry = this.entries.get(room.name);
+    if (!entry) return;
+    entry.users--;
+    if (entry.users > 0) return;
+    entry.idleTimer = setTimeout(() => void this.unload(room.name, entry), this.options.idleMs);
+  }
+
+  /** Runs `fn` on a room, then waits until its changes are durable before letting go. */
+  async use<T>(name: string, fn: (room: Room) => T | Promise<T>): Promise<T> {
+    const room = await this.acquire(name);
+    try {
+      const result = await fn(room);
+      await room.durable();
+      return result;
+    } finally {
+      this.release(room);
+    }
+  }
+
+  /** The rooms now in memory, by name. */
+  get loaded(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  private async unload(name: string, entry: Entry): Promise<void> {
+    if (this.entries.get(name) !== entry || entry.users > 0) return;
+    this.entries.delete(name);
+    const done = entry.room
+      .then((room) => room.unload())
+      .catch((e: unknown) => this.log.error({ room: name, err: e }, 'unloading room failed'))
+      .finally(() => this.unloading.delete(name));
+    this.unloading.set(name, done);
+    await done;
+  }
+
+  /** Forgets a room whose storage failed; the next use loads it afresh. */
+  private fail(room: Room): void {
+    const entry = this.entries.get(room.name);
+    if (!entry) return;
+    this.entries.delete(room.name);
+    clearTimeout(entry.idleTimer);
+  }
+
+  /** Flushes and unloads every room: the last step of a graceful shutdown. */
+  async closeAll(): Promise<void> {
+    const entries = [...this.entries.entries()];
+    for (const [, entry] of entries) clearTimeout(entry.idleTimer);
+    await Promise.all(
+      entries.map(([name, entry]) => {
+        entry.users = 0;
+        return this.unload(name, entry);
+      }),
+    );
+    await Promise.all(this.unloading.values());
+  }
+}

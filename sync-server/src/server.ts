@@ -1,0 +1,147 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import pino, { type Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { accessTo } from '../../shared/src/access';
+import { CLOSE } from '../../shared/src/codes';
+import { parseRoomName } from '../../shared/src/rooms';
+import { identifyLocal, type Identify } from './access/identity';
+import { createApp } from './app';
+import type { Config } from './config';
+import { Rooms } from './rooms/rooms';
+import { FileStorage } from './storage/file';
+import { MemoryStorage } from './storage/memory';
+import type { Storage } from './storage/storage';
+import { Connection } from './sync/connection';
+import { loadSystemVolume } from './system-volume';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  rooms: Rooms;
+  storage: Storage;
+  /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
+  close(): Promise<void>;
+}
+
+const SYNC_PREFIX = '/sync/';
+const PING_INTERVAL_MS = 30_000;
+
+async function openStorage(config: Config): Promise<Storage> {
+  return config.storage === 'memory' ? new MemoryStorage() : FileStorage.open(config.dataDir);
+}
+
+/** Starts the whole server: storage, system volume, REST, WebSocket sync and the PWA. */
+export async function startServer(config: Config, options: { log?: Logger; identify?: Identify } = {}): Promise<RunningServer> {
+  const log = options.log ?? pino({ level: config.logLevel });
+  const identify = options.identify ?? identifyLocal;
+  const storage = await openStorage(config);
+  const rooms = new Rooms(storage, { idleMs: config.roomIdleMs, compactAfter: config.compactAfterUpdates }, log);
+  const skills = await loadSystemVolume(rooms, config.skillsDir);
+  log.info({ skills }, 'system volume loaded');
+
+  let draining = false;
+  const app = createApp({ rooms, storage, identify, log, webDist: config.webDist, isDraining: () => draining });
+  const server = http.createServer(app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
+  const sockets = new Set<WebSocket>();
+
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (draining || !url.pathname.startsWith(SYNC_PREFIX)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      accept(ws, url, req);
+    });
+  });
+
+  function accept(ws: WebSocket, url: URL, req: http.IncomingMessage): void {
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice(SYNC_PREFIX.length));
+    } catch {
+      name = '';
+    }
+    const parsed = parseRoomName(name);
+    if (!parsed.ok) return ws.close(CLOSE.invalidRoom.code, CLOSE.invalidRoom.reason);
+    const access = accessTo(identify(req), parsed.value, name);
+    if (!access.read) return ws.close(CLOSE.forbidden.code, CLOSE.forbidden.reason);
+
+    const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    const conn = new Connection(
+      {
+        send: (data) => ws.send(data),
+        close: (code, reason) => ws.close(code, reason),
+        // Corking lets a burst of broadcasts leave in one write instead of one syscall each.
+        cork: () => socket?.cork(),
+        uncork: () => socket?.uncork(),
+      },
+      name,
+      access.write,
+      log,
+      config.maxMessageBytes,
+    );
+    let alive = true;
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, PING_INTERVAL_MS);
+    ws.on('pong', () => (alive = true));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return conn.close(CLOSE.malformedMessage);
+      conn.receive(toBytes(data));
+    });
+    const acquired = rooms.acquire(name);
+    ws.on('close', () => {
+      clearInterval(ping);
+      conn.closedBySocket();
+      acquired.then((room) => rooms.release(room), () => undefined);
+    });
+    ws.on('error', (e) => log.warn({ room: name, err: e }, 'socket error'));
+    acquired.then(
+      (room) => conn.attach(room),
+      (e: unknown) => {
+        log.error({ room: name, err: e }, 'room failed to load');
+        conn.close(CLOSE.roomUnavailable);
+      },
+    );
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, port, storage: storage.kind, dataDir: config.storage === 'file' ? config.dataDir : undefined }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      draining = true;
+      log.info('shutting down: closing connections and flushing rooms');
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const ws of sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
+      server.closeIdleConnections();
+      await rooms.closeAll();
+      await storage.close();
+      for (const ws of sockets) ws.terminate();
+      server.closeAllConnections();
+      await httpClosed;
+      log.info('shutdown complete');
+    })());
+
+  return { url, port, rooms, storage, close };
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

@@ -1,0 +1,184 @@
+import { constants } from 'node:fs';
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { StorageError, type Storage, type StorageHealth, type StoredRoom } from './storage';
+
+/**
+ * The embedded default: under `dir`, one append-only log (`<room>.log`) and one compacted
+ * snapshot (`<room>.snapshot`) per room, the room name URI-encoded so it is one flat file name.
+ *
+ * Each record is `u32 length | u32 crc32 | bytes` (little-endian). A crash can leave a torn last
+ * record; loading stops at the first record whose length or checksum does not hold and cuts the
+ * log there, since nothing past it was ever acknowledged.
+ */
+export class FileStorage implements Storage {
+  readonly kind = 'file';
+  private readonly logs = new Map<string, FileHandle>();
+  /** Serializes the operations of each room, so compaction never interleaves with an append. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private closed = false;
+
+  private constructor(private readonly dir: string) {}
+
+  /** Opens (creating) the storage directory. */
+  static async open(dataDir: string): Promise<FileStorage> {
+    const dir = path.join(dataDir, 'rooms');
+    await fs.mkdir(dir, { recursive: true });
+    return new FileStorage(dir);
+  }
+
+  private file(room: string, ext: 'log' | 'snapshot'): string {
+    // encodeURIComponent leaves no "/" and encodes "%", so the name is flat and reversible;
+    // room names are validated upstream and hold no dots, so no name is "." or "..".
+    return path.join(this.dir, `${encodeURIComponent(room)}.${ext}`);
+  }
+
+  private serial<T>(room: string, op: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StorageError('storage is closed', room));
+    const prev = this.chains.get(room) ?? Promise.resolve();
+    const next = prev.then(op, op);
+    const settled = next.catch(() => undefined);
+    this.chains.set(room, settled);
+    void settled.then(() => {
+      if (this.chains.get(room) === settled) this.chains.delete(room);
+    });
+    return next;
+  }
+
+  load(room: string): Promise<StoredRoom> {
+    return this.serial(room, async () => {
+      const snapshotBytes = await readIfExists(this.file(room, 'snapshot'));
+      const snapshot = snapshotBytes ? (decodeRecords(snapshotBytes).records[0] ?? null) : null;
+      const logFile = this.file(room, 'log');
+      const logBytes = await readIfExists(logFile);
+      if (!logBytes) return { snapshot, updates: [] };
+      const { records, validLength } = decodeRecords(logBytes);
+      if (validLength < logBytes.length) {
+        // A torn tail from a crash mid-write: cut it so later appends follow the last good record.
+        await fs.truncate(logFile, validLength);
+      }
+      return { snapshot, updates: records };
+    });
+  }
+
+  append(room: string, updates: Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return Promise.resolve();
+    return this.serial(room, async () => {
+      const fh = await this.logHandle(room);
+      const buffers = updates.flatMap(encodeRecord);
+      await fh.writev(buffers);
+      await fh.datasync();
+    });
+  }
+
+  compact(room: string, snapshot: Uint8Array): Promise<void> {
+    return this.serial(room, async () => {
+      const target = this.file(room, 'snapshot');
+      const tmp = `${target}.tmp`;
+      const fh = await fs.open(tmp, 'w');
+      try {
+        await fh.writev(encodeRecord(snapshot));
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      await fs.rename(tmp, target);
+      await syncDir(this.dir);
+      const log = await this.logHandle(room);
+      await log.truncate(0);
+      await log.datasync();
+    });
+  }
+
+  async list(): Promise<string[]> {
+    const names = await fs.readdir(this.dir);
+    const rooms = new Set<string>();
+    for (const name of names) {
+      const m = /^(.*)\.(log|snapshot)$/.exec(name);
+      if (m?.[1]) rooms.add(decodeURIComponent(m[1]));
+    }
+    return [...rooms].sort();
+  }
+
+  release(room: string): Promise<void> {
+    return this.serial(room, async () => {
+      const fh = this.logs.get(room);
+      this.logs.delete(room);
+      await fh?.close();
+    });
+  }
+
+  async health(): Promise<StorageHealth> {
+    try {
+      await fs.access(this.dir, constants.W_OK);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, detail: `cannot write ${this.dir}: ${(e as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+    this.closed = true;
+    await Promise.all([...this.logs.values()].map((fh) => fh.close()));
+    this.logs.clear();
+  }
+
+  private async logHandle(room: string): Promise<FileHandle> {
+    let fh = this.logs.get(room);
+    if (!fh) {
+      const file = this.file(room, 'log');
+      const existed = await fs
+        .access(file)
+        .then(() => true)
+        .catch(() => false);
+      fh = await fs.open(file, 'a');
+      // A new file's name is durable only once its directory is synced.
+      if (!existed) await syncDir(this.dir);
+      this.logs.set(room, fh);
+    }
+    return fh;
+  }
+}
+
+function encodeRecord(data: Uint8Array): Buffer[] {
+  const header = Buffer.allocUnsafe(8);
+  header.writeUInt32LE(data.length, 0);
+  header.writeUInt32LE(crc32(data), 4);
+  return [header, Buffer.from(data.buffer, data.byteOffset, data.length)];
+}
+
+/** Decodes records up to the first torn or corrupt one. */
+function decodeRecords(bytes: Buffer): { records: Uint8Array[]; validLength: number } {
+  const records: Uint8Array[] = [];
+  let pos = 0;
+  while (pos + 8 <= bytes.length) {
+    const length = bytes.readUInt32LE(pos);
+    const sum = bytes.readUInt32LE(pos + 4);
+    if (pos + 8 + length > bytes.length) break;
+    const data = bytes.subarray(pos + 8, pos + 8 + length);
+    if (crc32(data) !== sum) break;
+    records.push(new Uint8Array(data));
+    pos += 8 + length;
+  }
+  return { records, validLength: pos };
+}
+
+async function readIfExists(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new StorageError(`cannot read ${file}: ${(e as Error).message}`, undefined, { cause: e });
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await fs.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,34 @@
+import type { Storage, StorageHealth, StoredRoom } from './storage';
+
+/** Keeps rooms in process memory: for tests and throwaway servers. */
+export class MemoryStorage implements Storage {
+  readonly kind = 'memory';
+  private readonly rooms = new Map<string, StoredRoom>();
+
+  async load(room: string): Promise<StoredRoom> {
+    const stored = this.rooms.get(room);
+    return { snapshot: stored?.snapshot?.slice() ?? null, updates: stored?.updates.map((u) => u.slice()) ?? [] };
+  }
+
+  async append(room: string, updates: Uint8Array[]): Promise<void> {
+    const stored = this.rooms.get(room) ?? { snapshot: null, updates: [] };
+    stored.updates.push(...updates.map((u) => u.slice()));
+    this.rooms.set(room, stored);
+  }
+
+  async compact(room: string, snapshot: Uint8Array): Promise<void> {
+    this.rooms.set(room, { snapshot: snapshot.slice(), updates: [] });
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.rooms.keys()];
+  }
+
+  async release(): Promise<void> {}
+
+  async health(): Promise<StorageHealth> {
+    return { ok: true };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,53 @@
+/**
+ * Where rooms live between process lifetimes: an append-only update log per room plus a
+ * compacted snapshot. Every backend (memory, file, and later Redis and S3) implements this
+ * interface and passes the one contract suite in `sync-server/test/storage-contract.ts`.
+ */
+
+/** What a room was when last stored: a snapshot (or none) and the updates logged after it. */
+export interface StoredRoom {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+}
+
+export interface StorageHealth {
+  ok: boolean;
+  detail?: string;
+}
+
+export interface Storage {
+  /** The backend's name, as shown by /readyz. */
+  readonly kind: string;
+  /** Reads a room; a room never written loads as empty. */
+  load(room: string): Promise<StoredRoom>;
+  /**
+   * Appends updates to a room's log, in order. Resolves only once they are durable: a crash
+   * after this resolves must not lose them. Calls for one room are never concurrent.
+   */
+  append(room: string, updates: Uint8Array[]): Promise<void>;
+  /**
+   * Replaces the room's snapshot with one that holds every update appended so far, and drops
+   * those updates from the log. A crash midway leaves the old snapshot and log, or the new
+   * snapshot and (harmlessly, since Yjs updates are idempotent) some already-merged updates.
+   */
+  compact(room: string, snapshot: Uint8Array): Promise<void>;
+  /** Lists every room that has stored data. */
+  list(): Promise<string[]>;
+  /** Frees what the backend holds for a room no longer in memory (open files, say). */
+  release(room: string): Promise<void>;
+  health(): Promise<StorageHealth>;
+  /** Flushes and closes; the storage is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** Thrown by a backend that cannot do what was asked; the room that called it fails safe. */
+export class StorageError extends Error {
+  constructor(
+    message: string,
+    readonly room?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
