@@ -1,0 +1,97 @@
+// SYNC-3: a malformed frame or an oversized message closes only that connection, with its
+// catalogued code; other clients keep syncing and nothing stored changes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { CLOSE } from '../../shared/src/codes';
+import { connectSynced, type TestClient } from './harness/clients';
+import { startTestServer } from './harness/in-process';
+import { waitFor } from './harness/wait';
+
+const MAX = 64 * 1024;
+const ROOM = 'user/default/workflow/bad-input';
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let a: TestClient;
+let b: TestClient;
+
+beforeAll(async () => {
+  server = await startTestServer({ MAX_MESSAGE_BYTES: String(MAX) });
+  a = await connectSynced(server.url, ROOM);
+  b = await connectSynced(server.url, ROOM);
+  a.doc.getMap('m').set('before', 1);
+  await waitFor(() => b.doc.getMap('m').get('before') === 1, 'the first edit to sync');
+});
+afterAll(async () => {
+  a.destroy();
+  b.destroy();
+  await server.close();
+});
+
+/** Opens a raw socket to a room, sends one frame once the server has greeted it, and returns the close code. */
+function sendRaw(frame: Uint8Array | string, room = ROOM): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${room}`);
+    let sent = false;
+    ws.on('message', () => {
+      if (sent) return;
+      sent = true;
+      ws.send(frame);
+    });
+    ws.on('close', (code) => resolve(code));
+    // An upgrade the server refused outright (not a /sync/ path) reports its HTTP status.
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => undefined);
+    setTimeout(() => reject(new Error('socket was not closed')), 5000);
+  });
+}
+
+async function storedBytes(): Promise<string> {
+  const stored = await server.storage.load(ROOM);
+  return JSON.stringify([stored.snapshot ? [...stored.snapshot] : null, stored.updates.map((u) => [...u])]);
+}
+
+const malformed: Array<[string, Uint8Array | string]> = [
+  ['a bad varint', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])],
+  ['a truncated frame', new Uint8Array([0, 2, 50, 1, 2])],
+  ['an unknown message type', new Uint8Array([7, 1, 2])],
+  ['an unknown sync message type', new Uint8Array([0, 9, 0])],
+  ['a huge claimed length', new Uint8Array([0, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 1])],
+  ['a corrupt update', new Uint8Array([0, 2, 6, 5, 1, 2, 3, 4, 5])],
+  ['trailing bytes', new Uint8Array([0, 2, 2, 0, 0, 99])],
+  ['a corrupt awareness update', new Uint8Array([1, 4, 1, 5, 1, 0x7b])],
+  ['an empty frame', new Uint8Array([])],
+  ['a text frame', 'hello'],
+];
+
+describe('hostile frames', () => {
+  for (const [what, frame] of malformed) {
+    it(`${what} closes that connection with ${CLOSE.malformedMessage.code}, storage untouched`, async () => {
+      const before = await storedBytes();
+      expect(await sendRaw(frame)).toBe(CLOSE.malformedMessage.code);
+      expect(await storedBytes()).toBe(before);
+    });
+  }
+
+  it(`an oversized message closes that connection with ${CLOSE.messageTooBig.code}`, async () => {
+    const before = await storedBytes();
+    const big = new Uint8Array(MAX + 1024);
+    big[0] = 0;
+    expect(await sendRaw(big)).toBe(CLOSE.messageTooBig.code);
+    expect(await storedBytes()).toBe(before);
+  });
+
+  it(`a bad room name is refused with ${CLOSE.invalidRoom.code}`, async () => {
+    for (const room of ['user', 'user/a/b', 'user/%2e%2e', 'user/a%2Fb', 'system/other', 'nope/x', 'user/a/session/x.y', 'user/a/session/%ZZ']) {
+      expect(await sendRaw(new Uint8Array([3]), room), room).toBe(CLOSE.invalidRoom.code);
+    }
+    // A name that climbs out of /sync/ is no room at all: the upgrade itself is refused.
+    expect(await sendRaw(new Uint8Array([3]), '../../etc/passwd')).toBe(404);
+  });
+
+  it('other clients keep syncing afterwards', async () => {
+    a.doc.getMap('m').set('after', 2);
+    b.doc.getMap('m').set('fromB', 3);
+    await waitFor(() => b.doc.getMap('m').get('after') === 2 && a.doc.getMap('m').get('fromB') === 3, 'edits after the attacks');
+    expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true);
+    expect(a.closeCodes).toEqual([]);
+  });
+});

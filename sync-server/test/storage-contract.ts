@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Storage } from '../src/storage/storage';
+
+/**
+ * The one contract every storage backend passes (memory, file, and later Redis and S3).
+ * `open` makes a fresh empty storage; `reopen` (for persistent backends) opens the same data
+ * again after `close`, as a restarted server would.
+ */
+export interface ContractTarget {
+  open(): Promise<Storage>;
+  reopen?: (closed: Storage) => Promise<Storage>;
+}
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+
+function docUpdates(count: number): { updates: Uint8Array[]; doc: Y.Doc } {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < count; i++) doc.getMap('m').set(`k${i}`, i);
+  return { updates, doc };
+}
+
+function rebuild(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return doc;
+}
+
+/** Runs the storage contract against one backend. */
+export function storageContract(name: string, target: ContractTarget): void {
+  describe(`storage contract: ${name}`, () => {
+    const open: Storage[] = [];
+    const fresh = async () => {
+      const s = await target.open();
+      open.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      for (const s of open.splice(0)) await s.close().catch(() => undefined);
+    });
+
+    it('STORE-1: a room never written loads empty', async () => {
+      const s = await fresh();
+      expect(await s.load('user/u1/workflow/none')).toEqual({ snapshot: null, updates: [] });
+    });
+
+    it('STORE-2: appended updates load back in order, byte for byte', async () => {
+      const s = await fresh();
+      await s.append('user/u1', [bytes(1, 2, 3)]);
+      await s.append('user/u1', [bytes(4), bytes(5, 6)]);
+      const loaded = await s.load('user/u1');
+      expect(loaded.snapshot).toBeNull();
+      expect(loaded.updates.map((u) => [...u])).toEqual([[1, 2, 3], [4], [5, 6]]);
+    });
+
+    it('STORE-3: rooms are independent', async () => {
+      const s = await fresh();
+      await s.append('user/u1/session/a', [bytes(1)]);
+      await s.append('user/u1/session/b', [bytes(2)]);
+      await s.append('team/t-1/workflow/a_b', [bytes(3)]);
+      expect((await s.load('user/u1/session/a')).updates.map((u) => [...u])).toEqual([[1]]);
+      expect((await s.load('user/u1/session/b')).updates.map((u) => [...u])).toEqual([[2]]);
+      expect((await s.load('team/t-1/workflow/a_b')).updates.map((u) => [...u])).toEqual([[3]]);
+      expect(await s.list()).toEqual(expect.arrayContaining(['user/u1/session/a', 'user/u1/session/b', 'team/t-1/workflow/a_b']));
+    });
+
+    it('STORE-4: compaction replaces the log with a snapshot; later appends follow it', async () => {
+      const s = await fresh();
+      const { updates, doc } = docUpdates(50);
+      await s.append('user/u1/workflow/w', updates);
+      await s.compact('user/u1/workflow/w', Y.encodeStateAsUpdate(doc));
+      let loaded = await s.load('user/u1/workflow/w');
+      expect(loaded.updates).toEqual([]);
+      expect(rebuild(loaded).getMap('m').size).toBe(50);
+      doc.on('update', (u: Uint8Array) => void s.append('user/u1/workflow/w', [u]));
+      doc.getMap('m').set('late', 1);
+      await new Promise((r) => setTimeout(r, 20));
+      loaded = await s.load('user/u1/workflow/w');
+      expect(loaded.updates.length).toBe(1);
+      expect(rebuild(loaded).getMap('m').get('late')).toBe(1);
+    });
+
+    it('STORE-5: a large update and many small ones round-trip into the same document', async () => {
+      const s = await fresh();
+      const big = new Y.Doc();
+      big.getText('t').insert(0, 'x'.repeat(1_000_000));
+      const { updates, doc } = docUpdates(1000);
+      await s.append('user/u1/workflow/big', [Y.encodeStateAsUpdate(big)]);
+      await s.append('user/u1/workflow/big', updates);
+      const rebuilt = rebuild(await s.load('user/u1/workflow/big'));
+      expect(rebuilt.getText('t').length).toBe(1_000_000);
+      expect(rebuilt.getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+    });
+
+    it('STORE-6: release frees a room without losing it', async () => {
+      const s = await fresh();
+      await s.append('user/u1', [bytes(7)]);
+      await s.release('user/u1');
+      await s.append('user/u1', [bytes(8)]);
+      expect((await s.load('user/u1')).updates.map((u) => [...u])).toEqual([[7], [8]]);
+    });
+
+    it('STORE-7: health reports ok', async () => {
+      const s = await fresh();
+      expect((await s.health()).ok).toBe(true);
+    });
+
+    if (target.reopen) {
+      const reopen = target.reopen;
+      it('STORE-8: what was appended and compacted survives a close and reopen', async () => {
+        const s = await target.open();
+        const { updates, doc } = docUpdates(30);
+        await s.append('user/u1/workflow/a', updates.slice(0, 10));
+        await s.compact('user/u1/workflow/a', Y.encodeStateAsUpdate(rebuild({ snapshot: null, updates: updates.slice(0, 10) })));
+        await s.append('user/u1/workflow/a', updates.slice(10));
+        await s.append('user/u1/workflow/b', [bytes(9)]);
+        await s.close();
+        const again = await reopen(s);
+        open.push(again);
+        expect(rebuild(await again.load('user/u1/workflow/a')).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+        expect((await again.load('user/u1/workflow/b')).updates.map((u) => [...u])).toEqual([[9]]);
+        expect(await again.list()).toEqual(expect.arrayContaining(['user/u1/workflow/a', 'user/u1/workflow/b']));
+      });
+    }
+  });
+}

@@ -1,0 +1,26 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { FileStorage } from '../src/storage/file';
+import { MemoryStorage } from '../src/storage/memory';
+import { storageContract } from './storage-contract';
+
+const dirs: string[] = [];
+const dirOf = new WeakMap<object, string>();
+afterAll(async () => {
+  for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+});
+
+storageContract('memory', { open: async () => new MemoryStorage() });
+
+storageContract('file', {
+  open: async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-store-'));
+    dirs.push(dir);
+    const storage = await FileStorage.open(dir);
+    dirOf.set(storage, dir);
+    return storage;
+  },
+  reopen: async (closed) => FileStorage.open(dirOf.get(closed) as string),
+});
