@@ -1,0 +1,94 @@
+// SYS-1: the system volume is loaded from skills/ at start and is read-only over the network:
+// a client's edit is refused (told so with the standard permission-denied message), never
+// applied, never stored, never seen by others. SYS-2: a changed skill file reaches clients
+// holding an older copy without duplicating anything.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { getSkillSource, listSkillSources, skillsOf } from '../../shared/src/documents/volume-index';
+import { connectClient, connectSynced, synced, type TestClient } from './harness/clients';
+import { startTestServer } from './harness/in-process';
+import { waitFor } from './harness/wait';
+
+const SKILLS = path.resolve(import.meta.dirname, '../../skills');
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function serverWith(env: Record<string, string>) {
+  const server = await startTestServer(env);
+  cleanups.push(() => server.close());
+  return server;
+}
+async function client(url: string, room: string): Promise<TestClient> {
+  const c = await connectSynced(url, room);
+  cleanups.push(() => c.destroy());
+  return c;
+}
+
+describe('system volume', () => {
+  it('holds every skill file of skills/ as Markdown text', async () => {
+    const server = await serverWith({});
+    const c = await client(server.url, 'system/system');
+    const files = (await fs.readdir(SKILLS)).filter((f) => f.endsWith('.md'));
+    const sources = listSkillSources(c.doc);
+    expect(sources.size).toBe(files.length);
+    for (const file of files) {
+      expect(sources.get(file.replace(/\.md$/, ''))).toBe(await fs.readFile(path.join(SKILLS, file), 'utf8'));
+    }
+  });
+
+  it('refuses edits over the network: not applied, not stored, not seen, and the editor is told', async () => {
+    const server = await serverWith({});
+    const editor = await client(server.url, 'system/system');
+    const watcher = await client(server.url, 'system/system');
+    const storedBefore = JSON.stringify(await server.storage.load('system/system'));
+    const denied: string[] = [];
+    const original = console.warn;
+    // y-websocket reports the permission-denied message through console.warn.
+    console.warn = (...args: unknown[]) => denied.push(args.join(' '));
+    cleanups.push(() => {
+      console.warn = original;
+    });
+    skillsOf(editor.doc).set('quantum-vqe', new Y.Text('hacked'));
+    await waitFor(() => denied.some((d) => d.includes('read-only')), 'the permission-denied message');
+    // Give a wrongly applied edit time to reach the watcher before checking it did not.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(getSkillSource(watcher.doc, 'quantum-vqe')).toContain('VQE');
+    expect(JSON.stringify(await server.storage.load('system/system'))).toBe(storedBefore);
+    const fresh = await client(server.url, 'system/system');
+    expect(getSkillSource(fresh.doc, 'quantum-vqe')).toContain('VQE');
+  });
+
+  it('a changed skill file reaches a client holding the old copy, without duplicates', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-sys-'));
+    const skillsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-skills-'));
+    cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+    cleanups.push(() => fs.rm(skillsDir, { recursive: true, force: true }));
+    await fs.cp(SKILLS, skillsDir, { recursive: true });
+    const env = { STORAGE: 'file', DATA_DIR: dataDir, SKILLS_DIR: skillsDir };
+
+    const first = await startTestServer(env);
+    const offline = new Y.Doc();
+    const c1 = await connectSynced(first.url, 'system/system');
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(c1.doc));
+    c1.destroy();
+    await first.close();
+
+    const file = path.join(skillsDir, 'export-results.md');
+    const changed = (await fs.readFile(file, 'utf8')).replace('# Skill: Export Results', '# Skill: Export Results (v2)');
+    await fs.writeFile(file, changed);
+    await fs.rm(path.join(skillsDir, 'threejs-animation.md'));
+
+    const second = await serverWith(env);
+    const returning = connectClient(second.url, 'system/system', { doc: offline });
+    cleanups.push(() => returning.destroy());
+    await synced(returning);
+    await waitFor(() => getSkillSource(returning.doc, 'export-results') === changed, 'the new file content');
+    expect(listSkillSources(returning.doc).has('threejs-animation')).toBe(false);
+    expect((getSkillSource(returning.doc, 'export-results')?.match(/# Skill:/g) ?? []).length).toBe(1);
+  });
+});
