@@ -1,0 +1,711 @@
+/*
+ * Runs every system skill for real in Node and checks the numbers it produces.
+ *
+ * Runtime conventions the skills are written for (the runtimes of a later issue implement exactly these,
+ * and the small runners below imitate them):
+ * - python: the code defines `def execute(inputs) -> dict`; `inputs` is a dict of JSON values with
+ *   defaults applied; the result's keys are the output names and its values are JSON-serialisable.
+ *   Standard library only: Pyodide here has no numpy. Each run gets a fresh global namespace.
+ * - javascript: the code defines `function execute(inputs)` (may be async) returning an object keyed by
+ *   output names. It runs in a Web Worker: no DOM, no network (`document`, `window`, `fetch`).
+ * - threejs: the code is the body of a (possibly async) function of `THREE, scene, camera, renderer,
+ *   inputs` and may return an object of outputs. Of `renderer` (a THREE.WebGLRenderer in the browser)
+ *   it uses only `render(scene, camera)` and `setAnimationLoop(fn)`; Node has no WebGL, so the test
+ *   passes a renderer implementing just those two.
+ * - ngspice: the `spice` code block is a netlist template; `renderNetlist` replaces `{{name}}` with input
+ *   values, and each output reads the vector `vectorNameForOutput(name)` (`v_out` → `v(out)`,
+ *   `i_v1` → `i(v1)`, `time` → `time`) of an eecircuit-engine (ngspice) run.
+ */
+import { readFileSync } from 'node:fs';
+import { Simulation } from 'eecircuit-engine';
+import { loadPyodide, type PyodideInterface } from 'pyodide';
+import * as THREE from 'three';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { renderNetlist, vectorNameForOutput } from '../src/skill/ngspice';
+import { formatSkillError, parseSkill, type Skill } from '../src/skill/parse';
+import type { PortType } from '../src/skill/schema';
+
+type Outputs = Record<string, unknown>;
+
+const timings: Record<string, number[]> = {};
+
+function loadSkill(id: string): Skill {
+  const file = `${id}.md`;
+  const parsed = parseSkill(readFileSync(new URL(`../../skills/${file}`, import.meta.url), 'utf8'), `skills/${file}`);
+  if (!parsed.ok) throw new Error(parsed.error.map(formatSkillError).join('\n'));
+  return parsed.value;
+}
+
+/** What a runtime does before a run: fill in defaults and insist on required inputs. */
+function withDefaults(skill: Skill, inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...inputs };
+  for (const port of skill.frontmatter.inputs) {
+    if (out[port.name] === undefined && port.default !== undefined) out[port.name] = structuredClone(port.default);
+    const required = port.required ?? port.default === undefined;
+    if (required && out[port.name] === undefined) throw new Error(`missing required input ${port.name}`);
+  }
+  return out;
+}
+
+function hasType(value: unknown, type: PortType): boolean {
+  switch (type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return Number.isInteger(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    case 'any':
+      return value !== undefined;
+  }
+}
+
+/** What a runtime checks after a run: exactly the declared outputs, each of its declared type. */
+function expectDeclaredOutputs(skill: Skill, result: Outputs): void {
+  expect(Object.keys(result).sort()).toEqual(skill.frontmatter.outputs.map((p) => p.name).sort());
+  for (const port of skill.frontmatter.outputs) {
+    expect(hasType(result[port.name], port.type), `${skill.frontmatter.skill_id}.${port.name} should be ${port.type}`).toBe(true);
+  }
+}
+
+async function timed<T>(label: string, run: () => Promise<T> | T): Promise<T> {
+  const start = performance.now();
+  try {
+    return await run();
+  } finally {
+    timings[label] = [...(timings[label] ?? []), Math.round(performance.now() - start)];
+  }
+}
+
+let pyodide: PyodideInterface;
+let sim: Simulation;
+
+beforeAll(async () => {
+  [pyodide, sim] = await Promise.all([
+    timed('pyodide load', () => loadPyodide()),
+    timed('ngspice start', async () => {
+      const s = new Simulation();
+      await s.start();
+      return s;
+    }),
+  ]);
+});
+
+afterAll(() => {
+  console.info('system skill run times (ms):', JSON.stringify(timings));
+});
+
+interface PyResult {
+  toJs(options: { dict_converter: typeof Object.fromEntries }): unknown;
+  destroy(): void;
+}
+interface PyFunction {
+  (...args: unknown[]): PyResult;
+  destroy(): void;
+}
+
+async function runPython(id: string, inputs: Record<string, unknown> = {}): Promise<Outputs> {
+  const skill = loadSkill(id);
+  return timed(id, () => {
+    const ns = pyodide.globals.get('dict')();
+    const pyInputs = pyodide.toPy(withDefaults(skill, inputs));
+    let execute: PyFunction | undefined;
+    try {
+      pyodide.runPython(skill.code, { globals: ns });
+      execute = ns.get('execute') as PyFunction;
+      const result = execute(pyInputs);
+      try {
+        const out = result.toJs({ dict_converter: Object.fromEntries }) as Outputs;
+        expectDeclaredOutputs(skill, out);
+        return out;
+      } finally {
+        result.destroy();
+      }
+    } finally {
+      execute?.destroy();
+      pyInputs.destroy();
+      ns.destroy();
+    }
+  });
+}
+
+async function runJavaScript(id: string, inputs: Record<string, unknown> = {}): Promise<Outputs> {
+  const skill = loadSkill(id);
+  return timed(id, async () => {
+    const execute = new Function(`${skill.code}\nreturn execute;`)() as (inputs: unknown) => Outputs | Promise<Outputs>;
+    const out = await execute(withDefaults(skill, inputs));
+    expectDeclaredOutputs(skill, out);
+    return out;
+  });
+}
+
+/** The two renderer methods threejs skills may use, recording what they do. */
+class FakeRenderer {
+  renders: Array<{ scene: THREE.Scene; camera: THREE.Camera }> = [];
+  loop: ((time: number) => void) | null = null;
+  render(scene: THREE.Scene, camera: THREE.Camera): void {
+    this.renders.push({ scene, camera });
+  }
+  setAnimationLoop(fn: ((time: number) => void) | null): void {
+    this.loop = fn;
+  }
+}
+
+interface Stage {
+  scene: THREE.Scene;
+  camera: THREE.PerspectiveCamera;
+  renderer: FakeRenderer;
+}
+
+const newStage = (): Stage => ({
+  scene: new THREE.Scene(),
+  camera: new THREE.PerspectiveCamera(60, 16 / 9, 0.1, 100),
+  renderer: new FakeRenderer(),
+});
+
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (
+  ...args: string[]
+) => (...args: unknown[]) => Promise<unknown>;
+
+async function runThree(id: string, stage: Stage, inputs: Record<string, unknown> = {}): Promise<Outputs> {
+  const skill = loadSkill(id);
+  return timed(id, async () => {
+    const body = new AsyncFunction('THREE', 'scene', 'camera', 'renderer', 'inputs', skill.code);
+    const out = (await body(THREE, stage.scene, stage.camera, stage.renderer, withDefaults(skill, inputs))) as Outputs;
+    expectDeclaredOutputs(skill, out);
+    return out;
+  });
+}
+
+async function runSpice(id: string, inputs: Record<string, unknown> = {}): Promise<{ out: Outputs; netlist: string }> {
+  const skill = loadSkill(id);
+  return timed(id, async () => {
+    const netlist = renderNetlist(skill.code, withDefaults(skill, inputs));
+    sim.setNetList(netlist);
+    const result = await sim.runSim();
+    // eecircuit-engine resolves even when ngspice rejects the netlist; the errors are in getError().
+    expect(sim.getError().join('\n')).toBe('');
+    const out: Outputs = {};
+    for (const port of skill.frontmatter.outputs) {
+      const vector = result.data.find((d) => d.name === vectorNameForOutput(port.name));
+      if (!vector) throw new Error(`no vector ${vectorNameForOutput(port.name)} in ${result.variableNames.join(', ')}`);
+      out[port.name] = vector.values;
+    }
+    expectDeclaredOutputs(skill, out);
+    return { out, netlist };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface Term {
+  pauli: string;
+  coeff: number;
+}
+interface Hamiltonian {
+  num_qubits: number;
+  terms: Term[];
+  nuclear_repulsion: number;
+  bond_length: number;
+  hartree_fock_energy: number;
+  exact_energy: number;
+}
+
+/** The real matrix of Σ coeff·P on two qubits (qubit 0 = the top bit of the index); fails on imaginary parts. */
+function matrixOf(terms: Term[]): number[][] {
+  // Pauli matrices as [re, im] entries.
+  const P: Record<string, [number, number][][]> = {
+    I: [[[1, 0], [0, 0]], [[0, 0], [1, 0]]],
+    X: [[[0, 0], [1, 0]], [[1, 0], [0, 0]]],
+    Y: [[[0, 0], [0, -1]], [[0, 1], [0, 0]]],
+    Z: [[[1, 0], [0, 0]], [[0, 0], [-1, 0]]],
+  };
+  const re = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+  const im = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+  for (const { pauli, coeff } of terms) {
+    const [a, b] = [P[pauli[0]!]!, P[pauli[1]!]!];
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        const [ar, ai] = a[i >> 1]![j >> 1]!;
+        const [br, bi] = b[i & 1]![j & 1]!;
+        re[i]![j]! += coeff * (ar * br - ai * bi);
+        im[i]![j]! += coeff * (ar * bi + ai * br);
+      }
+    }
+  }
+  expect(Math.max(...im.flat().map(Math.abs))).toBeLessThan(1e-12);
+  return re;
+}
+
+/** All eigenvalues of a real symmetric matrix, ascending (cyclic Jacobi). */
+function eigenvalues(matrix: number[][]): number[] {
+  const a = matrix.map((row) => row.slice());
+  const n = a.length;
+  const at = (i: number, j: number) => a[i]![j]!;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) off += at(i, j) ** 2;
+    if (off < 1e-30) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (at(p, q) === 0) continue;
+        const theta = (at(q, q) - at(p, p)) / (2 * at(p, q));
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let r = 0; r < n; r++) {
+          const [arp, arq] = [at(r, p), at(r, q)];
+          a[r]![p] = c * arp - s * arq;
+          a[r]![q] = s * arp + c * arq;
+        }
+        for (let r = 0; r < n; r++) {
+          const [apr, aqr] = [at(p, r), at(q, r)];
+          a[p]![r] = c * apr - s * aqr;
+          a[q]![r] = s * apr + c * aqr;
+        }
+      }
+    }
+  }
+  return a.map((_, i) => at(i, i)).sort((x, y) => x - y);
+}
+
+describe('quantum-hamiltonian (Pyodide)', () => {
+  it('builds the STO-3G H2 Hamiltonian at 0.735 Å: exact −1.13731 Ha and Hartree–Fock −1.11700 Ha', async () => {
+    const out = await runPython('quantum-hamiltonian');
+    const h = out.hamiltonian as Hamiltonian;
+    expect(h.num_qubits).toBe(2);
+    expect(h.bond_length).toBe(0.735);
+    expect(h.terms.every((t) => /^[IXYZ]{2}$/.test(t.pauli) && Number.isFinite(t.coeff))).toBe(true);
+    // 1/R in hartree with R = 0.735 Å in bohr.
+    expect(h.nuclear_repulsion).toBeCloseTo(0.529177210903 / 0.735, 10);
+
+    const spectrum = eigenvalues(matrixOf(h.terms)).map((e) => e + h.nuclear_repulsion);
+    console.info('H2 @ 0.735 Å: spectrum incl. nuclear repulsion', spectrum, 'HF', out.hartree_fock_energy);
+    expect(Math.abs(spectrum[0]! - -1.13731)).toBeLessThan(1e-4);
+    expect(Math.abs((out.hartree_fock_energy as number) - -1.117)).toBeLessThan(1e-4);
+    expect(h.hartree_fock_energy).toBe(out.hartree_fock_energy);
+    expect(out.exact_energy as number).toBeCloseTo(spectrum[0]!, 9);
+    expect(h.exact_energy).toBe(out.exact_energy);
+    // |00> is the Hartree–Fock determinant: its energy is the HF energy.
+    expect(matrixOf(h.terms)[0]![0]! + h.nuclear_repulsion).toBeCloseTo(out.hartree_fock_energy as number, 9);
+    // The parity-reduced form: II, IZ, ZI, ZZ and XX, with the well-known magnitudes.
+    const coeff = Object.fromEntries(h.terms.map((t) => [t.pauli, t.coeff]));
+    expect(Object.keys(coeff).sort()).toEqual(['II', 'IZ', 'XX', 'ZI', 'ZZ']);
+    expect(coeff.II).toBeCloseTo(-1.052373, 5);
+    expect(Math.abs(coeff.IZ!)).toBeCloseTo(0.397937, 5);
+    expect(Math.abs(coeff.ZI!)).toBeCloseTo(0.397937, 5);
+    expect(Math.abs(coeff.ZZ!)).toBeCloseTo(0.011280, 5);
+    expect(Math.abs(coeff.XX!)).toBeCloseTo(0.180931, 5);
+  });
+
+  it('dissociates correctly: at 10 Å the exact energy is two STO-3G hydrogen atoms, and Hartree–Fock fails', async () => {
+    const out = await runPython('quantum-hamiltonian', { bond_length: 10 });
+    const h = out.hamiltonian as Hamiltonian;
+    const exact = eigenvalues(matrixOf(h.terms))[0]! + h.nuclear_repulsion;
+    // E(H, STO-3G) = −0.466582 Ha.
+    expect(exact).toBeCloseTo(2 * -0.466582, 4);
+    expect(out.hartree_fock_energy as number).toBeGreaterThan(exact + 0.3);
+  });
+
+  it('rejects a bond length out of range with a clear error', async () => {
+    await expect(runPython('quantum-hamiltonian', { bond_length: 0 })).rejects.toThrow(
+      /ValueError: bond_length must be between 0.1 and 10 angstrom, got 0.0/,
+    );
+  });
+});
+
+describe('quantum-vqe (Pyodide)', () => {
+  let hamiltonian: Hamiltonian;
+  beforeAll(async () => {
+    hamiltonian = (await runPython('quantum-hamiltonian')).hamiltonian as Hamiltonian;
+  });
+
+  it('finds the H2 ground-state energy within 1e-3 of the exact value, deterministically', async () => {
+    const out = await runPython('quantum-vqe', { hamiltonian });
+    const exact = eigenvalues(matrixOf(hamiltonian.terms))[0]! + hamiltonian.nuclear_repulsion;
+    const trace = out.convergence_trace as number[];
+    console.info('VQE: eigenvalue', out.eigenvalue, 'exact', exact, 'iterations', out.iterations, 'converged', out.converged);
+    expect(Math.abs((out.eigenvalue as number) - exact)).toBeLessThan(1e-3);
+    expect(out.eigenvalue as number).toBeGreaterThanOrEqual(exact - 1e-9); // variational: never below the exact energy
+    expect(out.iterations as number).toBeGreaterThan(10);
+    expect(out.iterations as number).toBeLessThanOrEqual(300);
+    expect(trace).toHaveLength(out.iterations as number);
+    // The best energy never gets worse, starts near Hartree–Fock (the zero-angle state) and ends at the eigenvalue.
+    for (let i = 1; i < trace.length; i++) expect(trace[i]!).toBeLessThanOrEqual(trace[i - 1]!);
+    expect(trace[0]!).toBeLessThanOrEqual(hamiltonian.hartree_fock_energy + 1e-12);
+    expect(trace.at(-1)).toBe(out.eigenvalue);
+    expect(out.optimal_parameters).toHaveLength(4);
+
+    const again = await runPython('quantum-vqe', { hamiltonian });
+    expect(again).toEqual(out);
+  });
+
+  it('stops at max_iterations and takes initial parameters', async () => {
+    const out = await runPython('quantum-vqe', { hamiltonian, max_iterations: 5, initial_parameters: [0.1, 0, 0, 0] });
+    expect(out.iterations).toBe(5);
+    expect(out.converged).toBe(false);
+    expect(out.convergence_trace).toHaveLength(5);
+    await expect(runPython('quantum-vqe', { hamiltonian, initial_parameters: [1, 2] })).rejects.toThrow(
+      /ValueError: initial_parameters must be an array of 4 numbers/,
+    );
+  });
+
+  it('solves a one-qubit Hamiltonian: X + Z has eigenvalue −√2', async () => {
+    const out = await runPython('quantum-vqe', {
+      hamiltonian: { num_qubits: 1, terms: [{ pauli: 'X', coeff: 1 }, { pauli: 'Z', coeff: 1 }] },
+    });
+    expect(out.eigenvalue as number).toBeCloseTo(-Math.SQRT2, 6);
+  });
+});
+
+describe('quantum-circuit (Pyodide)', () => {
+  it('prepares the Bell state by default: probabilities 0.5 / 0.5, amplitudes 1/√2', async () => {
+    const out = await runPython('quantum-circuit');
+    const probabilities = out.probabilities as Record<string, number>;
+    expect(Object.keys(probabilities).sort()).toEqual(['00', '11']);
+    expect(probabilities['00']).toBeCloseTo(0.5, 12);
+    expect(probabilities['11']).toBeCloseTo(0.5, 12);
+    const sv = out.statevector as [number, number][];
+    expect(sv).toHaveLength(4);
+    expect(sv.map(([re]) => re)).toEqual([Math.SQRT1_2, 0, 0, Math.SQRT1_2].map((x) => expect.closeTo(x, 12)));
+    expect(sv.every(([, im]) => Math.abs(im) < 1e-12)).toBe(true);
+    expect(out.counts).toEqual({});
+    const circuit = out.circuit as { diagram: string; gates: unknown[]; depth: number };
+    expect(circuit.gates).toEqual([
+      { gate: 'h', qubits: [0] },
+      { gate: 'cx', qubits: [0, 1] },
+    ]);
+    expect(circuit.depth).toBe(2);
+    expect(circuit.diagram.split('\n')).toHaveLength(2);
+    expect(circuit.diagram).toMatch(/^q0: .*H.*●/);
+    expect(circuit.diagram).toMatch(/\nq1: .*⊕/);
+  });
+
+  it('samples shots reproducibly with the seed', async () => {
+    const out = await runPython('quantum-circuit', { shots: 1000, seed: 7 });
+    const counts = out.counts as Record<string, number>;
+    expect(Object.keys(counts).sort()).toEqual(['00', '11']);
+    expect(counts['00']! + counts['11']!).toBe(1000);
+    expect(Math.abs(counts['00']! - 500)).toBeLessThan(80);
+    expect(await runPython('quantum-circuit', { shots: 1000, seed: 7 })).toEqual(out);
+    const other = await runPython('quantum-circuit', { shots: 1000, seed: 8 });
+    expect(other.counts).not.toEqual(counts);
+  });
+
+  it('applies rotations and phases: X then RY(π/2) on qubit 1, and S·S = Z', async () => {
+    const out = await runPython('quantum-circuit', {
+      num_qubits: 2,
+      gates: [
+        { gate: 'x', target: 0 },
+        { gate: 'ry', qubits: [1], angle: Math.PI / 3 },
+        { gate: 'h', qubits: [0] },
+        { gate: 's', qubits: [0] },
+        { gate: 's', qubits: [0] },
+        { gate: 'h', qubits: [0] },
+      ],
+    });
+    // H·Z·H = X undoes the first X, so qubit 0 is |0>; qubit 1 is cos(π/6)|0> + sin(π/6)|1>.
+    const p = out.probabilities as Record<string, number>;
+    expect(p['00']).toBeCloseTo(Math.cos(Math.PI / 6) ** 2, 12);
+    expect(p['01']).toBeCloseTo(Math.sin(Math.PI / 6) ** 2, 12);
+    expect(Object.keys(p).sort()).toEqual(['00', '01']);
+  });
+
+  it('gets complex phases right: T·H|0>, Y on a superposition, RZ and CZ', async () => {
+    const sv = async (num_qubits: number, gates: unknown[]) =>
+      (await runPython('quantum-circuit', { num_qubits, gates })).statevector as [number, number][];
+    const h = Math.SQRT1_2;
+    // T·H|0> = (|0> + e^{iπ/4}|1>)/√2
+    expect((await sv(1, [{ gate: 'h', qubits: [0] }, { gate: 't', qubits: [0] }])).flat()).toEqual(
+      [h, 0, 0.5, 0.5].map((x) => expect.closeTo(x, 12)),
+    );
+    // Y·H|0> = Y(|0> + |1>)/√2 = (−i|0> + i|1>)/√2
+    expect((await sv(1, [{ gate: 'h', qubits: [0] }, { gate: 'y', qubits: [0] }])).flat()).toEqual(
+      [0, -h, 0, h].map((x) => expect.closeTo(x, 12)),
+    );
+    // RZ(π/2)|0> = e^{−iπ/4}|0>
+    expect((await sv(1, [{ gate: 'rz', qubits: [0], angle: Math.PI / 2 }])).flat()).toEqual(
+      [h, -h, 0, 0].map((x) => expect.closeTo(x, 12)),
+    );
+    // CZ on |+>|1> flips the sign of |11>: qubit 0 is the top bit of the index.
+    expect((await sv(2, [{ gate: 'h', qubits: [0] }, { gate: 'x', qubits: [1] }, { gate: 'cz', qubits: [0, 1] }])).flat()).toEqual(
+      [0, 0, h, 0, 0, 0, -h, 0].map((x) => expect.closeTo(x, 12)),
+    );
+  });
+
+  it('builds a 3-qubit GHZ state with controls/targets', async () => {
+    const out = await runPython('quantum-circuit', {
+      num_qubits: 3,
+      gates: [
+        { gate: 'h', qubits: [0] },
+        { gate: 'cx', controls: [0], targets: [1] },
+        { gate: 'cx', control: 1, target: 2 },
+      ],
+    });
+    const p = out.probabilities as Record<string, number>;
+    expect(Object.keys(p).sort()).toEqual(['000', '111']);
+    expect(p['111']).toBeCloseTo(0.5, 12);
+  });
+
+  it('names a bad gate and its index, and limits the number of qubits', async () => {
+    await expect(
+      runPython('quantum-circuit', { gates: [{ gate: 'h', qubits: [0] }, { gate: 'toffoli', qubits: [0, 1] }] }),
+    ).rejects.toThrow(/ValueError: gate 1: unknown gate 'toffoli'/);
+    await expect(runPython('quantum-circuit', { gates: [{ gate: 'rx', qubits: [0] }] })).rejects.toThrow(
+      /ValueError: gate 0 \(rx\): needs a numeric angle/,
+    );
+    await expect(runPython('quantum-circuit', { gates: [{ gate: 'x', qubits: [2] }] })).rejects.toThrow(
+      /ValueError: gate 0: qubit 2 is out of range/,
+    );
+    await expect(runPython('quantum-circuit', { num_qubits: 11, gates: [] })).rejects.toThrow(
+      /ValueError: num_qubits must be an integer from 1 to 10, got 11/,
+    );
+  });
+});
+
+describe('plot-convergence (JavaScript)', () => {
+  it('draws a line chart spec and a self-contained SVG', async () => {
+    const trace = [-1.05, -1.1, -1.12, -1.135, -1.137];
+    const out = await runJavaScript('plot-convergence', { convergence_trace: trace, reference: -1.13731, title: 'H2 <VQE>' });
+    expect(out.final_value).toBe(-1.137);
+    expect(out.min_value).toBe(-1.137);
+    expect(out.iterations).toBe(5);
+    expect(out.chart).toEqual({
+      type: 'line',
+      title: 'H2 <VQE>',
+      x_label: 'Iteration',
+      y_label: 'Value',
+      x: [1, 2, 3, 4, 5],
+      y: trace,
+      reference: -1.13731,
+    });
+    const svg = out.svg as string;
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox="0 0 640 400"/);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('H2 &lt;VQE&gt;'); // the title is escaped
+    const points = /<polyline[^>]*points="([^"]+)"/.exec(svg)?.[1]?.split(' ') ?? [];
+    expect(points).toHaveLength(5);
+    // Lower energies are drawn lower: y grows downwards in SVG.
+    const ys = points.map((p) => Number(p.split(',')[1]));
+    for (let i = 1; i < ys.length; i++) expect(ys[i]!).toBeGreaterThan(ys[i - 1]!);
+    expect(svg).toContain('stroke-dasharray'); // the reference line
+    expect(svg).toMatch(/>-1\.1[0-4]</); // y tick labels: a nice step of 0.02
+    expect(svg).toMatch(/>Iteration</);
+    // Every tag is closed: the SVG is well formed enough for a browser or a file viewer.
+    expect((svg.match(/<(?!\/)[a-z]+[^>]*[^/]>/g) ?? []).length).toBe((svg.match(/<\/[a-z]+>/g) ?? []).length);
+  });
+
+  it('handles one point and a constant trace without a reference', async () => {
+    const out = await runJavaScript('plot-convergence', { convergence_trace: [2, 2, 2] });
+    expect(out.chart).not.toHaveProperty('reference');
+    expect(out.svg as string).not.toContain('NaN');
+    const one = await runJavaScript('plot-convergence', { convergence_trace: [3.5] });
+    expect(one.iterations).toBe(1);
+    expect(one.svg as string).not.toContain('NaN');
+  });
+
+  it('rejects non-numeric entries, naming the index', async () => {
+    await expect(runJavaScript('plot-convergence', { convergence_trace: [1, '2', 3] })).rejects.toThrow(
+      'convergence_trace[1] is "2", not a finite number',
+    );
+    await expect(runJavaScript('plot-convergence', { convergence_trace: [1, null] })).rejects.toThrow(
+      'convergence_trace[1] is null, not a finite number',
+    );
+    await expect(runJavaScript('plot-convergence', { convergence_trace: [] })).rejects.toThrow(/empty/);
+  });
+});
+
+describe('export-results (JavaScript)', () => {
+  it('exports JSON by default', async () => {
+    const out = await runJavaScript('export-results', { data: { energy: -1.137, ok: true } });
+    expect(out).toEqual({
+      content: '{\n  "energy": -1.137,\n  "ok": true\n}\n',
+      filename: 'results.json',
+      mime_type: 'application/json',
+    });
+  });
+
+  it('exports an array of objects as CSV with the union of keys and RFC 4180 quoting', async () => {
+    const out = await runJavaScript('export-results', {
+      format: 'csv',
+      filename: 'runs',
+      data: [
+        { name: 'a, b', value: 1 },
+        { name: 'say "hi"', extra: 'two\nlines' },
+        { value: null, nested: { x: 1 } },
+      ],
+    });
+    expect(out.filename).toBe('runs.csv');
+    expect(out.mime_type).toBe('text/csv');
+    expect(out.content).toBe(
+      'name,value,extra,nested\r\n' +
+        '"a, b",1,,\r\n' +
+        '"say ""hi""",,"two\nlines",\r\n' +
+        ',,,"{""x"":1}"\r\n',
+    );
+  });
+
+  it('exports columns, flat objects and plain arrays as CSV', async () => {
+    const csv = async (data: unknown) => (await runJavaScript('export-results', { data, format: 'CSV' })).content;
+    expect(await csv({ x: [1, 2], y: [3, 4] })).toBe('x,y\r\n1,3\r\n2,4\r\n');
+    expect(await csv({ eigenvalue: -1.137, iterations: 135 })).toBe('key,value\r\neigenvalue,-1.137\r\niterations,135\r\n');
+    expect(await csv([0.5, 'a,b'])).toBe('value\r\n0.5\r\n"a,b"\r\n');
+    expect(await csv([[1, 2], [3, 4]])).toBe('1,2\r\n3,4\r\n');
+    expect(await csv(['carriage\rreturn', true, null])).toBe('value\r\n"carriage\rreturn"\r\ntrue\r\n\r\n');
+    await expect(csv({ x: [1, 2], y: [3] })).rejects.toThrow(/different lengths \(x: 2, y: 1\)/);
+  });
+
+  it('keeps an extension already there, and rejects an unsupported format', async () => {
+    const out = await runJavaScript('export-results', { data: [], filename: 'a/b.json' });
+    expect(out.filename).toBe('a_b.json');
+    await expect(runJavaScript('export-results', { data: 1, format: 'xml' })).rejects.toThrow(
+      'Unsupported export format "xml": use "json" or "csv"',
+    );
+  });
+});
+
+describe('threejs-cube (three.js)', () => {
+  it('adds a lit cube, aims the camera at it and renders once', async () => {
+    const stage = newStage();
+    const out = await runThree('threejs-cube', stage, { size: 2, color: '#ff8800' });
+    const cube = stage.scene.getObjectByProperty('uuid', out.mesh_id) as THREE.Mesh<THREE.BoxGeometry, THREE.MeshStandardMaterial>;
+    expect(cube).toBeInstanceOf(THREE.Mesh);
+    expect(cube.name).toBe('cube');
+    expect(cube.geometry.parameters).toMatchObject({ width: 2, height: 2, depth: 2 });
+    expect(cube.material.color.getHexString()).toBe('ff8800');
+    expect(out.triangle_count).toBe(12);
+    expect(stage.scene.children.some((o) => o instanceof THREE.DirectionalLight)).toBe(true);
+    expect(stage.renderer.renders).toHaveLength(1);
+    expect(stage.renderer.renders[0]).toEqual({ scene: stage.scene, camera: stage.camera });
+    // The camera looks at the cube: the origin is in front of it, inside the view frustum.
+    stage.camera.updateMatrixWorld();
+    const frustum = new THREE.Frustum().setFromProjectionMatrix(
+      new THREE.Matrix4().multiplyMatrices(stage.camera.projectionMatrix, stage.camera.matrixWorldInverse),
+    );
+    expect(frustum.intersectsObject(cube)).toBe(true);
+    expect(stage.camera.position.length()).toBeGreaterThan(2);
+  });
+
+  it('uses its defaults and rejects a colour three.js cannot read', async () => {
+    const stage = newStage();
+    const out = await runThree('threejs-cube', stage);
+    const cube = stage.scene.getObjectByName('cube') as THREE.Mesh<THREE.BoxGeometry, THREE.MeshStandardMaterial>;
+    expect(cube.uuid).toBe(out.mesh_id);
+    expect(cube.geometry.parameters.width).toBe(1);
+    expect(cube.material.color.getHexString()).toBe('44aa88');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await expect(runThree('threejs-cube', newStage(), { color: 'no-such-colour' })).rejects.toThrow(
+        /color "no-such-colour" is not a colour/,
+      );
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('Unknown color no-such-colour'));
+    } finally {
+      warn.mockRestore();
+    }
+    await expect(runThree('threejs-cube', newStage(), { size: -1 })).rejects.toThrow(/size must be a positive number/);
+  });
+});
+
+describe('threejs-animation (three.js)', () => {
+  it('rotates every mesh at `speed` rad/s and renders each frame', async () => {
+    const stage = newStage();
+    await runThree('threejs-cube', stage);
+    const extra = new THREE.Mesh(new THREE.SphereGeometry(0.3), new THREE.MeshBasicMaterial());
+    stage.scene.add(extra);
+    const cube = stage.scene.getObjectByName('cube')!;
+    const start = { cube: cube.rotation.y, extra: extra.rotation.y };
+    const rendersBefore = stage.renderer.renders.length;
+
+    const out = await runThree('threejs-animation', stage, { speed: 2 });
+    expect(out.animated_objects).toBe(2);
+    const loop = stage.renderer.loop;
+    expect(loop).toBeTypeOf('function');
+    for (const t of [1000, 1016, 1032, 1048, 1064]) loop!(t);
+    expect(stage.renderer.renders.length - rendersBefore).toBe(5);
+    // 64 ms at 2 rad/s.
+    expect(cube.rotation.y - start.cube).toBeCloseTo(0.128, 9);
+    expect(extra.rotation.y - start.extra).toBeCloseTo(0.128, 9);
+    expect(extra.rotation.x).toBeCloseTo(0.128, 9);
+    loop!(1080);
+    expect(extra.rotation.y).toBeCloseTo(0.16, 9); // it keeps advancing
+  });
+
+  it('adds a default object to an empty scene so it shows something', async () => {
+    const stage = newStage();
+    const out = await runThree('threejs-animation', stage);
+    expect(out.animated_objects).toBe(1);
+    const meshes: THREE.Mesh[] = [];
+    stage.scene.traverse((o) => {
+      if (o instanceof THREE.Mesh) meshes.push(o);
+    });
+    expect(meshes).toHaveLength(1);
+    expect(stage.camera.position.z).toBe(5);
+    stage.renderer.loop!(0);
+    stage.renderer.loop!(500);
+    expect(meshes[0]!.rotation.y).toBeCloseTo(0.1, 9); // a long gap counts as 0.1 s at the default 1 rad/s
+    expect(stage.renderer.renders).toHaveLength(2);
+  });
+});
+
+describe('spice-resistor (ngspice via eecircuit-engine)', () => {
+  it('simulates the divider: v(out) = vin·r2/(r1+r2) across the sweep', async () => {
+    const { out, netlist } = await runSpice('spice-resistor', { vin: 12, r1: 3300, r2: 4700 });
+    expect(netlist).toContain('.param vin_v=12');
+    expect(netlist).toContain('R1 in out 3300');
+    expect(netlist).not.toContain('{{');
+    const vOut = out.v_out as number[];
+    const vIn = out.v_in as number[];
+    const current = out.i_v1 as number[];
+    expect(vIn).toHaveLength(11);
+    expect(vIn[0]).toBeCloseTo(0, 12);
+    expect(vIn.at(-1)).toBeCloseTo(12, 9);
+    const ratio = 4700 / (3300 + 4700);
+    expect(Math.abs(vOut.at(-1)! - 12 * ratio) / (12 * ratio)).toBeLessThan(1e-6);
+    vIn.forEach((v, i) => {
+      expect(Math.abs(vOut[i]! - v * ratio)).toBeLessThanOrEqual(1e-6 * Math.abs(v * ratio) + 1e-12);
+      expect(current[i]!).toBeCloseTo(-v / 8000, 12);
+    });
+  });
+
+  it('uses its defaults (5 V, 1 kΩ, 1 kΩ → 2.5 V) and handles vin = 0 and negative vin', async () => {
+    expect((await runSpice('spice-resistor')).out.v_out).toEqual(expect.arrayContaining([expect.closeTo(2.5, 9)]));
+    const defaults = (await runSpice('spice-resistor')).out.v_out as number[];
+    expect(Math.abs(defaults.at(-1)! - 2.5) / 2.5).toBeLessThan(1e-6);
+    expect((await runSpice('spice-resistor', { vin: 0 })).out.v_out).toEqual([0]);
+    const negative = (await runSpice('spice-resistor', { vin: -9, r1: 2000, r2: 1000 })).out.v_out as number[];
+    expect(Math.abs(negative.at(-1)! - -3) / 3).toBeLessThan(1e-6);
+  });
+});
+
+describe('chained: Hamiltonian → VQE → Plot Convergence → Export Results', () => {
+  it('feeds each output into the next skill', async () => {
+    const ham = await runPython('quantum-hamiltonian', { bond_length: 0.735 });
+    const vqe = await runPython('quantum-vqe', { hamiltonian: ham.hamiltonian });
+    const plot = await runJavaScript('plot-convergence', {
+      convergence_trace: vqe.convergence_trace,
+      reference: ham.exact_energy,
+      title: 'H2 VQE',
+      y_label: 'Energy (Ha)',
+    });
+    expect(plot.final_value).toBe(vqe.eigenvalue);
+    expect(plot.iterations).toBe(vqe.iterations);
+    expect(Math.abs((plot.min_value as number) - -1.13731)).toBeLessThan(1e-3);
+    expect(plot.svg as string).toContain('<polyline');
+    expect(plot.svg as string).toContain('Energy (Ha)');
+    const file = await runJavaScript('export-results', {
+      data: { iteration: (plot.chart as { x: number[] }).x, energy: vqe.convergence_trace },
+      format: 'csv',
+      filename: 'h2-vqe',
+    });
+    const lines = (file.content as string).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('iteration,energy');
+    expect(lines).toHaveLength((vqe.iterations as number) + 1);
+    expect(Number(lines.at(-1)!.split(',')[1])).toBe(vqe.eigenvalue);
+  });
+});
