@@ -23,7 +23,7 @@ const ALL: Access = { read: true, write: true, writeSkills: true };
  * The access rules of DESIGN §7 as one pure function of (identity, room):
  * system is readable by all and written only by the server; a team is read and written by its
  * members, its skills only by its admins; a user volume belongs to its owner alone.
- * A share link grants exactly its room and mode.
+ * A share link grants exactly its room and mode; in the system volume, reading only.
  */
 export function accessTo(identity: Identity, room: RoomName, roomName: string): Access {
   switch (identity.kind) {
@@ -31,6 +31,8 @@ export function accessTo(identity: Identity, room: RoomName, roomName: string): 
       return ALL;
     case 'share':
       if (identity.room !== roomName) return NONE;
+      // System is written by nobody over the network, whatever mode a link claims.
+      if (room.volume === 'system') return READ;
       return identity.mode === 'write' ? { read: true, write: true, writeSkills: false } : READ;
     case 'user':
       switch (room.volume) {

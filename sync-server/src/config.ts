@@ -12,9 +12,10 @@ const EnvSchema = z.object({
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   ROOM_IDLE_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(2000),
+  GROUP_COMMIT_MS: z.coerce.number().min(0).max(100).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SKILLS_DIR: z.string().min(1).default(path.join(ROOT, 'skills')),
-  WEB_DIST: z.string().min(1).default(path.join(ROOT, 'dist')),
+  WEB_DIST: z.string().min(1).default(path.join(ROOT, 'dist/web')),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -26,6 +27,7 @@ export interface Config {
   maxMessageBytes: number;
   roomIdleMs: number;
   compactAfterUpdates: number;
+  groupCommitMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   skillsDir: string;
   webDist: string;
@@ -52,6 +54,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     roomIdleMs: e.ROOM_IDLE_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    groupCommitMs: e.GROUP_COMMIT_MS,
     logLevel: e.LOG_LEVEL,
     skillsDir: path.resolve(e.SKILLS_DIR),
     webDist: path.resolve(e.WEB_DIST),

@@ -14,6 +14,7 @@ import { FileStorage } from './storage/file';
 import { MemoryStorage } from './storage/memory';
 import type { Storage } from './storage/storage';
 import { Connection } from './sync/connection';
+import { binaryFrame } from './sync/ws-frame';
 import { loadSystemVolume } from './system-volume';
 
 export interface RunningServer {
@@ -37,7 +38,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   const log = options.log ?? pino({ level: config.logLevel });
   const identify = options.identify ?? identifyLocal;
   const storage = await openStorage(config);
-  const rooms = new Rooms(storage, { idleMs: config.roomIdleMs, compactAfter: config.compactAfterUpdates }, log);
+  const rooms = new Rooms(storage, { idleMs: config.roomIdleMs, compactAfter: config.compactAfterUpdates, groupCommitMs: config.groupCommitMs }, log);
   const skills = await loadSystemVolume(rooms, config.skillsDir);
   log.info({ skills }, 'system volume loaded');
 
@@ -56,11 +57,22 @@ export async function startServer(config: Config, options: { log?: Logger; ident
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      accept(ws, url, req);
+      accept(ws, socket, url, req);
     });
   });
 
-  function accept(ws: WebSocket, url: URL, req: http.IncomingMessage): void {
+  /** Frames shared by every client a broadcast goes to, framed on first use. */
+  const frames = new WeakMap<Uint8Array, Buffer>();
+  const frameOf = (message: Uint8Array): Buffer => {
+    let frame = frames.get(message);
+    if (!frame) {
+      frame = binaryFrame(message);
+      frames.set(message, frame);
+    }
+    return frame;
+  };
+
+  function accept(ws: WebSocket, socket: Duplex, url: URL, req: http.IncomingMessage): void {
     let name: string;
     try {
       name = decodeURIComponent(url.pathname.slice(SYNC_PREFIX.length));
@@ -72,14 +84,17 @@ export async function startServer(config: Config, options: { log?: Logger; ident
     const access = accessTo(identify(req), parsed.value, name);
     if (!access.read) return ws.close(CLOSE.forbidden.code, CLOSE.forbidden.reason);
 
-    const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     const conn = new Connection(
       {
-        send: (data) => ws.send(data),
+        // Written straight to the upgraded socket: ws frames its own messages (pings, close)
+        // atomically and, without per-message compression, queues nothing of its own.
+        send: (data) => {
+          if (ws.readyState === ws.OPEN) socket.write(frameOf(data));
+        },
         close: (code, reason) => ws.close(code, reason),
         // Corking lets a burst of broadcasts leave in one write instead of one syscall each.
-        cork: () => socket?.cork(),
-        uncork: () => socket?.uncork(),
+        cork: () => socket.cork(),
+        uncork: () => socket.uncork(),
       },
       name,
       access.write,

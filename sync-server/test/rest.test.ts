@@ -18,6 +18,8 @@ afterAll(async () => {
   await server.close();
 });
 
+// Response bodies are checked field by field with toMatchObject, so they stay loosely typed here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${server.url}${path}`, {
     method,

@@ -17,6 +17,11 @@ export function replaceText(text: Y.Text, next: string): void {
   ) {
     end++;
   }
-  text.delete(start, prev.length - start - end);
-  text.insert(start, next.slice(start, next.length - end));
+  const edit = () => {
+    text.delete(start, prev.length - start - end);
+    text.insert(start, next.slice(start, next.length - end));
+  };
+  // One transaction, so no peer or observer ever sees the text with its middle deleted.
+  if (text.doc) text.doc.transact(edit);
+  else edit();
 }

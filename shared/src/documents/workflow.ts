@@ -64,9 +64,9 @@ function readPosition(value: unknown): { x: number; y: number } {
 }
 
 function readNode(id: string, m: Y.Map<unknown>): WorkflowNode {
-  const inputs: Record<string, Json> = {};
   const yInputs = m.get('inputs');
-  if (yInputs instanceof Y.Map) yInputs.forEach((v, k) => (inputs[k] = v as Json));
+  // fromEntries defines own properties, so a key like "__proto__" from another client stays data.
+  const inputs: Record<string, Json> = yInputs instanceof Y.Map ? Object.fromEntries(yInputs.entries()) : {};
   return {
     id,
     skillId: asString(m.get('skillId')),

@@ -28,8 +28,18 @@ export const agentSkillName = (skillId: string): string =>
   skillId
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64) || 'skill';
+    .slice(0, 64)
+    .replace(/^-+|-+$/g, '') || 'skill';
+
+const MAX_DESCRIPTION = 1024;
+
+/** A description cut to the spec's 1024 characters, at a word boundary when there is one, marked with "…". */
+function agentDescription(text: string): string {
+  if (text.length <= MAX_DESCRIPTION) return text;
+  const head = text.slice(0, MAX_DESCRIPTION - 1);
+  const lastSpace = head.search(/\s\S*$/);
+  return `${(lastSpace > MAX_DESCRIPTION / 2 ? head.slice(0, lastSpace) : head).trimEnd()}…`;
+}
 
 /** Exports a skill as an Agent Skills `SKILL.md` (its folder is named `agentSkillName(skill_id)`). */
 export function exportAgentSkill(skill: Skill): { folder: string; content: string } {
@@ -40,8 +50,11 @@ export function exportAgentSkill(skill: Skill): { folder: string; content: strin
     if (key === 'description') continue;
     metadata[PREFIX + key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
+  const description = agentDescription(fm.description || fm.name);
+  // The spec's description is 1–1024 characters; ours may be empty or longer, so keep it whole here.
+  if (description !== fm.description) metadata[`${PREFIX}description`] = fm.description;
   const folder = agentSkillName(fm.skill_id);
-  const head = { name: folder, description: fm.description || fm.name, metadata };
+  const head = { name: folder, description, metadata };
   return { folder, content: `---\n${stringify(head, { lineWidth: 0 })}---\n${skill.body}` };
 }
 
@@ -64,9 +77,11 @@ export function importAgentSkill(content: string, file = 'SKILL.md'): Result<Ski
   for (const [key, value] of Object.entries(agent.metadata ?? {})) {
     if (!key.startsWith(PREFIX)) continue;
     const name = key.slice(PREFIX.length);
-    fields[name] = ['name', 'skill_id', 'type', 'category', 'execution_mode', 'version'].includes(name) ? value : safeJson(value);
+    fields[name] = ['name', 'skill_id', 'type', 'category', 'execution_mode', 'version', 'description'].includes(name)
+      ? value
+      : safeJson(value);
   }
-  fields.description = agent.description;
+  fields.description ??= agent.description;
   fields.name ??= agent.name;
   fields.skill_id ??= agent.name;
   fields.type ??= guessType(body);

@@ -123,7 +123,7 @@ export function validateWorkflow(graph: WorkflowGraph, lookup: SkillLookup): Wor
     if (!skill) continue;
     for (const port of skill.inputs) {
       if (!isRequiredInput(port)) continue;
-      if (port.name in node.inputs || wired.has(`${node.id}\u0000${port.name}`)) continue;
+      if (Object.hasOwn(node.inputs, port.name) || wired.has(`${node.id}\u0000${port.name}`)) continue;
       issues.push({
         code: 'missing_input',
         nodes: [node.id],

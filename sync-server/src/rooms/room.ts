@@ -31,6 +31,12 @@ export interface RoomPeer {
 export interface RoomOptions {
   /** Compact the log into a snapshot once this many updates were logged since the last one. */
   compactAfter: number;
+  /**
+   * How long the first update of a batch waits for others before the batch is written (0: not
+   * at all). A durable write costs the same for one update or fifty, and so does each client's
+   * socket write for a batch of broadcasts, so a millisecond or two of waiting divides both.
+   */
+  groupCommitMs: number;
   /** Called when storage fails: the room can no longer promise durability and is dropped. */
   onFailure: (room: Room) => void;
 }
@@ -202,8 +208,9 @@ export class Room {
   }
 
   private async flush(): Promise<void> {
-    // Let the rest of this tick's frames join the first batch.
-    await Promise.resolve();
+    const wait = this.options.groupCommitMs;
+    // Let the rest of this tick's frames (or of the commit window) join the first batch.
+    await (wait > 0 ? new Promise((r) => setTimeout(r, wait)) : Promise.resolve());
     try {
       while (this.pending.length > 0 && !this.failed) {
         const batch = this.pending;
@@ -240,10 +247,14 @@ export class Room {
     while (n < this.outbox.length && (this.outbox[n] as Outgoing).seq <= this.durableSeq) n++;
     if (n === 0) return;
     const ready = this.outbox.splice(0, n);
-    const peers = [...this.peers.keys()];
-    for (const p of peers) p.cork?.();
+    if (ready.length === 1) {
+      (ready[0] as Outgoing).deliver();
+      return;
+    }
+    // Several messages per client: corked, each client's share leaves in one socket write.
+    for (const p of this.peers.keys()) p.cork?.();
     for (const out of ready) out.deliver();
-    for (const p of peers) p.uncork?.();
+    for (const p of this.peers.keys()) p.uncork?.();
   }
 
   /** Resolves once every change applied so far is in storage. */

@@ -6,6 +6,7 @@ export interface RoomsOptions {
   /** How long an unused room stays in memory before it is compacted and unloaded. */
   idleMs: number;
   compactAfter: number;
+  groupCommitMs: number;
 }
 
 interface Entry {
@@ -35,6 +36,7 @@ export class Rooms {
     if (!entry) {
       const room = Room.load(name, this.storage, {
         compactAfter: this.options.compactAfter,
+        groupCommitMs: this.options.groupCommitMs,
         onFailure: (failed) => this.fail(failed),
       }, this.log);
       entry = { room, users: 0 };

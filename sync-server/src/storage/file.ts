@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, writev as writevCallback } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -11,6 +11,9 @@ import { StorageError, type Storage, type StorageHealth, type StoredRoom } from 
  * Each record is `u32 length | u32 crc32 | bytes` (little-endian). A crash can leave a torn last
  * record; loading stops at the first record whose length or checksum does not hold and cuts the
  * log there, since nothing past it was ever acknowledged.
+ *
+ * Logs are opened with O_DSYNC, so one `writev` per batch is both the write and the flush: half
+ * the thread-pool round trips of write-then-fdatasync, which is most of this backend's CPU cost.
  */
 export class FileStorage implements Storage {
   readonly kind = 'file';
@@ -66,9 +69,7 @@ export class FileStorage implements Storage {
     if (updates.length === 0) return Promise.resolve();
     return this.serial(room, async () => {
       const fh = await this.logHandle(room);
-      const buffers = updates.flatMap(encodeRecord);
-      await fh.writev(buffers);
-      await fh.datasync();
+      await writeAll(fh.fd, updates.flatMap(encodeRecord));
     });
   }
 
@@ -133,13 +134,36 @@ export class FileStorage implements Storage {
         .access(file)
         .then(() => true)
         .catch(() => false);
-      fh = await fs.open(file, 'a');
+      fh = await fs.open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC);
       // A new file's name is durable only once its directory is synced.
       if (!existed) await syncDir(this.dir);
       this.logs.set(room, fh);
     }
     return fh;
   }
+}
+
+/** Writes every buffer, continuing after a short write, with the callback API (cheaper than FileHandle). */
+function writeAll(fd: number, buffers: Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const total = buffers.reduce((n, b) => n + b.length, 0);
+    const step = (list: Buffer[], left: number) =>
+      writevCallback(fd, list, (error, written) => {
+        if (error) return reject(error);
+        if (written >= left) return resolve();
+        let skip = written;
+        const rest: Buffer[] = [];
+        for (const b of list) {
+          if (skip >= b.length) skip -= b.length;
+          else {
+            rest.push(skip > 0 ? b.subarray(skip) : b);
+            skip = 0;
+          }
+        }
+        step(rest, left - written);
+      });
+    step(buffers, total);
+  });
 }
 
 function encodeRecord(data: Uint8Array): Buffer[] {

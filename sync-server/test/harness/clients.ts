@@ -21,7 +21,7 @@ export function connectClient(serverUrl: string, room: string, options: { doc?: 
     maxBackoffTime: 200,
   });
   const closeCodes: number[] = [];
-  provider.on('connection-close', (event: CloseEvent | null) => {
+  provider.on('connection-close', (event: { code: number } | null) => {
     if (event) closeCodes.push(event.code);
   });
   return {

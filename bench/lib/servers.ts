@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './proc';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BenchServer {
+  name: string;
+  pid: number;
+  /** The URL a stock `WebsocketProvider` takes for this server. */
+  wsUrl: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function waitForLine(child: ChildProcess, match: (line: string) => boolean, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (match(line)) resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code} before it was ready:\n${stderr}`)));
+  });
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
+/** Our server, durability on (file backend with synced group commits), as `npm start` runs it (the built bundle). */
+export async function startOurs(dataDir: string, env: Record<string, string> = {}): Promise<BenchServer> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/start.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const line = await waitForLine(child, (l) => l.includes('"listening"'), 'our server');
+  const port = Number((JSON.parse(line) as { port: number }).port);
+  return { name: 'llmunix', pid: child.pid!, wsUrl: `ws://127.0.0.1:${port}/sync`, child, stop: stopper(child) };
+}
+
+/** The reference server, `@y/websocket-server` 0.1.1, in memory or with its YPERSISTENCE LevelDB mode. */
+export async function startReference(leveldbDir?: string): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/@y/websocket-server/src/server.js')], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...(leveldbDir ? { YPERSISTENCE: leveldbDir } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForLine(child, (l) => l.includes('running at'), 'the reference server');
+  return {
+    name: leveldbDir ? 'reference+leveldb' : 'reference',
+    pid: child.pid!,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    child,
+    stop: stopper(child),
+  };
+}
