@@ -97,10 +97,6 @@ export class Room {
     return room;
   }
 
-  get peerCount(): number {
-    return this.peers.size;
-  }
-
   /** Adds a connected client: it gets our state vector and everyone's awareness. */
   addPeer(peer: RoomPeer): void {
     this.peers.set(peer, new Set());

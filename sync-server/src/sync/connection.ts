@@ -30,10 +30,6 @@ export class Connection implements RoomPeer {
     private readonly maxEarlyBytes: number,
   ) {}
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   send(message: Uint8Array): void {
     if (!this.closed) this.ws.send(message);
   }
