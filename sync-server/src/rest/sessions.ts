@@ -26,7 +26,7 @@ import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
 import { HttpError } from './http-error';
 import { idOr400, parseOr400 } from './validate';
-import { requireAccess, resolveVolume, searchOrder, VolumeQuerySchema, type VolumeRef } from './volumes';
+import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeRef } from './volumes';
 
 const JsonValue: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
@@ -74,37 +74,22 @@ export function sessionsRouter(rooms: Rooms, identify: Identify): Router {
     for (const ref of searchOrder(identity, q, false)) {
       const index = volumeRoom(ref.volume, ref.volumeId);
       if (q.volume) requireAccess(identity, index, 'read');
-      else if (!canRead(identity, index)) continue;
+      else if (!canAccess(identity, index, 'read')) continue;
       const found = await rooms.use(index, (room) => getSessionListing(room.doc, id) !== undefined);
       if (found) return ref;
     }
     throw new HttpError('not_found', `No session "${id}".`);
   }
 
-  const canRead = (identity: ReturnType<Identify>, room: string): boolean => {
-    try {
-      requireAccess(identity, room, 'read');
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
   router.get('/', async (req, res) => {
-    const identity = identify(req);
-    const ref = resolveVolume(identity, parseOr400(VolumeQuerySchema, req.query, 'query'));
-    const index = volumeRoom(ref.volume, ref.volumeId);
-    requireAccess(identity, index, 'read');
+    const { ref, index } = targetIndex(identify(req), parseOr400(VolumeQuerySchema, req.query, 'query'), 'read');
     const sessions = await rooms.use(index, (room) => listSessions(room.doc));
     res.json({ sessions: sessions.map((s) => ({ ...s, volume: ref.volume, volume_id: ref.volumeId })) });
   });
 
   router.post('/', async (req, res) => {
-    const identity = identify(req);
     const body = parseOr400(CreateSession, req.body, 'session');
-    const ref = resolveVolume(identity, { volume: body.volume, volume_id: body.volume_id });
-    const index = volumeRoom(ref.volume, ref.volumeId);
-    requireAccess(identity, index, 'write');
+    const { ref, index } = targetIndex(identify(req), { volume: body.volume, volume_id: body.volume_id }, 'write');
     const id = randomUUID();
     const now = nowIso();
     const meta: SessionMeta = {

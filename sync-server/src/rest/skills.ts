@@ -10,7 +10,7 @@ import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
 import { HttpError } from './http-error';
 import { idOr400, parseOr400 } from './validate';
-import { requireAccess, resolveVolume, searchOrder, VolumeQuerySchema, type VolumeRef } from './volumes';
+import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeRef } from './volumes';
 
 const LANGUAGE_TYPES = { python: 'python', javascript: 'javascript', spice: 'ngspice' } as const;
 
@@ -85,12 +85,9 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const identity = identify(req);
     const q = parseOr400(VolumeQuerySchema, req.query, 'query');
     // The original lists the system volume unless told otherwise.
-    const ref = resolveVolume(identity, q.volume ? q : { volume: 'system' });
-    const index = volumeRoom(ref.volume, ref.volumeId);
-    requireAccess(identity, index, 'read');
+    const { ref, index } = targetIndex(identify(req), q.volume ? q : { volume: 'system' }, 'read');
     const sources = await rooms.use(index, (room) => listSkillSources(room.doc));
     const skills = [];
     const invalid = [];
@@ -109,13 +106,7 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
     for (const ref of searchOrder(identity, q, true)) {
       const index = volumeRoom(ref.volume, ref.volumeId);
       if (q.volume) requireAccess(identity, index, 'read');
-      else {
-        try {
-          requireAccess(identity, index, 'read');
-        } catch {
-          continue;
-        }
-      }
+      else if (!canAccess(identity, index, 'read')) continue;
       const source = await rooms.use(index, (room) => getSkillSource(room.doc, id));
       if (source === undefined) continue;
       const parsed = parseSkill(source, skillFile(ref, id));
@@ -127,17 +118,12 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
   });
 
   router.post('/', async (req, res) => {
-    const identity = identify(req);
     const body = parseOr400(CreateSkill, req.body, 'skill');
-    const ref = resolveVolume(identity, { volume: body.volume, volume_id: body.volume_id });
-    const index = volumeRoom(ref.volume, ref.volumeId);
-    requireAccess(identity, index, 'writeSkills');
+    const { ref, index } = targetIndex(identify(req), { volume: body.volume, volume_id: body.volume_id }, 'writeSkills');
     const markdown = markdownOf(body);
-    const probe = parseSkill(markdown, 'skill.md');
-    if (!probe.ok) throw invalidSkill(probe.error);
-    const id = probe.value.frontmatter.skill_id;
-    const parsed = parseSkill(markdown, skillFile(ref, id));
+    const parsed = parseSkill(markdown, 'skill.md');
     if (!parsed.ok) throw invalidSkill(parsed.error);
+    const id = parsed.value.frontmatter.skill_id;
     await rooms.use(index, (room) => {
       if (getSkillSource(room.doc, id) !== undefined && !body.overwrite) {
         throw new HttpError('conflict', `Skill "${id}" already exists in ${ref.volume}/${ref.volumeId}; send "overwrite": true to replace it.`);
@@ -148,11 +134,8 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
   });
 
   router.delete('/:skill_id', async (req, res) => {
-    const identity = identify(req);
     const id = idOr400(req.params.skill_id, 'skill id');
-    const ref = resolveVolume(identity, parseOr400(VolumeQuerySchema, req.query, 'query'));
-    const index = volumeRoom(ref.volume, ref.volumeId);
-    requireAccess(identity, index, 'writeSkills');
+    const { ref, index } = targetIndex(identify(req), parseOr400(VolumeQuerySchema, req.query, 'query'), 'writeSkills');
     const removed = await rooms.use(index, (room) => {
       let done = false;
       room.doc.transact(() => (done = removeSkill(room.doc, id)), ORIGIN.rest);

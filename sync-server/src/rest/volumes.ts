@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accessTo, type Access, type Identity } from '../../../shared/src/access';
-import { ID_PATTERN, parseRoomName, SYSTEM_VOLUME_ID, VOLUMES, type Volume } from '../../../shared/src/rooms';
+import { ID_PATTERN, parseRoomName, SYSTEM_VOLUME_ID, volumeRoom, VOLUMES, type Volume } from '../../../shared/src/rooms';
 import { HttpError } from './http-error';
 
 /** The optional `volume` and `volume_id` query parameters of the original's API. */
@@ -66,4 +66,18 @@ export function requireAccess(identity: Identity, roomName: string, need: keyof 
     throw new HttpError('forbidden', `You may not ${verb} ${what} "${roomName}".`.replace(/\s+/g, ' '));
   }
   return access;
+}
+
+/** Whether the caller has `need` in a room, for searches that skip what they may not see. */
+export function canAccess(identity: Identity, roomName: string, need: keyof Access): boolean {
+  const room = parseRoomName(roomName);
+  return room.ok && accessTo(identity, room.value, roomName)[need];
+}
+
+/** The volume index room a request targets (named, or the caller's own), checked for `need`. */
+export function targetIndex(identity: Identity, q: VolumeQuery, need: keyof Access): { ref: VolumeRef; index: string } {
+  const ref = resolveVolume(identity, q);
+  const index = volumeRoom(ref.volume, ref.volumeId);
+  requireAccess(identity, index, need);
+  return { ref, index };
 }
