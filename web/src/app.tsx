@@ -1,55 +1,79 @@
-import { useEffect, useState } from 'preact/hooks';
-import { listSkillSources } from '../../shared/src/documents/volume-index';
-import { SYSTEM_VOLUME_ID, volumeRoom } from '../../shared/src/rooms';
-import { parseSkill, type Skill } from '../../shared/src/skill/parse';
-import { openRoom, type SyncStatus } from './sync';
+import { useState } from 'preact/hooks';
+import { WorkflowCanvas } from './canvas/workflow-canvas';
+import { useCatalog } from './documents/catalog';
+import { SessionView } from './panels/session-view';
+import { SessionsPanel } from './panels/sessions-panel';
+import { SkillEditor } from './panels/skill-editor';
+import { SkillsPanel } from './panels/skills-panel';
+import { WorkflowsPanel } from './panels/workflows-panel';
+import { useRoute, type Route } from './router';
+import { IdentityControl } from './shell/identity-control';
+import { StatusBadge } from './shell/status-badge';
+import { UpdatePrompt } from './shell/update-prompt';
 
-/** The system skills, read live from the system volume's document. */
-function useSystemSkills(): { status: SyncStatus; skills: Skill[] } {
-  const [status, setStatus] = useState<SyncStatus>('connecting');
-  const [skills, setSkills] = useState<Skill[]>([]);
-  useEffect(() => {
-    const { doc, provider } = openRoom(volumeRoom('system', SYSTEM_VOLUME_ID));
-    const refresh = () => {
-      const parsed = [...listSkillSources(doc)].map(([id, source]) => parseSkill(source, `${id}.md`));
-      setSkills(parsed.flatMap((p) => (p.ok ? [p.value] : [])));
-    };
-    provider.on('status', ({ status }: { status: SyncStatus }) => setStatus(status));
-    doc.on('update', refresh);
-    return () => {
-      provider.destroy();
-      doc.destroy();
-    };
-  }, []);
-  return { status, skills };
+type Tab = 'workflows' | 'sessions' | 'skills';
+
+function tabFor(route: Route): Tab | undefined {
+  if (route.view === 'session') return 'sessions';
+  if (route.view === 'skill' || route.view === 'new-skill') return 'skills';
+  return undefined;
 }
 
 export function App() {
-  const { status, skills } = useSystemSkills();
+  const route = useRoute();
+  const catalog = useCatalog();
+  const [tab, setTab] = useState<Tab>(() => tabFor(route) ?? 'workflows');
   return (
-    <main>
-      <header>
-        <h1>LLMunix</h1>
-        <span class={`status status-${status}`} data-testid="sync-status">
-          {status}
-        </span>
+    <div class="app">
+      <header class="topbar">
+        <a class="brand" href="#/">
+          LLMunix
+        </a>
+        <StatusBadge />
+        <span class="spacer" />
+        <IdentityControl />
       </header>
-      <p>
-        The workspace (sessions, canvas, chat) is not built yet. The sync server is running; these are the system
-        skills it serves:
-      </p>
-      <ul data-testid="skills">
-        {skills.map((s) => (
-          <li key={s.frontmatter.skill_id}>
-            <strong>{s.frontmatter.name}</strong> <code>{s.frontmatter.type}</code>
-            <div>{s.frontmatter.description}</div>
-            <small>
-              in: {s.frontmatter.inputs.map((p) => `${p.name}: ${p.type}`).join(', ') || '—'} · out:{' '}
-              {s.frontmatter.outputs.map((p) => `${p.name}: ${p.type}`).join(', ') || '—'}
-            </small>
-          </li>
-        ))}
-      </ul>
-    </main>
+      <aside class="sidebar">
+        <nav class="tabs" role="tablist">
+          {(['workflows', 'sessions', 'skills'] as const).map((t) => (
+            <button key={t} type="button" role="tab" aria-selected={tab === t} class={tab === t ? 'active' : ''} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
+              {t[0]?.toUpperCase() + t.slice(1)}
+            </button>
+          ))}
+        </nav>
+        {tab === 'workflows' && <WorkflowsPanel />}
+        {tab === 'sessions' && <SessionsPanel />}
+        {tab === 'skills' && <SkillsPanel catalog={catalog} />}
+      </aside>
+      <main class="main">
+        <MainView route={route} catalog={catalog} />
+      </main>
+      <UpdatePrompt />
+    </div>
   );
+}
+
+function MainView({ route, catalog }: { route: Route; catalog: ReturnType<typeof useCatalog> }) {
+  switch (route.view) {
+    case 'workflow':
+      return <WorkflowCanvas key={route.room} route={route} catalog={catalog} />;
+    case 'session':
+      return <SessionView key={route.room} route={route} />;
+    case 'skill':
+    case 'new-skill':
+      return <SkillEditor key={route.view === 'skill' ? `${route.volume}/${route.volumeId}/${route.skillId}` : 'new'} route={route} catalog={catalog} />;
+    case 'not-found':
+      return (
+        <div class="empty" data-testid="not-found">
+          Nothing lives at <code>{route.hash}</code>. Pick a workflow, session or skill on the left.
+        </div>
+      );
+    case 'home':
+      return (
+        <div class="empty" data-testid="home">
+          Open a workflow or session on the left, or create one. Everything you make is saved in this browser and synced
+          when the server can be reached.
+        </div>
+      );
+  }
 }

@@ -66,6 +66,3 @@ export const SkillFrontmatterSchema = z
 export type InputPort = z.infer<typeof InputPortSchema>;
 export type OutputPort = z.infer<typeof OutputPortSchema>;
 export type SkillFrontmatter = z.infer<typeof SkillFrontmatterSchema>;
-
-/** An input is required when it has no default and does not say `required: false`. */
-export const isRequiredInput = (port: InputPort): boolean => port.required ?? port.default === undefined;

@@ -1,4 +1,5 @@
-import { isRequiredInput, type PortType, type SkillFrontmatter } from '../skill/schema';
+import { isRequiredInput } from '../skill/ports';
+import type { PortType, SkillFrontmatter } from '../skill/schema';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../documents/workflow';
 
 /** One problem that keeps a workflow from running, naming the nodes involved. */

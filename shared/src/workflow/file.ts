@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { WorkflowGraph, WorkflowMeta } from '../documents/workflow';
+import { err, ok, type Result } from '../result';
+import { ID_PATTERN } from '../rooms';
+
+/** The `llmunix-workflow` file format: a workflow as one JSON file, versioned. */
+export const WORKFLOW_FORMAT = 'llmunix-workflow';
+export const WORKFLOW_FORMAT_VERSION = 1;
+
+const Json: z.ZodType<unknown> = z.unknown();
+
+const WorkflowFileSchema = z.object({
+  format: z.literal(WORKFLOW_FORMAT),
+  version: z.number().int().positive(),
+  name: z.string().max(200).default(''),
+  description: z.string().max(5000).default(''),
+  nodes: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(ID_PATTERN, 'node ids are letters, digits, "-" or "_"'),
+        skillId: z.string().regex(ID_PATTERN, 'skill ids are letters, digits, "-" or "_"'),
+        label: z.string().max(200).default(''),
+        position: z.strictObject({ x: z.number(), y: z.number() }),
+        inputs: z.record(z.string(), Json).default({}),
+      }),
+    )
+    .max(10_000),
+  edges: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(ID_PATTERN, 'edge ids are letters, digits, "-" or "_"'),
+        source: z.string(),
+        sourceHandle: z.string(),
+        target: z.string(),
+        targetHandle: z.string(),
+      }),
+    )
+    .max(50_000),
+});
+
+/** A workflow file's contents. */
+export interface WorkflowFile {
+  format: typeof WORKFLOW_FORMAT;
+  version: number;
+  name: string;
+  description: string;
+  nodes: WorkflowGraph['nodes'];
+  edges: WorkflowGraph['edges'];
+}
+
+/** Builds the file for a workflow. */
+export function toWorkflowFile(meta: Pick<WorkflowMeta, 'name' | 'description'>, graph: WorkflowGraph): WorkflowFile {
+  return { format: WORKFLOW_FORMAT, version: WORKFLOW_FORMAT_VERSION, name: meta.name, description: meta.description, ...graph };
+}
+
+/** Parses a workflow file's text; every problem is reported with where it is. */
+export function parseWorkflowFile(text: string): Result<WorkflowFile, string[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return err([`The file is not JSON: ${(e as Error).message}`]);
+  }
+  const format = (data as { format?: unknown } | null)?.format;
+  if (format !== WORKFLOW_FORMAT) return err([`This is not an ${WORKFLOW_FORMAT} file (its "format" is ${JSON.stringify(format ?? null)}).`]);
+  const version = (data as { version?: unknown }).version;
+  if (typeof version === 'number' && version > WORKFLOW_FORMAT_VERSION) {
+    return err([`The file is version ${version}, made by a newer LLMunix; this one reads up to version ${WORKFLOW_FORMAT_VERSION}. Update the app.`]);
+  }
+  const parsed = WorkflowFileSchema.safeParse(data);
+  if (!parsed.success) return err(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`));
+  const file = parsed.data;
+  const ids = new Set(file.nodes.map((n) => n.id));
+  const dangling = file.edges.filter((e) => !ids.has(e.source) || !ids.has(e.target)).map((e) => `edges: ${e.id} connects a node that is not in the file`);
+  if (dangling.length > 0) return err(dangling);
+  return ok({ ...file, format: WORKFLOW_FORMAT, nodes: file.nodes.map((n) => ({ ...n, inputs: n.inputs as WorkflowGraph['nodes'][number]['inputs'] })) });
+}

@@ -1,0 +1,59 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { WebsocketProvider } from 'y-websocket';
+import { useIdentity } from '../documents/hooks';
+
+/** A collaborator in the same room, from Yjs awareness (never stored). */
+export interface Peer {
+  clientId: number;
+  name: string;
+  color: string;
+  /** Pointer position in canvas (flow) coordinates, or none when outside the canvas. */
+  cursor: { x: number; y: number } | null;
+  selection: string[];
+}
+
+function readPeer(clientId: number, state: Record<string, unknown>): Peer | null {
+  const user = state.user as { name?: unknown; color?: unknown } | undefined;
+  if (!user || typeof user.name !== 'string') return null;
+  const cursor = state.cursor as { x?: unknown; y?: unknown } | null | undefined;
+  return {
+    clientId,
+    name: user.name.slice(0, 40),
+    color: typeof user.color === 'string' ? user.color : '#888',
+    cursor: cursor && typeof cursor.x === 'number' && typeof cursor.y === 'number' ? { x: cursor.x, y: cursor.y } : null,
+    selection: Array.isArray(state.selection) ? state.selection.filter((s): s is string => typeof s === 'string') : [],
+  };
+}
+
+/** Publishes who I am, where my pointer is and what I selected; returns everyone else's. */
+export function usePresence(provider: WebsocketProvider | undefined) {
+  const identity = useIdentity();
+  const [peers, setPeers] = useState<Peer[]>([]);
+  useEffect(() => {
+    if (!provider) return;
+    const awareness = provider.awareness;
+    awareness.setLocalStateField('user', { name: identity.name, color: identity.color });
+    const refresh = () => {
+      const out: Peer[] = [];
+      awareness.getStates().forEach((state, clientId) => {
+        if (clientId === awareness.clientID) return;
+        const peer = readPeer(clientId, state);
+        if (peer) out.push(peer);
+      });
+      setPeers(out);
+    };
+    refresh();
+    awareness.on('change', refresh);
+    return () => {
+      awareness.off('change', refresh);
+      awareness.setLocalStateField('cursor', null);
+      awareness.setLocalStateField('selection', []);
+    };
+  }, [provider, identity.name, identity.color]);
+  const setCursor = useCallback(
+    (cursor: { x: number; y: number } | null) => provider?.awareness.setLocalStateField('cursor', cursor),
+    [provider],
+  );
+  const setSelection = useCallback((ids: string[]) => provider?.awareness.setLocalStateField('selection', ids), [provider]);
+  return { peers, setCursor, setSelection };
+}

@@ -1,0 +1,118 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'preact/compat';
+import { useState } from 'preact/hooks';
+import type { Json } from '../../../shared/src/json';
+import { isRequiredInput } from '../../../shared/src/skill/ports';
+import type { InputPort } from '../../../shared/src/skill/schema';
+import type { SkillFlowNode } from './flow-binding';
+
+/** Where a node's literal edits go; provided by the canvas. */
+export interface NodeEditing {
+  setInput(nodeId: string, input: string, value: Json | undefined): void;
+}
+
+let editing: NodeEditing = { setInput: () => undefined };
+/** The canvas installs its editing callbacks here (React Flow node types cannot take props). */
+export const provideNodeEditing = (e: NodeEditing): void => {
+  editing = e;
+};
+
+function parseLiteral(port: InputPort, text: string): { ok: true; value: Json | undefined } | { ok: false; error: string } {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  switch (port.type) {
+    case 'string':
+      return { ok: true, value: text };
+    case 'number':
+    case 'integer': {
+      const n = Number(text);
+      if (!Number.isFinite(n)) return { ok: false, error: `${port.name} needs a number` };
+      if (port.type === 'integer' && !Number.isInteger(n)) return { ok: false, error: `${port.name} needs a whole number` };
+      return { ok: true, value: n };
+    }
+    default:
+      try {
+        return { ok: true, value: JSON.parse(text) as Json };
+      } catch {
+        return { ok: false, error: `${port.name} needs JSON (${port.type})` };
+      }
+  }
+}
+
+const display = (value: Json | undefined, port: InputPort): string =>
+  value === undefined ? '' : port.type === 'string' && typeof value === 'string' ? value : JSON.stringify(value);
+
+function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort; value: Json | undefined }) {
+  const [error, setError] = useState<string | null>(null);
+  const placeholder = port.default !== undefined ? `default ${JSON.stringify(port.default)}` : isRequiredInput(port) ? 'required' : 'optional';
+  if (port.type === 'boolean') {
+    return (
+      <input
+        class="nodrag"
+        type="checkbox"
+        aria-label={port.name}
+        checked={value === true}
+        onChange={(e) => editing.setInput(nodeId, port.name, (e.target as HTMLInputElement).checked)}
+      />
+    );
+  }
+  return (
+    <span class="literal">
+      <input
+        class={`nodrag ${error ? 'invalid' : ''}`}
+        type="text"
+        aria-label={port.name}
+        data-testid={`literal-${port.name}`}
+        placeholder={placeholder}
+        value={display(value, port)}
+        onChange={(e) => {
+          const parsed = parseLiteral(port, (e.target as HTMLInputElement).value);
+          if (!parsed.ok) return setError(parsed.error);
+          setError(null);
+          editing.setInput(nodeId, port.name, parsed.value);
+        }}
+      />
+      {error && <span class="literal-error">{error}</span>}
+    </span>
+  );
+}
+
+/** A skill on the canvas: one handle per declared input and output, labelled with its type. */
+function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
+  const skill = data.skill;
+  const outline = data.selectedBy[0]?.color;
+  return (
+    <div
+      class={`skill-node ${selected ? 'selected' : ''} ${skill ? '' : 'missing'}`}
+      style={outline ? { boxShadow: `0 0 0 3px ${outline}` } : undefined}
+      data-testid="skill-node"
+      data-skill={data.skillId}
+    >
+      {data.selectedBy.length > 0 && (
+        <div class="selected-by">{data.selectedBy.map((s) => <span key={s.name} style={{ background: s.color }}>{s.name}</span>)}</div>
+      )}
+      <div class="skill-node-title">{data.label || data.skillId}</div>
+      {!skill && <div class="skill-node-missing">Skill "{data.skillId}" is in none of your volumes.</div>}
+      <div class="skill-node-ports">
+        <div class="inputs">
+          {skill?.inputs.map((port) => (
+            <div class="port input" key={port.name}>
+              <Handle type="target" position={Position.Left} id={port.name} />
+              <span class="port-name">{port.name}</span> <span class="port-type">{port.type}</span>
+              {!data.wired.includes(port.name) && <LiteralInput nodeId={id} port={port} value={data.inputs[port.name]} />}
+            </div>
+          ))}
+        </div>
+        <div class="outputs">
+          {skill?.outputs.map((port) => (
+            <div class="port output" key={port.name}>
+              <span class="port-type">{port.type}</span> <span class="port-name">{port.name}</span>
+              <Handle type="source" position={Position.Right} id={port.name} />
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export const SkillNode = memo(SkillNodeView);

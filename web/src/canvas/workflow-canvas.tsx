@@ -1,0 +1,244 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  ViewportPortal,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import * as Y from 'yjs';
+import { edgesOf, nodesOf, readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
+import { ORIGIN } from '../../../shared/src/origins';
+import type { Catalog } from '../documents/catalog';
+import { useDocValue, useRoom } from '../documents/hooks';
+import type { Route } from '../router';
+import {
+  addSkillNode,
+  applyEdgeChanges,
+  applyNodeChanges,
+  connect,
+  copyNodes,
+  deleteSelection,
+  pasteClip,
+  setLiteralInput,
+  WorkflowView,
+  type Clip,
+  type Measured,
+} from './flow-binding';
+import { usePresence } from './presence';
+import { provideNodeEditing, SkillNode } from './skill-node';
+
+/** The drag-and-drop type the skill library puts a skill id under. */
+export const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
+
+const nodeTypes = { skill: SkillNode };
+const EMPTY: WorkflowGraph = { nodes: [], edges: [] };
+let clipboard: Clip | null = null;
+
+type WorkflowRoute = Extract<Route, { view: 'workflow' }>;
+
+/** A workflow's canvas: the shared document drawn by React Flow, edited by everyone in the room. */
+export function WorkflowCanvas(props: { route: WorkflowRoute; catalog: Catalog }) {
+  return (
+    <ReactFlowProvider>
+      <Canvas {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) {
+  const room = useRoom(route.room);
+  const doc = room?.doc;
+  const graph = useDocValue(doc, readWorkflowGraph, EMPTY);
+  const meta = useDocValue(doc, readWorkflowMeta, null);
+  const [selectedNodes, setSelectedNodes] = useState<Set<string>>(new Set());
+  const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
+  const [measured, setMeasured] = useState<Map<string, Measured>>(new Map());
+  const [notice, setNotice] = useState<string | null>(null);
+  const { peers, setCursor, setSelection } = usePresence(room?.provider);
+  const flow = useReactFlow();
+  const view = useMemo(() => new WorkflowView(), []);
+  const pointer = useRef<{ x: number; y: number }>({ x: 0, y: 0 });
+
+  // Undo and redo only this person's own edits, never a collaborator's.
+  const undo = useMemo(
+    () => (doc ? new Y.UndoManager([nodesOf(doc), edgesOf(doc)], { trackedOrigins: new Set([ORIGIN.local]) }) : null),
+    [doc],
+  );
+  useEffect(() => () => undo?.destroy(), [undo]);
+
+  useEffect(() => {
+    if (!doc) return;
+    provideNodeEditing({ setInput: (nodeId, input, value) => setLiteralInput(doc, nodeId, input, value) });
+  }, [doc]);
+
+  useEffect(() => setSelection([...selectedNodes]), [selectedNodes, setSelection]);
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(null), 6000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  const remote = useMemo(() => peers.map((p) => ({ name: p.name, color: p.color, nodes: p.selection })), [peers]);
+  const nodes = useMemo(
+    () => view.nodes(graph, catalog.lookup, selectedNodes, remote, measured),
+    [view, graph, catalog, selectedNodes, remote, measured],
+  );
+  const edges = useMemo(() => view.edges(graph, selectedEdges), [view, graph, selectedEdges]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange[]) => {
+      if (!doc) return;
+      const { selection, measured: sizes } = applyNodeChanges(doc, changes);
+      if (selection.length > 0) setSelectedNodes((prev) => applySelection(prev, selection));
+      if (sizes.length > 0) {
+        setMeasured((prev) => {
+          const next = new Map(prev);
+          for (const { id, size } of sizes) next.set(id, size);
+          return next;
+        });
+      }
+    },
+    [doc],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      if (!doc) return;
+      const selection = applyEdgeChanges(doc, changes);
+      if (selection.length > 0) setSelectedEdges((prev) => applySelection(prev, selection));
+    },
+    [doc],
+  );
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (!doc) return;
+      const result = connect(doc, readWorkflowGraph(doc), c, catalog.lookup);
+      if (!result.ok) setNotice(`Not connected: ${result.reason}`);
+    },
+    [doc, catalog],
+  );
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      event.preventDefault();
+      const skillId = event.dataTransfer?.getData(SKILL_DRAG_TYPE);
+      if (!doc || !skillId) return;
+      const skill = catalog.lookup(skillId);
+      if (!skill) return setNotice(`Skill "${skillId}" is not in your library.`);
+      addSkillNode(doc, skill, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [doc, catalog, flow],
+  );
+
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent) => {
+      if (!doc || !undo) return;
+      const target = event.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+      const mod = event.ctrlKey || event.metaKey;
+      const key = event.key.toLowerCase();
+      if (mod && key === 'z' && !event.shiftKey) undo.undo();
+      else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) undo.redo();
+      else if (mod && key === 'c' && selectedNodes.size > 0) clipboard = copyNodes(readWorkflowGraph(doc), selectedNodes);
+      else if (mod && key === 'v' && clipboard) {
+        const ids = pasteClip(doc, clipboard, { x: 40, y: 40 });
+        setSelectedNodes(new Set(ids));
+      } else if (mod && key === 'a') setSelectedNodes(new Set(readWorkflowGraph(doc).nodes.map((n) => n.id)));
+      else if (key === 'delete' || key === 'backspace') deleteSelection(doc, selectedNodes, selectedEdges);
+      else return;
+      event.preventDefault();
+    },
+    [doc, undo, selectedNodes, selectedEdges],
+  );
+
+  if (!doc) return <div class="empty">Opening workflow…</div>;
+
+  return (
+    <div class="canvas" tabIndex={0} onKeyDown={onKeyDown} data-testid="workflow-canvas">
+      <div class="canvas-toolbar">
+        <strong data-testid="workflow-name">{meta?.name || 'Untitled workflow'}</strong>
+        <button type="button" onClick={() => undo?.undo()} disabled={!undo} data-testid="undo" title="Undo your last edit (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" onClick={() => undo?.redo()} disabled={!undo} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+        <span class="peers" data-testid="peers">
+          {peers.map((p) => (
+            <span key={p.clientId} class="peer" style={{ background: p.color }} title={p.name}>
+              {p.name}
+            </span>
+          ))}
+        </span>
+      </div>
+      {notice && (
+        <div class="notice" role="alert" data-testid="canvas-notice">
+          {notice}
+        </div>
+      )}
+      <div
+        class="flow"
+        onDragOver={(e) => {
+          e.preventDefault();
+          if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+        }}
+        onDrop={onDrop}
+        onPointerMove={(e) => {
+          pointer.current = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+          setCursor(pointer.current);
+        }}
+        onPointerLeave={() => setCursor(null)}
+      >
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          deleteKeyCode={null}
+          minZoom={0.05}
+          fitView
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={16} />
+          <MiniMap pannable zoomable />
+          <Controls />
+          <ViewportPortal>
+            {peers
+              .filter((p) => p.cursor)
+              .map((p) => (
+                <div
+                  key={p.clientId}
+                  class="remote-cursor"
+                  data-testid="remote-cursor"
+                  style={{ transform: `translate(${p.cursor?.x ?? 0}px, ${p.cursor?.y ?? 0}px)`, color: p.color }}
+                >
+                  <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+                    <path d="M0 0 L12 5 L6 7 L4 13 Z" fill="currentColor" />
+                  </svg>
+                  <span style={{ background: p.color }}>{p.name}</span>
+                </div>
+              ))}
+          </ViewportPortal>
+        </ReactFlow>
+      </div>
+    </div>
+  );
+}
+
+function applySelection(prev: Set<string>, changes: Array<{ id: string; selected: boolean }>): Set<string> {
+  const next = new Set(prev);
+  for (const { id, selected } of changes) {
+    if (selected) next.add(id);
+    else next.delete(id);
+  }
+  return next;
+}

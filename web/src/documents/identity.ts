@@ -1,0 +1,62 @@
+import { LOCAL_USER_ID, SYSTEM_VOLUME_ID, type Volume } from '../../../shared/src/rooms';
+
+/** Who is using this browser: a name and colour picked here, kept in localStorage. */
+export interface Identity {
+  /** The user id whose volume is "mine": `default` in single-user local mode. */
+  userId: string;
+  name: string;
+  color: string;
+  /** A signed token when the server requires one; sent as `?token=` on every room. */
+  token?: string;
+}
+
+const KEY = 'llmunix.identity';
+const COLORS = ['#f97316', '#22c55e', '#3b82f6', '#a855f7', '#ec4899', '#eab308', '#14b8a6', '#ef4444'];
+
+function load(): Identity {
+  try {
+    const saved = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<Identity> | null;
+    if (saved && typeof saved.name === 'string' && typeof saved.color === 'string') {
+      return { userId: saved.userId ?? LOCAL_USER_ID, name: saved.name, color: saved.color, token: saved.token };
+    }
+  } catch {
+    // A corrupt entry is replaced below.
+  }
+  const color = COLORS[Math.floor(Math.random() * COLORS.length)] as string;
+  return { userId: LOCAL_USER_ID, name: `Guest ${Math.floor(Math.random() * 900 + 100)}`, color };
+}
+
+let current = load();
+const listeners = new Set<() => void>();
+
+/** The identity in use. */
+export const getIdentity = (): Identity => current;
+
+/** Changes and remembers the identity (name, colour, or the token of a later sign-in). */
+export function setIdentity(next: Partial<Identity>): void {
+  current = { ...current, ...next };
+  localStorage.setItem(KEY, JSON.stringify(current));
+  for (const l of listeners) l();
+}
+
+/** Calls `listener` whenever the identity changes; returns the unsubscribe. */
+export function onIdentity(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export interface VolumeRef {
+  volume: Volume;
+  volumeId: string;
+}
+
+/** The volumes this person can read, in skill lookup order: theirs, their teams', the system's. */
+export function readableVolumes(identity: Identity = current): VolumeRef[] {
+  return [
+    { volume: 'user', volumeId: identity.userId },
+    { volume: 'system', volumeId: SYSTEM_VOLUME_ID },
+  ];
+}
+
+/** The volume new sessions, workflows and skills go to. */
+export const homeVolume = (identity: Identity = current): VolumeRef => ({ volume: 'user', volumeId: identity.userId });

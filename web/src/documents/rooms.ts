@@ -1,0 +1,85 @@
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { ORIGIN } from '../../../shared/src/origins';
+import { getIdentity } from './identity';
+import { trackRoom, untrackRoom } from './sync-status';
+
+/**
+ * An open document: loaded from IndexedDB first (so it works with no network), then kept in
+ * sync with the server through y-websocket whenever the server can be reached.
+ */
+export interface Room {
+  name: string;
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Resolves once the local copy (IndexedDB) is loaded. */
+  whenLocal: Promise<void>;
+}
+
+interface Entry {
+  room: Room;
+  users: number;
+  persistence: IndexeddbPersistence;
+  closeTimer?: ReturnType<typeof setTimeout>;
+}
+
+const open = new Map<string, Entry>();
+/** Rooms stay open this long after their last user, so switching views back and forth is instant. */
+const LINGER_MS = 10_000;
+
+function syncUrl(): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/sync`;
+}
+
+/** Opens a room (or shares the already open one); call `releaseRoom` when done. */
+export function acquireRoom(name: string): Room {
+  let entry = open.get(name);
+  if (!entry) {
+    const doc = new Y.Doc();
+    const persistence = new IndexeddbPersistence(`llmunix:${name}`, doc);
+    const token = getIdentity().token;
+    const provider = new WebsocketProvider(syncUrl(), name, doc, { params: token ? { token } : {}, maxBackoffTime: 5000 });
+    const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => undefined) };
+    entry = { room, users: 0, persistence };
+    open.set(name, entry);
+    trackRoom(room);
+  }
+  entry.users++;
+  clearTimeout(entry.closeTimer);
+  return entry.room;
+}
+
+/** Lets go of a room; it closes a little later if nobody took it again. */
+export function releaseRoom(room: Room): void {
+  const entry = open.get(room.name);
+  if (!entry) return;
+  entry.users--;
+  if (entry.users > 0) return;
+  entry.closeTimer = setTimeout(() => {
+    if (entry.users > 0) return;
+    open.delete(room.name);
+    untrackRoom(room);
+    room.provider.destroy();
+    void entry.persistence.destroy();
+    room.doc.destroy();
+  }, LINGER_MS);
+}
+
+/** Runs `fn` on a room's document as one local (undoable) transaction once the local copy is loaded. */
+export async function editRoom(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+  const room = acquireRoom(name);
+  try {
+    await room.whenLocal;
+    room.doc.transact(() => fn(room.doc), ORIGIN.local);
+  } finally {
+    releaseRoom(room);
+  }
+}
+
+/** Forgets a deleted room's local copy. */
+export async function clearLocalRoom(name: string): Promise<void> {
+  const entry = open.get(name);
+  if (entry) await entry.persistence.clearData();
+}
