@@ -93,23 +93,21 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
       <div class="skill-node-title">{data.label || data.skillId}</div>
       {!skill && <div class="skill-node-missing">Skill "{data.skillId}" is in none of your volumes.</div>}
       <div class="skill-node-ports">
-        <div class="inputs">
-          {skill?.inputs.map((port) => (
-            <div class="port input" key={port.name}>
-              <Handle type="target" position={Position.Left} id={port.name} />
-              <span class="port-name">{port.name}</span> <span class="port-type">{port.type}</span>
-              {!data.wired.includes(port.name) && <LiteralInput nodeId={id} port={port} value={data.inputs[port.name]} />}
-            </div>
-          ))}
-        </div>
-        <div class="outputs">
-          {skill?.outputs.map((port) => (
-            <div class="port output" key={port.name}>
-              <span class="port-type">{port.type}</span> <span class="port-name">{port.name}</span>
-              <Handle type="source" position={Position.Right} id={port.name} />
-            </div>
-          ))}
-        </div>
+        {skill?.inputs.map((port) => (
+          <div class="port input" key={port.name}>
+            <Handle type="target" position={Position.Left} id={port.name} />
+            <span class="port-name">{port.name}</span>
+            <span class="port-type">{port.type}</span>
+            {!data.wired.includes(port.name) && <LiteralInput nodeId={id} port={port} value={data.inputs[port.name]} />}
+          </div>
+        ))}
+        {skill?.outputs.map((port) => (
+          <div class="port output" key={port.name}>
+            <span class="port-type">{port.type}</span>
+            <span class="port-name">{port.name}</span>
+            <Handle type="source" position={Position.Right} id={port.name} />
+          </div>
+        ))}
       </div>
     </div>
   );

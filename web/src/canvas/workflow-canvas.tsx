@@ -65,6 +65,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const flow = useReactFlow();
   const view = useMemo(() => new WorkflowView(), []);
   const pointer = useRef<{ x: number; y: number }>({ x: 0, y: 0 });
+  // The document loads after React Flow mounts, so fit the view once the first nodes are measured.
+  const fitted = useRef(false);
 
   // Undo and redo only this person's own edits, never a collaborator's.
   const undo = useMemo(
@@ -99,6 +101,10 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       const { selection, measured: sizes } = applyNodeChanges(doc, changes);
       if (selection.length > 0) setSelectedNodes((prev) => applySelection(prev, selection));
       if (sizes.length > 0) {
+        if (!fitted.current) {
+          fitted.current = true;
+          requestAnimationFrame(() => void flow.fitView({ padding: 0.2 }));
+        }
         setMeasured((prev) => {
           const next = new Map(prev);
           for (const { id, size } of sizes) next.set(id, size);
@@ -106,7 +112,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         });
       }
     },
-    [doc],
+    [doc, flow],
   );
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
@@ -205,11 +211,12 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           onConnect={onConnect}
           deleteKeyCode={null}
           minZoom={0.05}
+          colorMode="dark"
           fitView
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={16} />
-          <MiniMap pannable zoomable />
+          <MiniMap pannable zoomable nodeColor="#334155" maskColor="rgba(15, 23, 42, 0.6)" />
           <Controls />
           <ViewportPortal>
             {peers

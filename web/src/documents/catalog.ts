@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { listSkillSources } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
+import type * as ParseModule from '../../../shared/src/skill/parse';
 import type { Skill, SkillError } from '../../../shared/src/skill/parse';
 import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
 import { readableVolumes, type VolumeRef } from './identity';
@@ -29,7 +30,7 @@ const parseCache = new Map<string, { skill: Skill | null; errors: SkillError[] }
  * The skill parser (YAML and schema libraries, a third of the app's code) loads after the first
  * render: the shell and canvas draw at once, and ports appear a moment later.
  */
-type Parser = typeof import('../../../shared/src/skill/parse');
+type Parser = typeof ParseModule;
 let parser: Parser | null = null;
 const parserReady: Promise<Parser> = import('../../../shared/src/skill/parse').then((m) => (parser = m));
 
