@@ -65,8 +65,12 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const flow = useReactFlow();
   const view = useMemo(() => new WorkflowView(), []);
   const pointer = useRef<{ x: number; y: number }>({ x: 0, y: 0 });
-  // The document loads after React Flow mounts, so fit the view once the first nodes are measured.
-  const fitted = useRef(false);
+  // The document loads after React Flow mounts: fit the nodes it opened with once they are
+  // measured, but never re-fit while someone is adding their first nodes.
+  const fitPending = useRef(true);
+  useEffect(() => {
+    if (doc && readWorkflowGraph(doc).nodes.length === 0) fitPending.current = false;
+  }, [doc]);
 
   // Undo and redo only this person's own edits, never a collaborator's.
   const undo = useMemo(
@@ -101,9 +105,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       const { selection, measured: sizes } = applyNodeChanges(doc, changes);
       if (selection.length > 0) setSelectedNodes((prev) => applySelection(prev, selection));
       if (sizes.length > 0) {
-        if (!fitted.current) {
-          fitted.current = true;
-          requestAnimationFrame(() => void flow.fitView({ padding: 0.2 }));
+        if (fitPending.current) {
+          fitPending.current = false;
+          requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
         }
         setMeasured((prev) => {
           const next = new Map(prev);
@@ -211,8 +215,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           onConnect={onConnect}
           deleteKeyCode={null}
           minZoom={0.05}
+          maxZoom={2}
           colorMode="dark"
-          fitView
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={16} />

@@ -40,7 +40,11 @@ export function acquireRoom(name: string): Room {
     const doc = new Y.Doc();
     const persistence = new IndexeddbPersistence(`llmunix:${name}`, doc);
     const token = getIdentity().token;
-    const provider = new WebsocketProvider(syncUrl(), name, doc, { params: token ? { token } : {}, maxBackoffTime: 5000 });
+    const provider = new WebsocketProvider(syncUrl(), name, doc, {
+      params: token ? { token } : {},
+      maxBackoffTime: 5000,
+      connect: navigator.onLine,
+    });
     const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => undefined) };
     entry = { room, users: 0, persistence };
     open.set(name, entry);
@@ -76,6 +80,19 @@ export async function editRoom(name: string, fn: (doc: Y.Doc) => void): Promise<
   } finally {
     releaseRoom(room);
   }
+}
+
+/**
+ * When the browser says it is offline, stop the sockets (an open WebSocket can outlive the
+ * network for a long time) and work from IndexedDB; reconnect when it says it is back.
+ */
+if (typeof window !== 'undefined') {
+  window.addEventListener('offline', () => {
+    for (const { room } of open.values()) room.provider.disconnect();
+  });
+  window.addEventListener('online', () => {
+    for (const { room } of open.values()) room.provider.connect();
+  });
 }
 
 /** Forgets a deleted room's local copy. */

@@ -1,0 +1,93 @@
+// The workflow canvas in Chromium against the real server: drop skills, connect typed ports,
+// refused connections with their reason, undo of one's own edits only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { readWorkflowGraph } from '../../shared/src/documents/workflow';
+import { collectErrors, connectSynced, launchBrowser, newContext, startAppServer, waitFor, type AppServer } from './harness';
+import { connectPorts, dropSkill, nodeIds, visibleNodes } from './harness/canvas';
+
+let server: AppServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('canvas', () => {
+  it('drops skills, connects matching ports, and refuses a mismatch with the reason shown', async () => {
+    const context = await newContext(browser, { baseURL: server.url });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto('/#/workflow/user/default/canvas-connect');
+    await page.locator('[data-testid="workflow-canvas"]').waitFor();
+    await dropSkill(page, 'quantum-vqe', { x: 150, y: 150 });
+    await dropSkill(page, 'plot-convergence', { x: 550, y: 150 });
+    await waitFor(async () => (await visibleNodes(page).count()) === 2, 'two visible nodes');
+    // Ports appear once the skill parser has loaded.
+    await page.locator('.react-flow__handle.source[data-handleid="convergence_trace"]').waitFor();
+    const [vqe, plot] = await page.locator('.react-flow__node').evaluateAll((els) =>
+      els.map((e) => ({ id: e.getAttribute('data-id') ?? '', skill: e.querySelector('[data-skill]')?.getAttribute('data-skill') })),
+    ).then((list) => [list.find((n) => n.skill === 'quantum-vqe')!.id, list.find((n) => n.skill === 'plot-convergence')!.id]);
+
+    await connectPorts(page, { node: vqe!, output: 'eigenvalue' }, { node: plot!, input: 'convergence_trace' });
+    await expect(page.locator('[data-testid="canvas-notice"]').textContent()).resolves.toContain(
+      'output "eigenvalue" is number but input "convergence_trace" takes array',
+    );
+    expect(await page.locator('.react-flow__edge').count()).toBe(0);
+
+    await connectPorts(page, { node: vqe!, output: 'convergence_trace' }, { node: plot!, input: 'convergence_trace' });
+    await waitFor(async () => (await page.locator('.react-flow__edge').count()) === 1, 'the edge to be drawn');
+
+    // The server's copy of the document has exactly that edge.
+    const script = await connectSynced(server.url, 'user/default/workflow/canvas-connect');
+    await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the edge to reach the server');
+    expect(readWorkflowGraph(script.doc).edges[0]).toMatchObject({ source: vqe, sourceHandle: 'convergence_trace', target: plot, targetHandle: 'convergence_trace' });
+    script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('sets a literal input on a node and it reaches other clients', async () => {
+    const context = await newContext(browser, { baseURL: server.url });
+    const page = await context.newPage();
+    await page.goto('/#/workflow/user/default/canvas-literal');
+    await page.locator('[data-testid="workflow-canvas"]').waitFor();
+    await dropSkill(page, 'quantum-vqe', { x: 200, y: 150 });
+    const field = page.locator('[data-testid="literal-max_iterations"]');
+    await field.fill('50');
+    await field.press('Enter');
+    const script = await connectSynced(server.url, 'user/default/workflow/canvas-literal');
+    await waitFor(() => readWorkflowGraph(script.doc).nodes[0]?.inputs.max_iterations === 50, 'the literal to reach the server');
+    await field.fill('5.5');
+    await field.press('Enter');
+    await expect(page.getByText('max_iterations needs a whole number').isVisible()).resolves.toBe(true);
+    expect(readWorkflowGraph(script.doc).nodes[0]?.inputs.max_iterations).toBe(50);
+    script.destroy();
+    await context.close();
+  });
+
+  it('undo in one browser undoes only its own edit', async () => {
+    const room = '/#/workflow/user/default/canvas-undo';
+    const alice = await (await newContext(browser, { baseURL: server.url })).newPage();
+    const bob = await (await newContext(browser, { baseURL: server.url })).newPage();
+    await alice.goto(room);
+    await bob.goto(room);
+    await alice.locator('[data-testid="workflow-canvas"]').waitFor();
+    await bob.locator('[data-testid="workflow-canvas"]').waitFor();
+    await dropSkill(alice, 'quantum-hamiltonian', { x: 150, y: 150 });
+    await waitFor(async () => (await nodeIds(bob)).length === 1, 'Bob to see Alice’s node');
+    await dropSkill(bob, 'plot-convergence', { x: 500, y: 150 });
+    await waitFor(async () => (await nodeIds(alice)).length === 2, 'Alice to see Bob’s node');
+    await alice.locator('[data-testid="undo"]').click();
+    await waitFor(async () => (await nodeIds(alice)).length === 1 && (await nodeIds(bob)).length === 1, 'one node left everywhere');
+    const left = await bob.locator('.react-flow__node [data-skill]').getAttribute('data-skill');
+    expect(left).toBe('plot-convergence');
+    await alice.context().close();
+    await bob.context().close();
+  });
+});
