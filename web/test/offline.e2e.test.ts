@@ -1,0 +1,53 @@
+// The installed-app promise: after a first visit the service worker has the app shell, and with
+// no network at all a reload still shows the app, the person's workflows and their content.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { putWorkflowListing } from '../../shared/src/documents/volume-index';
+import { putNode, writeWorkflowMeta } from '../../shared/src/documents/workflow';
+import { collectErrors, connectSynced, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer } from './harness';
+import { visibleNodes } from './harness/canvas';
+
+let server: AppServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser();
+  // The person's workflow, as any client would write it.
+  const room = await connectSynced(server.url, 'user/default/workflow/offline-wf');
+  room.doc.transact(() => {
+    writeWorkflowMeta(room.doc, { name: 'Works offline', description: '', created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:00Z' });
+    putNode(room.doc, { id: 'n1', skillId: 'quantum-vqe', label: 'VQE', position: { x: 0, y: 0 }, inputs: {} });
+  });
+  const index = await connectSynced(server.url, 'user/default');
+  putWorkflowListing(index.doc, 'offline-wf', { name: 'Works offline', description: '', created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:00Z' });
+  await waitFor(async () => (await server.storage.load('user/default')).updates.length > 0, 'the listing to be stored');
+  room.destroy();
+  index.destroy();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+it('registers a service worker; offline, a reload shows the app, the workflows and their nodes', async () => {
+  const context = await newContext(browser, { baseURL: server.url });
+  const page = await context.newPage();
+  const errors = collectErrors(page, { ignore: OFFLINE_NOISE });
+  await page.goto('/');
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  expect(scope).toBe(`${server.url}/`);
+  // Visiting the workflow once stores it in IndexedDB, as using the app does.
+  await page.goto('/#/workflow/user/default/offline-wf');
+  await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the workflow online');
+  await page.locator('[data-testid="workflow-item"]').filter({ hasText: 'Works offline' }).waitFor();
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
+  await page.locator('[data-testid="workflow-item"]').filter({ hasText: 'Works offline' }).waitFor();
+  await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the workflow’s node, offline');
+  expect(await page.title()).toBe('LLMunix');
+  errors.assertNone();
+  await context.close();
+});
