@@ -50,7 +50,7 @@ export interface RemoteSelection {
  * nothing they show changed, so dragging one node in a 500-node workflow re-renders one node.
  */
 export class WorkflowView {
-  private nodeCache = new Map<string, { key: string; node: SkillFlowNode }>();
+  private nodeCache = new Map<string, { key: string; dataKey: string; node: SkillFlowNode }>();
   private edgeCache = new Map<string, { key: string; edge: Edge }>();
 
   nodes(
@@ -62,21 +62,29 @@ export class WorkflowView {
   ): SkillFlowNode[] {
     const wired = new Map<string, string[]>();
     for (const e of graph.edges) wired.set(e.target, [...(wired.get(e.target) ?? []), e.targetHandle]);
-    const next = new Map<string, { key: string; node: SkillFlowNode }>();
+    const next = new Map<string, { key: string; dataKey: string; node: SkillFlowNode }>();
     const out = graph.nodes.map((n) => {
       const skill = lookup(n.skillId);
       const selectedBy = remote.filter((r) => r.nodes.includes(n.id)).map(({ name, color }) => ({ name, color }));
-      const data: SkillNodeData = { label: n.label, skillId: n.skillId, skill, inputs: n.inputs, wired: wired.get(n.id) ?? [], selectedBy };
+      const nodeWired = wired.get(n.id) ?? [];
       const isSelected = selected.has(n.id);
       const size = measured.get(n.id);
-      const key = JSON.stringify([n.position, n.label, n.skillId, n.inputs, data.wired, selectedBy, isSelected, size]);
       const cached = this.nodeCache.get(n.id);
+      const dataKey = JSON.stringify([n.label, n.skillId, n.inputs, nodeWired, selectedBy]);
+      const key = JSON.stringify([dataKey, n.position, isSelected, size]);
+      const sameData = cached !== undefined && cached.dataKey === dataKey && cached.node.data.skill === skill;
+      if (sameData && cached.key === key) {
+        next.set(n.id, cached);
+        return cached.node;
+      }
+      // Keep the data object when only position, size or selection changed: the node's
+      // content (a memoised component) then does not re-render at all.
+      const data: SkillNodeData = sameData
+        ? cached.node.data
+        : { label: n.label, skillId: n.skillId, skill, inputs: n.inputs, wired: nodeWired, selectedBy };
       // React Flow shows a node only once it carries its measured size, so the view keeps it.
-      const node =
-        cached && cached.key === key && cached.node.data.skill === skill
-          ? cached.node
-          : { id: n.id, type: 'skill' as const, position: n.position, data, selected: isSelected, ...(size ? { measured: size } : {}) };
-      next.set(n.id, { key, node });
+      const node: SkillFlowNode = { id: n.id, type: 'skill', position: n.position, data, selected: isSelected, ...(size ? { measured: size } : {}) };
+      next.set(n.id, { key, dataKey, node });
       return node;
     });
     this.nodeCache = next;

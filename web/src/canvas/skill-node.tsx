@@ -1,4 +1,4 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'preact/compat';
 import { useState } from 'preact/hooks';
 import type { Json } from '../../../shared/src/json';
@@ -76,8 +76,13 @@ function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort
   );
 }
 
+/** Below this zoom a node's text is unreadable anyway: draw only its title and handles. */
+const COMPACT_ZOOM = 0.4;
+const isCompact = (s: ReactFlowState) => s.transform[2] < COMPACT_ZOOM;
+
 /** A skill on the canvas: one handle per declared input and output, labelled with its type. */
 function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
+  const compact = useStore(isCompact);
   const skill = data.skill;
   const outline = data.selectedBy[0]?.color;
   return (
@@ -96,15 +101,23 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
         {skill?.inputs.map((port) => (
           <div class="port input" key={port.name}>
             <Handle type="target" position={Position.Left} id={port.name} />
-            <span class="port-name">{port.name}</span>
-            <span class="port-type">{port.type}</span>
-            {!data.wired.includes(port.name) && <LiteralInput nodeId={id} port={port} value={data.inputs[port.name]} />}
+            {!compact && (
+              <>
+                <span class="port-name">{port.name}</span>
+                <span class="port-type">{port.type}</span>
+                {!data.wired.includes(port.name) && <LiteralInput nodeId={id} port={port} value={data.inputs[port.name]} />}
+              </>
+            )}
           </div>
         ))}
         {skill?.outputs.map((port) => (
           <div class="port output" key={port.name}>
-            <span class="port-type">{port.type}</span>
-            <span class="port-name">{port.name}</span>
+            {!compact && (
+              <>
+                <span class="port-type">{port.type}</span>
+                <span class="port-name">{port.name}</span>
+              </>
+            )}
             <Handle type="source" position={Position.Right} id={port.name} />
           </div>
         ))}

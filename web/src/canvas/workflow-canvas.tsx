@@ -4,14 +4,16 @@ import {
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
+  getViewportForBounds,
   useReactFlow,
   ViewportPortal,
   type Connection,
   type EdgeChange,
   type NodeChange,
+  type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import * as Y from 'yjs';
 import { edgesOf, nodesOf, readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { ORIGIN } from '../../../shared/src/origins';
@@ -65,12 +67,17 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const flow = useReactFlow();
   const view = useMemo(() => new WorkflowView(), []);
   const pointer = useRef<{ x: number; y: number }>({ x: 0, y: 0 });
-  // The document loads after React Flow mounts: fit the nodes it opened with once they are
-  // measured, but never re-fit while someone is adding their first nodes.
-  const fitPending = useRef(true);
-  useEffect(() => {
-    if (doc && readWorkflowGraph(doc).nodes.length === 0) fitPending.current = false;
-  }, [doc]);
+  const flowBox = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState<Viewport | null>(null);
+  const settled = useFirstContent(room);
+  // Fit the workflow before React Flow first renders, from the document's positions: the first
+  // render is then at its final zoom (compact nodes when far out) instead of a full-size render
+  // followed by a fit and a second render.
+  useLayoutEffect(() => {
+    if (!doc || viewport || !flowBox.current || (graph.nodes.length === 0 && !settled)) return;
+    const rect = flowBox.current.getBoundingClientRect();
+    setViewport(initialViewport(graph, rect.width, rect.height));
+  }, [doc, viewport, graph, settled]);
 
   // Undo and redo only this person's own edits, never a collaborator's.
   const undo = useMemo(
@@ -105,10 +112,6 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       const { selection, measured: sizes } = applyNodeChanges(doc, changes);
       if (selection.length > 0) setSelectedNodes((prev) => applySelection(prev, selection));
       if (sizes.length > 0) {
-        if (fitPending.current) {
-          fitPending.current = false;
-          requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
-        }
         setMeasured((prev) => {
           const next = new Map(prev);
           for (const { id, size } of sizes) next.set(id, size);
@@ -116,7 +119,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         });
       }
     },
-    [doc, flow],
+    [doc],
   );
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
@@ -195,6 +198,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       )}
       <div
         class="flow"
+        ref={flowBox}
         onDragOver={(e) => {
           e.preventDefault();
           if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
@@ -206,6 +210,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         }}
         onPointerLeave={() => setCursor(null)}
       >
+        {viewport && (
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -216,6 +221,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           deleteKeyCode={null}
           minZoom={0.05}
           maxZoom={2}
+          defaultViewport={viewport}
           colorMode="dark"
           proOptions={{ hideAttribution: true }}
         >
@@ -240,9 +246,49 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
               ))}
           </ViewportPortal>
         </ReactFlow>
+        )}
       </div>
     </div>
   );
+}
+
+/**
+ * Whether a room has had its chance to bring content: the server answered, or (offline, or
+ * a server that does not answer) a moment passed. Until then an empty document may just be a
+ * first visit still downloading.
+ */
+function useFirstContent(room: ReturnType<typeof useRoom>): boolean {
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    if (!room) return;
+    if (room.provider.synced) return setSettled(true);
+    const done = () => setSettled(true);
+    room.provider.once('sync', done);
+    const timer = setTimeout(done, 1500);
+    return () => {
+      room.provider.off('sync', done);
+      clearTimeout(timer);
+    };
+  }, [room]);
+  return settled;
+}
+
+/** Nodes are this wide, and about this tall per port, before React Flow measures them. */
+const NODE_WIDTH = 250;
+const ROW_HEIGHT = 24;
+
+/** The viewport that shows every node of a graph, from positions and estimated sizes. */
+function initialViewport(graph: WorkflowGraph, width: number, height: number): Viewport {
+  if (graph.nodes.length === 0 || width === 0 || height === 0) return { x: 0, y: 0, zoom: 1 };
+  const xs = graph.nodes.map((n) => n.position.x);
+  const ys = graph.nodes.map((n) => n.position.y);
+  const bounds = {
+    x: Math.min(...xs),
+    y: Math.min(...ys),
+    width: Math.max(...xs) - Math.min(...xs) + NODE_WIDTH,
+    height: Math.max(...ys) - Math.min(...ys) + 10 * ROW_HEIGHT,
+  };
+  return getViewportForBounds(bounds, width, height, 0.05, 1, 0.1);
 }
 
 function applySelection(prev: Set<string>, changes: Array<{ id: string; selected: boolean }>): Set<string> {

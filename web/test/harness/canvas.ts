@@ -8,6 +8,8 @@ export const visibleNodes = (page: Page) => page.locator('.react-flow__node:not(
 
 /** Drops a skill onto the canvas at a point, as a drag from the library ends. */
 export async function dropSkill(page: Page, skillId: string, at: { x: number; y: number }): Promise<void> {
+  // React Flow mounts once the workflow's content has arrived (or is known to be empty).
+  await page.locator('.react-flow__pane').waitFor();
   const pane = page.locator('.flow');
   const box = await pane.boundingBox();
   if (!box) throw new Error('the canvas is not on the page');

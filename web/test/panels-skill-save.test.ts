@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseSkill } from '../../shared/src/skill/parse';
+import { buildSkillMarkdown } from '../../shared/src/skill/serialize';
+import { freeSkillId, planSave, skillFileName } from '../src/panels/skill-save';
+import { skillTemplate } from '../src/panels/skill-tools';
+
+describe('planSave', () => {
+  const own = new Set(['mine', 'other']);
+
+  it('saves an edited skill in place', () => {
+    expect(planSave('mine', 'mine', own)).toEqual({ target: 'mine', overwrites: false, removes: null });
+  });
+
+  it('saves a new skill under its frontmatter id, asking first when that id is taken', () => {
+    expect(planSave(null, 'fresh', own)).toEqual({ target: 'fresh', overwrites: false, removes: null });
+    expect(planSave(null, 'mine', own)).toEqual({ target: 'mine', overwrites: true, removes: null });
+  });
+
+  it('moves a skill whose skill_id changed, asking first when the new id is taken', () => {
+    expect(planSave('mine', 'renamed', own)).toEqual({ target: 'renamed', overwrites: false, removes: 'mine' });
+    expect(planSave('mine', 'other', own)).toEqual({ target: 'other', overwrites: true, removes: 'mine' });
+  });
+});
+
+describe('freeSkillId', () => {
+  it('adds the first free number', () => {
+    expect(freeSkillId('my-skill', new Set())).toBe('my-skill');
+    expect(freeSkillId('my-skill', new Set(['my-skill', 'my-skill-2']))).toBe('my-skill-3');
+  });
+});
+
+describe('skillTemplate', () => {
+  it('is a valid skill with the id given, typed inputs and outputs and a Python code block', () => {
+    const source = skillTemplate(buildSkillMarkdown, 'my-skill-2');
+    const parsed = parseSkill(source, skillFileName('user', 'default', 'my-skill-2'));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.value.frontmatter).toMatchObject({ skill_id: 'my-skill-2', type: 'python', inputs: [{ name: 'x', type: 'number' }], outputs: [{ name: 'doubled', type: 'number' }] });
+    expect(parsed.value.code).toContain('def execute(inputs)');
+  });
+});

@@ -1,0 +1,178 @@
+// The skill library and editor in Chromium against the real server: search and categories,
+// read-only system skills, and a new skill written with a mistake shown inline (file, line,
+// field), fixed, saved into the person's volume and listed in the library.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
+import { collectErrors, connectSynced, launchBrowser, newContext, startAppServer, waitFor, type AppServer, type TestClient } from './harness';
+
+let server: AppServer;
+let browser: Browser;
+let index: TestClient;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+  index = await connectSynced(server.url, 'user/default');
+});
+afterAll(async () => {
+  index?.destroy();
+  await browser?.close();
+  await server?.close();
+});
+
+const categories = (page: Page) => page.locator('[data-testid="skill-category"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-category')));
+const skillIds = (page: Page) => page.locator('[data-testid="skill-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-skill-id')));
+const card = (page: Page, id: string) => page.locator(`[data-testid="skill-item"][data-skill-id="${id}"]`);
+
+/** A skill whose first input's type is misspelt on line 10. */
+const WITH_TYPO = `---
+name: Triple
+skill_id: triple-it
+type: python
+category: arithmetic
+description: Triples a number.
+tags: [math, example]
+inputs:
+  - name: x
+    type: numbr
+outputs:
+  - name: tripled
+    type: number
+---
+# Skill: Triple
+
+## Code
+
+\`\`\`python
+def execute(inputs):
+    return {"tripled": inputs["x"] * 3}
+\`\`\`
+`;
+
+async function openLibrary(page: Page): Promise<void> {
+  await page.locator('[data-testid="tab-skills"]').click();
+  // Parsed entries have a category; the system volume's eight skills are all valid.
+  await waitFor(async () => (await categories(page)).includes('quantum'), 'the parsed library');
+}
+
+describe('skill library', () => {
+  it('groups every readable skill by category, with ports and volume, and searches name, id, description and tags', async () => {
+    putSkillSource(index.doc, 'half-written', '---\nname: Half written\nskill_id: half-written\ntype: pascal\n---\n');
+    const context = await newContext(browser, { baseURL: server.url });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await openLibrary(page);
+    await waitFor(async () => (await categories(page))[0] === 'Broken skills', 'the broken skill');
+    expect(await categories(page)).toEqual(['Broken skills', '3d', 'code', 'data', 'electronics', 'quantum']);
+    const quantum = page.locator('[data-testid="skill-category"][data-category="quantum"] [data-testid="skill-item"]');
+    expect((await quantum.evaluateAll((els) => els.map((e) => e.getAttribute('data-skill-id')))).sort()).toEqual(['quantum-circuit', 'quantum-hamiltonian', 'quantum-vqe']);
+
+    const vqe = card(page, 'quantum-vqe');
+    expect(await vqe.locator('[data-testid="skill-volume"]').textContent()).toBe('system');
+    expect(await vqe.locator('.port-chip').allTextContents()).toContain('hamiltonian: object');
+    expect(await vqe.locator('.skill-description').textContent()).toBeTruthy();
+    expect(await vqe.getAttribute('draggable')).toBe('true');
+
+    // The broken one shows where its file is wrong, and cannot be dragged onto a workflow.
+    const broken = card(page, 'half-written');
+    expect(await broken.locator('[data-testid="skill-item-errors"]').textContent()).toContain('volumes/user/default/skills/half-written.md:4: type:');
+    expect(await broken.getAttribute('draggable')).toBe('false');
+
+    const search = page.locator('[data-testid="skill-search"]');
+    await search.fill('resistor');
+    await waitFor(async () => (await skillIds(page)).join() === 'spice-resistor', 'a search by name');
+    expect(await categories(page)).toEqual(['electronics']);
+    await search.fill('threejs-cube');
+    await waitFor(async () => (await skillIds(page)).join() === 'threejs-cube', 'a search by id');
+    await search.fill('CSV');
+    await waitFor(async () => (await skillIds(page)).includes('export-results'), 'a search by tag');
+    await search.fill('quantum zzz');
+    await page.locator('[data-testid="skills-no-match"]').waitFor();
+    await search.fill('');
+    await waitFor(async () => (await skillIds(page)).length === 9, 'everything again');
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('shows a system skill read-only, with the reason', async () => {
+    const context = await newContext(browser, { baseURL: server.url });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await openLibrary(page);
+    await card(page, 'quantum-vqe').locator('[data-testid="skill-link"]').click();
+    await page.locator('[data-testid="skill-editor"][data-mode="read-only"]').waitFor();
+    expect(await page.evaluate(() => location.hash)).toBe('#/skill/system/system/quantum-vqe');
+    expect(await page.locator('[data-testid="read-only-note"]').textContent()).toContain('System skills ship with LLMunix');
+    const source = page.locator('[data-testid="skill-source"]');
+    expect(await source.inputValue()).toContain('skill_id: quantum-vqe');
+    expect(await source.getAttribute('readonly')).not.toBeNull();
+    expect(await page.locator('[data-testid="save-skill"]').count()).toBe(0);
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('writes a new skill: a mistake is shown inline with file, line and field; fixed, it saves and joins the library', async () => {
+    const context = await newContext(browser, { baseURL: server.url });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await openLibrary(page);
+    await page.locator('[data-testid="new-skill"]').click();
+    await page.locator('[data-testid="skill-editor"][data-mode="new"]').waitFor();
+    const source = page.locator('[data-testid="skill-source"]');
+    // The template is a valid skill with a free id.
+    expect(await source.inputValue()).toContain('skill_id: my-skill');
+    await page.locator('[data-testid="skill-valid"]').waitFor();
+
+    await source.fill(WITH_TYPO);
+    const error = page.locator('[data-testid="skill-error"]');
+    await error.waitFor();
+    expect(await error.count()).toBe(1);
+    expect(await error.getAttribute('data-line')).toBe('10');
+    expect(await error.getAttribute('data-field')).toBe('inputs.0.type');
+    expect(await error.textContent()).toContain('volumes/user/default/skills/new-skill.md:10');
+    expect(await page.locator('[data-testid="error-band"]').getAttribute('data-line')).toBe('10');
+    expect(await page.locator('[data-testid="save-skill"]').isDisabled()).toBe(true);
+    // Clicking the error selects its line.
+    await error.locator('button').click();
+    expect(await source.evaluate((t: HTMLTextAreaElement) => t.value.slice(t.selectionStart, t.selectionEnd))).toBe('    type: numbr');
+
+    // Fixed as one types: the error goes, and saving writes it to the person's volume.
+    await source.fill(WITH_TYPO.replace('type: numbr', 'type: number'));
+    await page.locator('[data-testid="skill-valid"]').waitFor();
+    expect(await error.count()).toBe(0);
+    await page.locator('[data-testid="save-skill"]').click();
+    await waitFor(async () => (await page.evaluate(() => location.hash)) === '#/skill/user/default/triple-it', 'the saved skill to open');
+    await page.locator('[data-testid="skill-editor"][data-mode="edit"]').waitFor();
+    await waitFor(() => getSkillSource(index.doc, 'triple-it') === WITH_TYPO.replace('type: numbr', 'type: number'), 'the skill on the server');
+
+    const mine = card(page, 'triple-it');
+    await mine.waitFor();
+    expect(await mine.locator('[data-testid="skill-volume"]').textContent()).toBe('mine');
+    expect(await mine.locator('xpath=ancestor::section').getAttribute('data-category')).toBe('arithmetic');
+    expect(await mine.locator('.port-chip').allTextContents()).toEqual(['x: number', 'tripled: number']);
+
+    // Another new skill with the same skill_id asks before replacing it.
+    await page.locator('[data-testid="new-skill"]').click();
+    await page.locator('[data-testid="skill-editor"][data-mode="new"]').waitFor();
+    await source.fill(WITH_TYPO.replace('type: numbr', 'type: integer').replace('Triples a number.', 'Triples a whole number.'));
+    await page.locator('[data-testid="skill-valid"]').waitFor();
+    await page.locator('[data-testid="save-skill"]').click();
+    await page.locator('[data-testid="confirm-overwrite"]').waitFor();
+    expect(getSkillSource(index.doc, 'triple-it')).toContain('type: number\n');
+    await page.locator('[data-testid="confirm-overwrite-yes"]').click();
+    await waitFor(() => getSkillSource(index.doc, 'triple-it')?.includes('Triples a whole number.') ?? false, 'the replacement on the server');
+    await waitFor(async () => (await page.evaluate(() => location.hash)) === '#/skill/user/default/triple-it', 'the replaced skill to open');
+
+    // Deleting it removes it from the volume and the library.
+    await page.locator('[data-testid="skill-editor"][data-mode="edit"]').waitFor();
+    await page.locator('[data-testid="delete-skill"]').click();
+    await page.locator('[data-testid="delete-skill-confirm"]').click();
+    await mine.waitFor({ state: 'detached' });
+    await waitFor(() => getSkillSource(index.doc, 'triple-it') === undefined, 'the delete on the server');
+    errors.assertNone();
+    await context.close();
+  });
+});
