@@ -97,6 +97,10 @@ it('creates, renames and duplicates workflows, sessions and skills with the serv
   await page.locator('[data-testid="skill-item"][data-skill-id="my-skill"]').waitFor();
   await page.locator('[data-testid="pending-count"]').waitFor();
 
+  // Rooms close 10 s after their last view lets go of them (web/src/documents/rooms.ts); the
+  // ones edited offline must stay open until the server has their edits.
+  await page.waitForTimeout(11_000);
+
   // The server comes back on the same port and storage: everything reaches it.
   server = await startAppServer({ STORAGE: 'file', DATA_DIR: dataDir, PORT: String(port) });
   const index = await connect('user/default');
@@ -107,12 +111,15 @@ it('creates, renames and duplicates workflows, sessions and skills with the serv
   );
   expect(listWorkflows(index.doc).map((l) => l.name).sort()).toEqual(['Online first', 'Online first (copy)', 'Renamed offline']);
   expect(listSessions(index.doc)[0]).toMatchObject({ id: sessionId, name: 'Offline notes', status: 'paused' });
+  // Each room syncs on its own reconnect; the rooms edited offline were kept open until they did.
   const made = await connect(`user/default/workflow/${madeId}`);
-  expect(readWorkflowMeta(made.doc).name).toBe('Renamed offline');
+  await waitFor(() => readWorkflowMeta(made.doc).name === 'Renamed offline', 'the rename in the workflow’s room');
   const copy = await connect(`user/default/workflow/${copyId}`);
-  expect(readWorkflowGraph(copy.doc).nodes.map((n) => n.skillId)).toEqual(['quantum-vqe']);
+  await waitFor(() => readWorkflowGraph(copy.doc).nodes.length === 1, 'the duplicate’s node');
+  expect(readWorkflowGraph(copy.doc).nodes[0]?.skillId).toBe('quantum-vqe');
   const session = await connect(`user/default/session/${sessionId}`);
-  expect(readSessionMeta(session.doc)).toMatchObject({ name: 'Offline notes', status: 'paused', volume: 'user', volume_id: 'default' });
+  await waitFor(() => readSessionMeta(session.doc).status === 'paused', 'the status in the session’s room');
+  expect(readSessionMeta(session.doc)).toMatchObject({ name: 'Offline notes', volume: 'user', volume_id: 'default' });
   await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor({ timeout: 20_000 });
   errors.assertNone();
   await context.close();

@@ -1,6 +1,84 @@
+import { useEffect, useState } from 'preact/hooks';
+import { readMessages, readSessionMeta, sessionExists, type SessionMessage } from '../../../shared/src/documents/session';
+import { useDocValue, useRoom, useSyncStatus } from '../documents/hooks';
+import type { Room } from '../documents/rooms';
 import type { Route } from '../router';
 
-// Replaced by the session view (the session's history from its document).
-export function SessionView(_props: { route: Extract<Route, { view: 'session' }> }) {
-  return <div class="session-view" />;
+const NO_MESSAGES: SessionMessage[] = [];
+
+/** Whether the server has sent its copy of the room since it was opened. */
+function useServerCopy(room: Room | null): boolean {
+  const [synced, setSynced] = useState(false);
+  useEffect(() => {
+    if (!room) return;
+    setSynced(room.provider.synced);
+    const onSync = (value: boolean) => setSynced(value);
+    room.provider.on('sync', onSync);
+    return () => room.provider.off('sync', onSync);
+  }, [room]);
+  return synced;
+}
+
+function formatTime(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString();
+}
+
+/** A session: its name, status and message history, as its document holds them. */
+export function SessionView({ route }: { route: Extract<Route, { view: 'session' }> }) {
+  const room = useRoom(route.room);
+  const doc = room?.doc;
+  const exists = useDocValue(doc, sessionExists, false);
+  const meta = useDocValue(doc, readSessionMeta, null);
+  const messages = useDocValue(doc, readMessages, NO_MESSAGES);
+  const serverCopy = useServerCopy(room);
+  const { state } = useSyncStatus();
+
+  if (!room) return <div class="empty">Opening session…</div>;
+  if (!exists || !meta) {
+    // A session made on another device or over the API arrives with the server's copy.
+    const waiting = !serverCopy && state !== 'offline';
+    return (
+      <div class="empty" data-testid={waiting ? 'session-loading' : 'session-missing'}>
+        {waiting
+          ? 'Fetching this session from the server…'
+          : serverCopy
+            ? 'This session does not exist, or it was deleted. Pick another one on the left.'
+            : 'This session is not in this browser yet. It appears here once the server can be reached.'}
+      </div>
+    );
+  }
+  return (
+    <div class="session-view" data-testid="session-view">
+      <header class="session-header">
+        <h2 data-testid="session-name">{meta.name || 'Untitled session'}</h2>
+        <span class={`session-status status-${meta.status}`} data-testid="session-status-label">
+          {meta.status}
+        </span>
+        {meta.created_at && <span class="muted">started {formatTime(meta.created_at)}</span>}
+      </header>
+      {messages.length === 0 ? (
+        <p class="empty" data-testid="session-no-messages">
+          No messages in this session yet. Messages added to it (by the chat, or through the REST API) show up here as they
+          arrive.
+        </p>
+      ) : (
+        <ol class="messages" data-testid="session-messages">
+          {messages.map((m, i) => (
+            <li key={i} class={`message message-${m.role}`} data-testid="session-message" data-role={m.role}>
+              <div class="message-meta">
+                <strong class="message-role">{m.role}</strong>
+                <time dateTime={m.timestamp}>{formatTime(m.timestamp)}</time>
+                {m.traces && m.traces.length > 0 && <span class="muted">{m.traces.length} trace(s)</span>}
+              </div>
+              <div class="message-content" data-testid="message-content">
+                {m.content}
+              </div>
+              {m.artifacts && m.artifacts.length > 0 && <div class="muted">Artifacts: {m.artifacts.join(', ')}</div>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
 }

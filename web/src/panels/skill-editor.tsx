@@ -1,7 +1,89 @@
+import { useCallback, useMemo, useState } from 'preact/hooks';
+import type * as Y from 'yjs';
+import { getSkillSource } from '../../../shared/src/documents/volume-index';
+import { volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
-import type { Route } from '../router';
+import { useDocValue, useRoom } from '../documents/hooks';
+import type { VolumeRef } from '../documents/identity';
+import type { Room } from '../documents/rooms';
+import { hrefOf, type Route } from '../router';
+import { useHomeIndex } from './home-index';
+import { SkillDraft } from './skill-draft';
+import { freeSkillId, skillFileName } from './skill-save';
+import { SkillSourceEditor } from './skill-source-editor';
+import { skillTemplate, useSkillTools, type SkillTools } from './skill-tools';
 
-// Replaced by the skill viewer/editor (Markdown, inline validation errors).
-export function SkillEditor(_props: { route: Extract<Route, { view: 'skill' | 'new-skill' }>; catalog: Catalog }) {
-  return <div class="skill-editor" />;
+type SkillRoute = Extract<Route, { view: 'skill' }>;
+
+/** Why a skill cannot be edited here, by the volume it lives in. */
+function readOnlyReason(route: SkillRoute): string {
+  if (route.volume === 'system') return 'System skills ship with LLMunix and cannot be changed.';
+  if (route.volume === 'team') return `Skills of team ${route.volumeId} are changed by the team's admins.`;
+  return 'This skill belongs to someone else.';
+}
+
+/** A skill's Markdown: an editor for the person's own skills and new ones, read-only otherwise. */
+export function SkillEditor({ route, catalog }: { route: Extract<Route, { view: 'skill' | 'new-skill' }>; catalog: Catalog }) {
+  const { home, room: homeRoom } = useHomeIndex();
+  const { tools, failed } = useSkillTools();
+  if (failed) {
+    return (
+      <div class="empty" role="alert" data-testid="skill-editor-unavailable">
+        The skill editor could not be loaded: this browser has no copy of it yet and the server cannot be reached. Reload
+        the page once you are back online.
+      </div>
+    );
+  }
+  if (!tools || !homeRoom) return <div class="empty">Opening the skill editor…</div>;
+  if (route.view === 'new-skill') return <NewSkill home={home} homeRoom={homeRoom} tools={tools} catalog={catalog} />;
+  return <SkillFile route={route} home={home} homeRoom={homeRoom} tools={tools} catalog={catalog} />;
+}
+
+function NewSkill(props: { home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog }) {
+  // Picked once: a fresh id that neither replaces nor hides any skill the person can read.
+  const [initial] = useState(() => skillTemplate(props.tools.buildSkillMarkdown, freeSkillId('my-skill', new Set(props.catalog.entries.map((e) => e.skillId)))));
+  return <SkillDraft {...props} originalId={null} initial={initial} />;
+}
+
+function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog }) {
+  const { route, home, tools } = props;
+  const room = useRoom(volumeRoom(route.volume, route.volumeId));
+  const read = useCallback((doc: Y.Doc) => getSkillSource(doc, route.skillId), [route.skillId]);
+  const source = useDocValue(room?.doc, read, undefined);
+  const [copy, setCopy] = useState<string | null>(null);
+  const own = route.volume === home.volume && route.volumeId === home.volumeId;
+
+  if (copy !== null) return <SkillDraft {...props} originalId={null} initial={copy} />;
+  if (!room) return <div class="empty">Opening the skill…</div>;
+  if (source === undefined) {
+    return (
+      <div class="empty" data-testid="skill-missing">
+        There is no skill <code>{route.skillId}</code> in the {route.volume} volume (it may have been deleted, or not synced to this browser yet).{' '}
+        <a href={hrefOf.newSkill()}>Write a new skill</a>.
+      </div>
+    );
+  }
+  if (own) return <SkillDraft {...props} originalId={route.skillId} saved={source} />;
+  return <ReadOnlySkill route={route} source={source} tools={tools} onCopy={() => setCopy(source)} />;
+}
+
+function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillTools; onCopy: () => void }) {
+  const { route, source, tools } = props;
+  const parsed = useMemo(() => tools.parseSkill(source, skillFileName(route.volume, route.volumeId, route.skillId)), [tools, source, route]);
+  return (
+    <div class="skill-editor" data-testid="skill-editor" data-mode="read-only">
+      <header class="skill-editor-header">
+        <h2>{parsed.ok ? parsed.value.frontmatter.name : route.skillId}</h2>
+        <span class="volume-badge">{route.volume}</span>
+        <span class="spacer" />
+        <button type="button" data-testid="copy-skill" onClick={props.onCopy}>
+          Copy to my skills
+        </button>
+      </header>
+      <p class="note" data-testid="read-only-note">
+        Read-only: {readOnlyReason(route)} To change it, copy it to your skills; a skill of yours with the same id is used in its place.
+      </p>
+      <SkillSourceEditor text={source} errors={parsed.ok ? [] : parsed.error} readOnly />
+    </div>
+  );
 }

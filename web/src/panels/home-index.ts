@@ -1,0 +1,27 @@
+import { useCallback, useState } from 'preact/hooks';
+import { volumeRoom } from '../../../shared/src/rooms';
+import { useIdentity, useRoom } from '../documents/hooks';
+import { homeVolume, type VolumeRef } from '../documents/identity';
+import type { Room } from '../documents/rooms';
+
+/** The person's own volume and its index room (null until its local copy is loaded). */
+export function useHomeIndex(): { home: VolumeRef; room: Room | null } {
+  const home = homeVolume(useIdentity());
+  const room = useRoom(volumeRoom(home.volume, home.volumeId));
+  return { home, room };
+}
+
+/**
+ * The last failed action of a panel, to show inline. Writes go to the local database, so they
+ * fail only when it is broken (storage full, private mode); the message says what to try.
+ */
+export function useFailure(): { failure: string | null; watch: (what: string, action: Promise<unknown>) => void } {
+  const [failure, setFailure] = useState<string | null>(null);
+  const watch = useCallback((what: string, action: Promise<unknown>) => {
+    setFailure(null);
+    action.catch((e: unknown) =>
+      setFailure(`${what} failed: ${e instanceof Error ? e.message : String(e)}. Check the browser's storage space, reload and try again.`),
+    );
+  }, []);
+  return { failure, watch };
+}

@@ -1,0 +1,83 @@
+import type * as Y from 'yjs';
+import { acquireRoom, clearLocalRoom, editRoom, releaseRoom, type Room } from '../documents/rooms';
+import { getSyncStatus } from '../documents/sync-status';
+
+/** How long a read waits for the server's copy of a room this browser has not seen yet. */
+const SYNC_WAIT_MS = 3000;
+
+/** Resolves once the server's copy has arrived, the connection attempt failed, or after `timeoutMs`. */
+function whenSynced(room: Room, timeoutMs: number): Promise<void> {
+  const { provider } = room;
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      provider.off('sync', onSync);
+      provider.off('connection-close', done);
+      provider.off('connection-error', done);
+      resolve();
+    };
+    const onSync = (synced: boolean) => synced && done();
+    const timer = setTimeout(done, timeoutMs);
+    provider.on('sync', onSync);
+    provider.on('connection-close', done);
+    provider.on('connection-error', done);
+  });
+}
+
+/** Resolves when the room has completed a sync with the server, however long that takes. */
+function whenServerHasIt(room: Room): Promise<void> {
+  const { provider } = room;
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onSync = (synced: boolean) => {
+      if (!synced) return;
+      provider.off('sync', onSync);
+      resolve();
+    };
+    provider.on('sync', onSync);
+  });
+}
+
+/**
+ * Reads a room that may not be open: its local copy, and the server's too when the server can be
+ * reached (a workflow made on another device may have nothing here yet). Offline, the local copy.
+ */
+export async function readRoom<T>(name: string, read: (doc: Y.Doc) => T): Promise<T> {
+  const room = acquireRoom(name);
+  try {
+    await room.whenLocal;
+    if (getSyncStatus().state !== 'offline') await whenSynced(room, SYNC_WAIT_MS);
+    return read(room.doc);
+  } finally {
+    releaseRoom(room);
+  }
+}
+
+/**
+ * Writes to a room (one local transaction, through `editRoom`) and keeps the room open until the
+ * server has the change: a room closed while offline would keep its edit in IndexedDB only,
+ * until someone opened it again. `then` runs once the server has it.
+ */
+export async function writeRoom(name: string, write: (doc: Y.Doc) => void, then?: () => Promise<void>): Promise<void> {
+  const room = acquireRoom(name);
+  try {
+    await editRoom(name, write);
+  } catch (e) {
+    releaseRoom(room);
+    throw e;
+  }
+  void whenServerHasIt(room)
+    .then(then)
+    // What `then` tidies (a deleted room's local copy) is only stale data if it fails.
+    .catch(() => undefined)
+    .finally(() => releaseRoom(room));
+}
+
+/**
+ * Empties a deleted room, so its content stops syncing to anyone, and forgets its local copy
+ * once the server has the emptying.
+ */
+export function emptyRoom(name: string, empty: (doc: Y.Doc) => void): Promise<void> {
+  return writeRoom(name, empty, () => clearLocalRoom(name));
+}

@@ -1,0 +1,30 @@
+/** What saving a skill does to the person's own skills. */
+export interface SavePlan {
+  /** The skill id the file is saved under: always its frontmatter's `skill_id`. */
+  target: string;
+  /** Saving replaces another skill of theirs with that id, so it needs their confirmation. */
+  overwrites: boolean;
+  /** The id the skill had before, removed when the frontmatter's `skill_id` changed. */
+  removes: string | null;
+}
+
+/**
+ * Plans a save: `originalId` is the id the skill was opened under (null for a new one), `skillId`
+ * the one its frontmatter now says, `own` the ids of the person's skills.
+ */
+export function planSave(originalId: string | null, skillId: string, own: ReadonlySet<string>): SavePlan {
+  if (originalId === skillId) return { target: skillId, overwrites: false, removes: null };
+  return { target: skillId, overwrites: own.has(skillId), removes: originalId };
+}
+
+/** A skill id not taken yet: `base`, else `base-2`, `base-3`, … */
+export function freeSkillId(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
+}
+
+/** The file name skill errors are reported under, as the catalog names volume files. */
+export const skillFileName = (volume: string, volumeId: string, skillId: string): string =>
+  `volumes/${volume}/${volumeId}/skills/${skillId}.md`;

@@ -1,0 +1,116 @@
+import {
+  readWorkflowGraph,
+  readWorkflowMeta,
+  removeEdge,
+  removeNode,
+  writeWorkflowGraph,
+  writeWorkflowMeta,
+  type WorkflowGraph,
+} from '../../../shared/src/documents/workflow';
+import { putWorkflowListing, removeWorkflowListing, type WorkflowListing } from '../../../shared/src/documents/volume-index';
+import { nowIso } from '../../../shared/src/json';
+import { ok, type Result } from '../../../shared/src/result';
+import { volumeRoom, workflowRoom } from '../../../shared/src/rooms';
+import type { VolumeRef } from '../documents/identity';
+import { emptyRoom, readRoom, writeRoom } from './room-access';
+import { copyName, exportFileName, importedName, withFreshIds } from './workflow-transfer';
+
+// Every workflow listed in a volume index lives in that volume: its room meta and its listing
+// are written together, the room first, so an interrupted create leaves only an unlisted room.
+
+const loadFileFormat = () => import('../../../shared/src/workflow/file');
+let fileModule: ReturnType<typeof loadFileFormat> | null = null;
+
+/** The file format (and its schema library), loaded once; a failed load is retried next time. */
+function workflowFile(): ReturnType<typeof loadFileFormat> {
+  fileModule ??= loadFileFormat().catch((e: unknown) => {
+    fileModule = null;
+    throw e;
+  });
+  return fileModule;
+}
+
+// Fetched right after the first render, so import and export work even if the server goes away.
+workflowFile().catch(() => undefined);
+
+const indexOf = (home: VolumeRef) => volumeRoom(home.volume, home.volumeId);
+const roomOf = (home: VolumeRef, id: string) => workflowRoom(home.volume, home.volumeId, id);
+
+/** Creates a workflow (optionally with a graph already in it); returns its id. */
+export async function createWorkflow(home: VolumeRef, name: string, description = '', graph?: WorkflowGraph): Promise<string> {
+  const id = crypto.randomUUID();
+  const now = nowIso();
+  const fields = { name: name.trim() || 'Untitled workflow', description, created_at: now, updated_at: now };
+  await writeRoom(roomOf(home, id), (doc) => {
+    writeWorkflowMeta(doc, fields);
+    if (graph) writeWorkflowGraph(doc, graph);
+  });
+  await writeRoom(indexOf(home), (doc) => putWorkflowListing(doc, id, fields));
+  return id;
+}
+
+/** Renames a workflow in its room and its listing. */
+export async function renameWorkflow(home: VolumeRef, id: string, name: string): Promise<void> {
+  const fields = { name: name.trim(), updated_at: nowIso() };
+  if (!fields.name) return;
+  await writeRoom(roomOf(home, id), (doc) => writeWorkflowMeta(doc, fields));
+  await writeRoom(indexOf(home), (doc) => putWorkflowListing(doc, id, fields));
+}
+
+/** Copies a workflow's nodes and edges, with fresh ids, into a new workflow; returns its id. */
+export async function duplicateWorkflow(home: VolumeRef, listing: WorkflowListing): Promise<string> {
+  const { meta, graph } = await readRoom(roomOf(home, listing.id), (doc) => ({
+    meta: readWorkflowMeta(doc),
+    graph: readWorkflowGraph(doc),
+  }));
+  return createWorkflow(home, copyName(meta.name || listing.name), meta.description || listing.description, withFreshIds(graph));
+}
+
+/** Removes a workflow's listing and empties its room. */
+export async function deleteWorkflow(home: VolumeRef, id: string): Promise<void> {
+  await writeRoom(indexOf(home), (doc) => removeWorkflowListing(doc, id));
+  await emptyRoom(roomOf(home, id), (doc) => {
+    const graph = readWorkflowGraph(doc);
+    for (const node of graph.nodes) removeNode(doc, node.id);
+    for (const edge of graph.edges) removeEdge(doc, edge.id);
+  });
+}
+
+/**
+ * Imports an `llmunix-workflow` file as a new workflow; its node and edge ids are replaced, so
+ * importing a file twice never mixes the copies. Nothing is written when the file has errors.
+ */
+export async function importWorkflow(home: VolumeRef, text: string, fileName: string): Promise<Result<string, string[]>> {
+  const { parseWorkflowFile } = await workflowFile();
+  const parsed = parseWorkflowFile(text);
+  if (!parsed.ok) return parsed;
+  const file = parsed.value;
+  const graph = withFreshIds({ nodes: file.nodes, edges: file.edges });
+  return ok(await createWorkflow(home, importedName(file.name, fileName), file.description, graph));
+}
+
+/** A workflow as an `llmunix-workflow` file: its name and JSON text. */
+export async function exportWorkflow(home: VolumeRef, listing: WorkflowListing): Promise<{ fileName: string; text: string }> {
+  const { toWorkflowFile } = await workflowFile();
+  const { meta, graph } = await readRoom(roomOf(home, listing.id), (doc) => ({
+    meta: readWorkflowMeta(doc),
+    graph: readWorkflowGraph(doc),
+  }));
+  const name = meta.name || listing.name;
+  const file = toWorkflowFile({ name, description: meta.description || listing.description }, graph);
+  return { fileName: exportFileName(name), text: `${JSON.stringify(file, null, 2)}\n` };
+}
+
+/** Hands a text file to the browser's downloads. */
+export function downloadText(fileName: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Some browsers read the blob after the click returns; keep it a while, as FileSaver.js does.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
