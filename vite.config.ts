@@ -31,6 +31,10 @@ export default defineConfig({
       workbox: {
         // The app shell is precached so the installed app starts with no network at all.
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // The first service worker takes over the page that installed it, so code the page loads
+        // later (the skill parser, say) comes from the cache even if the server goes away. Later
+        // versions still wait for the person's "Reload".
+        clientsClaim: true,
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/, /^\/readyz/],
       },

@@ -91,3 +91,27 @@ describe('canvas', () => {
     await bob.context().close();
   });
 });
+
+describe('keyboard', () => {
+  it('copy, paste, delete and undo with the keyboard', async () => {
+    const context = await newContext(browser, { baseURL: server.url });
+    const page = await context.newPage();
+    await page.goto('/#/workflow/user/default/canvas-keys');
+    await page.locator('[data-testid="workflow-canvas"]').waitFor();
+    await dropSkill(page, 'export-results', { x: 200, y: 150 });
+    await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the dropped node');
+    await page.locator('.react-flow__node .skill-node-title').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await waitFor(async () => (await nodeIds(page)).length === 2, 'the pasted copy');
+    // The copy is what is selected now; Delete removes it and only it.
+    await page.keyboard.press('Delete');
+    await waitFor(async () => (await nodeIds(page)).length === 1, 'the copy to be deleted');
+    await page.keyboard.press('Control+z');
+    await waitFor(async () => (await nodeIds(page)).length === 2, 'undo to bring the copy back');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+    await waitFor(async () => (await nodeIds(page)).length === 0, 'select all and delete');
+    await context.close();
+  });
+});

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { putWorkflowListing } from '../../shared/src/documents/volume-index';
-import { putNode, writeWorkflowMeta } from '../../shared/src/documents/workflow';
+import { putNode, readWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
 import { collectErrors, connectSynced, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer } from './harness';
-import { visibleNodes } from './harness/canvas';
+import { dropSkill, visibleNodes } from './harness/canvas';
 
 let server: AppServer;
 let browser: Browser;
@@ -49,5 +49,29 @@ it('registers a service worker; offline, a reload shows the app, the workflows a
   await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the workflow’s node, offline');
   expect(await page.title()).toBe('LLMunix');
   errors.assertNone();
+  await context.close();
+});
+
+it('an edit made offline reaches the server after a reload, without reopening its workflow', async () => {
+  const context = await newContext(browser, { baseURL: server.url });
+  const page = await context.newPage();
+  collectErrors(page, { ignore: OFFLINE_NOISE });
+  await page.goto('/#/workflow/user/default/offline-wf');
+  await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the workflow online');
+  await page.evaluate(async () => navigator.serviceWorker.ready);
+
+  await context.setOffline(true);
+  await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
+  await dropSkill(page, 'export-results', { x: 300, y: 300 });
+  await waitFor(async () => (await visibleNodes(page).count()) === 2, 'the offline edit on the page');
+  // Leave the workflow and restart the app, still offline: nothing has the workflow open now.
+  await page.goto('/#/');
+  await page.reload();
+  await page.locator('[data-testid="home"]').waitFor();
+  await context.setOffline(false);
+
+  const check = await connectSynced(server.url, 'user/default/workflow/offline-wf');
+  await waitFor(() => readWorkflowGraph(check.doc).nodes.some((n) => n.skillId === 'export-results'), 'the offline edit to reach the server');
+  check.destroy();
   await context.close();
 });

@@ -51,7 +51,7 @@ describe('sessions panel', () => {
     await page.locator('[data-testid="sessions-empty"]').waitFor();
 
     const vqe = await create(page, 'VQE sweep');
-    expect(await page.locator('[data-testid="session-name"]').textContent()).toBe('VQE sweep');
+    await waitFor(async () => (await page.locator('[data-testid="session-name"]').textContent()) === 'VQE sweep', 'the session name');
     await page.locator('[data-testid="session-no-messages"]').waitFor();
     const spice = await create(page, 'Resistor divider');
     await create(page, 'VQE bond lengths');
@@ -120,7 +120,7 @@ describe('sessions panel', () => {
     const errors = collectErrors(page);
     await page.goto(`/#/session/user/default/${created.id}`);
     await page.locator('[data-testid="session-view"]').waitFor();
-    expect(await page.locator('[data-testid="session-name"]').textContent()).toBe('From a script');
+    await waitFor(async () => (await page.locator('[data-testid="session-name"]').textContent()) === 'From a script', 'the session name');
     expect(await page.locator('[data-testid="session-status-label"]').textContent()).toBe('active');
     const messages = page.locator('[data-testid="session-message"]');
     await waitFor(async () => (await messages.count()) === 2, 'both messages');

@@ -70,7 +70,7 @@ describe('workflows panel', () => {
     await page.locator('[data-testid="workflows-empty"]').waitFor();
 
     const id = await create(page, 'H2 study');
-    expect(await page.locator('[data-testid="workflow-name"]').textContent()).toBe('H2 study');
+    await waitFor(async () => (await page.locator('[data-testid="workflow-name"]').textContent()) === 'H2 study', 'the canvas title');
     await waitFor(() => listed('H2 study')?.id === id, 'the listing to reach the server');
     const original = await room(id);
     await waitFor(() => readWorkflowMeta(original.doc).name === 'H2 study', 'the room meta to reach the server');

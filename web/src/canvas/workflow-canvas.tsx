@@ -85,11 +85,19 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     [doc],
   );
   useEffect(() => () => undo?.destroy(), [undo]);
+  // Yjs merges edits made within half a second into one undo step, which suits a drag; a
+  // paste, a delete or a new edge is a step of its own.
+  const step = useCallback(() => undo?.stopCapturing(), [undo]);
 
   useEffect(() => {
     if (!doc) return;
-    provideNodeEditing({ setInput: (nodeId, input, value) => setLiteralInput(doc, nodeId, input, value) });
-  }, [doc]);
+    provideNodeEditing({
+      setInput: (nodeId, input, value) => {
+        step();
+        setLiteralInput(doc, nodeId, input, value);
+      },
+    });
+  }, [doc, step]);
 
   useEffect(() => setSelection([...selectedNodes]), [selectedNodes, setSelection]);
 
@@ -132,10 +140,11 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const onConnect = useCallback(
     (c: Connection) => {
       if (!doc) return;
+      step();
       const result = connect(doc, readWorkflowGraph(doc), c, catalog.lookup);
       if (!result.ok) setNotice(`Not connected: ${result.reason}`);
     },
-    [doc, catalog],
+    [doc, catalog, step],
   );
 
   const onDrop = useCallback(
@@ -145,9 +154,10 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       if (!doc || !skillId) return;
       const skill = catalog.lookup(skillId);
       if (!skill) return setNotice(`Skill "${skillId}" is not in your library.`);
+      step();
       addSkillNode(doc, skill, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
     },
-    [doc, catalog, flow],
+    [doc, catalog, flow, step],
   );
 
   const onKeyDown = useCallback(
@@ -157,6 +167,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
       const mod = event.ctrlKey || event.metaKey;
       const key = event.key.toLowerCase();
+      step();
       if (mod && key === 'z' && !event.shiftKey) undo.undo();
       else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) undo.redo();
       else if (mod && key === 'c' && selectedNodes.size > 0) clipboard = copyNodes(readWorkflowGraph(doc), selectedNodes);

@@ -28,6 +28,27 @@ const open = new Map<string, Entry>();
 /** Rooms stay open this long after their last user, so switching views back and forth is instant. */
 const LINGER_MS = 10_000;
 
+/**
+ * Rooms with local changes the server has not confirmed (by a completed sync), remembered
+ * across reloads: such a room stays open until it syncs, and is reopened when the app starts,
+ * so an edit made offline reaches the server even if nobody opens that room again.
+ */
+const UNSENT_KEY = 'llmunix.unsent';
+const readUnsent = (): Set<string> => {
+  try {
+    return new Set(JSON.parse(localStorage.getItem(UNSENT_KEY) ?? '[]') as string[]);
+  } catch {
+    return new Set();
+  }
+};
+function markUnsent(name: string, unsent: boolean): void {
+  const set = readUnsent();
+  if (set.has(name) === unsent) return;
+  if (unsent) set.add(name);
+  else set.delete(name);
+  localStorage.setItem(UNSENT_KEY, JSON.stringify([...set]));
+}
+
 function syncUrl(): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${location.host}/sync`;
@@ -46,6 +67,10 @@ export function acquireRoom(name: string): Room {
       connect: navigator.onLine,
     });
     const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => undefined) };
+    doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if ((origin === ORIGIN.local || origin === ORIGIN.assistant) && !(provider.synced && provider.wsconnected)) markUnsent(name, true);
+    });
+    provider.on('sync', (synced: boolean) => synced && markUnsent(name, false));
     entry = { room, users: 0, persistence };
     open.set(name, entry);
     trackRoom(room);
@@ -61,14 +86,27 @@ export function releaseRoom(room: Room): void {
   if (!entry) return;
   entry.users--;
   if (entry.users > 0) return;
-  entry.closeTimer = setTimeout(() => {
-    if (entry.users > 0) return;
-    open.delete(room.name);
-    untrackRoom(room);
-    room.provider.destroy();
-    void entry.persistence.destroy();
-    room.doc.destroy();
-  }, LINGER_MS);
+  entry.closeTimer = setTimeout(() => closeWhenSent(entry), LINGER_MS);
+}
+
+function closeWhenSent(entry: Entry): void {
+  const { room } = entry;
+  if (entry.users > 0) return;
+  if (readUnsent().has(room.name)) {
+    // Closing now would strand the edit in IndexedDB: wait until the server has it.
+    room.provider.once('sync', () => closeWhenSent(entry));
+    return;
+  }
+  open.delete(room.name);
+  untrackRoom(room);
+  room.provider.destroy();
+  void entry.persistence.destroy();
+  room.doc.destroy();
+}
+
+/** Reopens the rooms whose local changes never reached the server, until they do. */
+export function resumeUnsentRooms(): void {
+  for (const name of readUnsent()) releaseRoom(acquireRoom(name));
 }
 
 /** Runs `fn` on a room's document as one local (undoable) transaction once the local copy is loaded. */
