@@ -1,0 +1,28 @@
+import type { WorkflowGraph, WorkflowNode } from '../documents/workflow';
+import type { Json } from '../json';
+import type { SkillFrontmatter } from '../skill/schema';
+
+/**
+ * The inputs a node runs with: an edge's upstream output, else the node's literal, else the
+ * skill's default. Inputs with none of these are left out (validation reports required ones).
+ */
+export function resolveInputs(
+  node: WorkflowNode,
+  skill: SkillFrontmatter,
+  graph: WorkflowGraph,
+  outputsOf: (nodeId: string) => Record<string, Json> | undefined,
+): Record<string, Json> {
+  const inputs: Record<string, Json> = {};
+  for (const port of skill.inputs) {
+    const edge = graph.edges.find((e) => e.target === node.id && e.targetHandle === port.name);
+    if (edge) {
+      const value = outputsOf(edge.source)?.[edge.sourceHandle];
+      if (value !== undefined) inputs[port.name] = value;
+    } else if (Object.hasOwn(node.inputs, port.name)) {
+      inputs[port.name] = node.inputs[port.name] as Json;
+    } else if (port.default !== undefined) {
+      inputs[port.name] = port.default as Json;
+    }
+  }
+  return inputs;
+}

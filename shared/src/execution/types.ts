@@ -1,0 +1,81 @@
+import type { Json } from '../json';
+import type { Skill } from '../skill/parse';
+import type { SkillType } from '../skill/schema';
+import type { WorkflowIssue } from '../workflow/validate';
+
+/** What a node shows while and after a workflow runs. */
+export type NodeStatus = 'queued' | 'running' | 'cached' | 'done' | 'error' | 'skipped' | 'cancelled';
+
+export interface NodeState {
+  status: NodeStatus;
+  /** Wall-clock milliseconds the node took (0 when cached). */
+  durationMs?: number;
+  stdout: string;
+  error?: string;
+  outputs?: Record<string, Json>;
+}
+
+/** A skill ready to run: parsed, with the exact source its cache key covers. */
+export interface ResolvedSkill {
+  skill: Skill;
+  source: string;
+}
+
+/** One run of one skill. */
+export interface RunRequest {
+  skill: Skill;
+  inputs: Record<string, Json>;
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Streams printed output as it comes. */
+  onStdout?: (text: string) => void;
+}
+
+export interface RunResult {
+  outputs: Record<string, Json>;
+  stdout: string;
+}
+
+/** Runs skills of some types (Pyodide, a JavaScript sandbox, Three.js, ngspice). */
+export interface Runtime {
+  run(request: RunRequest): Promise<RunResult>;
+}
+
+/** The runtime for each skill type (`qiskit` skills run as Python). */
+export type Runtimes = Partial<Record<Exclude<SkillType, 'qiskit'>, Runtime>>;
+
+/** Where results are kept by content hash of (skill source, resolved inputs). */
+export interface ResultCache {
+  get(key: string): Promise<RunResult | undefined>;
+  set(key: string, result: RunResult): Promise<void>;
+}
+
+/** A failure a runtime reports about the skill's own code (shown on the node, not a crash). */
+export class SkillRunError extends Error {
+  override name = 'SkillRunError';
+  constructor(
+    message: string,
+    readonly stdout = '',
+  ) {
+    super(message);
+  }
+}
+
+/** A summary of one run, kept as a trace (IndexedDB, a session message's `traces`). */
+export interface RunTrace {
+  id: string;
+  workflow?: string;
+  startedAt: string;
+  durationMs: number;
+  status: 'done' | 'error' | 'cancelled' | 'invalid';
+  nodes: Array<{ id: string; skillId: string; status: NodeStatus; durationMs: number; cached: boolean; error?: string }>;
+}
+
+export interface RunReport {
+  /** True when every node that was asked to run is done or cached. */
+  ok: boolean;
+  /** Validation problems; when present, nothing ran. */
+  issues: WorkflowIssue[];
+  nodes: Record<string, NodeState>;
+  trace: RunTrace;
+}
