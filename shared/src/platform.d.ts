@@ -12,7 +12,6 @@ declare global {
     readonly signal: AbortSignal;
     abort(reason?: unknown): void;
   }
-  // eslint-disable-next-line no-var
   var AbortController: { new (): AbortController };
   function setTimeout(handler: () => void, ms?: number): unknown;
   function clearTimeout(id: unknown): void;
