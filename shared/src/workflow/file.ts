@@ -71,6 +71,9 @@ export function parseWorkflowFile(text: string): Result<WorkflowFile, string[]> 
   if (!parsed.success) return err(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`));
   const file = parsed.data;
   const ids = new Set(file.nodes.map((n) => n.id));
+  const repeated = (list: Array<{ id: string }>) => [...new Set(list.map((x) => x.id).filter((id, i, all) => all.indexOf(id) !== i))];
+  const dupes = [...repeated(file.nodes).map((id) => `nodes: id "${id}" is used by more than one node`), ...repeated(file.edges).map((id) => `edges: id "${id}" is used by more than one edge`)];
+  if (dupes.length > 0) return err(dupes);
   const dangling = file.edges.filter((e) => !ids.has(e.source) || !ids.has(e.target)).map((e) => `edges: ${e.id} connects a node that is not in the file`);
   if (dangling.length > 0) return err(dangling);
   return ok({ ...file, format: WORKFLOW_FORMAT, nodes: file.nodes.map((n) => ({ ...n, inputs: n.inputs as WorkflowGraph['nodes'][number]['inputs'] })) });
