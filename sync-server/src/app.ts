@@ -3,6 +3,8 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Identify } from './access/identity';
+import { chatRouter } from './chat/routes';
+import type { ChatConfig } from './config';
 import { errorBody, errorHandler } from './rest/http-error';
 import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
@@ -18,6 +20,7 @@ export interface AppDeps {
   webDist?: string;
   /** Set once shutdown starts, so /readyz tells load balancers to stop sending traffic. */
   isDraining?: () => boolean;
+  chat: ChatConfig;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -42,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
+  app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
   app.use('/api', (req, res) => {

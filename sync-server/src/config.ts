@@ -16,6 +16,12 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SKILLS_DIR: z.string().min(1).default(path.join(ROOT, 'skills')),
   WEB_DIST: z.string().min(1).default(path.join(ROOT, 'dist/web')),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.url('must be a URL such as https://api.anthropic.com').optional(),
+  CHAT_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+  CHAT_MAX_TOKENS: z.coerce.number().int().min(1).max(64_000).default(4096),
+  CHAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -31,6 +37,18 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   skillsDir: string;
   webDist: string;
+  chat: ChatConfig;
+}
+
+/** The chat proxy's settings; the key stays on the server. */
+export interface ChatConfig {
+  /** Empty when unset: the chat then answers how to configure it. */
+  apiKey: string;
+  baseUrl?: string;
+  model: string;
+  maxTokens: number;
+  timeoutMs: number;
+  ratePerMinute: number;
 }
 
 /** A configuration problem, naming the variable and what it should be. */
@@ -42,7 +60,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    // Secrets are named, never echoed.
+    const shown = (name: string) => (/KEY|SECRET|TOKEN/.test(name) ? '(hidden)' : JSON.stringify(env[name]));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.`);
   }
   const e = parsed.data;
@@ -58,5 +78,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     skillsDir: path.resolve(e.SKILLS_DIR),
     webDist: path.resolve(e.WEB_DIST),
+    chat: {
+      apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      model: e.CHAT_MODEL,
+      maxTokens: e.CHAT_MAX_TOKENS,
+      timeoutMs: e.CHAT_TIMEOUT_MS,
+      ratePerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
+    },
   };
 }

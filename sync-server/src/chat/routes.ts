@@ -1,0 +1,162 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Identify } from '../access/identity';
+import type { ChatConfig } from '../config';
+import { errorBody } from '../rest/http-error';
+import { parseOr400 } from '../rest/validate';
+import type { Rooms } from '../rooms/rooms';
+import { buildPrompt } from './prompt';
+import { readableSkills } from './readable-skills';
+import { CHAT_TOOLS } from './tools';
+import { describeUpstreamError, NOT_CONFIGURED, type ChatFailure } from './upstream-errors';
+
+/** The prompt's token budget for skills (catalog plus full texts). */
+const SKILL_BUDGET_TOKENS = 12_000;
+
+const Block = z.union([
+  z.object({ type: z.literal('text'), text: z.string().max(200_000) }),
+  z.object({ type: z.literal('tool_use'), id: z.string().max(200), name: z.string().max(100), input: z.unknown() }),
+  z.object({
+    type: z.literal('tool_result'),
+    tool_use_id: z.string().max(200),
+    content: z.union([z.string().max(200_000), z.array(z.object({ type: z.literal('text'), text: z.string().max(200_000) }))]),
+    is_error: z.boolean().optional(),
+  }),
+]);
+
+const StreamRequest = z.object({
+  messages: z
+    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string().min(1).max(200_000), z.array(Block).min(1).max(100)]) }))
+    .min(1, 'send at least one message')
+    .max(200, 'at most 200 messages per request; start a new session for more'),
+  include_skills: z.boolean().default(true),
+  max_skills: z.number().int().min(0).max(20).default(5),
+  tools: z.boolean().default(true),
+});
+
+/** The original product's `POST /chat` body. */
+const OriginalChat = z.object({
+  user_id: z.string().max(200).optional(),
+  team_id: z.string().max(200).optional(),
+  message: z.string().min(1, 'message must not be empty').max(200_000),
+  include_skills: z.boolean().default(true),
+  max_skills: z.number().int().min(0).max(20).default(5),
+});
+
+const STATUS: Record<ChatFailure['code'], number> = {
+  not_configured: 503,
+  upstream_auth: 502,
+  upstream_rate_limited: 429,
+  upstream_unavailable: 502,
+  upstream_timeout: 504,
+  stream_dropped: 502,
+  upstream_error: 502,
+};
+
+/** The text a request asks about, for choosing skills: its last user message. */
+function lastUserText(messages: z.infer<typeof StreamRequest>['messages']): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m?.role !== 'user') continue;
+    if (typeof m.content === 'string') return m.content;
+    const text = m.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(' ');
+    if (text) return text;
+  }
+  return '';
+}
+
+/**
+ * The chat proxy: `POST /api/chat` streams an answer as server-sent events (`skills`, `text`,
+ * `tool_use`, `done`, `error`), and `POST /chat` answers the original product's shape. The API key
+ * is used here and never sent to a browser.
+ */
+export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatConfig; log: Logger }): Router {
+  const { chat, log } = deps;
+  const router = Router();
+  const client = chat.apiKey
+    ? new Anthropic({ apiKey: chat.apiKey, baseURL: chat.baseUrl, timeout: chat.timeoutMs, maxRetries: 1 })
+    : null;
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: chat.ratePerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    // One budget per identity: in local mode that is the one user; with tokens, each person.
+    keyGenerator: (req) => {
+      const id = deps.identify(req);
+      return id.kind === 'user' ? `user:${id.sub}` : id.kind === 'share' ? `share:${id.room}` : 'server';
+    },
+    handler: (_req, res) => {
+      res.status(429).json(errorBody('rate_limited', `Too many chat requests: at most ${chat.ratePerMinute} a minute. Wait a moment and send again.`));
+    },
+  });
+
+  const promptFor = async (req: Request, message: string, includeSkills: boolean, maxSkills: number) =>
+    buildPrompt(message, await readableSkills(deps.rooms, deps.identify(req)), { includeSkills, maxSkills, budgetTokens: SKILL_BUDGET_TOKENS });
+
+  router.post('/api/chat', limiter, async (req: Request, res: Response) => {
+    const body = parseOr400(StreamRequest, req.body, 'chat request');
+    const prompt = await promptFor(req, lastUserText(body.messages), body.include_skills, body.max_skills);
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('skills', { skills_used: prompt.skillsUsed });
+    if (!client) {
+      send('error', NOT_CONFIGURED);
+      res.end();
+      return;
+    }
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    try {
+      const stream = client.messages.stream(
+        {
+          model: chat.model,
+          max_tokens: chat.maxTokens,
+          system: prompt.system,
+          messages: body.messages as Anthropic.MessageParam[],
+          ...(body.tools ? { tools: CHAT_TOOLS } : {}),
+        },
+        { signal: abort.signal },
+      );
+      stream.on('text', (text) => send('text', { text }));
+      stream.on('contentBlock', (block) => {
+        if (block.type === 'tool_use') send('tool_use', { id: block.id, name: block.name, input: block.input });
+      });
+      const final = await stream.finalMessage();
+      send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage });
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      const failure = describeUpstreamError(error, chat.apiKey, chat.timeoutMs);
+      log.warn({ code: failure.code, status: (error as { status?: number }).status }, 'chat upstream failed');
+      send('error', failure);
+    }
+    res.end();
+  });
+
+  router.post('/chat', limiter, async (req: Request, res: Response) => {
+    const body = parseOr400(OriginalChat, req.body, 'chat request');
+    const prompt = await promptFor(req, body.message, body.include_skills, body.max_skills);
+    if (!client) {
+      res.status(503).json({ ...errorBody('unavailable', NOT_CONFIGURED.message), skills_used: prompt.skillsUsed });
+      return;
+    }
+    try {
+      const message = await client.messages.create({
+        model: chat.model,
+        max_tokens: chat.maxTokens,
+        system: prompt.system,
+        messages: [{ role: 'user', content: body.message }],
+      });
+      const response = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+      res.json({ response, skills_used: prompt.skillsUsed });
+    } catch (error) {
+      const failure = describeUpstreamError(error, chat.apiKey, chat.timeoutMs);
+      res.status(STATUS[failure.code]).json({ error: { code: failure.code, message: failure.message, help: failure.message } });
+    }
+  });
+
+  return router;
+}
