@@ -58,7 +58,7 @@ function MainView({ route, catalog }: { route: Route; catalog: ReturnType<typeof
     case 'workflow':
       return <WorkflowCanvas key={route.room} route={route} catalog={catalog} />;
     case 'session':
-      return <SessionView key={route.room} route={route} />;
+      return <SessionView key={route.room} route={route} catalog={catalog} />;
     case 'skill':
     case 'new-skill':
       return <SkillEditor key={route.view === 'skill' ? `${route.volume}/${route.volumeId}/${route.skillId}` : 'new'} route={route} catalog={catalog} />;

@@ -19,13 +19,23 @@ export interface SessionMeta {
   metadata: Record<string, Json>;
 }
 
-/** One chat message, with the original's field names. */
+/** One chat message, with the original's field names (and our chat's optional extras). */
 export interface SessionMessage {
   role: MessageRole;
   content: string;
   timestamp: string;
   traces: Json[] | null;
   artifacts: string[] | null;
+  /** A user message written offline and not yet answered by the chat. */
+  pending?: boolean;
+  /** Which browser wrote a pending message: only that one sends it. */
+  author?: string;
+  /** The skills the chat's prompt carried for this answer. */
+  skills_used?: string[];
+  /** What the assistant did with its tools during this answer. */
+  tool_calls?: Array<{ name: string; input: Json; result: string; is_error: boolean }>;
+  /** Why the answer failed or stopped, in words. */
+  error?: string;
 }
 
 const metaOf = (doc: Y.Doc) => doc.getMap<unknown>('meta');
@@ -65,13 +75,34 @@ function readMessage(m: Y.Map<unknown>): SessionMessage {
   const role = m.get('role');
   const traces = m.get('traces');
   const artifacts = m.get('artifacts');
-  return {
+  const message: SessionMessage = {
     role: MESSAGE_ROLES.includes(role as MessageRole) ? (role as MessageRole) : 'user',
     content: asString(m.get('content')),
     timestamp: asString(m.get('timestamp')),
     traces: Array.isArray(traces) ? (traces as Json[]) : null,
     artifacts: Array.isArray(artifacts) ? artifacts.filter((a): a is string => typeof a === 'string') : null,
   };
+  // The chat's extras appear only when set, so the original's shape stays as it was.
+  if (m.get('pending') === true) message.pending = true;
+  if (typeof m.get('author') === 'string') message.author = m.get('author') as string;
+  const skills = m.get('skills_used');
+  if (Array.isArray(skills)) message.skills_used = skills.filter((x): x is string => typeof x === 'string');
+  const tools = m.get('tool_calls');
+  if (Array.isArray(tools)) message.tool_calls = tools as SessionMessage['tool_calls'];
+  if (typeof m.get('error') === 'string') message.error = m.get('error') as string;
+  return message;
+}
+
+/** Changes fields of the message at `index` (streamed text, a sent pending message). */
+export function updateMessage(doc: Y.Doc, index: number, fields: Partial<SessionMessage>): void {
+  const m = messagesOf(doc).get(index);
+  if (!(m instanceof Y.Map)) return;
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) m.delete(key);
+      else m.set(key, value);
+    }
+  });
 }
 
 /** Reads every message of a session, in order. */
@@ -82,11 +113,12 @@ export function readMessages(doc: Y.Doc): SessionMessage[] {
     .map(readMessage);
 }
 
-/** Appends one message to a session. */
-export function appendMessage(doc: Y.Doc, message: SessionMessage): void {
+/** Appends one message to a session; returns its index. */
+export function appendMessage(doc: Y.Doc, message: SessionMessage): number {
   const m = new Y.Map<unknown>();
-  for (const [key, value] of Object.entries(message)) m.set(key, value);
+  for (const [key, value] of Object.entries(message)) if (value !== undefined) m.set(key, value);
   messagesOf(doc).push([m]);
+  return messagesOf(doc).length - 1;
 }
 
 /** Empties a deleted session's document, so its content no longer syncs to anyone. */

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { readMessages, readSessionMeta, sessionExists, type SessionMessage } from '../../../shared/src/documents/session';
+import { readSessionMeta, sessionExists } from '../../../shared/src/documents/session';
+import { ChatPanel } from '../chat/chat-panel';
+import type { Catalog } from '../documents/catalog';
 import { useDocValue, useRoom, useSyncStatus } from '../documents/hooks';
 import type { Room } from '../documents/rooms';
 import type { Route } from '../router';
-
-const NO_MESSAGES: SessionMessage[] = [];
 
 /** Whether the server has sent its copy of the room since it was opened. */
 function useServerCopy(room: Room | null): boolean {
@@ -25,12 +25,11 @@ function formatTime(iso: string): string {
 }
 
 /** A session: its name, status and message history, as its document holds them. */
-export function SessionView({ route }: { route: Extract<Route, { view: 'session' }> }) {
+export function SessionView({ route, catalog }: { route: Extract<Route, { view: 'session' }>; catalog: Catalog }) {
   const room = useRoom(route.room);
   const doc = room?.doc;
   const exists = useDocValue(doc, sessionExists, false);
   const meta = useDocValue(doc, readSessionMeta, null);
-  const messages = useDocValue(doc, readMessages, NO_MESSAGES);
   const serverCopy = useServerCopy(room);
   const { state } = useSyncStatus();
 
@@ -57,28 +56,7 @@ export function SessionView({ route }: { route: Extract<Route, { view: 'session'
         </span>
         {meta.created_at && <span class="muted">started {formatTime(meta.created_at)}</span>}
       </header>
-      {messages.length === 0 ? (
-        <p class="empty" data-testid="session-no-messages">
-          No messages in this session yet. Messages added to it (by the chat, or through the REST API) show up here as they
-          arrive.
-        </p>
-      ) : (
-        <ol class="messages" data-testid="session-messages">
-          {messages.map((m, i) => (
-            <li key={i} class={`message message-${m.role}`} data-testid="session-message" data-role={m.role}>
-              <div class="message-meta">
-                <strong class="message-role">{m.role}</strong>
-                <time dateTime={m.timestamp}>{formatTime(m.timestamp)}</time>
-                {m.traces && m.traces.length > 0 && <span class="muted">{m.traces.length} trace(s)</span>}
-              </div>
-              <div class="message-content" data-testid="message-content">
-                {m.content}
-              </div>
-              {m.artifacts && m.artifacts.length > 0 && <div class="muted">Artifacts: {m.artifacts.join(', ')}</div>}
-            </li>
-          ))}
-        </ol>
-      )}
+      <ChatPanel room={room} catalog={catalog} />
     </div>
   );
 }

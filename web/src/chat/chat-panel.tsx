@@ -1,0 +1,141 @@
+import { useMemo, useState } from 'preact/hooks';
+import { putSkillSource } from '../../../shared/src/documents/volume-index';
+import { readMessages, type SessionMessage } from '../../../shared/src/documents/session';
+import { volumeRoom } from '../../../shared/src/rooms';
+import type { Catalog } from '../documents/catalog';
+import { useDocValue } from '../documents/hooks';
+import { homeVolume } from '../documents/identity';
+import { editRoom, type Room } from '../documents/rooms';
+import { hrefOf } from '../router';
+import { addUserMessage } from './conversation';
+import { Markdown, type CodeActions } from './markdown';
+import { skillFormat } from './skill-format';
+import { useChatSender } from './use-chat-sender';
+import { linkedWorkflow } from './workspace';
+
+const NO_MESSAGES: SessionMessage[] = [];
+
+const formatTime = (iso: string) => {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleTimeString();
+};
+
+/** Saves a code block from an answer as a new skill in the person's volume and opens it. */
+const codeActions: CodeActions = {
+  onSaveAsSkill(code, language) {
+    void (async () => {
+      const home = homeVolume();
+      const id = `chat-skill-${Date.now().toString(36)}`;
+      const type = language.startsWith('py') ? 'python' : 'javascript';
+      const built = (await skillFormat()).build({ name: 'Code from chat', skill_id: id, type, code, description: 'Saved from a chat answer; describe it and declare its ports.' });
+      if (!built.ok) return;
+      await editRoom(volumeRoom(home.volume, home.volumeId), (doc) => putSkillSource(doc, id, built.markdown));
+      location.hash = hrefOf.skill(home.volume, home.volumeId, id);
+    })();
+  },
+};
+
+function MessageView({ m, streaming }: { m: SessionMessage; streaming?: string }) {
+  const content = streaming ?? m.content;
+  return (
+    <li class={`message message-${m.role}`} data-testid="session-message" data-role={m.role}>
+      <div class="message-meta">
+        <strong class="message-role">{m.role}</strong>
+        <time dateTime={m.timestamp}>{formatTime(m.timestamp)}</time>
+        {m.pending && (
+          <span class="pending-badge" data-testid="message-pending">
+            waiting to be sent
+          </span>
+        )}
+        {m.traces && m.traces.length > 0 && <span class="muted">{m.traces.length} trace(s)</span>}
+      </div>
+      {m.skills_used && m.skills_used.length > 0 && (
+        <div class="skill-chips">
+          {m.skills_used.map((s) => (
+            <span key={s} class="skill-chip" data-testid="skill-chip">
+              {s}
+            </span>
+          ))}
+        </div>
+      )}
+      <div class="message-content" data-testid="message-content">
+        {m.role === 'assistant' ? <Markdown text={content} actions={codeActions} /> : content}
+      </div>
+      {m.tool_calls?.map((call, i) => (
+        <details key={i} class={`tool-call ${call.is_error ? 'tool-error' : ''}`} data-testid="tool-call" data-tool={call.name}>
+          <summary>
+            {call.is_error ? '✗' : '✓'} {call.name}
+          </summary>
+          <pre>{JSON.stringify(call.input, null, 2)}</pre>
+          <pre>{call.result}</pre>
+        </details>
+      ))}
+      {m.error && (
+        <div class="message-error" role="alert" data-testid="message-error">
+          {m.error}
+        </div>
+      )}
+      {m.artifacts && m.artifacts.length > 0 && <div class="muted">Artifacts: {m.artifacts.join(', ')}</div>}
+    </li>
+  );
+}
+
+/** A session's conversation with the assistant: history, streaming answers, and the composer. */
+export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
+  const messages = useDocValue(room.doc, readMessages, NO_MESSAGES);
+  const workflow = useDocValue(room.doc, linkedWorkflow, undefined);
+  const { streaming, kick } = useChatSender(room, catalog);
+  const [draft, setDraft] = useState('');
+  const lastAssistant = useMemo(() => messages.map((m) => m.role).lastIndexOf('assistant'), [messages]);
+  const send = () => {
+    const text = draft.trim();
+    if (!text) return;
+    addUserMessage(room.doc, text);
+    setDraft('');
+    kick();
+  };
+  const wf = workflow?.split('/');
+  return (
+    <div class="chat">
+      {wf && (
+        <div class="chat-workflow muted">
+          The assistant works on <a href={hrefOf.workflow(wf[0] ?? '', wf[1] ?? '', wf[3] ?? '')} data-testid="chat-workflow-link">this workflow</a>.
+        </div>
+      )}
+      {messages.length === 0 ? (
+        <p class="empty" data-testid="session-no-messages">
+          No messages yet. Ask about your skills, or ask the assistant to build and run a workflow.
+        </p>
+      ) : (
+        <ol class="messages" data-testid="session-messages">
+          {messages.map((m, i) => (
+            <MessageView key={i} m={m} streaming={streaming !== null && i === lastAssistant ? streaming : undefined} />
+          ))}
+        </ol>
+      )}
+      <form
+        class="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <textarea
+          data-testid="chat-input"
+          placeholder="Message the assistant (Enter to send, Shift+Enter for a new line)"
+          value={draft}
+          onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        <button type="submit" data-testid="chat-send" disabled={!draft.trim()}>
+          Send
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+// The chat in Chromium against the real server and a local fake of the Anthropic Messages API:
+// answers stream in token by token, a message written offline is sent when the connection
+// returns, failures are shown in words with nothing lost, and the key never reaches the browser.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startFakeAnthropic, type FakeAnthropic } from '../../sync-server/test/harness/fake-anthropic';
+import { collectErrors, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, WEB_DIST, type AppServer } from './harness';
+
+const KEY = 'sk-ant-e2e-do-not-leak-42';
+let fake: FakeAnthropic;
+let server: AppServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  fake = await startFakeAnthropic();
+  server = await startAppServer({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await fake?.close();
+});
+
+async function newSession(name: string, url = server.url): Promise<string> {
+  const res = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function openSession(id: string, url = server.url): Promise<Page> {
+  const page = await (await newContext(browser, { baseURL: url })).newPage();
+  await page.goto(`/#/session/user/default/${id}`);
+  await page.locator('[data-testid="chat-input"]').waitFor();
+  return page;
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.locator('[data-testid="chat-input"]').fill(text);
+  await page.locator('[data-testid="chat-send"]').click();
+}
+
+const assistant = (page: Page) => page.locator('[data-testid="session-message"][data-role="assistant"]').last();
+
+describe('chat', () => {
+  it('streams the answer into the page token by token, with the skills used', async () => {
+    const page = await openSession(await newSession('Streaming'));
+    const errors = collectErrors(page);
+    fake.reply({ kind: 'stream', delayMs: 250, blocks: [{ type: 'text', text: ['The divider ', 'halves ', 'the voltage: ', '**2.5 V**.'] }] });
+    await say(page, 'Simulate a resistor divider circuit with ngspice');
+    // Part of the answer is on the page while the rest is still coming.
+    await waitFor(async () => ((await assistant(page).locator('[data-testid="message-content"]').textContent()) ?? '').includes('The divider'), 'the first tokens');
+    expect((await assistant(page).locator('[data-testid="message-content"]').textContent()) ?? '').not.toContain('2.5 V');
+    await assistant(page).locator('.markdown strong', { hasText: '2.5 V' }).waitFor();
+    expect(await assistant(page).locator('[data-testid="skill-chip"]').allTextContents()).toContain('spice-resistor');
+    errors.assertNone();
+    await page.context().close();
+  });
+
+  it('a message typed offline waits, and is answered when the connection returns', async () => {
+    const page = await openSession(await newSession('Offline'));
+    collectErrors(page, { ignore: OFFLINE_NOISE });
+    await page.context().setOffline(true);
+    await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
+    await say(page, 'What does the VQE skill return?');
+    await page.locator('[data-testid="message-pending"]').waitFor();
+    fake.reply({ kind: 'stream', blocks: [{ type: 'text', text: ['It returns the eigenvalue.'] }] });
+    await page.context().setOffline(false);
+    await assistant(page).locator('[data-testid="message-content"]', { hasText: 'It returns the eigenvalue.' }).waitFor();
+    expect(await page.locator('[data-testid="message-pending"]').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('an upstream failure is shown in words, and the question is kept', async () => {
+    const page = await openSession(await newSession('Failure'));
+    fake.reply({ kind: 'status', status: 500, type: 'api_error', message: 'boom' }, { kind: 'status', status: 500, type: 'api_error', message: 'boom' });
+    await say(page, 'Hello?');
+    await page.locator('[data-testid="message-error"]', { hasText: 'failed (500)' }).waitFor();
+    expect(await page.locator('[data-testid="session-message"][data-role="user"] [data-testid="message-content"]').textContent()).toBe('Hello?');
+    await page.context().close();
+  });
+
+  it('with no key configured, the chat says how to set one up', async () => {
+    const bare = await startAppServer({ ANTHROPIC_API_KEY: '' });
+    try {
+      const page = await openSession(await newSession('No key', bare.url), bare.url);
+      await say(page, 'Hello?');
+      await page.locator('[data-testid="message-error"]', { hasText: 'ANTHROPIC_API_KEY' }).waitFor();
+      await page.context().close();
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('the key appears in no built asset', async () => {
+    const files = await fs.readdir(WEB_DIST, { recursive: true });
+    for (const file of files) {
+      const full = path.join(WEB_DIST, String(file));
+      if ((await fs.stat(full)).isFile()) expect((await fs.readFile(full)).includes(KEY), String(file)).toBe(false);
+    }
+  });
+});
