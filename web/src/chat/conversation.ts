@@ -115,11 +115,14 @@ async function answer(session: Y.Doc, index: number, messages: SessionMessage[],
     if (!final || final.stop_reason !== 'tool_use' || uses.length === 0) return 'answered';
     const target = await options.tools();
     const results = [];
+    // One answer's tool calls are one undo step, apart from the person's edits before it.
+    target.undo?.stopCapturing();
     for (const use of uses) {
       const outcome = await applyTool(use.name, use.input, target);
       toolCalls.push({ name: use.name, input: use.input as Json, result: outcome.content, is_error: outcome.isError });
       results.push({ type: 'tool_result' as const, tool_use_id: use.id, content: outcome.content, is_error: outcome.isError });
     }
+    target.undo?.stopCapturing();
     write({ tool_calls: [...toolCalls] });
     api.push({ role: 'assistant', content: final.content }, { role: 'user', content: results });
     text += text ? '\n\n' : '';

@@ -5,6 +5,7 @@ import { parseRoomName, volumeRoom, workflowRoom } from '../../../shared/src/roo
 import type { Catalog } from '../documents/catalog';
 import { homeVolume } from '../documents/identity';
 import { acquireRoom, releaseRoom } from '../documents/rooms';
+import { workflowUndo } from '../documents/undo';
 import { createWorkflow } from '../panels/workflow-actions';
 import { skillFormat } from './skill-format';
 import type { ToolTarget } from './tools';
@@ -44,5 +45,5 @@ export async function toolTargetFor(session: Y.Doc, catalog: Catalog): Promise<T
     releaseRoom(workflow);
     releaseRoom(skills);
   }, HOLD_MS);
-  return { workflow: workflow.doc, skills: skills.doc, lookup: catalog.lookup, skillFormat };
+  return { workflow: workflow.doc, skills: skills.doc, lookup: catalog.lookup, skillFormat, undo: workflowUndo(workflow.doc) };
 }
