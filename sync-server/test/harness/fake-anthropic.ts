@@ -11,8 +11,8 @@ export interface FakeAnthropic {
   url: string;
   /** Every request received, in order: its headers and body. */
   requests: Array<{ headers: http.IncomingHttpHeaders; body: Record<string, unknown> }>;
-  /** Queues replies; requests beyond the queue get a short text answer. */
-  reply(...replies: FakeReply[]): void;
+  /** Queues replies (or functions of the request body, to answer what it carries); requests beyond the queue get a short text answer. */
+  reply(...replies: Array<FakeReply | ((body: Record<string, unknown>) => FakeReply)>): void;
   close(): Promise<void>;
 }
 
@@ -26,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * error shape for error statuses.
  */
 export async function startFakeAnthropic(): Promise<FakeAnthropic> {
-  const queue: FakeReply[] = [];
+  const queue: Array<FakeReply | ((body: Record<string, unknown>) => FakeReply)> = [];
   const requests: FakeAnthropic['requests'] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -37,7 +37,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
     const body = JSON.parse(raw || '{}') as Record<string, unknown>;
     requests.push({ headers: req.headers, body });
-    const reply = queue.shift() ?? { kind: 'stream', blocks: [{ type: 'text', text: ['OK'] }] };
+    const next = queue.shift() ?? { kind: 'stream', blocks: [{ type: 'text', text: ['OK'] }] };
+    const reply = typeof next === 'function' ? next(body) : next;
     if (reply.kind === 'status') {
       res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': 'req_fake' });
       res.end(JSON.stringify({ type: 'error', error: { type: reply.type, message: reply.message } }));

@@ -65,6 +65,25 @@ export async function sendPending(session: Y.Doc, options: SendOptions): Promise
   }
 }
 
+/** Groups every tool call of one answer, over all its rounds, into one undo step. */
+class UndoGroup {
+  private saved: { undo: NonNullable<ToolTarget['undo']>; timeout: number } | null = null;
+
+  begin(undo: ToolTarget['undo']): void {
+    if (this.saved || !undo) return;
+    this.saved = { undo, timeout: undo.captureTimeout };
+    undo.stopCapturing();
+    undo.captureTimeout = Number.MAX_SAFE_INTEGER;
+  }
+
+  end(): void {
+    if (!this.saved) return;
+    this.saved.undo.captureTimeout = this.saved.timeout;
+    this.saved.undo.stopCapturing();
+    this.saved = null;
+  }
+}
+
 async function answer(session: Y.Doc, index: number, messages: SessionMessage[], options: SendOptions): Promise<'answered' | 'unreachable'> {
   const api = history(messages.slice(0, index + 1).filter((m, i) => i === index || !m.pending));
   let reply: number | null = null;
@@ -81,52 +100,55 @@ async function answer(session: Y.Doc, index: number, messages: SessionMessage[],
     session.transact(() => updateMessage(session, reply as number, fields), ORIGIN.local);
   };
   let lastFlush = 0;
-  for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
-    const uses: Array<{ id: string; name: string; input: Record<string, unknown> }> = [];
-    let final: { stop_reason: string; content: AssistantBlock[] } | null = null;
-    try {
-      for await (const event of streamChat(api, { signal: options.signal, token: options.token })) {
-        if (event.event === 'skills') {
-          skills = [...new Set([...skills, ...event.skills_used])];
-          write({ skills_used: skills });
-        } else if (event.event === 'text') {
-          text += event.text;
-          options.onStream?.(text);
-          // Collaborators see the answer grow, a few times a second rather than per token.
-          if (Date.now() - lastFlush > 250) {
-            lastFlush = Date.now();
-            write({ content: text });
+  const group = new UndoGroup();
+  try {
+    for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
+      const uses: Array<{ id: string; name: string; input: Record<string, unknown> }> = [];
+      let final: { stop_reason: string; content: AssistantBlock[] } | null = null;
+      try {
+        for await (const event of streamChat(api, { signal: options.signal, token: options.token })) {
+          if (event.event === 'skills') {
+            skills = [...new Set([...skills, ...event.skills_used])];
+            write({ skills_used: skills });
+          } else if (event.event === 'text') {
+            text += event.text;
+            options.onStream?.(text);
+            // Collaborators see the answer grow, a few times a second rather than per token.
+            if (Date.now() - lastFlush > 250) {
+              lastFlush = Date.now();
+              write({ content: text });
+            }
+          } else if (event.event === 'tool_use') {
+            uses.push({ id: event.id, name: event.name, input: event.input });
+          } else if (event.event === 'done') {
+            final = event;
+          } else if (event.event === 'error') {
+            write({ content: text, error: event.message });
+            return 'answered';
           }
-        } else if (event.event === 'tool_use') {
-          uses.push({ id: event.id, name: event.name, input: event.input });
-        } else if (event.event === 'done') {
-          final = event;
-        } else if (event.event === 'error') {
-          write({ content: text, error: event.message });
-          return 'answered';
         }
+      } catch (e) {
+        if (e instanceof ChatUnreachable && reply === null) return 'unreachable';
+        write({ content: text, error: e instanceof Error ? e.message : String(e) });
+        return 'answered';
       }
-    } catch (e) {
-      if (e instanceof ChatUnreachable && reply === null) return 'unreachable';
-      write({ content: text, error: e instanceof Error ? e.message : String(e) });
-      return 'answered';
+      write({ content: text });
+      if (!final || final.stop_reason !== 'tool_use' || uses.length === 0) return 'answered';
+      const target = await options.tools();
+      group.begin(target.undo);
+      const results = [];
+      for (const use of uses) {
+        const outcome = await applyTool(use.name, use.input, target);
+        toolCalls.push({ name: use.name, input: use.input as Json, result: outcome.content, is_error: outcome.isError });
+        results.push({ type: 'tool_result' as const, tool_use_id: use.id, content: outcome.content, is_error: outcome.isError });
+      }
+      write({ tool_calls: [...toolCalls] });
+      api.push({ role: 'assistant', content: final.content }, { role: 'user', content: results });
+      text += text ? '\n\n' : '';
     }
-    write({ content: text });
-    if (!final || final.stop_reason !== 'tool_use' || uses.length === 0) return 'answered';
-    const target = await options.tools();
-    const results = [];
-    // One answer's tool calls are one undo step, apart from the person's edits before it.
-    target.undo?.stopCapturing();
-    for (const use of uses) {
-      const outcome = await applyTool(use.name, use.input, target);
-      toolCalls.push({ name: use.name, input: use.input as Json, result: outcome.content, is_error: outcome.isError });
-      results.push({ type: 'tool_result' as const, tool_use_id: use.id, content: outcome.content, is_error: outcome.isError });
-    }
-    target.undo?.stopCapturing();
-    write({ tool_calls: [...toolCalls] });
-    api.push({ role: 'assistant', content: final.content }, { role: 'user', content: results });
-    text += text ? '\n\n' : '';
+    write({ content: text, error: `Stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls.` });
+    return 'answered';
+  } finally {
+    group.end();
   }
-  write({ content: text, error: `Stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls.` });
-  return 'answered';
 }

@@ -21,7 +21,7 @@ export interface ToolTarget {
   /** Runs the workflow (or one node and what it needs) and describes the outcome. */
   run?: (nodeId?: string) => Promise<ToolOutcome>;
   /** The workflow's undo history: the tool calls of one answer become one undo step. */
-  undo?: { stopCapturing(): void };
+  undo?: { stopCapturing(): void; captureTimeout: number };
   /** Parses and builds skill files (loaded on demand: YAML and schema libraries). */
   skillFormat: () => Promise<{ build: (input: Record<string, unknown>) => { ok: true; id: string; markdown: string } | { ok: false; errors: string[] } }>;
 }
