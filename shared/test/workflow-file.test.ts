@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { WorkflowGraph } from '../src/documents/workflow';
 import { parseWorkflowFile, toWorkflowFile, WORKFLOW_FORMAT_VERSION } from '../src/workflow/file';
 
-const graph = {
+const graph: WorkflowGraph = {
   nodes: [
     { id: 'a', skillId: 'quantum-hamiltonian', label: 'H', position: { x: 0, y: 0 }, inputs: { bond_length: 0.74 } },
     { id: 'b', skillId: 'quantum-vqe', label: 'V', position: { x: 300, y: 0 }, inputs: {} },

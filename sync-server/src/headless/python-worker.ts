@@ -1,0 +1,37 @@
+// Worker thread of the Python runtime: one Pyodide, loaded once and reused for every run.
+import { loadPyodide } from 'pyodide';
+import { HARNESS_ENTRY, PYTHON_HARNESS } from '../../../shared/src/execution/python-harness';
+import { serve } from './worker-serve';
+
+export interface PythonJob {
+  code: string;
+  inputsJson: string;
+  /** Load the packages the code imports first (ones not installed with Pyodide come from its CDN). */
+  loadPackages: boolean;
+}
+
+export interface PythonAnswer {
+  /** The harness's JSON answer (`HarnessResult`). */
+  result: string;
+  /** What the package loader said, to explain an import that then failed. */
+  loader: string[];
+}
+
+type HarnessFn = (code: string, inputsJson: string, sink: (text: string) => void) => string;
+
+serve<PythonJob, PythonAnswer, { load: (code: string, log: string[]) => Promise<unknown>; run: HarnessFn }>(
+  async () => {
+    const pyodide = await loadPyodide();
+    pyodide.runPython(PYTHON_HARNESS);
+    const run = pyodide.globals.get(HARNESS_ENTRY) as HarnessFn;
+    const load = (code: string, log: string[]) =>
+      pyodide.loadPackagesFromImports(code, { messageCallback: (m) => log.push(m), errorCallback: (m) => log.push(m) });
+    return { load, run };
+  },
+  async (job, { load, run }, out) => {
+    const loader: string[] = [];
+    // A syntax error is reported by the harness with its line; the import scan just gives up.
+    if (job.loadPackages) await load(job.code, loader).catch(() => undefined);
+    return { result: run(job.code, job.inputsJson, (text) => out.write(text)), loader };
+  },
+);

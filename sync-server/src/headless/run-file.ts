@@ -1,0 +1,172 @@
+import fs from 'node:fs/promises';
+import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
+import { cacheKey, runWorkflow } from '../../../shared/src/execution/executor';
+import { resolveInputs } from '../../../shared/src/execution/inputs';
+import type { NodeState, NodeStatus, ResolvedSkill, ResultCache } from '../../../shared/src/execution/types';
+import type { Json } from '../../../shared/src/json';
+import type { SkillType } from '../../../shared/src/skill/schema';
+import { scheduleWaves } from '../../../shared/src/workflow/schedule';
+import { parseWorkflowFile } from '../../../shared/src/workflow/file';
+import { validateWorkflow, type WorkflowIssue } from '../../../shared/src/workflow/validate';
+import { FileResultCache } from './cache';
+import { nodeRuntimes, type NodeRuntimes } from './runtimes';
+import { loadVolumes } from './skills';
+
+/** One node in the CLI's answer. `invalid`: the workflow did not validate, so nothing ran. */
+export interface NodeSummary {
+  status: NodeStatus | 'invalid';
+  outputs?: Record<string, Json>;
+  error?: string;
+}
+
+export const EXIT = { done: 0, failed: 1, invalid: 2, interrupted: 130 } as const;
+
+export interface RunFileOptions {
+  file: string;
+  /** The user's volume: `.md` skills that shadow system ones by id. */
+  skillsDir?: string;
+  /** Keep results in a JSON file under this directory across runs. */
+  cacheDir?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Progress and skill output, one line at a time (the CLI's stderr). */
+  log: (line: string) => void;
+  /** Runtimes to use (and leave open); by default fresh ones, closed at the end. */
+  runtimes?: NodeRuntimes;
+  cache?: ResultCache;
+}
+
+export interface RunFileResult {
+  exitCode: (typeof EXIT)[keyof typeof EXIT];
+  /** Node id → summary; empty when the file could not be read at all. */
+  nodes: Record<string, NodeSummary>;
+}
+
+const invalid = (log: (l: string) => void, reasons: string[], nodes: Record<string, NodeSummary> = {}): RunFileResult => {
+  for (const r of reasons) log(`invalid: ${r}`);
+  return { exitCode: EXIT.invalid, nodes };
+};
+
+/** Every node, marked invalid with the issues that name it. */
+function invalidNodes(ids: string[], issues: WorkflowIssue[]): Record<string, NodeSummary> {
+  return Object.fromEntries(
+    ids.map((id) => {
+      const mine = issues.filter((i) => i.nodes.includes(id)).map((i) => i.message);
+      return [id, { status: 'invalid', error: mine.length > 0 ? mine.join('\n') : 'not run: the workflow is invalid' }];
+    }),
+  );
+}
+
+/**
+ * The skill types of the nodes that will really run: those whose result is not in the cache,
+ * found by following cached outputs downstream as the executor will.
+ */
+async function typesToRun(graph: WorkflowGraph, resolve: (id: string) => ResolvedSkill | undefined, cache?: ResultCache): Promise<Set<SkillType>> {
+  const outputs = new Map<string, Record<string, Json>>();
+  const types = new Set<SkillType>();
+  for (const wave of scheduleWaves(graph)) {
+    for (const id of wave) {
+      const node = graph.nodes.find((n) => n.id === id)!;
+      const { skill, source } = resolve(node.skillId)!;
+      const fm = skill.frontmatter;
+      const upstreamKnown = graph.edges.every((e) => e.target !== id || outputs.has(e.source));
+      const hit =
+        upstreamKnown && fm.deterministic && cache
+          ? await cache.get(cacheKey(source, resolveInputs(node, fm, graph, (src) => outputs.get(src)))).catch(() => undefined)
+          : undefined;
+      if (hit) outputs.set(id, hit.outputs);
+      else types.add(fm.type);
+    }
+  }
+  return types;
+}
+
+/**
+ * Runs a workflow file headless, as `npm run workflow` does: reads and validates it against the
+ * system and user volumes, starts the runtimes it needs, runs it with the shared executor and
+ * reports every node. Invalid input (file, format, cycle, unknown skill, type mismatch) runs
+ * nothing.
+ */
+export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult> {
+  const { log } = o;
+  let text: string;
+  try {
+    text = await fs.readFile(o.file, 'utf8');
+  } catch (e) {
+    return invalid(log, [`cannot read ${o.file}: ${(e as Error).message}`]);
+  }
+  const parsed = parseWorkflowFile(text);
+  if (!parsed.ok) return invalid(log, parsed.error.map((m) => `${o.file}: ${m}`));
+  const workflow = parsed.value;
+  const graph = { nodes: workflow.nodes, edges: workflow.edges };
+
+  let volumes;
+  try {
+    volumes = await loadVolumes(o.skillsDir);
+  } catch (e) {
+    return invalid(log, [`cannot read skills: ${(e as Error).message}`]);
+  }
+  for (const w of volumes.warnings) log(`note: ${w}`);
+  const resolve = (id: string) => volumes.skills.get(id);
+  const issues = validateWorkflow(graph, (id) => resolve(id)?.skill.frontmatter);
+  if (issues.length > 0) {
+    return invalid(
+      log,
+      issues.map((i) => i.message),
+      invalidNodes(graph.nodes.map((n) => n.id), issues),
+    );
+  }
+
+  const runtimes = o.runtimes ?? nodeRuntimes();
+  const cache = o.cache ?? (o.cacheDir ? await FileResultCache.open(o.cacheDir, (m) => log(`note: ${m}`)) : undefined);
+  const t0 = Date.now();
+  const stamp = () => `[${((Date.now() - t0) / 1000).toFixed(2).padStart(6)}s]`;
+  try {
+    // Engines start before the clock of any node (Pyodide's 2 s load is no node's time), and
+    // only those that will run: a fully cached workflow starts none.
+    const types = await typesToRun(graph, resolve, cache);
+    log(`${stamp()} ${workflow.name || o.file}: ${graph.nodes.length} node(s)${types.size > 0 ? `; starting ${[...types].join(', ')}` : ''}`);
+    await runtimes.warm(types).catch((e: unknown) => log(`${stamp()} ${(e as Error).message}`));
+
+    const printed = new Map<string, number>();
+    const last = new Map<string, NodeStatus>();
+    const onState = (id: string, s: NodeState) => {
+      const seen = printed.get(id) ?? 0;
+      if (s.stdout.length > seen) {
+        for (const line of s.stdout.slice(seen).replace(/\n$/, '').split('\n')) log(`${id} | ${line}`);
+        printed.set(id, s.stdout.length);
+      }
+      if (last.get(id) === s.status) return; // more output while running: printed above
+      if (s.status === 'queued') return void last.set(id, s.status);
+      last.set(id, s.status);
+      const time = s.durationMs !== undefined && s.status !== 'cached' ? ` (${s.durationMs} ms)` : '';
+      // The gist of an error: its last unindented line (a Python exception, not a JS stack frame).
+      const gist = s.error?.split('\n').filter((l) => l.trim() && !/^\s/.test(l)).at(-1);
+      const why = gist && s.status !== 'cancelled' ? `: ${gist}` : '';
+      log(`${stamp()} ${id} ${s.status}${time}${why}`);
+    };
+    const report = await runWorkflow({
+      graph,
+      resolve,
+      runtimes,
+      cache,
+      signal: o.signal,
+      timeoutMs: o.timeoutMs,
+      onState,
+      workflow: workflow.name,
+    });
+    if (report.issues.length > 0) return invalid(log, report.issues.map((i) => i.message));
+    const nodes: Record<string, NodeSummary> = {};
+    for (const n of graph.nodes) {
+      const s = report.nodes[n.id];
+      if (!s) continue;
+      nodes[n.id] = { status: s.status, ...(s.outputs ? { outputs: s.outputs } : {}), ...(s.error ? { error: s.error } : {}) };
+    }
+    log(`${stamp()} ${report.trace.status}`);
+    const exitCode = report.ok ? EXIT.done : o.signal?.aborted ? EXIT.interrupted : EXIT.failed;
+    return { exitCode, nodes };
+  } finally {
+    if (cache instanceof FileResultCache) await cache.flush().catch((e: unknown) => log(`note: cache not saved: ${(e as Error).message}`));
+    if (!o.runtimes) await runtimes.close();
+  }
+}

@@ -1,0 +1,151 @@
+import vm from 'node:vm';
+import { formatWithOptions } from 'node:util';
+
+/** What a skill gets in place of the network: the same answer however it asks. */
+export const NO_NETWORK = 'is not available to skills: they run without network';
+
+/**
+ * Installs the few globals a skill may use, from inside the context, so skill code only ever
+ * holds functions of its own realm: a host function reachable from the skill would hand it
+ * the host's `Function` and so `process`. The host's helpers stay in this closure.
+ * Network APIs exist only to fail with a clear message.
+ */
+const INSTALL = `(function install(host) {
+  'use strict';
+  const g = globalThis;
+  const print = (...args) => host.print(args);
+  g.console = { log: print, info: print, debug: print, warn: print, error: print, trace: print };
+  const timer = (repeat) => (fn, ms, ...args) => {
+    if (typeof fn !== 'function') throw new TypeError('the callback must be a function');
+    return host.setTimer(() => fn(...args), Number(ms) || 0, repeat);
+  };
+  g.setTimeout = timer(false);
+  g.setInterval = timer(true);
+  g.clearTimeout = g.clearInterval = (id) => host.clearTimer(id);
+  g.queueMicrotask = (fn) => { Promise.resolve().then(fn); };
+  g.performance = { now: () => host.now() };
+  g.atob = (s) => host.atob(String(s));
+  g.btoa = (s) => host.btoa(String(s));
+  g.self = g;
+  const refuse = (name) => function () { throw new Error(name + ' ${NO_NETWORK}'); };
+  for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'Worker', 'SharedWorker']) {
+    Object.defineProperty(g, name, { value: refuse(name), writable: false, configurable: false });
+  }
+})`;
+
+interface Host {
+  print(args: unknown[]): void;
+  setTimer(fn: () => void, ms: number, repeat: boolean): number;
+  clearTimer(id: unknown): void;
+  now(): number;
+  atob(s: string): string;
+  btoa(s: string): string;
+}
+
+export interface Sandbox {
+  context: vm.Context;
+  /** Clears the run's timers: a skill's interval must not outlive its run. */
+  dispose(): void;
+}
+
+/**
+ * A fresh global scope for one run, as a Web Worker would give: ECMAScript built-ins, console,
+ * timers, `performance.now`, `atob`/`btoa`; no DOM, no network, no `require`, no `process`.
+ * Not a security boundary (node:vm is none): it keeps skills honest, and the worker thread
+ * it runs in can be terminated.
+ */
+export function createSandbox(write: (text: string) => void): Sandbox {
+  const context = vm.createContext({}, { name: 'skill' });
+  const timers = new Map<number, NodeJS.Timeout>();
+  let nextId = 1;
+  const host: Host = {
+    print: (args) => write(`${formatWithOptions({ colors: false, depth: 4 }, ...args)}\n`),
+    setTimer: (fn, ms, repeat) => {
+      const id = nextId++;
+      const tick = () => {
+        if (!repeat) timers.delete(id);
+        try {
+          fn();
+        } catch (e) {
+          // As in a browser: the error is printed and the run goes on.
+          write(`Uncaught ${e !== null && typeof e === 'object' && 'stack' in e ? String(e.stack) : String(e)}\n`);
+        }
+      };
+      timers.set(id, repeat ? setInterval(tick, ms) : setTimeout(tick, ms));
+      return id;
+    },
+    clearTimer: (id) => {
+      const t = timers.get(Number(id));
+      if (t) clearTimeout(t);
+      timers.delete(Number(id));
+    },
+    now: () => performance.now(),
+    atob: (s) => Buffer.from(s, 'base64').toString('latin1'),
+    btoa: (s) => Buffer.from(s, 'latin1').toString('base64'),
+  };
+  (vm.runInContext(INSTALL, context) as (h: Host) => void)(host);
+  return {
+    context,
+    dispose: () => {
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
+
+/** Where in a value JSON cannot carry it, e.g. `x[3] is NaN`; undefined when it is JSON. */
+function jsonProblem(value: unknown, path: string, seen: Set<object>): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
+  if (typeof value !== 'object') return `${path} is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}`;
+  if (seen.has(value)) return `${path} refers back to itself`;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const p = jsonProblem(value[i], `${path}[${i}]`, seen);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    const proto = Object.getPrototypeOf(value) as object | null;
+    // Cross-realm: a plain object's prototype is its own realm's Object.prototype.
+    if (proto !== null && Object.getPrototypeOf(proto) !== null) {
+      return `${path} is a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'class instance'}`;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue; // as JSON.stringify does
+      const p = jsonProblem(v, `${path}.${k}`, seen);
+      if (p) return p;
+    }
+    return undefined;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/** Thrown (and shown on the node) when a result is no object of JSON values. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}
+
+/**
+ * The outputs of a run as plain JSON of this realm, or an error naming the output and the
+ * place that JSON cannot carry (NaN, a function, a typed array, a cycle…).
+ */
+export function toJsonOutputs(result: unknown, what: string): Record<string, unknown> {
+  if (result === null || typeof result !== 'object' || Array.isArray(result)) {
+    const got = result === null ? 'null' : Array.isArray(result) ? 'an array' : typeof result;
+    throw new OutputError(`${what} must return an object keyed by output names, got ${got}`);
+  }
+  const problem = jsonProblem(result, 'result', new Set());
+  if (problem) {
+    const [, name = '', rest = ''] = /^result\.([^.[]+)(.*)$/.exec(problem) ?? [];
+    throw new OutputError(
+      name
+        ? `output "${name}" is not JSON: ${name}${rest}; return plain objects, arrays, strings, finite numbers, booleans or null (e.g. Array.from(typedArray))`
+        : `${what} must return a plain object, but ${problem.slice('result '.length)}`,
+    );
+  }
+  return JSON.parse(JSON.stringify(result)) as Record<string, unknown>;
+}
