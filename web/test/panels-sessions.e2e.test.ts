@@ -125,7 +125,8 @@ describe('sessions panel', () => {
     const messages = page.locator('[data-testid="session-message"]');
     await waitFor(async () => (await messages.count()) === 2, 'both messages');
     expect(await messages.evaluateAll((els) => els.map((e) => e.getAttribute('data-role')))).toEqual(['user', 'assistant']);
-    expect(await messages.locator('[data-testid="message-content"]').allInnerTexts()).toEqual(['Find the H2 ground state\nwith STO-3G.', 'E = -1.137 Ha']);
+    // Assistant answers are rendered Markdown, whose paragraphs end in a newline.
+    expect((await messages.locator('[data-testid="message-content"]').allInnerTexts()).map((t) => t.trim())).toEqual(['Find the H2 ground state\nwith STO-3G.', 'E = -1.137 Ha']);
     expect(await messages.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')))).toEqual([created.created_at, '2026-11-27T10:00:00.000Z']);
 
     // A message added later arrives live.

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { WebsocketProvider } from 'y-websocket';
+import type { NodeStatus } from '../../../shared/src/execution/types';
 import { useIdentity } from '../documents/hooks';
 
 /** A collaborator in the same room, from Yjs awareness (never stored). */
@@ -10,6 +11,18 @@ export interface Peer {
   /** Pointer position in canvas (flow) coordinates, or none when outside the canvas. */
   cursor: { x: number; y: number } | null;
   selection: string[];
+  /** The states of the nodes in their latest run (web/src/run), node id → status. */
+  run: Record<string, NodeStatus>;
+}
+
+const STATUSES: readonly string[] = ['queued', 'running', 'cached', 'done', 'error', 'skipped', 'cancelled'];
+
+function readRun(value: unknown): Record<string, NodeStatus> {
+  if (!value || typeof value !== 'object') return {};
+  // Another client's data: keep only well-formed entries, as own properties.
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).filter((e): e is [string, NodeStatus] => typeof e[1] === 'string' && STATUSES.includes(e[1])),
+  );
 }
 
 function readPeer(clientId: number, state: Record<string, unknown>): Peer | null {
@@ -22,6 +35,7 @@ function readPeer(clientId: number, state: Record<string, unknown>): Peer | null
     color: typeof user.color === 'string' ? user.color : '#888',
     cursor: cursor && typeof cursor.x === 'number' && typeof cursor.y === 'number' ? { x: cursor.x, y: cursor.y } : null,
     selection: Array.isArray(state.selection) ? state.selection.filter((s): s is string => typeof s === 'string') : [],
+    run: readRun(state.run),
   };
 }
 

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import type { Json } from '../../../shared/src/json';
 import { isRequiredInput } from '../../../shared/src/skill/ports';
 import type { InputPort } from '../../../shared/src/skill/schema';
+import { NodeResult, NodeRunBar } from '../run/node-run-bar';
 import type { SkillFlowNode } from './flow-binding';
 
 /** Where a node's literal edits go; provided by the canvas. */
@@ -97,6 +98,7 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
       )}
       <div class="skill-node-title">{data.label || data.skillId}</div>
       {!skill && <div class="skill-node-missing">Skill "{data.skillId}" is in none of your volumes.</div>}
+      {skill && <NodeRunBar nodeId={id} compact={compact} />}
       <div class="skill-node-ports">
         {skill?.inputs.map((port) => (
           <div class="port input" key={port.name}>
@@ -122,6 +124,7 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
           </div>
         ))}
       </div>
+      {skill && !compact && <NodeResult nodeId={id} />}
     </div>
   );
 }

@@ -14,12 +14,15 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import * as Y from 'yjs';
-import { edgesOf, nodesOf, readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
-import { ORIGIN } from '../../../shared/src/origins';
+import { readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
 import type { Catalog } from '../documents/catalog';
 import { useDocValue, useRoom } from '../documents/hooks';
+import { workflowUndo } from '../documents/undo';
 import type { Route } from '../router';
+import { RunContext } from '../run/run-context';
+import { RunSession } from '../run/run-session';
+import { RunToolbar } from '../run/run-toolbar';
+import { nodeSignatures } from '../run/signatures';
 import {
   addSkillNode,
   applyEdgeChanges,
@@ -33,7 +36,7 @@ import {
   type Clip,
   type Measured,
 } from './flow-binding';
-import { usePresence } from './presence';
+import { usePresence, type Peer } from './presence';
 import { provideNodeEditing, SkillNode } from './skill-node';
 
 /** The drag-and-drop type the skill library puts a skill id under. */
@@ -70,6 +73,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const flowBox = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState<Viewport | null>(null);
   const settled = useFirstContent(room);
+  const run = useRunSession(room, graph, catalog, peers);
   // Fit the workflow before React Flow first renders, from the document's positions: the first
   // render is then at its final zoom (compact nodes when far out) instead of a full-size render
   // followed by a fit and a second render.
@@ -80,11 +84,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   }, [doc, viewport, graph, settled]);
 
   // Undo and redo only this person's own edits, never a collaborator's.
-  const undo = useMemo(
-    () => (doc ? new Y.UndoManager([nodesOf(doc), edgesOf(doc)], { trackedOrigins: new Set([ORIGIN.local]) }) : null),
-    [doc],
-  );
-  useEffect(() => () => undo?.destroy(), [undo]);
+  // Undo and redo only this person's own edits (and the assistant's for them), never a
+  // collaborator's; the history lives with the document, so it survives leaving the canvas.
+  const undo = useMemo(() => (doc ? workflowUndo(doc) : null), [doc]);
   // Yjs merges edits made within half a second into one undo step, which suits a drag; a
   // paste, a delete or a new edge is a step of its own.
   const step = useCallback(() => undo?.stopCapturing(), [undo]);
@@ -194,6 +196,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         <button type="button" onClick={() => undo?.redo()} disabled={!undo} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
           Redo
         </button>
+        <RunToolbar session={run} />
         <span class="peers" data-testid="peers">
           {peers.map((p) => (
             <span key={p.clientId} class="peer" style={{ background: p.color }} title={p.name}>
@@ -222,6 +225,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         onPointerLeave={() => setCursor(null)}
       >
         {viewport && (
+        <RunContext.Provider value={run}>
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -257,10 +261,30 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
               ))}
           </ViewportPortal>
         </ReactFlow>
+        </RunContext.Provider>
         )}
       </div>
     </div>
   );
+}
+
+/**
+ * The workflow's run session (web/src/run): created with the room, fed the current workflow and
+ * skills, node signatures (for staleness) and collaborators' run states; stopped on close.
+ */
+function useRunSession(room: ReturnType<typeof useRoom>, graph: WorkflowGraph, catalog: Catalog, peers: Peer[]): RunSession | null {
+  const session = useMemo(() => (room ? new RunSession(room.name, room.provider.awareness) : null), [room]);
+  useEffect(() => () => session?.dispose(), [session]);
+  const latest = useRef({ graph, catalog });
+  latest.current = { graph, catalog };
+  useEffect(() => {
+    // Read at the moment of the click, so a run uses exactly what the canvas shows.
+    session?.setSource(() => ({ graph: latest.current.graph, entry: (id) => latest.current.catalog.entry(id) }));
+  }, [session]);
+  const signatures = useMemo(() => nodeSignatures(graph, (id) => catalog.entry(id)?.source), [graph, catalog]);
+  useEffect(() => session?.setSignatures(signatures), [session, signatures]);
+  useEffect(() => session?.setRemote(peers.filter((p) => Object.keys(p.run).length > 0)), [session, peers]);
+  return session;
 }
 
 /**

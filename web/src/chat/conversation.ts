@@ -90,6 +90,7 @@ async function answer(session: Y.Doc, index: number, messages: SessionMessage[],
   let text = '';
   let skills: string[] = [];
   const toolCalls: NonNullable<SessionMessage['tool_calls']> = [];
+  const traces: Json[] = [];
   const write = (fields: Partial<SessionMessage>) => {
     if (reply === null) {
       session.transact(() => {
@@ -140,9 +141,10 @@ async function answer(session: Y.Doc, index: number, messages: SessionMessage[],
       for (const use of uses) {
         const outcome = await applyTool(use.name, use.input, target);
         toolCalls.push({ name: use.name, input: use.input as Json, result: outcome.content, is_error: outcome.isError });
+        if (outcome.trace) traces.push(outcome.trace as unknown as Json);
         results.push({ type: 'tool_result' as const, tool_use_id: use.id, content: outcome.content, is_error: outcome.isError });
       }
-      write({ tool_calls: [...toolCalls] });
+      write({ tool_calls: [...toolCalls], ...(traces.length > 0 ? { traces: [...traces] } : {}) });
       api.push({ role: 'assistant', content: final.content }, { role: 'user', content: results });
       text += text ? '\n\n' : '';
     }

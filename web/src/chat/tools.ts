@@ -3,13 +3,15 @@ import { putSkillSource } from '../../../shared/src/documents/volume-index';
 import { putEdge, putNode, readWorkflowGraph, removeEdge, setNodeInput } from '../../../shared/src/documents/workflow';
 import type { Json } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
+import type { RunTrace } from '../../../shared/src/execution/types';
 import type { SkillLookup } from '../../../shared/src/workflow/validate';
 import { checkConnection } from '../canvas/flow-binding';
 
-/** What a tool call did, as the model will read it. */
+/** What a tool call did, as the model will read it (and, for a run, its trace). */
 export interface ToolOutcome {
   content: string;
   isError: boolean;
+  trace?: RunTrace;
 }
 
 /** Where the assistant's tools act: the session's workflow, the user's skills, the runner. */

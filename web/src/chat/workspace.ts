@@ -45,5 +45,14 @@ export async function toolTargetFor(session: Y.Doc, catalog: Catalog): Promise<T
     releaseRoom(workflow);
     releaseRoom(skills);
   }, HOLD_MS);
-  return { workflow: workflow.doc, skills: skills.doc, lookup: catalog.lookup, skillFormat, undo: workflowUndo(workflow.doc) };
+  const name = room;
+  return {
+    workflow: workflow.doc,
+    skills: skills.doc,
+    lookup: catalog.lookup,
+    skillFormat,
+    undo: workflowUndo(workflow.doc),
+    // The runtimes (Pyodide, ngspice…) load only when the model first asks for a run.
+    run: async (nodeId) => (await import('./run-tool')).runForAssistant(name, workflow.doc, catalog, nodeId),
+  };
 }

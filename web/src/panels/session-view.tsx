@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { readSessionMeta, sessionExists } from '../../../shared/src/documents/session';
 import { ChatPanel } from '../chat/chat-panel';
 import type { Catalog } from '../documents/catalog';
+import { setCurrentSession } from '../run/session-trace';
 import { useDocValue, useRoom, useSyncStatus } from '../documents/hooks';
 import type { Room } from '../documents/rooms';
 import type { Route } from '../router';
@@ -27,6 +28,8 @@ function formatTime(iso: string): string {
 /** A session: its name, status and message history, as its document holds them. */
 export function SessionView({ route, catalog }: { route: Extract<Route, { view: 'session' }>; catalog: Catalog }) {
   const room = useRoom(route.room);
+  // Runs on a canvas report to the session last opened.
+  useEffect(() => setCurrentSession(route.room), [route.room]);
   const doc = room?.doc;
   const exists = useDocValue(doc, sessionExists, false);
   const meta = useDocValue(doc, readSessionMeta, null);

@@ -1,0 +1,42 @@
+import { useMemo } from 'preact/hooks';
+import { circuitPlot } from './classify';
+import { LinePlot } from './line-plot';
+import { OutputItem } from './output-view';
+import type { NodeRun, RunSession } from './run-session';
+import { ThreeViewport } from './three-viewport';
+
+/** A node's results: its error, its 3D view or circuit plot, each output by type, and stdout. */
+export default function ResultPanel({ session, nodeId, run }: { session: RunSession; nodeId: string; run: NodeRun }) {
+  const state = run.state;
+  const outputs = state?.outputs;
+  const type = session.skillTypeOf(nodeId);
+  const circuit = useMemo(() => (type === 'ngspice' && outputs ? circuitPlot(outputs) : undefined), [type, outputs]);
+  if (!state) return null;
+  return (
+    <div class="result-panel nodrag nowheel" data-testid="result-panel">
+      {state.error && (
+        <pre class="result-error" data-testid="result-error">
+          {state.error}
+        </pre>
+      )}
+      {type === 'threejs' && <ThreeViewport stageKey={`${session.room}/${nodeId}`} />}
+      {circuit && (
+        <div class="output output-series" data-testid="circuit-plot">
+          <div class="output-name">circuit vectors</div>
+          <LinePlot view={circuit} />
+        </div>
+      )}
+      {outputs &&
+        Object.entries(outputs)
+          // Vectors drawn in the circuit plot are not drawn again one by one.
+          .filter(([name]) => !circuit || (name !== circuit.xLabel && !circuit.series.some((s) => s.name === name)))
+          .map(([name, value]) => <OutputItem key={name} name={name} value={value} />)}
+      {state.stdout && (
+        <details class="result-stdout" open={!outputs}>
+          <summary>stdout</summary>
+          <pre data-testid="result-stdout">{state.stdout}</pre>
+        </details>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import { useRunSummary, formatDuration } from './run-context';
+import type { RunSession } from './run-session';
+
+/** Run and Cancel for the whole workflow, and how the last run went. */
+export function RunToolbar({ session }: { session: RunSession | null }) {
+  const summary = useRunSummary(session);
+  if (!session || !summary) return null;
+  const trace = summary.report?.trace;
+  let text = '';
+  if (summary.running) text = 'Running…';
+  else if (summary.error) text = `Run failed: ${summary.error}`;
+  else if (summary.issues.length > 0) text = `Cannot run: ${summary.issues.map((i) => i.message).join(' ')}`;
+  else if (trace) {
+    const failed = trace.nodes.filter((n) => n.status === 'error').length;
+    const cached = trace.nodes.filter((n) => n.cached).length;
+    text =
+      trace.status === 'cancelled'
+        ? 'Cancelled'
+        : `${failed > 0 ? `${failed} failed` : 'Done'} in ${formatDuration(trace.durationMs)}${cached > 0 ? ` (${cached} cached)` : ''}`;
+  }
+  return (
+    <span class="run-toolbar">
+      <button type="button" class="primary" data-testid="run-workflow" disabled={summary.running} onClick={() => session.requestRun()} title="Run every node whose result is not cached">
+        Run
+      </button>
+      <button type="button" data-testid="cancel-run" disabled={!summary.running} onClick={() => session.cancel()}>
+        Cancel
+      </button>
+      {text && (
+        <span class={`run-summary ${summary.issues.length > 0 || summary.error ? 'bad' : ''}`} data-testid="run-summary" role="status">
+          {text}
+        </span>
+      )}
+    </span>
+  );
+}

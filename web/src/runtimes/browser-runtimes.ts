@@ -1,0 +1,22 @@
+import type { RunRequest, Runtimes } from '../../../shared/src/execution/types';
+import { ThreeRuntime } from './threejs-stages';
+import { WorkerHost } from './worker-host';
+
+/*
+ * One worker per runtime, created the first time a skill of its type runs (so Pyodide and
+ * ngspice are downloaded only when needed), shared by every workflow of the page.
+ * `new Worker(new URL(…, import.meta.url))` is the form Vite bundles as a worker entry.
+ */
+const python = new WorkerHost('Python', () => new Worker(new URL('./python.worker.ts', import.meta.url), { type: 'module', name: 'python' }));
+const javascript = new WorkerHost('JavaScript', () => new Worker(new URL('./javascript.worker.ts', import.meta.url), { type: 'module', name: 'javascript' }));
+const ngspice = new WorkerHost('ngspice', () => new Worker(new URL('./ngspice.worker.ts', import.meta.url), { type: 'module', name: 'ngspice' }));
+
+/** The browser's runtimes; Three.js viewports are keyed per node by `viewportKey`. */
+export function browserRuntimes(viewportKey: (request: RunRequest) => string): Runtimes {
+  return {
+    python: { run: (r) => python.run(r) },
+    javascript: { run: (r) => javascript.run(r) },
+    ngspice: { run: (r) => ngspice.run(r) },
+    threejs: new ThreeRuntime(viewportKey),
+  };
+}

@@ -1,0 +1,50 @@
+import type { Json } from '../../../shared/src/json';
+
+/**
+ * Messages between a runtime's host (main thread) and its worker. One run at a time per worker;
+ * `id` pairs replies with the run they belong to.
+ */
+
+/** What a worker needs of a skill: its code and where that code sits in the skill file. */
+export interface WorkerSkill {
+  skillId: string;
+  file: string;
+  code: string;
+  /** 1-based file line of the code block's first line, to point errors at the skill's own lines. */
+  codeLine: number;
+  /** Declared output names and types (ngspice reads the vectors they name). */
+  outputs: Array<{ name: string; type: string }>;
+}
+
+export interface RunMessage {
+  type: 'run';
+  id: number;
+  skill: WorkerSkill;
+  inputs: Record<string, Json>;
+}
+
+/** Withdraws a run the worker has not started yet (it was still loading its engine). */
+export interface CancelMessage {
+  type: 'cancel';
+  id: number;
+}
+
+export type WorkerReply =
+  /** The engine is loaded and the skill's own code starts now: from here only terminating stops it. */
+  | { type: 'started'; id: number }
+  | { type: 'stdout'; id: number; text: string }
+  | { type: 'done'; id: number; outputs: Record<string, Json>; stdout: string }
+  /**
+   * `skill`: the skill's own code failed (shown on the node as the skill's error);
+   * `runtime`: the runtime itself could not run it (engine failed to load, package missing).
+   */
+  | { type: 'failed'; id: number; kind: 'skill' | 'runtime'; message: string; stdout: string };
+
+/** Turns whatever a skill returned into plain JSON outputs, or says why it cannot. */
+export function toJsonOutputs(value: unknown): Record<string, Json> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`execute must return an object keyed by output names, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  }
+  // JSON drops functions and class instances' methods, which cannot cross to the page anyway.
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, Json>;
+}

@@ -1,0 +1,79 @@
+/**
+ * The Python runtime's worker: Pyodide, loaded from our own server (see vite.config.ts) the first
+ * time a Python skill runs, then kept warm. Skills run through the harness shared with Node
+ * (shared/src/execution/python-harness.ts): a fresh namespace per run, stdout streamed, JSON out,
+ * tracebacks mapped to the skill file's lines.
+ */
+import type { PyodideInterface } from 'pyodide';
+import {
+  describePythonFailure,
+  HARNESS_ENTRY,
+  parseHarnessResult,
+  PYTHON_HARNESS,
+} from '../../../shared/src/execution/python-harness';
+import type { RunMessage, WorkerReply } from './protocol';
+import { serveRuns, startRun } from './worker-runs';
+
+const post = (reply: WorkerReply) => self.postMessage(reply);
+
+type LoadPyodide = (options: {
+  indexURL: string;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}) => Promise<PyodideInterface>;
+
+interface Python {
+  pyodide: PyodideInterface;
+  entry: (code: string, inputsJson: string, sink: (text: string) => void) => string;
+}
+
+let python: Promise<Python> | null = null;
+
+async function loadPython(): Promise<Python> {
+  // Imported from our server at run time, never bundled: pyodide.mjs must match the
+  // interpreter files beside it, and the service worker caches them all together.
+  const url = new URL(`${__PYODIDE_INDEX_URL__}pyodide.mjs`, self.location.origin).href;
+  const { loadPyodide } = (await import(/* @vite-ignore */ url)) as { loadPyodide: LoadPyodide };
+  const pyodide = await loadPyodide({ indexURL: __PYODIDE_INDEX_URL__ });
+  pyodide.runPython(PYTHON_HARNESS);
+  const entry = pyodide.globals.get(HARNESS_ENTRY) as Python['entry'];
+  return { pyodide, entry };
+}
+
+/**
+ * Loads packages the code imports that Pyodide knows of. No package files ship with the app, so
+ * this normally finds nothing to load; if one is missing the import fails and the node says so.
+ */
+async function loadImports(pyodide: PyodideInterface, code: string): Promise<void> {
+  await pyodide.loadPackagesFromImports(code, { messageCallback: () => undefined, errorCallback: () => undefined });
+}
+
+serveRuns(run);
+
+async function run({ id, skill, inputs }: RunMessage): Promise<void> {
+  let loaded: Python;
+  try {
+    python ??= loadPython();
+    loaded = await python;
+  } catch (e) {
+    python = null;
+    const offline = navigator.onLine ? '' : ' You are offline and Python has not been cached in this browser yet: run a Python skill once while online.';
+    return post({ type: 'failed', id, kind: 'runtime', message: `Python (Pyodide) could not be loaded: ${(e as Error).message}.${offline}`, stdout: '' });
+  }
+  await loadImports(loaded.pyodide, skill.code).catch(() => undefined);
+  if (!startRun(id)) return;
+  let result: ReturnType<typeof parseHarnessResult>;
+  try {
+    result = parseHarnessResult(loaded.entry(skill.code, JSON.stringify(inputs), (text) => post({ type: 'stdout', id, text })));
+  } catch (e) {
+    // The harness catches the skill's own exceptions; this is the interpreter itself failing.
+    python = null;
+    return post({ type: 'failed', id, kind: 'runtime', message: `the Python runtime failed: ${(e as Error).message}`, stdout: '' });
+  }
+  if (result.ok) return post({ type: 'done', id, outputs: result.outputs, stdout: result.stdout });
+  // Pyodide's own loading messages (a 404 for the wheel) say less than this does.
+  const note = navigator.onLine
+    ? 'only the Python standard library is served with this app, so no other packages can be installed'
+    : 'you are offline, and only the Python standard library is available offline';
+  post({ type: 'failed', id, kind: 'skill', message: describePythonFailure(result, skill, note), stdout: result.stdout });
+}

@@ -1,0 +1,94 @@
+/**
+ * Worker-side: takes the network and storage away from skill code before it runs. JavaScript
+ * and Three.js skills may come from a collaborator's volume; they compute, they do not talk to
+ * servers or read this origin's data. Each API is replaced by one that fails with a message
+ * saying why, rather than a bare "is not defined".
+ *
+ * Not covered: dynamic `import()` of a URL, which no global controls (a Content-Security-Policy
+ * on the worker script would).
+ */
+
+/** The globals removed, and what they would have given the skill. */
+const BLOCKED: Record<string, string> = {
+  fetch: 'network access',
+  XMLHttpRequest: 'network access',
+  WebSocket: 'network access',
+  WebTransport: 'network access',
+  EventSource: 'network access',
+  importScripts: 'loading scripts',
+  indexedDB: "this app's stored data",
+  caches: "this app's stored data",
+  BroadcastChannel: "messages to this app's pages",
+  Worker: 'starting workers',
+  SharedWorker: 'starting workers',
+};
+
+/** What a skill sees when it reaches for a removed API. */
+export class SandboxError extends Error {
+  override name = 'SandboxError';
+}
+
+/** A plain function (not an arrow) so that `new XMLHttpRequest()` reaches the construct trap too. */
+const refusal = (name: string, what: string) =>
+  function refuse(): never {
+    throw new SandboxError(`${name} is not available: skills run without ${what} (${name} is disabled in the skill sandbox)`);
+  };
+
+/**
+ * Removes the blocked globals for good (non-configurable, so the skill cannot put them back).
+ * Call once, at the top of the worker, after taking what the worker itself needs.
+ */
+export function lockDownGlobals(scope: typeof globalThis = globalThis): void {
+  for (const [name, what] of Object.entries(BLOCKED)) {
+    const fail = refusal(name, what);
+    // A function that throws when called or constructed; reading `indexedDB.open` fails too.
+    const stub = new Proxy(fail, {
+      apply: fail,
+      construct: fail,
+      // Symbols and `name` stay readable so printing or type-checking the stub does not throw.
+      get: (target, key) => (typeof key === 'symbol' || key === 'name' || key === 'length' ? Reflect.get(target, key) : fail()),
+    });
+    // Own globals shadow any on the prototype chain (WorkerGlobalScope.prototype).
+    Object.defineProperty(scope, name, { value: stub, writable: false, configurable: false, enumerable: false });
+  }
+}
+
+/** Captures console output as the skill's stdout, passing each piece to `emit` as it comes. */
+export function captureConsole(emit: (text: string) => void): void {
+  const format = (args: unknown[]) =>
+    args
+      .map((a) => {
+        if (typeof a === 'string') return a;
+        if (a instanceof Error) return `${a.name}: ${a.message}`;
+        try {
+          return JSON.stringify(a) ?? String(a);
+        } catch {
+          return String(a);
+        }
+      })
+      .join(' ');
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    // Replacing console methods (not calling them) is the point here.
+    // eslint-disable-next-line no-console
+    console[level] = (...args: unknown[]) => emit(`${level === 'log' || level === 'info' || level === 'debug' ? '' : `${level}: `}${format(args)}\n`);
+  }
+}
+
+/**
+ * The skill file line of a JavaScript error, from the stack of code compiled by `new Function`
+ * (whose body starts two lines into the generated source) — so errors point at the skill.
+ */
+export function skillLineOf(error: unknown, codeLine: number, headerLines = 2): number | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const m = /<anonymous>:(\d+):\d+/.exec(stack);
+  if (!m) return undefined;
+  const line = Number(m[1]) - headerLines;
+  return line >= 1 ? codeLine + line - 1 : undefined;
+}
+
+/** An error message for the node: the error's own text, and where in the skill file it happened. */
+export function describeSkillError(error: unknown, file: string, codeLine: number, headerLines = 2): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`;
+  const line = skillLineOf(error, codeLine, headerLines);
+  return line ? `${text} (${file}, line ${line})` : text;
+}

@@ -1,0 +1,29 @@
+import type { CancelMessage, RunMessage, WorkerReply } from './protocol';
+
+/**
+ * Worker-side bookkeeping of the run protocol: receives runs and withdrawals, and tells the host
+ * when a run's skill code starts (until then the host may withdraw it without killing the worker).
+ */
+export function serveRuns<T extends RunMessage>(run: (message: T) => Promise<void>): void {
+  self.addEventListener('message', (event: MessageEvent<T | CancelMessage>) => {
+    const message = event.data;
+    if (message?.type === 'cancel') withdrawn.add(message.id);
+    else if (message?.type === 'run') void run(message);
+  });
+}
+
+const withdrawn = new Set<number>();
+const post = (reply: WorkerReply) => self.postMessage(reply);
+
+/**
+ * Call right before the skill's own code runs: false if the host withdrew the run meanwhile
+ * (then do not run it), else tells the host the code is starting.
+ */
+export function startRun(id: number): boolean {
+  if (withdrawn.delete(id)) {
+    post({ type: 'failed', id, kind: 'runtime', message: 'withdrawn', stdout: '' });
+    return false;
+  }
+  post({ type: 'started', id });
+  return true;
+}

@@ -1,0 +1,82 @@
+// Helpers for the run-*.e2e tests: find nodes by skill, read and await their run states.
+import type { Locator, Page } from 'playwright-core';
+import { putSkillSource } from '../../shared/src/documents/volume-index';
+import { connectSynced, waitFor } from './harness';
+
+/** A node on the canvas by id. */
+export const nodeById = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+/** The ids of the canvas's nodes, by skill id (one node per skill). */
+export async function nodesBySkill(page: Page): Promise<Record<string, string>> {
+  const list = await page.locator('.react-flow__node').evaluateAll((els) =>
+    els.map((e) => [e.querySelector('[data-skill]')?.getAttribute('data-skill') ?? '', e.getAttribute('data-id') ?? ''] as const),
+  );
+  return Object.fromEntries(list);
+}
+
+/** Waits until `count` nodes show their ports (the skill parser has loaded). */
+export async function waitForNodes(page: Page, count: number): Promise<Record<string, string>> {
+  await waitFor(async () => (await page.locator('.react-flow__node .run-bar').count()) === count, `${count} nodes with their run bars`);
+  return nodesBySkill(page);
+}
+
+/** A node's run state badge (`data-status`), or null before it ran. */
+export const statusOf = (page: Page, id: string): Promise<string | null> =>
+  nodeById(page, id).locator('[data-testid="run-status"]').getAttribute('data-status', { timeout: 1000 }).catch(() => null);
+
+/** Waits for a node to reach a state. */
+export async function waitForStatus(page: Page, id: string, status: string, timeout = 60_000): Promise<void> {
+  await nodeById(page, id).locator(`[data-testid="run-status"][data-status="${status}"]`).waitFor({ timeout });
+}
+
+/** Opens a node's result panel (if not open) and returns it. */
+export async function openResult(page: Page, id: string): Promise<Locator> {
+  const node = nodeById(page, id);
+  const toggle = node.locator('[data-testid="toggle-result"]');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  const panel = node.locator('[data-testid="result-panel"]');
+  await panel.waitFor();
+  return panel;
+}
+
+/** The number an output shows in a result panel. */
+export async function numberOutput(panel: Locator, name: string): Promise<number> {
+  return Number(await panel.locator(`[data-output="${name}"] [data-testid="output-number"]`).textContent());
+}
+
+/** Adds a skill to the user's volume, as the skill editor would save it. */
+export async function addUserSkill(serverUrl: string, skillId: string, markdown: string): Promise<void> {
+  const index = await connectSynced(serverUrl, 'user/default');
+  putSkillSource(index.doc, skillId, markdown);
+  await new Promise((r) => setTimeout(r, 300));
+  index.destroy();
+}
+
+type Ports = Array<{ name: string; type: string }>;
+
+/** A minimal JavaScript skill file. */
+export const javascriptSkill = (skillId: string, code: string, outputs?: Ports): string => skillFile('javascript', skillId, code, outputs);
+
+/** A minimal Python skill file. */
+export const pythonSkill = (skillId: string, code: string, outputs?: Ports): string => skillFile('python', skillId, code, outputs);
+
+function skillFile(language: 'javascript' | 'python', skillId: string, code: string, outputs: Ports = [{ name: 'result', type: 'any' }]): string {
+  return [
+    '---',
+    `name: ${skillId}`,
+    `skill_id: ${skillId}`,
+    `type: ${language}`,
+    'outputs:',
+    ...outputs.flatMap((o) => [`  - name: ${o.name}`, `    type: ${o.type}`]),
+    '---',
+    '',
+    `# ${skillId}`,
+    '',
+    '## Code',
+    '',
+    `\`\`\`${language}`,
+    code,
+    '```',
+    '',
+  ].join('\n');
+}

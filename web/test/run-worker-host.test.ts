@@ -1,0 +1,140 @@
+// The runtime host's protocol with its worker, against a scripted fake worker: one run at a
+// time, a run aborted while its code runs kills the worker, one aborted while the engine still
+// loads is withdrawn and the worker kept, and skill failures arrive as SkillRunError.
+import { describe, expect, it } from 'vitest';
+import { SkillRunError, type RunRequest } from '../../shared/src/execution/types';
+import type { Skill } from '../../shared/src/skill/parse';
+import { RuntimeError } from '../src/runtimes/errors';
+import type { RunMessage, WorkerReply } from '../src/runtimes/protocol';
+import { WorkerHost } from '../src/runtimes/worker-host';
+
+class FakeWorker {
+  static made: FakeWorker[] = [];
+  received: Array<{ type: string; id: number }> = [];
+  terminated = false;
+  private listeners = new Map<string, Array<(e: unknown) => void>>();
+  constructor() {
+    FakeWorker.made.push(this);
+  }
+  addEventListener(type: string, fn: (e: unknown) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
+  }
+  postMessage(message: { type: string; id: number }) {
+    this.received.push(message);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  reply(reply: WorkerReply) {
+    for (const fn of this.listeners.get('message') ?? []) fn({ data: reply });
+  }
+  lastRun(): RunMessage {
+    return this.received.filter((m) => m.type === 'run').at(-1) as RunMessage;
+  }
+}
+
+const skill = { file: 's.md', code: 'x', codeLine: 10, frontmatter: { skill_id: 's', outputs: [{ name: 'y', type: 'number' }] } } as unknown as Skill;
+const request = (signal = new AbortController().signal): RunRequest => ({ skill, inputs: { a: 1 }, signal, timeoutMs: 1000 });
+const host = () => {
+  FakeWorker.made = [];
+  return new WorkerHost('Test', () => new FakeWorker() as unknown as Worker);
+};
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('WorkerHost', () => {
+  it('starts the worker on first use and runs one skill at a time, in order', async () => {
+    const h = host();
+    expect(FakeWorker.made).toHaveLength(0);
+    const first = h.run(request());
+    const second = h.run(request());
+    const w = FakeWorker.made[0]!;
+    expect(w.received.map((m) => m.type)).toEqual(['run']);
+    expect(w.lastRun()).toMatchObject({ skill: { skillId: 's', code: 'x', codeLine: 10, outputs: [{ name: 'y', type: 'number' }] }, inputs: { a: 1 } });
+    w.reply({ type: 'started', id: w.lastRun().id });
+    w.reply({ type: 'done', id: w.lastRun().id, outputs: { y: 1 }, stdout: 'one' });
+    await expect(first).resolves.toEqual({ outputs: { y: 1 }, stdout: 'one' });
+    expect(w.received.map((m) => m.type)).toEqual(['run', 'run']);
+    w.reply({ type: 'failed', id: w.lastRun().id, kind: 'skill', message: 'ValueError: no', stdout: 'printed' });
+    const error = await second.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SkillRunError);
+    expect(error).toMatchObject({ message: 'ValueError: no', stdout: 'printed' });
+    expect(FakeWorker.made).toHaveLength(1);
+  });
+
+  it('streams stdout; a runtime failure is a RuntimeError', async () => {
+    const h = host();
+    const chunks: string[] = [];
+    const run = h.run({ ...request(), onStdout: (t) => chunks.push(t) });
+    const w = FakeWorker.made[0]!;
+    w.reply({ type: 'stdout', id: w.lastRun().id, text: 'a\n' });
+    w.reply({ type: 'failed', id: w.lastRun().id, kind: 'runtime', message: 'Pyodide could not be loaded', stdout: '' });
+    await expect(run).rejects.toBeInstanceOf(RuntimeError);
+    expect(chunks).toEqual(['a\n']);
+  });
+
+  it('aborting a run whose code runs terminates the worker; the next run gets a fresh one', async () => {
+    const h = host();
+    const ac = new AbortController();
+    const run = h.run(request(ac.signal));
+    const waiting = h.run(request());
+    const w = FakeWorker.made[0]!;
+    w.reply({ type: 'started', id: w.lastRun().id });
+    ac.abort(new Error('timed out'));
+    await expect(run).rejects.toThrow('timed out');
+    expect(w.terminated).toBe(true);
+    const fresh = FakeWorker.made[1]!;
+    expect(fresh.lastRun()).toBeDefined();
+    fresh.reply({ type: 'done', id: fresh.lastRun().id, outputs: {}, stdout: '' });
+    await expect(waiting).resolves.toEqual({ outputs: {}, stdout: '' });
+  });
+
+  it('aborting a run while the engine loads withdraws it and keeps the worker loading', async () => {
+    const h = host();
+    const ac = new AbortController();
+    const run = h.run(request(ac.signal));
+    const w = FakeWorker.made[0]!;
+    const withdrawnId = w.lastRun().id;
+    ac.abort(new Error('cancelled'));
+    await expect(run).rejects.toThrow('cancelled');
+    expect(w.terminated).toBe(false);
+    expect(w.received.at(-1)).toEqual({ type: 'cancel', id: withdrawnId });
+    const next = h.run(request());
+    expect(w.lastRun().id).not.toBe(withdrawnId);
+    // The worker skips the withdrawn run, then runs the next.
+    w.reply({ type: 'failed', id: withdrawnId, kind: 'runtime', message: 'withdrawn', stdout: '' });
+    w.reply({ type: 'started', id: w.lastRun().id });
+    w.reply({ type: 'done', id: w.lastRun().id, outputs: { y: 2 }, stdout: '' });
+    await expect(next).resolves.toMatchObject({ outputs: { y: 2 } });
+    expect(FakeWorker.made).toHaveLength(1);
+  });
+
+  it('a withdrawn run that started anyway (the withdrawal crossed it) costs the worker, not the next run', async () => {
+    const h = host();
+    const ac = new AbortController();
+    void h.run(request(ac.signal)).catch(() => undefined);
+    const w = FakeWorker.made[0]!;
+    const withdrawnId = w.lastRun().id;
+    ac.abort(new Error('cancelled'));
+    const next = h.run(request());
+    w.reply({ type: 'started', id: withdrawnId });
+    expect(w.terminated).toBe(true);
+    await flush();
+    const fresh = FakeWorker.made[1]!;
+    fresh.reply({ type: 'started', id: fresh.lastRun().id });
+    fresh.reply({ type: 'done', id: fresh.lastRun().id, outputs: { y: 3 }, stdout: '' });
+    await expect(next).resolves.toMatchObject({ outputs: { y: 3 } });
+  });
+
+  it('a queued run aborted before its turn never reaches the worker', async () => {
+    const h = host();
+    void h.run(request());
+    const ac = new AbortController();
+    const queued = h.run(request(ac.signal));
+    ac.abort(new Error('cancelled'));
+    await expect(queued).rejects.toThrow('cancelled');
+    const w = FakeWorker.made[0]!;
+    w.reply({ type: 'done', id: w.lastRun().id, outputs: {}, stdout: '' });
+    await flush();
+    expect(w.received.filter((m) => m.type === 'run')).toHaveLength(1);
+  });
+});
