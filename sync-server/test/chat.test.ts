@@ -135,6 +135,18 @@ describe('upstream failures become clear messages', () => {
     });
   }
 
+  it('an upstream that never answers times out with a clear message', async () => {
+    const slow = await startTestServer({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url, CHAT_TIMEOUT_MS: '1000' });
+    try {
+      // The server retries once, so the fake stays silent twice.
+      fake.reply({ kind: 'hang' }, { kind: 'hang' });
+      const { events } = await streamChat({ messages: [{ role: 'user', content: 'hello' }] }, slow.url);
+      expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'upstream_timeout', message: expect.stringContaining('did not answer within 1 s') } });
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('a dropped stream keeps what arrived and says so', async () => {
     fake.reply({ kind: 'drop', text: ['Partial ', 'answer'] });
     const { events } = await streamChat({ messages: [{ role: 'user', content: 'hello' }] });

@@ -93,6 +93,36 @@ describe('chat', () => {
     }
   });
 
+  it('renders Markdown safely, and a code block can be copied or saved as a skill', async () => {
+    const page = await openSession(await newSession('Markdown'));
+    const alerts: string[] = [];
+    page.on('dialog', (d) => {
+      alerts.push(d.message());
+      void d.dismiss();
+    });
+    const answer = [
+      'Here is a skill:\n\n```python\ndef execute(inputs):\n    return {"twice": 2 * inputs.get("x", 1)}\n```\n\n',
+      '<img src=x onerror="alert(1)"> <script>alert(2)</script> [link](javascript:alert(3))',
+    ];
+    fake.reply({ kind: 'stream', blocks: [{ type: 'text', text: answer }] });
+    await say(page, 'Write me a skill that doubles a number');
+    const message = assistant(page);
+    await message.locator('pre code').waitFor();
+    // Nothing active survives sanitizing: no script, no handler, no javascript: URL.
+    expect(await message.locator('script').count()).toBe(0);
+    expect(await message.locator('[onerror]').count()).toBe(0);
+    expect(await message.locator('a[href^="javascript:"]').count()).toBe(0);
+    expect(alerts).toEqual([]);
+    await message.locator('[data-testid="save-as-skill"]').click();
+    await page.waitForURL(/#\/skill\/user\/default\/chat-skill-/);
+    const skillId = page.url().split('/').pop() ?? '';
+    await waitFor(async () => {
+      const res = await fetch(`${server.url}/api/skills/${skillId}?volume=user`);
+      return res.status === 200 && ((await res.json()) as { code: string }).code.includes('2 * inputs.get');
+    }, 'the saved skill to reach the server');
+    await page.context().close();
+  });
+
   it('the key appears in no built asset', async () => {
     const files = await fs.readdir(WEB_DIST, { recursive: true });
     for (const file of files) {

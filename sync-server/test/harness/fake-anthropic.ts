@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 export type FakeReply =
   | { kind: 'stream'; blocks: Array<{ type: 'text'; text: string[] } | { type: 'tool_use'; id: string; name: string; input: unknown }>; delayMs?: number; stopReason?: string }
   | { kind: 'status'; status: number; type: string; message: string }
-  | { kind: 'drop'; text: string[] };
+  | { kind: 'drop'; text: string[] }
+  | { kind: 'hang' };
 
 export interface FakeAnthropic {
   url: string;
@@ -39,6 +40,8 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     requests.push({ headers: req.headers, body });
     const next = queue.shift() ?? { kind: 'stream', blocks: [{ type: 'text', text: ['OK'] }] };
     const reply = typeof next === 'function' ? next(body) : next;
+    // Never answers: the client's timeout has to end it.
+    if (reply.kind === 'hang') return;
     if (reply.kind === 'status') {
       res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': 'req_fake' });
       res.end(JSON.stringify({ type: 'error', error: { type: reply.type, message: reply.message } }));
