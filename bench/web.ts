@@ -66,7 +66,7 @@ async function seedWorkflow(url: string, id: string, nodes: number, edges: numbe
   index.destroy();
 }
 
-async function coldStarts(browser: Browser, url: string) {
+async function coldStarts(browser: Browser, url: string, dist: string) {
   const online: number[] = [];
   const offline: number[] = [];
   const reference: number[] = [];
@@ -74,16 +74,20 @@ async function coldStarts(browser: Browser, url: string) {
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ serviceWorkers: 'allow' });
     const page = await context.newPage();
-    const js: Array<{ url: string; body: Buffer; at: number }> = [];
-    page.on('response', async (res) => {
-      if (!res.url().endsWith('.js') || res.url().endsWith('/sw.js')) return;
-      const at = Date.now();
-      js.push({ url: res.url(), body: await res.body().catch(() => Buffer.alloc(0)), at });
-    });
-    const started = Date.now();
     online.push(await timeTo(page, `${url}/#/workflow/user/default/small`, '.react-flow__node:not([style*="visibility: hidden"])', 3));
-    const renderedAt = started + (await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? performance.now()));
-    if (run === 0) jsBeforeRender = js.filter((j) => j.at <= renderedAt + 5).map((j) => ({ url: j.url, gzip: gzipSync(j.body).length }));
+    if (run === 0) {
+      // The scripts whose download finished before the first paint, by the page's own clock.
+      const urls = (await page.evaluate(`(() => {
+        const paint = performance.getEntriesByName('first-contentful-paint')[0];
+        const before = paint ? paint.startTime : performance.now();
+        return performance.getEntriesByType('resource')
+          .filter((e) => e.name.endsWith('.js') && !e.name.endsWith('/sw.js') && e.responseEnd <= before)
+          .map((e) => e.name);
+      })()`)) as string[];
+      jsBeforeRender = await Promise.all(
+        urls.map(async (u) => ({ url: u, gzip: gzipSync(await fs.readFile(path.join(dist, new URL(u).pathname))).length })),
+      );
+    }
     await page.evaluate(async () => navigator.serviceWorker.ready);
     await context.setOffline(true);
     const again = await context.newPage();
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
   try {
     await seedWorkflow(server.url, 'small', 3, 2);
     await seedWorkflow(server.url, 'big', 500, 600);
-    const cold = await coldStarts(browser, server.url);
+    const cold = await coldStarts(browser, server.url, dist);
     const big = await bigWorkflow(browser, server.url);
     const med = (xs: number[]) => percentile(xs, 50);
     const jsTotal = cold.jsBeforeRender.reduce((n, j) => n + j.gzip, 0);

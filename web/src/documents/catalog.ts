@@ -4,6 +4,7 @@ import { volumeRoom } from '../../../shared/src/rooms';
 import type * as ParseModule from '../../../shared/src/skill/parse';
 import type { Skill, SkillError } from '../../../shared/src/skill/parse';
 import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
+import { afterFirstPaint } from './after-first-paint';
 import { readableVolumes, type VolumeRef } from './identity';
 import { acquireRoom, releaseRoom } from './rooms';
 
@@ -32,7 +33,9 @@ const parseCache = new Map<string, { skill: Skill | null; errors: SkillError[] }
  */
 type Parser = typeof ParseModule;
 let parser: Parser | null = null;
-const parserReady: Promise<Parser> = import('../../../shared/src/skill/parse').then((m) => (parser = m));
+const parserReady: Promise<Parser> = new Promise((resolve, reject) =>
+  afterFirstPaint(() => void import('../../../shared/src/skill/parse').then((m) => resolve((parser = m)), reject)),
+);
 
 function parseCached(source: string, file: string): { skill: Skill | null; errors: SkillError[] } {
   if (!parser) return { skill: null, errors: [] };

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { parseSkill } from '../../../shared/src/skill/parse';
 import type { buildSkillMarkdown } from '../../../shared/src/skill/serialize';
+import { afterFirstPaint } from '../documents/after-first-paint';
 
 /** The skill parser and serializer: YAML and schema libraries, loaded only when a skill is opened. */
 export interface SkillTools {
@@ -25,7 +26,7 @@ export function loadSkillTools(): Promise<SkillTools> {
 
 // Fetched right after the first render, as the catalog fetches the parser, so that the editor
 // opens even if the server goes away before anyone opens a skill.
-loadSkillTools().catch(() => undefined);
+afterFirstPaint(() => void loadSkillTools().catch(() => undefined));
 
 /** The skill tools once loaded, or the reason they could not be. */
 export function useSkillTools(): { tools: SkillTools | null; failed: boolean } {

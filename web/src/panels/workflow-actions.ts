@@ -12,6 +12,7 @@ import { nowIso } from '../../../shared/src/json';
 import { ok, type Result } from '../../../shared/src/result';
 import { volumeRoom, workflowRoom } from '../../../shared/src/rooms';
 import type { VolumeRef } from '../documents/identity';
+import { afterFirstPaint } from '../documents/after-first-paint';
 import { emptyRoom, readRoom, writeRoom } from './room-access';
 import { copyName, exportFileName, importedName, withFreshIds } from './workflow-transfer';
 
@@ -31,7 +32,7 @@ function workflowFile(): ReturnType<typeof loadFileFormat> {
 }
 
 // Fetched right after the first render, so import and export work even if the server goes away.
-workflowFile().catch(() => undefined);
+afterFirstPaint(() => void workflowFile().catch(() => undefined));
 
 const indexOf = (home: VolumeRef) => volumeRoom(home.volume, home.volumeId);
 const roomOf = (home: VolumeRef, id: string) => workflowRoom(home.volume, home.volumeId, id);

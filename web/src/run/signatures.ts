@@ -11,6 +11,18 @@ import { canonicalJson, contentHash } from '../../../shared/src/execution/hash';
  *
  * A node whose skill cannot be found, or that sits on a cycle, has no signature.
  */
+/** Skill sources hashed once each: hashing a skill's whole text per node per edit was the cost. */
+const sourceHashes = new Map<string, string>();
+function hashOfSource(source: string): string {
+  let hash = sourceHashes.get(source);
+  if (hash === undefined) {
+    if (sourceHashes.size > 500) sourceHashes.clear();
+    hash = contentHash(source);
+    sourceHashes.set(source, hash);
+  }
+  return hash;
+}
+
 export function nodeSignatures(graph: WorkflowGraph, sourceOf: (skillId: string) => string | undefined): Map<string, string> {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const incoming = new Map<string, WorkflowGraph['edges']>();
@@ -35,7 +47,7 @@ export function nodeSignatures(graph: WorkflowGraph, sourceOf: (skillId: string)
     if (!complete) return undefined;
     // A literal on a wired input is ignored by the executor, so it must not count here either.
     const literals = Object.fromEntries(Object.entries(node.inputs).filter(([name]) => !(name in wired)));
-    const signature = contentHash(canonicalJson({ source, literals, wired }));
+    const signature = contentHash(canonicalJson({ source: hashOfSource(source), literals, wired }));
     signatures.set(id, signature);
     return signature;
   };
