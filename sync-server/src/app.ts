@@ -21,6 +21,7 @@ export interface AppDeps {
   /** Set once shutdown starts, so /readyz tells load balancers to stop sending traffic. */
   isDraining?: () => boolean;
   chat: ChatConfig;
+  pyodidePackageUrl?: string;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -43,6 +44,11 @@ export function createApp(deps: AppDeps): Express {
       backends: { [deps.storage.kind]: storage },
       rooms_loaded: deps.rooms.loaded.length,
     });
+  });
+
+  // What the app needs to know of the server's configuration; never a secret.
+  app.get('/api/config', (_req, res) => {
+    res.json({ pyodide_package_url: deps.pyodidePackageUrl ?? null, chat_configured: deps.chat.apiKey !== '' });
   });
 
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   CHAT_MAX_TOKENS: z.coerce.number().int().min(1).max(64_000).default(4096),
   CHAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  PYODIDE_PACKAGE_URL: z.url('must be the URL of a Pyodide package mirror, ending in /').optional(),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -38,6 +39,8 @@ export interface Config {
   skillsDir: string;
   webDist: string;
   chat: ChatConfig;
+  /** Where Pyodide fetches packages beyond the standard library (a mirror of its package files). */
+  pyodidePackageUrl?: string;
 }
 
 /** The chat proxy's settings; the key stays on the server. */
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     skillsDir: path.resolve(e.SKILLS_DIR),
     webDist: path.resolve(e.WEB_DIST),
+    pyodidePackageUrl: e.PYODIDE_PACKAGE_URL,
     chat: {
       apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
       baseUrl: e.ANTHROPIC_BASE_URL,

@@ -43,7 +43,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   log.info({ skills }, 'system volume loaded');
 
   let draining = false;
-  const app = createApp({ rooms, storage, identify, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat });
+  const app = createApp({ rooms, storage, identify, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl });
   const server = http.createServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   const sockets = new Set<WebSocket>();

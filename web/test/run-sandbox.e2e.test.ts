@@ -61,7 +61,7 @@ it('a Python skill importing a package that is not served fails saying so, at th
   // Code line 3 is line 17 of the skill file (the code block starts at line 15).
   expect(error).toMatch(/File "volumes\/user\/default\/skills\/needs-numpy\.md", line 17, in execute\n {4}import numpy\n/);
   expect(error).toMatch(/ModuleNotFoundError: No module named 'numpy'/);
-  expect(error).toMatch(/The Python package "numpy" is not available: only the Python standard library is served with this app/);
+  expect(error).toMatch(/The Python package "numpy" is not available: only the Python standard library is served with this app; set PYODIDE_PACKAGE_URL/);
   expect(await panel.locator('[data-testid="result-stdout"]').textContent()).toBe('importing\n');
   errors.assertNone();
   await context.close();

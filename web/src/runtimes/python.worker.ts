@@ -18,6 +18,7 @@ const post = (reply: WorkerReply) => self.postMessage(reply);
 
 type LoadPyodide = (options: {
   indexURL: string;
+  packageBaseUrl?: string;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
 }) => Promise<PyodideInterface>;
@@ -28,13 +29,27 @@ interface Python {
 }
 
 let python: Promise<Python> | null = null;
+/** The package mirror the server is configured with (PYODIDE_PACKAGE_URL), if any. */
+let packageUrl: string | null = null;
+
+/** Asks the server where packages come from; offline, or with none configured, there is none. */
+async function configuredPackageUrl(): Promise<string | null> {
+  try {
+    const res = await fetch('/api/config');
+    const config = (await res.json()) as { pyodide_package_url?: string | null };
+    return config.pyodide_package_url ?? null;
+  } catch {
+    return null;
+  }
+}
 
 async function loadPython(): Promise<Python> {
   // Imported from our server at run time, never bundled: pyodide.mjs must match the
   // interpreter files beside it, and the service worker caches them all together.
   const url = new URL(`${__PYODIDE_INDEX_URL__}pyodide.mjs`, self.location.origin).href;
   const { loadPyodide } = (await import(/* @vite-ignore */ url)) as { loadPyodide: LoadPyodide };
-  const pyodide = await loadPyodide({ indexURL: __PYODIDE_INDEX_URL__ });
+  packageUrl = await configuredPackageUrl();
+  const pyodide = await loadPyodide({ indexURL: __PYODIDE_INDEX_URL__, ...(packageUrl ? { packageBaseUrl: packageUrl } : {}) });
   pyodide.runPython(PYTHON_HARNESS);
   const entry = pyodide.globals.get(HARNESS_ENTRY) as Python['entry'];
   return { pyodide, entry };
@@ -72,8 +87,10 @@ async function run({ id, skill, inputs }: RunMessage): Promise<void> {
   }
   if (result.ok) return post({ type: 'done', id, outputs: result.outputs, stdout: result.stdout });
   // Pyodide's own loading messages (a 404 for the wheel) say less than this does.
-  const note = navigator.onLine
-    ? 'only the Python standard library is served with this app, so no other packages can be installed'
-    : 'you are offline, and only the Python standard library is available offline';
+  const note = !navigator.onLine
+    ? 'you are offline, and only the Python standard library is available offline'
+    : packageUrl
+      ? `it could not be loaded from the package URL ${packageUrl}`
+      : 'only the Python standard library is served with this app; set PYODIDE_PACKAGE_URL on the server to a Pyodide package mirror to install others';
   post({ type: 'failed', id, kind: 'skill', message: describePythonFailure(result, skill, note), stdout: result.stdout });
 }
