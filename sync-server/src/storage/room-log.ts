@@ -1,0 +1,23 @@
+/**
+ * A room's append-only update log kept apart from its snapshots (a Redis stream per room, see
+ * DESIGN §6). Entries have ids ordered within a room, so a snapshot can say which entries it
+ * covers and compaction can trim exactly those.
+ */
+export interface LogEntry {
+  id: string;
+  update: Uint8Array;
+}
+
+export interface RoomLog {
+  readonly kind: string;
+  /** Entries after `afterId` (all when null), in order. */
+  read(room: string, afterId: string | null): Promise<LogEntry[]>;
+  /** Appends updates in order; resolves with their ids once they are durable in the log. */
+  append(room: string, updates: Uint8Array[]): Promise<string[]>;
+  /** Drops the entries up to and including `upToId` (they are in a snapshot now). */
+  trim(room: string, upToId: string): Promise<void>;
+  /** Every room with log entries. */
+  list(): Promise<string[]>;
+  health(): Promise<{ ok: boolean; detail?: string }>;
+  close(): Promise<void>;
+}
