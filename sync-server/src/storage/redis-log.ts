@@ -1,0 +1,95 @@
+import { Redis } from 'ioredis';
+import type { LogEntry, RoomLog } from './room-log';
+import { StorageError } from './storage';
+
+const PREFIX = 'llmunix:';
+/** One stream per room; the room name is URI-encoded so no name can reach another key. */
+const streamKey = (room: string) => `${PREFIX}log:${encodeURIComponent(room)}`;
+const ROOMS_KEY = `${PREFIX}rooms`;
+
+/** The smallest stream id after `id` ("ms-seq" → "ms-(seq+1)"). */
+function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${BigInt(seq ?? '0') + 1n}`;
+}
+
+/**
+ * Room logs in Redis streams (XADD / XRANGE / XTRIM MINID). `ioredis` reconnects with backoff by
+ * itself; while Redis is away, calls fail after `commandTimeout` and the room that made them
+ * closes (clients keep their edits and resend them), rather than hanging.
+ */
+export class RedisRoomLog implements RoomLog {
+  readonly kind = 'redis';
+
+  constructor(readonly redis: Redis) {}
+
+  /** Connects to `url` (redis://host:port/db) with reconnection and backoff. */
+  static connect(url: string, options: { commandTimeoutMs?: number } = {}): RedisRoomLog {
+    const redis = new Redis(url, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 2,
+      commandTimeout: options.commandTimeoutMs ?? 5000,
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+      enableOfflineQueue: true,
+    });
+    // Connection errors are reported through the calls that fail and /readyz; not thrown here.
+    redis.on('error', () => undefined);
+    return new RedisRoomLog(redis);
+  }
+
+  private fail(what: string, room: string, e: unknown): never {
+    throw new StorageError(`Redis could not ${what} for room "${room}": ${(e as Error).message}`, room, { cause: e });
+  }
+
+  async read(room: string, afterId: string | null): Promise<LogEntry[]> {
+    try {
+      const rows = await this.redis.xrangeBuffer(streamKey(room), afterId ? `(${afterId}` : '-', '+');
+      return rows.map(([id, fields]) => ({ id: id.toString(), update: new Uint8Array(fields[1] ?? Buffer.alloc(0)) }));
+    } catch (e) {
+      return this.fail('read the log', room, e);
+    }
+  }
+
+  async append(room: string, updates: Uint8Array[]): Promise<string[]> {
+    if (updates.length === 0) return [];
+    try {
+      const pipeline = this.redis.multi();
+      for (const u of updates) pipeline.xaddBuffer(streamKey(room), '*', 'u', Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+      pipeline.sadd(ROOMS_KEY, room);
+      const results = (await pipeline.exec()) ?? [];
+      const ids: string[] = [];
+      for (const [error, value] of results.slice(0, updates.length)) {
+        if (error) throw error;
+        ids.push(String(value));
+      }
+      return ids;
+    } catch (e) {
+      return this.fail('append to the log', room, e);
+    }
+  }
+
+  async trim(room: string, upToId: string): Promise<void> {
+    try {
+      await this.redis.xtrim(streamKey(room), 'MINID', nextId(upToId));
+    } catch (e) {
+      this.fail('trim the log', room, e);
+    }
+  }
+
+  async list(): Promise<string[]> {
+    return (await this.redis.smembers(ROOMS_KEY)).sort();
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      const pong = await Promise.race([this.redis.ping(), new Promise<string>((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1000))]);
+      return pong === 'PONG' ? { ok: true } : { ok: false, detail: `Redis answered ${pong}` };
+    } catch (e) {
+      return { ok: false, detail: `Redis is not reachable: ${(e as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
