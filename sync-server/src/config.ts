@@ -23,6 +23,11 @@ const EnvSchema = z.object({
   CHAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PYODIDE_PACKAGE_URL: z.url('must be the URL of a Pyodide package mirror, ending in /').optional(),
+  REDIS_URL: z.url('must be a Redis URL such as redis://127.0.0.1:6379').optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ENDPOINT: z.url('must be the URL of an S3-compatible endpoint').optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -41,6 +46,10 @@ export interface Config {
   chat: ChatConfig;
   /** Where Pyodide fetches packages beyond the standard library (a mirror of its package files). */
   pyodidePackageUrl?: string;
+  /** The shared log and fan-out between server instances. */
+  redisUrl?: string;
+  /** Snapshots (and the blob mirror) in S3; credentials come from the standard AWS variables. */
+  s3?: { bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
 }
 
 /** The chat proxy's settings; the key stays on the server. */
@@ -69,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.`);
   }
   const e = parsed.data;
+  if (e.S3_BUCKET && !e.REDIS_URL) {
+    throw new ConfigError('Invalid configuration:\n  S3_BUCKET is set without REDIS_URL: S3 keeps the snapshots of a Redis log. Set REDIS_URL too, or unset S3_BUCKET for the embedded file storage.');
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -82,6 +94,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     skillsDir: path.resolve(e.SKILLS_DIR),
     webDist: path.resolve(e.WEB_DIST),
     pyodidePackageUrl: e.PYODIDE_PACKAGE_URL,
+    redisUrl: e.REDIS_URL,
+    s3: e.S3_BUCKET ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' } : undefined,
     chat: {
       apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
       baseUrl: e.ANTHROPIC_BASE_URL,

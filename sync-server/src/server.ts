@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -11,6 +12,10 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { Rooms } from './rooms/rooms';
 import { FileStorage } from './storage/file';
+import { FileSnapshotStore } from './storage/file-snapshots';
+import { RedisRoomLog } from './storage/redis-log';
+import { S3SnapshotStore } from './storage/s3-snapshots';
+import { SplitStorage } from './storage/split';
 import { MemoryStorage } from './storage/memory';
 import type { Storage } from './storage/storage';
 import { Connection } from './sync/connection';
@@ -29,7 +34,17 @@ export interface RunningServer {
 const SYNC_PREFIX = '/sync/';
 const PING_INTERVAL_MS = 30_000;
 
+/**
+ * The storage the configuration asks for: with REDIS_URL, room logs in Redis streams (shared by
+ * every instance) and snapshots in S3 (S3_BUCKET) or under DATA_DIR; otherwise the embedded file
+ * storage, or memory.
+ */
 async function openStorage(config: Config): Promise<Storage> {
+  if (config.redisUrl) {
+    const log = RedisRoomLog.connect(config.redisUrl, { instanceId: randomUUID() });
+    const snapshots = config.s3 ? new S3SnapshotStore(config.s3) : await FileSnapshotStore.open(config.dataDir);
+    return new SplitStorage(log, snapshots);
+  }
   return config.storage === 'memory' ? new MemoryStorage() : FileStorage.open(config.dataDir);
 }
 

@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CLOSE, type CloseCode } from '../../../shared/src/codes';
 import { ORIGIN } from '../../../shared/src/origins';
-import type { Storage } from '../storage/storage';
+import type { Replication, Storage } from '../storage/storage';
 import {
   encodeAwareness,
   encodePermissionDenied,
@@ -68,6 +68,10 @@ export class Room {
   private failed = false;
   /** True while stored state is replayed at load, which must not be logged again. */
   private restoring = false;
+  /** The other server instances serving this room, when there are any. */
+  private replication: Replication | null = null;
+  /** Stops following the shared log and the awareness relay. */
+  private stopReplication: Array<() => void> = [];
 
   private constructor(
     readonly name: string,
@@ -94,8 +98,32 @@ export class Room {
       for (const update of stored.updates) Y.applyUpdate(doc, update, ORIGIN.restore);
     }, ORIGIN.restore);
     room.restoring = false;
+    if (storage.replication) room.replicate(storage.replication);
     return room;
   }
+
+  /**
+   * Joins the other server instances serving this room: updates they log are applied here (and
+   * sent to this instance's clients, already durable), and awareness crosses both ways.
+   */
+  private replicate(replication: Replication): void {
+    this.replication = replication;
+    this.stopReplication.push(
+      replication.follow(this.name, (entries) => {
+        const foreign = entries.filter((e) => !e.own);
+        if (foreign.length === 0) return;
+        try {
+          this.doc.transact(() => {
+            for (const e of foreign) Y.applyUpdate(this.doc, e.update, ORIGIN.redis);
+          }, ORIGIN.redis);
+        } catch (error) {
+          this.log.error({ room: this.name, err: error }, 'an update from another instance did not apply');
+        }
+      }),
+      replication.onAwareness(this.name, (update) => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ORIGIN.redis)),
+    );
+  }
+
 
   /** Adds a connected client: it gets our state vector and everyone's awareness. */
   addPeer(peer: RoomPeer): void {
@@ -176,6 +204,12 @@ export class Room {
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     if (this.restoring) return;
+    if (origin === ORIGIN.redis) {
+      // Another instance logged it before relaying it: it is durable, so it goes out at once.
+      const message = encodeUpdate(update);
+      for (const peer of this.peers.keys()) peer.send(message);
+      return;
+    }
     const seq = ++this.appliedSeq;
     this.pending.push(update);
     const message = encodeUpdate(update);
@@ -189,8 +223,12 @@ export class Room {
       for (const id of added) peerClients.add(id);
       for (const id of removed) peerClients.delete(id);
     }
-    const message = encodeAwareness(this.awareness, [...added, ...updated, ...removed]);
+    const changed = [...added, ...updated, ...removed];
+    const message = encodeAwareness(this.awareness, changed);
     for (const peer of this.peers.keys()) peer.send(message);
+    if (this.replication && origin !== ORIGIN.redis) {
+      this.replication.publishAwareness(this.name, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    }
   }
 
   private broadcast(message: Uint8Array, origin: unknown): void {
@@ -262,6 +300,7 @@ export class Room {
 
   /** Flushes, compacts when the log has grown, and frees the document. */
   async unload(): Promise<void> {
+    for (const stop of this.stopReplication.splice(0)) stop();
     await this.durable().catch(() => undefined);
     if (!this.failed && this.loggedSinceSnapshot > 0) {
       await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));

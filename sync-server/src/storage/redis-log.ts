@@ -4,8 +4,23 @@ import { StorageError } from './storage';
 
 const PREFIX = 'llmunix:';
 /** One stream per room; the room name is URI-encoded so no name can reach another key. */
-const streamKey = (room: string) => `${PREFIX}log:${encodeURIComponent(room)}`;
+export const streamKey = (room: string) => `${PREFIX}log:${encodeURIComponent(room)}`;
+/** The room a stream key belongs to. */
+export const roomOfStreamKey = (key: string) => decodeURIComponent(key.slice(`${PREFIX}log:`.length));
 const ROOMS_KEY = `${PREFIX}rooms`;
+const lockKey = (room: string) => `${PREFIX}lock:${encodeURIComponent(room)}`;
+
+/** A stream entry as stored: fields `u` (the update) and `i` (the instance that appended it). */
+export function entryOf(id: Buffer | string, fields: Buffer[]): LogEntry {
+  let update: Uint8Array = new Uint8Array();
+  let origin: string | undefined;
+  for (let f = 0; f + 1 < fields.length; f += 2) {
+    const name = fields[f]?.toString();
+    if (name === 'u') update = new Uint8Array(fields[f + 1] as Buffer);
+    else if (name === 'i') origin = (fields[f + 1] as Buffer).toString();
+  }
+  return { id: id.toString(), update, origin };
+}
 
 /** The smallest stream id after `id` ("ms-seq" → "ms-(seq+1)"). */
 function nextId(id: string): string {
@@ -21,10 +36,14 @@ function nextId(id: string): string {
 export class RedisRoomLog implements RoomLog {
   readonly kind = 'redis';
 
-  constructor(readonly redis: Redis) {}
+  constructor(
+    readonly redis: Redis,
+    /** Written beside each update, so followers can tell their own entries. */
+    readonly instanceId = '',
+  ) {}
 
   /** Connects to `url` (redis://host:port/db) with reconnection and backoff. */
-  static connect(url: string, options: { commandTimeoutMs?: number } = {}): RedisRoomLog {
+  static connect(url: string, options: { commandTimeoutMs?: number; instanceId?: string } = {}): RedisRoomLog {
     const redis = new Redis(url, {
       lazyConnect: false,
       maxRetriesPerRequest: 2,
@@ -34,7 +53,7 @@ export class RedisRoomLog implements RoomLog {
     });
     // Connection errors are reported through the calls that fail and /readyz; not thrown here.
     redis.on('error', () => undefined);
-    return new RedisRoomLog(redis);
+    return new RedisRoomLog(redis, options.instanceId);
   }
 
   private fail(what: string, room: string, e: unknown): never {
@@ -44,7 +63,7 @@ export class RedisRoomLog implements RoomLog {
   async read(room: string, afterId: string | null): Promise<LogEntry[]> {
     try {
       const rows = await this.redis.xrangeBuffer(streamKey(room), afterId ? `(${afterId}` : '-', '+');
-      return rows.map(([id, fields]) => ({ id: id.toString(), update: new Uint8Array(fields[1] ?? Buffer.alloc(0)) }));
+      return rows.map(([id, fields]) => entryOf(id, fields));
     } catch (e) {
       return this.fail('read the log', room, e);
     }
@@ -54,7 +73,7 @@ export class RedisRoomLog implements RoomLog {
     if (updates.length === 0) return [];
     try {
       const pipeline = this.redis.multi();
-      for (const u of updates) pipeline.xaddBuffer(streamKey(room), '*', 'u', Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+      for (const u of updates) pipeline.xaddBuffer(streamKey(room), '*', 'u', Buffer.from(u.buffer, u.byteOffset, u.byteLength), 'i', this.instanceId);
       pipeline.sadd(ROOMS_KEY, room);
       const results = (await pipeline.exec()) ?? [];
       const ids: string[] = [];
@@ -78,6 +97,22 @@ export class RedisRoomLog implements RoomLog {
 
   async list(): Promise<string[]> {
     return (await this.redis.smembers(ROOMS_KEY)).sort();
+  }
+
+  /**
+   * Runs `fn` holding the room's compaction lock (a key with an expiry, so a crashed holder
+   * frees it); resolves false without running it when another instance holds the lock.
+   */
+  async withLock(room: string, ttlMs: number, fn: () => Promise<void>): Promise<boolean> {
+    const token = `${this.instanceId}:${Date.now()}:${Math.random()}`;
+    if ((await this.redis.set(lockKey(room), token, 'PX', ttlMs, 'NX')) !== 'OK') return false;
+    try {
+      await fn();
+    } finally {
+      // Release only our own lock, atomically.
+      await this.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, lockKey(room), token).catch(() => undefined);
+    }
+    return true;
   }
 
   async health(): Promise<{ ok: boolean; detail?: string }> {

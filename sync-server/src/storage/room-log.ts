@@ -6,6 +6,8 @@
 export interface LogEntry {
   id: string;
   update: Uint8Array;
+  /** The server instance that appended it (so an instance can skip its own when following). */
+  origin?: string;
 }
 
 export interface RoomLog {

@@ -1,6 +1,26 @@
+import { RedisRoomLog } from './redis-log';
+import { RedisReplication } from './redis-replication';
 import type { RoomLog } from './room-log';
 import type { SnapshotStore } from './snapshot-store';
-import type { Storage, StorageHealth, StoredRoom } from './storage';
+import type { Replication, Storage, StorageHealth, StoredRoom } from './storage';
+
+/** How long a compaction may hold a room's lock before another instance may take over. */
+const COMPACTION_LOCK_MS = 60_000;
+/**
+ * Entries younger than this stay in a shared log after compaction: another instance following
+ * the room may not have read them yet, and it learns of snapshots only when it reloads.
+ */
+export const TRIM_GRACE_MS = 30_000;
+
+/** The time a Redis stream id was made (its first part), or 0 for ids of other logs. */
+const timeOfId = (id: string): number => Number(id.split('-')[0]) || 0;
+
+/** Orders two stream ids ("ms-seq") numerically. */
+function compareIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map((x) => BigInt(x || 0));
+  const [bm = 0n, bs = 0n] = b.split('-').map((x) => BigInt(x || 0));
+  return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
+}
 
 /**
  * A room kept in two places: its log (Redis) and its compacted snapshot (S3). Loading reads the
@@ -9,38 +29,61 @@ import type { Storage, StorageHealth, StoredRoom } from './storage';
  */
 export class SplitStorage implements Storage {
   readonly kind: string;
+  readonly replication?: Replication;
   /**
-   * The last log id this process appended or read per room: what a new snapshot covers. With one
-   * writer per room that is every entry; with several server instances writing one stream, the
-   * room must pass the position it has read up to in order instead (the scale-out step).
+   * How far each loaded room's document has read its log, in order: entries up to here are in
+   * the document, so a snapshot taken now covers them and the log may drop them. Appends do not
+   * move it (another instance's entry may sit before ours, unread); following does.
    */
-  private readonly lastId = new Map<string, string>();
+  private readonly positions = new Map<string, string | null>();
 
   constructor(
     private readonly log: RoomLog,
     private readonly snapshots: SnapshotStore,
   ) {
     this.kind = `${log.kind}+${snapshots.kind}`;
+    if (log instanceof RedisRoomLog) this.replication = new RedisReplication(log, this.positions);
   }
 
   async load(room: string): Promise<StoredRoom> {
     const snapshot = await this.snapshots.get(room);
     const entries = await this.log.read(room, snapshot?.upTo ?? null);
-    const last = entries.at(-1)?.id ?? snapshot?.upTo;
-    if (last) this.lastId.set(room, last);
+    this.positions.set(room, entries.at(-1)?.id ?? snapshot?.upTo ?? null);
     return { snapshot: snapshot?.data ?? null, updates: entries.map((e) => e.update) };
   }
 
   async append(room: string, updates: Uint8Array[]): Promise<void> {
-    const ids = await this.log.append(room, updates);
-    const last = ids.at(-1);
-    if (last) this.lastId.set(room, last);
+    await this.log.append(room, updates);
   }
 
   async compact(room: string, snapshot: Uint8Array): Promise<void> {
-    const upTo = this.lastId.get(room) ?? null;
-    await this.snapshots.put(room, { data: snapshot, upTo });
-    if (upTo) await this.log.trim(room, upTo);
+    // Past the read position, this instance's own entries are in the snapshot too (they came
+    // from the document, and the room appends nothing while it compacts); another instance's
+    // entry there may not be, so the snapshot stops before the first one.
+    let upTo = this.positions.get(room) ?? null;
+    const instance = this.replication?.instanceId;
+    for (const entry of await this.log.read(room, upTo)) {
+      if (instance !== undefined && entry.origin !== instance) break;
+      upTo = entry.id;
+    }
+    const run = async () => {
+      await this.snapshots.put(room, { data: snapshot, upTo });
+      if (!upTo) return;
+      // With followers, trim only what every instance has surely read by now.
+      let trimTo: string | null = upTo;
+      if (this.replication) {
+        const cutoff = Date.now() - TRIM_GRACE_MS;
+        trimTo = null;
+        for (const entry of await this.log.read(room, null)) {
+          if (compareIds(entry.id, upTo) > 0 || timeOfId(entry.id) > cutoff) break;
+          trimTo = entry.id;
+        }
+      }
+      if (trimTo) await this.log.trim(room, trimTo);
+    };
+    // One instance compacts a room at a time; another's compaction covers this one's too.
+    if (this.log instanceof RedisRoomLog) await this.log.withLock(room, COMPACTION_LOCK_MS, run);
+    else await run();
   }
 
   async list(): Promise<string[]> {
@@ -49,7 +92,7 @@ export class SplitStorage implements Storage {
   }
 
   async release(room: string): Promise<void> {
-    this.lastId.delete(room);
+    this.positions.delete(room);
   }
 
   async health(): Promise<StorageHealth> {
@@ -59,6 +102,7 @@ export class SplitStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.replication instanceof RedisReplication) await this.replication.close();
     await Promise.all([this.log.close(), this.snapshots.close()]);
   }
 }

@@ -15,7 +15,27 @@ export interface StorageHealth {
   detail?: string;
 }
 
+/**
+ * How several server instances share a room (DESIGN §6): each follows the room's log for the
+ * updates the others append, and relays awareness. Only backends with a shared log have it.
+ */
+export interface Replication {
+  /** This process's id, written beside each update it appends. */
+  readonly instanceId: string;
+  /**
+   * Calls `onEntries` with every log entry appended after the room was loaded, in order, own
+   * ones marked, until the returned function is called.
+   */
+  follow(room: string, onEntries: (entries: Array<{ update: Uint8Array; own: boolean }>) => void): () => void;
+  /** Sends an awareness update to the room's clients on other instances. */
+  publishAwareness(room: string, update: Uint8Array): void;
+  /** Calls `onUpdate` with awareness updates from other instances until the returned function is called. */
+  onAwareness(room: string, onUpdate: (update: Uint8Array) => void): () => void;
+}
+
 export interface Storage {
+  /** Present when several server instances can serve one room through this storage. */
+  readonly replication?: Replication;
   /** The backend's name, as shown by /readyz. */
   readonly kind: string;
   /** Reads a room; a room never written loads as empty. */

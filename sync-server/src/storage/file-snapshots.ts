@@ -1,0 +1,69 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Snapshot, SnapshotStore } from './snapshot-store';
+import { StorageError } from './storage';
+
+/**
+ * Snapshots as files under `DATA_DIR/snapshots` (for a Redis log without S3): `u32 length of
+ * upTo | upTo | snapshot bytes`, written to a temporary file, synced and renamed over the old one.
+ */
+export class FileSnapshotStore implements SnapshotStore {
+  readonly kind = 'file';
+
+  private constructor(private readonly dir: string) {}
+
+  static async open(dataDir: string): Promise<FileSnapshotStore> {
+    const dir = path.join(dataDir, 'snapshots');
+    await fs.mkdir(dir, { recursive: true });
+    return new FileSnapshotStore(dir);
+  }
+
+  private file(room: string): string {
+    return path.join(this.dir, `${encodeURIComponent(room)}.snapshot`);
+  }
+
+  async get(room: string): Promise<Snapshot | null> {
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(this.file(room));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new StorageError(`cannot read the snapshot of "${room}": ${(e as Error).message}`, room, { cause: e });
+    }
+    const length = bytes.readUInt32LE(0);
+    const upTo = length > 0 ? bytes.subarray(4, 4 + length).toString() : null;
+    return { upTo, data: new Uint8Array(bytes.subarray(4 + length)) };
+  }
+
+  async put(room: string, snapshot: Snapshot): Promise<void> {
+    const upTo = Buffer.from(snapshot.upTo ?? '');
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(upTo.length, 0);
+    const target = this.file(room);
+    const tmp = `${target}.tmp`;
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writev([header, upTo, Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength)]);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, target);
+  }
+
+  async list(): Promise<string[]> {
+    const names = await fs.readdir(this.dir);
+    return names.filter((n) => n.endsWith('.snapshot')).map((n) => decodeURIComponent(n.slice(0, -'.snapshot'.length))).sort();
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      await fs.access(this.dir, fs.constants.W_OK);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, detail: `cannot write ${this.dir}: ${(e as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {}
+}
