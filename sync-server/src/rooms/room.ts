@@ -39,6 +39,8 @@ export interface RoomOptions {
   groupCommitMs: number;
   /** Called when storage fails: the room can no longer promise durability and is dropped. */
   onFailure: (room: Room) => void;
+  /** Called after changes to the document are durable (from this instance or another): mirrors rebuild from here. */
+  onDurableChange?: (room: Room) => void;
 }
 
 interface Outgoing {
@@ -208,6 +210,7 @@ export class Room {
       // Another instance logged it before relaying it: it is durable, so it goes out at once.
       const message = encodeUpdate(update);
       for (const peer of this.peers.keys()) peer.send(message);
+      this.options.onDurableChange?.(this);
       return;
     }
     const seq = ++this.appliedSeq;
@@ -276,6 +279,7 @@ export class Room {
   }
 
   private release(seq: number): void {
+    if (seq > this.durableSeq) this.options.onDurableChange?.(this);
     this.durableSeq = Math.max(this.durableSeq, seq);
     let n = 0;
     while (n < this.outbox.length && (this.outbox[n] as Outgoing).seq <= this.durableSeq) n++;

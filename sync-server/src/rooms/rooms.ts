@@ -7,6 +7,8 @@ export interface RoomsOptions {
   idleMs: number;
   compactAfter: number;
   groupCommitMs: number;
+  /** Called after a room's changes are durable (mirrors listen here). */
+  onDurableChange?: (room: Room) => void;
 }
 
 interface Entry {
@@ -37,6 +39,7 @@ export class Rooms {
       const room = Room.load(name, this.storage, {
         compactAfter: this.options.compactAfter,
         groupCommitMs: this.options.groupCommitMs,
+        onDurableChange: this.options.onDurableChange,
         onFailure: (failed) => this.fail(failed),
       }, this.log);
       entry = { room, users: 0 };
