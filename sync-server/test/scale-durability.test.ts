@@ -16,7 +16,7 @@ const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-const track = <T extends { destroy(): unknown }>(x: T): T => {
+const track = <T extends { destroy(): void }>(x: T): T => {
   cleanups.push(() => x.destroy());
   return x;
 };
@@ -94,7 +94,7 @@ describe('scale-out durability', () => {
       await synced(fresh);
       await waitFor(() => fresh.doc.getMap('m').size === 40, `a fresh client on ${server.url} to hold all 40 keys`, 15_000);
     }
-    const ready = await (await fetch(`${a.url}/readyz`)).json();
+    const ready = (await (await fetch(`${a.url}/readyz`)).json()) as { status: string };
     expect(ready.status).toBe('ready');
   });
 

@@ -24,8 +24,9 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, 50 * attempt
  * never outside its prefix. The body is the snapshot's bytes; `upTo` rides in the object's
  * metadata (`x-amz-meta-up-to`, empty for null) with a CRC-32 of the body
  * (`x-amz-meta-crc32`). One PUT replaces body and metadata together, which S3 makes atomic;
- * the checksum catches S3-compatible servers that are not (s3rver writes the body in place,
- * then the metadata), and such a torn read is retried.
+ * the checksum catches S3-compatible servers that are not (stock s3rver rewrites the body in
+ * place, then the metadata, and can answer a PUT before the body is on disk): such a torn read,
+ * or a body cut off mid-transfer, is read again, and never returned.
  *
  * The same bucket holds the human-readable mirror: `blobs` writes it through the same client.
  */
