@@ -14,8 +14,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { allSynced, connect, nowMs, type BenchClient } from './lib/clients';
-import { cpuMicros, peakRssMiB, percentile } from './lib/proc';
+import { measureFanout, type FanoutResult as Result } from './lib/fanout-run';
 import { startOurs, startReference, type BenchServer } from './lib/servers';
 
 // Hundreds of y-websocket clients in one process each add an exit listener.
@@ -32,67 +31,9 @@ const DELIVERIES = Number(args.deliveries);
 const PER_SECOND = Number(args['per-second']);
 const READERS = String(args.readers).split(',').map(Number);
 
-interface Result {
-  server: string;
-  readers: number;
-  updates: number;
-  rate: number;
-  cpuPerDeliveryUs: number;
-  deliveredPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  peakRssMiB: number;
-}
 
 async function run(server: BenchServer, readers: number): Promise<Result> {
-  const UPDATES = Math.round(DELIVERIES / readers);
-  const RATE = PER_SECOND / readers;
-  const room = `user/default/workflow/bench-${readers}-${Date.now()}`;
-  const writer = connect(server.wsUrl, room);
-  const clients: BenchClient[] = [];
-  for (let i = 0; i < readers; i++) clients.push(connect(server.wsUrl, room));
-  await allSynced([writer, ...clients]);
-
-  const latencies = new Float64Array(UPDATES * readers);
-  let received = 0;
-  for (const c of clients) {
-    c.doc.getMap<number>('m').observe((event) => {
-      const now = nowMs();
-      for (const key of event.keysChanged) {
-        latencies[received++] = now - (event.target.get(key) as number);
-      }
-    });
-  }
-  const cpuStart = cpuMicros(server.pid);
-  const started = nowMs();
-  const map = writer.doc.getMap<number>('m');
-  const interval = 1000 / RATE;
-  for (let i = 0; i < UPDATES; i++) {
-    // Paced writes: each update goes out on its own, as a person's edits would.
-    const due = started + i * interval;
-    const wait = due - nowMs();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    map.set(`k${i}`, nowMs());
-  }
-  const deadline = Date.now() + 120_000;
-  while (received < UPDATES * readers) {
-    if (Date.now() > deadline) throw new Error(`${server.name}: only ${received}/${UPDATES * readers} deliveries arrived`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  const elapsed = (nowMs() - started) / 1000;
-  const cpu = cpuMicros(server.pid) - cpuStart;
-  for (const c of [writer, ...clients]) c.destroy();
-  return {
-    server: server.name,
-    readers,
-    updates: UPDATES,
-    rate: RATE,
-    cpuPerDeliveryUs: cpu / received,
-    deliveredPerSec: received / elapsed,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    peakRssMiB: peakRssMiB(server.pid),
-  };
+  return measureFanout({ name: server.name, writerUrl: server.wsUrl, readerUrls: [server.wsUrl], pids: [server.pid] }, readers, Math.round(DELIVERIES / readers), PER_SECOND / readers);
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,8 @@ import path from 'node:path';
 export interface RedisServer {
   url: string;
   port: number;
+  /** The redis-server process id (for CPU figures in benchmarks). */
+  pid(): number;
   /** Stops it (SIGTERM, so it writes its AOF) and waits. */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data. */
@@ -62,6 +64,7 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: () => (child as ChildProcess | null)?.pid ?? 0,
     stop,
     restart: launch,
     destroy: async () => {
