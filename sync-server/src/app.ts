@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       draining,
-      backends: { [deps.storage.kind]: storage },
+      backends: 'backends' in storage && storage.backends ? storage.backends : { [deps.storage.kind]: storage },
       rooms_loaded: deps.rooms.loaded.length,
     });
   });

@@ -79,6 +79,10 @@ describe('scale-out durability', () => {
     await waitFor(() => right.doc.getMap('m').size === 20, 'the first edits across instances');
 
     await redis.stop();
+    // /readyz says which backend is down.
+    const down = (await (await fetch(`${a.url}/readyz`)).json()) as { status: string; backends: Record<string, { ok: boolean; detail?: string }> };
+    expect(down.status).toBe('not ready');
+    expect(down.backends.redis).toMatchObject({ ok: false, detail: expect.stringMatching(/Redis is not reachable/) });
     // Both sides keep editing while Redis is away; their servers cannot log, so nothing is
     // acknowledged, and the clients keep their edits.
     for (let k = 0; k < 10; k++) {
@@ -94,8 +98,8 @@ describe('scale-out durability', () => {
       await synced(fresh);
       await waitFor(() => fresh.doc.getMap('m').size === 40, `a fresh client on ${server.url} to hold all 40 keys`, 15_000);
     }
-    const ready = (await (await fetch(`${a.url}/readyz`)).json()) as { status: string };
-    expect(ready.status).toBe('ready');
+    const ready = (await (await fetch(`${a.url}/readyz`)).json()) as { status: string; backends: Record<string, { ok: boolean }> };
+    expect(ready).toMatchObject({ status: 'ready', backends: { redis: { ok: true }, 'file snapshots': { ok: true } } });
   });
 
   it('after everything restarts with an empty Redis, rooms load from their S3 snapshots', async () => {

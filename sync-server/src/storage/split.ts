@@ -98,7 +98,8 @@ export class SplitStorage implements Storage {
   async health(): Promise<StorageHealth> {
     const [log, snapshots] = await Promise.all([this.log.health(), this.snapshots.health()]);
     const problems = [log.ok ? '' : `${this.log.kind}: ${log.detail ?? 'down'}`, snapshots.ok ? '' : `${this.snapshots.kind}: ${snapshots.detail ?? 'down'}`].filter(Boolean);
-    return problems.length === 0 ? { ok: true } : { ok: false, detail: problems.join('; ') };
+    const backends = { [this.log.kind]: log, [`${this.snapshots.kind} snapshots`]: snapshots };
+    return problems.length === 0 ? { ok: true, backends } : { ok: false, detail: problems.join('; '), backends };
   }
 
   async close(): Promise<void> {

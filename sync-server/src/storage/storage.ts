@@ -13,6 +13,8 @@ export interface StoredRoom {
 export interface StorageHealth {
   ok: boolean;
   detail?: string;
+  /** Each backend's own health, when the storage is made of several (Redis and S3, say). */
+  backends?: Record<string, { ok: boolean; detail?: string }>;
 }
 
 /**
