@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { accessTo } from '../../shared/src/access';
@@ -10,6 +11,8 @@ import { parseRoomName } from '../../shared/src/rooms';
 import { identifyLocal, type Identify } from './access/identity';
 import { createApp } from './app';
 import type { Config } from './config';
+import type { BlobStore } from './mirrors/blob-store';
+import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
 import { FileStorage } from './storage/file';
 import { FileSnapshotStore } from './storage/file-snapshots';
@@ -37,23 +40,34 @@ const PING_INTERVAL_MS = 30_000;
 /**
  * The storage the configuration asks for: with REDIS_URL, room logs in Redis streams (shared by
  * every instance) and snapshots in S3 (S3_BUCKET) or under DATA_DIR; otherwise the embedded file
- * storage, or memory.
+ * storage, or memory. The Redis connection and the bucket are handed on to the mirrors.
  */
-async function openStorage(config: Config): Promise<Storage> {
+async function openStorage(config: Config): Promise<{ storage: Storage; redis?: Redis; s3Blobs?: BlobStore }> {
   if (config.redisUrl) {
     const log = RedisRoomLog.connect(config.redisUrl, { instanceId: randomUUID() });
     const snapshots = config.s3 ? new S3SnapshotStore(config.s3) : await FileSnapshotStore.open(config.dataDir);
-    return new SplitStorage(log, snapshots);
+    return { storage: new SplitStorage(log, snapshots), redis: log.redis, s3Blobs: snapshots instanceof S3SnapshotStore ? snapshots.blobs : undefined };
   }
-  return config.storage === 'memory' ? new MemoryStorage() : FileStorage.open(config.dataDir);
+  return { storage: config.storage === 'memory' ? new MemoryStorage() : await FileStorage.open(config.dataDir) };
 }
 
 /** Starts the whole server: storage, system volume, REST, WebSocket sync and the PWA. */
 export async function startServer(config: Config, options: { log?: Logger; identify?: Identify } = {}): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
   const identify = options.identify ?? identifyLocal;
-  const storage = await openStorage(config);
-  const rooms = new Rooms(storage, { idleMs: config.roomIdleMs, compactAfter: config.compactAfterUpdates, groupCommitMs: config.groupCommitMs }, log);
+  const { storage, redis, s3Blobs } = await openStorage(config);
+  // The rooms report durable changes to the mirrors, which read the documents through the rooms.
+  const mirrors = openMirrors(config, () => rooms, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
+  const rooms = new Rooms(
+    storage,
+    {
+      idleMs: config.roomIdleMs,
+      compactAfter: config.compactAfterUpdates,
+      groupCommitMs: config.groupCommitMs,
+      onDurableChange: (room) => mirrors?.changed(room.name),
+    },
+    log,
+  );
   const skills = await loadSystemVolume(rooms, config.skillsDir);
   log.info({ skills }, 'system volume loaded');
 
@@ -159,7 +173,14 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const ws of sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
       server.closeIdleConnections();
+      // Mirrors settle while the rooms are still in memory, then catch what closing made durable
+      // (reloading those rooms, which are then closed again), before their backends close.
+      await mirrors?.flush();
       await rooms.closeAll();
+      if (mirrors) {
+        await mirrors.close();
+        await rooms.closeAll();
+      }
       await storage.close();
       for (const ws of sockets) ws.terminate();
       server.closeAllConnections();

@@ -1,0 +1,202 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type * as Y from 'yjs';
+import { readMessages, readSessionMeta, sessionExists } from '../../../shared/src/documents/session';
+import {
+  getSessionListing,
+  getWorkflowListing,
+  listSessions,
+  listSkillSources,
+  listWorkflows,
+} from '../../../shared/src/documents/volume-index';
+import { readWorkflowGraph, readWorkflowMeta } from '../../../shared/src/documents/workflow';
+import { isValidId, parseRoomName, sessionRoom, volumeRoom, workflowRoom, type RoomName } from '../../../shared/src/rooms';
+import { toWorkflowFile } from '../../../shared/src/workflow/file';
+import type { Config } from '../config';
+import type { Rooms } from '../rooms/rooms';
+import { BlobMirror } from './blob-mirror';
+import { FileBlobStore, type BlobStore } from './blob-store';
+import { RedisMirror, type MirroredSession } from './redis-mirror';
+import { RoomQueue, type RoomQueueOptions } from './room-queue';
+
+/** Reads a room's document once every change applied to it is durable. */
+export interface RoomReader {
+  read<T>(room: string, fn: (doc: Y.Doc) => T): Promise<T>;
+}
+
+/** Reads through the server's rooms: a loaded room is used as it is, another is loaded for the read. */
+function roomsReader(roomsOf: () => Rooms): RoomReader {
+  return {
+    async read(name, fn) {
+      const rooms = roomsOf();
+      const room = await rooms.acquire(name);
+      try {
+        await room.durable();
+        return fn(room.doc);
+      } finally {
+        rooms.release(room);
+      }
+    },
+  };
+}
+
+const MIRROR_TIMING: RoomQueueOptions = {
+  debounceMs: 150,
+  maxWaitMs: 1000,
+  concurrency: 8,
+  retryBaseMs: 1000,
+  retryMaxMs: 30_000,
+  maxAttempts: 8,
+};
+
+type VolumeRoom = Extract<RoomName, { kind: 'volume' }>;
+
+/**
+ * The read models of DESIGN §6, rebuilt from the documents after their changes are durable:
+ * the original's Redis keys (`redis`) and its blob layout (`blobs`). A room's change is mirrored
+ * once it has settled (debounced per room), from the document as it then is, so what is written
+ * is always a whole state and writing it twice, or from two instances, is harmless.
+ *
+ * - a volume index: its session set (Redis), its skill files, and the deletion of the files of
+ *   removed skills and workflows and of the keys of removed sessions;
+ * - a session room: `session:{id}` and its messages, while its volume lists it;
+ * - a workflow room: `workflows/{id}.json`, while its volume lists it.
+ *
+ * Ids come from validated room names and document keys; a key that is not a valid id is
+ * skipped (and logged), so nothing is written outside its folder or key prefix.
+ */
+export class Mirrors {
+  private readonly queue: RoomQueue;
+
+  constructor(
+    private readonly reader: RoomReader,
+    private readonly targets: { redis?: RedisMirror; blobs?: BlobMirror },
+    private readonly log: Logger,
+    timing: RoomQueueOptions = MIRROR_TIMING,
+  ) {
+    this.queue = new RoomQueue(
+      (room) => this.mirror(room),
+      // A volume and the rooms it lists are mirrored one at a time, in the order they settle.
+      (room) => room.split('/').slice(0, 2).join('/'),
+      timing,
+      log,
+    );
+  }
+
+  /** Notes that a room's changes are durable; it is mirrored once it settles. */
+  changed(room: string): void {
+    this.queue.schedule(room);
+  }
+
+  /** Mirrors every room with changes not yet mirrored, now (giving up after `timeoutMs`). */
+  flush(timeoutMs = 5000): Promise<void> {
+    return this.within(this.queue.flush(), timeoutMs);
+  }
+
+  /** Flushes, then ignores later changes. */
+  async close(timeoutMs = 5000): Promise<void> {
+    await this.within(this.queue.close(), timeoutMs);
+    this.queue.stop();
+  }
+
+  /** Waits for `work`, or for `timeoutMs` when a backend is down: shutdown must not hang on a read model. */
+  private async within(work: Promise<void>, timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([work, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.log.warn({ timeoutMs }, 'mirrors not written in time; they catch up with the next changes');
+  }
+
+  private async mirror(name: string): Promise<void> {
+    const room = parseRoomName(name);
+    if (!room.ok) {
+      this.log.warn({ room: name }, 'mirror: not a room name, skipped');
+      return;
+    }
+    const r = room.value;
+    if (r.kind === 'volume') await this.mirrorVolume(r);
+    else if (r.kind === 'session') await this.mirrorSession(r);
+    else await this.mirrorWorkflow(r);
+  }
+
+  /** Keeps the ids that can name a key or file; the rest are logged and skipped. */
+  private validIds(ids: Iterable<string>, what: string, room: string): string[] {
+    const out: string[] = [];
+    for (const id of ids) {
+      if (isValidId(id)) out.push(id);
+      else this.log.warn({ room, [what]: id.slice(0, 200) }, `mirror: ${what} is not a valid id, skipped`);
+    }
+    return out;
+  }
+
+  private async mirrorVolume(r: VolumeRoom): Promise<void> {
+    const { redis, blobs } = this.targets;
+    const name = volumeRoom(r.volume, r.volumeId);
+    const index = await this.reader.read(name, (doc) => ({
+      sessions: listSessions(doc).map((s) => s.id),
+      workflows: listWorkflows(doc).map((w) => w.id),
+      skills: listSkillSources(doc),
+    }));
+    if (redis) {
+      const added = await redis.writeVolumeSessions(r.volume, r.volumeId, this.validIds(index.sessions, 'session', name));
+      for (const id of added) this.queue.schedule(sessionRoom(r.volume, r.volumeId, id));
+    }
+    if (blobs) {
+      const skillIds = new Set(this.validIds(index.skills.keys(), 'skill', name));
+      const skills = new Map([...index.skills].filter(([id]) => skillIds.has(id)));
+      const missing = await blobs.writeVolume(r.volume, r.volumeId, skills, this.validIds(index.workflows, 'workflow', name));
+      for (const id of missing) this.queue.schedule(workflowRoom(r.volume, r.volumeId, id));
+    }
+  }
+
+  private async mirrorSession(r: Extract<RoomName, { kind: 'session' }>): Promise<void> {
+    const { redis } = this.targets;
+    if (!redis) return;
+    const listed = await this.reader.read(volumeRoom(r.volume, r.volumeId), (doc) => getSessionListing(doc, r.id) !== undefined);
+    const session = !listed
+      ? null
+      : await this.reader.read(sessionRoom(r.volume, r.volumeId, r.id), (doc): MirroredSession | null =>
+          sessionExists(doc)
+            ? {
+                // Where the session lives is its room's name, whatever its meta says.
+                meta: { ...readSessionMeta(doc), id: r.id, volume: r.volume, volume_id: r.volumeId },
+                messages: readMessages(doc).map(({ role, content, timestamp, traces, artifacts }) => ({ role, content, timestamp, traces, artifacts })),
+              }
+            : null,
+        );
+    await redis.writeSession(r.id, session);
+  }
+
+  private async mirrorWorkflow(r: Extract<RoomName, { kind: 'workflow' }>): Promise<void> {
+    const { blobs } = this.targets;
+    if (!blobs) return;
+    const listing = await this.reader.read(volumeRoom(r.volume, r.volumeId), (doc) => getWorkflowListing(doc, r.id));
+    const file = !listing
+      ? null
+      : await this.reader.read(workflowRoom(r.volume, r.volumeId, r.id), (doc) => {
+          const meta = readWorkflowMeta(doc);
+          // As the app exports it: the room's name and description, else the listing's.
+          return toWorkflowFile({ name: meta.name || listing.name, description: meta.description || listing.description }, readWorkflowGraph(doc));
+        });
+    await blobs.writeWorkflow(r.volume, r.volumeId, r.id, file);
+  }
+}
+
+/**
+ * The mirrors a configuration asks for: the Redis keys when there is a Redis (REDIS_URL), the
+ * blobs in S3 when there is a bucket (S3_BUCKET), else under DATA_DIR with the file storage;
+ * none with the memory storage alone.
+ */
+export function openMirrors(
+  config: Pick<Config, 'storage' | 'dataDir'>,
+  rooms: () => Rooms,
+  backends: { redis?: Redis; s3Blobs?: BlobStore },
+  log: Logger,
+): Mirrors | undefined {
+  const redis = backends.redis ? new RedisMirror(backends.redis, log) : undefined;
+  const store = backends.s3Blobs ?? (config.storage === 'file' ? new FileBlobStore(config.dataDir) : undefined);
+  const blobs = store ? new BlobMirror(store, log) : undefined;
+  if (!redis && !blobs) return undefined;
+  return new Mirrors(roomsReader(rooms), { redis, blobs }, log);
+}
