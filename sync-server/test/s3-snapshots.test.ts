@@ -1,13 +1,17 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import http from 'node:http';
 import net from 'node:net';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../src/storage/s3-client';
 import { S3SnapshotStore, type S3Config } from '../src/storage/s3-snapshots';
+import { RedisRoomLog } from '../src/storage/redis-log';
+import { SplitStorage } from '../src/storage/split';
 import { StorageError } from '../src/storage/storage';
+import { startRedis } from './harness/redis-server';
 import { startS3Server, type S3Server } from './harness/s3-server';
 import { snapshotStoreContract } from './snapshot-store-contract';
+import { storageContract } from './storage-contract';
 
 let s3: S3Server;
 let raw: S3Client;
@@ -281,5 +285,38 @@ describe('S3 blobs (the human-readable mirror)', () => {
     }
     const e = await failure(blobs.putBlob('../escape.md', 'x'));
     expect(e.message).toMatch(/invalid blob key "..\/escape.md": it contains ".."/);
+  });
+});
+
+// The whole storage of a production setup, Redis log plus S3 snapshots, passes the one storage
+// contract every backend passes.
+describe('Redis log + S3 snapshots as one storage', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let s3: Awaited<ReturnType<typeof startS3Server>>;
+  let db = 0;
+  const opened = new WeakMap<object, number>();
+  beforeAll(async () => {
+    redis = await startRedis();
+    s3 = await startS3Server({ bucket: 'contract-split' });
+  });
+  afterAll(async () => {
+    await redis?.destroy();
+    await s3?.destroy();
+  });
+  // Each case gets its own Redis database and its own bucket, so cases do not see each other.
+  const build = async (index: number, fresh: boolean) => {
+    const log = RedisRoomLog.connect(`${redis.url}/${index}`);
+    const bucket = `contract-split-${index}`;
+    if (fresh) {
+      await log.redis.flushdb();
+      await createS3Client(s3.config).send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
+    }
+    const storage = new SplitStorage(log, new S3SnapshotStore({ ...s3.config, bucket }));
+    opened.set(storage, index);
+    return storage;
+  };
+  storageContract('redis log + s3 snapshots', {
+    open: async () => build(db++, true),
+    reopen: async (closed) => build(opened.get(closed)!, false),
   });
 });
