@@ -78,9 +78,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.`);
   }
   const e = parsed.data;
-  if (e.S3_BUCKET && !e.REDIS_URL) {
-    throw new ConfigError('Invalid configuration:\n  S3_BUCKET is set without REDIS_URL: S3 keeps the snapshots of a Redis log. Set REDIS_URL too, or unset S3_BUCKET for the embedded file storage.');
-  }
   return {
     host: e.HOST,
     port: e.PORT,

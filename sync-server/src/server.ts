@@ -15,6 +15,7 @@ import type { BlobStore } from './mirrors/blob-store';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
 import { FileStorage } from './storage/file';
+import { FileRoomLog } from './storage/file-log';
 import { FileSnapshotStore } from './storage/file-snapshots';
 import { RedisRoomLog } from './storage/redis-log';
 import { S3SnapshotStore } from './storage/s3-snapshots';
@@ -47,6 +48,11 @@ async function openStorage(config: Config): Promise<{ storage: Storage; redis?: 
     const log = RedisRoomLog.connect(config.redisUrl, { instanceId: randomUUID() });
     const snapshots = config.s3 ? new S3SnapshotStore(config.s3) : await FileSnapshotStore.open(config.dataDir);
     return { storage: new SplitStorage(log, snapshots), redis: log.redis, s3Blobs: snapshots instanceof S3SnapshotStore ? snapshots.blobs : undefined };
+  }
+  if (config.s3) {
+    // One instance with snapshots in S3: the log stays on this machine's disk.
+    const snapshots = new S3SnapshotStore(config.s3);
+    return { storage: new SplitStorage(await FileRoomLog.open(config.dataDir), snapshots), s3Blobs: snapshots.blobs };
   }
   return { storage: config.storage === 'memory' ? new MemoryStorage() : await FileStorage.open(config.dataDir) };
 }

@@ -102,6 +102,31 @@ describe('scale-out durability', () => {
     expect(ready).toMatchObject({ status: 'ready', backends: { redis: { ok: true }, 'file snapshots': { ok: true } } });
   });
 
+  it('S3 without Redis: one instance keeps its log on disk and its snapshots in S3', async () => {
+    const s3 = await startS3Server();
+    cleanups.push(() => s3.destroy());
+    process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
+    const s3env = { S3_BUCKET: s3.bucket, S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_FORCE_PATH_STYLE: 'true', STORAGE: 'file' };
+    const server = await startTestServer({ DATA_DIR: await tempDir(), ...s3env });
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { backends: Record<string, { ok: boolean }> };
+    expect(ready.backends).toEqual({ file: { ok: true }, 's3 snapshots': { ok: true } });
+    const room = 'user/default/workflow/s3-only';
+    const c = await connectSynced(server.url, room);
+    for (let k = 0; k < 50; k++) c.doc.getMap('m').set(`k${k}`, k);
+    const check = await connectSynced(server.url, room);
+    await waitFor(() => check.doc.getMap('m').size === 50, 'the edits to reach the server');
+    c.destroy();
+    check.destroy();
+    await server.close();
+    // Another machine (an empty DATA_DIR) with the same bucket has the room whole.
+    const other = await startTestServer({ DATA_DIR: await tempDir(), ...s3env });
+    cleanups.push(() => other.close());
+    const fresh = track(connectClient(other.url, room));
+    const atFirstSync = await new Promise<number>((resolve) => fresh.provider.once('sync', () => resolve(fresh.doc.getMap('m').size)));
+    expect(atFirstSync).toBe(50);
+  });
+
   it('after everything restarts with an empty Redis, rooms load from their S3 snapshots', async () => {
     const s3 = await startS3Server();
     cleanups.push(() => s3.destroy());

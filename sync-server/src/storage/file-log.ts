@@ -1,0 +1,131 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { LogEntry, RoomLog } from './room-log';
+import { StorageError } from './storage';
+
+/** One record: `u32 length | u32 crc32 of (sequence, update) | u64 sequence | update`. */
+function encodeRecord(seq: bigint, update: Uint8Array): Buffer[] {
+  const body = Buffer.alloc(8 + update.length);
+  body.writeBigUInt64LE(seq, 0);
+  body.set(update, 8);
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(update.length, 0);
+  header.writeUInt32LE(crc32(body), 4);
+  return [header, body];
+}
+
+/**
+ * Room logs as files under `DATA_DIR/logs`, for S3 snapshots without Redis: records
+ * `u32 length | u32 crc32 | u64 sequence | update`, appended with O_DSYNC semantics (write then
+ * datasync). Ids are the sequence numbers, so a snapshot can say what it covers; trimming
+ * rewrites the file without the covered entries (temporary file, sync, rename).
+ */
+export class FileRoomLog implements RoomLog {
+  readonly kind = 'file';
+  private readonly next = new Map<string, bigint>();
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  private constructor(private readonly dir: string) {}
+
+  static async open(dataDir: string): Promise<FileRoomLog> {
+    const dir = path.join(dataDir, 'logs');
+    await fs.mkdir(dir, { recursive: true });
+    return new FileRoomLog(dir);
+  }
+
+  private file(room: string): string {
+    return path.join(this.dir, `${encodeURIComponent(room)}.log`);
+  }
+
+  private serial<T>(room: string, op: () => Promise<T>): Promise<T> {
+    const next = (this.chains.get(room) ?? Promise.resolve()).then(op, op);
+    this.chains.set(room, next.catch(() => undefined));
+    return next;
+  }
+
+  /** Every whole record of a room's file; a torn tail (a crash mid-write) ends the list. */
+  private async records(room: string): Promise<Array<LogEntry & { seq: bigint }>> {
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(this.file(room));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new StorageError(`cannot read the log of "${room}": ${(e as Error).message}`, room, { cause: e });
+    }
+    const out: Array<LogEntry & { seq: bigint }> = [];
+    for (let pos = 0; pos + 16 <= bytes.length; ) {
+      const length = bytes.readUInt32LE(pos);
+      const sum = bytes.readUInt32LE(pos + 4);
+      if (pos + 16 + length > bytes.length) break;
+      const body = bytes.subarray(pos + 8, pos + 16 + length);
+      if (crc32(body) !== sum) break;
+      const seq = body.readBigUInt64LE(0);
+      out.push({ id: String(seq), seq, update: new Uint8Array(body.subarray(8)) });
+      pos += 16 + length;
+    }
+    return out;
+  }
+
+  read(room: string, afterId: string | null): Promise<LogEntry[]> {
+    return this.serial(room, async () => {
+      const after = afterId === null ? -1n : BigInt(afterId);
+      return (await this.records(room)).filter((r) => r.seq > after).map(({ id, update }) => ({ id, update }));
+    });
+  }
+
+  append(room: string, updates: Uint8Array[]): Promise<string[]> {
+    return this.serial(room, async () => {
+      let seq = this.next.get(room) ?? ((await this.records(room)).at(-1)?.seq ?? 0n) + 1n;
+      const ids: string[] = [];
+      const chunks: Buffer[] = [];
+      for (const update of updates) {
+        chunks.push(...encodeRecord(seq, update));
+        ids.push(String(seq));
+        seq++;
+      }
+      const fh = await fs.open(this.file(room), 'a');
+      try {
+        await fh.writev(chunks);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      this.next.set(room, seq);
+      return ids;
+    });
+  }
+
+  trim(room: string, upToId: string): Promise<void> {
+    return this.serial(room, async () => {
+      const upTo = BigInt(upToId);
+      const kept = (await this.records(room)).filter((r) => r.seq > upTo);
+      const tmp = `${this.file(room)}.tmp`;
+      const fh = await fs.open(tmp, 'w');
+      try {
+        if (kept.length > 0) await fh.writev(kept.flatMap((r) => encodeRecord(r.seq, r.update)));
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      await fs.rename(tmp, this.file(room));
+    });
+  }
+
+  async list(): Promise<string[]> {
+    return (await fs.readdir(this.dir)).filter((n) => n.endsWith('.log')).map((n) => decodeURIComponent(n.slice(0, -4))).sort();
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      await fs.access(this.dir, fs.constants.W_OK);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, detail: `cannot write ${this.dir}: ${(e as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+}
