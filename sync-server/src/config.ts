@@ -18,7 +18,7 @@ const EnvSchema = z.object({
   WEB_DIST: z.string().min(1).default(path.join(ROOT, 'dist/web')),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.url('must be a URL such as https://api.anthropic.com').optional(),
-  CHAT_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+  CHAT_MODEL: z.string().min(1).default('claude-sonnet-5-5'),
   CHAT_MAX_TOKENS: z.coerce.number().int().min(1).max(64_000).default(4096),
   CHAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
