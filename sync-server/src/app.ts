@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Identify } from './access/identity';
 import { chatRouter } from './chat/routes';
@@ -22,6 +22,8 @@ export interface AppDeps {
   isDraining?: () => boolean;
   chat: ChatConfig;
   pyodidePackageUrl?: string;
+  /** Verifies the token of every API request (401 without a valid one); absent in local mode. */
+  authenticate?: RequestHandler;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -51,6 +53,9 @@ export function createApp(deps: AppDeps): Express {
     res.json({ pyodide_package_url: deps.pyodidePackageUrl ?? null, chat_configured: deps.chat.apiKey !== '' });
   });
 
+  if (deps.authenticate) {
+    app.use(['/api/sessions', '/api/skills', '/api/chat', '/chat'], deps.authenticate);
+  }
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));

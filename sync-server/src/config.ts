@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   CHAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PYODIDE_PACKAGE_URL: z.url('must be the URL of a Pyodide package mirror, ending in /').optional(),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   REDIS_URL: z.url('must be a Redis URL such as redis://127.0.0.1:6379').optional(),
   S3_BUCKET: z.string().min(3).max(63).optional(),
   S3_ENDPOINT: z.url('must be the URL of an S3-compatible endpoint').optional(),
@@ -46,6 +47,8 @@ export interface Config {
   chat: ChatConfig;
   /** Where Pyodide fetches packages beyond the standard library (a mirror of its package files). */
   pyodidePackageUrl?: string;
+  /** Signs identity tokens; without it the server is in single-user local mode, on loopback only. */
+  authSecret?: string;
   /** The shared log and fan-out between server instances. */
   redisUrl?: string;
   /** Snapshots (and the blob mirror) in S3; credentials come from the standard AWS variables. */
@@ -78,6 +81,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.`);
   }
   const e = parsed.data;
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(e.HOST) || e.HOST.startsWith('127.');
+  if (!e.AUTH_SECRET && !loopback) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST=${JSON.stringify(e.HOST)} without AUTH_SECRET: with no secret the server is in single-user local mode, where anyone who can reach it is you. Set AUTH_SECRET (npm run token mints tokens with it) or listen on 127.0.0.1.`,
+    );
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -91,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     skillsDir: path.resolve(e.SKILLS_DIR),
     webDist: path.resolve(e.WEB_DIST),
     pyodidePackageUrl: e.PYODIDE_PACKAGE_URL,
+    authSecret: e.AUTH_SECRET,
     redisUrl: e.REDIS_URL,
     s3: e.S3_BUCKET ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' } : undefined,
     chat: {

@@ -8,7 +8,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { accessTo } from '../../shared/src/access';
 import { CLOSE } from '../../shared/src/codes';
 import { parseRoomName } from '../../shared/src/rooms';
-import { identifyLocal, type Identify } from './access/identity';
+import { identifyLocal, tokenIdentities, type Identify } from './access/identity';
 import { createApp } from './app';
 import type { Config } from './config';
 import type { BlobStore } from './mirrors/blob-store';
@@ -60,7 +60,8 @@ async function openStorage(config: Config): Promise<{ storage: Storage; redis?: 
 /** Starts the whole server: storage, system volume, REST, WebSocket sync and the PWA. */
 export async function startServer(config: Config, options: { log?: Logger; identify?: Identify } = {}): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
-  const identify = options.identify ?? identifyLocal;
+  const tokens = config.authSecret ? tokenIdentities(config.authSecret) : null;
+  const identify = options.identify ?? tokens?.identify ?? identifyLocal;
   const { storage, redis, s3Blobs } = await openStorage(config);
   // The rooms report durable changes to the mirrors, which read the documents through the rooms.
   const mirrors = openMirrors(config, () => rooms, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
@@ -78,7 +79,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   log.info({ skills }, 'system volume loaded');
 
   let draining = false;
-  const app = createApp({ rooms, storage, identify, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl });
   const server = http.createServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   const sockets = new Set<WebSocket>();
@@ -89,11 +90,17 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      accept(ws, socket, url, req);
-    });
+    // The token is checked before the upgrade completes: the client sends nothing until then.
+    void (tokens ? tokens.verify(req) : Promise.resolve(null)).then((verdict) =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('close', () => sockets.delete(ws));
+        if (verdict && !verdict.ok) {
+          return ws.close(CLOSE.unauthorized.code, verdict.error.code === 'expired' ? 'token expired' : CLOSE.unauthorized.reason);
+        }
+        accept(ws, socket, url, req);
+      }),
+    );
   });
 
   /** Frames shared by every client a broadcast goes to, framed on first use. */

@@ -1,12 +1,55 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
 import { localIdentity, type Identity } from '../../../shared/src/access';
 import { LOCAL_USER_ID } from '../../../shared/src/rooms';
+import { errorBody } from '../rest/http-error';
+import { verifyToken, type TokenFailure } from './tokens';
 
 /**
- * Who is making a request. With no access configuration the server is in single-user local
- * mode and everyone is the one local user; signed tokens take over here when configured.
+ * Who is making a request. With no AUTH_SECRET the server is in single-user local mode and
+ * everyone is the one local user; with one, the identity comes from the request's verified
+ * token (see `authenticator`), looked up here by request.
  */
 export type Identify = (req: { headers: IncomingHttpHeaders; url?: string }) => Identity;
 
 /** The identify function of single-user local mode. */
 export const identifyLocal: Identify = () => localIdentity(LOCAL_USER_ID);
+
+/** The token a request carries: `Authorization: Bearer …`, or `?token=` (WebSockets). */
+export function tokenOf(req: { headers: IncomingHttpHeaders; url?: string }): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+  return new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
+}
+
+/**
+ * Token-based identities: `verify` checks a request once (HTTP middleware, WebSocket upgrade),
+ * and `identify` then reads what it found.
+ */
+export function tokenIdentities(secret: string): {
+  identify: Identify;
+  verify: (req: IncomingMessage) => Promise<{ ok: true; identity: Identity } | { ok: false; error: TokenFailure }>;
+  middleware: RequestHandler;
+} {
+  const verified = new WeakMap<object, Identity>();
+  const verify = async (req: IncomingMessage) => {
+    const result = await verifyToken(secret, tokenOf(req));
+    if (result.ok) verified.set(req, result.identity);
+    return result;
+  };
+  return {
+    verify,
+    identify: (req) => {
+      const identity = verified.get(req);
+      // Routes run only after the middleware verified the request; reaching here without it is a bug.
+      if (!identity) throw new Error('request identity read before its token was verified');
+      return identity;
+    },
+    middleware: (req, res, next) => {
+      void verify(req).then((result) => {
+        if (result.ok) return next();
+        res.status(401).json(errorBody('unauthorized', result.error.message));
+      }, next);
+    },
+  };
+}

@@ -12,13 +12,14 @@ export interface TestClient {
 }
 
 /** A stock y-websocket client, exactly as the PWA and scripts use it: `WebsocketProvider(url + '/sync', room)`. */
-export function connectClient(serverUrl: string, room: string, options: { doc?: Y.Doc; connect?: boolean } = {}): TestClient {
+export function connectClient(serverUrl: string, room: string, options: { doc?: Y.Doc; connect?: boolean; params?: Record<string, string> } = {}): TestClient {
   const doc = options.doc ?? new Y.Doc();
   const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, room, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     connect: options.connect ?? true,
     disableBc: true,
     maxBackoffTime: 200,
+    params: options.params ?? {},
   });
   const closeCodes: number[] = [];
   provider.on('connection-close', (event: { code: number } | null) => {

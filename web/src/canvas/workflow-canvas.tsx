@@ -15,7 +15,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
-import type { Catalog } from '../documents/catalog';
+import { whenCatalogParses, type Catalog } from '../documents/catalog';
 import { useDocValue, useRoom } from '../documents/hooks';
 import { workflowUndo } from '../documents/undo';
 import type { Route } from '../router';
@@ -149,17 +149,28 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     [doc, catalog, step],
   );
 
+  const latestCatalog = useRef(catalog);
+  latestCatalog.current = catalog;
   const onDrop = useCallback(
     (event: DragEvent) => {
       event.preventDefault();
       const skillId = event.dataTransfer?.getData(SKILL_DRAG_TYPE);
       if (!doc || !skillId) return;
-      const skill = catalog.lookup(skillId);
-      if (!skill) return setNotice(`Skill "${skillId}" is not in your library.`);
-      step();
-      addSkillNode(doc, skill, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      void (async () => {
+        // A drop in the first moment after start may beat the skill parser: wait for the library.
+        let skill = latestCatalog.current.lookup(skillId);
+        for (let tries = 0; !skill && tries < 40; tries++) {
+          await whenCatalogParses();
+          await new Promise((r) => setTimeout(r, 50));
+          skill = latestCatalog.current.lookup(skillId);
+        }
+        if (!skill) return setNotice(`Skill "${skillId}" is not in your library.`);
+        step();
+        addSkillNode(doc, skill, at);
+      })();
     },
-    [doc, catalog, flow, step],
+    [doc, flow, step],
   );
 
   const onKeyDown = useCallback(

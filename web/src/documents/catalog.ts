@@ -37,6 +37,9 @@ const parserReady: Promise<Parser> = new Promise((resolve, reject) =>
   afterFirstPaint(() => void import('../../../shared/src/skill/parse').then((m) => resolve((parser = m)), reject)),
 );
 
+/** Resolves once skills can be parsed (a moment after the first paint). */
+export const whenCatalogParses = (): Promise<void> => parserReady.then(() => undefined);
+
 function parseCached(source: string, file: string): { skill: Skill | null; errors: SkillError[] } {
   if (!parser) return { skill: null, errors: [] };
   const key = `${file}\u0000${source}`;
