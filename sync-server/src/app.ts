@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
 
   // What the app needs to know of the server's configuration; never a secret.
   app.get('/api/config', (_req, res) => {
-    res.json({ pyodide_package_url: deps.pyodidePackageUrl ?? null, chat_configured: deps.chat.apiKey !== '' });
+    res.json({ pyodide_package_url: deps.pyodidePackageUrl ?? null, chat_configured: deps.chat.apiKey !== '', auth_required: Boolean(deps.authenticate) });
   });
 
   if (deps.authenticate) {

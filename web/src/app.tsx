@@ -8,6 +8,8 @@ import { SkillsPanel } from './panels/skills-panel';
 import { WorkflowsPanel } from './panels/workflows-panel';
 import { useRoute, type Route } from './router';
 import { IdentityControl } from './shell/identity-control';
+import { ShareLink } from './shell/share-link';
+import { SignIn } from './shell/sign-in';
 import { StatusBadge } from './shell/status-badge';
 import { UpdatePrompt } from './shell/update-prompt';
 
@@ -30,6 +32,7 @@ export function App() {
           LLMunix
         </a>
         <StatusBadge />
+        <SignIn />
         <span class="spacer" />
         <IdentityControl />
       </header>
@@ -62,6 +65,8 @@ function MainView({ route, catalog }: { route: Route; catalog: ReturnType<typeof
     case 'skill':
     case 'new-skill':
       return <SkillEditor key={route.view === 'skill' ? `${route.volume}/${route.volumeId}/${route.skillId}` : 'new'} route={route} catalog={catalog} />;
+    case 'share':
+      return <ShareLink token={route.token} />;
     case 'not-found':
       return (
         <div class="empty" data-testid="not-found">

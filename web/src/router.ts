@@ -8,6 +8,7 @@ export type Route =
   | { view: 'session'; room: string; volume: Volume; volumeId: string; id: string }
   | { view: 'skill'; volume: Volume; volumeId: string; skillId: string }
   | { view: 'new-skill' }
+  | { view: 'share'; token: string }
   | { view: 'not-found'; hash: string };
 
 /** Parses a location hash; anything that is not a valid room or id is "not found", never a path. */
@@ -23,6 +24,7 @@ export function parseRoute(hash: string): Route {
     }
   }
   if (kind === 'skill' && rest.length === 1 && rest[0] === 'new') return { view: 'new-skill' };
+  if (kind === 'share' && rest.length === 1 && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(rest[0] ?? '')) return { view: 'share', token: rest[0] as string };
   if (kind === 'skill' && rest.length === 3) {
     const parsed = parseRoomName(`${rest[0]}/${rest[1]}`);
     if (parsed.ok && isValidId(rest[2] ?? '')) {

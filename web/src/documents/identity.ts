@@ -1,4 +1,4 @@
-import { LOCAL_USER_ID, SYSTEM_VOLUME_ID, type Volume } from '../../../shared/src/rooms';
+import { isValidId, LOCAL_USER_ID, SYSTEM_VOLUME_ID, type Volume } from '../../../shared/src/rooms';
 
 /** Who is using this browser: a name and colour picked here, kept in localStorage. */
 export interface Identity {
@@ -8,6 +8,8 @@ export interface Identity {
   color: string;
   /** A signed token when the server requires one; sent as `?token=` on every room. */
   token?: string;
+  /** Share-link tokens, by the one room each opens. */
+  shareTokens?: Record<string, string>;
 }
 
 const KEY = 'llmunix.identity';
@@ -17,7 +19,7 @@ function load(): Identity {
   try {
     const saved = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<Identity> | null;
     if (saved && typeof saved.name === 'string' && typeof saved.color === 'string') {
-      return { userId: saved.userId ?? LOCAL_USER_ID, name: saved.name, color: saved.color, token: saved.token };
+      return { userId: saved.userId ?? LOCAL_USER_ID, name: saved.name, color: saved.color, token: saved.token, shareTokens: saved.shareTokens };
     }
   } catch {
     // A corrupt entry is replaced below.
@@ -39,6 +41,19 @@ export function setIdentity(next: Partial<Identity>): void {
   for (const l of listeners) l();
 }
 
+/** The token a room is opened with: its share link's, else the person's own. */
+export const tokenFor = (room: string, identity: Identity = current): string | undefined => identity.shareTokens?.[room] ?? identity.token;
+
+/** The claims of a token, read without checking its signature (the server checks it). */
+export function readClaims(token: string): Record<string, unknown> | null {
+  try {
+    const part = token.split('.')[1] ?? '';
+    return JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 /** Calls `listener` whenever the identity changes; returns the unsubscribe. */
 export function onIdentity(listener: () => void): () => void {
   listeners.add(listener);
@@ -52,11 +67,16 @@ export interface VolumeRef {
 
 /** The volumes this person can read, in skill lookup order: theirs, their teams', the system's. */
 export function readableVolumes(identity: Identity = current): VolumeRef[] {
+  const claims = identity.token ? readClaims(identity.token) : null;
+  const teams = [...new Set([...asIds(claims?.teams), ...asIds(claims?.team_admin)])];
   return [
     { volume: 'user', volumeId: identity.userId },
+    ...teams.map((volumeId): VolumeRef => ({ volume: 'team', volumeId })),
     { volume: 'system', volumeId: SYSTEM_VOLUME_ID },
   ];
 }
+
+const asIds = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && isValidId(v)) : []);
 
 /** The volume new sessions, workflows and skills go to. */
 export const homeVolume = (identity: Identity = current): VolumeRef => ({ volume: 'user', volumeId: identity.userId });

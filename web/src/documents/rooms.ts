@@ -2,7 +2,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { ORIGIN } from '../../../shared/src/origins';
-import { getIdentity } from './identity';
+import { tokenFor } from './identity';
 import { trackRoom, untrackRoom } from './sync-status';
 
 /**
@@ -60,7 +60,7 @@ export function acquireRoom(name: string): Room {
   if (!entry) {
     const doc = new Y.Doc();
     const persistence = new IndexeddbPersistence(`llmunix:${name}`, doc);
-    const token = getIdentity().token;
+    const token = tokenFor(name);
     const provider = new WebsocketProvider(syncUrl(), name, doc, {
       params: token ? { token } : {},
       maxBackoffTime: 5000,
