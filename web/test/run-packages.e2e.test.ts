@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 it('the server tells the app its package URL, and Python fetches packages from there', async () => {
-  expect(await (await fetch(`${server.url}/api/config`)).json()).toEqual({ pyodide_package_url: mirrorUrl, chat_configured: false });
+  expect(await (await fetch(`${server.url}/api/config`)).json()).toEqual({ pyodide_package_url: mirrorUrl, chat_configured: false, auth_required: false });
   const page = await (await newContext(browser, { baseURL: server.url })).newPage();
   await page.goto('/#/workflow/user/default/run-packages');
   await page.locator('[data-testid="workflow-canvas"]').waitFor();
