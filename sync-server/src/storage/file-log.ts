@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
+import { folderHealth, roomFile, roomFolder, roomsIn } from './room-files';
 import { crc32 } from 'node:zlib';
 import type { LogEntry, RoomLog } from './room-log';
 import { StorageError } from './storage';
@@ -29,13 +29,11 @@ export class FileRoomLog implements RoomLog {
   private constructor(private readonly dir: string) {}
 
   static async open(dataDir: string): Promise<FileRoomLog> {
-    const dir = path.join(dataDir, 'logs');
-    await fs.mkdir(dir, { recursive: true });
-    return new FileRoomLog(dir);
+    return new FileRoomLog(await roomFolder(dataDir, 'logs'));
   }
 
   private file(room: string): string {
-    return path.join(this.dir, `${encodeURIComponent(room)}.log`);
+    return roomFile(this.dir, room, 'log');
   }
 
   private serial<T>(room: string, op: () => Promise<T>): Promise<T> {
@@ -112,17 +110,12 @@ export class FileRoomLog implements RoomLog {
     });
   }
 
-  async list(): Promise<string[]> {
-    return (await fs.readdir(this.dir)).filter((n) => n.endsWith('.log')).map((n) => decodeURIComponent(n.slice(0, -4))).sort();
+  list(): Promise<string[]> {
+    return roomsIn(this.dir, 'log');
   }
 
-  async health(): Promise<{ ok: boolean; detail?: string }> {
-    try {
-      await fs.access(this.dir, fs.constants.W_OK);
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, detail: `cannot write ${this.dir}: ${(e as Error).message}` };
-    }
+  health(): Promise<{ ok: boolean; detail?: string }> {
+    return folderHealth(this.dir);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
+import { folderHealth, roomFile, roomFolder, roomsIn } from './room-files';
 import type { Snapshot, SnapshotStore } from './snapshot-store';
 import { StorageError } from './storage';
 
@@ -13,13 +13,11 @@ export class FileSnapshotStore implements SnapshotStore {
   private constructor(private readonly dir: string) {}
 
   static async open(dataDir: string): Promise<FileSnapshotStore> {
-    const dir = path.join(dataDir, 'snapshots');
-    await fs.mkdir(dir, { recursive: true });
-    return new FileSnapshotStore(dir);
+    return new FileSnapshotStore(await roomFolder(dataDir, 'snapshots'));
   }
 
   private file(room: string): string {
-    return path.join(this.dir, `${encodeURIComponent(room)}.snapshot`);
+    return roomFile(this.dir, room, 'snapshot');
   }
 
   async get(room: string): Promise<Snapshot | null> {
@@ -51,18 +49,12 @@ export class FileSnapshotStore implements SnapshotStore {
     await fs.rename(tmp, target);
   }
 
-  async list(): Promise<string[]> {
-    const names = await fs.readdir(this.dir);
-    return names.filter((n) => n.endsWith('.snapshot')).map((n) => decodeURIComponent(n.slice(0, -'.snapshot'.length))).sort();
+  list(): Promise<string[]> {
+    return roomsIn(this.dir, 'snapshot');
   }
 
-  async health(): Promise<{ ok: boolean; detail?: string }> {
-    try {
-      await fs.access(this.dir, fs.constants.W_OK);
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, detail: `cannot write ${this.dir}: ${(e as Error).message}` };
-    }
+  health(): Promise<{ ok: boolean; detail?: string }> {
+    return folderHealth(this.dir);
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,7 @@
 import { constants, writev as writevCallback } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { folderHealth, roomFile, roomFolder, roomsIn } from './room-files';
 import { StorageError, type Storage, type StorageHealth, type StoredRoom } from './storage';
 
 /**
@@ -26,15 +26,11 @@ export class FileStorage implements Storage {
 
   /** Opens (creating) the storage directory. */
   static async open(dataDir: string): Promise<FileStorage> {
-    const dir = path.join(dataDir, 'rooms');
-    await fs.mkdir(dir, { recursive: true });
-    return new FileStorage(dir);
+    return new FileStorage(await roomFolder(dataDir, 'rooms'));
   }
 
   private file(room: string, ext: 'log' | 'snapshot'): string {
-    // encodeURIComponent leaves no "/" and encodes "%", so the name is flat and reversible;
-    // room names are validated upstream and hold no dots, so no name is "." or "..".
-    return path.join(this.dir, `${encodeURIComponent(room)}.${ext}`);
+    return roomFile(this.dir, room, ext);
   }
 
   private serial<T>(room: string, op: () => Promise<T>): Promise<T> {
@@ -92,14 +88,8 @@ export class FileStorage implements Storage {
     });
   }
 
-  async list(): Promise<string[]> {
-    const names = await fs.readdir(this.dir);
-    const rooms = new Set<string>();
-    for (const name of names) {
-      const m = /^(.*)\.(log|snapshot)$/.exec(name);
-      if (m?.[1]) rooms.add(decodeURIComponent(m[1]));
-    }
-    return [...rooms].sort();
+  list(): Promise<string[]> {
+    return roomsIn(this.dir, 'log', 'snapshot');
   }
 
   release(room: string): Promise<void> {
@@ -110,13 +100,8 @@ export class FileStorage implements Storage {
     });
   }
 
-  async health(): Promise<StorageHealth> {
-    try {
-      await fs.access(this.dir, constants.W_OK);
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, detail: `cannot write ${this.dir}: ${(e as Error).message}` };
-    }
+  health(): Promise<StorageHealth> {
+    return folderHealth(this.dir);
   }
 
   async close(): Promise<void> {
