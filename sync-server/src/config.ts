@@ -10,6 +10,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   STORAGE: z.enum(['file', 'memory']).default('file'),
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  MAX_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(2000),
   ROOM_IDLE_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(2000),
   GROUP_COMMIT_MS: z.coerce.number().min(0).max(100).default(2),
@@ -38,6 +39,8 @@ export interface Config {
   dataDir: string;
   storage: 'file' | 'memory';
   maxMessageBytes: number;
+  /** Per connection; a client sending faster is closed with 4429 (it may reconnect). */
+  maxMessagesPerSecond: number;
   roomIdleMs: number;
   compactAfterUpdates: number;
   groupCommitMs: number;
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.DATA_DIR),
     storage: e.STORAGE,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxMessagesPerSecond: e.MAX_MESSAGES_PER_SECOND,
     roomIdleMs: e.ROOM_IDLE_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     groupCommitMs: e.GROUP_COMMIT_MS,

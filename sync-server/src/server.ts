@@ -142,6 +142,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       access.write,
       log,
       config.maxMessageBytes,
+      config.maxMessagesPerSecond,
     );
     let alive = true;
     const ping = setInterval(() => {

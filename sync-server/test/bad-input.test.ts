@@ -14,7 +14,7 @@ let a: TestClient;
 let b: TestClient;
 
 beforeAll(async () => {
-  server = await startTestServer({ MAX_MESSAGE_BYTES: String(MAX) });
+  server = await startTestServer({ MAX_MESSAGE_BYTES: String(MAX), MAX_MESSAGES_PER_SECOND: '100' });
   a = await connectSynced(server.url, ROOM);
   b = await connectSynced(server.url, ROOM);
   a.doc.getMap('m').set('before', 1);
@@ -85,6 +85,21 @@ describe('hostile frames', () => {
     }
     // A name that climbs out of /sync/ is no room at all: the upgrade itself is refused.
     expect(await sendRaw(new Uint8Array([3]), '../../etc/passwd')).toBe(404);
+  });
+
+  it(`a flood of messages closes that connection with ${CLOSE.rateLimited.code}`, async () => {
+    const before = await storedBytes();
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${ROOM}`);
+      ws.on('open', () => {
+        // Query-awareness frames: valid, tiny, and far more than 100 a second.
+        for (let i = 0; i < 1000; i++) ws.send(new Uint8Array([3]));
+      });
+      ws.on('close', (c) => resolve(c));
+      ws.on('error', () => undefined);
+    });
+    expect(code).toBe(CLOSE.rateLimited.code);
+    expect(await storedBytes()).toBe(before);
   });
 
   it('other clients keep syncing afterwards', async () => {

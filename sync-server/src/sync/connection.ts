@@ -21,6 +21,9 @@ export class Connection implements RoomPeer {
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
   private closed = false;
+  /** Token bucket: a burst of `maxBurst` frames, refilled at `ratePerSecond`. */
+  private tokens: number;
+  private refilledAt = Date.now();
 
   constructor(
     private readonly ws: WebSocketLike,
@@ -28,7 +31,26 @@ export class Connection implements RoomPeer {
     readonly canWrite: boolean,
     private readonly log: Logger,
     private readonly maxEarlyBytes: number,
-  ) {}
+    private readonly ratePerSecond = Number.POSITIVE_INFINITY,
+  ) {
+    this.tokens = this.maxBurst;
+  }
+
+  /** A client may send this many frames at once (a reconnect's sync plus a flurry of edits). */
+  private get maxBurst(): number {
+    return this.ratePerSecond * 2;
+  }
+
+  /** Takes one frame from the budget; false when the client is sending faster than allowed. */
+  private withinRate(): boolean {
+    if (!Number.isFinite(this.ratePerSecond)) return true;
+    const now = Date.now();
+    this.tokens = Math.min(this.maxBurst, this.tokens + ((now - this.refilledAt) / 1000) * this.ratePerSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 
   send(message: Uint8Array): void {
     if (!this.closed) this.ws.send(message);
@@ -45,6 +67,10 @@ export class Connection implements RoomPeer {
   /** Handles a frame from the client. */
   receive(frame: Uint8Array): void {
     if (this.closed) return;
+    if (!this.withinRate()) {
+      this.log.warn({ room: this.roomName }, 'client sent messages too fast; closing connection');
+      return this.close(CLOSE.rateLimited);
+    }
     if (!this.room) {
       this.earlyBytes += frame.length;
       if (this.earlyBytes > this.maxEarlyBytes) return this.close(CLOSE.messageTooBig);
