@@ -57,16 +57,19 @@ export class SplitStorage implements Storage {
   }
 
   async compact(room: string, snapshot: Uint8Array): Promise<void> {
-    // Past the read position, this instance's own entries are in the snapshot too (they came
-    // from the document, and the room appends nothing while it compacts); another instance's
-    // entry there may not be, so the snapshot stops before the first one.
-    let upTo = this.positions.get(room) ?? null;
-    const instance = this.replication?.instanceId;
-    for (const entry of await this.log.read(room, upTo)) {
-      if (instance !== undefined && entry.origin !== instance) break;
-      upTo = entry.id;
-    }
     const run = async () => {
+      // One read of the log serves both decisions below.
+      const entries = await this.log.read(room, null);
+      // Past the read position, this instance's own entries are in the snapshot too (they came
+      // from the document, and the room appends nothing while it compacts); another instance's
+      // entry there may not be, so the snapshot stops before the first one.
+      let upTo = this.positions.get(room) ?? null;
+      const instance = this.replication?.instanceId;
+      for (const entry of entries) {
+        if (upTo !== null && compareIds(entry.id, upTo) <= 0) continue;
+        if (instance !== undefined && entry.origin !== instance) break;
+        upTo = entry.id;
+      }
       await this.snapshots.put(room, { data: snapshot, upTo });
       if (!upTo) return;
       // With followers, trim only what every instance has surely read by now.
@@ -74,7 +77,7 @@ export class SplitStorage implements Storage {
       if (this.replication) {
         const cutoff = Date.now() - TRIM_GRACE_MS;
         trimTo = null;
-        for (const entry of await this.log.read(room, null)) {
+        for (const entry of entries) {
           if (compareIds(entry.id, upTo) > 0 || timeOfId(entry.id) > cutoff) break;
           trimTo = entry.id;
         }
