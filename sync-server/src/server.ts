@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { accessTo } from '../../shared/src/access';
+import { writePolicyOf } from './sync/write-policy';
 import { CLOSE } from '../../shared/src/codes';
 import { parseRoomName } from '../../shared/src/rooms';
 import { identifyLocal, tokenIdentities, type Identify } from './access/identity';
@@ -139,7 +140,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
         uncork: () => socket.uncork(),
       },
       name,
-      access.write,
+      writePolicyOf(access, parsed.value),
       log,
       config.maxMessageBytes,
       config.maxMessagesPerSecond,

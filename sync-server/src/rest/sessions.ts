@@ -21,7 +21,7 @@ import {
 } from '../../../shared/src/documents/volume-index';
 import { nowIso, type Json } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
-import { sessionRoom, volumeRoom } from '../../../shared/src/rooms';
+import { parseRoomName, sessionRoom, volumeRoom } from '../../../shared/src/rooms';
 import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
 import { HttpError } from './http-error';
@@ -71,6 +71,14 @@ export function sessionsRouter(rooms: Rooms, identify: Identify): Router {
   async function locate(req: Request, id: string): Promise<VolumeRef> {
     const identity = identify(req);
     const q = parseOr400(VolumeQuerySchema, req.query, 'query');
+    // A share link names its session's room outright; the volume's index is not its to read.
+    const shared = identity.kind === 'share' ? parseRoomName(identity.room) : undefined;
+    if (shared?.ok && shared.value.kind === 'session' && shared.value.id === id) {
+      const ref = { volume: shared.value.volume, volumeId: shared.value.volumeId };
+      const listed = await rooms.use(volumeRoom(ref.volume, ref.volumeId), (room) => getSessionListing(room.doc, id) !== undefined);
+      if (listed) return ref;
+      throw new HttpError('not_found', `No session "${id}".`);
+    }
     for (const ref of searchOrder(identity, q, false)) {
       const index = volumeRoom(ref.volume, ref.volumeId);
       if (q.volume) requireAccess(identity, index, 'read');

@@ -15,14 +15,15 @@ import {
   MESSAGE,
   ProtocolError,
 } from '../sync/protocol';
+import { refusalOf, type WritePolicy } from '../sync/write-policy';
 
 /** What a room needs of a connected client. */
 export interface RoomPeer {
   send(message: Uint8Array): void;
   /** Closes the peer's connection with a catalogued code. */
   close(code: CloseCode): void;
-  /** Whether updates from this peer may be applied (read-only peers are refused). */
-  readonly canWrite: boolean;
+  /** What this peer may change; updates beyond it are refused and never applied. */
+  readonly writes: WritePolicy;
   /** Optional batching of many sends into one socket write. */
   cork?(): void;
   uncork?(): void;
@@ -195,9 +196,11 @@ export class Room {
   private receiveUpdate(peer: RoomPeer, update: Uint8Array): void {
     // Decode fully before touching the document, so a corrupt update changes nothing.
     Y.decodeUpdate(update);
-    if (!peer.canWrite) {
+    const refusal = refusalOf(peer.writes, this.doc, update);
+    if (refusal) {
+      // A reconnecting reader echoes back what it was sent; only news is worth a complaint.
       if (!Y.snapshotContainsUpdate(Y.snapshot(this.doc), update)) {
-        peer.send(encodePermissionDenied(`read-only: your changes to "${this.name}" were not saved`));
+        peer.send(encodePermissionDenied(`${refusal}: your changes to "${this.name}" were not saved`));
       }
       return;
     }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { CLOSE, type CloseCode } from '../../../shared/src/codes';
 import type { Room, RoomPeer } from '../rooms/room';
 import { ProtocolError } from './protocol';
+import type { WritePolicy } from './write-policy';
 
 /** The little the sync core needs of a WebSocket, so it runs on any transport (and in tests). */
 export interface WebSocketLike {
@@ -28,7 +29,7 @@ export class Connection implements RoomPeer {
   constructor(
     private readonly ws: WebSocketLike,
     readonly roomName: string,
-    readonly canWrite: boolean,
+    readonly writes: WritePolicy,
     private readonly log: Logger,
     private readonly maxEarlyBytes: number,
     private readonly ratePerSecond = Number.POSITIVE_INFINITY,
