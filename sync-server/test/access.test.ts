@@ -67,6 +67,16 @@ describe('WebSocket with tokens', () => {
   it('4401 without a valid token, 4403 outside one’s rooms', async () => {
     expect(await closeCodeOf('user/alice')).toBe(CLOSE.unauthorized.code);
     expect(await closeCodeOf('user/alice', token.expired)).toBe(CLOSE.unauthorized.code);
+    // Forged: signed with another secret; tampered: claims changed after signing; unsigned: alg "none".
+    const forged = await mintUserToken('another-secret-another-secret-0123456789', { sub: 'alice' });
+    const [header, , signature] = token.outsider.split('.') as [string, string, string];
+    const claims = Buffer.from(JSON.stringify({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+    const tampered = `${header}.${claims}.${signature}`;
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${claims}.`;
+    for (const bad of [forged, tampered, unsigned, 'not-a-token']) {
+      expect(await closeCodeOf('user/alice', bad)).toBe(CLOSE.unauthorized.code);
+      expect((await api('/api/sessions', bad)).status).toBe(401);
+    }
     expect(await closeCodeOf('user/alice', token.outsider)).toBe(CLOSE.forbidden.code);
     expect(await closeCodeOf('team/lab', token.outsider)).toBe(CLOSE.forbidden.code);
     expect(await closeCodeOf('user/alice/workflow/other', token.shareRead)).toBe(CLOSE.forbidden.code);
