@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Identify } from '../access/identity';
 import type { ChatConfig } from '../config';
 import { errorBody } from '../rest/http-error';
-import { parseOr400 } from '../rest/validate';
+import { IdSchema, parseOr400 } from '../rest/validate';
 import type { Rooms } from '../rooms/rooms';
 import { buildPrompt } from './prompt';
 import { readableSkills } from './readable-skills';
@@ -37,10 +37,13 @@ const StreamRequest = z.object({
   tools: z.boolean().default(true),
 });
 
-/** The original product's `POST /chat` body. */
+/**
+ * The original product's `POST /chat` body. Skills come from the caller's identity, not from
+ * `user_id` and `team_id`; they are still checked as ids, so no later use can take them as paths.
+ */
 const OriginalChat = z.object({
-  user_id: z.string().max(200).optional(),
-  team_id: z.string().max(200).optional(),
+  user_id: IdSchema.optional(),
+  team_id: IdSchema.optional(),
   message: z.string().min(1, 'message must not be empty').max(200_000),
   include_skills: z.boolean().default(true),
   max_skills: z.number().int().min(0).max(20).default(5),

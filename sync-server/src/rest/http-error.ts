@@ -45,6 +45,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(400).json(errorBody('bad_request', `The body is not valid JSON: ${parserError.message ?? ''}`));
       return;
     }
+    // Express could not decode a path parameter (`/api/skills/%zz`): the request's fault, not ours.
+    if (error instanceof URIError) {
+      res.status(400).json(errorBody('bad_request', `The path is not valid percent-encoding (${error.message}); encode "%" as "%25".`));
+      return;
+    }
     log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     res.status(500).json(errorBody('internal', 'The server failed to handle this request.'));
   };

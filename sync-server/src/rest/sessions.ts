@@ -21,12 +21,12 @@ import {
 } from '../../../shared/src/documents/volume-index';
 import { nowIso, type Json } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
-import { parseRoomName, sessionRoom, volumeRoom } from '../../../shared/src/rooms';
+import { parseRoomName, sessionRoom, volumeRoom, VOLUMES } from '../../../shared/src/rooms';
 import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
 import { HttpError } from './http-error';
-import { idOr400, parseOr400 } from './validate';
-import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeRef } from './volumes';
+import { IdSchema, idOr400, parseOr400 } from './validate';
+import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeQuery, type VolumeRef } from './volumes';
 
 const JsonValue: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
@@ -34,8 +34,8 @@ const JsonValue: z.ZodType<Json> = z.lazy(() =>
 
 const CreateSession = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  volume: z.enum(['user', 'team', 'system']).optional(),
-  volume_id: z.string().optional(),
+  volume: z.enum(VOLUMES).optional(),
+  volume_id: IdSchema.optional(),
   initial_message: z.string().max(100_000).optional(),
   metadata: z.record(z.string(), JsonValue).optional(),
 });
@@ -68,9 +68,8 @@ export function sessionsRouter(rooms: Rooms, identify: Identify): Router {
     }));
 
   /** Finds which readable volume lists a session id. */
-  async function locate(req: Request, id: string): Promise<VolumeRef> {
+  async function locate(req: Request, q: VolumeQuery, id: string): Promise<VolumeRef> {
     const identity = identify(req);
-    const q = parseOr400(VolumeQuerySchema, req.query, 'query');
     // A share link names its session's room outright; the volume's index is not its to read.
     const shared = identity.kind === 'share' ? parseRoomName(identity.room) : undefined;
     if (shared?.ok && shared.value.kind === 'session' && shared.value.id === id) {
@@ -129,16 +128,18 @@ export function sessionsRouter(rooms: Rooms, identify: Identify): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    const id = idOr400(req.params.id, 'session id');
-    const ref = await locate(req, id);
+    const id = idOr400(req.params.id, 'id', 'session id');
+    const ref = await locate(req, parseOr400(VolumeQuerySchema, req.query, 'query'), id);
     res.json(await readSession(ref, id));
   });
 
   router.put('/:id', async (req, res) => {
-    const id = idOr400(req.params.id, 'session id');
-    const { volume: _v, volume_id: _vi, ...queryFields } = req.query;
+    const id = idOr400(req.params.id, 'id', 'session id');
+    // The original took the new status as a query parameter: the rest of the query is the update.
+    const { volume, volume_id, ...queryFields } = req.query;
+    const q = parseOr400(VolumeQuerySchema, { volume, volume_id }, 'query');
     const fields = parseOr400(UpdateSession, { ...queryFields, ...(req.body ?? {}) }, 'session update');
-    const ref = await locate(req, id);
+    const ref = await locate(req, q, id);
     requireAccess(identify(req), sessionRoom(ref.volume, ref.volumeId, id), 'write');
     const updated_at = nowIso();
     await rooms.use(sessionRoom(ref.volume, ref.volumeId, id), (room) =>
@@ -151,8 +152,8 @@ export function sessionsRouter(rooms: Rooms, identify: Identify): Router {
   });
 
   router.delete('/:id', async (req, res) => {
-    const id = idOr400(req.params.id, 'session id');
-    const ref = await locate(req, id);
+    const id = idOr400(req.params.id, 'id', 'session id');
+    const ref = await locate(req, parseOr400(VolumeQuerySchema, req.query, 'query'), id);
     requireAccess(identify(req), volumeRoom(ref.volume, ref.volumeId), 'write');
     await rooms.use(volumeRoom(ref.volume, ref.volumeId), (room) =>
       room.doc.transact(() => removeSessionListing(room.doc, id), ORIGIN.rest),
@@ -162,9 +163,9 @@ export function sessionsRouter(rooms: Rooms, identify: Identify): Router {
   });
 
   router.post('/:id/messages', async (req, res) => {
-    const id = idOr400(req.params.id, 'session id');
+    const id = idOr400(req.params.id, 'id', 'session id');
     const body = parseOr400(NewMessage, req.body, 'message');
-    const ref = await locate(req, id);
+    const ref = await locate(req, parseOr400(VolumeQuerySchema, req.query, 'query'), id);
     const room = sessionRoom(ref.volume, ref.volumeId, id);
     requireAccess(identify(req), room, 'write');
     const message: SessionMessage = {

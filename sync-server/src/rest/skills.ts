@@ -2,14 +2,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { getSkillSource, listSkillSources, putSkillSource, removeSkill } from '../../../shared/src/documents/volume-index';
 import { ORIGIN } from '../../../shared/src/origins';
-import { ID_PATTERN, volumeRoom } from '../../../shared/src/rooms';
+import { volumeRoom, VOLUMES } from '../../../shared/src/rooms';
 import { parseSkill, type Skill, type SkillError } from '../../../shared/src/skill/parse';
 import { InputPortSchema, OutputPortSchema, SKILL_TYPES, SkillFrontmatterSchema } from '../../../shared/src/skill/schema';
 import { buildSkillMarkdown } from '../../../shared/src/skill/serialize';
 import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
 import { HttpError } from './http-error';
-import { idOr400, parseOr400 } from './validate';
+import { IdSchema, idOr400, parseOr400 } from './validate';
 import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeRef } from './volumes';
 
 const LANGUAGE_TYPES = { python: 'python', javascript: 'javascript', spice: 'ngspice' } as const;
@@ -18,8 +18,8 @@ const LANGUAGE_TYPES = { python: 'python', javascript: 'javascript', spice: 'ngs
 const CreateSkill = z.union([
   z.strictObject({
     content: z.string().min(1).max(1_000_000),
-    volume: z.enum(['user', 'team', 'system']).optional(),
-    volume_id: z.string().optional(),
+    volume: z.enum(VOLUMES).optional(),
+    volume_id: IdSchema.optional(),
     overwrite: z.boolean().optional(),
   }),
   z.strictObject({
@@ -30,11 +30,11 @@ const CreateSkill = z.union([
     type: z.enum(SKILL_TYPES).optional(),
     tags: z.array(z.string()).optional(),
     category: z.string().optional(),
-    skill_id: z.string().regex(ID_PATTERN, 'must be letters, digits, "-" or "_"').optional(),
+    skill_id: IdSchema.optional(),
     inputs: z.array(InputPortSchema).optional(),
     outputs: z.array(OutputPortSchema).optional(),
-    volume: z.enum(['user', 'team', 'system']).optional(),
-    volume_id: z.string().optional(),
+    volume: z.enum(VOLUMES).optional(),
+    volume_id: IdSchema.optional(),
     overwrite: z.boolean().optional(),
   }),
 ]);
@@ -101,7 +101,7 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
 
   router.get('/:skill_id', async (req, res) => {
     const identity = identify(req);
-    const id = idOr400(req.params.skill_id, 'skill id');
+    const id = idOr400(req.params.skill_id, 'skill_id', 'skill id');
     const q = parseOr400(VolumeQuerySchema, req.query, 'query');
     for (const ref of searchOrder(identity, q, true)) {
       const index = volumeRoom(ref.volume, ref.volumeId);
@@ -134,7 +134,7 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
   });
 
   router.delete('/:skill_id', async (req, res) => {
-    const id = idOr400(req.params.skill_id, 'skill id');
+    const id = idOr400(req.params.skill_id, 'skill_id', 'skill id');
     const { ref, index } = targetIndex(identify(req), parseOr400(VolumeQuerySchema, req.query, 'query'), 'writeSkills');
     const removed = await rooms.use(index, (room) => {
       let done = false;

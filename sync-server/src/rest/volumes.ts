@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { accessTo, type Access, type Identity } from '../../../shared/src/access';
-import { ID_PATTERN, parseRoomName, SYSTEM_VOLUME_ID, volumeRoom, VOLUMES, type Volume } from '../../../shared/src/rooms';
+import { parseRoomName, SYSTEM_VOLUME_ID, volumeRoom, VOLUMES, type Volume } from '../../../shared/src/rooms';
 import { HttpError } from './http-error';
+import { IdSchema } from './validate';
 
-/** The optional `volume` and `volume_id` query parameters of the original's API. */
-export const VolumeQuerySchema = z.object({
+/**
+ * The optional `volume` and `volume_id` query parameters of the original's API, and nothing
+ * else: an unknown key is refused rather than ignored, since `volume_id[]=x` or `volume_id[$ne]=1`
+ * is someone trying another shape of the same parameter.
+ */
+export const VolumeQuerySchema = z.strictObject({
   volume: z.enum(VOLUMES).optional(),
-  volume_id: z.string().regex(ID_PATTERN, 'must be letters, digits, "-" or "_"').optional(),
+  volume_id: IdSchema.optional(),
 });
 export type VolumeQuery = z.infer<typeof VolumeQuerySchema>;
 
