@@ -54,6 +54,20 @@ export function readClaims(token: string): Record<string, unknown> | null {
   }
 }
 
+/** What this person may do in a room. */
+export type RoomMode = 'read' | 'write';
+
+/**
+ * A room opened with a read share link is read-only here: the server refuses its writes, so the
+ * app does not offer to make them. Anything else is writable as far as the app knows (the server
+ * still decides, and says so when it refuses).
+ */
+export function roomMode(room: string, identity: Identity = current): RoomMode {
+  const token = identity.shareTokens?.[room];
+  const share = token ? readClaims(token)?.share : undefined;
+  return typeof share === 'object' && share !== null && (share as { mode?: unknown }).mode === 'read' ? 'read' : 'write';
+}
+
 /** Calls `listener` whenever the identity changes; returns the unsubscribe. */
 export function onIdentity(listener: () => void): () => void {
   listeners.add(listener);

@@ -1,8 +1,10 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { WebsocketProvider } from 'y-websocket';
+import { readAuthMessage } from 'y-protocols/auth';
+import { messageAuth, WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { ORIGIN } from '../../../shared/src/origins';
 import { tokenFor } from './identity';
+import { recordRefusal } from './refusals';
 import { trackRoom, untrackRoom } from './sync-status';
 
 /**
@@ -66,6 +68,8 @@ export function acquireRoom(name: string): Room {
       maxBackoffTime: 5000,
       connect: navigator.onLine,
     });
+    // y-websocket only logs a refused write; keep the server's reason so the person is told.
+    provider.messageHandlers[messageAuth] = (_encoder, decoder) => readAuthMessage(decoder, doc, (_doc, reason) => recordRefusal(name, reason));
     const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => undefined) };
     doc.on('update', (_update: Uint8Array, origin: unknown) => {
       if ((origin === ORIGIN.local || origin === ORIGIN.assistant) && !(provider.synced && provider.wsconnected)) markUnsent(name, true);
