@@ -1,6 +1,7 @@
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { createContext } from 'preact';
 import { memo } from 'preact/compat';
-import { useState } from 'preact/hooks';
+import { useContext, useState } from 'preact/hooks';
 import type { Json } from '../../../shared/src/json';
 import { isRequiredInput } from '../../../shared/src/skill/ports';
 import type { InputPort } from '../../../shared/src/skill/schema';
@@ -17,6 +18,12 @@ let editing: NodeEditing = { setInput: () => undefined };
 export const provideNodeEditing = (e: NodeEditing): void => {
   editing = e;
 };
+
+/**
+ * Whether the canvas may change its document: false in a room opened with a read share link,
+ * where literal inputs are shown but cannot be edited.
+ */
+export const CanvasEditable = createContext(true);
 
 function parseLiteral(port: InputPort, text: string): { ok: true; value: Json | undefined } | { ok: false; error: string } {
   if (text.trim() === '') return { ok: true, value: undefined };
@@ -44,6 +51,7 @@ const display = (value: Json | undefined, port: InputPort): string =>
 
 function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort; value: Json | undefined }) {
   const [error, setError] = useState<string | null>(null);
+  const editable = useContext(CanvasEditable);
   const placeholder = port.default !== undefined ? `default ${JSON.stringify(port.default)}` : isRequiredInput(port) ? 'required' : 'optional';
   if (port.type === 'boolean') {
     return (
@@ -51,6 +59,7 @@ function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort
         class="nodrag"
         type="checkbox"
         aria-label={port.name}
+        disabled={!editable}
         checked={value === true}
         onChange={(e) => editing.setInput(nodeId, port.name, (e.target as HTMLInputElement).checked)}
       />
@@ -63,6 +72,7 @@ function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort
         type="text"
         aria-label={port.name}
         data-testid={`literal-${port.name}`}
+        readOnly={!editable}
         placeholder={placeholder}
         value={display(value, port)}
         onChange={(e) => {

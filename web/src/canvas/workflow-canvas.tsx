@@ -16,7 +16,8 @@ import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { whenCatalogParses, type Catalog } from '../documents/catalog';
-import { useDocValue, useRoom } from '../documents/hooks';
+import { useDocValue, useIdentity, useRoom } from '../documents/hooks';
+import { roomMode } from '../documents/identity';
 import { workflowUndo } from '../documents/undo';
 import type { Route } from '../router';
 import { RunContext } from '../run/run-context';
@@ -37,7 +38,7 @@ import {
   type Measured,
 } from './flow-binding';
 import { usePresence, type Peer } from './presence';
-import { provideNodeEditing, SkillNode } from './skill-node';
+import { CanvasEditable, provideNodeEditing, SkillNode } from './skill-node';
 
 /** The drag-and-drop type the skill library puts a skill id under. */
 export const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
@@ -47,6 +48,15 @@ const EMPTY: WorkflowGraph = { nodes: [], edges: [] };
 let clipboard: Clip | null = null;
 
 type WorkflowRoute = Extract<Route, { view: 'workflow' }>;
+
+/** What the canvas says when someone holding a read share link tries to change the workflow. */
+const READ_ONLY_NOTICE = 'This link is read-only: you can view and run this workflow, but not change it.';
+
+/**
+ * React Flow changes that only touch this browser's view (selection, measured sizes), never the
+ * document: all a read-only canvas passes on.
+ */
+const viewOnly = (c: NodeChange | EdgeChange) => c.type === 'select' || c.type === 'dimensions';
 
 /** A workflow's canvas: the shared document drawn by React Flow, edited by everyone in the room. */
 export function WorkflowCanvas(props: { route: WorkflowRoute; catalog: Catalog }) {
@@ -67,6 +77,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const [measured, setMeasured] = useState<Map<string, Measured>>(new Map());
   const [notice, setNotice] = useState<string | null>(null);
   const { peers, setCursor, setSelection } = usePresence(room?.provider);
+  // Opened with a read share link: the server refuses every write, so none is offered. The
+  // person's presence (cursor, selection) is awareness, which the server still relays.
+  const readOnly = roomMode(route.room, useIdentity()) === 'read';
   const flow = useReactFlow();
   const view = useMemo(() => new WorkflowView(), []);
   const pointer = useRef<{ x: number; y: number }>({ x: 0, y: 0 });
@@ -95,11 +108,12 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     if (!doc) return;
     provideNodeEditing({
       setInput: (nodeId, input, value) => {
+        if (readOnly) return;
         step();
         setLiteralInput(doc, nodeId, input, value);
       },
     });
-  }, [doc, step]);
+  }, [doc, step, readOnly]);
 
   useEffect(() => setSelection([...selectedNodes]), [selectedNodes, setSelection]);
 
@@ -119,7 +133,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
       if (!doc) return;
-      const { selection, measured: sizes } = applyNodeChanges(doc, changes);
+      const { selection, measured: sizes } = applyNodeChanges(doc, readOnly ? changes.filter(viewOnly) : changes);
       if (selection.length > 0) setSelectedNodes((prev) => applySelection(prev, selection));
       if (sizes.length > 0) {
         setMeasured((prev) => {
@@ -129,24 +143,25 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         });
       }
     },
-    [doc],
+    [doc, readOnly],
   );
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
       if (!doc) return;
-      const selection = applyEdgeChanges(doc, changes);
+      const selection = applyEdgeChanges(doc, readOnly ? changes.filter(viewOnly) : changes);
       if (selection.length > 0) setSelectedEdges((prev) => applySelection(prev, selection));
     },
-    [doc],
+    [doc, readOnly],
   );
   const onConnect = useCallback(
     (c: Connection) => {
       if (!doc) return;
+      if (readOnly) return setNotice(READ_ONLY_NOTICE);
       step();
       const result = connect(doc, readWorkflowGraph(doc), c, catalog.lookup);
       if (!result.ok) setNotice(`Not connected: ${result.reason}`);
     },
-    [doc, catalog, step],
+    [doc, catalog, step, readOnly],
   );
 
   const latestCatalog = useRef(catalog);
@@ -156,6 +171,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       event.preventDefault();
       const skillId = event.dataTransfer?.getData(SKILL_DRAG_TYPE);
       if (!doc || !skillId) return;
+      if (readOnly) return setNotice(READ_ONLY_NOTICE);
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       void (async () => {
         // A drop in the first moment after start may beat the skill parser: wait for the library.
@@ -170,7 +186,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         addSkillNode(doc, skill, at);
       })();
     },
-    [doc, flow, step],
+    [doc, flow, step, readOnly],
   );
 
   const onKeyDown = useCallback(
@@ -180,6 +196,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
       const mod = event.ctrlKey || event.metaKey;
       const key = event.key.toLowerCase();
+      // Copying and selecting only read; everything else here changes the document.
+      if (readOnly && !(mod && (key === 'c' || key === 'a'))) return;
       step();
       if (mod && key === 'z' && !event.shiftKey) undo.undo();
       else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) undo.redo();
@@ -192,7 +210,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       else return;
       event.preventDefault();
     },
-    [doc, undo, selectedNodes, selectedEdges],
+    [doc, undo, selectedNodes, selectedEdges, readOnly],
   );
 
   if (!doc) return <div class="empty">Opening workflow…</div>;
@@ -201,10 +219,15 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     <div class="canvas" tabIndex={0} onKeyDown={onKeyDown} data-testid="workflow-canvas">
       <div class="canvas-toolbar">
         <strong data-testid="workflow-name">{meta?.name || 'Untitled workflow'}</strong>
-        <button type="button" onClick={() => undo?.undo()} disabled={!undo} data-testid="undo" title="Undo your last edit (Ctrl+Z)">
+        {readOnly && (
+          <span class="read-only-room" data-testid="read-only-room" title="You opened this workflow with a read-only share link: you can view it, run it in this browser and show your cursor, but not change it.">
+            Read-only link
+          </span>
+        )}
+        <button type="button" onClick={() => undo?.undo()} disabled={!undo || readOnly} data-testid="undo" title="Undo your last edit (Ctrl+Z)">
           Undo
         </button>
-        <button type="button" onClick={() => undo?.redo()} disabled={!undo} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
+        <button type="button" onClick={() => undo?.redo()} disabled={!undo || readOnly} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
           Redo
         </button>
         <RunToolbar session={run} />
@@ -237,6 +260,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       >
         {viewport && (
         <RunContext.Provider value={run}>
+        <CanvasEditable.Provider value={!readOnly}>
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -245,6 +269,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           deleteKeyCode={null}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
           minZoom={0.05}
           maxZoom={2}
           defaultViewport={viewport}
@@ -272,6 +298,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
               ))}
           </ViewportPortal>
         </ReactFlow>
+        </CanvasEditable.Provider>
         </RunContext.Provider>
         )}
       </div>

@@ -3,8 +3,8 @@ import { putSkillSource } from '../../../shared/src/documents/volume-index';
 import { readMessages, type SessionMessage } from '../../../shared/src/documents/session';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue } from '../documents/hooks';
-import { homeVolume } from '../documents/identity';
+import { useDocValue, useIdentity } from '../documents/hooks';
+import { homeVolume, roomMode } from '../documents/identity';
 import { editRoom, type Room } from '../documents/rooms';
 import { hrefOf } from '../router';
 import { addUserMessage } from './conversation';
@@ -86,10 +86,12 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
   const workflow = useDocValue(room.doc, linkedWorkflow, undefined);
   const { streaming, kick } = useChatSender(room, catalog);
   const [draft, setDraft] = useState('');
+  // A session opened with a read share link: the server would refuse the message, so none is offered.
+  const readOnly = roomMode(room.name, useIdentity()) === 'read';
   const lastAssistant = useMemo(() => messages.map((m) => m.role).lastIndexOf('assistant'), [messages]);
   const send = () => {
     const text = draft.trim();
-    if (!text) return;
+    if (!text || readOnly) return;
     addUserMessage(room.doc, text);
     setDraft('');
     kick();
@@ -113,6 +115,11 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
           ))}
         </ol>
       )}
+      {readOnly && (
+        <p class="note" data-testid="read-only-room">
+          <span class="read-only-room">Read-only link</span> You can read this session, but not write in it: ask its owner for a link that lets you take part.
+        </p>
+      )}
       <form
         class="composer"
         onSubmit={(e) => {
@@ -122,7 +129,8 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
       >
         <textarea
           data-testid="chat-input"
-          placeholder="Message the assistant (Enter to send, Shift+Enter for a new line)"
+          placeholder={readOnly ? 'This session is read-only for you' : 'Message the assistant (Enter to send, Shift+Enter for a new line)'}
+          disabled={readOnly}
           value={draft}
           onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
           onKeyDown={(e) => {
@@ -132,7 +140,7 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
             }
           }}
         />
-        <button type="submit" data-testid="chat-send" disabled={!draft.trim()}>
+        <button type="submit" data-testid="chat-send" disabled={readOnly || !draft.trim()}>
           Send
         </button>
       </form>
