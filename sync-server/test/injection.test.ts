@@ -9,8 +9,14 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CLOSE, ERRORS, type ErrorName } from '../../shared/src/codes';
+import { skillBlobKey, volumeFolder, workflowBlobKey } from '../src/mirrors/blob-mirror';
+import { sessionKey, sessionMessagesKey, volumeSessionsKey } from '../src/mirrors/redis-mirror';
+import { FileStorage } from '../src/storage/file';
+import { FileRoomLog } from '../src/storage/file-log';
+import { FileSnapshotStore } from '../src/storage/file-snapshots';
+import { InvalidNameError } from '../src/storage/storage';
 import { startTestServer } from './harness/in-process';
 import { waitFor } from './harness/wait';
 
@@ -441,6 +447,52 @@ describe('static files', () => {
       const reply = await raw('GET', target);
       expect(reply.body, target).not.toContain('root:');
       expect(reply.status, target).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
+
+// The backends' own refusals (STORE-9, SNAP-11 in the contract suites) are the second line:
+// here, the keys of the mirrors and the listings of the file backends.
+describe('storage refuses names that do not parse, whoever forgot to check them', () => {
+  it('mirror keys and blob paths are built from checked ids only', () => {
+    for (const id of [...HOSTILE_IDS, 'a/session/b']) {
+      for (const build of [
+        () => sessionKey(id),
+        () => sessionMessagesKey(id),
+        () => volumeSessionsKey('team', id),
+        () => volumeFolder('user', id),
+        () => skillBlobKey('user', 'default', id),
+        () => workflowBlobKey('team', 'lab', id),
+      ]) {
+        attempts++;
+        expect(build, JSON.stringify(id).slice(0, 80)).toThrow(InvalidNameError);
+      }
+    }
+    expect(() => volumeFolder('system', 'other')).toThrow(InvalidNameError);
+    expect([sessionKey('s-1'), sessionMessagesKey('s-1'), volumeSessionsKey('team', 'lab')]).toEqual(['session:s-1', 'session:s-1:messages', 'team:lab:sessions']);
+    expect([skillBlobKey('user', 'default', 'vqe'), workflowBlobKey('system', 'system', 'w_1')]).toEqual([
+      'volumes/user/default/skills/vqe.md',
+      'volumes/system/system/workflows/w_1.json',
+    ]);
+  });
+
+  it('the file backends list only the files that are rooms', async () => {
+    // Its own folder: the watched tree above stays the server's alone.
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-listing-'));
+    onTestFinished(() => fs.rm(dir, { recursive: true, force: true }));
+    const backends = [
+      { folder: 'rooms', ext: 'log', open: () => FileStorage.open(dir) },
+      { folder: 'logs', ext: 'log', open: () => FileRoomLog.open(dir) },
+      { folder: 'snapshots', ext: 'snapshot', open: () => FileSnapshotStore.open(dir) },
+    ];
+    for (const { folder, ext, open } of backends) {
+      const backend = await open();
+      // Strays someone else left in the folder: undecodable, climbing, double-encoded, not a room.
+      for (const stray of ['%zz', '..%2Fx', 'user%2Fa%252Fb', 'user%2F..', 'nope%2Fx', 'user%2Fdefault']) {
+        await fs.writeFile(path.join(dir, folder, `${stray}.${ext}`), '');
+      }
+      expect(await backend.list(), folder).toEqual(['user/default']);
+      await backend.close();
     }
   });
 });

@@ -7,7 +7,7 @@ import { createS3Client } from '../src/storage/s3-client';
 import { S3SnapshotStore, type S3Config } from '../src/storage/s3-snapshots';
 import { RedisRoomLog } from '../src/storage/redis-log';
 import { SplitStorage } from '../src/storage/split';
-import { StorageError } from '../src/storage/storage';
+import { InvalidNameError, StorageError } from '../src/storage/storage';
 import { startRedis } from './harness/redis-server';
 import { startS3Server, type S3Server } from './harness/s3-server';
 import { snapshotStoreContract } from './snapshot-store-contract';
@@ -75,13 +75,18 @@ describe('S3 snapshot store', () => {
   });
 
   it('maps keys back to rooms and ignores keys that are not its own', () => {
-    for (const room of ['user/alice/workflow/abc', 'team/t-1/workflow/a_b', 'user/a%2Fb', 'user/ünï code']) {
+    for (const room of ['user/alice/workflow/abc', 'team/t-1/workflow/a_b', 'system/system', 'user/a-b_c']) {
       expect(S3SnapshotStore.roomOf(S3SnapshotStore.keyOf(room))).toBe(room);
     }
-    for (const key of ['rooms/x/y.snapshot', 'rooms/.snapshot', 'rooms/a.txt', 'volumes/a.snapshot', 'rooms/a%2fb.snapshot', 'rooms/%zz.snapshot']) {
+    // Keys of names that do not parse (`user/a%2Fb`, `user/ünï code`, `../x`) are not rooms either.
+    const foreign = ['rooms/x/y.snapshot', 'rooms/.snapshot', 'rooms/a.txt', 'volumes/a.snapshot', 'rooms/a%2fb.snapshot', 'rooms/%zz.snapshot'];
+    foreign.push('rooms/user%2Fa%252Fb.snapshot', 'rooms/user%2F%C3%BCn%C3%AF%20code.snapshot', 'rooms/..%2Fx.snapshot', 'rooms/user%2F...snapshot');
+    for (const key of foreign) {
       expect(S3SnapshotStore.roomOf(key), key).toBeNull();
     }
-    expect(() => S3SnapshotStore.keyOf('')).toThrow(StorageError);
+    for (const room of ['', 'user/a%2Fb', 'user/ünï code', '../x', 'user/..']) {
+      expect(() => S3SnapshotStore.keyOf(room), room).toThrow(InvalidNameError);
+    }
   });
 
   it('lists across pages and skips foreign objects and blobs', async () => {

@@ -1,12 +1,35 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Storage } from '../src/storage/storage';
+import { InvalidNameError, type Storage } from '../src/storage/storage';
 
 /**
  * The one contract every storage backend passes (memory, file, and later Redis and S3).
  * `open` makes a fresh empty storage; `reopen` (for persistent backends) opens the same data
  * again after `close`, as a restarted server would.
  */
+/** Room names that no backend may turn into a path or a key (issue 8): each is refused. */
+export const UNPARSEABLE_ROOMS = [
+  '',
+  '..',
+  '../x',
+  'user/..',
+  'user/../../etc/passwd',
+  '/etc/passwd',
+  'user/a%2Fb',
+  'user/a/b',
+  'user/a b',
+  'user/a:b',
+  'user/*',
+  'user/{x}',
+  'user/ünï',
+  'user/a\0b',
+  'user/..\\x',
+  'user/x/session/..',
+  'user/x/session/a.b',
+  'system/other',
+  `user/${'x'.repeat(200)}`,
+];
+
 export interface ContractTarget {
   open(): Promise<Storage>;
   reopen?: (closed: Storage) => Promise<Storage>;
@@ -106,6 +129,16 @@ export function storageContract(name: string, target: ContractTarget): void {
     it('STORE-7: health reports ok', async () => {
       const s = await fresh();
       expect((await s.health()).ok).toBe(true);
+    });
+
+    it('STORE-9: a room name that does not parse is refused with an InvalidNameError, and nothing is stored', async () => {
+      const s = await fresh();
+      for (const room of UNPARSEABLE_ROOMS) {
+        await expect(s.load(room), room).rejects.toBeInstanceOf(InvalidNameError);
+        await expect(s.append(room, [bytes(1)]), room).rejects.toBeInstanceOf(InvalidNameError);
+        await expect(s.compact(room, bytes(1)), room).rejects.toBeInstanceOf(InvalidNameError);
+      }
+      expect((await s.list()).filter((room) => UNPARSEABLE_ROOMS.includes(room))).toEqual([]);
     });
 
     if (target.reopen) {

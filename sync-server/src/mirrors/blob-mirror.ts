@@ -2,16 +2,20 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Volume } from '../../../shared/src/rooms';
 import type { WorkflowFile } from '../../../shared/src/workflow/file';
+import { checkedId, checkedVolume } from '../storage/storage';
 import type { BlobStore } from './blob-store';
 
-/** The folder of a volume in the original's blob layout. */
-export const volumeFolder = (volume: Volume, volumeId: string): string => `volumes/${volume}/${volumeId}/`;
+/**
+ * The folder of a volume in the original's blob layout. Keys are built from checked names only
+ * (an InvalidNameError otherwise), so a skill id such as "x/../../y" can never pick the folder.
+ */
+export const volumeFolder = (volume: Volume, volumeId: string): string => `volumes/${checkedVolume(volume, volumeId)}/`;
 /** A skill's Markdown file. */
 export const skillBlobKey = (volume: Volume, volumeId: string, skillId: string): string =>
-  `${volumeFolder(volume, volumeId)}skills/${skillId}.md`;
+  `${volumeFolder(volume, volumeId)}skills/${checkedId(skillId, 'skill id')}.md`;
 /** A workflow's `llmunix-workflow` file. */
 export const workflowBlobKey = (volume: Volume, volumeId: string, workflowId: string): string =>
-  `${volumeFolder(volume, volumeId)}workflows/${workflowId}.json`;
+  `${volumeFolder(volume, volumeId)}workflows/${checkedId(workflowId, 'workflow id')}.json`;
 
 /** A workflow file's text, exactly as the app exports it. */
 export const workflowFileText = (file: WorkflowFile): string => `${JSON.stringify(file, null, 2)}\n`;

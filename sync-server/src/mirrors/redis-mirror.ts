@@ -3,11 +3,15 @@ import type { Logger } from 'pino';
 import type { Json } from '../../../shared/src/json';
 import type { MessageRole, SessionMeta } from '../../../shared/src/documents/session';
 import { isValidId, type Volume } from '../../../shared/src/rooms';
+import { checkedId, checkedVolume } from '../storage/storage';
 
-/** The original's keys (its `redis_client.py` layout). */
-export const sessionKey = (id: string): string => `session:${id}`;
-export const sessionMessagesKey = (id: string): string => `session:${id}:messages`;
-export const volumeSessionsKey = (volume: Volume, volumeId: string): string => `${volume}:${volumeId}:sessions`;
+/**
+ * The original's keys (its `redis_client.py` layout). Keys are built from checked ids only: an id
+ * holding ":" could name another key (`session:x:messages`), so anything else is an InvalidNameError.
+ */
+export const sessionKey = (id: string): string => `session:${checkedId(id, 'session id')}`;
+export const sessionMessagesKey = (id: string): string => `session:${checkedId(id, 'session id')}:messages`;
+export const volumeSessionsKey = (volume: Volume, volumeId: string): string => `${checkedVolume(volume, volumeId).replace('/', ':')}:sessions`;
 export const ALL_SESSIONS_KEY = 'all:sessions';
 
 /** A message in the original's shape: these five fields, nothing else. */

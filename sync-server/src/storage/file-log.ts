@@ -44,9 +44,10 @@ export class FileRoomLog implements RoomLog {
 
   /** Every whole record of a room's file; a torn tail (a crash mid-write) ends the list. */
   private async records(room: string): Promise<Array<LogEntry & { seq: bigint }>> {
+    const file = this.file(room);
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(this.file(room));
+      bytes = await fs.readFile(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new StorageError(`cannot read the log of "${room}": ${(e as Error).message}`, room, { cause: e });

@@ -21,9 +21,10 @@ export class FileSnapshotStore implements SnapshotStore {
   }
 
   async get(room: string): Promise<Snapshot | null> {
+    const file = this.file(room);
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(this.file(room));
+      bytes = await fs.readFile(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StorageError(`cannot read the snapshot of "${room}": ${(e as Error).message}`, room, { cause: e });

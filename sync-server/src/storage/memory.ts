@@ -1,23 +1,23 @@
-import type { Storage, StorageHealth, StoredRoom } from './storage';
+import { checkedRoom, type Storage, type StorageHealth, type StoredRoom } from './storage';
 
-/** Keeps rooms in process memory: for tests and throwaway servers. */
+/** Keeps rooms in process memory: for tests and throwaway servers. Refuses what the durable backends refuse. */
 export class MemoryStorage implements Storage {
   readonly kind = 'memory';
   private readonly rooms = new Map<string, StoredRoom>();
 
   async load(room: string): Promise<StoredRoom> {
-    const stored = this.rooms.get(room);
+    const stored = this.rooms.get(checkedRoom(room));
     return { snapshot: stored?.snapshot?.slice() ?? null, updates: stored?.updates.map((u) => u.slice()) ?? [] };
   }
 
   async append(room: string, updates: Uint8Array[]): Promise<void> {
-    const stored = this.rooms.get(room) ?? { snapshot: null, updates: [] };
+    const stored = this.rooms.get(checkedRoom(room)) ?? { snapshot: null, updates: [] };
     stored.updates.push(...updates.map((u) => u.slice()));
     this.rooms.set(room, stored);
   }
 
   async compact(room: string, snapshot: Uint8Array): Promise<void> {
-    this.rooms.set(room, { snapshot: snapshot.slice(), updates: [] });
+    this.rooms.set(checkedRoom(room), { snapshot: snapshot.slice(), updates: [] });
   }
 
   async list(): Promise<string[]> {

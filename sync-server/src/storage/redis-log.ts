@@ -1,14 +1,18 @@
 import { Redis } from 'ioredis';
+import { parseRoomName } from '../../../shared/src/rooms';
 import type { LogEntry, RoomLog } from './room-log';
-import { StorageError } from './storage';
+import { checkedRoom, StorageError } from './storage';
 
 const PREFIX = 'llmunix:';
-/** One stream per room; the room name is URI-encoded so no name can reach another key. */
-export const streamKey = (room: string) => `${PREFIX}log:${encodeURIComponent(room)}`;
+/**
+ * One stream per room. Only room names that parse get a key (the rest are an InvalidNameError),
+ * URI-encoded besides, so no name can reach another key.
+ */
+export const streamKey = (room: string) => `${PREFIX}log:${encodeURIComponent(checkedRoom(room))}`;
 /** The room a stream key belongs to. */
 export const roomOfStreamKey = (key: string) => decodeURIComponent(key.slice(`${PREFIX}log:`.length));
 const ROOMS_KEY = `${PREFIX}rooms`;
-const lockKey = (room: string) => `${PREFIX}lock:${encodeURIComponent(room)}`;
+const lockKey = (room: string) => `${PREFIX}lock:${encodeURIComponent(checkedRoom(room))}`;
 
 /** A stream entry as stored: fields `u` (the update) and `i` (the instance that appended it). */
 export function entryOf(id: Buffer | string, fields: Buffer[]): LogEntry {
@@ -57,6 +61,8 @@ export class RedisRoomLog implements RoomLog {
   }
 
   private fail(what: string, room: string, e: unknown): never {
+    // A StorageError is already ours (an InvalidNameError, say) and keeps its type.
+    if (e instanceof StorageError) throw e;
     throw new StorageError(`Redis could not ${what} for room "${room}": ${(e as Error).message}`, room, { cause: e });
   }
 
@@ -72,8 +78,9 @@ export class RedisRoomLog implements RoomLog {
   async append(room: string, updates: Uint8Array[]): Promise<string[]> {
     if (updates.length === 0) return [];
     try {
+      const key = streamKey(room);
       const pipeline = this.redis.multi();
-      for (const u of updates) pipeline.xaddBuffer(streamKey(room), '*', 'u', Buffer.from(u.buffer, u.byteOffset, u.byteLength), 'i', this.instanceId);
+      for (const u of updates) pipeline.xaddBuffer(key, '*', 'u', Buffer.from(u.buffer, u.byteOffset, u.byteLength), 'i', this.instanceId);
       pipeline.sadd(ROOMS_KEY, room);
       const results = (await pipeline.exec()) ?? [];
       const ids: string[] = [];
@@ -96,7 +103,8 @@ export class RedisRoomLog implements RoomLog {
   }
 
   async list(): Promise<string[]> {
-    return (await this.redis.smembers(ROOMS_KEY)).sort();
+    // The set is shared with whatever else writes this Redis: only room names are rooms.
+    return (await this.redis.smembers(ROOMS_KEY)).filter((room) => parseRoomName(room).ok).sort();
   }
 
   /**

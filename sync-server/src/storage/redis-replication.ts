@@ -43,6 +43,8 @@ export class RedisReplication implements Replication {
   }
 
   follow(room: string, onEntries: Follower): () => void {
+    // A name without a stream key is refused here, not in the loop, where it would stall every room's reads.
+    streamKey(room);
     this.follows.set(room, onEntries);
     if (!this.looping) void this.loop();
     return () => {

@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, type GetObjectCo
 import { crc32 } from 'node:zlib';
 import { createS3Client, describeS3Error, isNotFound, listKeys, S3BlobStore, type S3Config } from './s3-client';
 import type { Snapshot, SnapshotStore } from './snapshot-store';
-import { StorageError } from './storage';
+import { checkedRoom, StorageError } from './storage';
 
 export { S3BlobStore, checkBlobKey, type S3Config } from './s3-client';
 
@@ -51,14 +51,9 @@ export class S3SnapshotStore implements SnapshotStore {
     this.healthTimeoutMs = config.healthTimeoutMs ?? 2000;
   }
 
-  /** The object key of a room's snapshot. */
+  /** The object key of a room's snapshot; a name that does not parse is an InvalidNameError. */
   static keyOf(room: string): string {
-    if (room.length === 0) throw new StorageError('room name is empty', room);
-    try {
-      return `${PREFIX}${encodeURIComponent(room)}${SUFFIX}`;
-    } catch (e) {
-      throw new StorageError(`room name "${room.slice(0, 200)}" cannot be encoded as a key`, room, { cause: e });
-    }
+    return `${PREFIX}${encodeURIComponent(checkedRoom(room))}${SUFFIX}`;
   }
 
   /** The room a key belongs to, or null for a key that is not one of ours. */
@@ -68,7 +63,7 @@ export class S3SnapshotStore implements SnapshotStore {
     if (encoded.length === 0 || encoded.includes('/')) return null;
     try {
       const room = decodeURIComponent(encoded);
-      return encodeURIComponent(room) === encoded ? room : null;
+      return encodeURIComponent(checkedRoom(room)) === encoded ? room : null;
     } catch {
       return null;
     }

@@ -1,3 +1,5 @@
+import { isValidId, parseRoomName } from '../../../shared/src/rooms';
+
 /**
  * Where rooms live between process lifetimes: an append-only update log per room plus a
  * compacted snapshot. Every backend (memory, file, and later Redis and S3) implements this
@@ -72,4 +74,42 @@ export class StorageError extends Error {
     super(message, options);
     this.name = 'StorageError';
   }
+}
+
+/**
+ * A room name or id that does not parse reached a backend: a caller forgot to validate it. It is
+ * refused before it can name a file, a key or an object, whatever the backend would make of it.
+ */
+export class InvalidNameError extends StorageError {
+  constructor(message: string, room?: string) {
+    super(`${message} Validate names with parseRoomName or isValidId (shared/src/rooms.ts) before they reach storage.`, room);
+    this.name = 'InvalidNameError';
+  }
+}
+
+/** The room name, when it parses; an `InvalidNameError` otherwise. Backends call it before building a path or key. */
+export function checkedRoom(room: string): string {
+  if (typeof room !== 'string') throw new InvalidNameError(`A room name must be a string, not ${typeof room}.`);
+  const parsed = parseRoomName(room);
+  if (!parsed.ok) throw new InvalidNameError(parsed.error.message, room.slice(0, 200));
+  return room;
+}
+
+/** The id (session, workflow, skill or volume id), when it is one; an `InvalidNameError` otherwise. */
+export function checkedId(id: string, what: string): string {
+  if (typeof id !== 'string' || !isValidId(id)) {
+    throw new InvalidNameError(`Invalid ${what} ${JSON.stringify(String(id).slice(0, 200))}: ids are 1–128 letters, digits, "-" or "_".`);
+  }
+  return id;
+}
+
+/** `volume/volumeId`, when the two name a volume; an `InvalidNameError` otherwise. */
+export function checkedVolume(volume: string, volumeId: string): string {
+  const name = `${volume}/${volumeId}`;
+  const parsed = parseRoomName(name);
+  // "user" with "a/session/b" parses, as a session room: a volume must parse as a volume.
+  if (!parsed.ok || parsed.value.kind !== 'volume') {
+    throw new InvalidNameError(`Invalid volume ${JSON.stringify(name.slice(0, 200))}: volumes are "user/{id}", "team/{id}" or "system/system".`);
+  }
+  return name;
 }
