@@ -96,6 +96,9 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       wss.handleUpgrade(req, socket, head, (ws) => {
         sockets.add(ws);
         ws.on('close', () => sockets.delete(ws));
+        // From the start: a socket being refused still reads frames, and an error (a frame over
+        // MAX_MESSAGE_BYTES, say) with no listener would be thrown and stop the process.
+        ws.on('error', (e) => log.warn({ path: url.pathname, err: e }, 'socket error'));
         if (verdict && !verdict.ok) {
           return ws.close(CLOSE.unauthorized.code, verdict.error.code === 'expired' ? 'token expired' : CLOSE.unauthorized.reason);
         }
@@ -162,7 +165,6 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       conn.closedBySocket();
       acquired.then((room) => rooms.release(room), () => undefined);
     });
-    ws.on('error', (e) => log.warn({ room: name, err: e }, 'socket error'));
     acquired.then(
       (room) => conn.attach(room),
       (e: unknown) => {

@@ -110,3 +110,37 @@ describe('hostile frames', () => {
     expect(a.closeCodes).toEqual([]);
   });
 });
+
+/** Runs `fn`, failing if it leaves an uncaught exception or unhandled rejection behind (either would stop a server process). */
+async function withoutCrashes(fn: () => Promise<void>): Promise<void> {
+  const crashes: unknown[] = [];
+  const record = (e: unknown) => crashes.push(e);
+  process.on('uncaughtException', record);
+  process.on('unhandledRejection', record);
+  try {
+    await fn();
+    // Let anything thrown in a later tick surface while we still listen.
+    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    process.off('uncaughtException', record);
+    process.off('unhandledRejection', record);
+  }
+  expect(crashes.map(String)).toEqual([]);
+}
+
+// Found by the protocol fuzz test (fuzz.test.ts).
+describe('hostile input found by fuzzing', () => {
+  it('an oversized frame on a socket being refused does not crash the server', async () => {
+    await withoutCrashes(async () => {
+      const code = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/nope/x`);
+        // Sent at once, so it arrives while the server is closing the socket for its room name.
+        ws.on('open', () => ws.send(new Uint8Array(MAX + 1024)));
+        ws.on('close', (c) => resolve(c));
+        ws.on('error', () => undefined);
+      });
+      expect([CLOSE.invalidRoom.code, CLOSE.messageTooBig.code]).toContain(code);
+    });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
