@@ -1,5 +1,6 @@
 // SYNC-3: a malformed frame or an oversized message closes only that connection, with its
 // catalogued code; other clients keep syncing and nothing stored changes.
+import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CLOSE } from '../../shared/src/codes';
@@ -111,6 +112,21 @@ describe('hostile frames', () => {
   });
 });
 
+/** An awareness frame holding `entries` of (client id, clock, JSON text). */
+function awarenessFrame(entries: Array<[number, number, string]>): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, entries.length);
+  for (const [client, clock, json] of entries) {
+    encoding.writeVarUint(update, client);
+    encoding.writeVarUint(update, clock);
+    encoding.writeVarString(update, json);
+  }
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, 1);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
+}
+
 /** Runs `fn`, failing if it leaves an uncaught exception or unhandled rejection behind (either would stop a server process). */
 async function withoutCrashes(fn: () => Promise<void>): Promise<void> {
   const crashes: unknown[] = [];
@@ -142,5 +158,29 @@ describe('hostile input found by fuzzing', () => {
       expect([CLOSE.invalidRoom.code, CLOSE.messageTooBig.code]).toContain(code);
     });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it(`an awareness state nested thousands of levels deep closes that connection with ${CLOSE.malformedMessage.code}; newcomers still join`, async () => {
+    await withoutCrashes(async () => {
+      // Under the id of a client the server already knows, so closing the sender would not remove it.
+      a.provider.awareness.setLocalStateField('user', { name: 'a' });
+      await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'a', 'b to see a’s awareness');
+      const deep = '['.repeat(30_000) + ']'.repeat(30_000);
+      expect(await sendRaw(awarenessFrame([[a.doc.clientID, 1_000_000, deep]]))).toBe(CLOSE.malformedMessage.code);
+      const newcomer = await connectSynced(server.url, ROOM);
+      expect(newcomer.provider.awareness.getStates().get(a.doc.clientID)).toEqual(a.provider.awareness.getLocalState());
+      newcomer.destroy();
+    });
+  });
+
+  it('an awareness update with one bad entry applies none of them', async () => {
+    const frame = awarenessFrame([
+      [777, 1, '{"name":"ghost"}'],
+      [778, 1, '{bogus'],
+    ]);
+    expect(await sendRaw(frame)).toBe(CLOSE.malformedMessage.code);
+    const newcomer = await connectSynced(server.url, ROOM);
+    expect(newcomer.provider.awareness.getStates().has(777)).toBe(false);
+    newcomer.destroy();
   });
 });

@@ -7,6 +7,7 @@ import { CLOSE, type CloseCode } from '../../../shared/src/codes';
 import { ORIGIN } from '../../../shared/src/origins';
 import type { Replication, Storage } from '../storage/storage';
 import {
+  checkAwarenessUpdate,
   encodeAwareness,
   encodePermissionDenied,
   encodeSyncStep1,
@@ -157,6 +158,7 @@ export class Room {
         case MESSAGE.awareness: {
           const update = decoding.readVarUint8Array(decoder);
           expectEnd(decoder);
+          checkAwarenessUpdate(update);
           awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
           break;
         }

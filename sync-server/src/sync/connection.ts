@@ -95,7 +95,14 @@ export class Connection implements RoomPeer {
   attach(room: Room): void {
     if (this.closed) return;
     this.room = room;
-    room.addPeer(this);
+    try {
+      room.addPeer(this);
+    } catch (e) {
+      // Our bug, not the client's: this one connection fails instead of the whole process (this
+      // runs in a promise callback, where a throw would be an unhandled rejection).
+      this.log.error({ room: this.roomName, err: e }, 'could not join the room; closing connection');
+      return this.close(CLOSE.roomUnavailable);
+    }
     const early = this.early;
     this.early = [];
     for (const frame of early) if (!this.closed) this.handle(room, frame);
