@@ -4,7 +4,10 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Identify } from './access/identity';
 import { chatRouter } from './chat/routes';
-import type { ChatConfig } from './config';
+import type { ChatConfig, HttpConfig } from './config';
+import { corsFor } from './http/cors';
+import { restRateLimit } from './http/rate-limits';
+import { securityHeaders, workerScriptPolicies } from './http/security-headers';
 import { errorBody, errorHandler } from './rest/http-error';
 import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
@@ -24,12 +27,18 @@ export interface AppDeps {
   pyodidePackageUrl?: string;
   /** Verifies the token of every API request (401 without a valid one); absent in local mode. */
   authenticate?: RequestHandler;
+  /** CORS origins and the REST rate limit. */
+  http: HttpConfig;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const { http } = deps;
   app.disable('x-powered-by');
+  app.use(securityHeaders(deps.pyodidePackageUrl));
+  // Before authentication: a preflight carries no token, and a refused origin needs none.
+  app.use(corsFor(http.corsOrigins));
   app.use(express.json({ limit: '2mb' }));
 
   app.get('/healthz', (_req, res) => {
@@ -56,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.authenticate) {
     app.use(['/api/sessions', '/api/skills', '/api/chat', '/chat'], deps.authenticate);
   }
+  app.use(['/api/sessions', '/api/skills'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
@@ -65,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
 
   const dist = deps.webDist;
   if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
-    app.use(express.static(dist, { index: 'index.html' }));
+    app.use(express.static(dist, { index: 'index.html', setHeaders: workerScriptPolicies(path.resolve(dist), deps.pyodidePackageUrl) }));
   } else {
     app.get('/', (_req, res) => {
       res

@@ -4,6 +4,29 @@ import { z } from 'zod';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/**
+ * CORS_ORIGINS: origins as browsers send them (`https://app.example.com`, `http://localhost:5173`),
+ * comma-separated. Each must be exactly an origin, since it is compared with `Origin` as a string.
+ */
+function parseOrigins(value: string, ctx: z.RefinementCtx): string[] {
+  const origins = value.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(origin)} is not an origin: write scheme, host and port only, as the browser sends it (e.g. https://app.example.com, no path or trailing slash), separated by commas`,
+      });
+    }
+  }
+  return origins;
+}
+
 const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -30,6 +53,8 @@ const EnvSchema = z.object({
   S3_ENDPOINT: z.url('must be the URL of an S3-compatible endpoint').optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  CORS_ORIGINS: z.string().default('').transform(parseOrigins),
+  REST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -56,6 +81,15 @@ export interface Config {
   redisUrl?: string;
   /** Snapshots (and the blob mirror) in S3; credentials come from the standard AWS variables. */
   s3?: { bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
+  http: HttpConfig;
+}
+
+/** How the HTTP side meets other sites and busy clients. */
+export interface HttpConfig {
+  /** Other sites whose pages may call the API and open WebSockets; same-origin always may. */
+  corsOrigins: string[];
+  /** Requests a minute per identity on the REST routes (the chat has its own limit). */
+  restRatePerMinute: number;
 }
 
 /** The chat proxy's settings; the key stays on the server. */
@@ -107,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authSecret: e.AUTH_SECRET,
     redisUrl: e.REDIS_URL,
     s3: e.S3_BUCKET ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' } : undefined,
+    http: { corsOrigins: e.CORS_ORIGINS, restRatePerMinute: e.REST_RATE_LIMIT_PER_MINUTE },
     chat: {
       apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
       baseUrl: e.ANTHROPIC_BASE_URL,

@@ -12,6 +12,7 @@ import { parseRoomName } from '../../shared/src/rooms';
 import { identifyLocal, tokenIdentities, type Identify } from './access/identity';
 import { createApp } from './app';
 import type { Config } from './config';
+import { upgradeAllowed } from './http/cors';
 import type { BlobStore } from './mirrors/blob-store';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
@@ -80,7 +81,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   log.info({ skills }, 'system volume loaded');
 
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http });
   const server = http.createServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   const sockets = new Set<WebSocket>();
@@ -89,6 +90,11 @@ export async function startServer(config: Config, options: { log?: Logger; ident
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (draining || !url.pathname.startsWith(SYNC_PREFIX)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    // A browser page of another site must not open rooms as whoever visits it (http/cors.ts).
+    if (!upgradeAllowed(req, config.http.corsOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThis origin may not open WebSockets here: add it to CORS_ORIGINS on the server.\n');
       return;
     }
     // The token is checked before the upgrade completes: the client sends nothing until then.

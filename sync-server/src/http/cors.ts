@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import { errorBody } from '../rest/http-error';
+
+/** What a cross-origin page may send: JSON bodies with a token. */
+const ALLOW_HEADERS = 'authorization, content-type';
+const ALLOW_METHODS = 'GET, POST, PUT, DELETE';
+/** What it may read besides the simple headers: the rate limit's state. */
+const EXPOSE_HEADERS = 'RateLimit, RateLimit-Policy, Retry-After';
+/** How long a browser may reuse a preflight's answer, in seconds. */
+const PREFLIGHT_MAX_AGE = 600;
+
+/** The host (and port) a request's `Origin` names, or undefined when it is no http(s) origin. */
+function originHost(origin: string): string | undefined {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a request comes from a page of this server: its Origin names the host the request was
+ * sent to. Behind a proxy that rewrites `Host`, the proxy's `X-Forwarded-Host` counts too; a
+ * browser page cannot set that header itself, and a browser page is all an Origin check is about.
+ */
+export function isSameOrigin(req: IncomingMessage, origin: string): boolean {
+  const host = originHost(origin);
+  if (!host) return false;
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',').map((h) => h.trim()) : [])];
+  return hosts.some((h) => h?.toLowerCase() === host);
+}
+
+/**
+ * Whether a WebSocket upgrade may go on. Browsers always send `Origin` with a WebSocket, and
+ * cookies or not, a page of any site could otherwise open the rooms of whoever visits it (in
+ * local mode, with no token at all: cross-site WebSocket hijacking). So a browser's upgrade must
+ * come from this server's own pages or a listed origin. Clients without `Origin` (y-websocket in
+ * Node, the CLI) are not browsers and are let through; their token decides.
+ */
+export function upgradeAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  return allowed.includes(origin) || isSameOrigin(req, origin);
+}
+
+/**
+ * CORS for the configured origins only (CORS_ORIGINS). A listed origin gets the headers that let
+ * its pages call the API with a Bearer token; any other cross-origin request gets none, so the
+ * browser keeps the answer from the page, and its preflight is refused with 403. Same-origin
+ * requests need no CORS and pass untouched.
+ */
+export function corsFor(allowed: readonly string[]): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin === undefined || isSameOrigin(req, origin)) return next();
+    const listed = allowed.includes(origin);
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    res.vary('Origin');
+    if (!listed) {
+      if (!preflight) return next();
+      res
+        .status(403)
+        .json(errorBody('forbidden', `Requests from ${origin} are not allowed: add it to CORS_ORIGINS on the server to call this API from that site.`));
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+    if (!preflight) return next();
+    res.setHeader('Access-Control-Allow-Methods', ALLOW_METHODS);
+    res.setHeader('Access-Control-Allow-Headers', ALLOW_HEADERS);
+    res.setHeader('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE));
+    res.status(204).end();
+  };
+}
