@@ -1,11 +1,66 @@
-// JavaScript skills in their sandboxed worker (no network: a clear error on the node), Python
-// failures pointing at the skill's lines, Cancel stopping an endless loop, and collaborators
-// seeing each other's node states live.
+// JavaScript skills in their sandboxed worker (no network: a clear error on the node; no import()
+// of any URL, no IndexedDB, no WebSocket or EventSource, no DOM, also when the worker's script
+// comes from the service worker offline), Python failures pointing at the skill's lines, Cancel
+// stopping an endless loop, and collaborators seeing each other's node states live.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { collectErrors, launchBrowser, newContext, startAppServer, type AppServer } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { collectErrors, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer } from './harness';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, javascriptSkill, nodeById, openResult, pythonSkill, waitForNodes, waitForStatus } from './run-e2e-helpers';
+
+/**
+ * The body of a probe skill: runs each attempt in `attempts` (name → async function) and returns
+ * what became of it, "reached: …" or the error's name and message.
+ */
+const probe = (attempts: string) => `async function execute() {
+  const attempts = {
+${attempts}
+  };
+  const result = {};
+  for (const [name, attempt] of Object.entries(attempts)) {
+    try {
+      result[name] = 'reached: ' + String(await attempt());
+    } catch (e) {
+      result[name] = e.name + ': ' + e.message;
+    }
+  }
+  return { result };
+}`;
+
+const IMPORT_PROBE = probe(`
+    // data: needs no network: only a policy can stop it.
+    dataUrl: () => import('data:text/javascript,export default 1'),
+    otherSite: () => import('https://example.com/x.js'),
+    thisOrigin: () => import(self.location.origin + '/sw.js'),`);
+
+const STORAGE_PROBE = probe(`
+    indexedDB: () => new Promise((ok, ko) => {
+      const open = indexedDB.open('llmunix-runs');
+      open.onsuccess = () => ok(Array.from(open.result.objectStoreNames).join(','));
+      open.onerror = () => ko(open.error);
+    }),
+    // The original getter, if a prototype still had it.
+    indexedDBGetter: () => {
+      for (let o = self; o; o = Object.getPrototypeOf(o)) {
+        const d = Object.getOwnPropertyDescriptor(o, 'indexedDB');
+        if (d && d.get) return d.get.call(self).databases().then((dbs) => dbs.map((db) => db.name).join(','));
+      }
+      throw new Error('no indexedDB getter left');
+    },
+    caches: () => caches.keys(),
+    fileSystem: () => navigator.storage.getDirectory(),`);
+
+const NETWORK_PROBE = probe(`
+    WebSocket: () => new Promise((ok, ko) => {
+      const ws = new WebSocket(self.location.origin.replace('http', 'ws') + '/sync/user/default');
+      ws.onopen = () => ok('open');
+      ws.onerror = () => ko(new Error('could not connect'));
+    }),
+    EventSource: () => new EventSource('/api/config').url,
+    fetch: () => fetch('/api/config').then((r) => r.status),
+    Worker: () => new Worker('data:text/javascript,postMessage(1)'),`);
+
+const DOM_PROBE = 'function execute() {\n  return { result: [typeof document, typeof window, typeof localStorage, typeof parent, typeof navigator.serviceWorker] };\n}';
 
 let server: AppServer;
 let browser: Browser;
@@ -16,6 +71,10 @@ beforeAll(async () => {
   await addUserSkill(server.url, 'fetch-probe', javascriptSkill('fetch-probe', "async function execute() {\n  const res = await fetch('/healthz');\n  return { result: res.status };\n}"));
   await addUserSkill(server.url, 'endless-loop', javascriptSkill('endless-loop', 'function execute() {\n  for (;;) {}\n}'));
   await addUserSkill(server.url, 'needs-numpy', pythonSkill('needs-numpy', 'def execute(inputs):\n    print("importing")\n    import numpy\n    return {"result": 1}'));
+  await addUserSkill(server.url, 'import-probe', javascriptSkill('import-probe', IMPORT_PROBE));
+  await addUserSkill(server.url, 'storage-probe', javascriptSkill('storage-probe', STORAGE_PROBE));
+  await addUserSkill(server.url, 'network-probe', javascriptSkill('network-probe', NETWORK_PROBE));
+  await addUserSkill(server.url, 'dom-probe', javascriptSkill('dom-probe', DOM_PROBE));
   await addUserSkill(
     server.url,
     'slow-echo',
@@ -41,6 +100,90 @@ it('a JavaScript skill that calls fetch fails with a clear error on its node', a
   expect(error).toMatch(/^SandboxError: fetch is not available: skills run without network access/);
   // The error names the skill file's line of the call (line 3 of the code block).
   expect(error).toMatch(/fetch-probe\.md, line \d+\)$/);
+  errors.assertNone();
+  await context.close();
+});
+
+/** A node's outputs, from the page's own result store (which the skill could not open). */
+const outputsOf = (page: Page, room: string, id: string): Promise<Record<string, unknown>> =>
+  page.evaluate(
+    ([room, id]) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const open = indexedDB.open('llmunix-runs');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('nodes').objectStore('nodes').get(`${room}\u0000${id}`);
+          get.onsuccess = () => resolve(get.result.state.outputs as Record<string, unknown>);
+        };
+      }),
+    [room, id] as const,
+  );
+
+/** Puts the probes on a canvas; returns their node ids by skill id. */
+async function placeProbes(page: Page, workflow: string, skills: string[]): Promise<Record<string, string>> {
+  await page.goto(`/#/workflow/user/default/${workflow}`);
+  await page.locator('[data-testid="workflow-canvas"]').waitFor();
+  for (const [i, skill] of skills.entries()) await dropSkill(page, skill, { x: 80 + 320 * (i % 2), y: 60 + 220 * Math.floor(i / 2) });
+  return waitForNodes(page, skills.length);
+}
+
+/** Runs the canvas and returns each probe's findings, by skill id. */
+async function runProbes(page: Page, workflow: string, ids: Record<string, string>): Promise<Record<string, unknown>> {
+  await page.locator('[data-testid="run-workflow"]').click();
+  const found: Record<string, unknown> = {};
+  for (const [skill, id] of Object.entries(ids)) {
+    await waitForStatus(page, id, 'done');
+    found[skill] = (await outputsOf(page, `user/default/workflow/${workflow}`, id)).result;
+  }
+  return found;
+}
+
+it('JavaScript skills cannot import() any URL, read IndexedDB, open a WebSocket or EventSource, or reach the DOM', async () => {
+  const context = await newContext(browser, { baseURL: server.url });
+  const page = await context.newPage();
+  // Chromium reports each import() the worker's policy stops, as it should.
+  const errors = collectErrors(page, { ignore: [/Content Security Policy/] });
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  const found = await runProbes(page, 'run-probes', await placeProbes(page, 'run-probes', ['import-probe', 'storage-probe', 'network-probe', 'dom-probe']));
+
+  expect(found['import-probe']).toEqual({
+    dataUrl: expect.stringMatching(/^TypeError: Failed to fetch dynamically imported module: data:text\/javascript/),
+    otherSite: expect.stringMatching(/^TypeError: Failed to fetch dynamically imported module: https:\/\/example\.com\/x\.js/),
+    thisOrigin: expect.stringMatching(/^TypeError: Failed to fetch dynamically imported module: http:\/\/127\.0\.0\.1:\d+\/sw\.js/),
+  });
+  expect(found['storage-probe']).toEqual({
+    indexedDB: expect.stringMatching(/^SandboxError: indexedDB is not available: skills run without this app's stored data/),
+    indexedDBGetter: 'Error: no indexedDB getter left',
+    caches: expect.stringMatching(/^SandboxError: caches is not available/),
+    fileSystem: expect.stringMatching(/^SandboxError: navigator.storage is not available/),
+  });
+  expect(found['network-probe']).toEqual({
+    WebSocket: expect.stringMatching(/^SandboxError: WebSocket is not available: skills run without network access/),
+    EventSource: expect.stringMatching(/^SandboxError: EventSource is not available: skills run without network access/),
+    fetch: expect.stringMatching(/^SandboxError: fetch is not available/),
+    Worker: expect.stringMatching(/^SandboxError: Worker is not available: skills run without starting workers/),
+  });
+  expect(found['dom-probe']).toEqual(['undefined', 'undefined', 'undefined', 'undefined', 'undefined']);
+
+  // The fence under the globals: the worker's script came with the sandbox's own policy.
+  const script = workers.find((url) => /\/assets\/javascript\.worker-[\w-]+\.js$/.test(url));
+  expect(script, `the JavaScript worker among ${workers.join(', ')}`).toBeDefined();
+  expect((await fetch(script!)).headers.get('content-security-policy')).toBe("default-src 'none';script-src 'unsafe-eval'");
+  errors.assertNone();
+  await context.close();
+});
+
+it("offline, the worker's script comes from the service worker with its policy, and import() stays blocked", async () => {
+  const context = await newContext(browser, { baseURL: server.url });
+  const page = await context.newPage();
+  const errors = collectErrors(page, { ignore: [...OFFLINE_NOISE, /Content Security Policy/] });
+  const ids = await placeProbes(page, 'run-probes-offline', ['import-probe']);
+  await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the service worker to control the page');
+  // The JavaScript worker starts with the first run: offline, its script can only come from the cache.
+  await context.setOffline(true);
+  const found = await runProbes(page, 'run-probes-offline', ids);
+  expect(found['import-probe']).toMatchObject({ dataUrl: expect.stringMatching(/^TypeError: Failed to fetch dynamically imported module: data:/) });
   errors.assertNone();
   await context.close();
 });

@@ -4,8 +4,10 @@
  * servers or read this origin's data. Each API is replaced by one that fails with a message
  * saying why, rather than a bare "is not defined".
  *
- * Not covered: dynamic `import()` of a URL, which no global controls (a Content-Security-Policy
- * on the worker script would).
+ * This is the second layer. The first is the Content-Security-Policy the server sends with these
+ * workers' scripts (sync-server/src/http/security-headers.ts): it also stops what no global
+ * controls, such as `import()` of a URL. Storage has no CSP directive, so for IndexedDB, the
+ * Cache API and the origin's file system this layer is the one that holds.
  */
 
 /** The globals removed, and what they would have given the skill. */
@@ -13,14 +15,25 @@ const BLOCKED: Record<string, string> = {
   fetch: 'network access',
   XMLHttpRequest: 'network access',
   WebSocket: 'network access',
+  WebSocketStream: 'network access',
   WebTransport: 'network access',
   EventSource: 'network access',
   importScripts: 'loading scripts',
   indexedDB: "this app's stored data",
   caches: "this app's stored data",
+  webkitRequestFileSystem: "this app's stored data",
+  webkitRequestFileSystemSync: "this app's stored data",
+  webkitResolveLocalFileSystemURL: "this app's stored data",
+  webkitResolveLocalFileSystemSyncURL: "this app's stored data",
   BroadcastChannel: "messages to this app's pages",
   Worker: 'starting workers',
   SharedWorker: 'starting workers',
+};
+
+/** The members of `navigator` removed: the origin's file system and quota, and its locks. */
+const BLOCKED_NAVIGATOR: Record<string, string> = {
+  storage: "this app's stored data",
+  locks: "this app's locks",
 };
 
 /** What a skill sees when it reaches for a removed API. */
@@ -34,22 +47,38 @@ const refusal = (name: string, what: string) =>
     throw new SandboxError(`${name} is not available: skills run without ${what} (${name} is disabled in the skill sandbox)`);
   };
 
+/** A function that throws when called or constructed; reading `indexedDB.open` fails too. */
+function stubFor(name: string, what: string): unknown {
+  const fail = refusal(name, what);
+  return new Proxy(fail, {
+    apply: fail,
+    construct: fail,
+    // Symbols and `name` stay readable so printing or type-checking the stub does not throw.
+    get: (target, key) => (typeof key === 'symbol' || key === 'name' || key === 'length' ? Reflect.get(target, key) : fail()),
+  });
+}
+
+/**
+ * Puts a stub in place of `object[key]` for good: deleted from every prototype that defines it
+ * (where `Object.getOwnPropertyDescriptor(proto, key).get.call(object)` would otherwise find the
+ * original again), then defined non-configurable on the object itself.
+ */
+function replaceForGood(object: object, key: string, stub: unknown): void {
+  for (let proto = Object.getPrototypeOf(object) as object | null; proto; proto = Object.getPrototypeOf(proto) as object | null) {
+    if (Object.getOwnPropertyDescriptor(proto, key)?.configurable) Reflect.deleteProperty(proto, key);
+  }
+  Object.defineProperty(object, key, { value: stub, writable: false, configurable: false, enumerable: false });
+}
+
 /**
  * Removes the blocked globals for good (non-configurable, so the skill cannot put them back).
  * Call once, at the top of the worker, after taking what the worker itself needs.
  */
 export function lockDownGlobals(scope: typeof globalThis = globalThis): void {
-  for (const [name, what] of Object.entries(BLOCKED)) {
-    const fail = refusal(name, what);
-    // A function that throws when called or constructed; reading `indexedDB.open` fails too.
-    const stub = new Proxy(fail, {
-      apply: fail,
-      construct: fail,
-      // Symbols and `name` stay readable so printing or type-checking the stub does not throw.
-      get: (target, key) => (typeof key === 'symbol' || key === 'name' || key === 'length' ? Reflect.get(target, key) : fail()),
-    });
-    // Own globals shadow any on the prototype chain (WorkerGlobalScope.prototype).
-    Object.defineProperty(scope, name, { value: stub, writable: false, configurable: false, enumerable: false });
+  for (const [name, what] of Object.entries(BLOCKED)) replaceForGood(scope, name, stubFor(name, what));
+  const navigator = (scope as { navigator?: object }).navigator;
+  if (navigator) {
+    for (const [name, what] of Object.entries(BLOCKED_NAVIGATOR)) replaceForGood(navigator, name, stubFor(`navigator.${name}`, what));
   }
 }
 
