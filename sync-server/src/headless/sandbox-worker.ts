@@ -1,7 +1,8 @@
 // Worker thread of the JavaScript and Three.js runtimes: each run in a fresh node:vm context.
 import vm from 'node:vm';
+import type * as ThreeModule from 'three';
 import { SkillRunError } from '../../../shared/src/execution/types';
-import { createSandbox, OutputError, toJsonOutputs } from './sandbox';
+import { closeHostRealm, createSandbox, OutputError, toJsonOutputs } from './sandbox';
 import { createStage, describeStage } from './threejs-stage';
 import { serve } from './worker-serve';
 
@@ -31,9 +32,14 @@ function skillError(e: unknown, file: string): SkillRunError {
 
 type Body = (...args: unknown[]) => Promise<unknown>;
 
-serve<SandboxJob, SandboxAnswer, null>(
-  async () => null,
-  async (job, _state, out) => {
+serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
+  async () => {
+    // Loaded before the realm is closed: loading a module may need what skills may not have.
+    const three = await import('three');
+    closeHostRealm();
+    return three;
+  },
+  async (job, THREE, out) => {
     const sandbox = createSandbox((text) => out.write(text));
     const { context } = sandbox;
     try {
@@ -44,7 +50,6 @@ serve<SandboxJob, SandboxAnswer, null>(
         if (!execute) throw new SkillRunError('the skill defines no function execute(inputs)');
         return toJsonOutputs(await execute(inputs), 'execute(inputs)');
       }
-      const THREE = await import('three');
       const stage = createStage(THREE);
       // The code is a function body (it may `return` and `await`); the wrapper takes one line.
       const source = `(async function (THREE, scene, camera, renderer, inputs) {\n${job.code}\n})`;

@@ -33,6 +33,29 @@ const INSTALL = `(function install(host) {
   }
 })`;
 
+/** What the host realm's code-generating constructors answer, once the worker is closed. */
+export const NO_HOST = 'functions cannot be made from strings here: skills have no access to the host (its process, modules or environment)';
+
+/**
+ * Closes this worker thread's own realm to skill code, once its engine is loaded. Skill code runs
+ * in a vm context of its own, but it meets objects of this realm: the three.js it is handed,
+ * util.inspect's hooks, errors the host throws. From any of them `.constructor.constructor` is
+ * this realm's `Function`, and `Function('return process')()` would be the worker's `process`,
+ * with its environment, modules and child processes. So the constructors of every kind of
+ * function here refuse, and the environment (a copy the thread got at start) is emptied: the
+ * thread needs no secret, and none is then there to find should another way out turn up.
+ */
+export function closeHostRealm(): void {
+  const refuse = function Function(): never {
+    throw new EvalError(NO_HOST);
+  };
+  const kinds = [function () {}, async function () {}, function* () {}, async function* () {}];
+  for (const kind of kinds) {
+    Object.defineProperty(Object.getPrototypeOf(kind), 'constructor', { value: refuse, writable: false, configurable: false });
+  }
+  for (const name of Object.keys(process.env)) delete process.env[name];
+}
+
 interface Host {
   print(args: unknown[]): void;
   setTimer(fn: () => void, ms: number, repeat: boolean): number;
@@ -51,8 +74,8 @@ export interface Sandbox {
 /**
  * A fresh global scope for one run, as a Web Worker would give: ECMAScript built-ins, console,
  * timers, `performance.now`, `atob`/`btoa`; no DOM, no network, no `require`, no `process`.
- * Not a security boundary (node:vm is none): it keeps skills honest, and the worker thread
- * it runs in can be terminated.
+ * node:vm alone is no security boundary: `closeHostRealm` shuts the doors its host objects
+ * open, and the worker thread it runs in can be terminated.
  */
 export function createSandbox(write: (text: string) => void): Sandbox {
   const context = vm.createContext({}, { name: 'skill' });
