@@ -23,16 +23,17 @@ const ALL: Access = { read: true, write: true, writeSkills: true };
  * The access rules of DESIGN §7 as one pure function of (identity, room):
  * system is readable by all and written only by the server; a team is read and written by its
  * members, its skills only by its admins; a user volume belongs to its owner alone.
- * A share link grants exactly its room and mode; in the system volume, reading only.
+ * A share link grants exactly its room and mode, and reading the system volume like everyone.
  */
 export function accessTo(identity: Identity, room: RoomName, roomName: string): Access {
   switch (identity.kind) {
     case 'server':
       return ALL;
     case 'share':
-      if (identity.room !== roomName) return NONE;
-      // System is written by nobody over the network, whatever mode a link claims.
+      // System is read by everyone (a shared workflow needs its skills) and written by nobody
+      // over the network, whatever a link claims.
       if (room.volume === 'system') return READ;
+      if (identity.room !== roomName) return NONE;
       return identity.mode === 'write' ? { read: true, write: true, writeSkills: false } : READ;
     case 'user':
       switch (room.volume) {

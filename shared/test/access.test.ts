@@ -6,7 +6,8 @@
  * | team/{id}   | members    | skills: team admins (and server jobs); sessions and workflows: members |
  * | user/{id}   | the owner  | the owner                                                     |
  *
- * A share link grants exactly its room and its mode, never skills, and never a write to system.
+ * A share link grants exactly its room and its mode, never skills, and never a write to system;
+ * like everyone, its holder reads the system volume.
  */
 import { describe, expect, it } from 'vitest';
 import { accessTo, localIdentity, type Access, type Identity } from '../src/access';
@@ -171,7 +172,7 @@ const IDENTITIES: [string, IdentityFor, Row][] = [
     'read share link for another room',
     () => ({ kind: 'share', room: 'user/alice/session/other', mode: 'read' }),
     {
-      'system/system': '---',
+      'system/system': 'r--',
       'team/t1': '---',
       'team/t1/session/s': '---',
       'team/t1/workflow/w': '---',
@@ -184,7 +185,7 @@ const IDENTITIES: [string, IdentityFor, Row][] = [
     'write share link for a neighbouring room',
     (room) => ({ kind: 'share', room: NEIGHBOUR[room], mode: 'write' }),
     {
-      'system/system': '---',
+      'system/system': 'r--',
       'team/t1': '---',
       'team/t1/session/s': '---',
       'team/t1/workflow/w': '---',

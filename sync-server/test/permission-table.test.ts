@@ -24,7 +24,7 @@ const ACTIONS = [
 type Action = (typeof ACTIONS)[number];
 
 // alice owns user/alice; bob is a member of team "lab"; ada administers it; eve is in neither.
-// The share links are for alice's session. Y: allowed, N: refused.
+// The share links are for alice's session (and, like everyone, read system). Y: allowed, N: refused.
 //                                user index  user session  team index  team session  system
 //                                R  L  K     R  W          R  L  K     R  W          R  L  K
 const TABLE: Record<Who, string> = {
@@ -32,8 +32,8 @@ const TABLE: Record<Who, string> = {
   member: /*                  */ 'N  N  N     N  N          Y  Y  N     Y  Y          Y  N  N',
   admin: /*                   */ 'N  N  N     N  N          Y  Y  Y     Y  Y          Y  N  N',
   outsider: /*                */ 'N  N  N     N  N          N  N  N     N  N          Y  N  N',
-  'share reader': /*          */ 'N  N  N     Y  N          N  N  N     N  N          N  N  N',
-  'share writer': /*          */ 'N  N  N     Y  Y          N  N  N     N  N          N  N  N',
+  'share reader': /*          */ 'N  N  N     Y  N          N  N  N     N  N          Y  N  N',
+  'share writer': /*          */ 'N  N  N     Y  Y          N  N  N     N  N          Y  N  N',
   'no token': /*              */ 'N  N  N     N  N          N  N  N     N  N          N  N  N',
 };
 const allowed = (who: Who, action: Action): boolean => TABLE[who].split(/\s+/)[ACTIONS.indexOf(action)] === 'Y';

@@ -99,11 +99,14 @@ it('asks for a token, refuses a bad one in words, and works as that person after
   await page.context().close();
 });
 
-it('a read share link opens its one room, with no sign-in', async () => {
+it('a read share link opens its one room, with no sign-in, and its system skills resolve', async () => {
   const owner = await alicesWorkflow('shown', 'Shown to Bob', [{ id: 'n1', skillId: 'quantum-vqe', label: 'VQE', position: { x: 0, y: 0 }, inputs: {} }]);
   const page = await openShareLink(await newPage(), await mintShareToken(SECRET, 'user/alice/workflow/shown', 'read'), 'user/alice/shown');
   await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the shared workflow’s node');
   expect(await page.locator('[data-testid="workflow-name"]').textContent()).toBe('Shown to Bob');
+  // Everyone reads the system volume, a link's holder too: the node shows its skill's ports.
+  await page.locator('[data-testid="skill-node"] .port.input').first().waitFor();
+  expect(await page.locator('.skill-node-missing').count()).toBe(0);
   owner.destroy();
   await page.context().close();
 });

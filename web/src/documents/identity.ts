@@ -42,7 +42,13 @@ export function setIdentity(next: Partial<Identity>): void {
 }
 
 /** The token a room is opened with: its share link's, else the person's own. */
-export const tokenFor = (room: string, identity: Identity = current): string | undefined => identity.shareTokens?.[room] ?? identity.token;
+export function tokenFor(room: string, identity: Identity = current): string | undefined {
+  const own = identity.shareTokens?.[room] ?? identity.token;
+  if (own || !room.startsWith(`system/`)) return own;
+  // Someone who came only through share links still reads the system skills, as everyone does:
+  // any of their links opens the system volume.
+  return Object.values(identity.shareTokens ?? {})[0];
+}
 
 /** The claims of a token, read without checking its signature (the server checks it). */
 export function readClaims(token: string): Record<string, unknown> | null {
