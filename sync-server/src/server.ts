@@ -9,7 +9,7 @@ import { accessTo } from '../../shared/src/access';
 import { writePolicyOf } from './sync/write-policy';
 import { CLOSE } from '../../shared/src/codes';
 import { parseRoomName } from '../../shared/src/rooms';
-import { identifyLocal, tokenIdentities, type Identify } from './access/identity';
+import { identifyLocal, identityKey, tokenIdentities, type Identify } from './access/identity';
 import { createApp } from './app';
 import type { Config } from './config';
 import { upgradeAllowed } from './http/cors';
@@ -133,7 +133,8 @@ export async function startServer(config: Config, options: { log?: Logger; ident
     }
     const parsed = parseRoomName(name);
     if (!parsed.ok) return ws.close(CLOSE.invalidRoom.code, CLOSE.invalidRoom.reason);
-    const access = accessTo(identify(req), parsed.value, name);
+    const identity = identify(req);
+    const access = accessTo(identity, parsed.value, name);
     if (!access.read) return ws.close(CLOSE.forbidden.code, CLOSE.forbidden.reason);
 
     const conn = new Connection(
@@ -150,6 +151,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       },
       name,
       writePolicyOf(access, parsed.value),
+      identityKey(identity),
       log,
       config.maxMessageBytes,
       config.maxMessagesPerSecond,

@@ -53,3 +53,15 @@ export function tokenIdentities(secret: string): {
     },
   };
 }
+
+/** A short name for an identity, equal for the same person (or the same share link's room and mode). */
+export function identityKey(identity: Identity): string {
+  switch (identity.kind) {
+    case 'user':
+      return `user:${identity.sub}`;
+    case 'share':
+      return `share:${identity.mode}:${identity.room}`;
+    case 'server':
+      return 'server';
+  }
+}

@@ -7,16 +7,18 @@ import { CLOSE, type CloseCode } from '../../../shared/src/codes';
 import { ORIGIN } from '../../../shared/src/origins';
 import type { Replication, Storage } from '../storage/storage';
 import {
-  checkAwarenessUpdate,
   encodeAwareness,
+  encodeAwarenessEntries,
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
   MESSAGE,
   ProtocolError,
+  readAwarenessUpdate,
 } from '../sync/protocol';
 import { refusalOf, type WritePolicy } from '../sync/write-policy';
+import { AwarenessOwners } from './awareness-owners';
 
 /** What a room needs of a connected client. */
 export interface RoomPeer {
@@ -25,6 +27,8 @@ export interface RoomPeer {
   close(code: CloseCode): void;
   /** What this peer may change; updates beyond it are refused and never applied. */
   readonly writes: WritePolicy;
+  /** Who the peer is (its identity), so a reconnect may take over its own awareness ids. */
+  readonly who: string;
   /** Optional batching of many sends into one socket write. */
   cork?(): void;
   uncork?(): void;
@@ -45,6 +49,9 @@ export interface RoomOptions {
   onDurableChange?: (room: Room) => void;
 }
 
+/** Awareness ids one connection may speak for; a stock client uses one. */
+const MAX_AWARENESS_IDS_PER_PEER = 4;
+
 interface Outgoing {
   seq: number;
   deliver: () => void;
@@ -61,7 +68,8 @@ interface Outgoing {
 export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
-  private readonly peers = new Map<RoomPeer, Set<number>>();
+  private readonly peers = new Set<RoomPeer>();
+  private readonly awarenessOwners = new AwarenessOwners<RoomPeer>(MAX_AWARENESS_IDS_PER_PEER);
   private pending: Uint8Array[] = [];
   private outbox: Outgoing[] = [];
   private appliedSeq = 0;
@@ -131,7 +139,7 @@ export class Room {
 
   /** Adds a connected client: it gets our state vector and everyone's awareness. */
   addPeer(peer: RoomPeer): void {
-    this.peers.set(peer, new Set());
+    this.peers.add(peer);
     peer.send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) peer.send(encodeAwareness(this.awareness, states));
@@ -139,10 +147,10 @@ export class Room {
 
   /** Removes a client and the awareness states it controlled. */
   removePeer(peer: RoomPeer): void {
-    const clients = this.peers.get(peer);
-    if (!clients) return;
-    this.peers.delete(peer);
-    awarenessProtocol.removeAwarenessStates(this.awareness, [...clients], null);
+    if (!this.peers.delete(peer)) return;
+    const ids = this.awarenessOwners.release(peer);
+    // Their clocks stay, so a late echo of an old state cannot bring a departed cursor back.
+    awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
   }
 
   /** Handles one frame from a client; throws ProtocolError when the frame is malformed. */
@@ -158,8 +166,8 @@ export class Room {
         case MESSAGE.awareness: {
           const update = decoding.readVarUint8Array(decoder);
           expectEnd(decoder);
-          checkAwarenessUpdate(update);
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+          const entries = this.awarenessOwners.admit(peer, readAwarenessUpdate(update), (id) => this.awareness.meta.get(id)?.clock);
+          if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), peer);
           break;
         }
         case MESSAGE.queryAwareness:
@@ -214,7 +222,7 @@ export class Room {
     if (origin === ORIGIN.redis) {
       // Another instance logged it before relaying it: it is durable, so it goes out at once.
       const message = encodeUpdate(update);
-      for (const peer of this.peers.keys()) peer.send(message);
+      for (const peer of this.peers) peer.send(message);
       this.options.onDurableChange?.(this);
       return;
     }
@@ -226,21 +234,16 @@ export class Room {
   }
 
   private onAwareness({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
-    const peerClients = this.peers.get(origin as RoomPeer);
-    if (peerClients) {
-      for (const id of added) peerClients.add(id);
-      for (const id of removed) peerClients.delete(id);
-    }
     const changed = [...added, ...updated, ...removed];
     const message = encodeAwareness(this.awareness, changed);
-    for (const peer of this.peers.keys()) peer.send(message);
+    for (const peer of this.peers) peer.send(message);
     if (this.replication && origin !== ORIGIN.redis) {
       this.replication.publishAwareness(this.name, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     }
   }
 
   private broadcast(message: Uint8Array, origin: unknown): void {
-    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
+    for (const peer of this.peers) if (peer !== origin) peer.send(message);
   }
 
   /** Runs `deliver` once every change applied so far is durable. */
@@ -274,7 +277,7 @@ export class Room {
       this.failed = true;
       this.log.error({ room: this.name, err: error }, 'storage write failed; closing room');
       // Clients keep their changes and send them again once they reconnect to a healthy room.
-      for (const peer of [...this.peers.keys()]) peer.close(CLOSE.roomUnavailable);
+      for (const peer of [...this.peers]) peer.close(CLOSE.roomUnavailable);
       this.options.onFailure(this);
     } finally {
       this.flushing = null;
@@ -295,9 +298,9 @@ export class Room {
       return;
     }
     // Several messages per client: corked, each client's share leaves in one socket write.
-    for (const p of this.peers.keys()) p.cork?.();
+    for (const p of this.peers) p.cork?.();
     for (const out of ready) out.deliver();
-    for (const p of this.peers.keys()) p.uncork?.();
+    for (const p of this.peers) p.uncork?.();
   }
 
   /** Resolves once every change applied so far is in storage. */

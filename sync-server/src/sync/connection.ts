@@ -30,6 +30,7 @@ export class Connection implements RoomPeer {
     private readonly ws: WebSocketLike,
     readonly roomName: string,
     readonly writes: WritePolicy,
+    readonly who: string,
     private readonly log: Logger,
     private readonly maxEarlyBytes: number,
     private readonly ratePerSecond = Number.POSITIVE_INFINITY,

@@ -4,6 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
+import type { AwarenessEntry } from '../rooms/awareness-owners';
 
 /** The y-websocket message types (first varint of every frame). */
 export const MESSAGE = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
@@ -43,20 +44,35 @@ function nestingOf(json: string): number {
  * entries one by one, so a bad entry would leave those before it applied (and never broadcast).
  * Throws ProtocolError when an entry does not decode or its state nests too deeply.
  */
-export function checkAwarenessUpdate(update: Uint8Array): void {
+export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   try {
     const decoder = decoding.createDecoder(update);
+    const entries: AwarenessEntry[] = [];
     for (let n = decoding.readVarUint(decoder); n > 0; n--) {
-      decoding.readVarUint(decoder); // client id
-      decoding.readVarUint(decoder); // clock
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
       const state = decoding.readVarString(decoder);
       if (nestingOf(state) > MAX_AWARENESS_DEPTH) throw new ProtocolError(`awareness state nested deeper than ${MAX_AWARENESS_DEPTH} levels`);
       JSON.parse(state);
+      entries.push({ clientId, clock, state });
     }
+    return entries;
   } catch (e) {
     if (e instanceof ProtocolError) throw e;
     throw new ProtocolError(`bad awareness update: ${(e as Error).message}`);
   }
+}
+
+/** An awareness update holding exactly these entries. */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries.length);
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(e, clientId);
+    encoding.writeVarUint(e, clock);
+    encoding.writeVarString(e, state);
+  }
+  return encoding.toUint8Array(e);
 }
 
 function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
