@@ -6,6 +6,7 @@ import type { Identify } from './access/identity';
 import { chatRouter } from './chat/routes';
 import type { ChatConfig, HttpConfig } from './config';
 import { corsFor } from './http/cors';
+import { loopbackHostsOnly } from './http/local-host';
 import { restRateLimit } from './http/rate-limits';
 import { securityHeaders, workerScriptPolicies } from './http/security-headers';
 import { errorBody, errorHandler } from './rest/http-error';
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): Express {
   const { http } = deps;
   app.disable('x-powered-by');
   app.use(securityHeaders(deps.pyodidePackageUrl));
+  // Without tokens anyone who reaches the server is the user: only by a loopback name (local-host.ts).
+  if (!deps.authenticate) app.use(loopbackHostsOnly());
   // Before authentication: a preflight carries no token, and a refused origin needs none.
   app.use(corsFor(http.corsOrigins));
   app.use(express.json({ limit: '2mb' }));

@@ -12,7 +12,7 @@ import { parseRoomName } from '../../shared/src/rooms';
 import { identifyLocal, identityKey, tokenIdentities, type Identify } from './access/identity';
 import { createApp } from './app';
 import type { Config } from './config';
-import { upgradeAllowed } from './http/cors';
+import { upgradeRefusal } from './http/cors';
 import type { BlobStore } from './mirrors/blob-store';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
@@ -93,8 +93,9 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       return;
     }
     // A browser page of another site must not open rooms as whoever visits it (http/cors.ts).
-    if (!upgradeAllowed(req, config.http.corsOrigins)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nThis origin may not open WebSockets here: add it to CORS_ORIGINS on the server.\n');
+    const refusal = upgradeRefusal(req, config.http.corsOrigins, !tokens);
+    if (refusal) {
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal}\n`);
       return;
     }
     // The token is checked before the upgrade completes: the client sends nothing until then.

@@ -1,8 +1,10 @@
 // The HTTP side against other sites and busy clients (issue 8): helmet's headers with the app's
 // Content Security Policy on every response and stricter ones on the runtime workers' scripts,
 // CORS only for CORS_ORIGINS (the rest get no CORS headers, their preflights 403), WebSocket
-// upgrades from other sites' pages refused, and the REST routes' rate limit per identity.
+// upgrades from other sites' pages refused, in local mode nothing addressed to a non-loopback
+// name (DNS rebinding), and the REST routes' rate limit per identity.
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,9 +124,9 @@ describe('CORS', () => {
 
 describe('WebSocket origins', () => {
   /** Opens a raw socket to a room with an Origin header (or none); resolves to "open" or the HTTP status. */
-  const upgrade = (origin: string | undefined): Promise<string> =>
+  const upgrade = (origin: string | undefined, headers: Record<string, string> = {}): Promise<string> =>
     new Promise((resolve) => {
-      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/user/default`, origin ? { origin } : {});
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/user/default`, { headers, ...(origin ? { origin } : {}) });
       ws.on('open', () => {
         resolve('open');
         ws.close();
@@ -135,10 +137,67 @@ describe('WebSocket origins', () => {
 
   it("refuses upgrades from other sites' pages; same-origin, listed and non-browser clients connect", async () => {
     expect(await upgrade('https://evil.example')).toBe('HTTP 403');
+    // The port differs: another site.
+    expect(await upgrade('http://127.0.0.1:1')).toBe('HTTP 403');
     expect(await upgrade('null')).toBe('HTTP 403');
     expect(await upgrade(server.url)).toBe('open');
     expect(await upgrade(LISTED)).toBe('open');
     expect(await upgrade(undefined)).toBe('open');
+  });
+
+  it("behind a proxy that rewrites Host, the page's own origin is the forwarded host", async () => {
+    expect(await upgrade('https://llmunix.example.org', { 'x-forwarded-host': 'llmunix.example.org' })).toBe('open');
+    expect(await upgrade('https://evil.example', { 'x-forwarded-host': 'llmunix.example.org' })).toBe('HTTP 403');
+  });
+});
+
+describe('local mode and DNS rebinding', () => {
+  // A page of rebound.example, whose name now points at 127.0.0.1: same-origin to the browser.
+  const REBOUND = 'rebound.example:8787';
+
+  /** A GET with a given Host header (fetch will not send one of our choosing). */
+  const getWithHost = (url: string, host: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.get(url, { headers: { host, ...headers } }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+
+  const upgradeWithHost = (url: string, host: string): Promise<string> =>
+    new Promise((resolve) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/sync/user/default`, { headers: { host }, origin: `http://${host}` });
+      ws.on('open', () => {
+        resolve('open');
+        ws.close();
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(`HTTP ${res.statusCode}`));
+      ws.on('error', () => undefined);
+    });
+
+  it('answers only requests addressed to a loopback name, saying why', async () => {
+    const refused = await getWithHost(`${server.url}/api/sessions`, REBOUND, { origin: `http://${REBOUND}` });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('single-user local mode and answers only requests to localhost, 127.0.0.1 or [::1], not to "rebound.example:8787"') } });
+    expect((await getWithHost(`${server.url}/`, REBOUND)).status).toBe(403);
+    expect(await upgradeWithHost(server.url, REBOUND)).toBe('HTTP 403');
+    for (const host of [`localhost:${server.port}`, `127.0.0.1:${server.port}`, `app.localhost:${server.port}`, `[::1]:${server.port}`]) {
+      expect((await getWithHost(`${server.url}/api/sessions`, host)).status, host).toBe(200);
+      expect(await upgradeWithHost(server.url, host), host).toBe('open');
+    }
+  });
+
+  it('with tokens, any name will do: the token decides', async () => {
+    const withTokens = await startTestServer({ AUTH_SECRET: SECRET });
+    try {
+      const token = await mintUserToken(SECRET, { sub: 'alice' });
+      expect((await getWithHost(`${withTokens.url}/api/sessions`, REBOUND, { authorization: `Bearer ${token}` })).status).toBe(200);
+      expect((await getWithHost(`${withTokens.url}/api/sessions`, REBOUND)).status).toBe(401);
+    } finally {
+      await withTokens.close();
+    }
   });
 });
 

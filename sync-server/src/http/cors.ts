@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { errorBody } from '../rest/http-error';
+import { localHostAllowed } from './local-host';
 
 /** What a cross-origin page may send: JSON bodies with a token. */
 const ALLOW_HEADERS = 'authorization, content-type';
@@ -25,7 +26,7 @@ function originHost(origin: string): string | undefined {
  * sent to. Behind a proxy that rewrites `Host`, the proxy's `X-Forwarded-Host` counts too; a
  * browser page cannot set that header itself, and a browser page is all an Origin check is about.
  */
-export function isSameOrigin(req: IncomingMessage, origin: string): boolean {
+function isSameOrigin(req: IncomingMessage, origin: string): boolean {
   const host = originHost(origin);
   if (!host) return false;
   const forwarded = req.headers['x-forwarded-host'];
@@ -34,16 +35,20 @@ export function isSameOrigin(req: IncomingMessage, origin: string): boolean {
 }
 
 /**
- * Whether a WebSocket upgrade may go on. Browsers always send `Origin` with a WebSocket, and
- * cookies or not, a page of any site could otherwise open the rooms of whoever visits it (in
- * local mode, with no token at all: cross-site WebSocket hijacking). So a browser's upgrade must
- * come from this server's own pages or a listed origin. Clients without `Origin` (y-websocket in
+ * Why a WebSocket upgrade may not go on, or undefined when it may. Browsers always send `Origin`
+ * with a WebSocket, and a page of any site could otherwise open the rooms of whoever visits it
+ * (in local mode with no token at all: cross-site WebSocket hijacking). So a browser's upgrade
+ * must come from this server's own pages or a listed origin; in local mode it must also be
+ * addressed to a loopback name (see local-host.ts). Clients without `Origin` (y-websocket in
  * Node, the CLI) are not browsers and are let through; their token decides.
  */
-export function upgradeAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+export function upgradeRefusal(req: IncomingMessage, allowed: readonly string[], localMode: boolean): string | undefined {
+  if (localMode && !localHostAllowed(req)) {
+    return `This server is in single-user local mode and accepts WebSockets only to localhost, 127.0.0.1 or [::1], not to ${JSON.stringify(req.headers.host ?? '')}.`;
+  }
   const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  return allowed.includes(origin) || isSameOrigin(req, origin);
+  if (origin === undefined || allowed.includes(origin) || isSameOrigin(req, origin)) return undefined;
+  return `Pages of ${origin} may not open WebSockets here: add it to CORS_ORIGINS on the server.`;
 }
 
 /**
