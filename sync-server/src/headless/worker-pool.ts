@@ -43,7 +43,9 @@ class Slot<P, R> {
     private readonly onDeath: (slot: Slot<P, R>) => void,
   ) {
     // stdout/stderr piped, not inherited: the CLI's stdout carries only its JSON answer.
-    this.worker = new Worker(BOOT, { workerData: { entry: entry.href } satisfies BootData, stdout: true, stderr: true });
+    // An empty environment of its own: skill code in any runtime (Python reaches it through
+    // `js.process`) must not read the secrets of whoever runs the CLI or the server.
+    this.worker = new Worker(BOOT, { workerData: { entry: entry.href } satisfies BootData, stdout: true, stderr: true, env: {} });
     this.worker.stdout.on('data', (d: Buffer) => this.job?.onStdout?.(d.toString()));
     this.worker.stderr.on('data', (d: Buffer) => this.job?.onStdout?.(d.toString()));
     this.ready = new Promise<void>((resolve, reject) => {

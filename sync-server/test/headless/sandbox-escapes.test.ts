@@ -90,6 +90,13 @@ const THREE_PROBE = `${probe(`
   },`)}
 return (await run());`;
 
+/** Python in Pyodide reaches JavaScript's globals through the `js` module: the worker's process among them. */
+const PYTHON_PROBE = `import js
+
+def execute(inputs):
+    env = js.process.env
+    return {"x": {"secret": getattr(env, "${SECRET_NAME}", None), "variables": len(js.Object.keys(env))}}`;
+
 const js = (id: string, code: string) => skillFrom(skillSource({ name: id, skill_id: id, type: 'javascript', outputs: [{ name: 'x', type: 'any' }] }, 'javascript', code), `user/${id}.md`);
 const three = (id: string, code: string) => skillFrom(skillSource({ name: id, skill_id: id, type: 'threejs', outputs: [{ name: 'x', type: 'any' }] }, 'javascript', code), `user/${id}.md`);
 
@@ -97,7 +104,8 @@ beforeAll(() => {
   // Worker threads copy the environment they start with: the secret is there to be leaked.
   process.env[SECRET_NAME] = SECRET;
   runtimes = nodeRuntimes({ javascriptWorkers: 1 });
-  for (const s of [js('js-probe', JS_PROBE), js('thenable-probe', THENABLE_PROBE), three('three-probe', THREE_PROBE)]) skills.set(s.skill.frontmatter.skill_id, s);
+  const python = skillFrom(skillSource({ name: 'python-probe', skill_id: 'python-probe', type: 'python', outputs: [{ name: 'x', type: 'any' }] }, 'python', PYTHON_PROBE), 'user/python-probe.md');
+  for (const s of [js('js-probe', JS_PROBE), js('thenable-probe', THENABLE_PROBE), three('three-probe', THREE_PROBE), python]) skills.set(s.skill.frontmatter.skill_id, s);
 });
 afterAll(async () => {
   delete process.env[SECRET_NAME];
@@ -125,6 +133,13 @@ describe('headless sandbox: no way out to the host', () => {
     });
     expect(JSON.stringify(n)).not.toContain(SECRET);
   });
+
+  it('Python skills reach the worker’s process through `js`, but its environment is empty', async () => {
+    const n = await runOne('python-probe');
+    expect(n.status, n.error).toBe('done');
+    expect(n.outputs?.x).toEqual({ secret: null, variables: 0 });
+    expect(JSON.stringify(n)).not.toContain(SECRET);
+  }, 60_000);
 
   it("a thenable result gets resolve functions of the skill's own realm, which has no process", async () => {
     const n = await runOne('thenable-probe');
