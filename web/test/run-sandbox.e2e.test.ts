@@ -1,7 +1,9 @@
 // JavaScript skills in their sandboxed worker (no network: a clear error on the node; no import()
 // of any URL, no IndexedDB, no WebSocket or EventSource, no DOM, also when the worker's script
-// comes from the service worker offline), Python failures pointing at the skill's lines, Cancel
+// comes from the service worker offline), Python skills fenced the same way through `js`, Python failures pointing at the skill's lines, Cancel
 // stopping an endless loop, and collaborators seeing each other's node states live.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { collectErrors, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer } from './harness';
@@ -60,6 +62,32 @@ const NETWORK_PROBE = probe(`
     fetch: () => fetch('/api/config').then((r) => r.status),
     Worker: () => new Worker('data:text/javascript,postMessage(1)'),`);
 
+/** Where the app serves Pyodide's files (vite.config.ts): they stay fetchable, for imports. */
+const PYODIDE_VERSION = (JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../node_modules/pyodide/package.json'), 'utf8')) as { version: string }).version;
+
+/** Python reaches JavaScript's globals through `js` and `run_js`: the same fence must hold there. */
+const PYTHON_PROBE = `import js
+from pyodide.code import run_js
+
+PYODIDE = "/pyodide/${PYODIDE_VERSION}/"
+
+def attempt(fn):
+    try:
+        return "reached: " + str(fn())
+    except Exception as e:
+        return type(e).__name__ + ": " + str(e)
+
+def execute(inputs):
+    return {"result": {
+        "fetchApi": attempt(lambda: js.fetch("/api/config")),
+        "runJs": attempt(lambda: run_js("fetch('/api/sessions', { method: 'POST' })")),
+        "postToPyodide": attempt(lambda: js.fetch(js.location.origin + PYODIDE + "pyodide-lock.json", js.JSON.parse('{"method": "POST"}'))),
+        "indexedDB": attempt(lambda: js.indexedDB.open("llmunix-runs")),
+        "caches": attempt(lambda: js.caches.keys()),
+        "WebSocket": attempt(lambda: js.WebSocket.new("ws://127.0.0.1:1/")),
+        "ownFiles": attempt(lambda: type(js.fetch(js.location.origin + PYODIDE + "pyodide-lock.json")).__name__),
+    }}`;
+
 const DOM_PROBE = 'function execute() {\n  return { result: [typeof document, typeof window, typeof localStorage, typeof parent, typeof navigator.serviceWorker] };\n}';
 
 let server: AppServer;
@@ -75,6 +103,7 @@ beforeAll(async () => {
   await addUserSkill(server.url, 'storage-probe', javascriptSkill('storage-probe', STORAGE_PROBE));
   await addUserSkill(server.url, 'network-probe', javascriptSkill('network-probe', NETWORK_PROBE));
   await addUserSkill(server.url, 'dom-probe', javascriptSkill('dom-probe', DOM_PROBE));
+  await addUserSkill(server.url, 'python-probe', pythonSkill('python-probe', PYTHON_PROBE));
   await addUserSkill(
     server.url,
     'slow-echo',
@@ -184,6 +213,26 @@ it("offline, the worker's script comes from the service worker with its policy, 
   await context.setOffline(true);
   const found = await runProbes(page, 'run-probes-offline', ids);
   expect(found['import-probe']).toMatchObject({ dataUrl: expect.stringMatching(/^TypeError: Failed to fetch dynamically imported module: data:/) });
+  errors.assertNone();
+  await context.close();
+});
+
+it('Python skills, through js and run_js, reach neither the API, storage nor sockets; Pyodide still fetches its own files', async () => {
+  const context = await newContext(browser, { baseURL: server.url });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  const found = (await runProbes(page, 'run-python-probe', await placeProbes(page, 'run-python-probe', ['python-probe'])))['python-probe'];
+  const refused = (what: string) => expect.stringMatching(new RegExp(`^JsException: SandboxError: ${what}`));
+  expect(found).toEqual({
+    fetchApi: refused('fetch is not available: skills run without network access .*GET http://127\\.0\\.0\\.1:\\d+/api/config is refused'),
+    runJs: refused('fetch is not available: .*POST http://127\\.0\\.0\\.1:\\d+/api/sessions is refused'),
+    postToPyodide: refused('fetch is not available: .*POST .*pyodide-lock\\.json is refused'),
+    indexedDB: refused("indexedDB is not available: skills run without this app's stored data"),
+    caches: refused('caches is not available'),
+    WebSocket: refused('WebSocket is not available'),
+    // Pyodide's own files stay reachable (it fetches packages when a skill imports them).
+    ownFiles: 'reached: PyodideFuture',
+  });
   errors.assertNone();
   await context.close();
 });

@@ -12,9 +12,13 @@ import {
   PYTHON_HARNESS,
 } from '../../../shared/src/execution/python-harness';
 import type { RunMessage, WorkerReply } from './protocol';
+import { fetchWithin, lockDownGlobals } from './sandbox';
 import { serveRuns, startRun } from './worker-runs';
 
 const post = (reply: WorkerReply) => self.postMessage(reply);
+/** The worker's own network, taken before skill code can run (see `fenceSkills`). */
+const network = self.fetch.bind(self);
+let fenced = false;
 
 type LoadPyodide = (options: {
   indexURL: string;
@@ -35,7 +39,7 @@ let packageUrl: string | null = null;
 /** Asks the server where packages come from; offline, or with none configured, there is none. */
 async function configuredPackageUrl(): Promise<string | null> {
   try {
-    const res = await fetch('/api/config');
+    const res = await network('/api/config');
     const config = (await res.json()) as { pyodide_package_url?: string | null };
     return config.pyodide_package_url ?? null;
   } catch {
@@ -52,7 +56,21 @@ async function loadPython(): Promise<Python> {
   const pyodide = await loadPyodide({ indexURL: __PYODIDE_INDEX_URL__, ...(packageUrl ? { packageBaseUrl: packageUrl } : {}) });
   pyodide.runPython(PYTHON_HARNESS);
   const entry = pyodide.globals.get(HARNESS_ENTRY) as Python['entry'];
+  fenceSkills();
   return { pyodide, entry };
+}
+
+/**
+ * Python skills reach every JavaScript global through the `js` module (and `run_js`), so the
+ * worker takes away what the JavaScript sandbox does: storage, sockets, workers, and any fetch
+ * beyond Pyodide's own files and the package mirror, which it still needs for imports. The
+ * worker script's CSP keeps the network to this origin and the mirror beneath that.
+ */
+function fenceSkills(): void {
+  if (fenced) return;
+  fenced = true;
+  const own = [new URL(__PYODIDE_INDEX_URL__, self.location.origin).href, ...(packageUrl ? [new URL(packageUrl, self.location.origin).href] : [])];
+  lockDownGlobals(self, { fetch: fetchWithin(own, network) });
 }
 
 /**

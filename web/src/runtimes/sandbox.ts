@@ -72,14 +72,30 @@ function replaceForGood(object: object, key: string, stub: unknown): void {
 
 /**
  * Removes the blocked globals for good (non-configurable, so the skill cannot put them back).
- * Call once, at the top of the worker, after taking what the worker itself needs.
+ * Call once, at the top of the worker, after taking what the worker itself needs. `instead`
+ * puts a narrower version in place of a blocked global (see `fetchWithin`).
  */
-export function lockDownGlobals(scope: typeof globalThis = globalThis): void {
-  for (const [name, what] of Object.entries(BLOCKED)) replaceForGood(scope, name, stubFor(name, what));
+export function lockDownGlobals(scope: typeof globalThis = globalThis, instead: Partial<Record<keyof typeof BLOCKED, unknown>> = {}): void {
+  for (const [name, what] of Object.entries(BLOCKED)) replaceForGood(scope, name, instead[name] ?? stubFor(name, what));
   const navigator = (scope as { navigator?: object }).navigator;
   if (navigator) {
     for (const [name, what] of Object.entries(BLOCKED_NAVIGATOR)) replaceForGood(navigator, name, stubFor(`navigator.${name}`, what));
   }
+}
+
+/**
+ * A `fetch` that only GETs URLs under the given prefixes, for a runtime that loads its own files
+ * after skill code may run (Pyodide fetches packages when a skill imports them): the runtime
+ * keeps working, and the skill can read nothing else, not this app's API above all. Refused
+ * requests throw at once, so skill code that cannot await still sees why.
+ */
+export function fetchWithin(prefixes: readonly string[], network: typeof fetch): typeof fetch {
+  return (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, self.location.href).href;
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    if (method === 'GET' && prefixes.some((prefix) => url.startsWith(prefix))) return network(input, init);
+    throw new SandboxError(`fetch is not available: skills run without network access (only the runtime's own files are fetched; ${method} ${url} is refused)`);
+  };
 }
 
 /** Captures console output as the skill's stdout, passing each piece to `emit` as it comes. */
