@@ -27,8 +27,11 @@ afterAll(async () => {
   await server.close();
 });
 
-/** A raw connection that sends awareness entries as they are given, then a query to flush them through. */
-async function sendAwareness(token: string, entries: AwarenessEntry[]): Promise<void> {
+/**
+ * A raw connection that sends awareness entries as they are given, then a query to flush them
+ * through; resolves once they were handled, with a function that closes the connection.
+ */
+async function sendAwareness(token: string, entries: AwarenessEntry[]): Promise<() => void> {
   const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${ROOM}?token=${token}`);
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
   const e = encoding.createEncoder();
@@ -39,7 +42,7 @@ async function sendAwareness(token: string, entries: AwarenessEntry[]): Promise<
   const answered = new Promise((resolve) => ws.on('message', (data: Buffer) => data[0] === MESSAGE.awareness && resolve(undefined)));
   ws.send(new Uint8Array([MESSAGE.queryAwareness]));
   await answered;
-  ws.close();
+  return () => ws.close();
 }
 
 const nameOf = (watcher: TestClient, id: number) => (watcher.provider.awareness.getStates().get(id) as { user?: { name?: string } } | undefined)?.user?.name;
@@ -53,8 +56,8 @@ it('another identity cannot change, freeze or remove someone’s awareness state
   const id = owner.doc.clientID;
   await waitFor(() => nameOf(watcher, id) === 'Alice', 'the watcher to see Alice');
 
-  await sendAwareness(reader, [{ clientId: id, clock: 2 ** 40, state: JSON.stringify({ user: { name: 'Mallory' } }) }]);
-  await sendAwareness(reader, [{ clientId: id, clock: 2 ** 41, state: 'null' }]);
+  (await sendAwareness(reader, [{ clientId: id, clock: 2 ** 40, state: JSON.stringify({ user: { name: 'Mallory' } }) }]))();
+  (await sendAwareness(reader, [{ clientId: id, clock: 2 ** 41, state: 'null' }]))();
   // Alice goes on updating her state (her clock is small): it must still be taken.
   owner.provider.awareness.setLocalStateField('user', { name: 'Alice again' });
   await waitFor(() => nameOf(watcher, id) === 'Alice again', 'Alice’s own update to arrive');
@@ -71,8 +74,9 @@ it('the same person reconnecting takes over their id while the old connection li
   const id = old.doc.clientID;
   await waitFor(() => nameOf(watcher, id) === 'Alice on the old socket', 'the first state');
   const clock = (await roomAwareness()).meta.get(id)?.clock ?? 0;
-  await sendAwareness(alice, [{ clientId: id, clock: clock + 1, state: JSON.stringify({ user: { name: 'Alice, reconnected' } }) }]);
+  const close = await sendAwareness(alice, [{ clientId: id, clock: clock + 1, state: JSON.stringify({ user: { name: 'Alice, reconnected' } }) }]);
   await waitFor(() => nameOf(watcher, id) === 'Alice, reconnected', 'the reconnected state');
+  close();
   old.destroy();
   watcher.destroy();
 });
@@ -85,8 +89,10 @@ it('one connection speaks for a handful of ids at most, and they go when it leav
   let most = 0;
   watcher.provider.awareness.on('change', () => (most = Math.max(most, flooded())));
   const flood = Array.from({ length: 500 }, (_, i) => ({ clientId: 1_000_000 + i, clock: 1, state: JSON.stringify({ n: i }) }));
-  await sendAwareness(reader, flood);
-  await waitFor(() => most > 0 && flooded() === 0, 'the flood to come and go');
+  const close = await sendAwareness(reader, flood);
+  await waitFor(() => flooded() > 0, 'the flood to arrive');
+  close();
+  await waitFor(() => flooded() === 0, 'the flood to go with its connection');
   expect(most).toBe(4);
   // The room keeps the clocks of the four it took (so late echoes cannot revive them), of no other.
   expect([...(await roomAwareness()).meta.keys()].filter(isFlood)).toHaveLength(4);

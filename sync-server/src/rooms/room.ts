@@ -18,6 +18,7 @@ import {
   readAwarenessUpdate,
 } from '../sync/protocol';
 import { refusalOf, type WritePolicy } from '../sync/write-policy';
+import { AwarenessBatch } from './awareness-batch';
 import { AwarenessOwners } from './awareness-owners';
 
 /** What a room needs of a connected client. */
@@ -49,6 +50,9 @@ export interface RoomOptions {
   onDurableChange?: (room: Room) => void;
 }
 
+/** How long awareness changes gather before they go out together (see awareness-batch.ts). */
+const AWARENESS_BATCH_MS = 30;
+
 /** Awareness ids one connection may speak for; a stock client uses one. */
 const MAX_AWARENESS_IDS_PER_PEER = 4;
 
@@ -70,6 +74,14 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly peers = new Set<RoomPeer>();
   private readonly awarenessOwners = new AwarenessOwners<RoomPeer>(MAX_AWARENESS_IDS_PER_PEER);
+  private readonly awarenessToPeers = new AwarenessBatch(AWARENESS_BATCH_MS, (ids) => {
+    const message = encodeAwareness(this.awareness, ids);
+    for (const peer of this.peers) peer.send(message);
+  });
+  /** Changes made here, for the other instances (they relay their own). */
+  private readonly awarenessToReplicas = new AwarenessBatch(AWARENESS_BATCH_MS, (ids) =>
+    this.replication?.publishAwareness(this.name, awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)),
+  );
   private pending: Uint8Array[] = [];
   private outbox: Outgoing[] = [];
   private appliedSeq = 0;
@@ -235,11 +247,8 @@ export class Room {
 
   private onAwareness({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
     const changed = [...added, ...updated, ...removed];
-    const message = encodeAwareness(this.awareness, changed);
-    for (const peer of this.peers) peer.send(message);
-    if (this.replication && origin !== ORIGIN.redis) {
-      this.replication.publishAwareness(this.name, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    }
+    this.awarenessToPeers.add(changed);
+    if (this.replication && origin !== ORIGIN.redis) this.awarenessToReplicas.add(changed);
   }
 
   private broadcast(message: Uint8Array, origin: unknown): void {
@@ -318,6 +327,8 @@ export class Room {
       await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
     }
     await this.storage.release(this.name);
+    this.awarenessToPeers.cancel();
+    this.awarenessToReplicas.cancel();
     this.awareness.destroy();
     this.doc.destroy();
   }
