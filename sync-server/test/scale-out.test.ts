@@ -1,10 +1,14 @@
 // SCALE-1: several server instances on one Redis serve one room together: clients connected
-// to different instances converge on random concurrent edits, and awareness crosses instances.
+// to different instances converge on random concurrent edits, and awareness crosses instances
+// (SYNC-6: a client's awareness id belongs to its own instance's connection).
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import * as encoding from 'lib0/encoding';
 import * as prng from 'lib0/prng';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { encodeAwarenessEntries, MESSAGE } from '../src/sync/protocol';
 import { connectClient, connectSynced, synced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { contentOf, randomEdit, testSeed } from './harness/random-edits';
@@ -68,6 +72,31 @@ describe('two instances on one Redis', () => {
     alice.destroy();
     await waitFor(() => !bob.provider.awareness.getStates().has(alice.doc.clientID), 'Alice to leave Bob’s view');
     expect(bob.provider.awareness.getStates().size).toBe(1);
+    bob.destroy();
+  });
+
+  it('a connection on one instance cannot take over the awareness id of a client on another', async () => {
+    const room = 'user/default/workflow/scale-presence-owner';
+    const alice = await connectSynced(a.url, room);
+    const bob = await connectSynced(b.url, room);
+    const id = alice.doc.clientID;
+    const nameOnB = () => (bob.provider.awareness.getStates().get(id) as { user?: { name?: string } } | undefined)?.user?.name;
+    alice.provider.awareness.setLocalStateField('user', { name: 'Alice' });
+    await waitFor(() => nameOnB() === 'Alice', 'Bob on B to see Alice on A');
+    // On B, claim Alice's id with a clock far ahead: were it taken, her own updates would never count again.
+    const ws = new WebSocket(`${b.url.replace('http', 'ws')}/sync/${room}`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const answered = new Promise((resolve) => ws.on('message', (data: Buffer) => data[0] === MESSAGE.awareness && resolve(undefined)));
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MESSAGE.awareness);
+    encoding.writeVarUint8Array(e, encodeAwarenessEntries([{ clientId: id, clock: 2 ** 40, state: JSON.stringify({ user: { name: 'Mallory' } }) }]));
+    ws.send(encoding.toUint8Array(e));
+    ws.send(new Uint8Array([MESSAGE.queryAwareness]));
+    await answered;
+    alice.provider.awareness.setLocalStateField('user', { name: 'Alice again' });
+    await waitFor(() => nameOnB() === 'Alice again', 'Alice’s own update to reach B');
+    ws.close();
+    alice.destroy();
     bob.destroy();
   });
 });

@@ -43,6 +43,32 @@ export class AwarenessOwners<Peer extends { readonly who: string }> {
     });
   }
 
+  /**
+   * Gives ids to `owner` whatever held them: states relayed from another server instance belong
+   * to that instance's clients, and no connection here may speak for them.
+   */
+  adopt(owner: Peer, ids: readonly number[]): void {
+    const theirs = this.owned.get(owner) ?? new Set<number>();
+    this.owned.set(owner, theirs);
+    for (const id of ids) {
+      const previous = this.owners.get(id);
+      if (previous === owner) continue;
+      if (previous) this.owned.get(previous)?.delete(id);
+      this.owners.set(id, owner);
+      theirs.add(id);
+    }
+  }
+
+  /** Lets go of those of `ids` that `owner` holds (their states are gone). */
+  forget(owner: Peer, ids: readonly number[]): void {
+    const theirs = this.owned.get(owner);
+    for (const id of ids) {
+      if (this.owners.get(id) !== owner) continue;
+      this.owners.delete(id);
+      theirs?.delete(id);
+    }
+  }
+
   /** Forgets a connection; returns the ids it owned, whose states go with it. */
   release(peer: Peer): number[] {
     const ids = [...(this.owned.get(peer) ?? [])];

@@ -50,6 +50,9 @@ export interface RoomOptions {
   onDurableChange?: (room: Room) => void;
 }
 
+/** The owner, in a room's awareness, of the ids of clients connected to other instances. */
+const OTHER_INSTANCE: RoomPeer = { who: '\0another instance', writes: { kind: 'none' }, send: () => undefined, close: () => undefined };
+
 /** How long awareness changes gather before they go out together (see awareness-batch.ts). */
 const AWARENESS_BATCH_MS = 30;
 
@@ -144,7 +147,7 @@ export class Room {
           this.log.error({ room: this.name, err: error }, 'an update from another instance did not apply');
         }
       }),
-      replication.onAwareness(this.name, (update) => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ORIGIN.redis)),
+      replication.onAwareness(this.name, (update) => this.receiveRemoteAwareness(update)),
     );
   }
 
@@ -245,7 +248,22 @@ export class Room {
     this.flushing ??= this.flush();
   }
 
+  /** Awareness relayed by another instance: its clients' ids are theirs alone here too. */
+  private receiveRemoteAwareness(update: Uint8Array): void {
+    let entries;
+    try {
+      entries = readAwarenessUpdate(update);
+    } catch (e) {
+      this.log.warn({ room: this.name, err: e }, 'unreadable awareness update from another instance; ignored');
+      return;
+    }
+    this.awarenessOwners.adopt(OTHER_INSTANCE, entries.filter((e) => e.state !== 'null').map((e) => e.clientId));
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ORIGIN.redis);
+  }
+
   private onAwareness({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
+    // Gone, whether its instance said so or it timed out (an instance that died says nothing).
+    this.awarenessOwners.forget(OTHER_INSTANCE, removed);
     const changed = [...added, ...updated, ...removed];
     this.awarenessToPeers.add(changed);
     if (this.replication && origin !== ORIGIN.redis) this.awarenessToReplicas.add(changed);
