@@ -2,7 +2,8 @@
  * The per-part write check (ACCESS-3) on a team's volume index: what judging one listing update
  * of a team member costs, read from the update's structs, against the same update applied
  * straight to the document (what a writer with full rights costs) and against the obvious
- * alternative, applying it to a copy of the document, measured in the same run.
+ * alternative, applying it to a copy of the document, measured in the same run; then one big
+ * update, a member's reconnect after working offline.
  *
  *   npm run bench:write-check [-- --skills 200 --updates 2000]
  */
@@ -57,3 +58,31 @@ const judged = time('judge from the update, then apply', (doc, u) => {
 // The copy costs the document's size each time, so it is measured on fewer updates.
 const copied = time('copy the document, apply, then apply', copyAndApply, Math.min(200, updates.length));
 console.log(`\njudging costs ${(judged / plain).toFixed(2)}× a plain apply; copying would cost ${(copied / plain).toFixed(0)}× (${(copied / judged).toFixed(0)}× the judging)`);
+
+// A member reconnecting after working offline sends everything in one sync step 2.
+const offline = new Y.Doc();
+Y.applyUpdate(offline, Y.encodeStateAsUpdate(server));
+const sv = Y.encodeStateVector(offline);
+for (let i = 0; i < UPDATES * 5; i++) offline.getMap('workflows').set(`offline-${i % 500}`, new Y.Map<unknown>([['name', `Workflow ${i}`]]));
+const big = Y.encodeStateAsUpdate(offline, sv);
+const bigTarget = () => {
+  const d = new Y.Doc();
+  Y.applyUpdate(d, Y.encodeStateAsUpdate(server));
+  return d;
+};
+/** The median of five timings of `fn` on a fresh copy of the index, in ms (the first ones run cold). */
+function median(fn: (doc: Y.Doc) => void): number {
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const doc = bigTarget();
+    const start = process.hrtime.bigint();
+    fn(doc);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times.sort((x, y) => x - y)[2] as number;
+}
+const bigApply = median((doc) => Y.applyUpdate(doc, big));
+const bigJudge = median((doc) => {
+  if (rootsChangedBy(doc, big)?.has('skills') !== false) throw new Error('the offline update should be allowed');
+});
+console.log(`\none sync step 2 of ${UPDATES * 5} offline listing changes (${(big.length / 1024).toFixed(0)} KB), median of 5: apply ${bigApply.toFixed(1)} ms, judge ${bigJudge.toFixed(1)} ms (${(bigJudge / bigApply).toFixed(2)}×)`);

@@ -54,8 +54,20 @@ export function rootsChangedBy(doc: Y.Doc, update: Uint8Array): Set<string> | nu
       next = Math.max(next, s.id.clock + s.length);
     }
   }
-  const inUpdate = (id: Y.ID): Struct | undefined =>
-    fresh.get(id.client)?.find((s) => s.id.clock <= id.clock && id.clock < s.id.clock + s.length);
+  /** The update's struct holding `id` (each client's structs are sorted by clock, without overlaps). */
+  const inUpdate = (id: Y.ID): Struct | undefined => {
+    const list = fresh.get(id.client) ?? [];
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = list[mid] as Struct;
+      if (id.clock < s.id.clock) hi = mid - 1;
+      else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  };
 
   const memo = new Map<Y.Item, Where>();
   /** Where the struct holding `id` lives (in the document if it has it, else in the update). */
