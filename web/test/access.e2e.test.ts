@@ -167,7 +167,7 @@ it('a read link shows the workflow read-only: nothing the holder tries is saved,
   await bob.context().close();
 });
 
-it('changes made offline under a write link that became a read link are refused, and the holder is told they were not saved', async () => {
+it('changes made offline under a write link that became a read link are refused, the holder is told they were not saved, and can discard them', async () => {
   const room = 'user/alice/workflow/downgraded';
   const owner = await alicesWorkflow('downgraded', 'Shared, then not', [{ id: 'n1', skillId: 'quantum-vqe', label: 'VQE', position: { x: 0, y: 0 }, inputs: {} }]);
   const bob = await openShareLink(await signedIn('bob'), await mintShareToken(SECRET, room, 'write'), 'user/alice/downgraded');
@@ -199,6 +199,19 @@ it('changes made offline under a write link that became a read link are refused,
 
   await bob.locator('[data-testid="write-refused-dismiss"]').click();
   await notice.waitFor({ state: 'detached' });
+
+  // Each reconnect sends the node again and is refused again, until Bob discards his copy.
+  await bob.context().setOffline(true);
+  await bob.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
+  await bob.context().setOffline(false);
+  await notice.waitFor();
+  const reloadedAgain = bob.waitForEvent('load');
+  await bob.locator('[data-testid="write-refused-discard"]').click();
+  await reloadedAgain;
+  await bob.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+  await waitFor(async () => (await visibleNodes(bob).count()) === 1, 'Bob’s canvas as the server has it');
+  expect(await bob.locator('[data-testid="skill-node"][data-skill="export-results"]').count()).toBe(0);
+  expect(await notice.count()).toBe(0);
   owner.destroy();
   await bob.context().close();
 });

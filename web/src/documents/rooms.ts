@@ -142,3 +142,20 @@ export async function clearLocalRoom(name: string): Promise<void> {
   const entry = open.get(name);
   if (entry) await entry.persistence.clearData();
 }
+
+/**
+ * Throws away this browser's copy of a room, changes the server refused included, and reloads
+ * the app so the room comes back as the server has it. A Yjs document cannot take back changes
+ * it has made, so a fresh copy is the way to stop resending what will be refused each time.
+ */
+export async function discardLocalCopy(name: string): Promise<void> {
+  const entry = open.get(name);
+  if (entry) {
+    entry.room.provider.disconnect();
+    await entry.persistence.clearData();
+  } else {
+    await new IndexeddbPersistence(`llmunix:${name}`, new Y.Doc()).clearData();
+  }
+  markUnsent(name, false);
+  location.reload();
+}

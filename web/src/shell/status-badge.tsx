@@ -3,6 +3,7 @@ import { useIdentity, useSyncStatus } from '../documents/hooks';
 import { roomMode, type Identity } from '../documents/identity';
 import { useRefusals } from '../documents/refusal-hooks';
 import { dismissRefusal, type Refusal } from '../documents/refusals';
+import { discardLocalCopy } from '../documents/rooms';
 import { useRoute } from '../router';
 
 const LABEL = { offline: 'offline', connecting: 'connecting…', synced: 'synced' } as const;
@@ -35,6 +36,15 @@ function WriteRefused({ refusal }: { refusal: Refusal }) {
   return (
     <span class="write-refused" role="alert" data-testid="write-refused" data-room={refusal.room} title={`The server said: ${refusal.reason}`}>
       {refusalMessage(refusal, identity, here)}{' '}
+      <button
+        type="button"
+        class="link"
+        onClick={() => void discardLocalCopy(refusal.room)}
+        title="Reload it as the server has it; the changes it refused are lost"
+        data-testid="write-refused-discard"
+      >
+        Discard my changes
+      </button>{' '}
       <button type="button" class="link" onClick={() => dismissRefusal(refusal.room)} data-testid="write-refused-dismiss">
         Dismiss
       </button>
