@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { connectSynced, type TestClient } from '../../../sync-server/test/harness/clients';
 import { startAppServer, type AppServer } from './app-server';
 import { collectErrors, launchBrowser, newContext, type PageErrors } from './browser';
 
@@ -30,17 +31,21 @@ export interface App {
   openPage(path: string, options?: PageOptions): Promise<AppPage>;
   /** Opens the workflow `user/default/workflow/{id}`; resolves once its canvas is on the page. */
   openWorkflow(id: string, options?: PageOptions): Promise<AppPage>;
+  /** A stock y-websocket client of a room, synced; destroyed after the file's tests unless sooner. */
+  connect(room: string): Promise<TestClient>;
 }
 
 /**
  * The app server and a browser for one test file: started before its tests, closed after them.
  * `env` is for `startAppServer`; a function is read when the server starts, after the `beforeAll`
  * hooks registered before this call (a fake upstream's URL, a data directory). Hooks registered
- * after it run once the server is up, and their `afterAll` before it closes.
+ * after it run once the server is up, and their `afterAll` before it closes (vitest runs `afterAll`
+ * hooks last registered first).
  */
 export function useApp(env: Record<string, string> | (() => Record<string, string>) = {}): App {
   let server: AppServer | undefined;
   let browser: Browser | undefined;
+  const clients = new Set<TestClient>();
 
   beforeAll(async () => {
     await Promise.all([
@@ -49,6 +54,7 @@ export function useApp(env: Record<string, string> | (() => Record<string, strin
     ]);
   });
   afterAll(async () => {
+    for (const client of clients) client.destroy();
     await browser?.close();
     await server?.close();
   });
@@ -79,6 +85,17 @@ export function useApp(env: Record<string, string> | (() => Record<string, strin
       const opened = await app.openPage(`/#/workflow/user/default/${id}`, options);
       await opened.page.locator('[data-testid="workflow-canvas"]').waitFor();
       return opened;
+    },
+    async connect(room) {
+      const client = await connectSynced(app.server.url, room);
+      clients.add(client);
+      return {
+        ...client,
+        destroy: () => {
+          clients.delete(client);
+          client.destroy();
+        },
+      };
     },
   };
   return app;
