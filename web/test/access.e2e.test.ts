@@ -1,34 +1,24 @@
 // Signing in to a server that requires tokens, and opening share links, in Chromium: a read link
 // shows its room without letting the holder change it (and says so when a change is refused);
 // a write link lets the holder edit beside the owner.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { appendMessage, writeSessionMeta } from '../../shared/src/documents/session';
 import { listWorkflows } from '../../shared/src/documents/volume-index';
 import { putNode, readWorkflowGraph, writeWorkflowMeta, type WorkflowGraph, type WorkflowNode } from '../../shared/src/documents/workflow';
 import { mintShareToken, mintUserToken } from '../../sync-server/src/access/tokens';
-import { collectErrors, connectClient, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, synced, waitFor, type AppServer, type TestClient } from './harness';
+import { collectErrors, connectClient, OFFLINE_NOISE, synced, useApp, waitFor, type TestClient } from './harness';
 import { dropSkill, visibleNodes } from './harness/canvas';
 
 const SECRET = 'e2e-access-secret-0123456789-abcdefghijkl';
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startAppServer({ AUTH_SECRET: SECRET });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp({ AUTH_SECRET: SECRET });
 
 const aliceToken = () => mintUserToken(SECRET, { sub: 'alice' });
 
 /** What the server has stored for a room (its snapshot and log replayed), not what it holds in memory. */
 async function stored(room: string): Promise<Y.Doc> {
-  const { snapshot, updates } = await server.storage.load(room);
+  const { snapshot, updates } = await app.server.storage.load(room);
   const doc = new Y.Doc();
   if (snapshot) Y.applyUpdate(doc, snapshot);
   for (const update of updates) Y.applyUpdate(doc, update);
@@ -39,7 +29,7 @@ const storedGraph = async (room: string): Promise<WorkflowGraph> => readWorkflow
 /** Alice's workflow `user/alice/workflow/{id}`, written by a stock client with her token; resolves once stored. */
 async function alicesWorkflow(id: string, name: string, nodes: WorkflowNode[]): Promise<TestClient> {
   const room = `user/alice/workflow/${id}`;
-  const owner = connectClient(server.url, room, { params: { token: await aliceToken() } });
+  const owner = connectClient(app.server.url, room, { params: { token: await aliceToken() } });
   await synced(owner);
   owner.doc.transact(() => {
     writeWorkflowMeta(owner.doc, { name, description: '', created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:00Z' });
@@ -48,9 +38,6 @@ async function alicesWorkflow(id: string, name: string, nodes: WorkflowNode[]): 
   await waitFor(async () => (await storedGraph(room)).nodes.length === nodes.length, `Alice’s workflow "${id}" to be stored`);
   return owner;
 }
-
-/** A page in a fresh browser profile: a person on their own device. */
-const newPage = async (): Promise<Page> => (await newContext(browser, { baseURL: server.url })).newPage();
 
 /** Opens a share link on `page`; resolves once the link's workflow is on screen. */
 async function openShareLink(page: Page, link: string, workflowPath: string): Promise<Page> {
@@ -66,8 +53,7 @@ async function openShareLink(page: Page, link: string, workflowPath: string): Pr
  * ports, or add one) is someone with an account of their own on the server.
  */
 async function signedIn(sub: string): Promise<Page> {
-  const page = await newPage();
-  await page.goto('/');
+  const { page } = await app.openPage('/');
   const token = await mintUserToken(SECRET, { sub });
   await page.locator('[data-testid="sign-in-token"]').fill(token);
   await page.locator('[data-testid="sign-in"] button').click();
@@ -78,8 +64,7 @@ async function signedIn(sub: string): Promise<Page> {
 }
 
 it('asks for a token, refuses a bad one in words, and works as that person after sign-in', async () => {
-  const page = await newPage();
-  await page.goto('/');
+  const { page } = await app.openPage('/');
   await page.locator('[data-testid="sign-in"]').waitFor();
   await page.locator('[data-testid="sign-in-token"]').fill(await mintUserToken('not-the-servers-secret-not-the-servers', { sub: 'alice' }));
   await page.locator('[data-testid="sign-in"] button').click();
@@ -92,7 +77,7 @@ it('asks for a token, refuses a bad one in words, and works as that person after
   expect(await page.locator('[data-testid="sign-in"]').count()).toBe(0);
   await page.locator('[data-testid="new-workflow-name"]').fill('Alice’s study');
   await page.locator('[data-testid="new-workflow"]').click();
-  const index = connectClient(server.url, 'user/alice', { params: { token: await aliceToken() } });
+  const index = connectClient(app.server.url, 'user/alice', { params: { token: await aliceToken() } });
   await synced(index);
   await waitFor(() => listWorkflows(index.doc).some((w) => w.name === 'Alice’s study'), 'the workflow in Alice’s own volume');
   index.destroy();
@@ -101,7 +86,7 @@ it('asks for a token, refuses a bad one in words, and works as that person after
 
 it('a read share link opens its one room, with no sign-in, and its system skills resolve', async () => {
   const owner = await alicesWorkflow('shown', 'Shown to Bob', [{ id: 'n1', skillId: 'quantum-vqe', label: 'VQE', position: { x: 0, y: 0 }, inputs: {} }]);
-  const page = await openShareLink(await newPage(), await mintShareToken(SECRET, 'user/alice/workflow/shown', 'read'), 'user/alice/shown');
+  const page = await openShareLink((await app.newPage()).page, await mintShareToken(SECRET, 'user/alice/workflow/shown', 'read'), 'user/alice/shown');
   await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the shared workflow’s node');
   expect(await page.locator('[data-testid="workflow-name"]').textContent()).toBe('Shown to Bob');
   // Everyone reads the system volume, a link's holder too: the node shows its skill's ports.
@@ -234,7 +219,7 @@ it('a write share link lets its holder add a node, which the owner sees', async 
 
 it('a read link to a session shows its history, with the message box disabled and saying why', async () => {
   const room = 'user/alice/session/read-chat';
-  const owner = connectClient(server.url, room, { params: { token: await aliceToken() } });
+  const owner = connectClient(app.server.url, room, { params: { token: await aliceToken() } });
   await synced(owner);
   owner.doc.transact(() => {
     writeSessionMeta(owner.doc, { id: 'read-chat', name: 'Alice’s chat', volume: 'user', volume_id: 'alice', status: 'active', created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:00Z', metadata: {} });
@@ -242,8 +227,7 @@ it('a read link to a session shows its history, with the message box disabled an
   });
   await waitFor(async () => (await stored(room)).getArray('messages').length === 1, 'the session to be stored');
 
-  const page = await newPage();
-  await page.goto(`/#/share/${await mintShareToken(SECRET, room, 'read')}`);
+  const { page } = await app.openPage(`/#/share/${await mintShareToken(SECRET, room, 'read')}`);
   await page.waitForURL(/#\/session\/user\/alice\/read-chat$/);
   await page.locator('[data-testid="session-message"]', { hasText: 'H2 ground state' }).waitFor();
   await page.locator('[data-testid="read-only-room"]', { hasText: 'not write' }).waitFor();

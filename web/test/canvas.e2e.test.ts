@@ -1,30 +1,15 @@
 // The workflow canvas in Chromium against the real server: drop skills, connect typed ports,
 // refused connections with their reason, undo of one's own edits only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readWorkflowGraph } from '../../shared/src/documents/workflow';
-import { collectErrors, connectSynced, launchBrowser, newContext, startAppServer, waitFor, type AppServer } from './harness';
+import { useApp, waitFor } from './harness';
 import { connectPorts, dropSkill, nodeIds, visibleNodes } from './harness/canvas';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 describe('canvas', () => {
   it('drops skills, connects matching ports, and refuses a mismatch with the reason shown', async () => {
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto('/#/workflow/user/default/canvas-connect');
-    await page.locator('[data-testid="workflow-canvas"]').waitFor();
+    const { context, page, errors } = await app.openWorkflow('canvas-connect');
     await dropSkill(page, 'quantum-vqe', { x: 150, y: 150 });
     await dropSkill(page, 'plot-convergence', { x: 550, y: 150 });
     await waitFor(async () => (await visibleNodes(page).count()) === 2, 'two visible nodes');
@@ -44,7 +29,7 @@ describe('canvas', () => {
     await waitFor(async () => (await page.locator('.react-flow__edge').count()) === 1, 'the edge to be drawn');
 
     // The server's copy of the document has exactly that edge.
-    const script = await connectSynced(server.url, 'user/default/workflow/canvas-connect');
+    const script = await app.connect('user/default/workflow/canvas-connect');
     await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the edge to reach the server');
     expect(readWorkflowGraph(script.doc).edges[0]).toMatchObject({ source: vqe, sourceHandle: 'convergence_trace', target: plot, targetHandle: 'convergence_trace' });
     script.destroy();
@@ -53,15 +38,12 @@ describe('canvas', () => {
   });
 
   it('sets a literal input on a node and it reaches other clients', async () => {
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    await page.goto('/#/workflow/user/default/canvas-literal');
-    await page.locator('[data-testid="workflow-canvas"]').waitFor();
+    const { context, page } = await app.openWorkflow('canvas-literal');
     await dropSkill(page, 'quantum-vqe', { x: 200, y: 150 });
     const field = page.locator('[data-testid="literal-max_iterations"]');
     await field.fill('50');
     await field.press('Enter');
-    const script = await connectSynced(server.url, 'user/default/workflow/canvas-literal');
+    const script = await app.connect('user/default/workflow/canvas-literal');
     await waitFor(() => readWorkflowGraph(script.doc).nodes[0]?.inputs.max_iterations === 50, 'the literal to reach the server');
     await field.fill('5.5');
     await field.press('Enter');
@@ -72,13 +54,8 @@ describe('canvas', () => {
   });
 
   it('undo in one browser undoes only its own edit', async () => {
-    const room = '/#/workflow/user/default/canvas-undo';
-    const alice = await (await newContext(browser, { baseURL: server.url })).newPage();
-    const bob = await (await newContext(browser, { baseURL: server.url })).newPage();
-    await alice.goto(room);
-    await bob.goto(room);
-    await alice.locator('[data-testid="workflow-canvas"]').waitFor();
-    await bob.locator('[data-testid="workflow-canvas"]').waitFor();
+    const { page: alice } = await app.openWorkflow('canvas-undo');
+    const { page: bob } = await app.openWorkflow('canvas-undo');
     await dropSkill(alice, 'quantum-hamiltonian', { x: 150, y: 150 });
     await waitFor(async () => (await nodeIds(bob)).length === 1, 'Bob to see Alice’s node');
     await dropSkill(bob, 'plot-convergence', { x: 500, y: 150 });
@@ -94,10 +71,7 @@ describe('canvas', () => {
 
 describe('keyboard', () => {
   it('copy, paste, delete and undo with the keyboard', async () => {
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    await page.goto('/#/workflow/user/default/canvas-keys');
-    await page.locator('[data-testid="workflow-canvas"]').waitFor();
+    const { context, page } = await app.openWorkflow('canvas-keys');
     await dropSkill(page, 'export-results', { x: 200, y: 150 });
     await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the dropped node');
     await page.locator('.react-flow__node .skill-node-title').click();

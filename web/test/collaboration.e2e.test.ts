@@ -1,36 +1,16 @@
 // Collaboration in Chromium against the real server: live nodes and cursors between two
 // browsers, a workflow written by a stock y-websocket script, and offline edits merging.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { putEdge, putNode, readWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
-import { collectErrors, connectSynced, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer } from './harness';
+import { collectErrors, OFFLINE_NOISE, useApp, waitFor } from './harness';
 import { dropSkill, nodeIds, visibleNodes } from './harness/canvas';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Opens the workflow `user/default/workflow/{id}` at its URL in a new browser profile. */
-async function openWorkflow(id: string) {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  await page.goto(`/#/workflow/user/default/${id}`);
-  await page.locator('[data-testid="workflow-canvas"]').waitFor();
-  return page;
-}
+const app = useApp();
 
 describe('collaboration', () => {
   it('a node added in one browser appears in the other, and each sees the other’s cursor', async () => {
-    const alice = await openWorkflow('collab-live');
-    const bob = await openWorkflow('collab-live');
+    const { page: alice } = await app.openWorkflow('collab-live');
+    const { page: bob } = await app.openWorkflow('collab-live');
     const errors = collectErrors(bob);
     await dropSkill(alice, 'quantum-circuit', { x: 200, y: 200 });
     await waitFor(async () => (await visibleNodes(bob).count()) === 1, 'Bob to see Alice’s node');
@@ -49,14 +29,14 @@ describe('collaboration', () => {
   });
 
   it('a workflow written by a stock y-websocket script shows on the canvas, and later nodes appear live', async () => {
-    const script = await connectSynced(server.url, 'user/default/workflow/from-script');
+    const script = await app.connect('user/default/workflow/from-script');
     script.doc.transact(() => {
       writeWorkflowMeta(script.doc, { name: 'Made by a script', description: '', created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:00Z' });
       putNode(script.doc, { id: 'ham', skillId: 'quantum-hamiltonian', label: 'H2', position: { x: 0, y: 0 }, inputs: { bond_length: 0.74 } });
       putNode(script.doc, { id: 'vqe', skillId: 'quantum-vqe', label: 'VQE', position: { x: 350, y: 0 }, inputs: {} });
       putEdge(script.doc, { id: 'e1', source: 'ham', sourceHandle: 'hamiltonian', target: 'vqe', targetHandle: 'hamiltonian' });
     });
-    const page = await openWorkflow('from-script');
+    const { page } = await app.openWorkflow('from-script');
     await waitFor(async () => (await visibleNodes(page).count()) === 2, 'the script’s two nodes');
     await expect(page.locator('[data-testid="workflow-name"]').textContent()).resolves.toBe('Made by a script');
     await waitFor(async () => (await page.locator('.react-flow__edge').count()) === 1, 'the script’s edge');
@@ -69,8 +49,8 @@ describe('collaboration', () => {
   });
 
   it('one browser goes offline, both edit, it comes back: both hold the union', async () => {
-    const online = await openWorkflow('collab-offline');
-    const offline = await openWorkflow('collab-offline');
+    const { page: online } = await app.openWorkflow('collab-offline');
+    const { page: offline } = await app.openWorkflow('collab-offline');
     collectErrors(offline, { ignore: OFFLINE_NOISE });
     await dropSkill(online, 'quantum-hamiltonian', { x: 100, y: 100 });
     await waitFor(async () => (await nodeIds(offline)).length === 1, 'the first node everywhere');
@@ -89,7 +69,7 @@ describe('collaboration', () => {
     await waitFor(async () => (await nodeIds(online)).length === 4 && (await nodeIds(offline)).length === 4, 'both to hold all four nodes');
     await offline.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
     expect(await offline.locator('[data-testid="pending-count"]').count()).toBe(0);
-    const check = await connectSynced(server.url, 'user/default/workflow/collab-offline');
+    const check = await app.connect('user/default/workflow/collab-offline');
     expect(readWorkflowGraph(check.doc).nodes.map((n) => n.skillId).sort()).toEqual(['export-results', 'plot-convergence', 'quantum-hamiltonian', 'quantum-vqe']);
     check.destroy();
     await online.context().close();

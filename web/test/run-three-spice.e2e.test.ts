@@ -1,22 +1,12 @@
 // The Three.js and ngspice runtimes in Chromium: the Cube Renderer draws a visible cube into its
 // node's live viewport (pixels read back from the screen), and the SPICE divider gives vin/2.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, newContext, startAppServer, type AppServer } from './harness';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useApp } from './harness';
 import { dropSkill } from './harness/canvas';
 import { nodeById, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 /** Share of a PNG's pixels that differ clearly from its most common colour (the background). */
 async function foregroundShare(page: Page, png: Buffer): Promise<number> {
@@ -43,11 +33,7 @@ async function foregroundShare(page: Page, png: Buffer): Promise<number> {
 }
 
 it('the Cube Renderer draws a shaded cube into its node’s viewport', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto('/#/workflow/user/default/run-cube');
-  await page.locator('[data-testid="workflow-canvas"]').waitFor();
+  const { context, page, errors } = await app.openWorkflow('run-cube');
   await dropSkill(page, 'threejs-cube', { x: 80, y: 60 });
   const cube = (await waitForNodes(page, 1))['threejs-cube']!;
   await page.locator('[data-testid="run-workflow"]').click();
@@ -66,11 +52,7 @@ it('the Cube Renderer draws a shaded cube into its node’s viewport', async () 
 });
 
 it('the SPICE divider runs in ngspice: v_out is vin·r2/(r1+r2) across the sweep, drawn as circuit vectors', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto('/#/workflow/user/default/run-spice');
-  await page.locator('[data-testid="workflow-canvas"]').waitFor();
+  const { context, page, errors } = await app.openWorkflow('run-spice');
   await dropSkill(page, 'spice-resistor', { x: 80, y: 60 });
   const spice = (await waitForNodes(page, 1))['spice-resistor']!;
   const r2 = nodeById(page, spice).locator('[data-testid="literal-r2"]');

@@ -1,23 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { collectErrors, launchBrowser, newContext, startAppServer, type AppServer } from './harness';
+import { expect, test } from 'vitest';
+import { useApp } from './harness';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 test('the built app, served by the sync server, loads in Chromium without errors', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
+  const { context, page, errors } = await app.newPage();
 
   const response = await page.goto('/', { waitUntil: 'networkidle' });
   expect(response?.status()).toBe(200);
