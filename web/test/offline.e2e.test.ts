@@ -1,42 +1,31 @@
 // The installed-app promise: after a first visit the service worker has the app shell, and with
 // no network at all a reload still shows the app, the person's workflows and their content.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { putNode, readWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
-import { collectErrors, connectSynced, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer } from './harness';
+import { OFFLINE_NOISE, useApp, waitFor } from './harness';
 import { dropSkill, visibleNodes } from './harness/canvas';
 
-let server: AppServer;
-let browser: Browser;
+const app = useApp();
 
 beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchBrowser();
   // The person's workflow, as any client would write it.
-  const room = await connectSynced(server.url, 'user/default/workflow/offline-wf');
+  const room = await app.connect('user/default/workflow/offline-wf');
   room.doc.transact(() => {
     writeWorkflowMeta(room.doc, { name: 'Works offline', description: '', created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:00Z' });
     putNode(room.doc, { id: 'n1', skillId: 'quantum-vqe', label: 'VQE', position: { x: 0, y: 0 }, inputs: {} });
   });
-  const index = await connectSynced(server.url, 'user/default');
+  const index = await app.connect('user/default');
   putWorkflowListing(index.doc, 'offline-wf', { name: 'Works offline', description: '', created_at: '2026-11-27T00:00:00Z', updated_at: '2026-11-27T00:00:00Z' });
-  await waitFor(async () => (await server.storage.load('user/default')).updates.length > 0, 'the listing to be stored');
+  await waitFor(async () => (await app.server.storage.load('user/default')).updates.length > 0, 'the listing to be stored');
   room.destroy();
   index.destroy();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 it('registers a service worker; offline, a reload shows the app, the workflows and their nodes', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page, { ignore: OFFLINE_NOISE });
-  await page.goto('/');
+  const { context, page, errors } = await app.openPage('/', { ignore: OFFLINE_NOISE });
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-  expect(scope).toBe(`${server.url}/`);
+  expect(scope).toBe(`${app.server.url}/`);
   // Visiting the workflow once stores it in IndexedDB, as using the app does.
   await page.goto('/#/workflow/user/default/offline-wf');
   await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the workflow online');
@@ -53,10 +42,7 @@ it('registers a service worker; offline, a reload shows the app, the workflows a
 });
 
 it('an edit made offline reaches the server after a reload, without reopening its workflow', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  collectErrors(page, { ignore: OFFLINE_NOISE });
-  await page.goto('/#/workflow/user/default/offline-wf');
+  const { context, page } = await app.openPage('/#/workflow/user/default/offline-wf', { ignore: OFFLINE_NOISE });
   await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the workflow online');
   await page.evaluate(async () => navigator.serviceWorker.ready);
 
@@ -70,7 +56,7 @@ it('an edit made offline reaches the server after a reload, without reopening it
   await page.locator('[data-testid="home"]').waitFor();
   await context.setOffline(false);
 
-  const check = await connectSynced(server.url, 'user/default/workflow/offline-wf');
+  const check = await app.connect('user/default/workflow/offline-wf');
   await waitFor(() => readWorkflowGraph(check.doc).nodes.some((n) => n.skillId === 'export-results'), 'the offline edit to reach the server');
   check.destroy();
   await context.close();

@@ -1,32 +1,20 @@
 // The sessions panel and session view in Chromium against the real server: create, search,
 // rename, status and delete, with the listing and the session's own room kept in step; and a
 // session created over REST opening at its URL with its history.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readMessages, readSessionMeta, sessionExists } from '../../shared/src/documents/session';
 import { getSessionListing, listSessions } from '../../shared/src/documents/volume-index';
-import { collectErrors, connectSynced, launchBrowser, newContext, startAppServer, waitFor, type AppServer, type TestClient } from './harness';
+import { useApp, waitFor, type TestClient } from './harness';
 
-let server: AppServer;
-let browser: Browser;
+const app = useApp();
 let index: TestClient;
-const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-  index = await connectSynced(server.url, 'user/default');
-});
-afterAll(async () => {
-  for (const c of [index, ...clients]) c?.destroy();
-  await browser?.close();
-  await server?.close();
+  index = await app.connect('user/default');
 });
 
-async function room(id: string): Promise<TestClient> {
-  const client = await connectSynced(server.url, `user/default/session/${id}`);
-  clients.push(client);
-  return client;
-}
+const room = (id: string): Promise<TestClient> => app.connect(`user/default/session/${id}`);
 
 const item = (page: Page, name: string) => page.locator('[data-testid="session-item"]').filter({ has: page.locator(`[data-testid="session-link"]:text-is("${name}")`) });
 const names = (page: Page) => page.locator('[data-testid="session-link"]').allTextContents();
@@ -43,10 +31,7 @@ async function create(page: Page, name: string): Promise<string> {
 
 describe('sessions panel', () => {
   it('creates, searches, renames, changes status and deletes sessions; room and listing stay in step', async () => {
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto('/');
+    const { context, page, errors } = await app.openPage('/');
     await page.locator('[data-testid="tab-sessions"]').click();
     await page.locator('[data-testid="sessions-empty"]').waitFor();
 
@@ -102,23 +87,20 @@ describe('sessions panel', () => {
   });
 
   it('opens a session created over REST at its URL, with its history', async () => {
-    const res = await fetch(`${server.url}/api/sessions`, {
+    const res = await fetch(`${app.server.url}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'From a script', initial_message: 'Find the H2 ground state\nwith STO-3G.' }),
     });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { id: string; created_at: string };
-    await fetch(`${server.url}/api/sessions/${created.id}/messages`, {
+    await fetch(`${app.server.url}/api/sessions/${created.id}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ role: 'assistant', content: 'E = -1.137 Ha', timestamp: '2026-11-27T10:00:00.000Z' }),
     });
 
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto(`/#/session/user/default/${created.id}`);
+    const { context, page, errors } = await app.openPage(`/#/session/user/default/${created.id}`);
     await page.locator('[data-testid="session-view"]').waitFor();
     await waitFor(async () => (await page.locator('[data-testid="session-name"]').textContent()) === 'From a script', 'the session name');
     expect(await page.locator('[data-testid="session-status-label"]').textContent()).toBe('active');
@@ -130,7 +112,7 @@ describe('sessions panel', () => {
     expect(await messages.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')))).toEqual([created.created_at, '2026-11-27T10:00:00.000Z']);
 
     // A message added later arrives live.
-    await fetch(`${server.url}/api/sessions/${created.id}/messages`, {
+    await fetch(`${app.server.url}/api/sessions/${created.id}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ role: 'user', content: 'Now at 1.0 Å' }),

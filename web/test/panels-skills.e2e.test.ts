@@ -1,23 +1,16 @@
 // The skill library and editor in Chromium against the real server: search and categories,
 // read-only system skills, and a new skill written with a mistake shown inline (file, line,
 // field), fixed, saved into the person's volume and listed in the library.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
-import { collectErrors, connectSynced, launchBrowser, newContext, startAppServer, waitFor, type AppServer, type TestClient } from './harness';
+import { useApp, waitFor, type TestClient } from './harness';
 
-let server: AppServer;
-let browser: Browser;
+const app = useApp();
 let index: TestClient;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-  index = await connectSynced(server.url, 'user/default');
-});
-afterAll(async () => {
-  index?.destroy();
-  await browser?.close();
-  await server?.close();
+  index = await app.connect('user/default');
 });
 
 const categories = (page: Page) => page.locator('[data-testid="skill-category"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-category')));
@@ -58,10 +51,7 @@ async function openLibrary(page: Page): Promise<void> {
 describe('skill library', () => {
   it('groups every readable skill by category, with ports and volume, and searches name, id, description and tags', async () => {
     putSkillSource(index.doc, 'half-written', '---\nname: Half written\nskill_id: half-written\ntype: pascal\n---\n');
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto('/');
+    const { context, page, errors } = await app.openPage('/');
     await openLibrary(page);
     await waitFor(async () => (await categories(page))[0] === 'Broken skills', 'the broken skill');
     expect(await categories(page)).toEqual(['Broken skills', '3d', 'code', 'data', 'electronics', 'quantum']);
@@ -96,10 +86,7 @@ describe('skill library', () => {
   });
 
   it('shows a system skill read-only, with the reason', async () => {
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto('/');
+    const { context, page, errors } = await app.openPage('/');
     await openLibrary(page);
     await card(page, 'quantum-vqe').locator('[data-testid="skill-link"]').click();
     await page.locator('[data-testid="skill-editor"][data-mode="read-only"]').waitFor();
@@ -114,10 +101,7 @@ describe('skill library', () => {
   });
 
   it('writes a new skill: a mistake is shown inline with file, line and field; fixed, it saves and joins the library', async () => {
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto('/');
+    const { context, page, errors } = await app.openPage('/');
     await openLibrary(page);
     await page.locator('[data-testid="new-skill"]').click();
     await page.locator('[data-testid="skill-editor"][data-mode="new"]').waitFor();

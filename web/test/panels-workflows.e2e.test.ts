@@ -1,34 +1,22 @@
 // The workflows panel in Chromium against the real server: create, rename, duplicate, delete,
 // and an export → import round trip, each checked in the server's copy of the documents.
 import fs from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listWorkflows } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, readWorkflowMeta, writeWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { parseWorkflowFile } from '../../shared/src/workflow/file';
-import { collectErrors, connectSynced, launchBrowser, newContext, startAppServer, waitFor, type AppServer, type TestClient } from './harness';
+import { useApp, waitFor, type TestClient } from './harness';
 import { visibleNodes } from './harness/canvas';
 
-let server: AppServer;
-let browser: Browser;
+const app = useApp();
 let index: TestClient;
-const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-  index = await connectSynced(server.url, 'user/default');
-});
-afterAll(async () => {
-  for (const c of [index, ...clients]) c?.destroy();
-  await browser?.close();
-  await server?.close();
+  index = await app.connect('user/default');
 });
 
-async function room(id: string): Promise<TestClient> {
-  const client = await connectSynced(server.url, `user/default/workflow/${id}`);
-  clients.push(client);
-  return client;
-}
+const room = (id: string): Promise<TestClient> => app.connect(`user/default/workflow/${id}`);
 
 const item = (page: Page, name: string) => page.locator('[data-testid="workflow-item"]').filter({ has: page.locator(`[data-testid="workflow-link"]:text-is("${name}")`) });
 const currentId = (page: Page) => page.evaluate(() => location.hash.split('/').pop() ?? '');
@@ -63,10 +51,7 @@ function shape(graph: WorkflowGraph) {
 
 describe('workflows panel', () => {
   it('creates, renames, duplicates (fresh ids) and deletes workflows; the server sees each step', async () => {
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto('/');
+    const { context, page, errors } = await app.openPage('/');
     await page.locator('[data-testid="workflows-empty"]').waitFor();
 
     const id = await create(page, 'H2 study');
@@ -115,10 +100,7 @@ describe('workflows panel', () => {
   });
 
   it('exports a workflow file and imports it back as a new workflow; a bad file writes nothing', async () => {
-    const context = await newContext(browser, { baseURL: server.url, acceptDownloads: true });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto('/');
+    const { context, page, errors } = await app.openPage('/', { context: { acceptDownloads: true } });
     const id = await create(page, 'Round trip: v1/2');
     const source = await room(id);
     source.doc.transact(() => writeWorkflowGraph(source.doc, GRAPH));
@@ -165,10 +147,7 @@ describe('workflows panel', () => {
   });
 
   it('drags a skill from the library onto the canvas', async () => {
-    const context = await newContext(browser, { baseURL: server.url });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto('/');
+    const { context, page, errors } = await app.openPage('/');
     const id = await create(page, 'Dragged into');
     await page.locator('[data-testid="tab-skills"]').click();
     const card = page.locator('[data-testid="skill-item"][data-skill-id="quantum-vqe"]');

@@ -4,9 +4,9 @@
 // stopping an endless loop, and collaborators seeing each other's node states live.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer } from './harness';
+import { beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { OFFLINE_NOISE, useApp, waitFor } from './harness';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, javascriptSkill, nodeById, openResult, pythonSkill, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
@@ -90,37 +90,26 @@ def execute(inputs):
 
 const DOM_PROBE = 'function execute() {\n  return { result: [typeof document, typeof window, typeof localStorage, typeof parent, typeof navigator.serviceWorker] };\n}';
 
-let server: AppServer;
-let browser: Browser;
+const app = useApp();
 
 beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchBrowser();
-  await addUserSkill(server.url, 'fetch-probe', javascriptSkill('fetch-probe', "async function execute() {\n  const res = await fetch('/healthz');\n  return { result: res.status };\n}"));
-  await addUserSkill(server.url, 'endless-loop', javascriptSkill('endless-loop', 'function execute() {\n  for (;;) {}\n}'));
-  await addUserSkill(server.url, 'needs-numpy', pythonSkill('needs-numpy', 'def execute(inputs):\n    print("importing")\n    import numpy\n    return {"result": 1}'));
-  await addUserSkill(server.url, 'import-probe', javascriptSkill('import-probe', IMPORT_PROBE));
-  await addUserSkill(server.url, 'storage-probe', javascriptSkill('storage-probe', STORAGE_PROBE));
-  await addUserSkill(server.url, 'network-probe', javascriptSkill('network-probe', NETWORK_PROBE));
-  await addUserSkill(server.url, 'dom-probe', javascriptSkill('dom-probe', DOM_PROBE));
-  await addUserSkill(server.url, 'python-probe', pythonSkill('python-probe', PYTHON_PROBE));
+  await addUserSkill(app.server.url, 'fetch-probe', javascriptSkill('fetch-probe', "async function execute() {\n  const res = await fetch('/healthz');\n  return { result: res.status };\n}"));
+  await addUserSkill(app.server.url, 'endless-loop', javascriptSkill('endless-loop', 'function execute() {\n  for (;;) {}\n}'));
+  await addUserSkill(app.server.url, 'needs-numpy', pythonSkill('needs-numpy', 'def execute(inputs):\n    print("importing")\n    import numpy\n    return {"result": 1}'));
+  await addUserSkill(app.server.url, 'import-probe', javascriptSkill('import-probe', IMPORT_PROBE));
+  await addUserSkill(app.server.url, 'storage-probe', javascriptSkill('storage-probe', STORAGE_PROBE));
+  await addUserSkill(app.server.url, 'network-probe', javascriptSkill('network-probe', NETWORK_PROBE));
+  await addUserSkill(app.server.url, 'dom-probe', javascriptSkill('dom-probe', DOM_PROBE));
+  await addUserSkill(app.server.url, 'python-probe', pythonSkill('python-probe', PYTHON_PROBE));
   await addUserSkill(
-    server.url,
+    app.server.url,
     'slow-echo',
     javascriptSkill('slow-echo', "async function execute() {\n  console.log('waiting');\n  await new Promise((r) => setTimeout(r, 1500));\n  return { result: 'ok' };\n}"),
   );
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 it('a JavaScript skill that calls fetch fails with a clear error on its node', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto('/#/workflow/user/default/run-fetch');
-  await page.locator('[data-testid="workflow-canvas"]').waitFor();
+  const { context, page, errors } = await app.openWorkflow('run-fetch');
   await dropSkill(page, 'fetch-probe', { x: 80, y: 60 });
   const probe = (await waitForNodes(page, 1))['fetch-probe']!;
   await page.locator('[data-testid="run-workflow"]').click();
@@ -168,10 +157,8 @@ async function runProbes(page: Page, workflow: string, ids: Record<string, strin
 }
 
 it('JavaScript skills cannot import() any URL, read IndexedDB, open a WebSocket or EventSource, or reach the DOM', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
   // Chromium reports each import() the worker's policy stops, as it should.
-  const errors = collectErrors(page, { ignore: [/Content Security Policy/] });
+  const { context, page, errors } = await app.newPage({ ignore: [/Content Security Policy/] });
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
   const found = await runProbes(page, 'run-probes', await placeProbes(page, 'run-probes', ['import-probe', 'storage-probe', 'network-probe', 'dom-probe']));
@@ -204,9 +191,7 @@ it('JavaScript skills cannot import() any URL, read IndexedDB, open a WebSocket 
 });
 
 it("offline, the worker's script comes from the service worker with its policy, and import() stays blocked", async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page, { ignore: [...OFFLINE_NOISE, /Content Security Policy/] });
+  const { context, page, errors } = await app.newPage({ ignore: [...OFFLINE_NOISE, /Content Security Policy/] });
   const ids = await placeProbes(page, 'run-probes-offline', ['import-probe']);
   await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the service worker to control the page');
   // The JavaScript worker starts with the first run: offline, its script can only come from the cache.
@@ -218,9 +203,7 @@ it("offline, the worker's script comes from the service worker with its policy, 
 });
 
 it('Python skills, through js and run_js, reach neither the API, storage nor sockets; Pyodide still fetches its own files', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
+  const { context, page, errors } = await app.newPage();
   const found = (await runProbes(page, 'run-python-probe', await placeProbes(page, 'run-python-probe', ['python-probe'])))['python-probe'];
   const refused = (what: string) => expect.stringMatching(new RegExp(`^JsException: SandboxError: ${what}`));
   expect(found).toEqual({
@@ -238,12 +221,8 @@ it('Python skills, through js and run_js, reach neither the API, storage nor soc
 });
 
 it('a Python skill importing a package that is not served fails saying so, at the skill file’s line', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
   // Pyodide logs its failed attempt to fetch the package (a 404) before the import fails.
-  const errors = collectErrors(page, { ignore: [/Failed to load resource: the server responded with a status of 404/] });
-  await page.goto('/#/workflow/user/default/run-numpy');
-  await page.locator('[data-testid="workflow-canvas"]').waitFor();
+  const { context, page, errors } = await app.openWorkflow('run-numpy', { ignore: [/Failed to load resource: the server responded with a status of 404/] });
   await dropSkill(page, 'needs-numpy', { x: 80, y: 60 });
   const node = (await waitForNodes(page, 1))['needs-numpy']!;
   await page.locator('[data-testid="run-workflow"]').click();
@@ -260,11 +239,7 @@ it('a Python skill importing a package that is not served fails saying so, at th
 });
 
 it('Cancel stops an endless loop; the next run gets a fresh worker', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto('/#/workflow/user/default/run-cancel');
-  await page.locator('[data-testid="workflow-canvas"]').waitFor();
+  const { context, page, errors } = await app.openWorkflow('run-cancel');
   await dropSkill(page, 'endless-loop', { x: 80, y: 60 });
   await dropSkill(page, 'slow-echo', { x: 80, y: 260 });
   const ids = await waitForNodes(page, 2);
@@ -282,14 +257,10 @@ it('Cancel stops an endless loop; the next run gets a fresh worker', async () =>
 });
 
 it('a collaborator sees node states live while another person runs the workflow', async () => {
-  const room = '/#/workflow/user/default/run-shared';
-  const alice = await (await newContext(browser, { baseURL: server.url })).newPage();
-  const bob = await (await newContext(browser, { baseURL: server.url })).newPage();
-  await alice.goto(room);
-  await alice.locator('[data-testid="workflow-canvas"]').waitFor();
+  const { page: alice } = await app.openWorkflow('run-shared');
   await alice.evaluate(() => localStorage.setItem('llmunix.identity', JSON.stringify({ name: 'Alice', color: '#22c55e' })));
   await alice.reload();
-  await bob.goto(room);
+  const { page: bob } = await app.openPage('/#/workflow/user/default/run-shared');
   await dropSkill(alice, 'slow-echo', { x: 80, y: 60 });
   const id = (await waitForNodes(alice, 1))['slow-echo']!;
   await waitForNodes(bob, 1);

@@ -1,30 +1,21 @@
 // Every run leaves a trace: in IndexedDB, and on the current session (the one last opened) as a
 // message whose `traces` hold the nodes, skills, durations and status.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { readMessages } from '../../shared/src/documents/session';
-import { connectSynced, launchBrowser, newContext, startAppServer, waitFor, type AppServer } from './harness';
+import { useApp, waitFor } from './harness';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, javascriptSkill, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
-let server: AppServer;
-let browser: Browser;
+const app = useApp();
 
 beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchBrowser();
-  await addUserSkill(server.url, 'answer', javascriptSkill('answer', 'function execute() {\n  return { result: 42 };\n}'));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await addUserSkill(app.server.url, 'answer', javascriptSkill('answer', 'function execute() {\n  return { result: 42 };\n}'));
 });
 
 it('a canvas run attaches its trace to the current session and keeps it in IndexedDB', async () => {
-  const created = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Traced"}' });
+  const created = await fetch(`${app.server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Traced"}' });
   const session = ((await created.json()) as { id: string }).id;
-  const page = await (await newContext(browser, { baseURL: server.url })).newPage();
-  await page.goto(`/#/session/user/default/${session}`);
+  const { page } = await app.openPage(`/#/session/user/default/${session}`);
   await page.locator('[data-testid="chat-input"]').waitFor();
 
   await page.goto('/#/workflow/user/default/run-traced');
@@ -34,7 +25,7 @@ it('a canvas run attaches its trace to the current session and keeps it in Index
   await page.locator('[data-testid="run-workflow"]').click();
   await waitForStatus(page, node, 'done');
 
-  const room = await connectSynced(server.url, `user/default/session/${session}`);
+  const room = await app.connect(`user/default/session/${session}`);
   await waitFor(() => readMessages(room.doc).some((m) => (m.traces?.length ?? 0) > 0), 'the trace on the session');
   const trace = readMessages(room.doc).find((m) => m.traces?.length)?.traces?.[0] as { status: string; workflow: string; nodes: Array<{ id: string; skillId: string; status: string; durationMs: number }> };
   expect(trace).toMatchObject({ status: 'done', workflow: 'user/default/workflow/run-traced' });

@@ -2,29 +2,22 @@
 // Hamiltonian → VQE → Plot Convergence built by dragging and connecting, run, states, the plot,
 // cached re-runs, stale marks after an edit, and a run with no network at all.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer, type PageErrors } from './harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { OFFLINE_NOISE, useApp, waitFor, type PageErrors } from './harness';
 import { connectPorts, dropSkill } from './harness/canvas';
 import { nodeById, numberOutput, openResult, statusOf, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
-let server: AppServer;
-let browser: Browser;
+const app = useApp();
 let context: BrowserContext;
 let page: Page;
 let errors: PageErrors;
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchBrowser();
-  context = await newContext(browser, { baseURL: server.url, viewport: { width: 1600, height: 1000 } });
-  page = await context.newPage();
-  errors = collectErrors(page, { ignore: OFFLINE_NOISE });
+  ({ context, page, errors } = await app.newPage({ ignore: OFFLINE_NOISE, context: { viewport: { width: 1600, height: 1000 } } }));
 });
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
 });
 
 it('builds Hamiltonian → VQE → Plot Convergence, runs it: states change, the plot appears, VQE finds −1.137 Ha', async () => {

@@ -2,24 +2,17 @@
 // the service worker and every runtime worker — Python (Pyodide), JavaScript, Three.js (WebGL in
 // an OffscreenCanvas) and ngspice (WebAssembly) — load and run without one policy violation,
 // on the page or in a worker.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, newContext, startAppServer, waitFor, type AppServer } from './harness';
+import { beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useApp, waitFor } from './harness';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, javascriptSkill, pythonSkill, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
-let server: AppServer;
-let browser: Browser;
+const app = useApp();
 
 beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchBrowser();
-  await addUserSkill(server.url, 'csp-python', pythonSkill('csp-python', 'def execute(inputs):\n    import json\n    return {"result": json.loads("[1, 2]")}'));
-  await addUserSkill(server.url, 'csp-javascript', javascriptSkill('csp-javascript', 'async function execute() {\n  return { result: [1, 2].map((x) => x * 2) };\n}'));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await addUserSkill(app.server.url, 'csp-python', pythonSkill('csp-python', 'def execute(inputs):\n    import json\n    return {"result": json.loads("[1, 2]")}'));
+  await addUserSkill(app.server.url, 'csp-javascript', javascriptSkill('csp-javascript', 'async function execute() {\n  return { result: [1, 2].map((x) => x * 2) };\n}'));
 });
 
 /**
@@ -52,9 +45,7 @@ const WORKER_VIOLATION = 'policy violation in a worker:';
 const WORKER_LISTENER = `{ const report = console.error.bind(console); self.addEventListener('securitypolicyviolation', (e) => report('${WORKER_VIOLATION} ' + e.violatedDirective + ' blocked ' + e.blockedURI + ' (' + e.sourceFile + ':' + e.lineNumber + ')')); }\n`;
 
 it('the page is served with the policy and loads, registers its service worker and opens a canvas without a violation', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
+  const { context, page, errors } = await app.newPage();
   const violations = await watchViolations(page);
   const response = await page.goto('/', { waitUntil: 'networkidle' });
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
@@ -73,9 +64,7 @@ it('the page is served with the policy and loads, registers its service worker a
 });
 
 it('Python, JavaScript, Three.js and ngspice skills run under the policy without a violation', async () => {
-  const context = await newContext(browser, { baseURL: server.url, serviceWorkers: 'block' });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
+  const { context, page, errors } = await app.newPage({ context: { serviceWorkers: 'block' } });
   const violations = await watchViolations(page);
   await page.goto('/#/workflow/user/default/csp-runtimes');
   await page.locator('[data-testid="workflow-canvas"]').waitFor();
