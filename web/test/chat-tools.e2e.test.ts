@@ -2,26 +2,21 @@
 // browser carries the calls out on the session's workflow, a collaborator watching that
 // workflow sees the nodes appear live, and one undo in the asking browser removes them all.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { readWorkflowGraph } from '../../shared/src/documents/workflow';
 import { startFakeAnthropic, type FakeAnthropic } from '../../sync-server/test/harness/fake-anthropic';
-import { connectSynced, launchBrowser, newContext, startAppServer, waitFor, type AppServer } from './harness';
+import { useApp, waitFor } from './harness';
 import { nodeIds, visibleNodes } from './harness/canvas';
 
 let fake: FakeAnthropic;
-let server: AppServer;
-let browser: Browser;
 
 beforeAll(async () => {
   fake = await startFakeAnthropic();
-  server = await startAppServer({ ANTHROPIC_API_KEY: 'sk-ant-e2e', ANTHROPIC_BASE_URL: fake.url });
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await fake?.close();
 });
+
+const app = useApp(() => ({ ANTHROPIC_API_KEY: 'sk-ant-e2e', ANTHROPIC_BASE_URL: fake.url }));
 
 /** The node ids the app reported back in the tool results of a request. */
 function nodeIdsFrom(body: Record<string, unknown>): string[] {
@@ -31,10 +26,9 @@ function nodeIdsFrom(body: Record<string, unknown>): string[] {
 }
 
 it('tool calls build the workflow live for collaborators, and one undo removes them all', async () => {
-  const created = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Build it"}' });
+  const created = await fetch(`${app.server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Build it"}' });
   const session = ((await created.json()) as { id: string }).id;
-  const asker = await (await newContext(browser, { baseURL: server.url })).newPage();
-  await asker.goto(`/#/session/user/default/${session}`);
+  const { page: asker } = await app.openPage(`/#/session/user/default/${session}`);
 
   fake.reply(
     { kind: 'stream', blocks: [{ type: 'text', text: ['Adding the nodes.'] }, { type: 'tool_use', id: 't1', name: 'add_node', input: { skill_id: 'quantum-hamiltonian' } }, { type: 'tool_use', id: 't2', name: 'add_node', input: { skill_id: 'quantum-vqe', inputs: { max_iterations: 100 } } }] },
@@ -59,11 +53,10 @@ it('tool calls build the workflow live for collaborators, and one undo removes t
   // A collaborator opens the session's workflow and sees what the assistant built.
   const link = await asker.locator('[data-testid="chat-workflow-link"]').getAttribute('href');
   expect(link).toMatch(/^#\/workflow\/user\/default\//);
-  const watcher = await (await newContext(browser, { baseURL: server.url })).newPage();
-  await watcher.goto(`/${link}`);
+  const { page: watcher } = await app.openPage(`/${link}`);
   await waitFor(async () => (await visibleNodes(watcher).count()) === 2 && (await watcher.locator('.react-flow__edge').count()) === 1, 'the assistant’s nodes and edge');
   const room = `user/default/workflow/${link!.split('/').pop()}`;
-  const script = await connectSynced(server.url, room);
+  const script = await app.connect(room);
   expect(readWorkflowGraph(script.doc).nodes.find((n) => n.skillId === 'quantum-vqe')?.inputs).toEqual({ max_iterations: 100 });
 
   // The person who asked undoes once: every edit of that answer goes, for everyone.

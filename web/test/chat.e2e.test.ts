@@ -4,34 +4,29 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startFakeAnthropic, type FakeAnthropic } from '../../sync-server/test/harness/fake-anthropic';
-import { collectErrors, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, WEB_DIST, type AppServer } from './harness';
+import { collectErrors, OFFLINE_NOISE, startAppServer, useApp, waitFor, WEB_DIST } from './harness';
 
 const KEY = 'sk-ant-e2e-do-not-leak-42';
 let fake: FakeAnthropic;
-let server: AppServer;
-let browser: Browser;
 
 beforeAll(async () => {
   fake = await startFakeAnthropic();
-  server = await startAppServer({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url });
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await fake?.close();
 });
 
-async function newSession(name: string, url = server.url): Promise<string> {
+const app = useApp(() => ({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url }));
+
+async function newSession(name: string, url = app.server.url): Promise<string> {
   const res = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
   return ((await res.json()) as { id: string }).id;
 }
 
-async function openSession(id: string, url = server.url): Promise<Page> {
-  const page = await (await newContext(browser, { baseURL: url })).newPage();
-  await page.goto(`/#/session/user/default/${id}`);
+async function openSession(id: string, url = app.server.url): Promise<Page> {
+  const { page } = await app.openPage(`/#/session/user/default/${id}`, { context: { baseURL: url } });
   await page.locator('[data-testid="chat-input"]').waitFor();
   return page;
 }
@@ -117,7 +112,7 @@ describe('chat', () => {
     await page.waitForURL(/#\/skill\/user\/default\/chat-skill-/);
     const skillId = page.url().split('/').pop() ?? '';
     await waitFor(async () => {
-      const res = await fetch(`${server.url}/api/skills/${skillId}?volume=user`);
+      const res = await fetch(`${app.server.url}/api/skills/${skillId}?volume=user`);
       return res.status === 200 && ((await res.json()) as { code: string }).code.includes('2 * inputs.get');
     }, 'the saved skill to reach the server');
     await page.context().close();

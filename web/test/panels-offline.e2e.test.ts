@@ -4,51 +4,37 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readSessionMeta } from '../../shared/src/documents/session';
 import { getSkillSource, listSessions, listWorkflows } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, readWorkflowMeta, writeWorkflowGraph } from '../../shared/src/documents/workflow';
-import { collectErrors, connectSynced, launchBrowser, newContext, OFFLINE_NOISE, startAppServer, waitFor, type AppServer, type TestClient } from './harness';
+import { OFFLINE_NOISE, startAppServer, useApp, waitFor } from './harness';
 import { visibleNodes } from './harness/canvas';
 
-let server: AppServer;
-let browser: Browser;
 let dataDir: string;
-const clients: TestClient[] = [];
 
 beforeAll(async () => {
   // Our own DATA_DIR, so stopping the server keeps its storage for the restart.
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-panels-offline-'));
-  [server, browser] = await Promise.all([startAppServer({ STORAGE: 'file', DATA_DIR: dataDir }), launchBrowser()]);
 });
 afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await browser?.close();
-  await server?.close();
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-async function connect(room: string): Promise<TestClient> {
-  const client = await connectSynced(server.url, room);
-  clients.push(client);
-  return client;
-}
+const app = useApp(() => ({ STORAGE: 'file', DATA_DIR: dataDir }));
 
 const hashId = (page: Page) => page.evaluate(() => location.hash.split('/').pop() ?? '');
 
 it('creates, renames and duplicates workflows, sessions and skills with the server stopped; they sync when it is back', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  const errors = collectErrors(page, { ignore: [...OFFLINE_NOISE, /net::ERR_CONNECTION_REFUSED/] });
-  await page.goto('/');
+  const { context, page, errors } = await app.openPage('/', { ignore: [...OFFLINE_NOISE, /net::ERR_CONNECTION_REFUSED/] });
   await page.locator('[data-testid="workflows-empty"]').waitFor();
   // A workflow with nodes, made while online, to duplicate offline.
   await page.locator('[data-testid="new-workflow-name"]').fill('Online first');
   await page.locator('[data-testid="new-workflow"]').click();
   await page.locator('[data-testid="workflow-link"]:text-is("Online first")').waitFor();
   const firstId = await hashId(page);
-  const first = await connect(`user/default/workflow/${firstId}`);
+  const first = await app.connect(`user/default/workflow/${firstId}`);
   first.doc.transact(() =>
     writeWorkflowGraph(first.doc, {
       nodes: [{ id: 'n1', skillId: 'quantum-vqe', label: 'VQE', position: { x: 0, y: 0 }, inputs: {} }],
@@ -57,10 +43,9 @@ it('creates, renames and duplicates workflows, sessions and skills with the serv
   );
   await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the node online');
   first.destroy();
-  clients.splice(clients.indexOf(first), 1);
 
-  const port = server.port;
-  await server.close();
+  const port = app.server.port;
+  await app.server.close();
   await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor({ timeout: 15_000 });
 
   // Workflows: create, rename, duplicate.
@@ -102,8 +87,8 @@ it('creates, renames and duplicates workflows, sessions and skills with the serv
   await page.waitForTimeout(11_000);
 
   // The server comes back on the same port and storage: everything reaches it.
-  server = await startAppServer({ STORAGE: 'file', DATA_DIR: dataDir, PORT: String(port) });
-  const index = await connect('user/default');
+  app.server = await startAppServer({ STORAGE: 'file', DATA_DIR: dataDir, PORT: String(port) });
+  const index = await app.connect('user/default');
   await waitFor(
     () => listWorkflows(index.doc).length === 3 && listSessions(index.doc).length === 1 && getSkillSource(index.doc, 'my-skill') !== undefined,
     'the offline work on the server',
@@ -112,12 +97,12 @@ it('creates, renames and duplicates workflows, sessions and skills with the serv
   expect(listWorkflows(index.doc).map((l) => l.name).sort()).toEqual(['Online first', 'Online first (copy)', 'Renamed offline']);
   expect(listSessions(index.doc)[0]).toMatchObject({ id: sessionId, name: 'Offline notes', status: 'paused' });
   // Each room syncs on its own reconnect; the rooms edited offline were kept open until they did.
-  const made = await connect(`user/default/workflow/${madeId}`);
+  const made = await app.connect(`user/default/workflow/${madeId}`);
   await waitFor(() => readWorkflowMeta(made.doc).name === 'Renamed offline', 'the rename in the workflow’s room');
-  const copy = await connect(`user/default/workflow/${copyId}`);
+  const copy = await app.connect(`user/default/workflow/${copyId}`);
   await waitFor(() => readWorkflowGraph(copy.doc).nodes.length === 1, 'the duplicate’s node');
   expect(readWorkflowGraph(copy.doc).nodes[0]?.skillId).toBe('quantum-vqe');
-  const session = await connect(`user/default/session/${sessionId}`);
+  const session = await app.connect(`user/default/session/${sessionId}`);
   await waitFor(() => readSessionMeta(session.doc).status === 'paused', 'the status in the session’s room');
   expect(readSessionMeta(session.doc)).toMatchObject({ name: 'Offline notes', volume: 'user', volume_id: 'default' });
   await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor({ timeout: 20_000 });

@@ -4,16 +4,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, startAppServer, type AppServer } from './harness';
+import { useApp } from './harness';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, openResult, pythonSkill, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 let mirror: http.Server;
 let mirrorUrl: string;
 const asked: string[] = [];
-let server: AppServer;
-let browser: Browser;
 
 beforeAll(async () => {
   // A package mirror that has nothing: it records what is asked of it and answers 404.
@@ -24,21 +21,20 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
   mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/pyodide-packages/`;
-  server = await startAppServer({ PYODIDE_PACKAGE_URL: mirrorUrl });
-  browser = await launchBrowser();
-  await addUserSkill(server.url, 'needs-numpy', pythonSkill('needs-numpy', 'def execute(inputs):\n    import numpy\n    return {"result": 1}'));
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await new Promise((r) => mirror.close(r));
 });
 
+const app = useApp(() => ({ PYODIDE_PACKAGE_URL: mirrorUrl }));
+
+beforeAll(async () => {
+  await addUserSkill(app.server.url, 'needs-numpy', pythonSkill('needs-numpy', 'def execute(inputs):\n    import numpy\n    return {"result": 1}'));
+});
+
 it('the server tells the app its package URL, and Python fetches packages from there', async () => {
-  expect(await (await fetch(`${server.url}/api/config`)).json()).toEqual({ pyodide_package_url: mirrorUrl, chat_configured: false, auth_required: false });
-  const page = await (await newContext(browser, { baseURL: server.url })).newPage();
-  await page.goto('/#/workflow/user/default/run-packages');
-  await page.locator('[data-testid="workflow-canvas"]').waitFor();
+  expect(await (await fetch(`${app.server.url}/api/config`)).json()).toEqual({ pyodide_package_url: mirrorUrl, chat_configured: false, auth_required: false });
+  const { page } = await app.openWorkflow('run-packages');
   await dropSkill(page, 'needs-numpy', { x: 80, y: 60 });
   const node = (await waitForNodes(page, 1))['needs-numpy']!;
   await page.locator('[data-testid="run-workflow"]').click();

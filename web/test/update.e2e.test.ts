@@ -4,30 +4,23 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext, startAppServer, WEB_DIST, type AppServer } from './harness';
+import { useApp, WEB_DIST } from './harness';
 
-let server: AppServer;
-let browser: Browser;
 let dist: string;
 
 beforeAll(async () => {
   // A copy of the build this test can "redeploy" without touching the one other tests serve.
   dist = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-deploy-'));
   await fs.cp(WEB_DIST, dist, { recursive: true });
-  server = await startAppServer({ WEB_DIST: dist });
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await fs.rm(dist, { recursive: true, force: true });
 });
 
+const app = useApp(() => ({ WEB_DIST: dist }));
+
 it('offers to reload when a new version is deployed, and reloads into it', async () => {
-  const context = await newContext(browser, { baseURL: server.url });
-  const page = await context.newPage();
-  await page.goto('/');
+  const { context, page } = await app.openPage('/');
   await page.evaluate(async () => navigator.serviceWorker.ready);
   // The installed app starts under its service worker, as this reload does.
   await page.reload();
@@ -45,7 +38,7 @@ it('offers to reload when a new version is deployed, and reloads into it', async
   await navigated;
   await page.locator('[data-testid="sync-status"]').waitFor();
   const activeScript = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.scriptURL);
-  expect(activeScript).toBe(`${server.url}/sw.js`);
+  expect(activeScript).toBe(`${app.server.url}/sw.js`);
   expect(await page.locator('[data-testid="update-prompt"]').count()).toBe(0);
   await context.close();
 });
