@@ -162,6 +162,32 @@ describe('executor with the Node JavaScript runtime', () => {
     expect(report.nodes.plain?.error).toMatch(/timed out after 150 ms/);
   });
 
+  it('a node waiting for its runtime is not timed out by the wait: its limit counts from its start', async () => {
+    // One worker: the second node waits 300 ms for the first, then runs 300 ms. Each runs well
+    // within 450 ms; counted from when they were scheduled, the second would not be.
+    const single = javascriptRuntime(1);
+    try {
+      const report = await runWorkflow({
+        graph: { nodes: [node('first', 'sleep'), node('second', 'sleep')], edges: [] },
+        resolve: (id) => SKILLS.get(id),
+        runtimes: { javascript: single },
+        concurrency: 2,
+        timeoutMs: 450,
+      });
+      expect(statuses(report.nodes)).toEqual({ first: 'done', second: 'done' });
+      expect(report.nodes.second?.durationMs).toBeGreaterThanOrEqual(550);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('a runtime that never starts the node fails it after the start limit, saying so', async () => {
+    const never: Runtime = { run: ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))) };
+    const report = await runWorkflow({ graph: { nodes: [node('n', 'add')], edges: [] }, resolve: (id) => SKILLS.get(id), runtimes: { javascript: never }, startTimeoutMs: 200 });
+    expect(report.nodes.n?.status).toBe('error');
+    expect(report.nodes.n?.error).toBe('the javascript runtime did not start within 200 ms; check the connection and run again');
+  });
+
   it('reports a declared output the skill did not return', async () => {
     const report = await run({ nodes: [node('s', 'silent')], edges: [] });
     expect(report.nodes.s?.status).toBe('error');

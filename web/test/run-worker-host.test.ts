@@ -1,5 +1,5 @@
 // The runtime host's protocol with its worker, against a scripted fake worker: one run at a
-// time, a run aborted while its code runs kills the worker, one aborted while the engine still
+// time, each run's start reported when its code starts, a run aborted while its code runs kills the worker, one aborted while the engine still
 // loads is withdrawn and the worker kept, and skill failures arrive as SkillRunError.
 import { describe, expect, it } from 'vitest';
 import { SkillRunError, type RunRequest } from '../../shared/src/execution/types';
@@ -59,6 +59,24 @@ describe('WorkerHost', () => {
     expect(error).toBeInstanceOf(SkillRunError);
     expect(error).toMatchObject({ message: 'ValueError: no', stdout: 'printed' });
     expect(FakeWorker.made).toHaveLength(1);
+  });
+
+  it('tells the executor when each run’s code starts (its time limit counts from there), not when it was queued', async () => {
+    const h = host();
+    const starts: string[] = [];
+    const first = h.run({ ...request(), onStart: () => starts.push('first') });
+    const second = h.run({ ...request(), onStart: () => starts.push('second') });
+    const w = FakeWorker.made[0]!;
+    expect(starts).toEqual([]);
+    w.reply({ type: 'started', id: w.lastRun().id });
+    expect(starts).toEqual(['first']);
+    w.reply({ type: 'done', id: w.lastRun().id, outputs: { y: 1 }, stdout: '' });
+    await first;
+    expect(starts).toEqual(['first']);
+    w.reply({ type: 'started', id: w.lastRun().id });
+    expect(starts).toEqual(['first', 'second']);
+    w.reply({ type: 'done', id: w.lastRun().id, outputs: { y: 2 }, stdout: '' });
+    await second;
   });
 
   it('streams stdout; a runtime failure is a RuntimeError', async () => {

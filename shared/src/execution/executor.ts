@@ -24,8 +24,13 @@ export interface ExecutorOptions {
   /** Run only these nodes and what they need ("run node"); all nodes by default. */
   targets?: readonly string[];
   signal?: AbortSignal;
-  /** Per-node time limit; a skill's `estimated_time_ms` raises it (to three times the estimate). */
+  /**
+   * Per-node time limit, counted from when the skill's own code starts (not while the node waits
+   * for its runtime); a skill's `estimated_time_ms` raises it (to three times the estimate).
+   */
   timeoutMs?: number;
+  /** How long a node may wait for its runtime (a queue, a download, start-up) before it fails. */
+  startTimeoutMs?: number;
   /** How many nodes may run at once; independent branches run in parallel up to this. */
   concurrency?: number;
   onState?: (nodeId: string, state: NodeState) => void;
@@ -34,6 +39,8 @@ export interface ExecutorOptions {
 }
 
 export const DEFAULT_NODE_TIMEOUT_MS = 30_000;
+/** Pyodide is 14 MB: on a slow link its first download alone can take minutes. */
+export const DEFAULT_START_TIMEOUT_MS = 600_000;
 
 /** The cache key of a run: the skill's exact source and the resolved inputs. */
 export const cacheKey = (source: string, inputs: Record<string, Json>): string =>
@@ -41,8 +48,8 @@ export const cacheKey = (source: string, inputs: Record<string, Json>): string =
 
 /** A time limit that the runtime's own abort handling enforces. */
 class NodeTimeout extends Error {
-  constructor(ms: number) {
-    super(`timed out after ${ms} ms; stop the loop, or raise the skill's estimated_time_ms`);
+  constructor(message: string) {
+    super(message);
   }
 }
 
@@ -108,7 +115,14 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
     let stdout = '';
     set(id, { status: 'running', stdout });
     const t0 = Date.now();
-    const timer = setTimeout(() => abort.abort(new NodeTimeout(timeoutMs)), timeoutMs);
+    // Waiting for the runtime has its own, long limit; the node's own starts with its code.
+    const startTimeoutMs = o.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    const limit = (ms: number, message: string) => setTimeout(() => abort.abort(new NodeTimeout(message)), ms);
+    let timer = limit(startTimeoutMs, `the ${fm.type} runtime did not start within ${startTimeoutMs} ms; check the connection and run again`);
+    const onStart = () => {
+      clearTimeout(timer);
+      timer = limit(timeoutMs, `timed out after ${timeoutMs} ms; stop the loop, or raise the skill's estimated_time_ms`);
+    };
     try {
       const result: RunResult = await raceAbort(
         runtime.run({
@@ -116,6 +130,7 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
           inputs,
           signal: abort.signal,
           timeoutMs,
+          onStart,
           onStdout: (text) => {
             stdout += text;
             set(id, { status: 'running', stdout });

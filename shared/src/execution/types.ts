@@ -27,6 +27,11 @@ export interface RunRequest {
   inputs: Record<string, Json>;
   signal: AbortSignal;
   timeoutMs: number;
+  /**
+   * Called when the skill's own code starts, after any wait for the runtime (a queue, a
+   * download, start-up): the node's time limit counts from here. A runtime must call it.
+   */
+  onStart?: () => void;
   /** Streams printed output as it comes. */
   onStdout?: (text: string) => void;
 }

@@ -17,9 +17,9 @@ export class SandboxRuntime implements Runtime {
     this.pool = new WorkerPool({ name: kind === 'javascript' ? 'JavaScript' : 'Three.js', entry: SANDBOX, size: workers });
   }
 
-  async run({ skill, inputs, signal, onStdout }: RunRequest): Promise<RunResult> {
+  async run({ skill, inputs, signal, onStdout, onStart }: RunRequest): Promise<RunResult> {
     const job: SandboxJob = { kind: this.kind, code: skill.code, file: skill.file, codeLine: skill.codeLine, inputsJson: JSON.stringify(inputs) };
-    const { value, stdout } = await this.pool.run(job, signal, onStdout);
+    const { value, stdout } = await this.pool.run(job, signal, onStdout, onStart);
     return { outputs: value as Record<string, Json>, stdout };
   }
 

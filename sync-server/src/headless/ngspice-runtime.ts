@@ -54,14 +54,14 @@ export class NgspiceRuntime implements Runtime {
     size: 1,
   });
 
-  async run({ skill, inputs, signal }: RunRequest): Promise<RunResult> {
+  async run({ skill, inputs, signal, onStart }: RunRequest): Promise<RunResult> {
     let netlist: string;
     try {
       netlist = renderNetlist(skill.code, inputs);
     } catch (e) {
       throw new SkillRunError((e as Error).message);
     }
-    const { value } = await this.pool.run({ netlist }, signal);
+    const { value } = await this.pool.run({ netlist }, signal, undefined, onStart);
     // eecircuit-engine resolves even when ngspice rejects the netlist (with the previous
     // run's vectors), so its messages decide.
     const notes = value.messages.map((m) => m.trimEnd()).filter((m) => m.trim() !== '');

@@ -28,9 +28,9 @@ export class PythonRuntime implements Runtime {
 
   constructor(private readonly options: PythonRuntimeOptions = {}) {}
 
-  async run({ skill, inputs, signal, onStdout }: RunRequest): Promise<RunResult> {
+  async run({ skill, inputs, signal, onStdout, onStart }: RunRequest): Promise<RunResult> {
     const job: PythonJob = { code: skill.code, inputsJson: JSON.stringify(inputs), loadPackages: this.options.loadPackages ?? true };
-    const { value, stdout } = await this.pool.run(job, signal, onStdout);
+    const { value, stdout } = await this.pool.run(job, signal, onStdout, onStart);
     const result = parseHarnessResult(value.result);
     if (result.ok) return { outputs: result.outputs, stdout };
     // loadPackage reports a package it could not fetch through these messages, never by throwing.

@@ -122,7 +122,8 @@ export class WorkerPool<P, R> {
     this.release(slot);
   }
 
-  async run(payload: P, signal: AbortSignal, onStdout?: (text: string) => void): Promise<JobResult<R>> {
+  /** Runs one job; `onStart` is called when it reaches its worker (after any queue and start-up). */
+  async run(payload: P, signal: AbortSignal, onStdout?: (text: string) => void, onStart?: () => void): Promise<JobResult<R>> {
     if (this.closed) throw new RuntimeError(`The ${this.o.name} runtime is closed.`);
     signal.throwIfAborted();
     const slot = await this.acquire(signal);
@@ -142,6 +143,7 @@ export class WorkerPool<P, R> {
       slot.ready.then(
         () => {
           if (done) return;
+          onStart?.();
           slot.run(payload, {
             onStdout: (text) => !done && onStdout?.(text),
             resolve: (r) => {

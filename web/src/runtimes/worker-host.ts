@@ -131,6 +131,7 @@ export class WorkerHost {
     switch (reply.type) {
       case 'started':
         current.started = true;
+        job.request.onStart?.();
         return;
       case 'stdout':
         job.request.onStdout?.(reply.text);
