@@ -8,35 +8,97 @@ export interface SavedNode {
   at: number;
 }
 
+/** A cached result and when it was last used, so the least recently used go first. */
+interface CachedResult {
+  result: RunResult;
+  at: number;
+}
+
+/**
+ * How much the cache and the trace history keep. Results can be large (plots, arrays) and a
+ * workflow run often makes new ones, so without a bound IndexedDB would grow for as long as the
+ * app is used; the oldest are dropped, a cheap re-run brings any back.
+ */
+export const KEEP_RESULTS = 1000;
+export const KEEP_TRACES = 500;
+
 interface RunsDB extends DBSchema {
   /** Executor results by cache key (skill source + resolved inputs). */
-  results: { key: string; value: RunResult };
+  results: { key: string; value: CachedResult; indexes: { at: number } };
   /** One trace per run. */
-  traces: { key: string; value: RunTrace };
+  traces: { key: string; value: RunTrace; indexes: { startedAt: string } };
   /** Last result per node, keyed `room \u0000 nodeId`, so a reopened workflow shows it. */
   nodes: { key: string; value: SavedNode };
 }
 
 let db: Promise<IDBPDatabase<RunsDB>> | null = null;
 const open = () =>
-  (db ??= openDB<RunsDB>('llmunix-runs', 1, {
-    upgrade(d) {
-      d.createObjectStore('results');
-      d.createObjectStore('traces');
-      d.createObjectStore('nodes');
+  (db ??= openDB<RunsDB>('llmunix-runs', 2, {
+    upgrade(d, oldVersion, _newVersion, tx) {
+      if (oldVersion < 1) {
+        d.createObjectStore('traces');
+        d.createObjectStore('nodes');
+      } else {
+        // Version 1 kept bare results with no time of use; they are only a cache.
+        d.deleteObjectStore('results');
+      }
+      d.createObjectStore('results').createIndex('at', 'at');
+      tx.objectStore('traces').createIndex('startedAt', 'startedAt');
+    },
+    // A newer version of the app, in another tab, wants to upgrade the store: let it, rather than
+    // leave its runs waiting on this tab. This tab is offered the reload into that version.
+    blocking() {
+      void db?.then((d) => d.close());
+      db = null;
     },
   }));
 
-/** The executor's result cache, in this browser's IndexedDB. */
+/** What dropping entries needs of an idb cursor. */
+interface DeletingCursor {
+  delete(): Promise<void>;
+  continue(): Promise<DeletingCursor | null>;
+}
+
+/** Deletes `excess` entries from a cursor over an index ordered oldest first. */
+async function dropOldest(first: Promise<DeletingCursor | null>, excess: number): Promise<void> {
+  for (let cursor = await first; cursor && excess > 0; excess--) {
+    await cursor.delete();
+    cursor = await cursor.continue();
+  }
+}
+
+/** Keeps only the most recently used results and the latest traces. */
+async function trim(store: 'results' | 'traces'): Promise<void> {
+  const d = await open();
+  if (store === 'results') {
+    const tx = d.transaction('results', 'readwrite');
+    await dropOldest(tx.store.index('at').openCursor(), (await tx.store.count()) - KEEP_RESULTS);
+    await tx.done;
+  } else {
+    const tx = d.transaction('traces', 'readwrite');
+    await dropOldest(tx.store.index('startedAt').openCursor(), (await tx.store.count()) - KEEP_TRACES);
+    await tx.done;
+  }
+}
+
+/** The executor's result cache, in this browser's IndexedDB, keeping the most recently used. */
 export const resultCache: ResultCache = {
-  get: async (key) => (await open()).get('results', key),
+  get: async (key) => {
+    const d = await open();
+    const cached = await d.get('results', key);
+    if (!cached) return undefined;
+    void d.put('results', { ...cached, at: Date.now() }, key).catch(() => undefined);
+    return cached.result;
+  },
   set: async (key, result) => {
-    await (await open()).put('results', result, key);
+    await (await open()).put('results', { result, at: Date.now() }, key);
+    await trim('results');
   },
 };
 
 export async function saveTrace(trace: RunTrace): Promise<void> {
   await (await open()).put('traces', trace, trace.id);
+  await trim('traces');
 }
 
 /** Every trace of a workflow (by its room name), oldest first. */
