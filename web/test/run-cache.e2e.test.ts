@@ -96,3 +96,24 @@ it('a store made by the previous version (bare results, no times) is upgraded, k
   expect(after.traces).toContain('t1');
   await page.context().close();
 });
+
+it('while a tab of the previous release holds the old store open, runs in a new tab still finish (without the cache)', async () => {
+  const { page: oldTab, context } = await app.openPage('/favicon.svg');
+  // The previous release's store, held open as that release's tab would (it never closes it).
+  await oldTab.evaluate(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('llmunix-runs', 1);
+    open.onupgradeneeded = () => {
+      for (const store of ['results', 'traces', 'nodes']) open.result.createObjectStore(store);
+    };
+    open.onsuccess = () => { globalThis.heldStore = open.result; resolve(undefined); };
+    open.onerror = () => reject(open.error);
+  })`);
+  const page = await context.newPage();
+  await page.goto('/#/workflow/user/default/run-cache-held');
+  await page.locator('[data-testid="workflow-canvas"]').waitFor();
+  await dropSkill(page, 'second-answer', { x: 80, y: 60 });
+  const node = (await waitForNodes(page, 1))['second-answer']!;
+  await page.locator('[data-testid="run-workflow"]').click();
+  await waitForStatus(page, node, 'done', 20_000);
+  await context.close();
+});

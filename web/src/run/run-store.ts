@@ -31,9 +31,23 @@ interface RunsDB extends DBSchema {
   nodes: { key: string; value: SavedNode };
 }
 
-let db: Promise<IDBPDatabase<RunsDB>> | null = null;
-const open = () =>
-  (db ??= openDB<RunsDB>('llmunix-runs', 2, {
+/** The one open request (a second would queue behind it), and the store once it is open. */
+let opening: Promise<IDBPDatabase<RunsDB>> | null = null;
+let ready: IDBPDatabase<RunsDB> | null = null;
+/** Set while the upgrade waits for a tab of an older release to let go of the store. */
+let blocked = false;
+let whenBlocked: Array<() => void> = [];
+
+const blockedError = () => new Error('the run store is held at an older version by another tab of this app: reload or close that tab');
+
+/**
+ * Opens the store. If a tab of an older release holds it at its old version, the upgrade waits
+ * for that tab; rather than leave every run waiting too, the store counts as unavailable until
+ * then (runs go on without the cache, traces are not kept).
+ */
+function open(): Promise<IDBPDatabase<RunsDB>> {
+  if (ready) return Promise.resolve(ready);
+  opening ??= openDB<RunsDB>('llmunix-runs', 2, {
     upgrade(d, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) {
         d.createObjectStore('traces');
@@ -45,13 +59,36 @@ const open = () =>
       d.createObjectStore('results').createIndex('at', 'at');
       tx.objectStore('traces').createIndex('startedAt', 'startedAt');
     },
-    // A newer version of the app, in another tab, wants to upgrade the store: let it, rather than
-    // leave its runs waiting on this tab. This tab is offered the reload into that version.
-    blocking() {
-      void db?.then((d) => d.close());
-      db = null;
+    blocked() {
+      blocked = true;
+      for (const fail of whenBlocked.splice(0)) fail();
     },
-  }));
+    // A newer release, in another tab, wants to upgrade the store: let it, rather than leave
+    // its runs waiting on this tab. This tab is offered the reload into that release.
+    blocking() {
+      ready?.close();
+      ready = null;
+      opening = null;
+    },
+  }).then(
+    (d) => {
+      blocked = false;
+      whenBlocked = [];
+      ready = d;
+      return d;
+    },
+    (e: unknown) => {
+      opening = null;
+      throw e;
+    },
+  );
+  if (blocked) return Promise.reject(blockedError());
+  const pending = opening;
+  return new Promise((resolve, reject) => {
+    whenBlocked.push(() => reject(blockedError()));
+    pending.then(resolve, reject);
+  });
+}
 
 /** What dropping entries needs of an idb cursor. */
 interface DeletingCursor {
