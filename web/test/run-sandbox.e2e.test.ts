@@ -88,6 +88,15 @@ def execute(inputs):
         "ownFiles": attempt(lambda: type(js.fetch(js.location.origin + PYODIDE + "pyodide-lock.json")).__name__),
     }}`;
 
+/** Skills share a warm worker: none may listen to, answer for or post as the worker itself. */
+const MESSAGING_PROBE = probe(`
+    listen: () => self.addEventListener('message', () => {}),
+    listenThroughPrototype: () => EventTarget.prototype.addEventListener.call(self, 'message', () => {}),
+    handler: () => { self.onmessage = () => {}; return Object.getOwnPropertyDescriptor(self, 'onmessage').writable; },
+    post: () => postMessage({ type: 'done', id: 1, outputs: {}, stdout: '' }),
+    dispatch: () => self.dispatchEvent(new MessageEvent('message', { data: { type: 'cancel', id: 1 } })),
+    otherTargets: () => { const t = new EventTarget(); let heard = false; t.addEventListener('x', () => (heard = true)); t.dispatchEvent(new Event('x')); return heard; },`);
+
 const DOM_PROBE = 'function execute() {\n  return { result: [typeof document, typeof window, typeof localStorage, typeof parent, typeof navigator.serviceWorker] };\n}';
 
 const app = useApp();
@@ -100,6 +109,7 @@ beforeAll(async () => {
   await addUserSkill(app.server.url, 'storage-probe', javascriptSkill('storage-probe', STORAGE_PROBE));
   await addUserSkill(app.server.url, 'network-probe', javascriptSkill('network-probe', NETWORK_PROBE));
   await addUserSkill(app.server.url, 'dom-probe', javascriptSkill('dom-probe', DOM_PROBE));
+  await addUserSkill(app.server.url, 'messaging-probe', javascriptSkill('messaging-probe', MESSAGING_PROBE));
   await addUserSkill(app.server.url, 'python-probe', pythonSkill('python-probe', PYTHON_PROBE));
   await addUserSkill(
     app.server.url,
@@ -156,12 +166,12 @@ async function runProbes(page: Page, workflow: string, ids: Record<string, strin
   return found;
 }
 
-it('JavaScript skills cannot import() any URL, read IndexedDB, open a WebSocket or EventSource, or reach the DOM', async () => {
+it('JavaScript skills cannot import() any URL, read IndexedDB, open a WebSocket or EventSource, reach the DOM, or listen or post as the worker', async () => {
   // Chromium reports each import() the worker's policy stops, as it should.
   const { context, page, errors } = await app.newPage({ ignore: [/Content Security Policy/] });
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
-  const found = await runProbes(page, 'run-probes', await placeProbes(page, 'run-probes', ['import-probe', 'storage-probe', 'network-probe', 'dom-probe']));
+  const found = await runProbes(page, 'run-probes', await placeProbes(page, 'run-probes', ['import-probe', 'storage-probe', 'network-probe', 'dom-probe', 'messaging-probe']));
 
   expect(found['import-probe']).toEqual({
     dataUrl: expect.stringMatching(/^TypeError: Failed to fetch dynamically imported module: data:text\/javascript/),
@@ -181,6 +191,14 @@ it('JavaScript skills cannot import() any URL, read IndexedDB, open a WebSocket 
     Worker: expect.stringMatching(/^SandboxError: Worker is not available: skills run without starting workers/),
   });
   expect(found['dom-probe']).toEqual(['undefined', 'undefined', 'undefined', 'undefined', 'undefined']);
+  expect(found['messaging-probe']).toEqual({
+    listen: expect.stringMatching(/^SandboxError: addEventListener is not available on the worker itself/),
+    listenThroughPrototype: expect.stringMatching(/^SandboxError: addEventListener is not available on the worker itself/),
+    handler: 'reached: false',
+    post: expect.stringMatching(/^SandboxError: postMessage is not available: skills run without messages to this app's page/),
+    dispatch: expect.stringMatching(/^SandboxError: dispatchEvent is not available on the worker itself/),
+    otherTargets: 'reached: true',
+  });
 
   // The fence under the globals: the worker's script came with the sandbox's own policy.
   const script = workers.find((url) => /\/assets\/javascript\.worker-[\w-]+\.js$/.test(url));

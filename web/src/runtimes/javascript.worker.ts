@@ -4,7 +4,7 @@
  */
 import type { RunMessage, WorkerReply } from './protocol';
 import { toJsonOutputs } from './protocol';
-import { captureConsole, describeSkillError, lockDownGlobals } from './sandbox';
+import { captureConsole, describeSkillError, lockDownGlobals, lockDownMessaging } from './sandbox';
 import { serveRuns, startRun } from './worker-runs';
 
 const post = self.postMessage.bind(self) as (reply: WorkerReply) => void;
@@ -19,6 +19,7 @@ lockDownGlobals();
 type Execute = (inputs: unknown) => unknown;
 
 serveRuns(run);
+lockDownMessaging();
 
 async function run({ id, skill, inputs }: RunMessage): Promise<void> {
   if (!startRun(id)) return;

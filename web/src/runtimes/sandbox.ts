@@ -84,6 +84,30 @@ export function lockDownGlobals(scope: typeof globalThis = globalThis, instead: 
 }
 
 /**
+ * Keeps skill code out of the worker's conversation with the page. Skills of a page share one
+ * warm worker, so a skill that could listen for messages would read later runs' inputs (and
+ * could answer for them), and one that could post would report results of its own. Call after
+ * the worker has registered its own listener and taken its own `postMessage`.
+ *
+ * `postMessage` and the `onmessage` handlers go like the other blocked globals. The listener
+ * methods belong to every event target (a canvas, an AbortSignal), so they stay, guarded: on
+ * the worker's global scope they refuse.
+ */
+export function lockDownMessaging(scope: typeof globalThis = globalThis): void {
+  const what = "messages to this app's page";
+  for (const name of ['postMessage', 'onmessage', 'onmessageerror']) replaceForGood(scope, name, stubFor(name, what));
+  const target = EventTarget.prototype;
+  for (const name of ['addEventListener', 'removeEventListener', 'dispatchEvent'] as const) {
+    const original = target[name] as (...args: unknown[]) => unknown;
+    function guarded(this: unknown, ...args: unknown[]): unknown {
+      if (this === scope) throw new SandboxError(`${name} is not available on the worker itself: skills run without ${what} (${name} is disabled in the skill sandbox)`);
+      return Reflect.apply(original, this, args);
+    }
+    Object.defineProperty(target, name, { value: guarded, writable: false, configurable: false, enumerable: true });
+  }
+}
+
+/**
  * A `fetch` that only GETs URLs under the given prefixes, for a runtime that loads its own files
  * after skill code may run (Pyodide fetches packages when a skill imports them): the runtime
  * keeps working, and the skill can read nothing else, not this app's API above all. Refused

@@ -7,7 +7,7 @@
 import * as THREE from 'three';
 import type { RunMessage, WorkerReply } from './protocol';
 import { toJsonOutputs } from './protocol';
-import { captureConsole, describeSkillError, lockDownGlobals } from './sandbox';
+import { captureConsole, describeSkillError, lockDownGlobals, lockDownMessaging } from './sandbox';
 import { serveRuns, startRun } from './worker-runs';
 
 /** What the page sends along with a run: the viewport's canvas, moved here. */
@@ -30,6 +30,7 @@ lockDownGlobals();
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
 
 serveRuns(run);
+lockDownMessaging();
 
 async function run({ id, skill, inputs, canvas, width, height, pixelRatio }: ViewportMessage): Promise<void> {
   if (!startRun(id)) return;
