@@ -19,7 +19,7 @@ function encodeRecord(seq: bigint, update: Uint8Array): Buffer[] {
  * Room logs as files under `DATA_DIR/logs`, for S3 snapshots without Redis: records
  * `u32 length | u32 crc32 | u64 sequence | update`, appended with O_DSYNC semantics (write then
  * datasync). Ids are the sequence numbers, so a snapshot can say what it covers; trimming
- * rewrites the file without the covered entries (temporary file, sync, rename).
+ * rewrites the file without the covered entries but the newest (temporary file, sync, rename).
  */
 export class FileRoomLog implements RoomLog {
   readonly kind = 'file';
@@ -38,11 +38,19 @@ export class FileRoomLog implements RoomLog {
 
   private serial<T>(room: string, op: () => Promise<T>): Promise<T> {
     const next = (this.chains.get(room) ?? Promise.resolve()).then(op, op);
-    this.chains.set(room, next.catch(() => undefined));
+    const settled = next.catch(() => undefined);
+    this.chains.set(room, settled);
+    // A settled chain is dropped, so the map holds only rooms with work in flight.
+    void settled.then(() => {
+      if (this.chains.get(room) === settled) this.chains.delete(room);
+    });
     return next;
   }
 
-  /** Every whole record of a room's file; a torn tail (a crash mid-write) ends the list. */
+  /**
+   * Every whole record of a room's file. A torn tail (a crash mid-write) is cut off, as
+   * FileStorage does, so later appends follow the last good record instead of the garbage.
+   */
   private async records(room: string): Promise<Array<LogEntry & { seq: bigint }>> {
     const file = this.file(room);
     let bytes: Buffer;
@@ -53,7 +61,8 @@ export class FileRoomLog implements RoomLog {
       throw new StorageError(`cannot read the log of "${room}": ${(e as Error).message}`, room, { cause: e });
     }
     const out: Array<LogEntry & { seq: bigint }> = [];
-    for (let pos = 0; pos + 16 <= bytes.length; ) {
+    let pos = 0;
+    while (pos + 16 <= bytes.length) {
       const length = bytes.readUInt32LE(pos);
       const sum = bytes.readUInt32LE(pos + 4);
       if (pos + 16 + length > bytes.length) break;
@@ -63,6 +72,8 @@ export class FileRoomLog implements RoomLog {
       out.push({ id: String(seq), seq, update: new Uint8Array(body.subarray(8)) });
       pos += 16 + length;
     }
+    if (pos < bytes.length) await fs.truncate(file, pos);
+    this.next.set(room, (out.at(-1)?.seq ?? 0n) + 1n);
     return out;
   }
 
@@ -98,7 +109,11 @@ export class FileRoomLog implements RoomLog {
   trim(room: string, upToId: string): Promise<void> {
     return this.serial(room, async () => {
       const upTo = BigInt(upToId);
-      const kept = (await this.records(room)).filter((r) => r.seq > upTo);
+      const all = await this.records(room);
+      // The newest record stays even when covered: ids are sequence numbers read back from the
+      // file, and an emptied file would start them again at 1 after a restart, below the
+      // snapshot's upTo, where every later update would be skipped at load.
+      const kept = all.filter((r, i) => r.seq > upTo || i === all.length - 1);
       const tmp = `${this.file(room)}.tmp`;
       const fh = await fs.open(tmp, 'w');
       try {
