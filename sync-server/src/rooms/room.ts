@@ -181,8 +181,11 @@ export class Room {
         case MESSAGE.awareness: {
           const update = decoding.readVarUint8Array(decoder);
           expectEnd(decoder);
-          const entries = this.awarenessOwners.admit(peer, readAwarenessUpdate(update), (id) => this.awareness.meta.get(id)?.clock);
-          if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), peer);
+          const all = readAwarenessUpdate(update);
+          const entries = this.awarenessOwners.admit(peer, all, (id) => this.awareness.meta.get(id)?.clock);
+          // A stock client's frame holds only its own state: it goes in as it came.
+          const admitted = entries.length === all.length ? update : encodeAwarenessEntries(entries);
+          if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, peer);
           break;
         }
         case MESSAGE.queryAwareness:
@@ -339,6 +342,8 @@ export class Room {
 
   /** Flushes, compacts when the log has grown, and frees the document. */
   async unload(): Promise<void> {
+    // Departures gathered in the last batch still reach the other instances (no ghost cursors).
+    this.awarenessToReplicas.flush();
     for (const stop of this.stopReplication.splice(0)) stop();
     await this.durable().catch(() => undefined);
     if (!this.failed && this.loggedSinceSnapshot > 0) {
