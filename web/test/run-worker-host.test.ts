@@ -34,7 +34,7 @@ class FakeWorker {
 }
 
 const skill = { file: 's.md', code: 'x', codeLine: 10, frontmatter: { skill_id: 's', outputs: [{ name: 'y', type: 'number' }] } } as unknown as Skill;
-const request = (signal = new AbortController().signal): RunRequest => ({ skill, inputs: { a: 1 }, signal, timeoutMs: 1000 });
+const request = (signal = new AbortController().signal): RunRequest => ({ skill, inputs: { a: 1 }, signal });
 const host = () => {
   FakeWorker.made = [];
   return new WorkerHost('Test', () => new FakeWorker() as unknown as Worker);

@@ -129,7 +129,6 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
           skill,
           inputs,
           signal: abort.signal,
-          timeoutMs,
           onStart,
           onStdout: (text) => {
             stdout += text;

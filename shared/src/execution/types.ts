@@ -25,8 +25,8 @@ export interface ResolvedSkill {
 export interface RunRequest {
   skill: Skill;
   inputs: Record<string, Json>;
+  /** Aborted on cancel and when the node's time limit runs out (the executor keeps the time). */
   signal: AbortSignal;
-  timeoutMs: number;
   /**
    * Called when the skill's own code starts, after any wait for the runtime (a queue, a
    * download, start-up): the node's time limit counts from here. A runtime must call it.

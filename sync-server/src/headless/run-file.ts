@@ -122,8 +122,8 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
   const t0 = Date.now();
   const stamp = () => `[${((Date.now() - t0) / 1000).toFixed(2).padStart(6)}s]`;
   try {
-    // Engines start before the clock of any node (Pyodide's 2 s load is no node's time), and
-    // only those that will run: a fully cached workflow starts none.
+    // Says which engines start (Pyodide takes seconds) and starts them up front; only those that
+    // will run, so a fully cached workflow starts none. (No node's time limit counts the start.)
     const types = await typesToRun(graph, resolve, cache);
     log(`${stamp()} ${workflow.name || o.file}: ${graph.nodes.length} node(s)${types.size > 0 ? `; starting ${[...types].join(', ')}` : ''}`);
     await runtimes.warm(types).catch((e: unknown) => log(`${stamp()} ${(e as Error).message}`));
