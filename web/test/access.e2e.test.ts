@@ -92,6 +92,8 @@ it('a read share link opens its one room, with no sign-in, and its system skills
   // Everyone reads the system volume, a link's holder too: the node shows its skill's ports.
   await page.locator('[data-testid="skill-node"] .port.input').first().waitFor();
   expect(await page.locator('.skill-node-missing').count()).toBe(0);
+  // With only a link, there is no volume of one's own to open: every room the app opens syncs.
+  await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor({ timeout: 10_000 });
   owner.destroy();
   await page.context().close();
 });

@@ -45,9 +45,13 @@ export function setIdentity(next: Partial<Identity>): void {
 export function tokenFor(room: string, identity: Identity = current): string | undefined {
   const own = identity.shareTokens?.[room] ?? identity.token;
   if (own || !room.startsWith(`system/`)) return own;
-  // Someone who came only through share links still reads the system skills, as everyone does:
-  // any of their links opens the system volume.
-  return Object.values(identity.shareTokens ?? {})[0];
+  // Someone who came only through share links still reads the system skills, as everyone does
+  // (shared/src/access.ts): any of their links that has not expired opens the system volume.
+  const now = Date.now() / 1000;
+  return Object.values(identity.shareTokens ?? {}).find((t) => {
+    const exp = readClaims(t)?.exp;
+    return typeof exp !== 'number' || exp > now;
+  });
 }
 
 /** The claims of a token, read without checking its signature (the server checks it). */
@@ -85,12 +89,19 @@ export interface VolumeRef {
   volumeId: string;
 }
 
+/**
+ * Whether this person came only through share links, with no token of their own: on a server
+ * that requires sign-in they have no volume of their own to open (it would be refused, and
+ * retried for ever), only their links' rooms and, like everyone, the system volume.
+ */
+export const linkOnly = (identity: Identity = current): boolean => !identity.token && Object.keys(identity.shareTokens ?? {}).length > 0;
+
 /** The volumes this person can read, in skill lookup order: theirs, their teams', the system's. */
 export function readableVolumes(identity: Identity = current): VolumeRef[] {
   const claims = identity.token ? readClaims(identity.token) : null;
   const teams = [...new Set([...asIds(claims?.teams), ...asIds(claims?.team_admin)])];
   return [
-    { volume: 'user', volumeId: identity.userId },
+    ...(linkOnly(identity) ? [] : [{ volume: 'user', volumeId: identity.userId } satisfies VolumeRef]),
     ...teams.map((volumeId): VolumeRef => ({ volume: 'team', volumeId })),
     { volume: 'system', volumeId: SYSTEM_VOLUME_ID },
   ];

@@ -1,13 +1,17 @@
 import { useCallback, useState } from 'preact/hooks';
 import { volumeRoom } from '../../../shared/src/rooms';
 import { useIdentity, useRoom } from '../documents/hooks';
-import { homeVolume, type VolumeRef } from '../documents/identity';
+import { homeVolume, linkOnly, type VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
 
-/** The person's own volume and its index room (null until its local copy is loaded). */
+/**
+ * The person's own volume and its index room (null until its local copy is loaded, and for
+ * someone who came only through share links, who has none to open).
+ */
 export function useHomeIndex(): { home: VolumeRef; room: Room | null } {
-  const home = homeVolume(useIdentity());
-  const room = useRoom(volumeRoom(home.volume, home.volumeId));
+  const identity = useIdentity();
+  const home = homeVolume(identity);
+  const room = useRoom(linkOnly(identity) ? null : volumeRoom(home.volume, home.volumeId));
   return { home, room };
 }
 
