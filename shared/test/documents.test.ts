@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   appendMessage,
+  updateMessage,
   clearSession,
   messagesOf,
   readMessages,
@@ -170,6 +171,23 @@ describe('session documents', () => {
     sync(doc, peer);
     expect(readMessages(doc).map((m) => m.content)).toEqual(['question', 'answer', 'follow-up']);
     expect(readMessages(peer)).toEqual(readMessages(doc));
+  });
+
+  it('an answer streaming in updates its own message when a collaborator’s lands before it', () => {
+    const doc = new Y.Doc();
+    appendMessage(doc, message({ content: 'question' }));
+    const peer = peerOf(doc);
+    // The reply starts here while the peer writes a message at the same time; the lower client
+    // id goes first, so the peer's message lands before the reply once they meet.
+    doc.clientID = 2_000_000;
+    peer.clientID = 1;
+    const reply = appendMessage(doc, message({ role: 'assistant', content: '' }));
+    appendMessage(peer, message({ content: 'from a collaborator' }));
+    sync(doc, peer);
+    expect(readMessages(doc).map((m) => m.content)).toEqual(['question', 'from a collaborator', '']);
+    updateMessage(doc, reply, { content: 'streamed answer' });
+    sync(doc, peer);
+    expect(readMessages(peer).map((m) => m.content)).toEqual(['question', 'from a collaborator', 'streamed answer']);
   });
 
   it('tolerates hostile messages: wrong role, non-string content, mixed artifacts, non-map entries', () => {

@@ -93,10 +93,18 @@ function readMessage(m: Y.Map<unknown>): SessionMessage {
   return message;
 }
 
-/** Changes fields of the message at `index` (streamed text, a sent pending message). */
-export function updateMessage(doc: Y.Doc, index: number, fields: Partial<SessionMessage>): void {
-  const m = messagesOf(doc).get(index);
-  if (!(m instanceof Y.Map)) return;
+/**
+ * One message of a session document, held by reference: a position would point at another
+ * message as soon as a collaborator's message lands before it, which happens while an answer
+ * streams in for seconds.
+ */
+export type MessageRef = Y.Map<unknown>;
+
+/** The session's messages as references, in the order (and with the positions) of `readMessages`. */
+export const messageRefs = (doc: Y.Doc): MessageRef[] => messagesOf(doc).toArray().filter((m): m is Y.Map<unknown> => m instanceof Y.Map);
+
+/** Changes fields of a message (streamed text, a sent pending message). */
+export function updateMessage(doc: Y.Doc, m: MessageRef, fields: Partial<SessionMessage>): void {
   doc.transact(() => {
     for (const [key, value] of Object.entries(fields)) {
       if (value === undefined) m.delete(key);
@@ -107,18 +115,15 @@ export function updateMessage(doc: Y.Doc, index: number, fields: Partial<Session
 
 /** Reads every message of a session, in order. */
 export function readMessages(doc: Y.Doc): SessionMessage[] {
-  return messagesOf(doc)
-    .toArray()
-    .filter((m): m is Y.Map<unknown> => m instanceof Y.Map)
-    .map(readMessage);
+  return messageRefs(doc).map(readMessage);
 }
 
-/** Appends one message to a session; returns its index. */
-export function appendMessage(doc: Y.Doc, message: SessionMessage): number {
+/** Appends one message to a session; returns it, to update it by. */
+export function appendMessage(doc: Y.Doc, message: SessionMessage): MessageRef {
   const m = new Y.Map<unknown>();
   for (const [key, value] of Object.entries(message)) if (value !== undefined) m.set(key, value);
   messagesOf(doc).push([m]);
-  return messagesOf(doc).length - 1;
+  return m;
 }
 
 /** Empties a deleted session's document, so its content no longer syncs to anyone. */

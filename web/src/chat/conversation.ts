@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { appendMessage, readMessages, updateMessage, type SessionMessage } from '../../../shared/src/documents/session';
+import { appendMessage, messageRefs, readMessages, updateMessage, type MessageRef, type SessionMessage } from '../../../shared/src/documents/session';
 import type { Json } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
 import { streamChat, ChatUnreachable, type ApiMessage, type AssistantBlock } from './chat-api';
@@ -59,7 +59,7 @@ export async function sendPending(session: Y.Doc, options: SendOptions): Promise
     const messages = readMessages(session);
     const index = messages.findIndex((m) => m.pending && m.author === me);
     if (index < 0) return sentAny ? 'sent' : 'nothing';
-    const outcome = await answer(session, index, messages, options);
+    const outcome = await answer(session, index, messageRefs(session)[index] as MessageRef, messages, options);
     if (outcome === 'unreachable') return 'unreachable';
     sentAny = true;
   }
@@ -84,9 +84,9 @@ class UndoGroup {
   }
 }
 
-async function answer(session: Y.Doc, index: number, messages: SessionMessage[], options: SendOptions): Promise<'answered' | 'unreachable'> {
+async function answer(session: Y.Doc, index: number, question: MessageRef, messages: SessionMessage[], options: SendOptions): Promise<'answered' | 'unreachable'> {
   const api = history(messages.slice(0, index + 1).filter((m, i) => i === index || !m.pending));
-  let reply: number | null = null;
+  let reply: MessageRef | null = null;
   let text = '';
   let skills: string[] = [];
   const toolCalls: NonNullable<SessionMessage['tool_calls']> = [];
@@ -94,11 +94,11 @@ async function answer(session: Y.Doc, index: number, messages: SessionMessage[],
   const write = (fields: Partial<SessionMessage>) => {
     if (reply === null) {
       session.transact(() => {
-        updateMessage(session, index, { pending: undefined });
+        updateMessage(session, question, { pending: undefined });
         reply = appendMessage(session, { role: 'assistant', content: '', timestamp: new Date().toISOString(), traces: null, artifacts: null });
       }, ORIGIN.local);
     }
-    session.transact(() => updateMessage(session, reply as number, fields), ORIGIN.local);
+    session.transact(() => updateMessage(session, reply as MessageRef, fields), ORIGIN.local);
   };
   let lastFlush = 0;
   const group = new UndoGroup();
