@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Router, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { identityRateLimit } from '../http/rate-limits';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Identify } from '../access/identity';
@@ -82,19 +82,11 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
   const client = chat.apiKey
     ? new Anthropic({ apiKey: chat.apiKey, baseURL: chat.baseUrl, timeout: chat.timeoutMs, maxRetries: 1 })
     : null;
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: chat.ratePerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    // One budget per identity: in local mode that is the one user; with tokens, each person.
-    keyGenerator: (req) => {
-      const id = deps.identify(req);
-      return id.kind === 'user' ? `user:${id.sub}` : id.kind === 'share' ? `share:${id.room}` : 'server';
-    },
-    handler: (_req, res) => {
-      res.status(429).json(errorBody('rate_limited', `Too many chat requests: at most ${chat.ratePerMinute} a minute. Wait a moment and send again.`));
-    },
+  // One budget per identity: in local mode that is the one user; with tokens, each person.
+  const limiter = identityRateLimit({
+    perMinute: chat.ratePerMinute,
+    identify: deps.identify,
+    refusal: `Too many chat requests: at most ${chat.ratePerMinute} a minute. Wait a moment and send again.`,
   });
 
   const promptFor = async (req: Request, message: string, includeSkills: boolean, maxSkills: number) =>

@@ -1,18 +1,15 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { Identify } from '../access/identity';
+import { identityKey, type Identify } from '../access/identity';
 import { errorBody } from '../rest/http-error';
 
 /**
- * Whose budget a request spends: the person (token subject), a share link's room, or, when no
- * identity is known, the client's address (grouped by /56 for IPv6, where one client holds many).
- * In local mode everyone is the one local user, who gets one budget.
+ * Whose budget a request spends: the identity (a person, a share link, the local user) or, when
+ * none is known, the client's address (grouped by /56 for IPv6, where one client holds many).
  */
 function budgetOf(identify: Identify, req: Request): string {
   try {
-    const id = identify(req);
-    if (id.kind === 'user') return `user:${id.sub}`;
-    if (id.kind === 'share') return `share:${id.room}`;
+    return identityKey(identify(req));
   } catch {
     // No verified identity on this request: fall back to its address.
   }
@@ -20,11 +17,11 @@ function budgetOf(identify: Identify, req: Request): string {
 }
 
 /**
- * The REST routes' rate limit: `perMinute` requests a minute per identity, then 429 with the
- * API's error body, `Retry-After` (seconds) and the draft-8 `RateLimit` headers. Mount it after
- * authentication, so the budget is the verified person's.
+ * A rate limit of `perMinute` requests a minute per identity, then 429 with the API's error body
+ * (`refusal` says what was limited), `Retry-After` (seconds) and the draft-8 `RateLimit` headers.
+ * Mount it after authentication, so the budget is the verified person's.
  */
-export function restRateLimit(options: { perMinute: number; identify: Identify }): RequestHandler {
+export function identityRateLimit(options: { perMinute: number; identify: Identify; refusal: string }): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: options.perMinute,
@@ -32,9 +29,11 @@ export function restRateLimit(options: { perMinute: number; identify: Identify }
     legacyHeaders: false,
     keyGenerator: (req) => budgetOf(options.identify, req),
     handler: (_req, res) => {
-      res
-        .status(429)
-        .json(errorBody('rate_limited', `Too many API requests: at most ${options.perMinute} a minute. Wait until Retry-After says, then send again.`));
+      res.status(429).json(errorBody('rate_limited', options.refusal));
     },
   });
 }
+
+/** The REST routes' rate limit. */
+export const restRateLimit = (options: { perMinute: number; identify: Identify }): RequestHandler =>
+  identityRateLimit({ ...options, refusal: `Too many API requests: at most ${options.perMinute} a minute. Wait until Retry-After says, then send again.` });

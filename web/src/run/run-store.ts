@@ -138,12 +138,6 @@ export async function saveTrace(trace: RunTrace): Promise<void> {
   await trim('traces');
 }
 
-/** Every trace of a workflow (by its room name), oldest first. */
-export async function tracesOf(workflow: string): Promise<RunTrace[]> {
-  const all = await (await open()).getAll('traces');
-  return all.filter((t) => t.workflow === workflow).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-}
-
 const nodeKey = (room: string, nodeId: string) => `${room}\u0000${nodeId}`;
 
 export async function saveNode(room: string, nodeId: string, saved: SavedNode): Promise<void> {
