@@ -41,6 +41,7 @@ import {
   putNode,
   readWorkflowGraph,
   readWorkflowMeta,
+  clearWorkflow,
   removeEdge,
   removeNode,
   setNodeInput,
@@ -219,6 +220,23 @@ describe('session documents', () => {
     sync(doc, peer);
     expect(sessionExists(peer)).toBe(false);
     expect(readMessages(peer)).toEqual([]);
+  });
+});
+
+describe('clearing a deleted workflow', () => {
+  it('empties its metadata, nodes and edges in one update, on every peer', () => {
+    const doc = new Y.Doc();
+    writeWorkflowMeta(doc, { name: 'Gone', description: 'soon', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' });
+    putNode(doc, { id: 'a', skillId: 's', label: '', position: { x: 0, y: 0 }, inputs: { n: 1 } });
+    putNode(doc, { id: 'b', skillId: 's', label: '', position: { x: 1, y: 0 }, inputs: {} });
+    putEdge(doc, { id: 'e', source: 'a', sourceHandle: 'x', target: 'b', targetHandle: 'y' });
+    const peer = peerOf(doc);
+    expect(updatesDuring(doc, () => clearWorkflow(doc))).toBe(1);
+    sync(doc, peer);
+    for (const d of [doc, peer]) {
+      expect(readWorkflowGraph(d)).toEqual({ nodes: [], edges: [] });
+      expect([...d.getMap('meta').keys()]).toEqual([]);
+    }
   });
 });
 

@@ -147,6 +147,13 @@ export function removeEdge(doc: Y.Doc, id: string): void {
   edgesOf(doc).delete(id);
 }
 
+/** Empties a deleted workflow's document (metadata, nodes, edges), so nothing of it syncs on. */
+export function clearWorkflow(doc: Y.Doc): void {
+  doc.transact(() => {
+    for (const map of [metaOf(doc), nodesOf(doc), edgesOf(doc)] as Y.Map<unknown>[]) for (const key of [...map.keys()]) map.delete(key);
+  });
+}
+
 /** Writes a whole plain graph into an empty workflow document, in one transaction. */
 export function writeWorkflowGraph(doc: Y.Doc, graph: WorkflowGraph): void {
   doc.transact(() => {

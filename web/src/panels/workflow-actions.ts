@@ -1,8 +1,7 @@
 import {
+  clearWorkflow,
   readWorkflowGraph,
   readWorkflowMeta,
-  removeEdge,
-  removeNode,
   writeWorkflowGraph,
   writeWorkflowMeta,
   type WorkflowGraph,
@@ -70,11 +69,7 @@ export async function duplicateWorkflow(home: VolumeRef, listing: WorkflowListin
 /** Removes a workflow's listing and empties its room. */
 export async function deleteWorkflow(home: VolumeRef, id: string): Promise<void> {
   await writeRoom(indexOf(home), (doc) => removeWorkflowListing(doc, id));
-  await emptyRoom(roomOf(home, id), (doc) => {
-    const graph = readWorkflowGraph(doc);
-    for (const node of graph.nodes) removeNode(doc, node.id);
-    for (const edge of graph.edges) removeEdge(doc, edge.id);
-  });
+  await emptyRoom(roomOf(home, id), clearWorkflow);
 }
 
 /**
