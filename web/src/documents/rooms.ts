@@ -43,12 +43,24 @@ const readUnsent = (): Set<string> => {
     return new Set();
   }
 };
-function markUnsent(name: string, unsent: boolean): void {
+/**
+ * Kept in memory, because offline every local update asks; read again when another tab changes
+ * it, and merged with what is stored on every change, so tabs do not write over each other.
+ */
+let unsentRooms: Set<string> | null = null;
+const unsent = (): Set<string> => (unsentRooms ??= readUnsent());
+function markUnsent(name: string, isUnsent: boolean): void {
+  if (unsent().has(name) === isUnsent) return;
   const set = readUnsent();
-  if (set.has(name) === unsent) return;
-  if (unsent) set.add(name);
+  if (isUnsent) set.add(name);
   else set.delete(name);
   localStorage.setItem(UNSENT_KEY, JSON.stringify([...set]));
+  unsentRooms = set;
+}
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (event) => {
+    if (event.key === UNSENT_KEY) unsentRooms = null;
+  });
 }
 
 function syncUrl(): string {
@@ -96,7 +108,7 @@ export function releaseRoom(room: Room): void {
 function closeWhenSent(entry: Entry): void {
   const { room } = entry;
   if (entry.users > 0) return;
-  if (readUnsent().has(room.name)) {
+  if (unsent().has(room.name)) {
     // Closing now would strand the edit in IndexedDB: wait until the server has it.
     room.provider.once('sync', () => closeWhenSent(entry));
     return;
@@ -110,7 +122,7 @@ function closeWhenSent(entry: Entry): void {
 
 /** Reopens the rooms whose local changes never reached the server, until they do. */
 export function resumeUnsentRooms(): void {
-  for (const name of readUnsent()) releaseRoom(acquireRoom(name));
+  for (const name of [...unsent()]) releaseRoom(acquireRoom(name));
 }
 
 /** Runs `fn` on a room's document as one local (undoable) transaction once the local copy is loaded. */
