@@ -56,10 +56,14 @@ export function usePresence(provider: WebsocketProvider | undefined) {
       });
       setPeers(out);
     };
+    // 'change' fires for my own state too, on every pointer move: only others' changes redraw.
+    const onChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      if ([...added, ...updated, ...removed].some((id) => id !== awareness.clientID)) refresh();
+    };
     refresh();
-    awareness.on('change', refresh);
+    awareness.on('change', onChange);
     return () => {
-      awareness.off('change', refresh);
+      awareness.off('change', onChange);
       awareness.setLocalStateField('cursor', null);
       awareness.setLocalStateField('selection', []);
     };
