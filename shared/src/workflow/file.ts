@@ -71,7 +71,13 @@ export function parseWorkflowFile(text: string): Result<WorkflowFile, string[]> 
   if (!parsed.success) return err(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`));
   const file = parsed.data;
   const ids = new Set(file.nodes.map((n) => n.id));
-  const repeated = (list: Array<{ id: string }>) => [...new Set(list.map((x) => x.id).filter((id, i, all) => all.indexOf(id) !== i))];
+  /** Ids used more than once, each named once, in one pass (files may hold 50,000 edges). */
+  const repeated = (list: Array<{ id: string }>) => {
+    const seen = new Set<string>();
+    const again = new Set<string>();
+    for (const { id } of list) (seen.has(id) ? again : seen).add(id);
+    return [...again];
+  };
   const dupes = [...repeated(file.nodes).map((id) => `nodes: id "${id}" is used by more than one node`), ...repeated(file.edges).map((id) => `edges: id "${id}" is used by more than one edge`)];
   if (dupes.length > 0) return err(dupes);
   const dangling = file.edges.filter((e) => !ids.has(e.source) || !ids.has(e.target)).map((e) => `edges: ${e.id} connects a node that is not in the file`);
