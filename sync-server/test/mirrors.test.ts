@@ -1,4 +1,4 @@
-// MIRROR: the read models of DESIGN §6 match the documents after edits, renames and deletes:
+// MIRROR-1: the read models of DESIGN §6 match the documents after edits, renames and deletes:
 // the original's Redis keys (real redis-server) and its blob layout, in S3 (real s3rver) or
 // under DATA_DIR. Edits go through REST and stock y-websocket clients; the expected values are
 // read from the documents as clients see them.
