@@ -2,24 +2,19 @@
 // join one append, and the broadcasts of that batch leave a reader's socket in one write. A raw socket reader sees each write the server makes as one
 // chunk on loopback, so the test counts the chunks the broadcasts arrive in.
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MESSAGE } from '../src/sync/protocol';
 import { startTestServer } from './harness/in-process';
 import { openPeer, type RawPeer } from './harness/raw-peer';
+import { teardownEachTest } from './harness/teardown';
 import { waitFor } from './harness/wait';
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { cleanups, tempDir } = teardownEachTest('llmunix-group-commit-');
 
 /** A reader on the raw socket: the server's frames, each with the index of the chunk it ended in. */
 interface ChunkReader {
@@ -89,9 +84,7 @@ function burst(writer: RawPeer, from: number, count: number): void {
 
 /** A server whose batches wait 100 ms (GROUP_COMMIT_MS' maximum), a raw writer and a chunk reader in one room. */
 async function serverWithReader() {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-group-commit-'));
-  cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
-  const server = await startTestServer({ STORAGE: 'file', DATA_DIR: dataDir, GROUP_COMMIT_MS: '100' });
+  const server = await startTestServer({ STORAGE: 'file', DATA_DIR: await tempDir(), GROUP_COMMIT_MS: '100' });
   cleanups.push(() => server.close());
   const room = 'user/default/workflow/group-commit';
   const opened = await openPeer(server.url, room);

@@ -3,11 +3,10 @@
 // under DATA_DIR. Edits go through REST and stock y-websocket clients; the expected values are
 // read from the documents as clients see them.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { appendMessage, readMessages, readSessionMeta, writeSessionMeta } from '../../shared/src/documents/session';
 import {
@@ -41,20 +40,12 @@ import { connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { startRedis, type RedisServer } from './harness/redis-server';
 import { startS3Server, type S3Server } from './harness/s3-server';
+import { teardownEachTest } from './harness/teardown';
 import { waitFor } from './harness/wait';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-mirrors-'));
-  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, tempDir } = teardownEachTest('llmunix-mirrors-');
 
 async function start(env: Record<string, string>): Promise<Server> {
   const server = await startTestServer(env);
