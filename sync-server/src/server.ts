@@ -60,7 +60,7 @@ async function openStorage(config: Config): Promise<{ storage: Storage; readStor
     return { storage: new SplitStorage(log, snapshots), readStored: readSplit(log, snapshots), s3Blobs: snapshots.blobs };
   }
   const storage = config.storage === 'memory' ? new MemoryStorage() : await FileStorage.open(config.dataDir);
-  // These loads set nothing up for the room, so reading one for the mirrors is reading what is stored.
+  // Their loads keep nothing for the room (no follow position, no open file): a read is just a read.
   return { storage, readStored: (room) => storage.load(room) };
 }
 

@@ -67,7 +67,8 @@ describe('compaction', () => {
     const room = 'user/default/workflow/crash-compaction';
     const env = { DATA_DIR: dataDir, COMPACT_AFTER_UPDATES: '20', ROOM_IDLE_MS: '60000' };
     let next = 0;
-    // Kills at different points of a stream that compacts every 20 updates.
+    // Kills at different points of a stream that compacts every 20 updates. Each round starts the
+    // real entry point twice, a few seconds each on a busy machine, hence the longer time limit.
     for (const killAfterMs of [0, 25]) {
       const server = await startServerProcess(env);
       cleanups.push(() => server.stop('SIGKILL'));
@@ -93,6 +94,5 @@ describe('compaction', () => {
       expect(seen.filter((k) => !(k in loaded)), `${killAfterMs} ms: keys a client saw but the room lost`).toEqual([]);
       await restarted.stop('SIGKILL');
     }
-    // Each round starts the real entry point twice, a few seconds each on a busy machine.
   }, 90_000);
 });
