@@ -64,7 +64,7 @@ async function chunkReader(serverUrl: string, room: string): Promise<ChunkReader
   });
   socket.on('data', take);
   socket.on('error', () => undefined);
-  cleanups.push(() => socket.destroy());
+  cleanups.push(() => void socket.destroy());
   return reader;
 }
 
