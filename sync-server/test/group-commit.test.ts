@@ -1,9 +1,11 @@
-// DUR-3: appends are group-committed. Updates that come while a batch waits out GROUP_COMMIT_MS
-// join one append, and the broadcasts of that batch leave a reader's socket in one write. A raw socket reader sees each write the server makes as one
+// DUR-3: appends are group-committed. Updates that come while a batch waits out GROUP_COMMIT_MS,
+// or while its write is in flight, join one append, and the broadcasts of that batch leave a
+// reader's socket in one write. A raw socket reader sees each write the server makes as one
 // chunk on loopback, so the test counts the chunks the broadcasts arrive in.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Redis } from 'ioredis';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import * as Y from 'yjs';
 import { MESSAGE } from '../src/sync/protocol';
 import { startTestServer } from './harness/in-process';
 import { openPeer, type RawPeer } from './harness/raw-peer';
+import { startRedis } from './harness/redis-server';
 import { teardownEachTest } from './harness/teardown';
 import { waitFor } from './harness/wait';
 
@@ -82,9 +85,9 @@ function burst(writer: RawPeer, from: number, count: number): void {
   for (let k = from; k < from + count; k++) writer.write((doc) => doc.getMap('m').set(`k${k}`, k));
 }
 
-/** A server whose batches wait 100 ms (GROUP_COMMIT_MS' maximum), a raw writer and a chunk reader in one room. */
-async function serverWithReader() {
-  const server = await startTestServer({ STORAGE: 'file', DATA_DIR: await tempDir(), GROUP_COMMIT_MS: '100' });
+/** A server started with `env`, a raw writer and a chunk reader in one room. */
+async function serverWithReader(env: Record<string, string>) {
+  const server = await startTestServer({ STORAGE: 'file', DATA_DIR: await tempDir(), ...env });
   cleanups.push(() => server.close());
   const room = 'user/default/workflow/group-commit';
   const opened = await openPeer(server.url, room);
@@ -98,7 +101,8 @@ async function serverWithReader() {
 
 describe('group commit', () => {
   it('DUR-3: updates that come within GROUP_COMMIT_MS of a batch join it, and its broadcasts reach a reader in one write', async () => {
-    const { writer, reader } = await serverWithReader();
+    // GROUP_COMMIT_MS' maximum, so a slow machine's timers stay well inside the window.
+    const { writer, reader } = await serverWithReader({ GROUP_COMMIT_MS: '100' });
     burst(writer, 0, 40);
     // Well inside the window the first update opened: these join the same append.
     await new Promise((r) => setTimeout(r, 10));
@@ -110,5 +114,26 @@ describe('group commit', () => {
     for (const { update } of received) Y.applyUpdate(doc, update);
     expect(doc.getMap('m').size).toBe(80);
     expect(new Set(received.map((u) => u.chunk)), 'socket writes the 80 broadcasts arrived in').toEqual(new Set([received[0]!.chunk]));
+  });
+
+  it('DUR-3: updates that come while a write is in flight join the next one, and reach a reader in one write', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => redis.destroy());
+    const { writer, reader } = await serverWithReader({ REDIS_URL: redis.url, GROUP_COMMIT_MS: '1' });
+    // Redis holds every write for 400 ms: the first update's append stays in flight that long.
+    const admin = new Redis(redis.url);
+    cleanups.push(() => admin.disconnect());
+    await admin.call('CLIENT', 'PAUSE', '400', 'WRITE');
+    burst(writer, 0, 1);
+    // Ten more, each well after the 1 ms window the first one opened.
+    for (let k = 1; k <= 10; k++) {
+      await new Promise((r) => setTimeout(r, 15));
+      burst(writer, k, 1);
+    }
+    await waitFor(() => updatesOf(reader).length >= 11, 'the 11 updates to reach the reader');
+
+    const [first, ...rest] = updatesOf(reader);
+    expect(new Set(rest.map((u) => u.chunk)), 'socket writes the ten later broadcasts arrived in').toEqual(new Set([rest[0]!.chunk]));
+    expect(rest[0]!.chunk, 'the later ones in a write after the first').toBeGreaterThan(first!.chunk);
   });
 });
