@@ -9,7 +9,7 @@ import { corsFor } from './http/cors';
 import { loopbackHostsOnly } from './http/local-host';
 import { restRateLimit } from './http/rate-limits';
 import { securityHeaders, workerScriptPolicies } from './http/security-headers';
-import { errorBody, errorHandler } from './rest/http-error';
+import { errorHandler, HttpError } from './http/errors';
 import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
 import type { Rooms } from './rooms/rooms';
@@ -72,8 +72,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
-  app.use('/api', (req, res) => {
-    res.status(404).json(errorBody('not_found', `No API route ${req.method} ${req.originalUrl}.`));
+  app.use('/api', (req, _res, next) => {
+    next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });
 
   const dist = deps.webDist;

@@ -15,6 +15,7 @@ import type { Config } from './config';
 import { upgradeRefusal } from './http/cors';
 import type { BlobStore } from './mirrors/blob-store';
 import { openMirrors } from './mirrors/mirrors';
+import { readSplit, type ReadStored } from './mirrors/stored-rooms';
 import { Rooms } from './rooms/rooms';
 import { FileStorage } from './storage/file';
 import { FileRoomLog } from './storage/file-log';
@@ -43,20 +44,24 @@ const PING_INTERVAL_MS = 30_000;
 /**
  * The storage the configuration asks for: with REDIS_URL, room logs in Redis streams (shared by
  * every instance) and snapshots in S3 (S3_BUCKET) or under DATA_DIR; otherwise the embedded file
- * storage, or memory. The Redis connection and the bucket are handed on to the mirrors.
+ * storage, or memory. The Redis connection, the bucket and a read of what is stored of a room
+ * (`readStored`, which never joins the room) are handed on to the mirrors.
  */
-async function openStorage(config: Config): Promise<{ storage: Storage; redis?: Redis; s3Blobs?: BlobStore }> {
+async function openStorage(config: Config): Promise<{ storage: Storage; readStored: ReadStored; redis?: Redis; s3Blobs?: BlobStore }> {
   if (config.redisUrl) {
     const log = RedisRoomLog.connect(config.redisUrl, { instanceId: randomUUID() });
     const snapshots = config.s3 ? new S3SnapshotStore(config.s3) : await FileSnapshotStore.open(config.dataDir);
-    return { storage: new SplitStorage(log, snapshots), redis: log.redis, s3Blobs: snapshots instanceof S3SnapshotStore ? snapshots.blobs : undefined };
+    return { storage: new SplitStorage(log, snapshots), readStored: readSplit(log, snapshots), redis: log.redis, s3Blobs: snapshots instanceof S3SnapshotStore ? snapshots.blobs : undefined };
   }
   if (config.s3) {
     // One instance with snapshots in S3: the log stays on this machine's disk.
+    const log = await FileRoomLog.open(config.dataDir);
     const snapshots = new S3SnapshotStore(config.s3);
-    return { storage: new SplitStorage(await FileRoomLog.open(config.dataDir), snapshots), s3Blobs: snapshots.blobs };
+    return { storage: new SplitStorage(log, snapshots), readStored: readSplit(log, snapshots), s3Blobs: snapshots.blobs };
   }
-  return { storage: config.storage === 'memory' ? new MemoryStorage() : await FileStorage.open(config.dataDir) };
+  const storage = config.storage === 'memory' ? new MemoryStorage() : await FileStorage.open(config.dataDir);
+  // Their loads keep nothing for the room (no follow position, no open file): a read is just a read.
+  return { storage, readStored: (room) => storage.load(room) };
 }
 
 /** Starts the whole server: storage, system volume, REST, WebSocket sync and the PWA. */
@@ -64,9 +69,9 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   const log = options.log ?? pino({ level: config.logLevel });
   const tokens = config.authSecret ? tokenIdentities(config.authSecret) : null;
   const identify = options.identify ?? tokens?.identify ?? identifyLocal;
-  const { storage, redis, s3Blobs } = await openStorage(config);
-  // The rooms report durable changes to the mirrors, which read the documents through the rooms.
-  const mirrors = openMirrors(config, () => rooms, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
+  const { storage, readStored, redis, s3Blobs } = await openStorage(config);
+  // The rooms report durable changes to the mirrors, which read the documents from storage.
+  const mirrors = openMirrors(config, readStored, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
   const rooms = new Rooms(
     storage,
     {
@@ -199,14 +204,10 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const ws of sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
       server.closeIdleConnections();
-      // Mirrors settle while the rooms are still in memory, then catch what closing made durable
-      // (reloading those rooms, which are then closed again), before their backends close.
-      await mirrors?.flush();
+      // Rooms flush and compact once; the mirrors then write what is stored, read from storage
+      // (which is why it closes last), including what closing the rooms made durable.
       await rooms.closeAll();
-      if (mirrors) {
-        await mirrors.close();
-        await rooms.closeAll();
-      }
+      await mirrors?.close();
       await storage.close();
       for (const ws of sockets) ws.terminate();
       server.closeAllConnections();

@@ -80,7 +80,7 @@ describe('hostile frames', () => {
     expect(await storedBytes()).toBe(before);
   });
 
-  it(`a bad room name is refused with ${CLOSE.invalidRoom.code}`, async () => {
+  it(`SYNC-2: a bad room name is refused with ${CLOSE.invalidRoom.code}, a path out of /sync/ at the upgrade`, async () => {
     for (const room of ['user', 'user/a/b', 'user/%2e%2e', 'user/a%2Fb', 'system/other', 'nope/x', 'user/a/session/x.y', 'user/a/session/%ZZ']) {
       expect(await sendRaw(new Uint8Array([3]), room), room).toBe(CLOSE.invalidRoom.code);
     }

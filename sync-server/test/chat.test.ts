@@ -1,4 +1,4 @@
-// CHAT-1..: the chat proxy against a local HTTP fake of the Anthropic Messages API: streaming,
+// The chat proxy against a local HTTP fake of the Anthropic Messages API: streaming,
 // the original /chat shape, skill retrieval, upstream failures in plain words, limits, and a key
 // that never leaves the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

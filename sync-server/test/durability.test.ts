@@ -113,7 +113,7 @@ describe('durability with the file backend', () => {
     }
   });
 
-  it('a torn last record from a crash mid-write is cut off and the rest loads', async () => {
+  it('DUR-4: a torn last record from a crash mid-write is cut off and the rest loads', async () => {
     const room = 'user/default/workflow/torn';
     const server = await start();
     const c = await connectSynced(server.url, room);

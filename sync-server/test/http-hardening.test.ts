@@ -1,4 +1,4 @@
-// The HTTP side against other sites and busy clients (issue 8): helmet's headers with the app's
+// ACCESS-4: the HTTP side against other sites and busy clients (issue 8): helmet's headers with the app's
 // Content Security Policy on every response and stricter ones on the runtime workers' scripts,
 // CORS only for CORS_ORIGINS (the rest get no CORS headers, their preflights 403), WebSocket
 // upgrades from other sites' pages refused, in local mode nothing addressed to a non-loopback

@@ -1,4 +1,4 @@
-// Issue 8: path-traversal and injection attempts in every id-carrying route are refused with 400
+// REST-2 (issue 8): path-traversal and injection attempts in every id-carrying route are refused with 400
 // (on the WebSocket, with the invalid-room close code) before they reach storage. Each attempt
 // runs against a file-backed server whose DATA_DIR sits three folders below a watched root, so a
 // "../../" that got through would land inside the root; the whole root is listed (paths and
@@ -416,7 +416,7 @@ function wsClose(rawPath: string, waitMs = 5000): Promise<{ close?: number; stat
 }
 
 describe('WebSocket room paths', () => {
-  it(`hostile room names are closed with ${CLOSE.invalidRoom.code} (or never upgraded) and create nothing`, async () => {
+  it(`SYNC-2: hostile room names are closed with ${CLOSE.invalidRoom.code} (or never upgraded) and create nothing`, async () => {
     const rooms: string[] = [];
     for (const value of HOSTILE_IDS) {
       rooms.push(`user/${value}`, `team/${value}/session/s1`, `user/default/session/${value}`, `user/default/workflow/${value}`, `${value}/default`);

@@ -1,14 +1,13 @@
-// MIRROR: the read models of DESIGN §6 match the documents after edits, renames and deletes:
+// MIRROR-1: the read models of DESIGN §6 match the documents after edits, renames and deletes:
 // the original's Redis keys (real redis-server) and its blob layout, in S3 (real s3rver) or
 // under DATA_DIR. Edits go through REST and stock y-websocket clients; the expected values are
 // read from the documents as clients see them.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { appendMessage, readMessages, readSessionMeta, writeSessionMeta } from '../../shared/src/documents/session';
 import {
   getWorkflowListing,
@@ -35,25 +34,18 @@ import { toWorkflowFile } from '../../shared/src/workflow/file';
 import { loadConfig } from '../src/config';
 import { FileBlobStore, type BlobStore } from '../src/mirrors/blob-store';
 import { startServer } from '../src/server';
+import { FileStorage } from '../src/storage/file';
 import { createS3Client, S3BlobStore } from '../src/storage/s3-client';
 import { connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { startRedis, type RedisServer } from './harness/redis-server';
 import { startS3Server, type S3Server } from './harness/s3-server';
+import { teardownEachTest } from './harness/teardown';
 import { waitFor } from './harness/wait';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-mirrors-'));
-  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, tempDir } = teardownEachTest('llmunix-mirrors-');
 
 async function start(env: Record<string, string>): Promise<Server> {
   const server = await startTestServer(env);
@@ -388,5 +380,30 @@ describe('mirrors under DATA_DIR (embedded file storage)', () => {
     for (const c of cleanups.splice(1).reverse()) await c();
     expect(await files.getBlob('volumes/user/default/skills/file-two.md')).toBe(skillMarkdown('file-two', 'Two', 'return 22'));
     expect(await files.getBlob('volumes/user/default/skills/file-last.md')).toBe(skillMarkdown('file-last', 'Last', 'return 3'));
+  });
+
+  it('read the rooms from storage: mirroring loads no room into memory, not even the volume it checks', async () => {
+    const dataDir = await tempDir();
+    // A volume that lists a workflow, stored before the server starts, so no client has it open.
+    const stored = await FileStorage.open(dataDir);
+    const index = new Y.Doc();
+    putWorkflowListing(index, 'wf-cold', { name: 'Cold', description: 'Stored only', created_at: '2025-01-01T00:00:00.000Z', updated_at: '2025-01-01T00:00:00.000Z' });
+    const seeded = new Y.Doc();
+    writeWorkflowGraph(seeded, GRAPH);
+    await stored.append('user/default', [Y.encodeStateAsUpdate(index)]);
+    await stored.append('user/default/workflow/wf-cold', [Y.encodeStateAsUpdate(seeded)]);
+    await stored.close();
+
+    const files = new FileBlobStore(dataDir);
+    const server = await startTestServer({ STORAGE: 'file', DATA_DIR: dataDir });
+    cleanups.push(() => server.close());
+    const wf = await client(server, 'user/default/workflow/wf-cold');
+    moveNode(wf.doc, 'n2', { x: 321, y: 123 });
+    await eventually('the workflow file to hold the edit', async () => {
+      expect(await files.getBlob('volumes/user/default/workflows/wf-cold.json')).toBe(workflowText(index, 'wf-cold', wf.doc));
+    });
+    // The mirror checked the listing in "user/default" without loading that room (rooms stay 30 s after use).
+    expect(server.rooms.loaded).toContain('user/default/workflow/wf-cold');
+    expect(server.rooms.loaded).not.toContain('user/default');
   });
 });

@@ -1,4 +1,4 @@
-// REST-1..: the original's /api/sessions and /api/skills shapes, served from the same Yjs
+// REST-1: the original's /api/sessions and /api/skills shapes, served from the same Yjs
 // documents a y-websocket client sees, with clear 400s, 403s and 404s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, readMessages, readSessionMeta } from '../../shared/src/documents/session';

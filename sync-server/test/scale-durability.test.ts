@@ -1,6 +1,6 @@
-// SCALE-2..4: with Redis (and S3) behind several instances, nothing anyone has seen is lost:
-// an instance killed with -9, Redis stopped and restarted, and an empty Redis after everything
-// restarted (rooms come back from their S3 snapshots).
+// SCALE-2: with Redis (and S3) behind several instances, nothing anyone has seen is lost: an
+// instance killed with -9, and Redis stopped and restarted. SCALE-3: with an empty Redis after
+// everything restarted, rooms come back from their S3 snapshots.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { localIdentity, type Identity } from '../../../shared/src/access';
 import { LOCAL_USER_ID } from '../../../shared/src/rooms';
-import { errorBody } from '../rest/http-error';
+import { HttpError } from '../http/errors';
 import { verifyToken, type TokenFailure } from './tokens';
 
 /**
@@ -45,11 +45,8 @@ export function tokenIdentities(secret: string): {
       if (!identity) throw new Error('request identity read before its token was verified');
       return identity;
     },
-    middleware: (req, res, next) => {
-      void verify(req).then((result) => {
-        if (result.ok) return next();
-        res.status(401).json(errorBody('unauthorized', result.error.message));
-      }, next);
+    middleware: (req, _res, next) => {
+      void verify(req).then((result) => next(result.ok ? undefined : new HttpError('unauthorized', result.error.message)), next);
     },
   };
 }

@@ -3,7 +3,7 @@ import { listSkillSources } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
 import { parseSkill } from '../../../shared/src/skill/parse';
 import type { Rooms } from '../rooms/rooms';
-import { canAccess, searchOrder } from '../rest/volumes';
+import { canAccess, searchOrder } from '../access/volumes';
 import type { SkillDoc } from './retrieval';
 
 /** Every valid skill an identity can read, in lookup order; a user skill shadows a system one. */

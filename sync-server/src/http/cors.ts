@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import { errorBody } from '../rest/http-error';
+import { HttpError } from './errors';
 import { localHostAllowed } from './local-host';
 
 /** What a cross-origin page may send: JSON bodies with a token. */
@@ -66,10 +66,7 @@ export function corsFor(allowed: readonly string[]): RequestHandler {
     res.vary('Origin');
     if (!listed) {
       if (!preflight) return next();
-      res
-        .status(403)
-        .json(errorBody('forbidden', `Requests from ${origin} are not allowed: add it to CORS_ORIGINS on the server to call this API from that site.`));
-      return;
+      return next(new HttpError('forbidden', `Requests from ${origin} are not allowed: add it to CORS_ORIGINS on the server to call this API from that site.`));
     }
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import { errorBody } from '../rest/http-error';
+import { HttpError } from './errors';
 
 /**
  * Whether a `Host` header names this machine: localhost (and *.localhost, which browsers resolve
@@ -30,15 +30,13 @@ export function localHostAllowed(req: IncomingMessage): boolean {
 
 /** Local mode's HTTP side: requests to any other name than a loopback one get 403, saying why. */
 export function loopbackHostsOnly(): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     if (localHostAllowed(req)) return next();
-    res
-      .status(403)
-      .json(
-        errorBody(
-          'forbidden',
-          `This server is in single-user local mode and answers only requests to localhost, 127.0.0.1 or [::1], not to ${JSON.stringify(req.headers.host ?? '')}. Open it at http://127.0.0.1, or set AUTH_SECRET to serve it under other names.`,
-        ),
-      );
+    next(
+      new HttpError(
+        'forbidden',
+        `This server is in single-user local mode and answers only requests to localhost, 127.0.0.1 or [::1], not to ${JSON.stringify(req.headers.host ?? '')}. Open it at http://127.0.0.1, or set AUTH_SECRET to serve it under other names.`,
+      ),
+    );
   };
 }

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { identityKey, type Identify } from '../access/identity';
-import { errorBody } from '../rest/http-error';
+import { HttpError } from './errors';
 
 /**
  * Whose budget a request spends: the identity (a person, a share link, the local user) or, when
@@ -28,9 +28,8 @@ export function identityRateLimit(options: { perMinute: number; identify: Identi
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => budgetOf(options.identify, req),
-    handler: (_req, res) => {
-      res.status(429).json(errorBody('rate_limited', options.refusal));
-    },
+    // Retry-After and the RateLimit headers are set before the handler runs.
+    handler: (_req, _res, next) => next(new HttpError('rate_limited', options.refusal)),
   });
 }
 

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type * as Y from 'yjs';
 import { readMessages, readSessionMeta, sessionExists } from '../../../shared/src/documents/session';
 import {
   getSessionListing,
@@ -13,32 +12,11 @@ import { readWorkflowGraph, readWorkflowMeta } from '../../../shared/src/documen
 import { isValidId, parseRoomName, sessionRoom, volumeRoom, workflowRoom, type RoomName } from '../../../shared/src/rooms';
 import { toWorkflowFile } from '../../../shared/src/workflow/file';
 import type { Config } from '../config';
-import type { Rooms } from '../rooms/rooms';
 import { BlobMirror } from './blob-mirror';
 import { FileBlobStore, type BlobStore } from './blob-store';
 import { RedisMirror, type MirroredSession } from './redis-mirror';
 import { RoomQueue, type RoomQueueOptions } from './room-queue';
-
-/** Reads a room's document once every change applied to it is durable. */
-export interface RoomReader {
-  read<T>(room: string, fn: (doc: Y.Doc) => T): Promise<T>;
-}
-
-/** Reads through the server's rooms: a loaded room is used as it is, another is loaded for the read. */
-function roomsReader(roomsOf: () => Rooms): RoomReader {
-  return {
-    async read(name, fn) {
-      const rooms = roomsOf();
-      const room = await rooms.acquire(name);
-      try {
-        await room.durable();
-        return fn(room.doc);
-      } finally {
-        rooms.release(room);
-      }
-    },
-  };
-}
+import { storedRoomReader, type ReadStored, type RoomReader } from './stored-rooms';
 
 const MIRROR_TIMING: RoomQueueOptions = {
   debounceMs: 150,
@@ -54,8 +32,10 @@ type VolumeRoom = Extract<RoomName, { kind: 'volume' }>;
 /**
  * The read models of DESIGN §6, rebuilt from the documents after their changes are durable:
  * the original's Redis keys (`redis`) and its blob layout (`blobs`). A room's change is mirrored
- * once it has settled (debounced per room), from the document as it then is, so what is written
- * is always a whole state and writing it twice, or from two instances, is harmless.
+ * once it has settled (debounced per room, so a busy room is read from storage at most about
+ * once a second), from the document as it is then stored, so what is written is always a whole
+ * state and writing it twice, or from two instances, is harmless. Mirrors read the durable side,
+ * never the rooms in memory: they neither keep a room loaded nor load one again at shutdown.
  *
  * - a volume index: its session set (Redis), its skill files, and the deletion of the files of
  *   removed skills and workflows and of the keys of removed sessions;
@@ -88,12 +68,7 @@ export class Mirrors {
     this.queue.schedule(room);
   }
 
-  /** Mirrors every room with changes not yet mirrored, now (giving up after `timeoutMs`). */
-  flush(timeoutMs = 5000): Promise<void> {
-    return this.within(this.queue.flush(), timeoutMs);
-  }
-
-  /** Flushes, then ignores later changes. */
+  /** Mirrors every room with changes not yet mirrored, now (giving up after `timeoutMs`), then ignores later changes. */
   async close(timeoutMs = 5000): Promise<void> {
     await this.within(this.queue.close(), timeoutMs);
     this.queue.stop();
@@ -190,7 +165,7 @@ export class Mirrors {
  */
 export function openMirrors(
   config: Pick<Config, 'storage' | 'dataDir'>,
-  rooms: () => Rooms,
+  readStored: ReadStored,
   backends: { redis?: Redis; s3Blobs?: BlobStore },
   log: Logger,
 ): Mirrors | undefined {
@@ -198,5 +173,5 @@ export function openMirrors(
   const store = backends.s3Blobs ?? (config.storage === 'file' ? new FileBlobStore(config.dataDir) : undefined);
   const blobs = store ? new BlobMirror(store, log) : undefined;
   if (!redis && !blobs) return undefined;
-  return new Mirrors(roomsReader(rooms), { redis, blobs }, log);
+  return new Mirrors(storedRoomReader(readStored), { redis, blobs }, log);
 }

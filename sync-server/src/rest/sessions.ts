@@ -24,9 +24,9 @@ import { ORIGIN } from '../../../shared/src/origins';
 import { parseRoomName, sessionRoom, volumeRoom, VOLUMES } from '../../../shared/src/rooms';
 import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
-import { HttpError } from './http-error';
-import { IdSchema, idOr400, parseOr400 } from './validate';
-import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeQuery, type VolumeRef } from './volumes';
+import { HttpError } from '../http/errors';
+import { IdSchema, idOr400, parseOr400 } from '../http/validate';
+import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeQuery, type VolumeRef } from '../access/volumes';
 
 const JsonValue: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]),

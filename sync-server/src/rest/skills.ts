@@ -8,9 +8,9 @@ import { InputPortSchema, OutputPortSchema, SKILL_TYPES, SkillFrontmatterSchema 
 import { buildSkillMarkdown } from '../../../shared/src/skill/serialize';
 import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
-import { HttpError } from './http-error';
-import { IdSchema, idOr400, parseOr400 } from './validate';
-import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeRef } from './volumes';
+import { HttpError } from '../http/errors';
+import { IdSchema, idOr400, parseOr400 } from '../http/validate';
+import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeRef } from '../access/volumes';
 
 const LANGUAGE_TYPES = { python: 'python', javascript: 'javascript', spice: 'ngspice' } as const;
 

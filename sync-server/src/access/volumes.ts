@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { accessTo, type Access, type Identity } from '../../../shared/src/access';
 import { parseRoomName, SYSTEM_VOLUME_ID, volumeRoom, VOLUMES, type Volume } from '../../../shared/src/rooms';
-import { HttpError } from './http-error';
-import { IdSchema } from './validate';
+import { HttpError } from '../http/errors';
+import { IdSchema } from '../http/validate';
 
 /**
  * The optional `volume` and `volume_id` query parameters of the original's API, and nothing

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../../../shared/src/rooms';
-import { HttpError } from './http-error';
+import { HttpError } from './errors';
 
 /**
  * An id (volume, session, workflow or skill id) wherever a request carries one: the one pattern
