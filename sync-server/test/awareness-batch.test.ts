@@ -4,7 +4,8 @@
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { encodeAwarenessEntries, MESSAGE } from '../src/sync/protocol';
+import { encodeAwarenessEntries } from '../src/sync/awareness-update';
+import { MESSAGE } from '../src/sync/protocol';
 import { connectClient, synced } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { waitFor } from './harness/wait';
