@@ -89,7 +89,8 @@ export class Connection implements RoomPeer {
   receive(frame: Uint8Array): void {
     if (this.closed) return;
     if (this.held.length === 0 && this.room && this.withinRate()) return this.handle(this.room, frame);
-    // The socket is paused, but frames it had already read still arrive; past this, the
+    // Held while the room loads, or while the client is over its budget: then its socket is
+    // paused, but frames the socket had already read still arrive. Past the bound, the
     // transport is not holding back at all.
     this.heldBytes += frame.length;
     if (this.heldBytes > this.limits.maxHeldBytes) return this.close(CLOSE.messageTooBig);
