@@ -46,6 +46,7 @@ export class Connection implements RoomPeer {
   private tokens: number;
   private refilledAt = Date.now();
   private resumeTimer: ReturnType<typeof setTimeout> | null = null;
+  private paused = false;
 
   constructor(
     private readonly ws: WebSocketLike,
@@ -112,13 +113,15 @@ export class Connection implements RoomPeer {
     }
     if (this.closed) return;
     held.splice(0, n);
-    if (held.length > 0) this.slowDown();
-    else this.ws.resume?.();
+    if (held.length > 0) return this.slowDown();
+    if (this.paused) this.ws.resume?.();
+    this.paused = false;
   }
 
   private slowDown(): void {
     if (this.resumeTimer || this.closed) return;
-    this.ws.pause?.();
+    if (!this.paused) this.ws.pause?.();
+    this.paused = true;
     const refillMs = ((1 - this.tokens) / this.limits.ratePerSecond) * 1000;
     this.resumeTimer = setTimeout(() => this.drain(), Math.max(MIN_PAUSE_MS, Math.ceil(refillMs)));
   }
