@@ -8,7 +8,10 @@
  * delivery rate (--per-second), so 200 readers get fewer, slower updates than 50 and the
  * client process keeps up; a saturated client would batch the writer and flatter the server.
  *
- *   npm run bench:fanout [-- --deliveries 200000 --per-second 50000 --readers 50,200]
+ * Both servers send each update back to its writer too (y-websocket clients take that echo as
+ * the server's receipt); those are not counted as deliveries.
+ *
+ *   npm run bench:fanout [-- --deliveries 200000 --per-second 50000 --readers 50,200 --servers llmunix,reference]
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -25,11 +28,14 @@ const { values: args } = parseArgs({
     deliveries: { type: 'string', default: '200000' },
     'per-second': { type: 'string', default: '50000' },
     readers: { type: 'string', default: '50,200' },
+    // Some of llmunix, reference, reference+leveldb: comparing two builds of ours needs only ours.
+    servers: { type: 'string', default: 'llmunix,reference,reference+leveldb' },
   },
 });
 const DELIVERIES = Number(args.deliveries);
 const PER_SECOND = Number(args['per-second']);
 const READERS = String(args.readers).split(',').map(Number);
+const SERVERS = new Set(String(args.servers).split(','));
 
 
 async function run(server: BenchServer, readers: number): Promise<Result> {
@@ -42,12 +48,13 @@ async function main(): Promise<void> {
   try {
     for (const readers of READERS) {
       // A fresh process per scenario, so peak RSS belongs to that scenario alone.
-      const starters: Array<() => Promise<BenchServer>> = [
-        () => startOurs(path.join(tmp, `ours-${readers}`)),
-        () => startReference(),
-        () => startReference(path.join(tmp, `leveldb-${readers}`)),
+      const starters: Array<[string, () => Promise<BenchServer>]> = [
+        ['llmunix', () => startOurs(path.join(tmp, `ours-${readers}`))],
+        ['reference', () => startReference()],
+        ['reference+leveldb', () => startReference(path.join(tmp, `leveldb-${readers}`))],
       ];
-      for (const start of starters) {
+      for (const [name, start] of starters) {
+        if (!SERVERS.has(name)) continue;
         const server = await start();
         try {
           const r = await run(server, readers);

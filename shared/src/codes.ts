@@ -1,6 +1,8 @@
 /**
  * The catalogue of WebSocket close codes and HTTP error codes, each with help text.
- * Clients show `help` to people; servers log `code`. Codes 4000–4999 are ours.
+ * Clients show `help` to people; servers log `code`. Codes 4000–4999 are ours: 4400–4499 only
+ * for conditions that retrying cannot fix (stock y-websocket clients never reconnect after
+ * them), everything else for conditions a client retries by itself.
  */
 
 export interface CloseCode {
@@ -19,7 +21,7 @@ export const CLOSE = {
   messageTooBig: {
     code: 1009,
     reason: 'message too big',
-    help: 'A message was larger than the server accepts (MAX_MESSAGE_BYTES). Split large edits or raise the limit.',
+    help: 'A message was larger than the server accepts (MAX_MESSAGE_BYTES), or more arrived than the server holds while it slows a fast client down. Split large edits or raise the limit.',
   },
   malformedMessage: {
     code: 4400,
@@ -40,11 +42,6 @@ export const CLOSE = {
     code: 4404,
     reason: 'invalid room',
     help: 'The room name is not valid. Rooms look like "user/{id}", "team/{id}/workflow/{id}" or "system/system".',
-  },
-  rateLimited: {
-    code: 4429,
-    reason: 'rate limited',
-    help: 'The connection sent messages faster than the server allows. It may reconnect and continue.',
   },
   roomUnavailable: {
     code: 4500,

@@ -64,7 +64,7 @@ export interface Config {
   dataDir: string;
   storage: 'file' | 'memory';
   maxMessageBytes: number;
-  /** Per connection; a client sending faster is closed with 4429 (it may reconnect). */
+  /** Per connection; a client sending faster is slowed down (its socket is not read until its budget refills). */
   maxMessagesPerSecond: number;
   roomIdleMs: number;
   compactAfterUpdates: number;

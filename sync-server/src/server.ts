@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { accessTo } from '../../shared/src/access';
-import { writePolicyOf } from './sync/write-policy';
 import { CLOSE } from '../../shared/src/codes';
-import { parseRoomName } from '../../shared/src/rooms';
-import { identifyLocal, identityKey, tokenIdentities, type Identify } from './access/identity';
+import { identifyLocal, tokenIdentities, type Identify } from './access/identity';
 import { createApp } from './app';
 import type { Config } from './config';
-import { upgradeRefusal } from './http/cors';
+import { openWebSocketEdge } from './edge/websocket';
 import type { BlobStore } from './mirrors/blob-store';
 import { openMirrors } from './mirrors/mirrors';
 import { readSplit, type ReadStored } from './mirrors/stored-rooms';
@@ -25,8 +20,6 @@ import { S3SnapshotStore } from './storage/s3-snapshots';
 import { SplitStorage } from './storage/split';
 import { MemoryStorage } from './storage/memory';
 import type { Storage } from './storage/storage';
-import { Connection } from './sync/connection';
-import { binaryFrame } from './sync/ws-frame';
 import { loadSystemVolume } from './system-volume';
 
 export interface RunningServer {
@@ -37,9 +30,6 @@ export interface RunningServer {
   /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
   close(): Promise<void>;
 }
-
-const SYNC_PREFIX = '/sync/';
-const PING_INTERVAL_MS = 30_000;
 
 /**
  * The storage the configuration asks for: with REDIS_URL, room logs in Redis streams (shared by
@@ -88,105 +78,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   let draining = false;
   const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http });
   const server = http.createServer(app);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
-  const sockets = new Set<WebSocket>();
-
-  server.on('upgrade', (req, socket: Duplex, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (draining || !url.pathname.startsWith(SYNC_PREFIX)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    // A browser page of another site must not open rooms as whoever visits it (http/cors.ts).
-    const refusal = upgradeRefusal(req, config.http.corsOrigins, !tokens);
-    if (refusal) {
-      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal}\n`);
-      return;
-    }
-    // The token is checked before the upgrade completes: the client sends nothing until then.
-    void (tokens ? tokens.verify(req) : Promise.resolve(null)).then((verdict) =>
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        sockets.add(ws);
-        ws.on('close', () => sockets.delete(ws));
-        // From the start: a socket being refused still reads frames, and an error (a frame over
-        // MAX_MESSAGE_BYTES, say) with no listener would be thrown and stop the process.
-        ws.on('error', (e) => log.warn({ path: url.pathname, err: e }, 'socket error'));
-        if (verdict && !verdict.ok) {
-          return ws.close(CLOSE.unauthorized.code, verdict.error.code === 'expired' ? 'token expired' : CLOSE.unauthorized.reason);
-        }
-        accept(ws, socket, url, req);
-      }),
-    );
-  });
-
-  /** Frames shared by every client a broadcast goes to, framed on first use. */
-  const frames = new WeakMap<Uint8Array, Buffer>();
-  const frameOf = (message: Uint8Array): Buffer => {
-    let frame = frames.get(message);
-    if (!frame) {
-      frame = binaryFrame(message);
-      frames.set(message, frame);
-    }
-    return frame;
-  };
-
-  function accept(ws: WebSocket, socket: Duplex, url: URL, req: http.IncomingMessage): void {
-    let name: string;
-    try {
-      name = decodeURIComponent(url.pathname.slice(SYNC_PREFIX.length));
-    } catch {
-      name = '';
-    }
-    const parsed = parseRoomName(name);
-    if (!parsed.ok) return ws.close(CLOSE.invalidRoom.code, CLOSE.invalidRoom.reason);
-    const identity = identify(req);
-    const access = accessTo(identity, parsed.value, name);
-    if (!access.read) return ws.close(CLOSE.forbidden.code, CLOSE.forbidden.reason);
-
-    const conn = new Connection(
-      {
-        // Written straight to the upgraded socket: ws frames its own messages (pings, close)
-        // atomically and, without per-message compression, queues nothing of its own.
-        send: (data) => {
-          if (ws.readyState === ws.OPEN) socket.write(frameOf(data));
-        },
-        close: (code, reason) => ws.close(code, reason),
-        // Corking lets a burst of broadcasts leave in one write instead of one syscall each.
-        cork: () => socket.cork(),
-        uncork: () => socket.uncork(),
-      },
-      name,
-      writePolicyOf(access, parsed.value),
-      identityKey(identity),
-      log,
-      config.maxMessageBytes,
-      config.maxMessagesPerSecond,
-    );
-    let alive = true;
-    const ping = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, PING_INTERVAL_MS);
-    ws.on('pong', () => (alive = true));
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary) return conn.close(CLOSE.malformedMessage);
-      conn.receive(toBytes(data));
-    });
-    const acquired = rooms.acquire(name);
-    ws.on('close', () => {
-      clearInterval(ping);
-      conn.closedBySocket();
-      acquired.then((room) => rooms.release(room), () => undefined);
-    });
-    acquired.then(
-      (room) => conn.attach(room),
-      (e: unknown) => {
-        log.error({ room: name, err: e }, 'room failed to load');
-        conn.close(CLOSE.roomUnavailable);
-      },
-    );
-  }
+  const { sockets } = openWebSocketEdge(server, { config, rooms, identify, tokens, log, isDraining: () => draining });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -216,10 +108,4 @@ export async function startServer(config: Config, options: { log?: Logger; ident
     })());
 
   return { url, port, rooms, storage, close };
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
 }

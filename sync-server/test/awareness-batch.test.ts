@@ -1,10 +1,11 @@
 // SYNC-7: awareness changes go out in batches. Stock clients echo every awareness change they
 // hear, and the per-connection rate limit counts the echoes; without batches one connection
-// changing its cursor as fast as its own limit allows would get everyone else closed with 4429.
+// changing its cursor as fast as its own limit allows would get everyone else slowed down.
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { encodeAwarenessEntries, MESSAGE } from '../src/sync/protocol';
+import { encodeAwarenessEntries } from '../src/sync/awareness-update';
+import { MESSAGE } from '../src/sync/protocol';
 import { connectClient, synced } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { waitFor } from './harness/wait';

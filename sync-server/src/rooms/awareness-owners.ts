@@ -1,9 +1,4 @@
-/** One entry of an awareness update: a client's state (JSON text, "null" when it leaves) at a clock. */
-export interface AwarenessEntry {
-  clientId: number;
-  clock: number;
-  state: string;
-}
+import type { AwarenessEntry } from '../sync/awareness-update';
 
 /**
  * Which connection speaks for which awareness client id in one room.

@@ -1,22 +1,12 @@
-import * as decoding from 'lib0/decoding';
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CLOSE, type CloseCode } from '../../../shared/src/codes';
 import { ORIGIN } from '../../../shared/src/origins';
 import type { Replication, Storage } from '../storage/storage';
-import {
-  encodeAwareness,
-  encodeAwarenessEntries,
-  encodePermissionDenied,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeUpdate,
-  MESSAGE,
-  ProtocolError,
-  readAwarenessUpdate,
-} from '../sync/protocol';
+import { encodeAwarenessEntries, readAwarenessUpdate } from '../sync/awareness-update';
+import type { ClientMessage } from '../sync/client-message';
+import { encodeAwareness, encodePermissionDenied, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError } from '../sync/protocol';
 import { refusalOf, type WritePolicy } from '../sync/write-policy';
 import { AwarenessBatch } from './awareness-batch';
 import { AwarenessOwners } from './awareness-owners';
@@ -77,10 +67,7 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly peers = new Set<RoomPeer>();
   private readonly awarenessOwners = new AwarenessOwners<RoomPeer>(MAX_AWARENESS_IDS_PER_PEER);
-  private readonly awarenessToPeers = new AwarenessBatch(AWARENESS_BATCH_MS, (ids) => {
-    const message = encodeAwareness(this.awareness, ids);
-    for (const peer of this.peers) peer.send(message);
-  });
+  private readonly awarenessToPeers = new AwarenessBatch(AWARENESS_BATCH_MS, (ids) => this.sendToAll(encodeAwareness(this.awareness, ids)));
   /** Changes made here, for the other instances (they relay their own). */
   private readonly awarenessToReplicas = new AwarenessBatch(AWARENESS_BATCH_MS, (ids) =>
     this.replication?.publishAwareness(this.name, awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)),
@@ -168,32 +155,34 @@ export class Room {
     awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
   }
 
-  /** Handles one frame from a client; throws ProtocolError when the frame is malformed. */
-  receive(peer: RoomPeer, message: Uint8Array): void {
+  /**
+   * Handles one decoded message from a client. Throws ProtocolError when it cannot be applied
+   * (a well-formed update Yjs still refuses), so its connection is closed as for a bad frame.
+   */
+  receive(peer: RoomPeer, message: ClientMessage): void {
     if (this.failed) return;
     try {
-      const decoder = decoding.createDecoder(message);
-      const type = decoding.readVarUint(decoder);
-      switch (type) {
-        case MESSAGE.sync:
-          this.receiveSync(peer, decoder);
+      switch (message.type) {
+        case 'sync-step-1': {
+          const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector));
+          // The reply may carry changes still on their way to the log: hold it until they are there.
+          this.afterDurable(() => peer.send(reply));
           break;
-        case MESSAGE.awareness: {
-          const update = decoding.readVarUint8Array(decoder);
-          expectEnd(decoder);
-          const all = readAwarenessUpdate(update);
-          const entries = this.awarenessOwners.admit(peer, all, (id) => this.awareness.meta.get(id)?.clock);
+        }
+        case 'sync-step-2':
+        case 'update':
+          this.receiveUpdate(peer, message.update);
+          break;
+        case 'awareness': {
+          const entries = this.awarenessOwners.admit(peer, message.entries, (id) => this.awareness.meta.get(id)?.clock);
           // A stock client's frame holds only its own state: it goes in as it came.
-          const admitted = entries.length === all.length ? update : encodeAwarenessEntries(entries);
+          const admitted = entries.length === message.entries.length ? message.update : encodeAwarenessEntries(entries);
           if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted, peer);
           break;
         }
-        case MESSAGE.queryAwareness:
-          expectEnd(decoder);
+        case 'query-awareness':
           peer.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
           break;
-        default:
-          throw new ProtocolError(`unknown message type ${type}`);
       }
     } catch (e) {
       if (e instanceof ProtocolError) throw e;
@@ -201,29 +190,8 @@ export class Room {
     }
   }
 
-  private receiveSync(peer: RoomPeer, decoder: decoding.Decoder): void {
-    const syncType = decoding.readVarUint(decoder);
-    const payload = decoding.readVarUint8Array(decoder);
-    expectEnd(decoder);
-    switch (syncType) {
-      case syncProtocol.messageYjsSyncStep1: {
-        const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, payload));
-        // The reply may carry changes still on their way to the log: hold it until they are there.
-        this.afterDurable(() => peer.send(reply));
-        break;
-      }
-      case syncProtocol.messageYjsSyncStep2:
-      case syncProtocol.messageYjsUpdate:
-        this.receiveUpdate(peer, payload);
-        break;
-      default:
-        throw new ProtocolError(`unknown sync message type ${syncType}`);
-    }
-  }
-
   private receiveUpdate(peer: RoomPeer, update: Uint8Array): void {
-    // Decode fully before touching the document, so a corrupt update changes nothing.
-    Y.decodeUpdate(update);
+    // decodeClientMessage has read the update whole, so a corrupt one never gets this far.
     const refusal = refusalOf(peer.writes, this.doc, update);
     if (refusal) {
       // A reconnecting reader echoes back what it was sent; only news is worth a complaint.
@@ -239,15 +207,16 @@ export class Room {
     if (this.restoring) return;
     if (origin === ORIGIN.redis) {
       // Another instance logged it before relaying it: it is durable, so it goes out at once.
-      const message = encodeUpdate(update);
-      for (const peer of this.peers) peer.send(message);
+      this.sendToAll(encodeUpdate(update));
       this.options.onDurableChange?.(this);
       return;
     }
     const seq = ++this.appliedSeq;
     this.pending.push(update);
     const message = encodeUpdate(update);
-    this.outbox.push({ seq, deliver: () => this.broadcast(message, origin) });
+    // To every client, the one that sent it too: a stock client (y-websocket's syncStatus) takes
+    // the echo of its own change as the server's word that it has it, and here that means stored.
+    this.outbox.push({ seq, deliver: () => this.sendToAll(message) });
     this.flushing ??= this.flush();
   }
 
@@ -272,8 +241,8 @@ export class Room {
     if (this.replication && origin !== ORIGIN.redis) this.awarenessToReplicas.add(changed);
   }
 
-  private broadcast(message: Uint8Array, origin: unknown): void {
-    for (const peer of this.peers) if (peer !== origin) peer.send(message);
+  private sendToAll(message: Uint8Array): void {
+    for (const peer of this.peers) peer.send(message);
   }
 
   /** Runs `deliver` once every change applied so far is durable. */
@@ -358,7 +327,3 @@ export class Room {
 }
 
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
-
-function expectEnd(decoder: decoding.Decoder): void {
-  if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after message');
-}

@@ -12,10 +12,14 @@ export interface TestClient {
 }
 
 /** A stock y-websocket client, exactly as the PWA and scripts use it: `WebsocketProvider(url + '/sync', room)`. */
-export function connectClient(serverUrl: string, room: string, options: { doc?: Y.Doc; connect?: boolean; params?: Record<string, string> } = {}): TestClient {
+export function connectClient(
+  serverUrl: string,
+  room: string,
+  options: { doc?: Y.Doc; connect?: boolean; params?: Record<string, string>; WebSocketPolyfill?: typeof globalThis.WebSocket } = {},
+): TestClient {
   const doc = options.doc ?? new Y.Doc();
   const provider = new WebsocketProvider(`${serverUrl.replace(/^http/, 'ws')}/sync`, room, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: options.WebSocketPolyfill ?? (WebSocket as unknown as typeof globalThis.WebSocket),
     connect: options.connect ?? true,
     disableBc: true,
     maxBackoffTime: 200,

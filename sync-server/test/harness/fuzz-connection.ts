@@ -19,20 +19,19 @@ export interface HostilePlan {
 /**
  * What the rules say must happen: closed with one of `closedWith`; or every frame handled, which
  * the connection sees as `answers` sync step 2 replies (one per sync step 1 it sent, plus its
- * final probe, handled after everything before it) — unless closed with one of `orClosedWith`.
+ * final probe, handled after everything before it). A connection sending faster than the rate
+ * is slowed, never closed for it (SYNC-5), so a flood too must be answered whole.
  */
-export type Expectation = { closedWith: number[]; why: string } | { answers: number; orClosedWith: number[] };
+export type Expectation = { closedWith: number[]; why: string } | { answers: number };
 
 export type Ending = number | 'answered' | 'hung';
 
 /** The last frame of a connection whose frames should all be accepted: sync step 1 with an empty state vector. */
 const PROBE = new Uint8Array([0, 0, 1, 0]);
 
-/** The expectation for a plan on a server with these limits. */
-export function expectationOf(plan: HostilePlan, maxBytes: number, perSecond: number): Expectation {
+/** The expectation for a plan on a server whose MAX_MESSAGE_BYTES is `maxBytes`. */
+export function expectationOf(plan: HostilePlan, maxBytes: number): Expectation {
   if (plan.refusedWith !== undefined) return { closedWith: [plan.refusedWith], why: `token refused` };
-  // Over the burst, the rate limit may cut in first: by how much depends on timing, not on rules.
-  const rateLimited = plan.frames.length + 1 > 2 * perSecond ? [CLOSE.rateLimited.code] : [];
   let answers = 1;
   const verdicts = plan.frames.map((frame) => judge(frame.data, maxBytes));
   for (const [i, verdict] of verdicts.entries()) {
@@ -43,15 +42,15 @@ export function expectationOf(plan: HostilePlan, maxBytes: number, perSecond: nu
     // Frames sent before the greeting may be held while the room loads; a later one over the
     // size limit is refused by the socket itself on arrival, before the held ones are judged.
     const tooBig = plan.early && verdicts.slice(i + 1).some((v) => !v.accepted && v.code === CLOSE.messageTooBig.code) ? [CLOSE.messageTooBig.code] : [];
-    return { closedWith: [verdict.code, ...tooBig, ...rateLimited], why: `frame ${i} (${plan.frames[i]?.kind}): ${verdict.why}` };
+    return { closedWith: [verdict.code, ...tooBig], why: `frame ${i} (${plan.frames[i]?.kind}): ${verdict.why}` };
   }
-  return { answers, orClosedWith: rateLimited };
+  return { answers };
 }
 
 /** Whether an ending is what the expectation allows. */
 export function meets(ending: Ending, expected: Expectation): boolean {
   if ('closedWith' in expected) return typeof ending === 'number' && expected.closedWith.includes(ending);
-  return ending === 'answered' || (typeof ending === 'number' && expected.orClosedWith.includes(ending));
+  return ending === 'answered';
 }
 
 /**

@@ -38,7 +38,7 @@ export function startFuzzers(url: string, ctx: PlanContext, options: FuzzOptions
     const budget = Math.ceil(options.frames / options.slots);
     for (let mine = 0; mine < budget; ) {
       const plan = drawPlan(gen, ctx);
-      const expected = expectationOf(plan, ctx.targets.maxBytes, ctx.perSecond);
+      const expected = expectationOf(plan, ctx.targets.maxBytes);
       if (plan.role !== 'flood') {
         mine += plan.frames.length;
         sent += plan.frames.length;

@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { CLOSE } from '../../../shared/src/codes';
-import { MAX_AWARENESS_DEPTH } from '../../src/sync/protocol';
+import { MAX_AWARENESS_DEPTH } from '../../src/sync/awareness-update';
 
 /**
  * What the protocol rules (SPEC SYNC-3) say the server must do with one frame, worked out from

@@ -1,0 +1,162 @@
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { accessTo } from '../../../shared/src/access';
+import { CLOSE } from '../../../shared/src/codes';
+import { parseRoomName } from '../../../shared/src/rooms';
+import { identityKey, type Identify, type tokenIdentities } from '../access/identity';
+import type { Config } from '../config';
+import { upgradeRefusal } from '../http/cors';
+import type { Rooms } from '../rooms/rooms';
+import { writePolicyOf } from '../sync/write-policy';
+import { Connection, type WebSocketLike } from './connection';
+import { binaryFrame } from './ws-frame';
+
+const SYNC_PREFIX = '/sync/';
+const PING_INTERVAL_MS = 30_000;
+/**
+ * What a paused socket may still deliver on top of one whole message: the frames it had read
+ * before the pause (a read is at most 64 KiB, and `ws` buffers 16 KiB more).
+ */
+const READ_AHEAD_BYTES = 1024 * 1024;
+
+export interface WebSocketEdgeOptions {
+  config: Pick<Config, 'maxMessageBytes' | 'maxMessagesPerSecond' | 'http'>;
+  rooms: Rooms;
+  identify: Identify;
+  /** Token checks, when access control is configured. */
+  tokens: Pick<ReturnType<typeof tokenIdentities>, 'verify'> | null;
+  log: Logger;
+  /** True once shutdown has begun: new upgrades are refused. */
+  isDraining: () => boolean;
+}
+
+/**
+ * The WebSocket edge: answers upgrades to `/sync/<room>` (CORS and token checked before the
+ * upgrade completes), lets a client into its room with what it may write, keeps the socket
+ * alive with pings, and adapts the socket to the `WebSocketLike` the sync core runs on.
+ * Returns the open sockets, for shutdown.
+ */
+export function openWebSocketEdge(server: http.Server, options: WebSocketEdgeOptions): { sockets: Set<WebSocket> } {
+  const { config, rooms, identify, tokens, log } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
+  const sockets = new Set<WebSocket>();
+  const frameOf = sharedFrames();
+
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (options.isDraining() || !url.pathname.startsWith(SYNC_PREFIX)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    // A browser page of another site must not open rooms as whoever visits it (http/cors.ts).
+    const refusal = upgradeRefusal(req, config.http.corsOrigins, !tokens);
+    if (refusal) {
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal}\n`);
+      return;
+    }
+    // The token is checked before the upgrade completes: the client sends nothing until then.
+    void (tokens ? tokens.verify(req) : Promise.resolve(null)).then((verdict) =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('close', () => sockets.delete(ws));
+        // From the start: a socket being refused still reads frames, and an error (a frame over
+        // MAX_MESSAGE_BYTES, say) with no listener would be thrown and stop the process.
+        ws.on('error', (e) => log.warn({ path: url.pathname, err: e }, 'socket error'));
+        if (verdict && !verdict.ok) {
+          return ws.close(CLOSE.unauthorized.code, verdict.error.code === 'expired' ? 'token expired' : CLOSE.unauthorized.reason);
+        }
+        accept(ws, socket, url, req);
+      }),
+    );
+  });
+
+  function accept(ws: WebSocket, socket: Duplex, url: URL, req: http.IncomingMessage): void {
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice(SYNC_PREFIX.length));
+    } catch {
+      name = '';
+    }
+    const parsed = parseRoomName(name);
+    if (!parsed.ok) return ws.close(CLOSE.invalidRoom.code, CLOSE.invalidRoom.reason);
+    const identity = identify(req);
+    const access = accessTo(identity, parsed.value, name);
+    if (!access.read) return ws.close(CLOSE.forbidden.code, CLOSE.forbidden.reason);
+
+    const conn = new Connection(socketLike(ws, socket, frameOf), name, writePolicyOf(access, parsed.value), identityKey(identity), log, {
+      maxHeldBytes: config.maxMessageBytes + READ_AHEAD_BYTES,
+      ratePerSecond: config.maxMessagesPerSecond,
+    });
+    const stopPings = keepAlive(ws);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return conn.close(CLOSE.malformedMessage);
+      conn.receive(toBytes(data));
+    });
+    const acquired = rooms.acquire(name);
+    ws.on('close', () => {
+      stopPings();
+      conn.closedBySocket();
+      acquired.then((room) => rooms.release(room), () => undefined);
+    });
+    acquired.then(
+      (room) => conn.attach(room),
+      (e: unknown) => {
+        log.error({ room: name, err: e }, 'room failed to load');
+        conn.close(CLOSE.roomUnavailable);
+      },
+    );
+  }
+
+  return { sockets };
+}
+
+/** The sync core's view of an accepted socket. */
+function socketLike(ws: WebSocket, socket: Duplex, frameOf: (message: Uint8Array) => Buffer): WebSocketLike {
+  return {
+    // Written straight to the upgraded socket: ws frames its own messages (pings, close)
+    // atomically and, without per-message compression, queues nothing of its own.
+    send: (data) => {
+      if (ws.readyState === ws.OPEN) socket.write(frameOf(data));
+    },
+    close: (code, reason) => ws.close(code, reason),
+    // Corking lets a burst of broadcasts leave in one write instead of one syscall each.
+    cork: () => socket.cork(),
+    uncork: () => socket.uncork(),
+    // Stops reading the client's socket: what it sends waits in TCP buffers, then in the client.
+    pause: () => ws.pause(),
+    resume: () => ws.resume(),
+  };
+}
+
+/** Frames shared by every client a broadcast goes to, framed on first use. */
+function sharedFrames(): (message: Uint8Array) => Buffer {
+  const frames = new WeakMap<Uint8Array, Buffer>();
+  return (message) => {
+    let frame = frames.get(message);
+    if (!frame) {
+      frame = binaryFrame(message);
+      frames.set(message, frame);
+    }
+    return frame;
+  };
+}
+
+/** Pings the client every PING_INTERVAL_MS and drops a socket that missed a pong; returns the stop. */
+function keepAlive(ws: WebSocket): () => void {
+  let alive = true;
+  const ping = setInterval(() => {
+    if (!alive) return ws.terminate();
+    alive = false;
+    ws.ping();
+  }, PING_INTERVAL_MS);
+  ws.on('pong', () => (alive = true));
+  return () => clearInterval(ping);
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
