@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { accessTo } from '../../shared/src/access';
@@ -13,16 +11,9 @@ import { identifyLocal, identityKey, tokenIdentities, type Identify } from './ac
 import { createApp } from './app';
 import type { Config } from './config';
 import { upgradeRefusal } from './http/cors';
-import type { BlobStore } from './mirrors/blob-store';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
-import { FileStorage } from './storage/file';
-import { FileRoomLog } from './storage/file-log';
-import { FileSnapshotStore } from './storage/file-snapshots';
-import { RedisRoomLog } from './storage/redis-log';
-import { S3SnapshotStore } from './storage/s3-snapshots';
-import { SplitStorage } from './storage/split';
-import { MemoryStorage } from './storage/memory';
+import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
 import { Connection } from './sync/connection';
 import { binaryFrame } from './sync/ws-frame';
@@ -39,25 +30,6 @@ export interface RunningServer {
 
 const SYNC_PREFIX = '/sync/';
 const PING_INTERVAL_MS = 30_000;
-
-/**
- * The storage the configuration asks for: with REDIS_URL, room logs in Redis streams (shared by
- * every instance) and snapshots in S3 (S3_BUCKET) or under DATA_DIR; otherwise the embedded file
- * storage, or memory. The Redis connection and the bucket are handed on to the mirrors.
- */
-async function openStorage(config: Config): Promise<{ storage: Storage; redis?: Redis; s3Blobs?: BlobStore }> {
-  if (config.redisUrl) {
-    const log = RedisRoomLog.connect(config.redisUrl, { instanceId: randomUUID() });
-    const snapshots = config.s3 ? new S3SnapshotStore(config.s3) : await FileSnapshotStore.open(config.dataDir);
-    return { storage: new SplitStorage(log, snapshots), redis: log.redis, s3Blobs: snapshots instanceof S3SnapshotStore ? snapshots.blobs : undefined };
-  }
-  if (config.s3) {
-    // One instance with snapshots in S3: the log stays on this machine's disk.
-    const snapshots = new S3SnapshotStore(config.s3);
-    return { storage: new SplitStorage(await FileRoomLog.open(config.dataDir), snapshots), s3Blobs: snapshots.blobs };
-  }
-  return { storage: config.storage === 'memory' ? new MemoryStorage() : await FileStorage.open(config.dataDir) };
-}
 
 /** Starts the whole server: storage, system volume, REST, WebSocket sync and the PWA. */
 export async function startServer(config: Config, options: { log?: Logger; identify?: Identify } = {}): Promise<RunningServer> {

@@ -1,18 +1,21 @@
 import { Redis } from 'ioredis';
 import { parseRoomName } from '../../../shared/src/rooms';
 import type { LogEntry, RoomLog } from './room-log';
-import { checkedRoom, StorageError } from './storage';
+import { decodeRoom, encodeRoom } from './room-names';
+import { StorageError } from './storage';
 
 const PREFIX = 'llmunix:';
-/**
- * One stream per room. Only room names that parse get a key (the rest are an InvalidNameError),
- * URI-encoded besides, so no name can reach another key.
- */
-export const streamKey = (room: string) => `${PREFIX}log:${encodeURIComponent(checkedRoom(room))}`;
-/** The room a stream key belongs to. */
-export const roomOfStreamKey = (key: string) => decodeURIComponent(key.slice(`${PREFIX}log:`.length));
+const STREAM_PREFIX = `${PREFIX}log:`;
+/** One stream per room, named by the room's token (`room-names.ts`), so no name can reach another key. */
+export const streamKey = (room: string) => `${STREAM_PREFIX}${encodeRoom(room)}`;
+/** The room a stream key belongs to, or null for a key that is not a room's stream. */
+export const roomOfStreamKey = (key: string) => (key.startsWith(STREAM_PREFIX) ? decodeRoom(key.slice(STREAM_PREFIX.length)) : null);
+/** The pub/sub channel that carries a room's awareness between instances. */
+export const awarenessChannel = (room: string) => `${PREFIX}awareness:${encodeRoom(room)}`;
+/** The room an awareness channel belongs to, or null for a channel that is not a room's. */
+export const roomOfAwarenessChannel = (channel: string) => (channel.startsWith(`${PREFIX}awareness:`) ? decodeRoom(channel.slice(`${PREFIX}awareness:`.length)) : null);
 const ROOMS_KEY = `${PREFIX}rooms`;
-const lockKey = (room: string) => `${PREFIX}lock:${encodeURIComponent(checkedRoom(room))}`;
+const lockKey = (room: string) => `${PREFIX}lock:${encodeRoom(room)}`;
 
 /** A stream entry as stored: fields `u` (the update) and `i` (the instance that appended it). */
 export function entryOf(id: Buffer | string, fields: Buffer[]): LogEntry {
@@ -101,6 +104,8 @@ export class RedisRoomLog implements RoomLog {
       this.fail('trim the log', room, e);
     }
   }
+
+  async release(): Promise<void> {}
 
   async list(): Promise<string[]> {
     // The set is shared with whatever else writes this Redis: only room names are rooms.

@@ -18,6 +18,8 @@ export interface RoomLog {
   append(room: string, updates: Uint8Array[]): Promise<string[]>;
   /** Drops the entries up to and including `upToId` (they are in a snapshot now). */
   trim(room: string, upToId: string): Promise<void>;
+  /** Frees what the log holds for a room no longer in memory (an open file, say). */
+  release(room: string): Promise<void>;
   /** Every room with log entries. */
   list(): Promise<string[]>;
   health(): Promise<{ ok: boolean; detail?: string }>;

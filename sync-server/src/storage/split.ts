@@ -96,6 +96,7 @@ export class SplitStorage implements Storage {
 
   async release(room: string): Promise<void> {
     this.positions.delete(room);
+    await this.log.release(room);
   }
 
   async health(): Promise<StorageHealth> {
