@@ -1,11 +1,12 @@
-// The Redis room log against a real redis-server: it passes the storage contract (as the log
-// half of a split storage), trims exactly what a snapshot covers, keeps rooms apart, and
+// The Redis room log against a real redis-server: it passes the room log contract, and the
+// storage contract as the log half of a split storage; it trims exactly what a snapshot covers, keeps rooms apart, and
 // survives a Redis restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySnapshotStore } from '../src/storage/memory-snapshots';
 import { RedisRoomLog } from '../src/storage/redis-log';
 import { SplitStorage } from '../src/storage/split';
 import { startRedis, type RedisServer } from './harness/redis-server';
+import { roomLogContract } from './room-log-contract';
 import { storageContract } from './storage-contract';
 
 let redis: RedisServer;
@@ -33,6 +34,20 @@ storageContract('redis log + memory snapshots', {
   reopen: async (closed) => {
     const { snapshots, db } = opened.get(closed)!;
     return new SplitStorage(RedisRoomLog.connect(`${redis.url}/${db}`), snapshots);
+  },
+});
+
+// Database 12 is the room log contract's, emptied for each case; 14 and 15 are the tests' below.
+roomLogContract('redis', {
+  open: async () => {
+    const log = RedisRoomLog.connect(`${redis.url}/12`);
+    await log.redis.flushdb();
+    return log;
+  },
+  reopen: async () => RedisRoomLog.connect(`${redis.url}/12`),
+  // Whatever else writes this Redis may add to the set of rooms.
+  addStrays: async (log) => {
+    await (log as RedisRoomLog).redis.sadd('llmunix:rooms', 'nope/x', '../x', 'user/a%2Fb', 'user/..');
   },
 });
 

@@ -9,6 +9,7 @@ import { FileSnapshotStore } from '../src/storage/file-snapshots';
 import { SplitStorage } from '../src/storage/split';
 import { MemoryStorage } from '../src/storage/memory';
 import type { StoredRoom } from '../src/storage/storage';
+import { roomLogContract } from './room-log-contract';
 import { storageContract } from './storage-contract';
 
 const dirs: string[] = [];
@@ -41,6 +42,31 @@ storageContract('file log + file snapshots (split)', {
   reopen: async (closed) => {
     const dir = dirOf.get(closed) as string;
     return new SplitStorage(await FileRoomLog.open(dir), await FileSnapshotStore.open(dir));
+  },
+});
+
+roomLogContract('file', {
+  open: async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-log-'));
+    dirs.push(dir);
+    const log = await FileRoomLog.open(dir);
+    dirOf.set(log, dir);
+    return log;
+  },
+  reopen: async (closed) => {
+    const dir = dirOf.get(closed) as string;
+    const log = await FileRoomLog.open(dir);
+    dirOf.set(log, dir);
+    return log;
+  },
+  // Half of the next record: its header promising 1000 bytes, and a few of them.
+  tear: async (log, room) => {
+    const torn = Buffer.alloc(21);
+    torn.writeUInt32LE(1000, 0);
+    await fs.appendFile(path.join(dirOf.get(log) as string, 'logs', `${encodeURIComponent(room)}.log`), torn);
+  },
+  addStrays: async (log) => {
+    for (const stray of ['%zz', '..%2Fx', 'user%2Fa%252Fb', 'nope%2Fx', '.format']) await fs.writeFile(path.join(dirOf.get(log) as string, 'logs', `${stray}.log`), '');
   },
 });
 
@@ -92,6 +118,52 @@ describe('file room log (S3 snapshots without Redis)', () => {
     await storage.close();
     storage = await openSplit(dir);
     expect(keysOf(await storage.load(room))).toEqual(['after-restart', 'before0', 'before1', 'before2']);
+    await storage.close();
+  });
+});
+
+describe('DUR-5: a crash at any point of a file compaction leaves a room that loads whole', () => {
+  const room = 'user/alice/workflow/c';
+  const file = (dir: string, ext: string) => path.join(dir, 'rooms', `${encodeURIComponent(room)}.${ext}`);
+  const keysOf = async (storage: FileStorage) => {
+    const stored = await storage.load(room);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    return { keys: doc.getMap('m').size, logged: stored.updates.length };
+  };
+  /** A room with a snapshot of 5 keys and 5 more logged after it. */
+  const roomWithLog = async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-compact-'));
+    dirs.push(dir);
+    const storage = await FileStorage.open(dir);
+    const doc = new Y.Doc();
+    doc.on('update', (u: Uint8Array) => void storage.append(room, [u]));
+    for (let i = 0; i < 5; i++) doc.getMap('m').set(`a${i}`, i);
+    await storage.compact(room, Y.encodeStateAsUpdate(doc));
+    for (let i = 0; i < 5; i++) doc.getMap('m').set(`b${i}`, i);
+    await storage.close();
+    return { dir, doc };
+  };
+
+  it('while the snapshot or the trimmed log is written: their temporary files are ignored', async () => {
+    const { dir } = await roomWithLog();
+    await fs.writeFile(`${file(dir, 'snapshot')}.tmp`, Buffer.from([1, 2, 3]));
+    await fs.writeFile(`${file(dir, 'log')}.tmp`, Buffer.from([4, 5]));
+    const storage = await FileStorage.open(dir);
+    expect(await keysOf(storage)).toEqual({ keys: 10, logged: 5 });
+    expect(await storage.list()).toEqual([room]);
+    await storage.close();
+  });
+
+  it('after the new snapshot is in place but before the log is trimmed: the entries it covers are skipped', async () => {
+    const { dir, doc } = await roomWithLog();
+    const log = await FileRoomLog.open(dir, 'rooms');
+    const newest = (await log.read(room, null)).at(-1)!.id;
+    await log.close();
+    await (await FileSnapshotStore.open(dir, 'rooms')).put(room, { data: Y.encodeStateAsUpdate(doc), upTo: newest });
+    const storage = await FileStorage.open(dir);
+    expect(await keysOf(storage)).toEqual({ keys: 10, logged: 0 });
     await storage.close();
   });
 });

@@ -29,6 +29,9 @@ export function entryOf(id: Buffer | string, fields: Buffer[]): LogEntry {
   return { id: id.toString(), update, origin };
 }
 
+/** Stream ids, as XADD makes them: "ms-seq". */
+const STREAM_ID = /^[0-9]{1,20}-[0-9]{1,20}$/;
+
 /** The smallest stream id after `id` ("ms-seq" → "ms-(seq+1)"). */
 function nextId(id: string): string {
   const [ms, seq] = id.split('-');
@@ -69,9 +72,16 @@ export class RedisRoomLog implements RoomLog {
     throw new StorageError(`Redis could not ${what} for room "${room}": ${(e as Error).message}`, room, { cause: e });
   }
 
+  /** The id, when it is a stream id; a StorageError otherwise (Redis would read "" as "from the start"). */
+  private checkedId(room: string, id: string): string {
+    if (typeof id === 'string' && STREAM_ID.test(id)) return id;
+    throw new StorageError(`"${String(id).slice(0, 100)}" is not an id of the Redis log of room "${room}": its ids are stream ids ("ms-seq")`, room);
+  }
+
   async read(room: string, afterId: string | null): Promise<LogEntry[]> {
     try {
-      const rows = await this.redis.xrangeBuffer(streamKey(room), afterId ? `(${afterId}` : '-', '+');
+      const key = streamKey(room);
+      const rows = await this.redis.xrangeBuffer(key, afterId === null ? '-' : `(${this.checkedId(room, afterId)}`, '+');
       return rows.map(([id, fields]) => entryOf(id, fields));
     } catch (e) {
       return this.fail('read the log', room, e);
@@ -99,7 +109,8 @@ export class RedisRoomLog implements RoomLog {
 
   async trim(room: string, upToId: string): Promise<void> {
     try {
-      await this.redis.xtrim(streamKey(room), 'MINID', nextId(upToId));
+      const key = streamKey(room);
+      await this.redis.xtrim(key, 'MINID', nextId(this.checkedId(room, upToId)));
     } catch (e) {
       this.fail('trim the log', room, e);
     }
