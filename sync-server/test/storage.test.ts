@@ -8,7 +8,8 @@ import { FileRoomLog } from '../src/storage/file-log';
 import { FileSnapshotStore } from '../src/storage/file-snapshots';
 import { SplitStorage } from '../src/storage/split';
 import { MemoryStorage } from '../src/storage/memory';
-import type { StoredRoom } from '../src/storage/storage';
+import type { RoomLog } from '../src/storage/room-log';
+import type { Storage, StoredRoom } from '../src/storage/storage';
 import { roomLogContract } from './room-log-contract';
 import { storageContract } from './storage-contract';
 
@@ -20,45 +21,32 @@ afterAll(async () => {
 
 storageContract('memory', { open: async () => new MemoryStorage() });
 
-storageContract('file', {
-  open: async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-store-'));
-    dirs.push(dir);
-    const storage = await FileStorage.open(dir);
-    dirOf.set(storage, dir);
-    return storage;
-  },
-  reopen: async (closed) => FileStorage.open(dirOf.get(closed) as string),
-});
+/** A fresh DATA_DIR, removed after this file. */
+async function freshDir(prefix: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
 
-storageContract('file log + file snapshots (split)', {
-  open: async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-split-'));
-    dirs.push(dir);
-    const storage = new SplitStorage(await FileRoomLog.open(dir), await FileSnapshotStore.open(dir));
-    dirOf.set(storage, dir);
-    return storage;
-  },
-  reopen: async (closed) => {
-    const dir = dirOf.get(closed) as string;
-    return new SplitStorage(await FileRoomLog.open(dir), await FileSnapshotStore.open(dir));
-  },
-});
+/** `open` makes a backend in a fresh DATA_DIR; `reopen` makes one again on the data of a closed one. */
+function persistent<T extends object>(prefix: string, make: (dir: string) => Promise<T>) {
+  const remembered = async (dir: string) => {
+    const backend = await make(dir);
+    dirOf.set(backend, dir);
+    return backend;
+  };
+  return { open: async () => remembered(await freshDir(prefix)), reopen: async (closed: T) => remembered(dirOf.get(closed) as string) };
+}
+
+storageContract('file', persistent<Storage>('llmunix-store-', (dir) => FileStorage.open(dir)));
+
+storageContract(
+  'file log + file snapshots (split)',
+  persistent<Storage>('llmunix-split-', async (dir) => new SplitStorage(await FileRoomLog.open(dir), await FileSnapshotStore.open(dir))),
+);
 
 roomLogContract('file', {
-  open: async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-log-'));
-    dirs.push(dir);
-    const log = await FileRoomLog.open(dir);
-    dirOf.set(log, dir);
-    return log;
-  },
-  reopen: async (closed) => {
-    const dir = dirOf.get(closed) as string;
-    const log = await FileRoomLog.open(dir);
-    dirOf.set(log, dir);
-    return log;
-  },
+  ...persistent<RoomLog>('llmunix-log-', (dir) => FileRoomLog.open(dir)),
   // Half of the next record: its header promising 1000 bytes, and a few of them.
   tear: async (log, room) => {
     const torn = Buffer.alloc(21);
@@ -88,8 +76,7 @@ describe('file room log (S3 snapshots without Redis)', () => {
   };
 
   it('cuts a torn tail left by a crash, so updates appended afterwards are read back', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-log-'));
-    dirs.push(dir);
+    const dir = await freshDir('llmunix-log-');
     const { out } = updatesOf(2, 'k');
     let log = await FileRoomLog.open(dir);
     await log.append(room, [out[0]!]);
@@ -105,8 +92,7 @@ describe('file room log (S3 snapshots without Redis)', () => {
   });
 
   it('after a compaction that covers the whole log and a restart, new updates are still loaded', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-log-'));
-    dirs.push(dir);
+    const dir = await freshDir('llmunix-log-');
     const { doc, out } = updatesOf(3, 'before');
     let storage = await openSplit(dir);
     await storage.append(room, out.splice(0));
@@ -134,8 +120,7 @@ describe('DUR-5: a crash at any point of a file compaction leaves a room that lo
   };
   /** A room with a snapshot of 5 keys and 5 more logged after it. */
   const roomWithLog = async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-compact-'));
-    dirs.push(dir);
+    const dir = await freshDir('llmunix-compact-');
     const storage = await FileStorage.open(dir);
     const doc = new Y.Doc();
     doc.on('update', (u: Uint8Array) => void storage.append(room, [u]));
