@@ -62,9 +62,10 @@ export class FileRoomLog implements RoomLog {
   async read(room: string, afterId: string | null): Promise<LogEntry[]> {
     const after = afterId === null ? 0 : this.seqOf(room, afterId);
     return this.serial.run(room, async () => {
-      const entries: LogEntry[] = [];
-      for (const r of await this.records(room)) if (r.seq > after) entries.push({ id: String(r.seq), update: r.update });
-      return entries;
+      const records = await this.records(room);
+      // Sequence numbers grow along the file.
+      const first = records.findIndex((r) => r.seq > after);
+      return first < 0 ? [] : records.slice(first);
     });
   }
 

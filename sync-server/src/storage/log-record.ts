@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import type { LogEntry } from './room-log';
 
 /**
  * The one record format of the file room log (DUR-4):
@@ -8,10 +9,16 @@ import { crc32 } from 'node:zlib';
 const HEADER = 16;
 const TWO_32 = 2 ** 32;
 
-/** One entry as stored: its sequence number and its update. */
-export interface LogRecord {
-  seq: number;
-  update: Uint8Array;
+/** One entry as stored: its sequence number and its update; its id is made only when asked for (a load reads thousands). */
+export class LogRecord implements LogEntry {
+  constructor(
+    readonly seq: number,
+    readonly update: Uint8Array,
+  ) {}
+
+  get id(): string {
+    return String(this.seq);
+  }
 }
 
 /** A record's bytes: the header, then the update itself (not copied), for one `writev`. */
@@ -24,20 +31,23 @@ export function encodeRecord(seq: number, update: Uint8Array): Buffer[] {
   return [header, Buffer.from(update.buffer, update.byteOffset, update.length)];
 }
 
+/** A little-endian u32, read by hand: several times cheaper than `Buffer#readUInt32LE` in this loop. */
+const u32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+
 /**
  * The records of a file up to the first one whose length or checksum does not hold (a torn tail
  * from a crash mid-write, which was never acknowledged), and the length of the part that holds.
  */
-export function decodeRecords(bytes: Buffer): { records: LogRecord[]; validLength: number } {
+export function decodeRecords(bytes: Uint8Array): { records: LogRecord[]; validLength: number } {
+  // A plain view: Buffer's subarray and slice cost more, and a room load decodes every record.
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   const records: LogRecord[] = [];
   let pos = 0;
-  while (pos + HEADER <= bytes.length) {
-    const length = bytes.readUInt32LE(pos);
-    const end = pos + HEADER + length;
-    if (end > bytes.length) break;
-    if (crc32(bytes.subarray(pos + 8, end)) !== bytes.readUInt32LE(pos + 4)) break;
-    const seq = bytes.readUInt32LE(pos + 12) * TWO_32 + bytes.readUInt32LE(pos + 8);
-    records.push({ seq, update: new Uint8Array(bytes.subarray(pos + HEADER, end)) });
+  while (pos + HEADER <= view.length) {
+    const end = pos + HEADER + u32(view, pos);
+    if (end > view.length) break;
+    if (crc32(view.subarray(pos + 8, end)) !== u32(view, pos + 4)) break;
+    records.push(new LogRecord(u32(view, pos + 12) * TWO_32 + u32(view, pos + 8), view.slice(pos + HEADER, end)));
     pos = end;
   }
   return { records, validLength: pos };
