@@ -76,7 +76,14 @@ export class FileRoomLog implements RoomLog {
       if (!this.next.has(room)) await this.records(room);
       const first = this.next.get(room) as number;
       const chunks = updates.flatMap((u, i) => encodeRecord(first + i, u));
-      await writeAll((await this.handle(room)).fd, chunks);
+      try {
+        await writeAll((await this.handle(room)).fd, chunks);
+      } catch (e) {
+        // Part of the batch may be in the file: the next append reads it first, cutting that torn tail.
+        this.next.delete(room);
+        await this.closeHandle(room).catch(() => undefined);
+        throw new StorageError(`cannot append to the log of room "${room}": ${(e as Error).message}`, room, { cause: e });
+      }
       this.next.set(room, first + updates.length);
       return updates.map((_, i) => String(first + i));
     });

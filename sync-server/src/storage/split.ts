@@ -23,9 +23,10 @@ function compareIds(a: string, b: string): number {
 }
 
 /**
- * A room kept in two places: its log (Redis) and its compacted snapshot (S3). Loading reads the
- * snapshot, then the log entries after the position it covers; compacting writes a snapshot
- * that covers everything appended so far, then trims the log up to that position.
+ * A room kept in two places: its log (Redis, or a file) and its compacted snapshot (S3, or a
+ * file). Loading reads the snapshot, then the log entries after the position it covers;
+ * compacting writes a snapshot that covers everything appended so far, then trims the log up to
+ * that position.
  */
 export class SplitStorage implements Storage {
   readonly kind: string;

@@ -2,8 +2,8 @@ import { isValidId, parseRoomName } from '../../../shared/src/rooms';
 
 /**
  * Where rooms live between process lifetimes: an append-only update log per room plus a
- * compacted snapshot. Every backend (memory, file, and later Redis and S3) implements this
- * interface and passes the one contract suite in `sync-server/test/storage-contract.ts`.
+ * compacted snapshot. Every backend (memory, file, a Redis or file log with S3 or file snapshots)
+ * implements this interface and passes the one contract suite in `sync-server/test/storage-contract.ts`.
  */
 
 /** What a room was when last stored: a snapshot (or none) and the updates logged after it. */
