@@ -1,9 +1,11 @@
 // Data directories written by the release before the one file log (test/fixtures, see its
 // README) load whole with today's code, stay whole after appends, compaction and restarts, and
 // the file backend's move to the current format survives a crash at each of its steps.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FileStorage } from '../src/storage/file';
@@ -12,7 +14,8 @@ import { FileSnapshotStore } from '../src/storage/file-snapshots';
 import { SplitStorage } from '../src/storage/split';
 import { StorageError, type Storage } from '../src/storage/storage';
 
-const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const FIXTURES = path.join(HERE, 'fixtures');
 type Content = { m: Record<string, unknown>; t: string };
 
 const dirs: string[] = [];
@@ -121,6 +124,83 @@ describe('a DATA_DIR of the file backend from before the one file log', () => {
     // Nothing was touched.
     expect(await filesOf(path.join(blocked.dir, 'rooms'))).toEqual(await filesOf(path.join(FIXTURES, 'data-file-v1', 'rooms')));
   });
+});
+
+/** A record as the release before the one file log wrote it: `u32 length | u32 crc32 | bytes`. */
+function legacyRecord(data: Uint8Array): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(data.length, 0);
+  header.writeUInt32LE(crc32(data), 4);
+  return Buffer.concat([header, data]);
+}
+
+/** A legacy `rooms/` folder of many rooms (a snapshot, then logged edits), big enough that moving it takes a while. */
+async function largeLegacyDir(rooms: number): Promise<{ dir: string; expected: Record<string, Content> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-legacy-'));
+  dirs.push(dir);
+  await fs.mkdir(path.join(dir, 'rooms'));
+  const expected: Record<string, Content> = {};
+  for (let r = 0; r < rooms; r++) {
+    const room = `user/u${r}/workflow/w`;
+    const doc = new Y.Doc();
+    for (let i = 0; i < 20; i++) doc.getMap('m').set(`s${i}`, i);
+    const logged: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => logged.push(u));
+    const snapshot = Y.encodeStateAsUpdate(doc);
+    for (let i = 0; i < 30; i++) doc.getMap('m').set(`l${i}`, i);
+    await fs.writeFile(path.join(dir, 'rooms', `${encodeURIComponent(room)}.snapshot`), legacyRecord(snapshot));
+    await fs.writeFile(path.join(dir, 'rooms', `${encodeURIComponent(room)}.log`), Buffer.concat(logged.map(legacyRecord)));
+    expected[room] = contentOf(doc);
+  }
+  return { dir, expected };
+}
+
+/** Opens the file storage in a child process, which says "opening" first and "opened" after. */
+function openInChild(dir: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `const { FileStorage } = await import(${JSON.stringify(path.join(HERE, '../src/storage/file.ts'))}); console.log('opening'); await FileStorage.open(process.argv[1]); console.log('opened');`, dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const said = (what: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => (out.includes(what) ? resolve() : undefined);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        check();
+      });
+      child.once('exit', () => (out.includes(what) ? resolve() : reject(new Error(`the child exited before saying "${what}"`))));
+      check();
+    });
+  return { child, said, exited: new Promise<void>((resolve) => child.once('exit', () => resolve())) };
+}
+
+describe('DUR-6: kill -9 while a legacy DATA_DIR is moved to the current format', () => {
+  it('at any moment leaves a folder that the next start opens whole', async () => {
+    // How long an uninterrupted move takes here, to spread the kills over it.
+    const timing = await largeLegacyDir(150);
+    const whole = openInChild(timing.dir);
+    await whole.said('opening');
+    const started = performance.now();
+    await whole.said('opened');
+    const duration = performance.now() - started;
+    await whole.exited;
+    const interrupted = new Set<string>();
+    for (const fraction of [0.2, 0.5, 0.8]) {
+      const { dir, expected } = await largeLegacyDir(150);
+      const run = openInChild(dir);
+      await run.said('opening');
+      await new Promise((r) => setTimeout(r, duration * fraction));
+      run.child.kill('SIGKILL');
+      await run.exited;
+      const left = (await fs.readdir(dir)).sort().join(',');
+      interrupted.add(left);
+      const storage = await FileStorage.open(dir);
+      await expectWhole(storage, expected);
+      await storage.close();
+    }
+    // The kills fell in the middle of the move, not only before or after it.
+    expect([...interrupted].some((left) => left.includes('rooms.migrating')), [...interrupted].join(' | ')).toBe(true);
+  }, 120_000);
 });
 
 describe('a DATA_DIR of the file room log with file snapshots (as with S3) from before the one file log', () => {
