@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config';
 import { FileStorage } from './file';
 import { FileRoomLog } from './file-log';
 import { FileSnapshotStore } from './file-snapshots';
 import { MemoryStorage } from './memory';
 import { RedisRoomLog } from './redis-log';
-import type { S3BlobStore } from './s3-client';
+import type { S3BlobStore, S3Config } from './s3-client';
 import { S3SnapshotStore } from './s3-snapshots';
 import { SplitStorage } from './split';
 import type { Storage } from './storage';
+
+/** What of the configuration (`config.ts`) chooses the storage. */
+export interface StorageChoice {
+  storage: 'file' | 'memory';
+  dataDir: string;
+  redisUrl?: string;
+  s3?: S3Config;
+}
 
 /** The storage a configuration asks for, and what of its backends the mirrors write to. */
 export interface OpenedStorage {
@@ -26,7 +33,7 @@ export interface OpenedStorage {
  * snapshots in S3 and the log on this machine's disk; otherwise the embedded file storage, or
  * memory.
  */
-export async function openStorage(config: Pick<Config, 'redisUrl' | 's3' | 'dataDir' | 'storage'>): Promise<OpenedStorage> {
+export async function openStorage(config: StorageChoice): Promise<OpenedStorage> {
   const s3 = config.s3 ? new S3SnapshotStore(config.s3) : undefined;
   if (config.redisUrl) {
     const log = RedisRoomLog.connect(config.redisUrl, { instanceId: randomUUID() });
