@@ -1,11 +1,13 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FileStorage } from '../src/storage/file';
 import { FileRoomLog } from '../src/storage/file-log';
 import { FileSnapshotStore } from '../src/storage/file-snapshots';
+import { decodeRecords, encodeRecord } from '../src/storage/log-record';
 import { SplitStorage } from '../src/storage/split';
 import { MemoryStorage } from '../src/storage/memory';
 import type { RoomLog } from '../src/storage/room-log';
@@ -150,5 +152,27 @@ describe('DUR-5: a crash at any point of a file compaction leaves a room that lo
     const storage = await FileStorage.open(dir);
     expect(await keysOf(storage)).toEqual({ keys: 10, logged: 0 });
     await storage.close();
+  });
+});
+
+describe('DUR-4: the file log record format', () => {
+  it('is u32 length | u32 crc32 (zlib, of sequence and update) | u64 sequence | update, and decodes back, at every size', () => {
+    for (let size = 0; size <= 300; size++) {
+      const update = new Uint8Array(size).map((_, i) => (i * 31 + size) % 256);
+      const seq = size * 2 ** 33 + 7;
+      const bytes = Buffer.concat(encodeRecord(seq, update));
+      const body = bytes.subarray(8);
+      expect(bytes.readUInt32LE(0), `size ${size}`).toBe(size);
+      expect(bytes.readUInt32LE(4), `size ${size}`).toBe(crc32(body));
+      expect(body.readBigUInt64LE(0), `size ${size}`).toBe(BigInt(seq));
+      expect(Buffer.from(body.subarray(8)).equals(Buffer.from(update)), `size ${size}`).toBe(true);
+      const { records, validLength } = decodeRecords(Buffer.concat([bytes, bytes.subarray(0, 11)]));
+      expect(validLength).toBe(bytes.length);
+      expect(records.map((r) => [r.seq, r.id, [...r.update]])).toEqual([[seq, String(seq), [...update]]]);
+      // One bit flipped in the last byte (of the update, or of the sequence when there is none).
+      const corrupt = Buffer.from(bytes);
+      corrupt[corrupt.length - 1]! ^= 1;
+      expect(decodeRecords(corrupt).validLength, `size ${size}`).toBe(0);
+    }
   });
 });

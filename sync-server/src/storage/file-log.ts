@@ -65,7 +65,7 @@ export class FileRoomLog implements RoomLog {
       const records = await this.records(room);
       // Sequence numbers grow along the file.
       const first = records.findIndex((r) => r.seq > after);
-      return first < 0 ? [] : records.slice(first);
+      return first <= 0 ? (first === 0 ? records : []) : records.slice(first);
     });
   }
 

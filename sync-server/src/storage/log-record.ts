@@ -8,6 +8,22 @@ import type { LogEntry } from './room-log';
  */
 const HEADER = 16;
 const TWO_32 = 2 ** 32;
+/** Below this many bytes a table loop beats zlib's CRC-32, whose every call costs ~100 ns; most updates are shorter. */
+const NATIVE_CRC_FROM = 64;
+
+const CRC_TABLE = new Int32Array(256).map((_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/** zlib's CRC-32 of `bytes[start, end)`, continuing from `crc` as `zlib.crc32(data, crc)` does. */
+function crcOf(bytes: Uint8Array, start: number, end: number, crc = 0): number {
+  if (end - start >= NATIVE_CRC_FROM) return crc32(bytes.subarray(start, end), crc);
+  let c = ~crc;
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
 
 /** One entry as stored: its sequence number and its update; its id is made only when asked for (a load reads thousands). */
 export class LogRecord implements LogEntry {
@@ -27,7 +43,7 @@ export function encodeRecord(seq: number, update: Uint8Array): Buffer[] {
   header.writeUInt32LE(update.length, 0);
   header.writeUInt32LE(seq % TWO_32, 8);
   header.writeUInt32LE(Math.floor(seq / TWO_32), 12);
-  header.writeUInt32LE(crc32(update, crc32(header.subarray(8, HEADER))), 4);
+  header.writeUInt32LE(crcOf(update, 0, update.length, crcOf(header, 8, HEADER)), 4);
   return [header, Buffer.from(update.buffer, update.byteOffset, update.length)];
 }
 
@@ -46,7 +62,7 @@ export function decodeRecords(bytes: Uint8Array): { records: LogRecord[]; validL
   while (pos + HEADER <= view.length) {
     const end = pos + HEADER + u32(view, pos);
     if (end > view.length) break;
-    if (crc32(view.subarray(pos + 8, end)) !== u32(view, pos + 4)) break;
+    if (crcOf(view, pos + 8, end) !== u32(view, pos + 4)) break;
     records.push(new LogRecord(u32(view, pos + 12) * TWO_32 + u32(view, pos + 8), view.slice(pos + HEADER, end)));
     pos = end;
   }
