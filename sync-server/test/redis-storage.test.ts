@@ -3,7 +3,7 @@
 // survives a Redis restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySnapshotStore } from '../src/storage/memory-snapshots';
-import { RedisRoomLog } from '../src/storage/redis-log';
+import { awarenessChannel, RedisRoomLog, roomOfAwarenessChannel, roomOfStreamKey, streamKey } from '../src/storage/redis-log';
 import { SplitStorage } from '../src/storage/split';
 import { startRedis, type RedisServer } from './harness/redis-server';
 import { roomLogContract } from './room-log-contract';
@@ -54,6 +54,16 @@ roomLogContract('redis', {
 const bytes = (...v: number[]) => new Uint8Array(v);
 
 describe('Redis room log', () => {
+  it('names streams and awareness channels as before the one room-name encoding, and reads them back', () => {
+    expect(streamKey('team/t-1/workflow/a_b')).toBe('llmunix:log:team%2Ft-1%2Fworkflow%2Fa_b');
+    expect(awarenessChannel('user/alice')).toBe('llmunix:awareness:user%2Falice');
+    expect(roomOfStreamKey('llmunix:log:team%2Ft-1%2Fworkflow%2Fa_b')).toBe('team/t-1/workflow/a_b');
+    expect(roomOfAwarenessChannel('llmunix:awareness:user%2Falice')).toBe('user/alice');
+    for (const foreign of ['llmunix:log:%zz', 'llmunix:log:user/alice', 'llmunix:log:user%252Falice', 'llmunix:rooms', 'llmunix:awareness:nope%2Fx']) {
+      expect(roomOfStreamKey(foreign) ?? roomOfAwarenessChannel(foreign), foreign).toBeNull();
+    }
+  });
+
   it('gives ordered ids, reads after an id, and trims up to and including one', async () => {
     const log = RedisRoomLog.connect(`${redis.url}/15`);
     await log.redis.flushdb();

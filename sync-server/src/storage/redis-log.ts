@@ -6,14 +6,15 @@ import { StorageError } from './storage';
 
 const PREFIX = 'llmunix:';
 const STREAM_PREFIX = `${PREFIX}log:`;
+const AWARENESS_PREFIX = `${PREFIX}awareness:`;
 /** One stream per room, named by the room's token (`room-names.ts`), so no name can reach another key. */
 export const streamKey = (room: string) => `${STREAM_PREFIX}${encodeRoom(room)}`;
 /** The room a stream key belongs to, or null for a key that is not a room's stream. */
 export const roomOfStreamKey = (key: string) => (key.startsWith(STREAM_PREFIX) ? decodeRoom(key.slice(STREAM_PREFIX.length)) : null);
 /** The pub/sub channel that carries a room's awareness between instances. */
-export const awarenessChannel = (room: string) => `${PREFIX}awareness:${encodeRoom(room)}`;
+export const awarenessChannel = (room: string) => `${AWARENESS_PREFIX}${encodeRoom(room)}`;
 /** The room an awareness channel belongs to, or null for a channel that is not a room's. */
-export const roomOfAwarenessChannel = (channel: string) => (channel.startsWith(`${PREFIX}awareness:`) ? decodeRoom(channel.slice(`${PREFIX}awareness:`.length)) : null);
+export const roomOfAwarenessChannel = (channel: string) => (channel.startsWith(AWARENESS_PREFIX) ? decodeRoom(channel.slice(AWARENESS_PREFIX.length)) : null);
 const ROOMS_KEY = `${PREFIX}rooms`;
 const lockKey = (room: string) => `${PREFIX}lock:${encodeRoom(room)}`;
 

@@ -67,8 +67,9 @@ export class RedisReplication implements Replication {
       }
       for (const [key, rows] of result ?? []) {
         const room = roomOfStreamKey(key.toString());
-        const follower = room === null ? undefined : this.follows.get(room);
-        if (room === null || !follower || rows.length === 0) continue;
+        if (room === null) continue;
+        const follower = this.follows.get(room);
+        if (!follower || rows.length === 0) continue;
         const entries = rows.map(([id, fields]) => entryOf(id, fields));
         this.positions.set(room, entries.at(-1)?.id ?? null);
         follower(entries.map((e) => ({ update: e.update, own: e.origin === this.instanceId })));
