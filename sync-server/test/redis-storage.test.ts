@@ -55,10 +55,13 @@ const bytes = (...v: number[]) => new Uint8Array(v);
 
 describe('Redis room log', () => {
   it('names streams and awareness channels as before the one room-name encoding, and reads them back', () => {
-    expect(streamKey('team/t-1/workflow/a_b')).toBe('llmunix:log:team%2Ft-1%2Fworkflow%2Fa_b');
-    expect(awarenessChannel('user/alice')).toBe('llmunix:awareness:user%2Falice');
-    expect(roomOfStreamKey('llmunix:log:team%2Ft-1%2Fworkflow%2Fa_b')).toBe('team/t-1/workflow/a_b');
-    expect(roomOfAwarenessChannel('llmunix:awareness:user%2Falice')).toBe('user/alice');
+    const stream = streamKey('team/t-1/workflow/a_b');
+    const channel = awarenessChannel('user/alice');
+    expect({ stream, channel, rooms: [roomOfStreamKey(stream), roomOfAwarenessChannel(channel)] }).toEqual({
+      stream: 'llmunix:log:team%2Ft-1%2Fworkflow%2Fa_b',
+      channel: 'llmunix:awareness:user%2Falice',
+      rooms: ['team/t-1/workflow/a_b', 'user/alice'],
+    });
     for (const foreign of ['llmunix:log:%zz', 'llmunix:log:user/alice', 'llmunix:log:user%252Falice', 'llmunix:rooms', 'llmunix:awareness:nope%2Fx']) {
       expect(roomOfStreamKey(foreign) ?? roomOfAwarenessChannel(foreign), foreign).toBeNull();
     }
