@@ -3,7 +3,8 @@
  * freshly started server, timed from a fresh client's connect to the moment it holds all
  * 10,000 keys. Ours (file backend) against the reference `@y/websocket-server` 0.1.1 with
  * LevelDB, which answers sync before its load finishes, so its clients first see an empty
- * document; both moments are printed.
+ * document; both moments are printed, and the server's CPU time for the load (which, unlike
+ * the wall-clock times, holds steady on a busy machine).
  *
  *   npm run bench:load [-- --updates 10000 --rooms 5]
  */
@@ -17,7 +18,7 @@ import { LeveldbPersistence } from 'y-leveldb';
 import * as Y from 'yjs';
 import { FileStorage } from '../sync-server/src/storage/file';
 import { connect, nowMs } from './lib/clients';
-import { percentile } from './lib/proc';
+import { cpuMicros, percentile } from './lib/proc';
 import { startOurs, startReference, type BenchServer } from './lib/servers';
 
 process.setMaxListeners(0);
@@ -40,10 +41,12 @@ interface Timing {
   firstSyncMs: number;
   keysAtFirstSync: number;
   allContentMs: number;
+  serverCpuMs: number;
 }
 
 /** Connects a fresh client and times its first sync and the moment it holds every key. */
 async function timeLoad(server: BenchServer, room: string): Promise<Timing> {
+  const cpuBefore = cpuMicros(server.pid);
   const start = nowMs();
   const client = connect(server.wsUrl, room);
   const map = client.doc.getMap('m');
@@ -58,9 +61,10 @@ async function timeLoad(server: BenchServer, room: string): Promise<Timing> {
     await new Promise((r) => setImmediate(r));
   }
   const allContentMs = nowMs() - start;
+  const serverCpuMs = (cpuMicros(server.pid) - cpuBefore) / 1000;
   while (Number.isNaN(firstSyncMs)) await new Promise((r) => setTimeout(r, 1));
   client.destroy();
-  return { firstSyncMs, keysAtFirstSync, allContentMs };
+  return { firstSyncMs, keysAtFirstSync, allContentMs, serverCpuMs };
 }
 
 async function main(): Promise<void> {
@@ -93,11 +97,11 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nCold load of a room whose log holds ${UPDATES} updates (median of ${ROOMS} rooms)\n`);
-  console.log('server                 first sync ms  keys at first sync  all content ms');
+  console.log('server                 first sync ms  keys at first sync  all content ms  server CPU ms');
   const med = (t: Timing[], f: (x: Timing) => number) => percentile(t.map(f), 50);
   for (const { name, t } of rows) {
     console.log(
-      `${name.padEnd(23)}${med(t, (x) => x.firstSyncMs).toFixed(1).padStart(13)}${Math.round(med(t, (x) => x.keysAtFirstSync)).toString().padStart(20)}${med(t, (x) => x.allContentMs).toFixed(1).padStart(16)}`,
+      `${name.padEnd(23)}${med(t, (x) => x.firstSyncMs).toFixed(1).padStart(13)}${Math.round(med(t, (x) => x.keysAtFirstSync)).toString().padStart(20)}${med(t, (x) => x.allContentMs).toFixed(1).padStart(16)}${med(t, (x) => x.serverCpuMs).toFixed(1).padStart(15)}`,
     );
   }
   const [ours, ref] = rows;

@@ -1,24 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { CLOSE } from '../../shared/src/codes';
 import { identifyLocal, tokenIdentities, type Identify } from './access/identity';
 import { createApp } from './app';
 import type { Config } from './config';
 import { openWebSocketEdge } from './edge/websocket';
-import type { BlobStore } from './mirrors/blob-store';
 import { openMirrors } from './mirrors/mirrors';
-import { readSplit, type ReadStored } from './mirrors/stored-rooms';
 import { Rooms } from './rooms/rooms';
-import { FileStorage } from './storage/file';
-import { FileRoomLog } from './storage/file-log';
-import { FileSnapshotStore } from './storage/file-snapshots';
-import { RedisRoomLog } from './storage/redis-log';
-import { S3SnapshotStore } from './storage/s3-snapshots';
-import { SplitStorage } from './storage/split';
-import { MemoryStorage } from './storage/memory';
+import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
 import { loadSystemVolume } from './system-volume';
 
@@ -31,37 +21,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/**
- * The storage the configuration asks for: with REDIS_URL, room logs in Redis streams (shared by
- * every instance) and snapshots in S3 (S3_BUCKET) or under DATA_DIR; otherwise the embedded file
- * storage, or memory. The Redis connection, the bucket and a read of what is stored of a room
- * (`readStored`, which never joins the room) are handed on to the mirrors.
- */
-async function openStorage(config: Config): Promise<{ storage: Storage; readStored: ReadStored; redis?: Redis; s3Blobs?: BlobStore }> {
-  if (config.redisUrl) {
-    const log = RedisRoomLog.connect(config.redisUrl, { instanceId: randomUUID() });
-    const snapshots = config.s3 ? new S3SnapshotStore(config.s3) : await FileSnapshotStore.open(config.dataDir);
-    return { storage: new SplitStorage(log, snapshots), readStored: readSplit(log, snapshots), redis: log.redis, s3Blobs: snapshots instanceof S3SnapshotStore ? snapshots.blobs : undefined };
-  }
-  if (config.s3) {
-    // One instance with snapshots in S3: the log stays on this machine's disk.
-    const log = await FileRoomLog.open(config.dataDir);
-    const snapshots = new S3SnapshotStore(config.s3);
-    return { storage: new SplitStorage(log, snapshots), readStored: readSplit(log, snapshots), s3Blobs: snapshots.blobs };
-  }
-  const storage = config.storage === 'memory' ? new MemoryStorage() : await FileStorage.open(config.dataDir);
-  // Their loads keep nothing for the room (no follow position, no open file): a read is just a read.
-  return { storage, readStored: (room) => storage.load(room) };
-}
-
 /** Starts the whole server: storage, system volume, REST, WebSocket sync and the PWA. */
 export async function startServer(config: Config, options: { log?: Logger; identify?: Identify } = {}): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
   const tokens = config.authSecret ? tokenIdentities(config.authSecret) : null;
   const identify = options.identify ?? tokens?.identify ?? identifyLocal;
-  const { storage, readStored, redis, s3Blobs } = await openStorage(config);
+  const { storage, redis, s3Blobs } = await openStorage(config);
   // The rooms report durable changes to the mirrors, which read the documents from storage.
-  const mirrors = openMirrors(config, readStored, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
+  const mirrors = openMirrors(config, storage, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
   const rooms = new Rooms(
     storage,
     {

@@ -1,6 +1,7 @@
 // DUR-1: an update is in the log before any other client receives it, so kill -9 loses nothing
 // anyone has seen. DUR-2: after a restart every room comes back from DATA_DIR, and a client's
 // first sync already holds the whole document (the server never answers before the room loads).
+// DUR-4: a torn last record is cut off at load and later edits follow it.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

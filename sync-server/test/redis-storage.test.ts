@@ -1,11 +1,12 @@
-// The Redis room log against a real redis-server: it passes the storage contract (as the log
-// half of a split storage), trims exactly what a snapshot covers, keeps rooms apart, and
+// The Redis room log against a real redis-server: it passes the room log contract, and the
+// storage contract as the log half of a split storage; it trims exactly what a snapshot covers, keeps rooms apart, and
 // survives a Redis restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySnapshotStore } from '../src/storage/memory-snapshots';
-import { RedisRoomLog } from '../src/storage/redis-log';
+import { awarenessChannel, RedisRoomLog, roomOfAwarenessChannel, roomOfStreamKey, streamKey } from '../src/storage/redis-log';
 import { SplitStorage } from '../src/storage/split';
 import { startRedis, type RedisServer } from './harness/redis-server';
+import { roomLogContract } from './room-log-contract';
 import { storageContract } from './storage-contract';
 
 let redis: RedisServer;
@@ -36,9 +37,36 @@ storageContract('redis log + memory snapshots', {
   },
 });
 
+// Database 12 is the room log contract's, emptied for each case; 14 and 15 are the tests' below.
+roomLogContract('redis', {
+  open: async () => {
+    const log = RedisRoomLog.connect(`${redis.url}/12`);
+    await log.redis.flushdb();
+    return log;
+  },
+  reopen: async () => RedisRoomLog.connect(`${redis.url}/12`),
+  // Whatever else writes this Redis may add to the set of rooms.
+  addStrays: async (log) => {
+    await (log as RedisRoomLog).redis.sadd('llmunix:rooms', 'nope/x', '../x', 'user/a%2Fb', 'user/..');
+  },
+});
+
 const bytes = (...v: number[]) => new Uint8Array(v);
 
 describe('Redis room log', () => {
+  it('names streams and awareness channels as before the one room-name encoding, and reads them back', () => {
+    const stream = streamKey('team/t-1/workflow/a_b');
+    const channel = awarenessChannel('user/alice');
+    expect({ stream, channel, rooms: [roomOfStreamKey(stream), roomOfAwarenessChannel(channel)] }).toEqual({
+      stream: 'llmunix:log:team%2Ft-1%2Fworkflow%2Fa_b',
+      channel: 'llmunix:awareness:user%2Falice',
+      rooms: ['team/t-1/workflow/a_b', 'user/alice'],
+    });
+    for (const foreign of ['llmunix:log:%zz', 'llmunix:log:user/alice', 'llmunix:log:user%252Falice', 'llmunix:rooms', 'llmunix:awareness:nope%2Fx']) {
+      expect(roomOfStreamKey(foreign) ?? roomOfAwarenessChannel(foreign), foreign).toBeNull();
+    }
+  });
+
   it('gives ordered ids, reads after an id, and trims up to and including one', async () => {
     const log = RedisRoomLog.connect(`${redis.url}/15`);
     await log.redis.flushdb();

@@ -98,6 +98,18 @@ describe('compaction with several instances on one Redis', () => {
     expect((await snapshots.get(room))?.upTo, "the snapshot stops before B's unread entry").toBe('1000-2');
     expect(await streamIds(a.log, room), 'trimmed up to the snapshot, not past it').toEqual(['1000-3', '1000-4']);
 
+    // A read beside the loaded room (the mirrors read what is stored) moves no position: had it
+    // recorded one past B's entry, the next compaction would cover an entry the room never applied.
+    const beside = 'user/default/workflow/read-beside';
+    const besideEdits = updates(3);
+    await xadd(a.log, beside, '1000-1', besideEdits.updates[0]!, 'instance-a');
+    await xadd(a.log, beside, '1000-2', besideEdits.updates[1]!, 'instance-a');
+    await a.storage.load(beside);
+    await xadd(a.log, beside, '1000-3', besideEdits.updates[2]!, 'instance-b');
+    expect((await a.storage.read(beside)).updates, 'the read sees everything stored').toHaveLength(3);
+    await a.storage.compact(beside, besideEdits.snapshotOf(2));
+    expect((await snapshots.get(beside))?.upTo, 'the read did not move the room past the entry it has not applied').toBe('1000-2');
+
     // This instance's own entries past what the room read are in its document, so covered too.
     const own = 'user/default/workflow/own-entries';
     const ownEdits = updates(2);

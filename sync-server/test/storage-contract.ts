@@ -131,6 +131,19 @@ export function storageContract(name: string, target: ContractTarget): void {
       expect((await s.health()).ok).toBe(true);
     });
 
+    it('STORE-10: read gives what load gives, without loading the room', async () => {
+      const s = await fresh();
+      const { updates, doc } = docUpdates(20);
+      await s.append('user/u1/workflow/r', updates.slice(0, 10));
+      await s.compact('user/u1/workflow/r', Y.encodeStateAsUpdate(rebuild({ snapshot: null, updates: updates.slice(0, 10) })));
+      await s.append('user/u1/workflow/r', updates.slice(10));
+      const read = await s.read('user/u1/workflow/r');
+      expect(read.updates).toHaveLength(10);
+      expect(rebuild(read).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+      expect(await s.read('user/u1/workflow/none')).toEqual({ snapshot: null, updates: [] });
+      await expect(s.read('user/..'), 'a name that does not parse').rejects.toBeInstanceOf(InvalidNameError);
+    });
+
     it('STORE-9: a room name that does not parse is refused with an InvalidNameError, and nothing is stored', async () => {
       const s = await fresh();
       for (const room of UNPARSEABLE_ROOMS) {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { replaceFile } from '../storage/replace-file';
 import { checkBlobKey } from '../storage/s3-client';
 import { StorageError } from '../storage/storage';
 
@@ -22,8 +23,8 @@ export interface BlobStore {
 const TEMP_SUFFIX = '.mirror-tmp';
 
 /**
- * Blobs as files under a root directory (`DATA_DIR`), each written to a temporary file, synced
- * and renamed over the old one, so a reader sees the old file or the new one, never half of one.
+ * Blobs as files under a root directory (`DATA_DIR`), each replaced whole (`replaceFile`), so a
+ * reader sees the old file or the new one, never half of one.
  * Keys pass the same check as S3 keys (relative, no "..", not under `rooms/`), and the resolved
  * path must stay inside the root.
  */
@@ -50,16 +51,8 @@ export class FileBlobStore implements BlobStore {
     await fs.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}-${++this.seq}${TEMP_SUFFIX}`;
     try {
-      const fh = await fs.open(tmp, 'w');
-      try {
-        await fh.writeFile(body, 'utf8');
-        await fh.datasync();
-      } finally {
-        await fh.close();
-      }
-      await fs.rename(tmp, file);
+      await replaceFile(file, body, tmp);
     } catch (e) {
-      await fs.unlink(tmp).catch(() => undefined);
       throw new StorageError(`cannot write ${file}: ${(e as Error).message}`, undefined, { cause: e });
     }
   }

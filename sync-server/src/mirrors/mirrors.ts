@@ -16,7 +16,8 @@ import { BlobMirror } from './blob-mirror';
 import { FileBlobStore, type BlobStore } from './blob-store';
 import { RedisMirror, type MirroredSession } from './redis-mirror';
 import { RoomQueue, type RoomQueueOptions } from './room-queue';
-import { storedRoomReader, type ReadStored, type RoomReader } from './stored-rooms';
+import type { Storage } from '../storage/storage';
+import { storedRoomReader, type RoomReader } from './stored-rooms';
 
 const MIRROR_TIMING: RoomQueueOptions = {
   debounceMs: 150,
@@ -165,7 +166,7 @@ export class Mirrors {
  */
 export function openMirrors(
   config: Pick<Config, 'storage' | 'dataDir'>,
-  readStored: ReadStored,
+  storage: Pick<Storage, 'read'>,
   backends: { redis?: Redis; s3Blobs?: BlobStore },
   log: Logger,
 ): Mirrors | undefined {
@@ -173,5 +174,5 @@ export function openMirrors(
   const store = backends.s3Blobs ?? (config.storage === 'file' ? new FileBlobStore(config.dataDir) : undefined);
   const blobs = store ? new BlobMirror(store, log) : undefined;
   if (!redis && !blobs) return undefined;
-  return new Mirrors(storedRoomReader(readStored), { redis, blobs }, log);
+  return new Mirrors(storedRoomReader(storage), { redis, blobs }, log);
 }

@@ -1,19 +1,22 @@
 import fs from 'node:fs/promises';
+import { replaceFile } from './replace-file';
 import { folderHealth, roomFile, roomFolder, roomsIn } from './room-files';
 import type { Snapshot, SnapshotStore } from './snapshot-store';
 import { StorageError } from './storage';
 
 /**
- * Snapshots as files under `DATA_DIR/snapshots` (for a Redis log without S3): `u32 length of
- * upTo | upTo | snapshot bytes`, written to a temporary file, synced and renamed over the old one.
+ * Snapshots as files, `<room>.snapshot` in a folder (`DATA_DIR/snapshots` beside a Redis log,
+ * `DATA_DIR/rooms` beside the file backend's log): `u32 length of upTo | upTo | snapshot bytes`,
+ * each put replacing the file whole (`replaceFile`).
  */
 export class FileSnapshotStore implements SnapshotStore {
   readonly kind = 'file';
 
   private constructor(private readonly dir: string) {}
 
-  static async open(dataDir: string): Promise<FileSnapshotStore> {
-    return new FileSnapshotStore(await roomFolder(dataDir, 'snapshots'));
+  /** Opens (creating) the snapshot folder `folder` under `dataDir`. */
+  static async open(dataDir: string, folder = 'snapshots'): Promise<FileSnapshotStore> {
+    return new FileSnapshotStore(await roomFolder(dataDir, folder));
   }
 
   private file(room: string): string {
@@ -27,9 +30,12 @@ export class FileSnapshotStore implements SnapshotStore {
       bytes = await fs.readFile(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new StorageError(`cannot read the snapshot of "${room}": ${(e as Error).message}`, room, { cause: e });
+      throw new StorageError(`cannot read the snapshot of room "${room}": ${(e as Error).message}`, room, { cause: e });
     }
-    const length = bytes.readUInt32LE(0);
+    const length = bytes.length >= 4 ? bytes.readUInt32LE(0) : -1;
+    if (length < 0 || 4 + length > bytes.length) {
+      throw new StorageError(`the snapshot of room "${room}" (${file}) is cut short (${bytes.length} bytes): restore it from a backup or remove it`, room);
+    }
     const upTo = length > 0 ? bytes.subarray(4, 4 + length).toString() : null;
     return { upTo, data: new Uint8Array(bytes.subarray(4 + length)) };
   }
@@ -38,16 +44,7 @@ export class FileSnapshotStore implements SnapshotStore {
     const upTo = Buffer.from(snapshot.upTo ?? '');
     const header = Buffer.alloc(4);
     header.writeUInt32LE(upTo.length, 0);
-    const target = this.file(room);
-    const tmp = `${target}.tmp`;
-    const fh = await fs.open(tmp, 'w');
-    try {
-      await fh.writev([header, upTo, Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength)]);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    await fs.rename(tmp, target);
+    await replaceFile(this.file(room), [header, upTo, snapshot.data]);
   }
 
   list(): Promise<string[]> {

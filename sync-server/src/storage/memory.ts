@@ -5,7 +5,11 @@ export class MemoryStorage implements Storage {
   readonly kind = 'memory';
   private readonly rooms = new Map<string, StoredRoom>();
 
-  async load(room: string): Promise<StoredRoom> {
+  load(room: string): Promise<StoredRoom> {
+    return this.read(room);
+  }
+
+  async read(room: string): Promise<StoredRoom> {
     const stored = this.rooms.get(checkedRoom(room));
     return { snapshot: stored?.snapshot?.slice() ?? null, updates: stored?.updates.map((u) => u.slice()) ?? [] };
   }

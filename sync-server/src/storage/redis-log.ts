@@ -1,18 +1,22 @@
 import { Redis } from 'ioredis';
 import { parseRoomName } from '../../../shared/src/rooms';
 import type { LogEntry, RoomLog } from './room-log';
-import { checkedRoom, StorageError } from './storage';
+import { decodeRoom, encodeRoom } from './room-names';
+import { StorageError } from './storage';
 
 const PREFIX = 'llmunix:';
-/**
- * One stream per room. Only room names that parse get a key (the rest are an InvalidNameError),
- * URI-encoded besides, so no name can reach another key.
- */
-export const streamKey = (room: string) => `${PREFIX}log:${encodeURIComponent(checkedRoom(room))}`;
-/** The room a stream key belongs to. */
-export const roomOfStreamKey = (key: string) => decodeURIComponent(key.slice(`${PREFIX}log:`.length));
+const STREAM_PREFIX = `${PREFIX}log:`;
+const AWARENESS_PREFIX = `${PREFIX}awareness:`;
+/** One stream per room, named by the room's token (`room-names.ts`), so no name can reach another key. */
+export const streamKey = (room: string) => `${STREAM_PREFIX}${encodeRoom(room)}`;
+/** The room a stream key belongs to, or null for a key that is not a room's stream. */
+export const roomOfStreamKey = (key: string) => (key.startsWith(STREAM_PREFIX) ? decodeRoom(key.slice(STREAM_PREFIX.length)) : null);
+/** The pub/sub channel that carries a room's awareness between instances. */
+export const awarenessChannel = (room: string) => `${AWARENESS_PREFIX}${encodeRoom(room)}`;
+/** The room an awareness channel belongs to, or null for a channel that is not a room's. */
+export const roomOfAwarenessChannel = (channel: string) => (channel.startsWith(AWARENESS_PREFIX) ? decodeRoom(channel.slice(AWARENESS_PREFIX.length)) : null);
 const ROOMS_KEY = `${PREFIX}rooms`;
-const lockKey = (room: string) => `${PREFIX}lock:${encodeURIComponent(checkedRoom(room))}`;
+const lockKey = (room: string) => `${PREFIX}lock:${encodeRoom(room)}`;
 
 /** A stream entry as stored: fields `u` (the update) and `i` (the instance that appended it). */
 export function entryOf(id: Buffer | string, fields: Buffer[]): LogEntry {
@@ -25,6 +29,9 @@ export function entryOf(id: Buffer | string, fields: Buffer[]): LogEntry {
   }
   return { id: id.toString(), update, origin };
 }
+
+/** Stream ids, as XADD makes them: "ms-seq". */
+const STREAM_ID = /^[0-9]{1,20}-[0-9]{1,20}$/;
 
 /** The smallest stream id after `id` ("ms-seq" → "ms-(seq+1)"). */
 function nextId(id: string): string {
@@ -66,9 +73,16 @@ export class RedisRoomLog implements RoomLog {
     throw new StorageError(`Redis could not ${what} for room "${room}": ${(e as Error).message}`, room, { cause: e });
   }
 
+  /** The id, when it is a stream id; a StorageError otherwise (Redis would read "" as "from the start"). */
+  private checkedId(room: string, id: string): string {
+    if (typeof id === 'string' && STREAM_ID.test(id)) return id;
+    throw new StorageError(`"${String(id).slice(0, 100)}" is not an id of the Redis log of room "${room}": its ids are stream ids ("ms-seq")`, room);
+  }
+
   async read(room: string, afterId: string | null): Promise<LogEntry[]> {
     try {
-      const rows = await this.redis.xrangeBuffer(streamKey(room), afterId ? `(${afterId}` : '-', '+');
+      const key = streamKey(room);
+      const rows = await this.redis.xrangeBuffer(key, afterId === null ? '-' : `(${this.checkedId(room, afterId)}`, '+');
       return rows.map(([id, fields]) => entryOf(id, fields));
     } catch (e) {
       return this.fail('read the log', room, e);
@@ -96,11 +110,14 @@ export class RedisRoomLog implements RoomLog {
 
   async trim(room: string, upToId: string): Promise<void> {
     try {
-      await this.redis.xtrim(streamKey(room), 'MINID', nextId(upToId));
+      const key = streamKey(room);
+      await this.redis.xtrim(key, 'MINID', nextId(this.checkedId(room, upToId)));
     } catch (e) {
       this.fail('trim the log', room, e);
     }
   }
+
+  async release(): Promise<void> {}
 
   async list(): Promise<string[]> {
     // The set is shared with whatever else writes this Redis: only room names are rooms.

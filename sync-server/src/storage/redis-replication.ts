@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { RedisRoomLog } from './redis-log';
-import { entryOf, roomOfStreamKey, streamKey } from './redis-log';
+import { awarenessChannel, entryOf, roomOfAwarenessChannel, roomOfStreamKey, streamKey } from './redis-log';
 import type { Replication } from './storage';
 
-const channelOf = (room: string) => `llmunix:awareness:${encodeURIComponent(room)}`;
 const ID_BYTES = 36;
 
 type Follower = (entries: Array<{ update: Uint8Array; own: boolean }>) => void;
@@ -32,8 +31,8 @@ export class RedisReplication implements Replication {
     this.reader.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
-      const room = decodeURIComponent(channel.toString().slice('llmunix:awareness:'.length));
-      if (message.subarray(0, ID_BYTES).toString() === this.instanceId) return;
+      const room = roomOfAwarenessChannel(channel.toString());
+      if (room === null || message.subarray(0, ID_BYTES).toString() === this.instanceId) return;
       this.awareness.get(room)?.(new Uint8Array(message.subarray(ID_BYTES)));
     });
   }
@@ -68,6 +67,7 @@ export class RedisReplication implements Replication {
       }
       for (const [key, rows] of result ?? []) {
         const room = roomOfStreamKey(key.toString());
+        if (room === null) continue;
         const follower = this.follows.get(room);
         if (!follower || rows.length === 0) continue;
         const entries = rows.map(([id, fields]) => entryOf(id, fields));
@@ -79,16 +79,16 @@ export class RedisReplication implements Replication {
   }
 
   publishAwareness(room: string, update: Uint8Array): void {
-    void this.log.redis.publish(channelOf(room), Buffer.concat([Buffer.from(this.instanceId.padEnd(ID_BYTES).slice(0, ID_BYTES)), update])).catch(() => undefined);
+    void this.log.redis.publish(awarenessChannel(room), Buffer.concat([Buffer.from(this.instanceId.padEnd(ID_BYTES).slice(0, ID_BYTES)), update])).catch(() => undefined);
   }
 
   onAwareness(room: string, onUpdate: (update: Uint8Array) => void): () => void {
     this.awareness.set(room, onUpdate);
-    void this.subscriber.subscribe(channelOf(room)).catch(() => undefined);
+    void this.subscriber.subscribe(awarenessChannel(room)).catch(() => undefined);
     return () => {
       if (this.awareness.get(room) !== onUpdate) return;
       this.awareness.delete(room);
-      void this.subscriber.unsubscribe(channelOf(room)).catch(() => undefined);
+      void this.subscriber.unsubscribe(awarenessChannel(room)).catch(() => undefined);
     };
   }
 

@@ -1,12 +1,11 @@
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { checkedRoom } from './storage';
+import { decodeRoom, encodeRoom } from './room-names';
 
 /**
- * The file backends keep one flat file per room in a folder: the room name URI-encoded (no
- * "/", "%" encoded, and valid room names hold no dots), so it is one reversible file name that
- * cannot leave the folder. A name that does not parse is refused here, whoever forgot to check it.
+ * The file backends keep one flat file per room in a folder, named by the room's token
+ * (`room-names.ts`): one reversible file name that cannot leave the folder.
  */
 
 /** Creates (if needed) and returns a backend's folder under DATA_DIR. */
@@ -17,24 +16,14 @@ export async function roomFolder(dataDir: string, name: string): Promise<string>
 }
 
 /** A room's file in a folder. */
-export const roomFile = (dir: string, room: string, ext: string): string => path.join(dir, `${encodeURIComponent(checkedRoom(room))}.${ext}`);
+export const roomFile = (dir: string, room: string, ext: string): string => path.join(dir, `${encodeRoom(room)}.${ext}`);
 
-/** The room a file name stands for, or null for a file that is not one of ours (a stray "%zz.log", say). */
-function roomOfFile(name: string): string | null {
-  try {
-    const room = decodeURIComponent(name);
-    return encodeURIComponent(checkedRoom(room)) === name ? room : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The rooms that have a file with one of these extensions in a folder. */
+/** The rooms that have a file with one of these extensions in a folder; strays (a "%zz.log", say) are not rooms. */
 export async function roomsIn(dir: string, ...exts: string[]): Promise<string[]> {
   const rooms = new Set<string>();
   for (const name of await fs.readdir(dir)) {
     const dot = name.lastIndexOf('.');
-    const room = dot > 0 && exts.includes(name.slice(dot + 1)) ? roomOfFile(name.slice(0, dot)) : null;
+    const room = dot > 0 && exts.includes(name.slice(dot + 1)) ? decodeRoom(name.slice(0, dot)) : null;
     if (room !== null) rooms.add(room);
   }
   return [...rooms].sort();

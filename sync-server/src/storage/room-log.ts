@@ -1,7 +1,8 @@
 /**
  * A room's append-only update log kept apart from its snapshots (a Redis stream per room, see
- * DESIGN §6). Entries have ids ordered within a room, so a snapshot can say which entries it
- * covers and compaction can trim exactly those.
+ * DESIGN §6, or a file per room). Entries have ids ordered within a room, so a snapshot can say
+ * which entries it covers and compaction can trim exactly those. Every log passes the contract
+ * suite in `sync-server/test/room-log-contract.ts`.
  */
 export interface LogEntry {
   id: string;
@@ -18,6 +19,8 @@ export interface RoomLog {
   append(room: string, updates: Uint8Array[]): Promise<string[]>;
   /** Drops the entries up to and including `upToId` (they are in a snapshot now). */
   trim(room: string, upToId: string): Promise<void>;
+  /** Frees what the log holds for a room no longer in memory (an open file, say). */
+  release(room: string): Promise<void>;
   /** Every room with log entries. */
   list(): Promise<string[]>;
   health(): Promise<{ ok: boolean; detail?: string }>;

@@ -2,7 +2,8 @@ import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, type GetObjectCo
 import { crc32 } from 'node:zlib';
 import { createS3Client, describeS3Error, isNotFound, listKeys, S3BlobStore, type S3Config } from './s3-client';
 import type { Snapshot, SnapshotStore } from './snapshot-store';
-import { checkedRoom, StorageError } from './storage';
+import { decodeRoom, encodeRoom } from './room-names';
+import { StorageError } from './storage';
 
 export { S3BlobStore, checkBlobKey, type S3Config } from './s3-client';
 
@@ -20,8 +21,7 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, 50 * attempt
 
 /**
  * Compacted room snapshots in an S3 bucket (DESIGN §6), one object per room at
- * `rooms/<encodeURIComponent(room)>.snapshot`: flat (the encoding leaves no "/"), reversible, and
- * never outside its prefix. The body is the snapshot's bytes; `upTo` rides in the object's
+ * `rooms/<room token>.snapshot` (`room-names.ts`): flat, reversible, and never outside its prefix. The body is the snapshot's bytes; `upTo` rides in the object's
  * metadata (`x-amz-meta-up-to`, empty for null) with a CRC-32 of the body
  * (`x-amz-meta-crc32`). One PUT replaces body and metadata together, which S3 makes atomic;
  * the checksum catches S3-compatible servers that are not (stock s3rver rewrites the body in
@@ -53,20 +53,13 @@ export class S3SnapshotStore implements SnapshotStore {
 
   /** The object key of a room's snapshot; a name that does not parse is an InvalidNameError. */
   static keyOf(room: string): string {
-    return `${PREFIX}${encodeURIComponent(checkedRoom(room))}${SUFFIX}`;
+    return `${PREFIX}${encodeRoom(room)}${SUFFIX}`;
   }
 
   /** The room a key belongs to, or null for a key that is not one of ours. */
   static roomOf(key: string): string | null {
     if (!key.startsWith(PREFIX) || !key.endsWith(SUFFIX)) return null;
-    const encoded = key.slice(PREFIX.length, key.length - SUFFIX.length);
-    if (encoded.length === 0 || encoded.includes('/')) return null;
-    try {
-      const room = decodeURIComponent(encoded);
-      return encodeURIComponent(checkedRoom(room)) === encoded ? room : null;
-    } catch {
-      return null;
-    }
+    return decodeRoom(key.slice(PREFIX.length, key.length - SUFFIX.length));
   }
 
   private fail(op: string, room: string, e: unknown): StorageError {

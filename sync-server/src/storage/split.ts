@@ -23,9 +23,10 @@ function compareIds(a: string, b: string): number {
 }
 
 /**
- * A room kept in two places: its log (Redis) and its compacted snapshot (S3). Loading reads the
- * snapshot, then the log entries after the position it covers; compacting writes a snapshot
- * that covers everything appended so far, then trims the log up to that position.
+ * A room kept in two places: its log (Redis, or a file) and its compacted snapshot (S3, or a
+ * file). Loading reads the snapshot, then the log entries after the position it covers;
+ * compacting writes a snapshot that covers everything appended so far, then trims the log up to
+ * that position.
  */
 export class SplitStorage implements Storage {
   readonly kind: string;
@@ -46,10 +47,23 @@ export class SplitStorage implements Storage {
   }
 
   async load(room: string): Promise<StoredRoom> {
+    const { stored, position } = await this.readWithPosition(room);
+    this.positions.set(room, position);
+    return stored;
+  }
+
+  /** As `load`, without recording the position: that belongs to the loaded room, whose follower starts there. */
+  async read(room: string): Promise<StoredRoom> {
+    return (await this.readWithPosition(room)).stored;
+  }
+
+  private async readWithPosition(room: string): Promise<{ stored: StoredRoom; position: string | null }> {
     const snapshot = await this.snapshots.get(room);
     const entries = await this.log.read(room, snapshot?.upTo ?? null);
-    this.positions.set(room, entries.at(-1)?.id ?? snapshot?.upTo ?? null);
-    return { snapshot: snapshot?.data ?? null, updates: entries.map((e) => e.update) };
+    return {
+      stored: { snapshot: snapshot?.data ?? null, updates: entries.map((e) => e.update) },
+      position: entries.at(-1)?.id ?? snapshot?.upTo ?? null,
+    };
   }
 
   async append(room: string, updates: Uint8Array[]): Promise<void> {
@@ -96,6 +110,7 @@ export class SplitStorage implements Storage {
 
   async release(room: string): Promise<void> {
     this.positions.delete(room);
+    await this.log.release(room);
   }
 
   async health(): Promise<StorageHealth> {

@@ -2,8 +2,8 @@ import { isValidId, parseRoomName } from '../../../shared/src/rooms';
 
 /**
  * Where rooms live between process lifetimes: an append-only update log per room plus a
- * compacted snapshot. Every backend (memory, file, and later Redis and S3) implements this
- * interface and passes the one contract suite in `sync-server/test/storage-contract.ts`.
+ * compacted snapshot. Every backend (memory, file, a Redis or file log with S3 or file snapshots)
+ * implements this interface and passes the one contract suite in `sync-server/test/storage-contract.ts`.
  */
 
 /** What a room was when last stored: a snapshot (or none) and the updates logged after it. */
@@ -42,8 +42,14 @@ export interface Storage {
   readonly replication?: Replication;
   /** The backend's name, as shown by /readyz. */
   readonly kind: string;
-  /** Reads a room; a room never written loads as empty. */
+  /** Reads a room to serve it (the room is then loaded here); a room never written loads as empty. */
   load(room: string): Promise<StoredRoom>;
+  /**
+   * Reads what is stored of a room without loading it: it moves no follow position and keeps
+   * nothing open, so a reader beside the room (the mirrors) may call it while the room is
+   * loaded, or long after it was unloaded.
+   */
+  read(room: string): Promise<StoredRoom>;
   /**
    * Appends updates to a room's log, in order. Resolves only once they are durable: a crash
    * after this resolves must not lose them. Calls for one room are never concurrent.

@@ -1,0 +1,36 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** Flushes a directory's entries (a file created, renamed or removed in it) to disk. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const fh = await fs.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Replaces `file` with `data` so that a reader, or the disk after a crash, holds the old file or
+ * the new one whole, never part of either: written to `tmp`, synced, renamed over `file`, and the
+ * directory synced so the rename itself is durable before this resolves. A failed write leaves
+ * `file` as it was and removes `tmp`.
+ */
+export async function replaceFile(file: string, data: string | Uint8Array | readonly Uint8Array[], tmp = `${file}.tmp`): Promise<void> {
+  try {
+    const fh = await fs.open(tmp, 'w');
+    try {
+      if (typeof data === 'string' || data instanceof Uint8Array) await fh.writeFile(data);
+      else await fh.writev([...data]);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  await syncDirectory(path.dirname(file));
+}
