@@ -1,13 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { SkillRunError } from '../../../shared/src/execution/types';
+import { RuntimeError, SkillRunError } from '../../../shared/src/execution/types';
 import type { BootData, RunMessage, WorkerMessage } from './worker-protocol';
 
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
-
-/** The runtime itself failed (it would not start, or its worker died), not the skill. */
-export class RuntimeError extends Error {
-  override name = 'RuntimeError';
-}
 
 export interface PoolOptions {
   /** Shown in errors, e.g. "Python (Pyodide)". */

@@ -1,48 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import { formatWithOptions } from 'node:util';
+import { formatConsoleLine, Stdout } from '../../../shared/src/execution/stdout';
 import { SkillRunError } from '../../../shared/src/execution/types';
 import type { RunMessage, WorkerMessage } from './worker-protocol';
 
-/** Most of a run's printed output that is kept; beyond it, output is dropped with a note. */
-const MAX_STDOUT = 1 << 20;
-/** Streamed output is sent at most this often (a printing loop must not flood the host). */
-const FLUSH_MS = 50;
-
-/** A job's printed output: kept whole for the result, streamed to the host in batches. */
-export class Stdout {
-  private text = '';
-  private pending = '';
-  private lastFlush = 0;
-  private truncated = false;
-
-  constructor(private readonly post: (text: string) => void) {}
-
-  write(chunk: string): void {
-    if (this.truncated || chunk === '') return;
-    if (this.text.length + chunk.length > MAX_STDOUT) {
-      chunk = `${chunk.slice(0, MAX_STDOUT - this.text.length)}\n[output truncated after ${MAX_STDOUT} characters]\n`;
-      this.truncated = true;
-    }
-    this.text += chunk;
-    this.pending += chunk;
-    // Synchronous code (a Python loop) never yields to a timer, so flush on the clock here.
-    if (performance.now() - this.lastFlush >= FLUSH_MS || this.pending.length > 64 * 1024) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending) this.post(this.pending);
-    this.pending = '';
-    this.lastFlush = performance.now();
-  }
-
-  get all(): string {
-    return this.text;
-  }
-}
-
 const port = parentPort;
 const send = <R>(message: WorkerMessage<R>) => port?.postMessage(message);
-const format = (args: unknown[]) => `${formatWithOptions({ colors: false, depth: 4 }, ...args)}\n`;
 
 /**
  * Serves a runtime in this worker thread: `init` once (loading the engine), then one job at a
@@ -55,7 +17,7 @@ export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, stat
   let fail: ((e: unknown) => void) | undefined;
   const startupLog: string[] = [];
   const print = (...args: unknown[]) => {
-    const text = format(args);
+    const text = formatConsoleLine(args);
     if (current) current.write(text);
     else if (startupLog.length < 200) startupLog.push(text);
   };

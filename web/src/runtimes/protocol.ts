@@ -39,12 +39,3 @@ export type WorkerReply =
    * `runtime`: the runtime itself could not run it (engine failed to load, package missing).
    */
   | { type: 'failed'; id: number; kind: 'skill' | 'runtime'; message: string; stdout: string };
-
-/** Turns whatever a skill returned into plain JSON outputs, or says why it cannot. */
-export function toJsonOutputs(value: unknown): Record<string, Json> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError(`execute must return an object keyed by output names, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
-  }
-  // JSON drops functions and class instances' methods, which cannot cross to the page anyway.
-  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, Json>;
-}
