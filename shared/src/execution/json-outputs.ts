@@ -125,7 +125,7 @@ function convertObject(object: object, path: string, open: Set<object>): Json {
 export function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `a ${className(value)}`;
+  if (typeof value === 'object') return isPlainObject(value) ? 'an object' : `a ${className(value)}`;
   return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }
 
