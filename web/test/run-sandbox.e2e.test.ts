@@ -93,7 +93,7 @@ const MESSAGING_PROBE = probe(`
     listen: () => self.addEventListener('message', () => {}),
     listenThroughPrototype: () => EventTarget.prototype.addEventListener.call(self, 'message', () => {}),
     handler: () => { self.onmessage = () => {}; return Object.getOwnPropertyDescriptor(self, 'onmessage').writable; },
-    post: () => postMessage({ type: 'done', id: 1, outputs: {}, stdout: '' }),
+    post: () => postMessage({ type: 'done', id: 1, result: {}, stdout: '' }),
     dispatch: () => self.dispatchEvent(new MessageEvent('message', { data: { type: 'cancel', id: 1 } })),
     otherTargets: () => { const t = new EventTarget(); let heard = false; t.addEventListener('x', () => (heard = true)); t.dispatchEvent(new Event('x')); return heard; },`);
 

@@ -18,7 +18,8 @@ serve<SpiceJob, SpiceAnswer, Simulation>(
     await sim.start();
     return sim;
   },
-  async (job, sim) => {
+  async (job, sim, _out, start) => {
+    start();
     sim.setNetList(job.netlist);
     const result = await sim.runSim();
     return {

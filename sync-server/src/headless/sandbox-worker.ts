@@ -43,7 +43,8 @@ serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
     closeHostRealm();
     return three;
   },
-  async (job, THREE, out) => {
+  async (job, THREE, out, start) => {
+    start();
     const sandbox = createSandbox((text) => out.write(text));
     const { context } = sandbox;
     try {

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { formatConsoleLine, Stdout } from '../../../shared/src/execution/stdout';
-import { SkillRunError } from '../../../shared/src/execution/types';
+import { failedReply } from '../../../shared/src/execution/worker-protocol';
 import type { RunMessage, WorkerMessage } from './worker-protocol';
 
 const port = parentPort;
@@ -11,7 +11,7 @@ const send = <R>(message: WorkerMessage<R>) => port?.postMessage(message);
  * time. Anything the engine or the skill prints through `console` goes to the current job's
  * output: the worker's own stdout would otherwise reach the CLI's stdout, which holds only JSON.
  */
-export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, state: S, out: Stdout) => Promise<R>): void {
+export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, state: S, out: Stdout, start: () => void) => Promise<R>): void {
   if (!port) throw new Error('serve() runs inside a worker thread');
   let current: Stdout | undefined;
   let fail: ((e: unknown) => void) | undefined;
@@ -41,7 +41,8 @@ export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, stat
   port.on('message', async (message: RunMessage<P>) => {
     const state = await ready;
     if (state === undefined || message.type !== 'run') return;
-    const out = new Stdout((text) => send({ type: 'stdout', text }));
+    const { id } = message;
+    const out = new Stdout((text) => send({ type: 'stdout', id, text }));
     current = out;
     let settled = false;
     const finish = (m: WorkerMessage<R>) => {
@@ -52,19 +53,23 @@ export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, stat
       fail = undefined;
       send(m);
     };
-    fail = (e) => finish(failure(e, out));
+    const fails = (e: unknown) => {
+      out.flush();
+      finish(failedReply(id, e, out.all));
+    };
+    fail = fails;
+    let started = false;
+    // The handler calls this once its engine is ready and the skill's own code starts (EXEC-9).
+    const start = () => {
+      if (!started) send({ type: 'started', id });
+      started = true;
+    };
     try {
-      const value = await handle(message.payload, state, out);
-      finish({ type: 'done', value, stdout: out.all });
+      const result = await handle(message.payload, state, out, start);
+      out.flush();
+      finish({ type: 'done', id, result, stdout: out.all });
     } catch (e) {
-      finish(failure(e, out));
+      fails(e);
     }
   });
-}
-
-function failure(e: unknown, out: Stdout): WorkerMessage<never> {
-  if (e instanceof SkillRunError) return { type: 'failed', error: e.message, stdout: out.all, skill: true };
-  // Errors of skill code come from its own realm (node:vm) and are no host `Error`.
-  const message = e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(e);
-  return { type: 'failed', error: message, stdout: out.all, skill: false };
 }

@@ -42,7 +42,7 @@ async function run({ id, skill, inputs }: RunMessage): Promise<void> {
   const { stdout, failure } = ngspiceMessages(sim.getError(), skill);
   if (failure) return post({ type: 'failed', id, kind: 'skill', message: failure.message, stdout });
   try {
-    post({ type: 'done', id, outputs: outputsFromVectors(skill.outputs, result.data as SimVector[]), stdout });
+    post({ type: 'done', id, result: outputsFromVectors(skill.outputs, result.data as SimVector[]), stdout });
   } catch (e) {
     post({ type: 'failed', id, kind: 'skill', message: (e as Error).message, stdout });
   }

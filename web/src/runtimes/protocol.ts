@@ -1,3 +1,4 @@
+import type { RunReply } from '../../../shared/src/execution/worker-protocol';
 import type { Json } from '../../../shared/src/json';
 
 /**
@@ -29,13 +30,5 @@ export interface CancelMessage {
   id: number;
 }
 
-export type WorkerReply =
-  /** The engine is loaded and the skill's own code starts now: from here only terminating stops it. */
-  | { type: 'started'; id: number }
-  | { type: 'stdout'; id: number; text: string }
-  | { type: 'done'; id: number; outputs: Record<string, Json>; stdout: string }
-  /**
-   * `skill`: the skill's own code failed (shown on the node as the skill's error);
-   * `runtime`: the runtime itself could not run it (engine failed to load, package missing).
-   */
-  | { type: 'failed'; id: number; kind: 'skill' | 'runtime'; message: string; stdout: string };
+/** What the worker says about a run (`shared/src/execution/worker-protocol.ts`). */
+export type WorkerReply = RunReply<Record<string, Json>>;

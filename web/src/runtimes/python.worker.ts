@@ -106,7 +106,7 @@ async function run({ id, skill, inputs }: RunMessage): Promise<void> {
     python = null;
     return post({ type: 'failed', id, kind: 'runtime', message: `the Python runtime failed: ${(e as Error).message}`, stdout: '' });
   }
-  if (result.ok) return post({ type: 'done', id, outputs: result.outputs, stdout: out.all });
+  if (result.ok) return post({ type: 'done', id, result: result.outputs, stdout: out.all });
   // Pyodide's own loading messages (a 404 for the wheel) say less than this does.
   const note = !navigator.onLine
     ? 'you are offline, and only the Python standard library is available offline'

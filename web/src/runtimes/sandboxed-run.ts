@@ -35,7 +35,7 @@ export async function runSandboxed({ id, skill }: RunMessage, kind: SandboxedKin
   try {
     const outputs = toJsonOutputs(await body(), kind.what);
     out.flush();
-    post({ type: 'done', id, outputs, stdout: out.all });
+    post({ type: 'done', id, result: outputs, stdout: out.all });
   } catch (e) {
     out.flush();
     const message = describeJavaScriptError(e, skill, browserErrorLocator(skill, kind.compile, kind.headerLines));
