@@ -26,24 +26,18 @@ import traceback as _traceback
 
 
 class _LlmunixOut(_io.TextIOBase):
-    """stdout and stderr of one run: kept for the result and streamed to the sink as written."""
+    """stdout and stderr of one run, one stream (EXEC-4): passed to the sink as written."""
 
     def __init__(self, sink):
-        self._parts = []
         self._sink = sink
 
     def writable(self):
         return True
 
     def write(self, text):
-        if text:
-            self._parts.append(text)
-            if self._sink is not None:
-                self._sink(text)
+        if text and self._sink is not None:
+            self._sink(text)
         return len(text)
-
-    def getvalue(self):
-        return "".join(self._parts)
 
 
 class _LlmunixOutputError(Exception):
@@ -109,9 +103,9 @@ def _llmunix_outputs_json(result):
     return "{" + ",".join(parts) + "}"
 
 
-def _llmunix_failure(e, out):
+def _llmunix_failure(e):
     if isinstance(e, _LlmunixOutputError):
-        return _json.dumps({"ok": False, "error": str(e), "traceback": "", "stdout": out.getvalue()})
+        return _json.dumps({"ok": False, "error": str(e), "traceback": ""})
     # Only the skill's own frames: the harness's are noise to whoever wrote the skill.
     frames = [f for f in _traceback.extract_tb(e.__traceback__) if f.filename == "${SKILL_FILENAME}"]
     lines = (["Traceback (most recent call last):\n"] + _traceback.format_list(frames)) if frames else []
@@ -120,7 +114,6 @@ def _llmunix_failure(e, out):
         "ok": False,
         "error": "".join(_traceback.format_exception_only(type(e), e)).strip(),
         "traceback": "".join(lines).rstrip(),
-        "stdout": out.getvalue(),
     }
     if isinstance(e, ModuleNotFoundError) and e.name:
         failure["missing_module"] = e.name.split(".")[0]
@@ -145,17 +138,17 @@ def ${HARNESS_ENTRY}(code, inputs_json, sink=None):
         if not isinstance(result, dict):
             raise _LlmunixOutputError(f"execute(inputs) must return an object keyed by output names (a dict), got a {type(result).__name__}")
         outputs = _llmunix_outputs_json(result)
-        return '{"ok":true,"outputs":' + outputs + ',"stdout":' + _json.dumps(out.getvalue()) + "}"
+        return '{"ok":true,"outputs":' + outputs + "}"
     except BaseException as e:  # SystemExit too: a skill must not end the interpreter
-        return _llmunix_failure(e, out)
+        return _llmunix_failure(e)
     finally:
         _sys.stdout, _sys.stderr = saved
 `;
 
 /** What one harness call returns. */
 export type HarnessResult =
-  | { ok: true; outputs: Record<string, Json>; stdout: string }
-  | { ok: false; error: string; traceback: string; stdout: string; missing_module?: string };
+  | { ok: true; outputs: Record<string, Json> }
+  | { ok: false; error: string; traceback: string; missing_module?: string };
 
 /** Parses the harness's JSON answer. */
 export function parseHarnessResult(text: string): HarnessResult {
