@@ -1,7 +1,8 @@
-// EXEC-1 … EXEC-9 in Chromium: every case of the conformance table (shared/test/conformance/
-// cases.ts) against the built app's own worker scripts (Python, JavaScript, Three.js, ngspice),
-// hosted by the app's WorkerHost through the shared executor, on the app's page and under its
-// security policy. sync-server/test/headless/conformance.test.ts runs the same table in Node.
+// EXEC-1, EXEC-2, EXEC-3, EXEC-4, EXEC-5, EXEC-6, EXEC-7, EXEC-8, EXEC-9 in Chromium: every case
+// of the conformance table (shared/test/conformance/cases.ts) against the built app's own worker
+// scripts (Python, JavaScript, Three.js, ngspice), hosted by the app's WorkerHost through the
+// shared executor, on the app's page and under its security policy.
+// sync-server/test/headless/conformance.test.ts runs the same table in Node.
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';

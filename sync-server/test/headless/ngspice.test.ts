@@ -1,4 +1,4 @@
-// The ngspice runtime (eecircuit-engine in a worker thread) through the executor: the divider,
+// EXEC-5: the ngspice runtime (eecircuit-engine in a worker thread) through the executor: the divider,
 // `.op` values as numbers, and clear errors for a missing vector or a netlist ngspice rejects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWorkflow } from '../../../shared/src/execution/executor';
