@@ -38,8 +38,12 @@ export async function runSandboxed({ id, skill }: RunMessage, kind: SandboxedKin
     post({ type: 'done', id, result: outputs, stdout: out.all });
   } catch (e) {
     out.flush();
-    const message = describeJavaScriptError(e, skill, browserErrorLocator(skill, kind.compile, kind.headerLines));
-    post({ type: 'failed', id, kind: e instanceof RuntimeError ? 'runtime' : 'skill', message: e instanceof RuntimeError ? e.message : message, stdout: out.all });
+    // WebGL missing is the browser's failure, not the skill's.
+    const failure =
+      e instanceof RuntimeError
+        ? { kind: 'runtime' as const, message: e.message }
+        : { kind: 'skill' as const, message: describeJavaScriptError(e, skill, browserErrorLocator(skill, kind.compile, kind.headerLines)) };
+    post({ type: 'failed', id, ...failure, stdout: out.all });
   } finally {
     current = null;
   }
