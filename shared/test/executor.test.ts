@@ -1,5 +1,6 @@
 // The executor with the real Node JavaScript runtime (worker threads, node:vm): values along
-// edges, parallel branches, failures, cancel, timeouts, the result cache, targets, validation.
+// edges, parallel branches, failures, cancel, timeouts (EXEC-9), the result cache, targets,
+// validation, missing outputs (EXEC-2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryResultCache } from '../../sync-server/src/headless/cache';
 import { javascriptRuntime } from '../../sync-server/src/headless/javascript-runtime';

@@ -7,7 +7,7 @@
  *   strings verbatim (one line only), booleans as 1/0 — and throws naming every placeholder without a
  *   value. An output port names the simulation vector it reads: `vectorNameForOutput('v_out')` is
  *   `v(out)`, `i_v1` is `i(v1)`, and any other name is the vector of that name, lower-cased (`time`).
- * - python / javascript / threejs skills are covered in system-skills-run.test.ts.
+ * - python / javascript / threejs skills are covered in sync-server/test/headless/system-skills-run.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { netlistPlaceholders, renderNetlist, vectorNameForOutput } from '../src/skill/ngspice';

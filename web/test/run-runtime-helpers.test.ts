@@ -1,32 +1,8 @@
-// The pure parts of the browser runtimes: ngspice vectors to outputs, the skill sandbox's
-// blocked globals, error locations and output conversion.
+// The pure parts of the browser runtimes: the skill sandbox's blocked globals, console capture
+// and error locations (the rules they follow are in shared/src/execution, tested there).
 import { describe, expect, it } from 'vitest';
-import { MissingVectorError, outputsFromVectors } from '../src/runtimes/ngspice-outputs';
-import { toJsonOutputs } from '../src/runtimes/protocol';
-import { captureConsole, describeSkillError, lockDownGlobals, SandboxError } from '../src/runtimes/sandbox';
-
-describe('ngspice outputs', () => {
-  const ports = [
-    { name: 'v_out', type: 'number' },
-    { name: 'i_v1', type: 'array' },
-    { name: 'time', type: 'array' },
-  ];
-  it('a number output takes the operating point (the last value); an array the whole vector', () => {
-    const out = outputsFromVectors(ports, [
-      { name: 'v(out)', values: [2.5] },
-      { name: 'i(v1)', values: [-0.001, -0.002] },
-      { name: 'time', values: [0, 1] },
-    ]);
-    expect(out).toEqual({ v_out: 2.5, i_v1: [-0.001, -0.002], time: [0, 1] });
-  });
-  it('complex values (AC analysis) come out as {re, im}', () => {
-    expect(outputsFromVectors([{ name: 'v_out', type: 'array' }], [{ name: 'v(out)', values: [{ real: 1, img: -2 }] }])).toEqual({ v_out: [{ re: 1, im: -2 }] });
-  });
-  it('a missing vector is an error naming it and the vectors there are', () => {
-    expect(() => outputsFromVectors(ports, [{ name: 'v(in)', values: [1] }])).toThrow(MissingVectorError);
-    expect(() => outputsFromVectors(ports, [{ name: 'v(in)', values: [1] }])).toThrow(/v_out \(vector v\(out\)\).*vectors: v\(in\)/);
-  });
-});
+import { describeJavaScriptError } from '../../shared/src/execution/javascript-errors';
+import { browserErrorLocator, captureConsole, lockDownGlobals, SandboxError } from '../src/runtimes/sandbox';
 
 describe('skill sandbox', () => {
   it('replaces network and storage globals with ones that fail saying why, for good', () => {
@@ -45,7 +21,7 @@ describe('skill sandbox', () => {
     expect(() => delete s.fetch).toThrow(TypeError);
   });
 
-  it('captures console output as stdout lines', () => {
+  it('EXEC-4: captures console output of every level as stdout lines, without level prefixes', () => {
     const saved = { ...console };
     const out: string[] = [];
     try {
@@ -55,26 +31,28 @@ describe('skill sandbox', () => {
     } finally {
       Object.assign(console, saved);
     }
-    expect(out).toEqual(['a 1 {"b":2}\n', 'warn: careful\n']);
+    expect(out).toEqual(['a 1 {"b":2}\n', 'careful\n']);
   });
 
-  it('points an error at the skill file line of the code that threw', () => {
+  it('EXEC-7: points an error at the skill file line of the code that threw, and a syntax error at its line', () => {
+    const skill = { file: 'skills/x.md', code: 'function f() {\n  return null.x;\n}\nf();', codeLine: 40 };
+    const compile = (code: string) => new Function(code);
     let error: unknown;
     try {
-      new Function('const a = 1;\nnull.x;')();
+      (compile(skill.code) as () => void)();
     } catch (e) {
       error = e;
     }
     // Line 2 of the code block, which starts at line 40 of the file.
-    expect(describeSkillError(error, 'skills/x.md', 40)).toMatch(/^TypeError: .* \(skills\/x\.md, line 41\)$/);
-    expect(describeSkillError('plain', 'skills/x.md', 40)).toBe('Error: plain');
-  });
-});
-
-describe('outputs', () => {
-  it('are plain JSON objects', () => {
-    expect(toJsonOutputs({ a: 1, f: () => 1, n: 10n as unknown as number })).toEqual({ a: 1, n: 10 });
-    expect(() => toJsonOutputs([1])).toThrow(/must return an object keyed by output names, got an array/);
-    expect(() => toJsonOutputs(undefined)).toThrow(/got undefined/);
+    expect(describeJavaScriptError(error, skill, browserErrorLocator(skill, compile))).toMatch(/^TypeError: .*\n {4}at f \(skills\/x\.md:41:\d+\)\n {4}at skills\/x\.md:43:\d+$/);
+    expect(describeJavaScriptError('plain', skill, browserErrorLocator(skill, compile))).toBe('Uncaught "plain"');
+    const broken = { ...skill, code: 'const a = 1;\nreturn { x: 1 ;\n' };
+    let syntax: unknown;
+    try {
+      compile(broken.code);
+    } catch (e) {
+      syntax = e;
+    }
+    expect(describeJavaScriptError(syntax, broken, browserErrorLocator(broken, compile))).toMatch(/^skills\/x\.md:41\nreturn \{ x: 1 ;\nSyntaxError: /);
   });
 });

@@ -93,7 +93,7 @@ const MESSAGING_PROBE = probe(`
     listen: () => self.addEventListener('message', () => {}),
     listenThroughPrototype: () => EventTarget.prototype.addEventListener.call(self, 'message', () => {}),
     handler: () => { self.onmessage = () => {}; return Object.getOwnPropertyDescriptor(self, 'onmessage').writable; },
-    post: () => postMessage({ type: 'done', id: 1, outputs: {}, stdout: '' }),
+    post: () => postMessage({ type: 'done', id: 1, result: {}, stdout: '' }),
     dispatch: () => self.dispatchEvent(new MessageEvent('message', { data: { type: 'cancel', id: 1 } })),
     otherTargets: () => { const t = new EventTarget(); let heard = false; t.addEventListener('x', () => (heard = true)); t.dispatchEvent(new Event('x')); return heard; },`);
 
@@ -126,8 +126,8 @@ it('a JavaScript skill that calls fetch fails with a clear error on its node', a
   await waitForStatus(page, probe, 'error');
   const error = await (await openResult(page, probe)).locator('[data-testid="result-error"]').textContent();
   expect(error).toMatch(/^SandboxError: fetch is not available: skills run without network access/);
-  // The error names the skill file's line of the call (line 3 of the code block).
-  expect(error).toMatch(/fetch-probe\.md, line \d+\)$/);
+  // The error names the skill file's line of the call, as headless errors do (EXEC-7).
+  expect(error).toMatch(/\n {4}at execute \(volumes\/user\/default\/skills\/fetch-probe\.md:\d+:\d+\)$/);
   errors.assertNone();
   await context.close();
 });

@@ -51,7 +51,7 @@ describe('WorkerHost', () => {
     expect(w.received.map((m) => m.type)).toEqual(['run']);
     expect(w.lastRun()).toMatchObject({ skill: { skillId: 's', code: 'x', codeLine: 10, outputs: [{ name: 'y', type: 'number' }] }, inputs: { a: 1 } });
     w.reply({ type: 'started', id: w.lastRun().id });
-    w.reply({ type: 'done', id: w.lastRun().id, outputs: { y: 1 }, stdout: 'one' });
+    w.reply({ type: 'done', id: w.lastRun().id, result: { y: 1 }, stdout: 'one' });
     await expect(first).resolves.toEqual({ outputs: { y: 1 }, stdout: 'one' });
     expect(w.received.map((m) => m.type)).toEqual(['run', 'run']);
     w.reply({ type: 'failed', id: w.lastRun().id, kind: 'skill', message: 'ValueError: no', stdout: 'printed' });
@@ -70,12 +70,12 @@ describe('WorkerHost', () => {
     expect(starts).toEqual([]);
     w.reply({ type: 'started', id: w.lastRun().id });
     expect(starts).toEqual(['first']);
-    w.reply({ type: 'done', id: w.lastRun().id, outputs: { y: 1 }, stdout: '' });
+    w.reply({ type: 'done', id: w.lastRun().id, result: { y: 1 }, stdout: '' });
     await first;
     expect(starts).toEqual(['first']);
     w.reply({ type: 'started', id: w.lastRun().id });
     expect(starts).toEqual(['first', 'second']);
-    w.reply({ type: 'done', id: w.lastRun().id, outputs: { y: 2 }, stdout: '' });
+    w.reply({ type: 'done', id: w.lastRun().id, result: { y: 2 }, stdout: '' });
     await second;
   });
 
@@ -102,7 +102,7 @@ describe('WorkerHost', () => {
     expect(w.terminated).toBe(true);
     const fresh = FakeWorker.made[1]!;
     expect(fresh.lastRun()).toBeDefined();
-    fresh.reply({ type: 'done', id: fresh.lastRun().id, outputs: {}, stdout: '' });
+    fresh.reply({ type: 'done', id: fresh.lastRun().id, result: {}, stdout: '' });
     await expect(waiting).resolves.toEqual({ outputs: {}, stdout: '' });
   });
 
@@ -121,7 +121,7 @@ describe('WorkerHost', () => {
     // The worker skips the withdrawn run, then runs the next.
     w.reply({ type: 'failed', id: withdrawnId, kind: 'runtime', message: 'withdrawn', stdout: '' });
     w.reply({ type: 'started', id: w.lastRun().id });
-    w.reply({ type: 'done', id: w.lastRun().id, outputs: { y: 2 }, stdout: '' });
+    w.reply({ type: 'done', id: w.lastRun().id, result: { y: 2 }, stdout: '' });
     await expect(next).resolves.toMatchObject({ outputs: { y: 2 } });
     expect(FakeWorker.made).toHaveLength(1);
   });
@@ -139,7 +139,7 @@ describe('WorkerHost', () => {
     await flush();
     const fresh = FakeWorker.made[1]!;
     fresh.reply({ type: 'started', id: fresh.lastRun().id });
-    fresh.reply({ type: 'done', id: fresh.lastRun().id, outputs: { y: 3 }, stdout: '' });
+    fresh.reply({ type: 'done', id: fresh.lastRun().id, result: { y: 3 }, stdout: '' });
     await expect(next).resolves.toMatchObject({ outputs: { y: 3 } });
   });
 
@@ -151,7 +151,7 @@ describe('WorkerHost', () => {
     ac.abort(new Error('cancelled'));
     await expect(queued).rejects.toThrow('cancelled');
     const w = FakeWorker.made[0]!;
-    w.reply({ type: 'done', id: w.lastRun().id, outputs: {}, stdout: '' });
+    w.reply({ type: 'done', id: w.lastRun().id, result: {}, stdout: '' });
     await flush();
     expect(w.received.filter((m) => m.type === 'run')).toHaveLength(1);
   });

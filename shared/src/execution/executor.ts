@@ -4,6 +4,7 @@ import { upstreamOf } from '../workflow/schedule';
 import { validateWorkflow } from '../workflow/validate';
 import { canonicalJson, contentHash } from './hash';
 import { resolveInputs } from './inputs';
+import { checkOutputs, type CheckedOutputs } from './output-contract';
 import {
   SkillRunError,
   type NodeState,
@@ -137,12 +138,15 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
         }),
         abort.signal,
       );
-      const missing = fm.outputs.filter((p) => !(p.name in result.outputs)).map((p) => p.name);
-      if (missing.length > 0) {
-        throw new SkillRunError(`the skill returned no ${missing.map((m) => `"${m}"`).join(', ')} (declared in its outputs)`, result.stdout);
+      let checked: CheckedOutputs;
+      try {
+        checked = checkOutputs(fm.outputs, result.outputs);
+      } catch (e) {
+        throw new SkillRunError((e as Error).message, result.stdout);
       }
-      if (fm.deterministic && o.cache) await o.cache.set(key, result).catch(() => undefined);
-      set(id, { status: 'done', durationMs: Date.now() - t0, stdout: result.stdout || stdout, outputs: result.outputs });
+      const run: RunResult = { outputs: checked.outputs, stdout: (result.stdout || stdout) + checked.note };
+      if (fm.deterministic && o.cache) await o.cache.set(key, run).catch(() => undefined);
+      set(id, { status: 'done', durationMs: Date.now() - t0, stdout: run.stdout, outputs: run.outputs });
     } catch (e) {
       const durationMs = Date.now() - t0;
       const reason = abort.signal.aborted ? abort.signal.reason : e;

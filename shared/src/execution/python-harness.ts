@@ -1,4 +1,5 @@
 import type { Json } from '../json';
+import { BIG_INTEGER, BAD_KEY, CLASS_INSTANCE, JSON_ADVICE } from './json-outputs';
 
 /**
  * The Python side of running a skill, shared by the browser's and Node's Pyodide runtimes.
@@ -14,53 +15,97 @@ export const HARNESS_ENTRY = '_llmunix_run';
 export const SKILL_FILENAME = '<skill>';
 
 export const PYTHON_HARNESS = String.raw`
+import datetime as _datetime
 import inspect as _inspect
 import io as _io
 import json as _json
 import linecache as _linecache
+import math as _math
 import sys as _sys
 import traceback as _traceback
 
 
 class _LlmunixOut(_io.TextIOBase):
-    """stdout and stderr of one run: kept for the result and streamed to the sink as written."""
+    """stdout and stderr of one run, one stream (EXEC-4): passed to the sink as written."""
 
     def __init__(self, sink):
-        self._parts = []
         self._sink = sink
 
     def writable(self):
         return True
 
     def write(self, text):
-        if text:
-            self._parts.append(text)
-            if self._sink is not None:
-                self._sink(text)
+        if text and self._sink is not None:
+            self._sink(text)
         return len(text)
 
-    def getvalue(self):
-        return "".join(self._parts)
+
+class _LlmunixOutputError(Exception):
+    """A result that breaks the output contract (EXEC-1): reported as it is, with no traceback."""
+
+
+_LLMUNIX_SAFE = 2**53 - 1
+
+
+def _llmunix_refuse(path, problem):
+    raise _LlmunixOutputError(f"{path} {problem}")
+
+
+def _llmunix_json(value, path, open_):
+    # The JSON conversion of shared/src/execution/json-outputs.ts, for Python values.
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        if abs(value) > _LLMUNIX_SAFE:
+            _llmunix_refuse(path, "${BIG_INTEGER}")
+        return value
+    if isinstance(value, float):
+        if _math.isnan(value):
+            _llmunix_refuse(path, "is NaN")
+        if _math.isinf(value):
+            _llmunix_refuse(path, "is Infinity" if value > 0 else "is -Infinity")
+        return value
+    if id(value) in open_:
+        _llmunix_refuse(path, "refers back to itself (a cycle)")
+    open_.add(id(value))
+    try:
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                if isinstance(k, bool) or not isinstance(k, (str, int, float)) or (isinstance(k, float) and not _math.isfinite(k)):
+                    _llmunix_refuse(path, "${BAD_KEY}")
+                key = k if isinstance(k, str) else str(k)
+                out[key] = _llmunix_json(v, f"{path}.{key}", open_)
+            return out
+        if isinstance(value, (list, tuple, set, frozenset, bytes, bytearray)):
+            return [_llmunix_json(v, f"{path}[{i}]", open_) for i, v in enumerate(value)]
+        if isinstance(value, (_datetime.date, _datetime.time)):
+            return value.isoformat()
+        if callable(getattr(value, "tolist", None)):
+            return _llmunix_json(value.tolist(), path, open_)
+        if callable(value):
+            _llmunix_refuse(path, "is a function")
+        _llmunix_refuse(path, f"is a {type(value).__name__} ${CLASS_INSTANCE}")
+    finally:
+        open_.discard(id(value))
 
 
 def _llmunix_outputs_json(result):
-    # Checked per output, so the error names the one that JSON cannot carry.
     parts = []
     for key, value in result.items():
         if not isinstance(key, str):
             raise TypeError(f"execute returned the key {key!r}; output names must be strings")
         try:
-            text = _json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError) as e:
-            raise TypeError(
-                f'output "{key}" is not JSON-serialisable ({e}); return dict, list, str, int, '
-                "finite float, bool or None (convert other types, e.g. list(values))"
-            ) from None
-        parts.append(_json.dumps(key) + ":" + text)
+            converted = _llmunix_json(value, key, {id(result)})
+        except _LlmunixOutputError as e:
+            raise _LlmunixOutputError(f'output "{key}" is not JSON: {e}; ${JSON_ADVICE}') from None
+        parts.append(_json.dumps(key) + ":" + _json.dumps(converted, allow_nan=False))
     return "{" + ",".join(parts) + "}"
 
 
-def _llmunix_failure(e, out):
+def _llmunix_failure(e):
+    if isinstance(e, _LlmunixOutputError):
+        return _json.dumps({"ok": False, "error": str(e), "traceback": ""})
     # Only the skill's own frames: the harness's are noise to whoever wrote the skill.
     frames = [f for f in _traceback.extract_tb(e.__traceback__) if f.filename == "${SKILL_FILENAME}"]
     lines = (["Traceback (most recent call last):\n"] + _traceback.format_list(frames)) if frames else []
@@ -69,7 +114,6 @@ def _llmunix_failure(e, out):
         "ok": False,
         "error": "".join(_traceback.format_exception_only(type(e), e)).strip(),
         "traceback": "".join(lines).rstrip(),
-        "stdout": out.getvalue(),
     }
     if isinstance(e, ModuleNotFoundError) and e.name:
         failure["missing_module"] = e.name.split(".")[0]
@@ -92,19 +136,19 @@ def ${HARNESS_ENTRY}(code, inputs_json, sink=None):
             result.close()
             raise TypeError("execute must be a plain def returning a dict; async def is not supported")
         if not isinstance(result, dict):
-            raise TypeError(f"execute must return a dict of outputs, got {type(result).__name__}")
+            raise _LlmunixOutputError(f"execute(inputs) must return an object keyed by output names (a dict), got a {type(result).__name__}")
         outputs = _llmunix_outputs_json(result)
-        return '{"ok":true,"outputs":' + outputs + ',"stdout":' + _json.dumps(out.getvalue()) + "}"
+        return '{"ok":true,"outputs":' + outputs + "}"
     except BaseException as e:  # SystemExit too: a skill must not end the interpreter
-        return _llmunix_failure(e, out)
+        return _llmunix_failure(e)
     finally:
         _sys.stdout, _sys.stderr = saved
 `;
 
 /** What one harness call returns. */
 export type HarnessResult =
-  | { ok: true; outputs: Record<string, Json>; stdout: string }
-  | { ok: false; error: string; traceback: string; stdout: string; missing_module?: string };
+  | { ok: true; outputs: Record<string, Json> }
+  | { ok: false; error: string; traceback: string; missing_module?: string };
 
 /** Parses the harness's JSON answer. */
 export function parseHarnessResult(text: string): HarnessResult {

@@ -66,6 +66,11 @@ export class SkillRunError extends Error {
   }
 }
 
+/** The runtime itself could not run a skill (it would not load, its worker died), not the skill's code. */
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+}
+
 /** A summary of one run, kept as a trace (IndexedDB, a session message's `traces`). */
 export interface RunTrace {
   id: string;

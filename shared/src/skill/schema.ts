@@ -18,9 +18,18 @@ export const CODE_LANGUAGE: Record<SkillType, 'python' | 'javascript' | 'spice'>
 export const PORT_TYPES = ['number', 'integer', 'string', 'boolean', 'object', 'array', 'any'] as const;
 export type PortType = (typeof PORT_TYPES)[number];
 
-const portName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be an identifier: letters, digits and "_", not starting with a digit');
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const IDENTIFIER_RULE = 'must be an identifier: letters, digits and "_", not starting with a digit';
+const portName = z.string().regex(IDENTIFIER, IDENTIFIER_RULE);
+
+/**
+ * An ngspice vector name an output may be named by: `v(2)`, `v(out)`, `v(a,b)`, `i(v1)`,
+ * `v(x1.n1)` (or an identifier such as `time` or `frequency`).
+ */
+export const VECTOR_NAME = /^[vViI]\([A-Za-z0-9_.:#+-]{1,60}(,[A-Za-z0-9_.:#+-]{1,60})?\)$/;
+
+/** Whether an output port name is allowed for a skill of this type (vector names: ngspice only). */
+export const isOutputName = (name: string, type: SkillType): boolean => IDENTIFIER.test(name) || (type === 'ngspice' && VECTOR_NAME.test(name));
 
 export const InputPortSchema = z.strictObject({
   name: portName,
@@ -30,8 +39,9 @@ export const InputPortSchema = z.strictObject({
   description: z.string().max(2000).optional(),
 });
 
+/** Output names are checked against the skill's type in `SkillFrontmatterSchema`. */
 export const OutputPortSchema = z.strictObject({
-  name: portName,
+  name: z.string().max(128),
   type: z.enum(PORT_TYPES),
   description: z.string().max(2000).optional(),
 });
@@ -52,6 +62,11 @@ export const SkillFrontmatterSchema = z
     estimated_time_ms: z.number().int().positive().max(3_600_000).optional(),
   })
   .superRefine((fm, ctx) => {
+    fm.outputs.forEach((port, i) => {
+      if (isOutputName(port.name, fm.type)) return;
+      const vector = VECTOR_NAME.test(port.name) ? ' (vector names such as v(out) name the outputs of ngspice skills only)' : '';
+      ctx.addIssue({ code: 'custom', path: ['outputs', i, 'name'], message: `${IDENTIFIER_RULE}${vector}` });
+    });
     for (const key of ['inputs', 'outputs'] as const) {
       const seen = new Set<string>();
       fm[key].forEach((port, i) => {

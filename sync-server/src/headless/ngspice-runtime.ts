@@ -1,47 +1,8 @@
-import type { Json } from '../../../shared/src/json';
-import { renderNetlist, vectorNameForOutput } from '../../../shared/src/skill/ngspice';
-import type { Skill } from '../../../shared/src/skill/parse';
+import { ngspiceMessages, outputsFromVectors } from '../../../shared/src/execution/ngspice-vectors';
+import { renderNetlist } from '../../../shared/src/skill/ngspice';
 import { SkillRunError, type RunRequest, type RunResult, type Runtime } from '../../../shared/src/execution/types';
 import type { SpiceAnswer, SpiceJob } from './ngspice-worker';
 import { WorkerPool } from './worker-pool';
-
-/** ngspice lines that mean the run failed (the rest are notes, e.g. "Note: v1: has no value"). */
-const isError = (line: string) => /\berror\b/i.test(line);
-
-/** "in line no. 4 from file test.cir" → the skill file's line, where the author can fix it. */
-const mapLines = (text: string, skill: Skill) =>
-  text.replace(/line no\. (\d+) from file \S+/g, (_, n: string) => `line ${skill.codeLine + Number(n) - 1} of ${skill.file}`);
-
-/**
- * The outputs of a run: each declared output reads the vector `vectorNameForOutput(name)`. A
- * `number` output takes the vector's single value (after `.op`); any other type takes the
- * whole vector, complex values as [re, im] pairs.
- */
-export function spiceOutputs(skill: Skill, answer: SpiceAnswer): Record<string, Json> {
-  const outputs: Record<string, Json> = {};
-  const names = answer.vectors.map((v) => v.name).join(', ');
-  for (const port of skill.frontmatter.outputs) {
-    const vectorName = vectorNameForOutput(port.name);
-    const vector = answer.vectors.find((v) => v.name.toLowerCase() === vectorName);
-    if (!vector) {
-      throw new SkillRunError(
-        `output "${port.name}" reads the vector ${vectorName}, which the simulation did not produce (it produced: ${names || 'nothing'})`,
-      );
-    }
-    const values: Json[] = (vector.values as Array<number | { real: number; img: number }>).map((v) =>
-      typeof v === 'number' ? v : [v.real, v.img],
-    );
-    if (port.type === 'number' || port.type === 'integer') {
-      if (values.length !== 1 || typeof values[0] !== 'number') {
-        throw new SkillRunError(
-          `output "${port.name}" is declared ${port.type}, but ${vectorName} has ${values.length} ${answer.dataType} value(s); a single value comes from .op, declare a sweep's output as array`,
-        );
-      }
-      outputs[port.name] = values[0];
-    } else outputs[port.name] = values;
-  }
-  return outputs;
-}
 
 /**
  * ngspice skills: the netlist template gets the inputs (`renderNetlist`) and runs in
@@ -62,12 +23,13 @@ export class NgspiceRuntime implements Runtime {
       throw new SkillRunError((e as Error).message);
     }
     const { value } = await this.pool.run({ netlist }, signal, undefined, onStart);
-    // eecircuit-engine resolves even when ngspice rejects the netlist (with the previous
-    // run's vectors), so its messages decide.
-    const notes = value.messages.map((m) => m.trimEnd()).filter((m) => m.trim() !== '');
-    const stdout = notes.length > 0 ? `${notes.join('\n')}\n` : '';
-    if (notes.some(isError)) throw new SkillRunError(`ngspice rejected the netlist:\n${mapLines(notes.join('\n'), skill)}`, stdout);
-    return { outputs: spiceOutputs(skill, value), stdout };
+    const { stdout, failure } = ngspiceMessages(value.messages, skill);
+    if (failure) throw failure;
+    try {
+      return { outputs: outputsFromVectors(skill.frontmatter.outputs, value.vectors), stdout };
+    } catch (e) {
+      throw new SkillRunError((e as Error).message, stdout);
+    }
   }
 
   warm(): Promise<void> {

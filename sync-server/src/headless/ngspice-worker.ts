@@ -9,7 +9,6 @@ export interface SpiceJob {
 export interface SpiceAnswer {
   /** ngspice's messages of this run; errors among them mean the results are not this netlist's. */
   messages: string[];
-  dataType: 'real' | 'complex';
   vectors: Array<{ name: string; values: number[] | Array<{ real: number; img: number }> }>;
 }
 
@@ -19,12 +18,12 @@ serve<SpiceJob, SpiceAnswer, Simulation>(
     await sim.start();
     return sim;
   },
-  async (job, sim) => {
+  async (job, sim, _out, start) => {
+    start();
     sim.setNetList(job.netlist);
     const result = await sim.runSim();
     return {
       messages: sim.getError(),
-      dataType: result.dataType,
       // Plain arrays: the values cross to the host by structured clone.
       vectors: result.data.map((d) => ({ name: d.name, values: [...(d.values as Array<number | { real: number; img: number }>)] as SpiceAnswer['vectors'][number]['values'] })),
     };

@@ -28,10 +28,11 @@ serve<PythonJob, PythonAnswer, { load: (code: string, log: string[]) => Promise<
       pyodide.loadPackagesFromImports(code, { messageCallback: (m) => log.push(m), errorCallback: (m) => log.push(m) });
     return { load, run };
   },
-  async (job, { load, run }, out) => {
+  async (job, { load, run }, out, start) => {
     const loader: string[] = [];
     // A syntax error is reported by the harness with its line; the import scan just gives up.
     if (job.loadPackages) await load(job.code, loader).catch(() => undefined);
+    start();
     return { result: run(job.code, job.inputsJson, (text) => out.write(text)), loader };
   },
 );

@@ -1,8 +1,10 @@
 // Worker thread of the JavaScript and Three.js runtimes: each run in a fresh node:vm context.
 import vm from 'node:vm';
 import type * as ThreeModule from 'three';
+import { describeJavaScriptError, v8Frames, type ErrorLocator } from '../../../shared/src/execution/javascript-errors';
+import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
 import { SkillRunError } from '../../../shared/src/execution/types';
-import { closeHostRealm, createSandbox, OutputError, toJsonOutputs } from './sandbox';
+import { closeHostRealm, createSandbox } from './sandbox';
 import { createStage, describeStage } from './threejs-stage';
 import { serve } from './worker-serve';
 
@@ -17,17 +19,19 @@ export interface SandboxJob {
 
 export type SandboxAnswer = Record<string, unknown>;
 
-/** The skill's error as its author wants it: the message and the frames in the skill file. */
-function skillError(e: unknown, file: string): SkillRunError {
-  if (e instanceof SkillRunError) return e;
-  if (e instanceof OutputError) return new SkillRunError(e.message);
-  if (e === null || typeof e !== 'object') return new SkillRunError(`Uncaught ${JSON.stringify(e) ?? String(e)}`);
-  const { name = 'Error', message = String(e), stack = '' } = e as { name?: string; message?: string; stack?: string };
-  const lines = String(stack).split('\n');
-  const frames = lines.filter((l) => /^\s+at /.test(l) && l.includes(file));
-  // A syntax error has no frames: its stack starts with "file:line" and the offending code.
-  const where = name === 'SyntaxError' && lines[0]?.startsWith(file) ? `${lines[0]}\n${lines[1] ?? ''}\n` : '';
-  return new SkillRunError([`${where}${name}: ${message}`, ...frames].join('\n'));
+/**
+ * Where a headless skill's error is (EXEC-7): node:vm compiles the code under the skill file's
+ * name and lines, so frames read `file:line:col` and a syntax error's stack starts `file:line`.
+ */
+function headlessLocator(file: string): ErrorLocator {
+  const name = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return {
+    frames: (stack) => v8Frames(stack, `${name}:(\\d+):(\\d+)`, (line) => line),
+    syntaxLine: ({ stack }) => {
+      const m = new RegExp(`^${name}:(\\d+)`).exec(stack);
+      return m ? Number(m[1]) : undefined;
+    },
+  };
 }
 
 type Body = (...args: unknown[]) => Promise<unknown>;
@@ -39,7 +43,8 @@ serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
     closeHostRealm();
     return three;
   },
-  async (job, THREE, out) => {
+  async (job, THREE, out, start) => {
+    start();
     const sandbox = createSandbox((text) => out.write(text));
     const { context } = sandbox;
     try {
@@ -58,7 +63,7 @@ serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
       out.write(describeStage(stage));
       return toJsonOutputs(result ?? {}, 'a three.js skill');
     } catch (e) {
-      throw skillError(e, job.file);
+      throw new SkillRunError(describeJavaScriptError(e, job, headlessLocator(job.file)));
     } finally {
       sandbox.dispose();
     }

@@ -1,5 +1,5 @@
 import vm from 'node:vm';
-import { formatWithOptions } from 'node:util';
+import { formatConsoleLine } from '../../../shared/src/execution/stdout';
 
 /** What a skill gets in place of the network: the same answer however it asks. */
 export const NO_NETWORK = 'is not available to skills: they run without network';
@@ -82,7 +82,7 @@ export function createSandbox(write: (text: string) => void): Sandbox {
   const timers = new Map<number, NodeJS.Timeout>();
   let nextId = 1;
   const host: Host = {
-    print: (args) => write(`${formatWithOptions({ colors: false, depth: 4 }, ...args)}\n`),
+    print: (args) => write(formatConsoleLine(args)),
     setTimer: (fn, ms, repeat) => {
       const id = nextId++;
       const tick = () => {
@@ -114,61 +114,4 @@ export function createSandbox(write: (text: string) => void): Sandbox {
       timers.clear();
     },
   };
-}
-
-/** Where in a value JSON cannot carry it, e.g. `x[3] is NaN`; undefined when it is JSON. */
-function jsonProblem(value: unknown, path: string, seen: Set<object>): string | undefined {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
-  if (typeof value !== 'object') return `${path} is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}`;
-  if (seen.has(value)) return `${path} refers back to itself`;
-  seen.add(value);
-  try {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const p = jsonProblem(value[i], `${path}[${i}]`, seen);
-        if (p) return p;
-      }
-      return undefined;
-    }
-    const proto = Object.getPrototypeOf(value) as object | null;
-    // Cross-realm: a plain object's prototype is its own realm's Object.prototype.
-    if (proto !== null && Object.getPrototypeOf(proto) !== null) {
-      return `${path} is a ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'class instance'}`;
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (v === undefined) continue; // as JSON.stringify does
-      const p = jsonProblem(v, `${path}.${k}`, seen);
-      if (p) return p;
-    }
-    return undefined;
-  } finally {
-    seen.delete(value);
-  }
-}
-
-/** Thrown (and shown on the node) when a result is no object of JSON values. */
-export class OutputError extends Error {
-  override name = 'OutputError';
-}
-
-/**
- * The outputs of a run as plain JSON of this realm, or an error naming the output and the
- * place that JSON cannot carry (NaN, a function, a typed array, a cycle…).
- */
-export function toJsonOutputs(result: unknown, what: string): Record<string, unknown> {
-  if (result === null || typeof result !== 'object' || Array.isArray(result)) {
-    const got = result === null ? 'null' : Array.isArray(result) ? 'an array' : typeof result;
-    throw new OutputError(`${what} must return an object keyed by output names, got ${got}`);
-  }
-  const problem = jsonProblem(result, 'result', new Set());
-  if (problem) {
-    const [, name = '', rest = ''] = /^result\.([^.[]+)(.*)$/.exec(problem) ?? [];
-    throw new OutputError(
-      name
-        ? `output "${name}" is not JSON: ${name}${rest}; return plain objects, arrays, strings, finite numbers, booleans or null (e.g. Array.from(typedArray))`
-        : `${what} must return a plain object, but ${problem.slice('result '.length)}`,
-    );
-  }
-  return JSON.parse(JSON.stringify(result)) as Record<string, unknown>;
 }

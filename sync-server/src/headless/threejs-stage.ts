@@ -1,4 +1,5 @@
 import type * as THREE from 'three';
+import { createScene } from '../../../shared/src/execution/threejs-scene';
 
 /**
  * The renderer a Three.js skill gets headless: Node has no WebGL, so it draws nothing and
@@ -26,12 +27,8 @@ export interface Stage {
   renderer: RecordingRenderer;
 }
 
-/** A fresh scene per run, with the camera at the origin as the browser's viewport starts it. */
-export const createStage = (three: typeof THREE): Stage => ({
-  scene: new three.Scene(),
-  camera: new three.PerspectiveCamera(60, 16 / 9, 0.1, 100),
-  renderer: new RecordingRenderer(),
-});
+/** A fresh scene and camera per run, as the browser's viewport starts them (EXEC-6). */
+export const createStage = (three: typeof THREE): Stage => ({ ...createScene(three), renderer: new RecordingRenderer() });
 
 /** One line of what the skill built, for the node's output (there is no picture to show). */
 export function describeStage({ scene, renderer }: Stage): string {

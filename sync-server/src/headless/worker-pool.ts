@@ -1,13 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { SkillRunError } from '../../../shared/src/execution/types';
+import { RuntimeError, SkillRunError } from '../../../shared/src/execution/types';
+import { replyError } from '../../../shared/src/execution/worker-protocol';
 import type { BootData, RunMessage, WorkerMessage } from './worker-protocol';
 
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
-
-/** The runtime itself failed (it would not start, or its worker died), not the skill. */
-export class RuntimeError extends Error {
-  override name = 'RuntimeError';
-}
 
 export interface PoolOptions {
   /** Shown in errors, e.g. "Python (Pyodide)". */
@@ -24,9 +20,11 @@ export interface JobResult<R> {
 }
 
 interface Job<R> {
+  id: number;
   resolve: (r: JobResult<R>) => void;
   reject: (e: unknown) => void;
   onStdout?: (text: string) => void;
+  onStart?: () => void;
 }
 
 /** One worker thread: started, ready once its engine has loaded, running at most one job. */
@@ -69,20 +67,21 @@ class Slot<P, R> {
     this.ready.catch(() => undefined); // observed by whoever waits on it
   }
 
-  private onMessage(m: WorkerMessage<R>): void {
+  private onMessage(m: Exclude<WorkerMessage<R>, { type: 'ready' | 'fatal' }>): void {
     const job = this.job;
-    if (!job) return;
-    if (m.type === 'stdout') job.onStdout?.(m.text);
-    else if (m.type === 'done' || m.type === 'failed') {
+    if (!job || m.id !== job.id) return;
+    if (m.type === 'started') job.onStart?.();
+    else if (m.type === 'stdout') job.onStdout?.(m.text);
+    else {
       this.job = undefined;
-      if (m.type === 'done') job.resolve({ value: m.value, stdout: m.stdout });
-      else job.reject(m.skill ? new SkillRunError(m.error, m.stdout) : new RuntimeError(m.error));
+      if (m.type === 'done') job.resolve({ value: m.result, stdout: m.stdout });
+      else job.reject(replyError(m));
     }
   }
 
   run(payload: P, job: Job<R>): void {
     this.job = job;
-    this.worker.postMessage({ type: 'run', payload } satisfies RunMessage<P>);
+    this.worker.postMessage({ type: 'run', id: job.id, payload } satisfies RunMessage<P>);
   }
 
   private markDead(): void {
@@ -109,6 +108,7 @@ export class WorkerPool<P, R> {
   private readonly idle: Slot<P, R>[] = [];
   private readonly waiting: Array<{ take: (slot: Slot<P, R>) => void; fail: (e: unknown) => void }> = [];
   private closed = false;
+  private nextId = 1;
 
   constructor(private readonly o: PoolOptions) {}
 
@@ -122,7 +122,7 @@ export class WorkerPool<P, R> {
     this.release(slot);
   }
 
-  /** Runs one job; `onStart` is called when it reaches its worker (after any queue and start-up). */
+  /** Runs one job; `onStart` is called when its worker starts the skill's code (after any queue and start-up). */
   async run(payload: P, signal: AbortSignal, onStdout?: (text: string) => void, onStart?: () => void): Promise<JobResult<R>> {
     if (this.closed) throw new RuntimeError(`The ${this.o.name} runtime is closed.`);
     signal.throwIfAborted();
@@ -143,8 +143,9 @@ export class WorkerPool<P, R> {
       slot.ready.then(
         () => {
           if (done) return;
-          onStart?.();
           slot.run(payload, {
+            id: this.nextId++,
+            onStart: () => !done && onStart?.(),
             onStdout: (text) => !done && onStdout?.(text),
             resolve: (r) => {
               if (done) return;

@@ -1,61 +1,23 @@
 import { parentPort } from 'node:worker_threads';
-import { formatWithOptions } from 'node:util';
-import { SkillRunError } from '../../../shared/src/execution/types';
+import { formatConsoleLine, Stdout } from '../../../shared/src/execution/stdout';
+import { failedReply } from '../../../shared/src/execution/worker-protocol';
 import type { RunMessage, WorkerMessage } from './worker-protocol';
-
-/** Most of a run's printed output that is kept; beyond it, output is dropped with a note. */
-const MAX_STDOUT = 1 << 20;
-/** Streamed output is sent at most this often (a printing loop must not flood the host). */
-const FLUSH_MS = 50;
-
-/** A job's printed output: kept whole for the result, streamed to the host in batches. */
-export class Stdout {
-  private text = '';
-  private pending = '';
-  private lastFlush = 0;
-  private truncated = false;
-
-  constructor(private readonly post: (text: string) => void) {}
-
-  write(chunk: string): void {
-    if (this.truncated || chunk === '') return;
-    if (this.text.length + chunk.length > MAX_STDOUT) {
-      chunk = `${chunk.slice(0, MAX_STDOUT - this.text.length)}\n[output truncated after ${MAX_STDOUT} characters]\n`;
-      this.truncated = true;
-    }
-    this.text += chunk;
-    this.pending += chunk;
-    // Synchronous code (a Python loop) never yields to a timer, so flush on the clock here.
-    if (performance.now() - this.lastFlush >= FLUSH_MS || this.pending.length > 64 * 1024) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending) this.post(this.pending);
-    this.pending = '';
-    this.lastFlush = performance.now();
-  }
-
-  get all(): string {
-    return this.text;
-  }
-}
 
 const port = parentPort;
 const send = <R>(message: WorkerMessage<R>) => port?.postMessage(message);
-const format = (args: unknown[]) => `${formatWithOptions({ colors: false, depth: 4 }, ...args)}\n`;
 
 /**
  * Serves a runtime in this worker thread: `init` once (loading the engine), then one job at a
  * time. Anything the engine or the skill prints through `console` goes to the current job's
  * output: the worker's own stdout would otherwise reach the CLI's stdout, which holds only JSON.
  */
-export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, state: S, out: Stdout) => Promise<R>): void {
+export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, state: S, out: Stdout, start: () => void) => Promise<R>): void {
   if (!port) throw new Error('serve() runs inside a worker thread');
   let current: Stdout | undefined;
   let fail: ((e: unknown) => void) | undefined;
   const startupLog: string[] = [];
   const print = (...args: unknown[]) => {
-    const text = format(args);
+    const text = formatConsoleLine(args);
     if (current) current.write(text);
     else if (startupLog.length < 200) startupLog.push(text);
   };
@@ -79,7 +41,8 @@ export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, stat
   port.on('message', async (message: RunMessage<P>) => {
     const state = await ready;
     if (state === undefined || message.type !== 'run') return;
-    const out = new Stdout((text) => send({ type: 'stdout', text }));
+    const { id } = message;
+    const out = new Stdout((text) => send({ type: 'stdout', id, text }));
     current = out;
     let settled = false;
     const finish = (m: WorkerMessage<R>) => {
@@ -90,19 +53,23 @@ export function serve<P, R, S>(init: () => Promise<S>, handle: (payload: P, stat
       fail = undefined;
       send(m);
     };
-    fail = (e) => finish(failure(e, out));
+    const fails = (e: unknown) => {
+      out.flush();
+      finish(failedReply(id, e, out.all));
+    };
+    fail = fails;
+    let started = false;
+    // The handler calls this once its engine is ready and the skill's own code starts (EXEC-9).
+    const start = () => {
+      if (!started) send({ type: 'started', id });
+      started = true;
+    };
     try {
-      const value = await handle(message.payload, state, out);
-      finish({ type: 'done', value, stdout: out.all });
+      const result = await handle(message.payload, state, out, start);
+      out.flush();
+      finish({ type: 'done', id, result, stdout: out.all });
     } catch (e) {
-      finish(failure(e, out));
+      fails(e);
     }
   });
-}
-
-function failure(e: unknown, out: Stdout): WorkerMessage<never> {
-  if (e instanceof SkillRunError) return { type: 'failed', error: e.message, stdout: out.all, skill: true };
-  // Errors of skill code come from its own realm (node:vm) and are no host `Error`.
-  const message = e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(e);
-  return { type: 'failed', error: message, stdout: out.all, skill: false };
 }

@@ -1,4 +1,4 @@
-// The ngspice runtime (eecircuit-engine in a worker thread) through the executor: the divider,
+// EXEC-5: the ngspice runtime (eecircuit-engine in a worker thread) through the executor: the divider,
 // `.op` values as numbers, and clear errors for a missing vector or a netlist ngspice rejects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWorkflow } from '../../../shared/src/execution/executor';
@@ -62,7 +62,9 @@ describe('ngspice in Node', () => {
     const line = skills.get('bad-netlist')!.skill.codeLine + 3; // XNOPE is the netlist's 4th line
     expect(bad.error).toMatch(/^ngspice rejected the netlist:\n.*unknown subckt/i);
     expect(bad.error).toContain(`line ${line} of user/bad-netlist.md`);
-    expect((await runOne('sweep-as-number')).error).toMatch(/output "v_in" is declared number, but v\(in\) has 3 real value\(s\)/);
+    expect((await runOne('sweep-as-number')).error).toBe(
+      'output "v_in" is declared number, but the vector v(in) has 3 values (a sweep); declare it array for the whole vector, or simulate with .op for one value',
+    );
     // A rejected netlist leaves no stale vectors behind: the next good run is its own.
     expect((await runOne('op-divider', { vin: 4 })).outputs?.v_mid).toBeCloseTo(3, 9);
   });

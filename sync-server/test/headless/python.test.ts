@@ -81,11 +81,11 @@ describe('Python and JavaScript in Node', () => {
     expect(next.nodes.hi?.stdout).toBe('hello from a reloaded worker\n');
   });
 
-  it('refuses results JSON cannot carry, naming the output', async () => {
+  it('EXEC-1: refuses results JSON would change (NaN), naming the output and where; converts a set to an array', async () => {
     const report = await run({ nodes: [node('nan', 'py-nan'), node('set', 'py-set'), node('list', 'py-none')], edges: [] });
-    expect(report.nodes.nan?.error).toMatch(/output "x" is not JSON-serialisable \(Out of range float values/);
-    expect(report.nodes.set?.error).toMatch(/output "x" is not JSON-serialisable \(Object of type set/);
-    expect(report.nodes.list?.error).toMatch(/execute must return a dict of outputs, got list/);
+    expect(report.nodes.nan?.error).toBe('output "x" is not JSON: x[1] is NaN; return numbers, strings, booleans, null, arrays or plain objects');
+    expect(report.nodes.set?.outputs).toEqual({ x: [1, 2] });
+    expect(report.nodes.list?.error).toBe('execute(inputs) must return an object keyed by output names (a dict), got a list');
   });
 
   it('says plainly when an imported package is not available offline', async () => {

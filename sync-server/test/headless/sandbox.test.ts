@@ -59,11 +59,11 @@ describe('JavaScript sandbox', () => {
     expect(n.outputs?.x).toEqual(['function', 'undefined', 'undefined', 'function', 'function', 'function', 'undefined', 'undefined', 'function']);
   });
 
-  it('captures console output as stdout; execute may be async', async () => {
+  it('EXEC-4: captures console output as stdout, objects as JSON as in the browser; execute may be async', async () => {
     const n = await runOne('logs', { v: 21 });
     expect(n.status).toBe('done');
     expect(n.outputs).toEqual({ x: 42 });
-    expect(n.stdout).toBe('got 21\n{ a: 1 }\n');
+    expect(n.stdout).toBe('got 21\n{"a":1}\n');
   });
 
   it("errors point at the skill file's lines", async () => {
@@ -75,9 +75,9 @@ describe('JavaScript sandbox', () => {
     expect((await runOne('no-execute')).error).toBe('the skill defines no function execute(inputs)');
   });
 
-  it('refuses outputs JSON cannot carry, naming the output and where', async () => {
+  it('EXEC-1: refuses outputs JSON would change, naming the output and where; converts typed arrays', async () => {
     expect((await runOne('nan')).error).toMatch(/^output "x" is not JSON: x\[1\] is NaN/);
-    expect((await runOne('typed')).error).toMatch(/^output "x" is not JSON: x\.data is a Float64Array/);
+    expect((await runOne('typed')).outputs).toEqual({ x: { data: [0, 0] } });
   });
 });
 

@@ -2,38 +2,25 @@
  * The JavaScript runtime's worker: runs a skill's `function execute(inputs)` (may be async)
  * with no network, no storage and no DOM, and console output captured as stdout.
  */
-import type { RunMessage, WorkerReply } from './protocol';
-import { toJsonOutputs } from './protocol';
-import { captureConsole, describeSkillError, lockDownGlobals, lockDownMessaging } from './sandbox';
-import { serveRuns, startRun } from './worker-runs';
+import { SkillRunError } from '../../../shared/src/execution/types';
+import type { RunMessage } from './protocol';
+import { lockDownGlobals, lockDownMessaging } from './sandbox';
+import { captureRunOutput, runSandboxed, type SandboxedKind } from './sandboxed-run';
+import { serveRuns } from './worker-runs';
 
-const post = self.postMessage.bind(self) as (reply: WorkerReply) => void;
-let current: { id: number; stdout: string } | null = null;
-captureConsole((text) => {
-  if (!current) return;
-  current.stdout += text;
-  post({ type: 'stdout', id: current.id, text });
-});
+captureRunOutput();
 lockDownGlobals();
 
 type Execute = (inputs: unknown) => unknown;
 
-serveRuns(run);
-lockDownMessaging();
+/** `new Function` gives the skill its own scope; its body starts two lines into the generated source. */
+const JAVASCRIPT: SandboxedKind = { what: 'execute(inputs)', compile: (code) => new Function(code), headerLines: 2 };
 
-async function run({ id, skill, inputs }: RunMessage): Promise<void> {
-  if (!startRun(id)) return;
-  current = { id, stdout: '' };
-  const fail = (e: unknown) => post({ type: 'failed', id, kind: 'skill', message: describeSkillError(e, skill.file, skill.codeLine), stdout: current?.stdout ?? '' });
-  try {
-    // `new Function` gives the skill its own scope; its body starts two lines into the generated source.
-    const execute = new Function(`${skill.code}\nreturn typeof execute === 'function' ? execute : undefined;`)() as Execute | undefined;
-    if (!execute) throw new ReferenceError('the skill defines no function execute(inputs)');
-    const outputs = toJsonOutputs(await execute(inputs));
-    post({ type: 'done', id, outputs, stdout: current.stdout });
-  } catch (e) {
-    fail(e);
-  } finally {
-    current = null;
-  }
-}
+serveRuns((message: RunMessage) =>
+  runSandboxed(message, JAVASCRIPT, async () => {
+    const execute = new Function(`${message.skill.code}\nreturn typeof execute === 'function' ? execute : undefined;`)() as Execute | undefined;
+    if (!execute) throw new SkillRunError('the skill defines no function execute(inputs)');
+    return execute(message.inputs);
+  }),
+);
+lockDownMessaging();

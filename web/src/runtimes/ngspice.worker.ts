@@ -4,7 +4,7 @@
  */
 import type { Simulation } from 'eecircuit-engine';
 import { renderNetlist } from '../../../shared/src/skill/ngspice';
-import { outputsFromVectors, type SimVector } from './ngspice-outputs';
+import { ngspiceMessages, outputsFromVectors, type SimVector } from '../../../shared/src/execution/ngspice-vectors';
 import type { RunMessage, WorkerReply } from './protocol';
 import { serveRuns, startRun } from './worker-runs';
 
@@ -39,12 +39,10 @@ async function run({ id, skill, inputs }: RunMessage): Promise<void> {
   if (!startRun(id)) return;
   sim.setNetList(netlist);
   const result = await sim.runSim();
-  // runSim resolves even when ngspice rejects the netlist: its complaints are in getError().
-  const errors = sim.getError().filter((line) => line.trim() !== '');
-  const stdout = sim.getInfo();
-  if (errors.length > 0) return post({ type: 'failed', id, kind: 'skill', message: `ngspice: ${errors.join('\n')}`, stdout });
+  const { stdout, failure } = ngspiceMessages(sim.getError(), skill);
+  if (failure) return post({ type: 'failed', id, kind: 'skill', message: failure.message, stdout });
   try {
-    post({ type: 'done', id, outputs: outputsFromVectors(skill.outputs, result.data as SimVector[]), stdout });
+    post({ type: 'done', id, result: outputsFromVectors(skill.outputs, result.data as SimVector[]), stdout });
   } catch (e) {
     post({ type: 'failed', id, kind: 'skill', message: (e as Error).message, stdout });
   }

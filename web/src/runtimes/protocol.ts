@@ -1,3 +1,4 @@
+import type { RunReply } from '../../../shared/src/execution/worker-protocol';
 import type { Json } from '../../../shared/src/json';
 
 /**
@@ -29,22 +30,5 @@ export interface CancelMessage {
   id: number;
 }
 
-export type WorkerReply =
-  /** The engine is loaded and the skill's own code starts now: from here only terminating stops it. */
-  | { type: 'started'; id: number }
-  | { type: 'stdout'; id: number; text: string }
-  | { type: 'done'; id: number; outputs: Record<string, Json>; stdout: string }
-  /**
-   * `skill`: the skill's own code failed (shown on the node as the skill's error);
-   * `runtime`: the runtime itself could not run it (engine failed to load, package missing).
-   */
-  | { type: 'failed'; id: number; kind: 'skill' | 'runtime'; message: string; stdout: string };
-
-/** Turns whatever a skill returned into plain JSON outputs, or says why it cannot. */
-export function toJsonOutputs(value: unknown): Record<string, Json> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError(`execute must return an object keyed by output names, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
-  }
-  // JSON drops functions and class instances' methods, which cannot cross to the page anyway.
-  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, Json>;
-}
+/** What the worker says about a run (`shared/src/execution/worker-protocol.ts`). */
+export type WorkerReply = RunReply<Record<string, Json>>;

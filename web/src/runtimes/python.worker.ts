@@ -11,6 +11,7 @@ import {
   parseHarnessResult,
   PYTHON_HARNESS,
 } from '../../../shared/src/execution/python-harness';
+import { Stdout } from '../../../shared/src/execution/stdout';
 import type { RunMessage, WorkerReply } from './protocol';
 import { fetchWithin, lockDownGlobals } from './sandbox';
 import { serveRuns, startRun } from './worker-runs';
@@ -96,19 +97,21 @@ async function run({ id, skill, inputs }: RunMessage): Promise<void> {
   await loadImports(loaded.pyodide, skill.code).catch(() => undefined);
   if (!startRun(id)) return;
   let result: ReturnType<typeof parseHarnessResult>;
+  const out = new Stdout((text) => post({ type: 'stdout', id, text }));
   try {
-    result = parseHarnessResult(loaded.entry(skill.code, JSON.stringify(inputs), (text) => post({ type: 'stdout', id, text })));
+    result = parseHarnessResult(loaded.entry(skill.code, JSON.stringify(inputs), (text) => out.write(text)));
+    out.flush();
   } catch (e) {
     // The harness catches the skill's own exceptions; this is the interpreter itself failing.
     python = null;
     return post({ type: 'failed', id, kind: 'runtime', message: `the Python runtime failed: ${(e as Error).message}`, stdout: '' });
   }
-  if (result.ok) return post({ type: 'done', id, outputs: result.outputs, stdout: result.stdout });
+  if (result.ok) return post({ type: 'done', id, result: result.outputs, stdout: out.all });
   // Pyodide's own loading messages (a 404 for the wheel) say less than this does.
   const note = !navigator.onLine
     ? 'you are offline, and only the Python standard library is available offline'
     : packageUrl
       ? `it could not be loaded from the package URL ${packageUrl}`
       : 'only the Python standard library is served with this app; set PYODIDE_PACKAGE_URL on the server to a Pyodide package mirror to install others';
-  post({ type: 'failed', id, kind: 'skill', message: describePythonFailure(result, skill, note), stdout: result.stdout });
+  post({ type: 'failed', id, kind: 'skill', message: describePythonFailure(result, skill, note), stdout: out.all });
 }

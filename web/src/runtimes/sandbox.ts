@@ -1,3 +1,6 @@
+import { v8Frames, type ErrorLocator, type SkillCode } from '../../../shared/src/execution/javascript-errors';
+import { formatConsoleLine } from '../../../shared/src/execution/stdout';
+
 /**
  * Worker-side: takes the network and storage away from skill code before it runs. JavaScript
  * and Three.js skills may come from a collaborator's volume; they compute, they do not talk to
@@ -122,42 +125,38 @@ export function fetchWithin(prefixes: readonly string[], network: typeof fetch):
   };
 }
 
-/** Captures console output as the skill's stdout, passing each piece to `emit` as it comes. */
+/** Captures console output (every level, one stream, EXEC-4) as the skill's stdout, passing each line to `emit`. */
 export function captureConsole(emit: (text: string) => void): void {
-  const format = (args: unknown[]) =>
-    args
-      .map((a) => {
-        if (typeof a === 'string') return a;
-        if (a instanceof Error) return `${a.name}: ${a.message}`;
-        try {
-          return JSON.stringify(a) ?? String(a);
-        } catch {
-          return String(a);
-        }
-      })
-      .join(' ');
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     // Replacing console methods (not calling them) is the point here.
     // eslint-disable-next-line no-console
-    console[level] = (...args: unknown[]) => emit(`${level === 'log' || level === 'info' || level === 'debug' ? '' : `${level}: `}${format(args)}\n`);
+    console[level] = (...args: unknown[]) => emit(formatConsoleLine(args));
   }
 }
 
 /**
- * The skill file line of a JavaScript error, from the stack of code compiled by `new Function`
- * (whose body starts two lines into the generated source) — so errors point at the skill.
+ * Where a browser skill's error is (EXEC-7). Its code is compiled by `new Function` (or an async
+ * one), whose body starts `headerLines` lines into the generated source, and whose frames read
+ * `at fn (eval at …, <anonymous>:line:col)`. V8 gives a syntax error there no line, so it is
+ * found by compiling ever longer prefixes of the code until one fails with the same message.
  */
-export function skillLineOf(error: unknown, codeLine: number, headerLines = 2): number | undefined {
-  const stack = error instanceof Error ? (error.stack ?? '') : '';
-  const m = /<anonymous>:(\d+):\d+/.exec(stack);
-  if (!m) return undefined;
-  const line = Number(m[1]) - headerLines;
-  return line >= 1 ? codeLine + line - 1 : undefined;
-}
-
-/** An error message for the node: the error's own text, and where in the skill file it happened. */
-export function describeSkillError(error: unknown, file: string, codeLine: number, headerLines = 2): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`;
-  const line = skillLineOf(error, codeLine, headerLines);
-  return line ? `${text} (${file}, line ${line})` : text;
+export function browserErrorLocator(skill: SkillCode, compile: (code: string) => unknown, headerLines = 2): ErrorLocator {
+  const lines = skill.code.split('\n');
+  return {
+    frames: (stack) =>
+      v8Frames(stack, 'eval at .*<anonymous>:(\\d+):(\\d+)', (line) => {
+        const k = line - headerLines;
+        return k >= 1 && k <= lines.length ? skill.codeLine + k - 1 : undefined;
+      }).map((f) => (f.fn === 'eval' || f.fn === 'anonymous' ? { line: f.line, column: f.column } : f)),
+    syntaxLine: ({ message }) => {
+      for (let k = 1; k <= lines.length; k++) {
+        try {
+          compile(lines.slice(0, k).join('\n'));
+        } catch (e) {
+          if ((e as Error).message === message) return skill.codeLine + k - 1;
+        }
+      }
+      return undefined;
+    },
+  };
 }

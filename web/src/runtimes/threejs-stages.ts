@@ -1,4 +1,5 @@
 import type { RunRequest, RunResult, Runtime } from '../../../shared/src/execution/types';
+import { VIEWPORT } from '../../../shared/src/execution/threejs-scene';
 import { WorkerHost } from './worker-host';
 
 /** A node's live 3D viewport: a canvas drawn by its own worker. */
@@ -8,8 +9,7 @@ export interface Stage {
   host: WorkerHost;
 }
 
-/** The viewport's drawing size in CSS pixels. */
-export const VIEWPORT = { width: 360, height: 240 };
+export { VIEWPORT };
 
 const stages = new Map<string, Stage>();
 const listeners = new Set<(key: string) => void>();

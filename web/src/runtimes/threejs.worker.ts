@@ -5,10 +5,12 @@
  * here after the node is done, and it may return outputs. No network, no storage (sandbox.ts).
  */
 import * as THREE from 'three';
-import type { RunMessage, WorkerReply } from './protocol';
-import { toJsonOutputs } from './protocol';
-import { captureConsole, describeSkillError, lockDownGlobals, lockDownMessaging } from './sandbox';
-import { serveRuns, startRun } from './worker-runs';
+import { RuntimeError } from '../../../shared/src/execution/types';
+import { createScene } from '../../../shared/src/execution/threejs-scene';
+import type { RunMessage } from './protocol';
+import { lockDownGlobals, lockDownMessaging } from './sandbox';
+import { captureRunOutput, runSandboxed, type SandboxedKind } from './sandboxed-run';
+import { serveRuns } from './worker-runs';
 
 /** What the page sends along with a run: the viewport's canvas, moved here. */
 export interface ViewportMessage extends RunMessage {
@@ -18,43 +20,31 @@ export interface ViewportMessage extends RunMessage {
   pixelRatio: number;
 }
 
-const post = self.postMessage.bind(self) as (reply: WorkerReply) => void;
-let current: { id: number; stdout: string } | null = null;
-captureConsole((text) => {
-  if (!current) return;
-  current.stdout += text;
-  post({ type: 'stdout', id: current.id, text });
-});
+captureRunOutput();
 lockDownGlobals();
 
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
+const PARAMS = ['THREE', 'scene', 'camera', 'renderer', 'inputs'];
 
-serveRuns(run);
-lockDownMessaging();
+/** The code is the body of an async function; the generated source puts it two lines down. */
+const THREEJS: SandboxedKind = { what: 'a three.js skill', compile: (code) => new AsyncFunction(...PARAMS, code), headerLines: 2 };
 
-async function run({ id, skill, inputs, canvas, width, height, pixelRatio }: ViewportMessage): Promise<void> {
-  if (!startRun(id)) return;
-  current = { id, stdout: '' };
-  try {
+serveRuns((message: ViewportMessage) =>
+  runSandboxed(message, THREEJS, async () => {
+    const { canvas, width, height, pixelRatio } = message;
     let renderer: THREE.WebGLRenderer;
     try {
       // preserveDrawingBuffer: a skill that renders one frame keeps showing it.
       renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
     } catch (e) {
-      return post({ type: 'failed', id, kind: 'runtime', message: `WebGL is not available in this browser: ${(e as Error).message}`, stdout: current.stdout });
+      throw new RuntimeError(`WebGL is not available in this browser: ${(e as Error).message}`);
     }
     renderer.setPixelRatio(pixelRatio);
     renderer.setSize(width, height, false);
-    const scene = new THREE.Scene();
-    scene.background = new THREE.Color(0x0b1222);
-    // At the origin: skills place the camera (Animation Loop moves one left there back).
-    const camera = new THREE.PerspectiveCamera(60, width / height, 0.1, 1000);
-    const body = new AsyncFunction('THREE', 'scene', 'camera', 'renderer', 'inputs', skill.code);
-    const result = await body(THREE, scene, camera, renderer, inputs);
-    post({ type: 'done', id, outputs: result === undefined || result === null ? {} : toJsonOutputs(result), stdout: current.stdout });
-  } catch (e) {
-    post({ type: 'failed', id, kind: 'skill', message: describeSkillError(e, skill.file, skill.codeLine), stdout: current?.stdout ?? '' });
-  } finally {
-    current = null;
-  }
-}
+    const { scene, camera } = createScene(THREE, width / height);
+    const body = new AsyncFunction(...PARAMS, message.skill.code);
+    // A skill that only draws returns nothing: it has no outputs.
+    return (await body(THREE, scene, camera, renderer, message.inputs)) ?? {};
+  }),
+);
+lockDownMessaging();

@@ -1,5 +1,5 @@
-import type { Json } from '../../../shared/src/json';
-import { SkillRunError, type RunRequest, type RunResult } from '../../../shared/src/execution/types';
+import type { RunRequest, RunResult } from '../../../shared/src/execution/types';
+import { replyError } from '../../../shared/src/execution/worker-protocol';
 import { RuntimeError, RuntimeLoadError } from './errors';
 import type { CancelMessage, RunMessage, WorkerReply, WorkerSkill } from './protocol';
 
@@ -137,11 +137,9 @@ export class WorkerHost {
         job.request.onStdout?.(reply.text);
         return;
       case 'done':
-        return this.finish(reply.id, () => job.resolve({ outputs: reply.outputs as Record<string, Json>, stdout: reply.stdout }));
+        return this.finish(reply.id, () => job.resolve({ outputs: reply.result, stdout: reply.stdout }));
       case 'failed':
-        return this.finish(reply.id, () =>
-          job.reject(reply.kind === 'skill' ? new SkillRunError(reply.message, reply.stdout) : new RuntimeError(reply.message)),
-        );
+        return this.finish(reply.id, () => job.reject(replyError(reply)));
     }
   }
 

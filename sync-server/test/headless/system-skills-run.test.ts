@@ -1,77 +1,38 @@
 /*
  * Runs every system skill for real in Node and checks the numbers it produces.
  *
- * Runtime conventions the skills are written for (the runtimes of a later issue implement exactly these,
- * and the small runners below imitate them):
- * - python: the code defines `def execute(inputs) -> dict`; `inputs` is a dict of JSON values with
- *   defaults applied; the result's keys are the output names and its values are JSON-serialisable.
- *   Standard library only: Pyodide here has no numpy. Each run gets a fresh global namespace.
- * - javascript: the code defines `function execute(inputs)` (may be async) returning an object keyed by
- *   output names. It runs in a Web Worker: no DOM, no network (`document`, `window`, `fetch`).
- * - threejs: the code is the body of a (possibly async) function of `THREE, scene, camera, renderer,
- *   inputs` and may return an object of outputs. Of `renderer` (a THREE.WebGLRenderer in the browser)
- *   it uses only `render(scene, camera)` and `setAnimationLoop(fn)`; Node has no WebGL, so the test
- *   passes a renderer implementing just those two.
- * - ngspice: the `spice` code block is a netlist template; `renderNetlist` replaces `{{name}}` with input
- *   values, and each output reads the vector `vectorNameForOutput(name)` (`v_out` → `v(out)`,
- *   `i_v1` → `i(v1)`, `time` → `time`) of an eecircuit-engine (ngspice) run.
+ * Python, JavaScript and ngspice skills run in the headless runtimes (sync-server/src/headless)
+ * through the shared executor, so they follow the runtime contract (shared/src/execution/SPEC.md):
+ * defaults applied, outputs converted to JSON and checked against their declared types, ngspice
+ * outputs read from the vectors they name. Three.js skills are run in this process with the shared
+ * scene and camera (`createScene`) and the headless renderer, so a test can look into the scene and
+ * step the animation loop; their results go through the same JSON conversion and output checks.
  */
 import { readFileSync } from 'node:fs';
-import { Simulation } from 'eecircuit-engine';
-import { loadPyodide, type PyodideInterface } from 'pyodide';
 import * as THREE from 'three';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { renderNetlist, vectorNameForOutput } from '../src/skill/ngspice';
-import { formatSkillError, parseSkill, type Skill } from '../src/skill/parse';
-import type { PortType } from '../src/skill/schema';
+import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
+import { checkOutputs } from '../../../shared/src/execution/output-contract';
+import { createScene } from '../../../shared/src/execution/threejs-scene';
+import type { ResolvedSkill } from '../../../shared/src/execution/types';
+import type { Json } from '../../../shared/src/json';
+import { formatSkillError, parseSkill, type Skill } from '../../../shared/src/skill/parse';
+import { renderNetlist } from '../../../shared/src/skill/ngspice';
+import { runCase } from '../../../shared/test/conformance/run-case';
+import { nodeRuntimes } from '../../src/headless/runtimes';
+import { RecordingRenderer } from '../../src/headless/threejs-stage';
 
 type Outputs = Record<string, unknown>;
 
 const timings: Record<string, number[]> = {};
+const runtimes = nodeRuntimes({ javascriptWorkers: 2 });
 
-function loadSkill(id: string): Skill {
+function loadSkill(id: string): ResolvedSkill {
   const file = `${id}.md`;
-  const parsed = parseSkill(readFileSync(new URL(`../../skills/${file}`, import.meta.url), 'utf8'), `skills/${file}`);
+  const source = readFileSync(new URL(`../../../skills/${file}`, import.meta.url), 'utf8');
+  const parsed = parseSkill(source, `skills/${file}`);
   if (!parsed.ok) throw new Error(parsed.error.map(formatSkillError).join('\n'));
-  return parsed.value;
-}
-
-/** What a runtime does before a run: fill in defaults and insist on required inputs. */
-function withDefaults(skill: Skill, inputs: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...inputs };
-  for (const port of skill.frontmatter.inputs) {
-    if (out[port.name] === undefined && port.default !== undefined) out[port.name] = structuredClone(port.default);
-    const required = port.required ?? port.default === undefined;
-    if (required && out[port.name] === undefined) throw new Error(`missing required input ${port.name}`);
-  }
-  return out;
-}
-
-function hasType(value: unknown, type: PortType): boolean {
-  switch (type) {
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'integer':
-      return Number.isInteger(value);
-    case 'string':
-      return typeof value === 'string';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'array':
-      return Array.isArray(value);
-    case 'object':
-      return value !== null && typeof value === 'object' && !Array.isArray(value);
-    case 'any':
-      return value !== undefined;
-  }
-}
-
-/** What a runtime checks after a run: exactly the declared outputs, each of its declared type. */
-function expectDeclaredOutputs(skill: Skill, result: Outputs): void {
-  expect(Object.keys(result).sort()).toEqual(skill.frontmatter.outputs.map((p) => p.name).sort());
-  for (const port of skill.frontmatter.outputs) {
-    expect(hasType(result[port.name], port.type), `${skill.frontmatter.skill_id}.${port.name} should be ${port.type}`).toBe(true);
-  }
+  return { skill: parsed.value, source };
 }
 
 async function timed<T>(label: string, run: () => Promise<T> | T): Promise<T> {
@@ -83,123 +44,75 @@ async function timed<T>(label: string, run: () => Promise<T> | T): Promise<T> {
   }
 }
 
-let pyodide: PyodideInterface;
-let sim: Simulation;
-
 beforeAll(async () => {
-  [pyodide, sim] = await Promise.all([
-    timed('pyodide load', () => loadPyodide()),
-    timed('ngspice start', async () => {
-      const s = new Simulation();
-      await s.start();
-      return s;
-    }),
-  ]);
+  await timed('runtimes start', () => runtimes.warm(['python', 'javascript', 'ngspice']));
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await runtimes.close();
   console.info('system skill run times (ms):', JSON.stringify(timings));
 });
 
-interface PyResult {
-  toJs(options: { dict_converter: typeof Object.fromEntries }): unknown;
-  destroy(): void;
-}
-interface PyFunction {
-  (...args: unknown[]): PyResult;
-  destroy(): void;
-}
-
-async function runPython(id: string, inputs: Record<string, unknown> = {}): Promise<Outputs> {
-  const skill = loadSkill(id);
-  return timed(id, () => {
-    const ns = pyodide.globals.get('dict')();
-    const pyInputs = pyodide.toPy(withDefaults(skill, inputs));
-    let execute: PyFunction | undefined;
-    try {
-      pyodide.runPython(skill.code, { globals: ns });
-      execute = ns.get('execute') as PyFunction;
-      const result = execute(pyInputs);
-      try {
-        const out = result.toJs({ dict_converter: Object.fromEntries }) as Outputs;
-        expectDeclaredOutputs(skill, out);
-        return out;
-      } finally {
-        result.destroy();
-      }
-    } finally {
-      execute?.destroy();
-      pyInputs.destroy();
-      ns.destroy();
-    }
-  });
+/**
+ * Runs a system skill in its headless runtime; resolves to its outputs (exactly the declared
+ * ones: nothing was left out) or rejects with the node's error.
+ */
+async function runSkill(id: string, inputs: Record<string, unknown> = {}): Promise<Outputs> {
+  const { skill, source } = loadSkill(id);
+  const state = await timed(id, () => runCase({ id, skill: source, inputs: inputs as Record<string, Json> }, runtimes));
+  if (state.status !== 'done') throw new Error(state.error);
+  expect(state.stdout).not.toMatch(/not declared and w(as|ere) left out/);
+  expect(Object.keys(state.outputs ?? {}).sort()).toEqual(skill.frontmatter.outputs.map((p) => p.name).sort());
+  return state.outputs as Outputs;
 }
 
-async function runJavaScript(id: string, inputs: Record<string, unknown> = {}): Promise<Outputs> {
-  const skill = loadSkill(id);
-  return timed(id, async () => {
-    const execute = new Function(`${skill.code}\nreturn execute;`)() as (inputs: unknown) => Outputs | Promise<Outputs>;
-    const out = await execute(withDefaults(skill, inputs));
-    expectDeclaredOutputs(skill, out);
-    return out;
-  });
-}
-
-/** The two renderer methods threejs skills may use, recording what they do. */
-class FakeRenderer {
-  renders: Array<{ scene: THREE.Scene; camera: THREE.Camera }> = [];
-  loop: ((time: number) => void) | null = null;
-  render(scene: THREE.Scene, camera: THREE.Camera): void {
-    this.renders.push({ scene, camera });
-  }
-  setAnimationLoop(fn: ((time: number) => void) | null): void {
-    this.loop = fn;
-  }
-}
+const runPython = runSkill;
+const runJavaScript = runSkill;
 
 interface Stage {
   scene: THREE.Scene;
   camera: THREE.PerspectiveCamera;
-  renderer: FakeRenderer;
+  renderer: RecordingRenderer;
+  /** What each `render` call drew. */
+  frames: Array<{ scene: THREE.Object3D; camera: THREE.Camera }>;
 }
 
-const newStage = (): Stage => ({
-  scene: new THREE.Scene(),
-  camera: new THREE.PerspectiveCamera(60, 16 / 9, 0.1, 100),
-  renderer: new FakeRenderer(),
-});
+function newStage(): Stage {
+  const renderer = new RecordingRenderer();
+  const frames: Stage['frames'] = [];
+  const render = renderer.render.bind(renderer);
+  renderer.render = (scene, camera) => {
+    frames.push({ scene, camera });
+    render(scene, camera);
+  };
+  return { ...createScene(THREE), renderer, frames };
+}
 
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (
   ...args: string[]
 ) => (...args: unknown[]) => Promise<unknown>;
 
+/** The inputs a node would get: the given ones over the skill's defaults. */
+const withDefaults = (skill: Skill, inputs: Record<string, unknown>) => ({
+  ...Object.fromEntries(skill.frontmatter.inputs.filter((p) => p.default !== undefined).map((p) => [p.name, structuredClone(p.default)])),
+  ...inputs,
+});
+
 async function runThree(id: string, stage: Stage, inputs: Record<string, unknown> = {}): Promise<Outputs> {
-  const skill = loadSkill(id);
+  const { skill } = loadSkill(id);
   return timed(id, async () => {
     const body = new AsyncFunction('THREE', 'scene', 'camera', 'renderer', 'inputs', skill.code);
-    const out = (await body(THREE, stage.scene, stage.camera, stage.renderer, withDefaults(skill, inputs))) as Outputs;
-    expectDeclaredOutputs(skill, out);
-    return out;
+    const result = await body(THREE, stage.scene, stage.camera, stage.renderer, withDefaults(skill, inputs));
+    const { outputs, note } = checkOutputs(skill.frontmatter.outputs, toJsonOutputs(result ?? {}, 'a three.js skill'));
+    expect(note).toBe('');
+    return outputs;
   });
 }
 
 async function runSpice(id: string, inputs: Record<string, unknown> = {}): Promise<{ out: Outputs; netlist: string }> {
-  const skill = loadSkill(id);
-  return timed(id, async () => {
-    const netlist = renderNetlist(skill.code, withDefaults(skill, inputs));
-    sim.setNetList(netlist);
-    const result = await sim.runSim();
-    // eecircuit-engine resolves even when ngspice rejects the netlist; the errors are in getError().
-    expect(sim.getError().join('\n')).toBe('');
-    const out: Outputs = {};
-    for (const port of skill.frontmatter.outputs) {
-      const vector = result.data.find((d) => d.name === vectorNameForOutput(port.name));
-      if (!vector) throw new Error(`no vector ${vectorNameForOutput(port.name)} in ${result.variableNames.join(', ')}`);
-      out[port.name] = vector.values;
-    }
-    expectDeclaredOutputs(skill, out);
-    return { out, netlist };
-  });
+  const { skill } = loadSkill(id);
+  const out = await runSkill(id, inputs);
+  return { out, netlist: renderNetlist(skill.code, withDefaults(skill, inputs)) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -581,8 +494,8 @@ describe('threejs-cube (three.js)', () => {
     expect(cube.material.color.getHexString()).toBe('ff8800');
     expect(out.triangle_count).toBe(12);
     expect(stage.scene.children.some((o) => o instanceof THREE.DirectionalLight)).toBe(true);
-    expect(stage.renderer.renders).toHaveLength(1);
-    expect(stage.renderer.renders[0]).toEqual({ scene: stage.scene, camera: stage.camera });
+    expect(stage.frames).toHaveLength(1);
+    expect(stage.frames[0]).toEqual({ scene: stage.scene, camera: stage.camera });
     // The camera looks at the cube: the origin is in front of it, inside the view frustum.
     stage.camera.updateMatrixWorld();
     const frustum = new THREE.Frustum().setFromProjectionMatrix(
@@ -620,14 +533,14 @@ describe('threejs-animation (three.js)', () => {
     stage.scene.add(extra);
     const cube = stage.scene.getObjectByName('cube')!;
     const start = { cube: cube.rotation.y, extra: extra.rotation.y };
-    const rendersBefore = stage.renderer.renders.length;
+    const rendersBefore = stage.frames.length;
 
     const out = await runThree('threejs-animation', stage, { speed: 2 });
     expect(out.animated_objects).toBe(2);
-    const loop = stage.renderer.loop;
+    const loop = stage.renderer.animationLoop;
     expect(loop).toBeTypeOf('function');
     for (const t of [1000, 1016, 1032, 1048, 1064]) loop!(t);
-    expect(stage.renderer.renders.length - rendersBefore).toBe(5);
+    expect(stage.frames.length - rendersBefore).toBe(5);
     // 64 ms at 2 rad/s.
     expect(cube.rotation.y - start.cube).toBeCloseTo(0.128, 9);
     expect(extra.rotation.y - start.extra).toBeCloseTo(0.128, 9);
@@ -646,10 +559,10 @@ describe('threejs-animation (three.js)', () => {
     });
     expect(meshes).toHaveLength(1);
     expect(stage.camera.position.z).toBe(5);
-    stage.renderer.loop!(0);
-    stage.renderer.loop!(500);
+    stage.renderer.animationLoop!(0);
+    stage.renderer.animationLoop!(500);
     expect(meshes[0]!.rotation.y).toBeCloseTo(0.1, 9); // a long gap counts as 0.1 s at the default 1 rad/s
-    expect(stage.renderer.renders).toHaveLength(2);
+    expect(stage.frames).toHaveLength(2);
   });
 });
 
