@@ -4,41 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WorkflowGraph, WorkflowNode } from '../src/documents/workflow';
-import type { InputPort, OutputPort, SkillFrontmatter } from '../src/skill/schema';
 import { checkConnection } from '../src/workflow/connection';
+import { testSkill } from './skill-fixture';
 
-const skill = (skill_id: string, inputs: InputPort[], outputs: OutputPort[]): SkillFrontmatter => ({
-  name: skill_id.toUpperCase(),
-  skill_id,
-  type: 'python',
-  category: 'test',
-  execution_mode: 'browser-wasm',
-  description: '',
-  tags: [],
-  version: '1.0.0',
-  deterministic: true,
-  inputs,
-  outputs,
-});
 
 const SKILLS = new Map([
-  ['ham', skill('ham', [{ name: 'bond_length', type: 'number', default: 0.735 }], [{ name: 'hamiltonian', type: 'object' }])],
-  [
-    'vqe',
-    skill(
-      'vqe',
-      [
-        { name: 'hamiltonian', type: 'object' },
-        { name: 'max_iterations', type: 'integer', default: 300 },
-      ],
-      [
-        { name: 'eigenvalue', type: 'number' },
-        { name: 'convergence_trace', type: 'array' },
-      ],
-    ),
-  ],
-  ['plot', skill('plot', [{ name: 'convergence_trace', type: 'array' }], [{ name: 'svg', type: 'string' }])],
-  ['n', skill('n', [{ name: 'x', type: 'number' }], [{ name: 'y', type: 'number' }])],
+  ['ham', testSkill('ham', [['bond_length', 'number', 0.735]], [['hamiltonian', 'object']])],
+  ['vqe', testSkill('vqe', [['hamiltonian', 'object'], ['max_iterations', 'integer', 300]], [['eigenvalue', 'number'], ['convergence_trace', 'array']])],
+  ['plot', testSkill('plot', [['convergence_trace', 'array']], [['svg', 'string']])],
+  ['n', testSkill('n', [['x', 'number']], [['y', 'number']])],
 ]);
 const lookup = (id: string) => SKILLS.get(id);
 

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { putEdge, putNode, readWorkflowGraph, type WorkflowNode } from '../../shared/src/documents/workflow';
 import { ORIGIN } from '../../shared/src/origins';
-import type { SkillFrontmatter } from '../../shared/src/skill/schema';
 import {
   addSkillNode,
   applyEdgeChanges,
@@ -16,25 +15,13 @@ import {
   setLiteralInput,
   WorkflowView,
 } from '../src/canvas/flow-binding';
+import { testSkill } from '../../shared/test/skill-fixture';
 
-const skill = (id: string, inputs: Array<[string, string, unknown?]>, outputs: Array<[string, string]>): SkillFrontmatter => ({
-  name: id.toUpperCase(),
-  skill_id: id,
-  type: 'python',
-  category: 'test',
-  execution_mode: 'browser-wasm',
-  description: '',
-  tags: [],
-  version: '1.0.0',
-  deterministic: true,
-  inputs: inputs.map(([name, type, def]) => ({ name, type, ...(def === undefined ? {} : { default: def }) })) as SkillFrontmatter['inputs'],
-  outputs: outputs.map(([name, type]) => ({ name, type })) as SkillFrontmatter['outputs'],
-});
 
 const SKILLS = new Map([
-  ['ham', skill('ham', [['bond_length', 'number', 0.735]], [['hamiltonian', 'object']])],
-  ['vqe', skill('vqe', [['hamiltonian', 'object'], ['max_iterations', 'integer', 300]], [['eigenvalue', 'number'], ['convergence_trace', 'array']])],
-  ['plot', skill('plot', [['convergence_trace', 'array']], [['svg', 'string']])],
+  ['ham', testSkill('ham', [['bond_length', 'number', 0.735]], [['hamiltonian', 'object']])],
+  ['vqe', testSkill('vqe', [['hamiltonian', 'object'], ['max_iterations', 'integer', 300]], [['eigenvalue', 'number'], ['convergence_trace', 'array']])],
+  ['plot', testSkill('plot', [['convergence_trace', 'array']], [['svg', 'string']])],
 ]);
 const lookup = (id: string) => SKILLS.get(id);
 

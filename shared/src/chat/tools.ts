@@ -43,12 +43,7 @@ const TOOLS = {
     description: "Connect one node's output to another node's input; types must match.",
     input_schema: {
       type: 'object',
-      properties: {
-        source_node: { type: 'string' },
-        output: { type: 'string' },
-        target_node: { type: 'string' },
-        input: { type: 'string' },
-      },
+      properties: { source_node: { type: 'string' }, output: { type: 'string' }, target_node: { type: 'string' }, input: { type: 'string' } },
       required: ['source_node', 'output', 'target_node', 'input'],
     },
   },
