@@ -31,14 +31,13 @@ async function openSession(id: string, url = app.server.url): Promise<Page> {
   received.watch(context, page);
   await page.goto(`/#/session/user/default/${id}`);
   await page.locator('[data-testid="chat-input"]').waitFor();
+  // The service worker's precache fetches the rest of the app: let it finish within the test.
+  await page.evaluate(async () => void (await navigator.serviceWorker.ready));
   return page;
 }
 
 /** Closes a page's profile once everything it received has been read into `received`. */
-async function close(page: Page): Promise<void> {
-  await received.settle();
-  await page.context().close();
-}
+const close = (page: Page): Promise<void> => received.close(page.context());
 
 async function say(page: Page, text: string): Promise<void> {
   await page.locator('[data-testid="chat-input"]').fill(text);

@@ -17,10 +17,13 @@ export class ReceivedLog {
   /** Responses whose body could not be read, and why: a check over the bodies would miss them. */
   readonly unread: string[] = [];
   private readonly reading = new Set<Promise<void>>();
+  private readonly closing = new WeakSet<BrowserContext>();
 
   /** Watches a profile's responses and a page's WebSockets; call before `page.goto`. */
   watch(context: BrowserContext, page: Page): void {
     context.on('response', (response) => {
+      // What arrives while the profile closes (a late favicon) can no longer be read.
+      if (this.closing.has(context)) return;
       const read = this.read(response);
       this.reading.add(read);
       void read.finally(() => this.reading.delete(read));
@@ -30,9 +33,16 @@ export class ReceivedLog {
     });
   }
 
-  /** Resolves once every response seen so far has its body read; call before closing the profile. */
+  /** Resolves once every response seen so far has its body read. */
   async settle(): Promise<void> {
     while (this.reading.size > 0) await Promise.all([...this.reading]);
+  }
+
+  /** Closes a watched profile once every body it received so far is read. */
+  async close(context: BrowserContext): Promise<void> {
+    await this.settle();
+    this.closing.add(context);
+    await context.close();
   }
 
   /** The sources of everything received that contains `text`. */
