@@ -9,6 +9,7 @@ export interface SyncStatus {
   pending: number;
 }
 
+/** Whether two statuses show the same (the badge need not redraw). */
 export const sameSyncStatus = (a: SyncStatus, b: SyncStatus): boolean => a.state === b.state && a.pending === b.pending;
 
 /** The status of a set of open rooms, each with its count of changes waiting to be sent. */
