@@ -1,6 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { WorkflowCanvas } from './canvas/workflow-canvas';
-import { useCatalog } from './documents/catalog';
+import { useCatalog, type Catalog } from './documents/catalog';
+import { RoomsContext } from './documents/hooks';
+import { currentIdentity } from './documents/identity';
+import { RoomSet } from './documents/rooms';
 import { SessionView } from './panels/session-view';
 import { SessionsPanel } from './panels/sessions-panel';
 import { SkillEditor } from './panels/skill-editor';
@@ -23,40 +26,49 @@ function tabFor(route: Route): Tab | undefined {
 
 export function App() {
   const route = useRoute();
-  const catalog = useCatalog();
+  // The app's one set of open rooms, shared by every view through RoomsContext.
+  const [rooms] = useState(() => new RoomSet(currentIdentity));
+  useEffect(() => {
+    // Edits made offline in rooms nobody opens again still reach the server.
+    rooms.resumeUnsent();
+    return () => rooms.destroy();
+  }, [rooms]);
+  const catalog = useCatalog(rooms);
   const [tab, setTab] = useState<Tab>(() => tabFor(route) ?? 'workflows');
   return (
-    <div class="app">
-      <header class="topbar">
-        <a class="brand" href="#/">
-          LLMunix
-        </a>
-        <StatusBadge />
-        <SignIn />
-        <span class="spacer" />
-        <IdentityControl />
-      </header>
-      <aside class="sidebar">
-        <nav class="tabs" role="tablist">
-          {(['workflows', 'sessions', 'skills'] as const).map((t) => (
-            <button key={t} type="button" role="tab" aria-selected={tab === t} class={tab === t ? 'active' : ''} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
-              {t[0]?.toUpperCase() + t.slice(1)}
-            </button>
-          ))}
-        </nav>
-        {tab === 'workflows' && <WorkflowsPanel />}
-        {tab === 'sessions' && <SessionsPanel />}
-        {tab === 'skills' && <SkillsPanel catalog={catalog} />}
-      </aside>
-      <main class="main">
-        <MainView route={route} catalog={catalog} />
-      </main>
-      <UpdatePrompt />
-    </div>
+    <RoomsContext.Provider value={rooms}>
+      <div class="app">
+        <header class="topbar">
+          <a class="brand" href="#/">
+            LLMunix
+          </a>
+          <StatusBadge />
+          <SignIn />
+          <span class="spacer" />
+          <IdentityControl />
+        </header>
+        <aside class="sidebar">
+          <nav class="tabs" role="tablist">
+            {(['workflows', 'sessions', 'skills'] as const).map((t) => (
+              <button key={t} type="button" role="tab" aria-selected={tab === t} class={tab === t ? 'active' : ''} data-testid={`tab-${t}`} onClick={() => setTab(t)}>
+                {t[0]?.toUpperCase() + t.slice(1)}
+              </button>
+            ))}
+          </nav>
+          {tab === 'workflows' && <WorkflowsPanel />}
+          {tab === 'sessions' && <SessionsPanel />}
+          {tab === 'skills' && <SkillsPanel catalog={catalog} />}
+        </aside>
+        <main class="main">
+          <MainView route={route} catalog={catalog} />
+        </main>
+        <UpdatePrompt />
+      </div>
+    </RoomsContext.Provider>
   );
 }
 
-function MainView({ route, catalog }: { route: Route; catalog: ReturnType<typeof useCatalog> }) {
+function MainView({ route, catalog }: { route: Route; catalog: Catalog }) {
   switch (route.view) {
     case 'workflow':
       return <WorkflowCanvas key={route.room} route={route} catalog={catalog} />;

@@ -1,7 +1,6 @@
 import { render } from 'preact';
 import { config as zodConfig } from 'zod/v4/core';
 import { App } from './app';
-import { resumeUnsentRooms } from './documents/rooms';
 import './style.css';
 
 // Zod probes `new Function` to see whether it may compile fast parsers; under the app's
@@ -10,4 +9,3 @@ import './style.css';
 zodConfig({ jitless: true });
 
 render(<App />, document.getElementById('app') as HTMLElement);
-resumeUnsentRooms();

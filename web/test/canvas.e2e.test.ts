@@ -1,8 +1,11 @@
 // The workflow canvas in Chromium against the real server: drop skills, connect typed ports,
-// refused connections with their reason, undo of one's own edits only.
+// refused connections with their reason, undo of one's own edits only, a dropped skill waited for.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { putSkillSource } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph } from '../../shared/src/documents/workflow';
-import { useApp, waitFor } from './harness';
+import { ROOT, useApp, waitFor } from './harness';
 import { connectPorts, dropSkill, nodeIds, visibleNodes } from './harness/canvas';
 
 const app = useApp();
@@ -33,6 +36,26 @@ describe('canvas', () => {
     await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the edge to reach the server');
     expect(readWorkflowGraph(script.doc).edges[0]).toMatchObject({ source: vqe, sourceHandle: 'convergence_trace', target: plot, targetHandle: 'convergence_trace' });
     script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('a dropped skill that reaches the library a moment later is added; one that never does is named', async () => {
+    const { context, page, errors } = await app.openWorkflow('canvas-late-skill');
+    await page.locator('.react-flow__pane').waitFor();
+    // The skill is not in the person's volume yet: a script saves it just after the drop.
+    const source = (await fs.readFile(path.join(ROOT, 'skills/export-results.md'), 'utf8')).replace('skill_id: export-results', 'skill_id: late-skill');
+    const volume = await app.connect('user/default');
+    await dropSkill(page, 'late-skill', { x: 200, y: 150 });
+    await new Promise((r) => setTimeout(r, 300));
+    volume.doc.transact(() => putSkillSource(volume.doc, 'late-skill', source));
+    await page.locator('.react-flow__node [data-skill="late-skill"]').waitFor();
+    expect(await page.locator('[data-testid="canvas-notice"]').count()).toBe(0);
+
+    await dropSkill(page, 'no-such-skill', { x: 500, y: 150 });
+    await expect(page.locator('[data-testid="canvas-notice"]').textContent()).resolves.toBe('Skill "no-such-skill" is not in your library.');
+    expect(await visibleNodes(page).count()).toBe(1);
+    volume.destroy();
     errors.assertNone();
     await context.close();
   });

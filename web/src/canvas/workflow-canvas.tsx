@@ -15,8 +15,8 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
-import { whenCatalogParses, type Catalog } from '../documents/catalog';
-import { useDocValue, useIdentity, useRoom } from '../documents/hooks';
+import type { Catalog } from '../documents/catalog';
+import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
 import { roomMode } from '../documents/identity';
 import { workflowUndo } from '../documents/undo';
 import type { Route } from '../router';
@@ -39,6 +39,9 @@ import {
 } from './flow-binding';
 import { usePresence, type Peer } from './presence';
 import { CanvasEditable, provideNodeEditing, SkillNode } from './skill-node';
+
+/** How long a dropped skill may take to reach the library (parsed, its volume synced). */
+const SKILL_WAIT_MS = 2000;
 
 /** The drag-and-drop type the skill library puts a skill id under. */
 export const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
@@ -164,8 +167,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     [doc, catalog, step, readOnly],
   );
 
-  const latestCatalog = useRef(catalog);
-  latestCatalog.current = catalog;
+  const { whenSkill } = catalog;
   const onDrop = useCallback(
     (event: DragEvent) => {
       event.preventDefault();
@@ -174,19 +176,14 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       if (readOnly) return setNotice(READ_ONLY_NOTICE);
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       void (async () => {
-        // A drop in the first moment after start may beat the skill parser: wait for the library.
-        let skill = latestCatalog.current.lookup(skillId);
-        for (let tries = 0; !skill && tries < 40; tries++) {
-          await whenCatalogParses();
-          await new Promise((r) => setTimeout(r, 50));
-          skill = latestCatalog.current.lookup(skillId);
-        }
+        // A drop in the first moment after start may beat the skill parser or the volume's sync.
+        const skill = await whenSkill(skillId, SKILL_WAIT_MS);
         if (!skill) return setNotice(`Skill "${skillId}" is not in your library.`);
         step();
         addSkillNode(doc, skill, at);
       })();
     },
-    [doc, flow, step, readOnly],
+    [doc, flow, step, readOnly, whenSkill],
   );
 
   const onKeyDown = useCallback(
@@ -311,7 +308,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
  * skills, node signatures (for staleness) and collaborators' run states; stopped on close.
  */
 function useRunSession(room: ReturnType<typeof useRoom>, graph: WorkflowGraph, catalog: Catalog, peers: Peer[]): RunSession | null {
-  const session = useMemo(() => (room ? new RunSession(room.name, room.provider.awareness) : null), [room]);
+  const rooms = useRooms();
+  const session = useMemo(() => (room ? new RunSession(room.name, rooms, room.provider.awareness) : null), [room, rooms]);
   useEffect(() => () => session?.dispose(), [session]);
   const latest = useRef({ graph, catalog });
   latest.current = { graph, catalog };

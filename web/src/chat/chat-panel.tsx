@@ -3,9 +3,9 @@ import { putSkillSource } from '../../../shared/src/documents/volume-index';
 import { readMessages, type SessionMessage } from '../../../shared/src/documents/session';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue, useIdentity } from '../documents/hooks';
+import { useDocValue, useIdentity, useRooms } from '../documents/hooks';
 import { homeVolume, roomMode } from '../documents/identity';
-import { editRoom, type Room } from '../documents/rooms';
+import type { Room, RoomSet } from '../documents/rooms';
 import { hrefOf } from '../router';
 import { addUserMessage } from './conversation';
 import { Markdown, type CodeActions } from './markdown';
@@ -21,7 +21,7 @@ const formatTime = (iso: string) => {
 };
 
 /** Saves a code block from an answer as a new skill in the person's volume and opens it. */
-const codeActions: CodeActions = {
+const codeActionsFor = (rooms: RoomSet): CodeActions => ({
   onSaveAsSkill(code, language) {
     void (async () => {
       const home = homeVolume();
@@ -29,13 +29,13 @@ const codeActions: CodeActions = {
       const type = language.startsWith('py') ? 'python' : 'javascript';
       const built = (await skillFormat()).build({ name: 'Code from chat', skill_id: id, type, code, description: 'Saved from a chat answer; describe it and declare its ports.' });
       if (!built.ok) return;
-      await editRoom(volumeRoom(home.volume, home.volumeId), (doc) => putSkillSource(doc, id, built.markdown));
+      await rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => putSkillSource(doc, id, built.markdown));
       location.hash = hrefOf.skill(home.volume, home.volumeId, id);
     })();
   },
-};
+});
 
-function MessageView({ m, streaming }: { m: SessionMessage; streaming?: string }) {
+function MessageView({ m, streaming, codeActions }: { m: SessionMessage; streaming?: string; codeActions: CodeActions }) {
   const content = streaming ?? m.content;
   return (
     <li class={`message message-${m.role}`} data-testid="session-message" data-role={m.role}>
@@ -84,7 +84,9 @@ function MessageView({ m, streaming }: { m: SessionMessage; streaming?: string }
 export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
   const messages = useDocValue(room.doc, readMessages, NO_MESSAGES);
   const workflow = useDocValue(room.doc, linkedWorkflow, undefined);
-  const { streaming, kick } = useChatSender(room, catalog);
+  const rooms = useRooms();
+  const codeActions = useMemo(() => codeActionsFor(rooms), [rooms]);
+  const { streaming, kick } = useChatSender(rooms, room, catalog);
   const [draft, setDraft] = useState('');
   // A session opened with a read share link: the server would refuse the message, so none is offered.
   const readOnly = roomMode(room.name, useIdentity()) === 'read';
@@ -111,7 +113,7 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
       ) : (
         <ol class="messages" data-testid="session-messages">
           {messages.map((m, i) => (
-            <MessageView key={i} m={m} streaming={streaming !== null && i === lastAssistant ? streaming : undefined} />
+            <MessageView key={i} m={m} codeActions={codeActions} streaming={streaming !== null && i === lastAssistant ? streaming : undefined} />
           ))}
         </ol>
       )}

@@ -1,28 +1,29 @@
+import type { SkillFormat } from './tools';
+
 /** Builds and checks a skill file from a tool call or a code block (the schema loads on demand). */
-export async function skillFormat() {
+export const skillFormat: SkillFormat = async () => {
   const [{ SkillFrontmatterSchema }, { buildSkillMarkdown }, { parseSkill, formatSkillError }] = await Promise.all([
     import('../../../shared/src/skill/schema'),
     import('../../../shared/src/skill/serialize'),
     import('../../../shared/src/skill/parse'),
   ]);
   return {
-    build(input: Record<string, unknown>): { ok: true; id: string; markdown: string } | { ok: false; errors: string[] } {
-      const name = typeof input.name === 'string' ? input.name : '';
-      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'skill';
+    build(input) {
+      const slug = input.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'skill';
       const fm = SkillFrontmatterSchema.safeParse({
-        name,
-        skill_id: typeof input.skill_id === 'string' ? input.skill_id : slug,
+        name: input.name,
+        skill_id: input.skill_id ?? slug,
         type: input.type,
-        description: typeof input.description === 'string' ? input.description : '',
+        description: input.description ?? '',
         inputs: input.inputs ?? [],
         outputs: input.outputs ?? [],
         category: 'assistant',
       });
       if (!fm.success) return { ok: false, errors: fm.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
-      const markdown = buildSkillMarkdown(fm.data, typeof input.code === 'string' ? input.code : '');
+      const markdown = buildSkillMarkdown(fm.data, input.code);
       const parsed = parseSkill(markdown, `${fm.data.skill_id}.md`);
       if (!parsed.ok) return { ok: false, errors: parsed.error.map(formatSkillError) };
       return { ok: true, id: fm.data.skill_id, markdown };
     },
   };
-}
+};

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import type { Catalog } from '../documents/catalog';
-import { getIdentity } from '../documents/identity';
-import type { Room } from '../documents/rooms';
+import { currentIdentity } from '../documents/identity';
+import type { Room, RoomSet } from '../documents/rooms';
 import { sendPending } from './conversation';
 import { toolTargetFor } from './workspace';
 
@@ -11,7 +11,7 @@ import { toolTargetFor } from './workspace';
  * opens, after each new message, when the browser comes online and when the room reconnects.
  * Returns the text streaming in for the answer being written, and a function to send now.
  */
-export function useChatSender(room: Room | null, catalog: Catalog): { streaming: string | null; kick: () => void } {
+export function useChatSender(rooms: RoomSet, room: Room | null, catalog: Catalog): { streaming: string | null; kick: () => void } {
   const [streaming, setStreaming] = useState<string | null>(null);
   const busy = useRef(false);
   const again = useRef(false);
@@ -27,8 +27,8 @@ export function useChatSender(room: Room | null, catalog: Catalog): { streaming:
     busy.current = true;
     const doc: Y.Doc = room.doc;
     void sendPending(doc, {
-      tools: () => toolTargetFor(doc, catalogRef.current),
-      token: getIdentity().token,
+      tools: () => toolTargetFor(rooms, doc, catalogRef.current),
+      token: currentIdentity.get().token,
       onStream: (text) => setStreaming(text),
     })
       .catch(() => undefined)
@@ -40,7 +40,7 @@ export function useChatSender(room: Room | null, catalog: Catalog): { streaming:
           kick();
         }
       });
-  }, [room]);
+  }, [rooms, room]);
 
   useEffect(() => {
     if (!room) return;

@@ -4,7 +4,7 @@ import { ORIGIN } from '../../../shared/src/origins';
 import { parseRoomName, volumeRoom, workflowRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
 import { homeVolume } from '../documents/identity';
-import { acquireRoom, releaseRoom } from '../documents/rooms';
+import type { RoomSet } from '../documents/rooms';
 import { workflowUndo } from '../documents/undo';
 import { createWorkflow } from '../panels/workflow-actions';
 import { skillFormat } from './skill-format';
@@ -29,21 +29,21 @@ const HOLD_MS = 60_000;
  * Where the assistant's tools act for a session: its linked workflow (created and linked the
  * first time a tool needs one) and the person's own skills volume.
  */
-export async function toolTargetFor(session: Y.Doc, catalog: Catalog): Promise<ToolTarget> {
+export async function toolTargetFor(rooms: RoomSet, session: Y.Doc, catalog: Catalog): Promise<ToolTarget> {
   const home = homeVolume();
   let room = linkedWorkflow(session);
   if (!room) {
     const name = readSessionMeta(session).name || 'Chat';
-    const id = await createWorkflow(home, `${name} (assistant)`);
+    const id = await createWorkflow(rooms, home, `${name} (assistant)`);
     room = workflowRoom(home.volume, home.volumeId, id);
     linkWorkflow(session, room);
   }
-  const workflow = acquireRoom(room);
-  const skills = acquireRoom(volumeRoom(home.volume, home.volumeId));
+  const workflow = rooms.acquire(room);
+  const skills = rooms.acquire(volumeRoom(home.volume, home.volumeId));
   await Promise.all([workflow.whenLocal, skills.whenLocal]);
   setTimeout(() => {
-    releaseRoom(workflow);
-    releaseRoom(skills);
+    rooms.release(workflow);
+    rooms.release(skills);
   }, HOLD_MS);
   const name = room;
   return {

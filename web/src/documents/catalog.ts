@@ -1,12 +1,13 @@
-import { useEffect, useState } from 'preact/hooks';
-import { listSkillSources } from '../../../shared/src/documents/volume-index';
+import { useEffect, useMemo } from 'preact/hooks';
+import { listSkillSources, skillsOf } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type * as ParseModule from '../../../shared/src/skill/parse';
 import type { Skill, SkillError } from '../../../shared/src/skill/parse';
 import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
 import { afterFirstPaint } from './after-first-paint';
 import { readableVolumes, type VolumeRef } from './identity';
-import { acquireRoom, releaseRoom } from './rooms';
+import type { RoomSet } from './rooms';
+import { createStore, useStore, type ReadonlyStore, type Store } from './store';
 
 /** A skill as the library shows it: parsed, with the volume it comes from, or its errors. */
 export interface CatalogEntry {
@@ -23,6 +24,12 @@ export interface Catalog {
   /** The skill a node's `skillId` resolves to: the first readable volume that has it. */
   lookup(skillId: string): SkillFrontmatter | undefined;
   entry(skillId: string): CatalogEntry | undefined;
+  /**
+   * The skill once the catalog has it: at once, or when its volume's copy brings it (a skill
+   * dropped on the canvas in the first moments, before the system volume has synced), or
+   * undefined if it has not come `timeoutMs` after the parser loaded.
+   */
+  whenSkill(skillId: string, timeoutMs: number): Promise<SkillFrontmatter | undefined>;
 }
 
 const parseCache = new Map<string, { skill: Skill | null; errors: SkillError[] }>();
@@ -37,9 +44,6 @@ const parserReady: Promise<Parser> = new Promise((resolve, reject) =>
   afterFirstPaint(() => void import('../../../shared/src/skill/parse').then((m) => resolve((parser = m)), reject)),
 );
 
-/** Resolves once skills can be parsed (a moment after the first paint). */
-export const whenCatalogParses = (): Promise<void> => parserReady.then(() => undefined);
-
 function parseCached(source: string, file: string): { skill: Skill | null; errors: SkillError[] } {
   if (!parser) return { skill: null, errors: [] };
   const key = `${file}\u0000${source}`;
@@ -52,7 +56,7 @@ function parseCached(source: string, file: string): { skill: Skill | null; error
   return hit;
 }
 
-function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string, string> }>): Catalog {
+function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string, string> }>, whenSkill: Catalog['whenSkill']): Catalog {
   const entries: CatalogEntry[] = [];
   for (const { volume, sources } of perVolume) {
     for (const [skillId, source] of sources) {
@@ -66,26 +70,59 @@ function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string,
     entries,
     lookup: (id) => first.get(id)?.skill?.frontmatter,
     entry: (id) => first.get(id),
+    whenSkill,
   };
 }
 
-/** The live skill catalog of every readable volume. */
-export function useCatalog(): Catalog {
-  const [catalog, setCatalog] = useState<Catalog>(() => buildCatalog([]));
+/** Follows the catalogs a store holds until one has the skill (Catalog's `whenSkill`). */
+async function skillArrival(catalogs: ReadonlyStore<Catalog>, skillId: string, timeoutMs: number): Promise<SkillFrontmatter | undefined> {
+  await parserReady;
+  const now = catalogs.get().lookup(skillId);
+  if (now) return now;
+  return new Promise((resolve) => {
+    const finish = (skill: SkillFrontmatter | undefined) => {
+      clearTimeout(deadline);
+      stop();
+      resolve(skill);
+    };
+    const deadline = setTimeout(() => finish(undefined), timeoutMs);
+    const stop = catalogs.subscribe(() => {
+      const skill = catalogs.get().lookup(skillId);
+      if (skill) finish(skill);
+    });
+  });
+}
+
+/**
+ * The live skill catalog of every readable volume: rebuilt when a volume's skills change (Yjs
+ * observes the volume indexes' `skills` maps) and once the parser has loaded.
+ */
+export function useCatalog(rooms: RoomSet): Catalog {
+  const catalogs = useMemo(() => {
+    const store: Store<Catalog> = createStore(buildCatalog([], (skillId, timeoutMs) => skillArrival(store, skillId, timeoutMs)));
+    return store;
+  }, []);
   useEffect(() => {
-    const volumes = readableVolumes();
-    const rooms = volumes.map((v) => acquireRoom(volumeRoom(v.volume, v.volumeId)));
-    const refresh = () =>
-      setCatalog(buildCatalog(volumes.map((volume, i) => ({ volume, sources: listSkillSources((rooms[i] as (typeof rooms)[number]).doc) }))));
-    for (const room of rooms) room.doc.on('afterTransaction', refresh);
+    const opened = readableVolumes().map((volume) => {
+      const room = rooms.acquire(volumeRoom(volume.volume, volume.volumeId));
+      return { volume, room, skills: skillsOf(room.doc) };
+    });
+    let live = true;
+    const refresh = () => {
+      if (!live) return;
+      const perVolume = opened.map(({ volume, room }) => ({ volume, sources: listSkillSources(room.doc) }));
+      catalogs.set(buildCatalog(perVolume, catalogs.get().whenSkill));
+    };
+    for (const { skills } of opened) skills.observeDeep(refresh);
     refresh();
     void parserReady.then(refresh);
     return () => {
-      for (const room of rooms) {
-        room.doc.off('afterTransaction', refresh);
-        releaseRoom(room);
+      live = false;
+      for (const { room, skills } of opened) {
+        skills.unobserveDeep(refresh);
+        rooms.release(room);
       }
     };
-  }, []);
-  return catalog;
+  }, [rooms, catalogs]);
+  return useStore(catalogs);
 }

@@ -1,23 +1,37 @@
-import { useEffect, useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
-import { getIdentity, onIdentity, type Identity } from './identity';
-import { acquireRoom, releaseRoom, type Room } from './rooms';
-import { getSyncStatus, onSyncStatus, type SyncStatus } from './sync-status';
+import { currentIdentity, type Identity } from './identity';
+import type { Refusals } from './refusals';
+import type { Room, RoomSet } from './rooms';
+import { useStore } from './store';
+import type { SyncStatus } from './sync-status';
+
+/** The app's open rooms (app.tsx makes the set and provides it to every view). */
+export const RoomsContext = createContext<RoomSet | null>(null);
+
+/** The app's room set. */
+export function useRooms(): RoomSet {
+  const rooms = useContext(RoomsContext);
+  if (!rooms) throw new Error('useRooms: no RoomsContext.Provider above this component; App provides one.');
+  return rooms;
+}
 
 /** Opens a room for the lifetime of a component; null until its local copy is loaded. */
 export function useRoom(name: string | null): Room | null {
+  const rooms = useRooms();
   const [ready, setReady] = useState<Room | null>(null);
   useEffect(() => {
     if (!name) return;
-    const room = acquireRoom(name);
+    const room = rooms.acquire(name);
     let live = true;
     void room.whenLocal.then(() => live && setReady(room));
     return () => {
       live = false;
       setReady(null);
-      releaseRoom(room);
+      rooms.release(room);
     };
-  }, [name]);
+  }, [rooms, name]);
   return ready;
 }
 
@@ -39,15 +53,10 @@ export function useDocValue<T>(doc: Y.Doc | null | undefined, read: (doc: Y.Doc)
 }
 
 /** The sync status badge's data. */
-export function useSyncStatus(): SyncStatus {
-  const [status, setStatus] = useState(getSyncStatus);
-  useEffect(() => onSyncStatus(() => setStatus(getSyncStatus())), []);
-  return status;
-}
+export const useSyncStatus = (): SyncStatus => useStore(useRooms().status);
+
+/** The writes the server refused, newest first, following new ones and dismissals. */
+export const useRefusals = (): Refusals => useStore(useRooms().refusals);
 
 /** The current identity. */
-export function useIdentity(): Identity {
-  const [identity, setIdentityState] = useState(getIdentity);
-  useEffect(() => onIdentity(() => setIdentityState(getIdentity())), []);
-  return identity;
-}
+export const useIdentity = (): Identity => useStore(currentIdentity);

@@ -1,4 +1,5 @@
 import { isValidId, LOCAL_USER_ID, SYSTEM_VOLUME_ID, type Volume } from '../../../shared/src/rooms';
+import { createStore, type ReadonlyStore } from './store';
 
 /** Who is using this browser: a name and colour picked here, kept in localStorage. */
 export interface Identity {
@@ -28,21 +29,19 @@ function load(): Identity {
   return { userId: LOCAL_USER_ID, name: `Guest ${Math.floor(Math.random() * 900 + 100)}`, color };
 }
 
-let current = load();
-const listeners = new Set<() => void>();
+const stored = createStore(load());
 
-/** The identity in use. */
-export const getIdentity = (): Identity => current;
+/** The identity in use, one per browser (kept in localStorage, as every tab shares it). */
+export const currentIdentity: ReadonlyStore<Identity> = stored;
 
 /** Changes and remembers the identity (name, colour, or the token of a later sign-in). */
 export function setIdentity(next: Partial<Identity>): void {
-  current = { ...current, ...next };
-  localStorage.setItem(KEY, JSON.stringify(current));
-  for (const l of listeners) l();
+  stored.set({ ...stored.get(), ...next });
+  localStorage.setItem(KEY, JSON.stringify(stored.get()));
 }
 
 /** The token a room is opened with: its share link's, else the person's own. */
-export function tokenFor(room: string, identity: Identity = current): string | undefined {
+export function tokenFor(room: string, identity: Identity = stored.get()): string | undefined {
   const own = identity.shareTokens?.[room] ?? identity.token;
   if (own || !room.startsWith(`system/`)) return own;
   // Someone who came only through share links still reads the system skills, as everyone does
@@ -72,16 +71,10 @@ export type RoomMode = 'read' | 'write';
  * app does not offer to make them. Anything else is writable as far as the app knows (the server
  * still decides, and says so when it refuses).
  */
-export function roomMode(room: string, identity: Identity = current): RoomMode {
+export function roomMode(room: string, identity: Identity = stored.get()): RoomMode {
   const token = identity.shareTokens?.[room];
   const share = token ? readClaims(token)?.share : undefined;
   return typeof share === 'object' && share !== null && (share as { mode?: unknown }).mode === 'read' ? 'read' : 'write';
-}
-
-/** Calls `listener` whenever the identity changes; returns the unsubscribe. */
-export function onIdentity(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
 }
 
 export interface VolumeRef {
@@ -94,10 +87,10 @@ export interface VolumeRef {
  * that requires sign-in they have no volume of their own to open (it would be refused, and
  * retried for ever), only their links' rooms and, like everyone, the system volume.
  */
-export const linkOnly = (identity: Identity = current): boolean => !identity.token && Object.keys(identity.shareTokens ?? {}).length > 0;
+export const linkOnly = (identity: Identity = stored.get()): boolean => !identity.token && Object.keys(identity.shareTokens ?? {}).length > 0;
 
 /** The volumes this person can read, in skill lookup order: theirs, their teams', the system's. */
-export function readableVolumes(identity: Identity = current): VolumeRef[] {
+export function readableVolumes(identity: Identity = stored.get()): VolumeRef[] {
   const claims = identity.token ? readClaims(identity.token) : null;
   const teams = [...new Set([...asIds(claims?.teams), ...asIds(claims?.team_admin)])];
   return [
@@ -110,4 +103,4 @@ export function readableVolumes(identity: Identity = current): VolumeRef[] {
 const asIds = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && isValidId(v)) : []);
 
 /** The volume new sessions, workflows and skills go to. */
-export const homeVolume = (identity: Identity = current): VolumeRef => ({ volume: 'user', volumeId: identity.userId });
+export const homeVolume = (identity: Identity = stored.get()): VolumeRef => ({ volume: 'user', volumeId: identity.userId });

@@ -1,42 +1,29 @@
+import type { Store } from './store';
+
 /**
  * Writes the server refused. A connection that may only read a room (a read share link, or a
  * team member changing a team's skills) still sends its edits; the server drops them and says
  * why with the y-protocols "permission denied" message. The latest refusal per room is kept
- * here until the person dismisses it, so the app can tell them their changes were not saved.
+ * until the person dismisses it, so the app can tell them their changes were not saved.
  */
 export interface Refusal {
   room: string;
   /** The server's words, e.g. `read-only: your changes to "user/alice/workflow/x" were not saved`. */
   reason: string;
-  /** When it arrived (ms since the epoch), to show the latest first. */
+  /** When it arrived (ms since the epoch). */
   at: number;
 }
 
-const latest = new Map<string, Refusal>();
-const listeners = new Set<() => void>();
-let snapshot: readonly Refusal[] = [];
+/** Every room's latest refusal, newest first. */
+export type Refusals = readonly Refusal[];
 
-function changed(): void {
-  snapshot = [...latest.values()].sort((a, b) => b.at - a.at);
-  for (const l of listeners) l();
-}
-
-/** Remembers that the server refused a write to `room`, and why. */
-export function recordRefusal(room: string, reason: string): void {
-  latest.set(room, { room, reason, at: Date.now() });
-  changed();
+/** Remembers that the server refused a write to `room`, and why, in front of the others. */
+export function recordRefusal(refusals: Store<Refusals>, room: string, reason: string): void {
+  refusals.set([{ room, reason, at: Date.now() }, ...refusals.get().filter((r) => r.room !== room)]);
 }
 
 /** Forgets a room's refusal (the person has read it). */
-export function dismissRefusal(room: string): void {
-  if (latest.delete(room)) changed();
-}
-
-/** Every room's latest refusal, newest first. */
-export const getRefusals = (): readonly Refusal[] => snapshot;
-
-/** Calls `listener` whenever a refusal arrives or is dismissed; returns the unsubscribe. */
-export function onRefusals(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+export function dismissRefusal(refusals: Store<Refusals>, room: string): void {
+  const rest = refusals.get().filter((r) => r.room !== room);
+  if (rest.length !== refusals.get().length) refusals.set(rest);
 }

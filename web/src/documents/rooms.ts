@@ -3,9 +3,11 @@ import { readAuthMessage } from 'y-protocols/auth';
 import { messageAuth, WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { ORIGIN } from '../../../shared/src/origins';
-import { tokenFor } from './identity';
-import { recordRefusal } from './refusals';
-import { trackRoom, untrackRoom } from './sync-status';
+import { tokenFor, type Identity } from './identity';
+import { dismissRefusal, recordRefusal, type Refusals } from './refusals';
+import { createStore, type ReadonlyStore } from './store';
+import { sameSyncStatus, syncStatusOf, type SyncStatus } from './sync-status';
+import { UnsentRooms } from './unsent-rooms';
 
 /**
  * An open document: loaded from IndexedDB first (so it works with no network), then kept in
@@ -23,151 +25,192 @@ interface Entry {
   room: Room;
   users: number;
   persistence: IndexeddbPersistence;
+  /** Local changes made while the room was not synced: the server has not got them yet. */
+  pending: number;
   closeTimer?: ReturnType<typeof setTimeout>;
+  stopWatching: () => void;
 }
 
-const open = new Map<string, Entry>();
 /** Rooms stay open this long after their last user, so switching views back and forth is instant. */
 const LINGER_MS = 10_000;
-
-/**
- * Rooms with local changes the server has not confirmed (by a completed sync), remembered
- * across reloads: such a room stays open until it syncs, and is reopened when the app starts,
- * so an edit made offline reaches the server even if nobody opens that room again.
- */
-const UNSENT_KEY = 'llmunix.unsent';
-const readUnsent = (): Set<string> => {
-  try {
-    return new Set(JSON.parse(localStorage.getItem(UNSENT_KEY) ?? '[]') as string[]);
-  } catch {
-    return new Set();
-  }
-};
-/**
- * Kept in memory, because offline every local update asks; read again when another tab changes
- * it, and merged with what is stored on every change, so tabs do not write over each other.
- */
-let unsentRooms: Set<string> | null = null;
-const unsent = (): Set<string> => (unsentRooms ??= readUnsent());
-function markUnsent(name: string, isUnsent: boolean): void {
-  if (unsent().has(name) === isUnsent) return;
-  const set = readUnsent();
-  if (isUnsent) set.add(name);
-  else set.delete(name);
-  localStorage.setItem(UNSENT_KEY, JSON.stringify([...set]));
-  unsentRooms = set;
-}
-if (typeof window !== 'undefined') {
-  window.addEventListener('storage', (event) => {
-    if (event.key === UNSENT_KEY) unsentRooms = null;
-  });
-}
 
 function syncUrl(): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${location.host}/sync`;
 }
 
-/** Opens a room (or shares the already open one); call `releaseRoom` when done. */
-export function acquireRoom(name: string): Room {
-  let entry = open.get(name);
-  if (!entry) {
+/**
+ * The rooms this app has open, shared by every view that uses them, with what the status badge
+ * shows about them: whether they are synced, how many local changes wait to be sent, and the
+ * writes the server refused. The app makes one (app.tsx) and hands it to its views.
+ */
+export class RoomSet {
+  private readonly open = new Map<string, Entry>();
+  private readonly unsent = new UnsentRooms();
+  private readonly statusStore = createStore<SyncStatus>({ state: 'offline', pending: 0 }, sameSyncStatus);
+  private readonly refusalStore = createStore<Refusals>([]);
+  /** Offline / connecting / synced, and the count of local changes not yet sent. */
+  readonly status: ReadonlyStore<SyncStatus> = this.statusStore;
+  /** The latest write the server refused in each room, newest first. */
+  readonly refusals: ReadonlyStore<Refusals> = this.refusalStore;
+
+  /**
+   * When the browser says it is offline, stop the sockets (an open WebSocket can outlive the
+   * network for a long time) and work from IndexedDB; reconnect when it says it is back.
+   */
+  private readonly onOffline = () => {
+    for (const { room } of this.open.values()) room.provider.disconnect();
+    this.refreshStatus();
+  };
+  private readonly onOnline = () => {
+    for (const { room } of this.open.values()) room.provider.connect();
+    this.refreshStatus();
+  };
+
+  constructor(private readonly identity: ReadonlyStore<Identity>) {
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('online', this.onOnline);
+    this.refreshStatus();
+  }
+
+  /** Opens a room (or shares the already open one); call `release` when done. */
+  acquire(name: string): Room {
+    let entry = this.open.get(name);
+    if (!entry) {
+      entry = this.openRoom(name);
+      this.open.set(name, entry);
+      this.refreshStatus();
+    }
+    entry.users++;
+    clearTimeout(entry.closeTimer);
+    return entry.room;
+  }
+
+  /** Lets go of a room; it closes a little later if nobody took it again. */
+  release(room: Room): void {
+    const entry = this.open.get(room.name);
+    if (!entry) return;
+    entry.users--;
+    if (entry.users > 0) return;
+    entry.closeTimer = setTimeout(() => this.closeWhenSent(entry), LINGER_MS);
+  }
+
+  /** Runs `fn` on a room's document as one local (undoable) transaction once the local copy is loaded. */
+  async edit(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+    const room = this.acquire(name);
+    try {
+      await room.whenLocal;
+      room.doc.transact(() => fn(room.doc), ORIGIN.local);
+    } finally {
+      this.release(room);
+    }
+  }
+
+  /** Reopens the rooms whose local changes never reached the server, until they do. */
+  resumeUnsent(): void {
+    for (const name of this.unsent.names()) this.release(this.acquire(name));
+  }
+
+  /** Forgets a deleted room's local copy. */
+  async clearLocal(name: string): Promise<void> {
+    await this.open.get(name)?.persistence.clearData();
+  }
+
+  /**
+   * Throws away this browser's copy of a room, changes the server refused included, and reloads
+   * the app so the room comes back as the server has it. A Yjs document cannot take back changes
+   * it has made, so a fresh copy is the way to stop resending what will be refused each time.
+   */
+  async discardLocalCopy(name: string): Promise<void> {
+    const entry = this.open.get(name);
+    if (entry) {
+      entry.room.provider.disconnect();
+      await entry.persistence.clearData();
+    } else {
+      await new IndexeddbPersistence(`llmunix:${name}`, new Y.Doc()).clearData();
+    }
+    this.unsent.mark(name, false);
+    location.reload();
+  }
+
+  /** Forgets a room's refusal (the person has read it). */
+  dismissRefusal(room: string): void {
+    dismissRefusal(this.refusalStore, room);
+  }
+
+  /** Closes every room at once (the app is going away) and stops listening to the browser. */
+  destroy(): void {
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
+    for (const entry of this.open.values()) this.close(entry);
+    this.unsent.destroy();
+  }
+
+  private openRoom(name: string): Entry {
     const doc = new Y.Doc();
     const persistence = new IndexeddbPersistence(`llmunix:${name}`, doc);
-    const token = tokenFor(name);
+    const token = tokenFor(name, this.identity.get());
     const provider = new WebsocketProvider(syncUrl(), name, doc, {
       params: token ? { token } : {},
       maxBackoffTime: 5000,
       connect: navigator.onLine,
     });
     // y-websocket only logs a refused write; keep the server's reason so the person is told.
-    provider.messageHandlers[messageAuth] = (_encoder, decoder) => readAuthMessage(decoder, doc, (_doc, reason) => recordRefusal(name, reason));
+    provider.messageHandlers[messageAuth] = (_encoder, decoder) =>
+      readAuthMessage(decoder, doc, (_doc, reason) => recordRefusal(this.refusalStore, name, reason));
     const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => undefined) };
-    doc.on('update', (_update: Uint8Array, origin: unknown) => {
-      if ((origin === ORIGIN.local || origin === ORIGIN.assistant) && !(provider.synced && provider.wsconnected)) markUnsent(name, true);
-    });
-    provider.on('sync', (synced: boolean) => synced && markUnsent(name, false));
-    entry = { room, users: 0, persistence };
-    open.set(name, entry);
-    trackRoom(room);
+    const entry: Entry = { room, users: 0, persistence, pending: 0, stopWatching: () => undefined };
+    // y-websocket has no acknowledgements: while synced, an update is sent at once, so only
+    // changes made while not synced wait; the next completed sync exchange carries them all.
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin !== ORIGIN.local && origin !== ORIGIN.assistant) return;
+      if (provider.synced && provider.wsconnected) return;
+      entry.pending++;
+      this.unsent.mark(name, true);
+      this.refreshStatus();
+    };
+    const onSync = (synced: boolean) => {
+      if (synced) {
+        entry.pending = 0;
+        this.unsent.mark(name, false);
+      }
+      this.refreshStatus();
+    };
+    const onStatus = () => this.refreshStatus();
+    doc.on('update', onUpdate);
+    provider.on('sync', onSync);
+    provider.on('status', onStatus);
+    entry.stopWatching = () => {
+      doc.off('update', onUpdate);
+      provider.off('sync', onSync);
+      provider.off('status', onStatus);
+    };
+    return entry;
   }
-  entry.users++;
-  clearTimeout(entry.closeTimer);
-  return entry.room;
-}
 
-/** Lets go of a room; it closes a little later if nobody took it again. */
-export function releaseRoom(room: Room): void {
-  const entry = open.get(room.name);
-  if (!entry) return;
-  entry.users--;
-  if (entry.users > 0) return;
-  entry.closeTimer = setTimeout(() => closeWhenSent(entry), LINGER_MS);
-}
-
-function closeWhenSent(entry: Entry): void {
-  const { room } = entry;
-  if (entry.users > 0) return;
-  if (unsent().has(room.name)) {
-    // Closing now would strand the edit in IndexedDB: wait until the server has it.
-    room.provider.once('sync', () => closeWhenSent(entry));
-    return;
+  private closeWhenSent(entry: Entry): void {
+    if (entry.users > 0) return;
+    if (this.unsent.has(entry.room.name)) {
+      // Closing now would strand the edit in IndexedDB: wait until the server has it.
+      entry.room.provider.once('sync', () => this.closeWhenSent(entry));
+      return;
+    }
+    this.close(entry);
+    this.refreshStatus();
   }
-  open.delete(room.name);
-  untrackRoom(room);
-  room.provider.destroy();
-  void entry.persistence.destroy();
-  room.doc.destroy();
-}
 
-/** Reopens the rooms whose local changes never reached the server, until they do. */
-export function resumeUnsentRooms(): void {
-  for (const name of [...unsent()]) releaseRoom(acquireRoom(name));
-}
-
-/** Runs `fn` on a room's document as one local (undoable) transaction once the local copy is loaded. */
-export async function editRoom(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
-  const room = acquireRoom(name);
-  try {
-    await room.whenLocal;
-    room.doc.transact(() => fn(room.doc), ORIGIN.local);
-  } finally {
-    releaseRoom(room);
+  private close(entry: Entry): void {
+    const { room } = entry;
+    clearTimeout(entry.closeTimer);
+    this.open.delete(room.name);
+    entry.stopWatching();
+    room.provider.destroy();
+    void entry.persistence.destroy();
+    room.doc.destroy();
   }
-}
 
-/**
- * When the browser says it is offline, stop the sockets (an open WebSocket can outlive the
- * network for a long time) and work from IndexedDB; reconnect when it says it is back.
- */
-if (typeof window !== 'undefined') {
-  window.addEventListener('offline', () => {
-    for (const { room } of open.values()) room.provider.disconnect();
-  });
-  window.addEventListener('online', () => {
-    for (const { room } of open.values()) room.provider.connect();
-  });
-}
-
-/** Forgets a deleted room's local copy. */
-export async function clearLocalRoom(name: string): Promise<void> {
-  const entry = open.get(name);
-  if (entry) await entry.persistence.clearData();
-}
-
-/**
- * Throws away this browser's copy of a room, changes the server refused included, and reloads
- * the app so the room comes back as the server has it. A Yjs document cannot take back changes
- * it has made, so a fresh copy is the way to stop resending what will be refused each time.
- */
-export async function discardLocalCopy(name: string): Promise<void> {
-  const entry = open.get(name);
-  if (entry) {
-    entry.room.provider.disconnect();
-    await entry.persistence.clearData();
-  } else {
-    await new IndexeddbPersistence(`llmunix:${name}`, new Y.Doc()).clearData();
+  private refreshStatus(): void {
+    const rooms = [...this.open.values()].map((e) => ({ provider: e.room.provider, pending: e.pending }));
+    this.statusStore.set(syncStatusOf(rooms, navigator.onLine));
   }
-  markUnsent(name, false);
-  location.reload();
 }

@@ -1,6 +1,5 @@
 import type * as Y from 'yjs';
-import { acquireRoom, clearLocalRoom, editRoom, releaseRoom, type Room } from '../documents/rooms';
-import { getSyncStatus } from '../documents/sync-status';
+import type { Room, RoomSet } from '../documents/rooms';
 
 /** How long a read waits for the server's copy of a room this browser has not seen yet. */
 const SYNC_WAIT_MS = 3000;
@@ -43,41 +42,41 @@ function whenServerHasIt(room: Room): Promise<void> {
  * Reads a room that may not be open: its local copy, and the server's too when the server can be
  * reached (a workflow made on another device may have nothing here yet). Offline, the local copy.
  */
-export async function readRoom<T>(name: string, read: (doc: Y.Doc) => T): Promise<T> {
-  const room = acquireRoom(name);
+export async function readRoom<T>(rooms: RoomSet, name: string, read: (doc: Y.Doc) => T): Promise<T> {
+  const room = rooms.acquire(name);
   try {
     await room.whenLocal;
-    if (getSyncStatus().state !== 'offline') await whenSynced(room, SYNC_WAIT_MS);
+    if (rooms.status.get().state !== 'offline') await whenSynced(room, SYNC_WAIT_MS);
     return read(room.doc);
   } finally {
-    releaseRoom(room);
+    rooms.release(room);
   }
 }
 
 /**
- * Writes to a room (one local transaction, through `editRoom`) and keeps the room open until the
+ * Writes to a room (one local transaction, through `RoomSet.edit`) and keeps the room open until the
  * server has the change: a room closed while offline would keep its edit in IndexedDB only,
  * until someone opened it again. `then` runs once the server has it.
  */
-export async function writeRoom(name: string, write: (doc: Y.Doc) => void, then?: () => Promise<void>): Promise<void> {
-  const room = acquireRoom(name);
+export async function writeRoom(rooms: RoomSet, name: string, write: (doc: Y.Doc) => void, then?: () => Promise<void>): Promise<void> {
+  const room = rooms.acquire(name);
   try {
-    await editRoom(name, write);
+    await rooms.edit(name, write);
   } catch (e) {
-    releaseRoom(room);
+    rooms.release(room);
     throw e;
   }
   void whenServerHasIt(room)
     .then(then)
     // What `then` tidies (a deleted room's local copy) is only stale data if it fails.
     .catch(() => undefined)
-    .finally(() => releaseRoom(room));
+    .finally(() => rooms.release(room));
 }
 
 /**
  * Empties a deleted room, so its content stops syncing to anyone, and forgets its local copy
  * once the server has the emptying.
  */
-export function emptyRoom(name: string, empty: (doc: Y.Doc) => void): Promise<void> {
-  return writeRoom(name, empty, () => clearLocalRoom(name));
+export function emptyRoom(rooms: RoomSet, name: string, empty: (doc: Y.Doc) => void): Promise<void> {
+  return writeRoom(rooms, name, empty, () => rooms.clearLocal(name));
 }

@@ -3,6 +3,7 @@ import { putSessionListing, removeSessionListing } from '../../../shared/src/doc
 import { nowIso } from '../../../shared/src/json';
 import { sessionRoom, volumeRoom } from '../../../shared/src/rooms';
 import type { VolumeRef } from '../documents/identity';
+import type { RoomSet } from '../documents/rooms';
 import { emptyRoom, writeRoom } from './room-access';
 
 // A session's meta lives in its own room and is mirrored by its listing in the volume index; both
@@ -12,28 +13,28 @@ const indexOf = (home: VolumeRef) => volumeRoom(home.volume, home.volumeId);
 const roomOf = (home: VolumeRef, id: string) => sessionRoom(home.volume, home.volumeId, id);
 
 /** Creates an empty, active session; returns its id. */
-export async function createSession(home: VolumeRef, name: string): Promise<string> {
+export async function createSession(rooms: RoomSet, home: VolumeRef, name: string): Promise<string> {
   const id = crypto.randomUUID();
   const now = nowIso();
   const listing = { name: name.trim() || 'Untitled session', status: 'active' as const, created_at: now, updated_at: now };
-  await writeRoom(roomOf(home, id), (doc) =>
+  await writeRoom(rooms, roomOf(home, id), (doc) =>
     writeSessionMeta(doc, { id, volume: home.volume, volume_id: home.volumeId, metadata: {}, ...listing }),
   );
-  await writeRoom(indexOf(home), (doc) => putSessionListing(doc, id, listing));
+  await writeRoom(rooms, indexOf(home), (doc) => putSessionListing(doc, id, listing));
   return id;
 }
 
 /** Renames a session or changes its status, in its room and its listing. */
-export async function updateSession(home: VolumeRef, id: string, change: { name?: string; status?: SessionStatus }): Promise<void> {
+export async function updateSession(rooms: RoomSet, home: VolumeRef, id: string, change: { name?: string; status?: SessionStatus }): Promise<void> {
   const name = change.name?.trim();
   if (change.name !== undefined && !name) return;
   const fields = { name, status: change.status, updated_at: nowIso() };
-  await writeRoom(roomOf(home, id), (doc) => writeSessionMeta(doc, fields));
-  await writeRoom(indexOf(home), (doc) => putSessionListing(doc, id, fields));
+  await writeRoom(rooms, roomOf(home, id), (doc) => writeSessionMeta(doc, fields));
+  await writeRoom(rooms, indexOf(home), (doc) => putSessionListing(doc, id, fields));
 }
 
 /** Removes a session's listing and empties its room (meta and messages). */
-export async function deleteSession(home: VolumeRef, id: string): Promise<void> {
-  await writeRoom(indexOf(home), (doc) => removeSessionListing(doc, id));
-  await emptyRoom(roomOf(home, id), clearSession);
+export async function deleteSession(rooms: RoomSet, home: VolumeRef, id: string): Promise<void> {
+  await writeRoom(rooms, indexOf(home), (doc) => removeSessionListing(doc, id));
+  await emptyRoom(rooms, roomOf(home, id), clearSession);
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { listSessions, type SessionListing } from '../../../shared/src/documents/volume-index';
-import { useDocValue } from '../documents/hooks';
+import { useDocValue, useRooms } from '../documents/hooks';
 import { hrefOf, useRoute } from '../router';
 import { useFailure, useHomeIndex } from './home-index';
 import { filterByName } from './listings';
@@ -12,6 +12,7 @@ const NONE: SessionListing[] = [];
 /** The person's sessions, most recently active first: search, create, rename, status, delete. */
 export function SessionsPanel() {
   const { home, room } = useHomeIndex();
+  const rooms = useRooms();
   const sessions = useDocValue(room?.doc, listSessions, NONE);
   const route = useRoute();
   const { failure, watch } = useFailure();
@@ -24,7 +25,7 @@ export function SessionsPanel() {
 
   const create = (e: Event) => {
     e.preventDefault();
-    watch('Creating the session', createSession(home, name).then(open));
+    watch('Creating the session', createSession(rooms, home, name).then(open));
     setName('');
   };
 
@@ -71,11 +72,11 @@ export function SessionsPanel() {
             href={hrefOf.session(home.volume, home.volumeId, listing.id)}
             current={isCurrent(listing.id)}
             actions={{
-              rename: (next) => watch('Renaming the session', updateSession(home, listing.id, { name: next })),
-              setStatus: (status) => watch('Changing the status', updateSession(home, listing.id, { status })),
+              rename: (next) => watch('Renaming the session', updateSession(rooms, home, listing.id, { name: next })),
+              setStatus: (status) => watch('Changing the status', updateSession(rooms, home, listing.id, { status })),
               remove: () => {
                 if (isCurrent(listing.id)) location.hash = '#/';
-                watch('Deleting the session', deleteSession(home, listing.id));
+                watch('Deleting the session', deleteSession(rooms, home, listing.id));
               },
             }}
           />

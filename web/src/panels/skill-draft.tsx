@@ -2,9 +2,9 @@ import { useMemo, useState } from 'preact/hooks';
 import { listSkillSources, putSkillSource, removeSkill } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue } from '../documents/hooks';
+import { useDocValue, useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
-import { editRoom, type Room } from '../documents/rooms';
+import type { Room } from '../documents/rooms';
 import { hrefOf } from '../router';
 import { ConfirmButton } from './confirm-button';
 import { useFailure } from './home-index';
@@ -23,6 +23,7 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
   const [draft, setDraft] = useState<string | null>(props.initial ?? null);
   const [confirming, setConfirming] = useState<SavePlan | null>(null);
   const { failure, watch } = useFailure();
+  const rooms = useRooms();
   const own = useDocValue(props.homeRoom.doc, listSkillSources, NO_SKILLS);
   const text = draft ?? saved ?? '';
   const file = skillFileName(home.volume, home.volumeId, originalId ?? 'new-skill');
@@ -41,7 +42,7 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
     const plan = planSave(originalId, parsed.value.frontmatter.skill_id, new Set(own.keys()));
     if (plan.overwrites && !confirmed) return setConfirming(plan);
     setConfirming(null);
-    const write = editRoom(volumeRoom(home.volume, home.volumeId), (doc) => {
+    const write = rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => {
       putSkillSource(doc, plan.target, text);
       if (plan.removes) removeSkill(doc, plan.removes);
     }).then(() => {
@@ -55,7 +56,7 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
     if (originalId === null) return;
     watch(
       'Deleting the skill',
-      editRoom(volumeRoom(home.volume, home.volumeId), (doc) => removeSkill(doc, originalId)).then(() => (location.hash = '#/')),
+      rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => removeSkill(doc, originalId)).then(() => (location.hash = '#/')),
     );
   };
 

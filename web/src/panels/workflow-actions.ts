@@ -11,6 +11,7 @@ import { nowIso } from '../../../shared/src/json';
 import { ok, type Result } from '../../../shared/src/result';
 import { volumeRoom, workflowRoom } from '../../../shared/src/rooms';
 import type { VolumeRef } from '../documents/identity';
+import type { RoomSet } from '../documents/rooms';
 import { afterFirstPaint } from '../documents/after-first-paint';
 import { emptyRoom, readRoom, writeRoom } from './room-access';
 import { copyName, exportFileName, importedName, withFreshIds } from './workflow-transfer';
@@ -37,58 +38,58 @@ const indexOf = (home: VolumeRef) => volumeRoom(home.volume, home.volumeId);
 const roomOf = (home: VolumeRef, id: string) => workflowRoom(home.volume, home.volumeId, id);
 
 /** Creates a workflow (optionally with a graph already in it); returns its id. */
-export async function createWorkflow(home: VolumeRef, name: string, description = '', graph?: WorkflowGraph): Promise<string> {
+export async function createWorkflow(rooms: RoomSet, home: VolumeRef, name: string, description = '', graph?: WorkflowGraph): Promise<string> {
   const id = crypto.randomUUID();
   const now = nowIso();
   const fields = { name: name.trim() || 'Untitled workflow', description, created_at: now, updated_at: now };
-  await writeRoom(roomOf(home, id), (doc) => {
+  await writeRoom(rooms, roomOf(home, id), (doc) => {
     writeWorkflowMeta(doc, fields);
     if (graph) writeWorkflowGraph(doc, graph);
   });
-  await writeRoom(indexOf(home), (doc) => putWorkflowListing(doc, id, fields));
+  await writeRoom(rooms, indexOf(home), (doc) => putWorkflowListing(doc, id, fields));
   return id;
 }
 
 /** Renames a workflow in its room and its listing. */
-export async function renameWorkflow(home: VolumeRef, id: string, name: string): Promise<void> {
+export async function renameWorkflow(rooms: RoomSet, home: VolumeRef, id: string, name: string): Promise<void> {
   const fields = { name: name.trim(), updated_at: nowIso() };
   if (!fields.name) return;
-  await writeRoom(roomOf(home, id), (doc) => writeWorkflowMeta(doc, fields));
-  await writeRoom(indexOf(home), (doc) => putWorkflowListing(doc, id, fields));
+  await writeRoom(rooms, roomOf(home, id), (doc) => writeWorkflowMeta(doc, fields));
+  await writeRoom(rooms, indexOf(home), (doc) => putWorkflowListing(doc, id, fields));
 }
 
 /** Copies a workflow's nodes and edges, with fresh ids, into a new workflow; returns its id. */
-export async function duplicateWorkflow(home: VolumeRef, listing: WorkflowListing): Promise<string> {
-  const { meta, graph } = await readRoom(roomOf(home, listing.id), (doc) => ({
+export async function duplicateWorkflow(rooms: RoomSet, home: VolumeRef, listing: WorkflowListing): Promise<string> {
+  const { meta, graph } = await readRoom(rooms, roomOf(home, listing.id), (doc) => ({
     meta: readWorkflowMeta(doc),
     graph: readWorkflowGraph(doc),
   }));
-  return createWorkflow(home, copyName(meta.name || listing.name), meta.description || listing.description, withFreshIds(graph));
+  return createWorkflow(rooms, home, copyName(meta.name || listing.name), meta.description || listing.description, withFreshIds(graph));
 }
 
 /** Removes a workflow's listing and empties its room. */
-export async function deleteWorkflow(home: VolumeRef, id: string): Promise<void> {
-  await writeRoom(indexOf(home), (doc) => removeWorkflowListing(doc, id));
-  await emptyRoom(roomOf(home, id), clearWorkflow);
+export async function deleteWorkflow(rooms: RoomSet, home: VolumeRef, id: string): Promise<void> {
+  await writeRoom(rooms, indexOf(home), (doc) => removeWorkflowListing(doc, id));
+  await emptyRoom(rooms, roomOf(home, id), clearWorkflow);
 }
 
 /**
  * Imports an `llmunix-workflow` file as a new workflow; its node and edge ids are replaced, so
  * importing a file twice never mixes the copies. Nothing is written when the file has errors.
  */
-export async function importWorkflow(home: VolumeRef, text: string, fileName: string): Promise<Result<string, string[]>> {
+export async function importWorkflow(rooms: RoomSet, home: VolumeRef, text: string, fileName: string): Promise<Result<string, string[]>> {
   const { parseWorkflowFile } = await workflowFile();
   const parsed = parseWorkflowFile(text);
   if (!parsed.ok) return parsed;
   const file = parsed.value;
   const graph = withFreshIds({ nodes: file.nodes, edges: file.edges });
-  return ok(await createWorkflow(home, importedName(file.name, fileName), file.description, graph));
+  return ok(await createWorkflow(rooms, home, importedName(file.name, fileName), file.description, graph));
 }
 
 /** A workflow as an `llmunix-workflow` file: its name and JSON text. */
-export async function exportWorkflow(home: VolumeRef, listing: WorkflowListing): Promise<{ fileName: string; text: string }> {
+export async function exportWorkflow(rooms: RoomSet, home: VolumeRef, listing: WorkflowListing): Promise<{ fileName: string; text: string }> {
   const { toWorkflowFile } = await workflowFile();
-  const { meta, graph } = await readRoom(roomOf(home, listing.id), (doc) => ({
+  const { meta, graph } = await readRoom(rooms, roomOf(home, listing.id), (doc) => ({
     meta: readWorkflowMeta(doc),
     graph: readWorkflowGraph(doc),
   }));

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { listWorkflows, type WorkflowListing } from '../../../shared/src/documents/volume-index';
-import { useDocValue } from '../documents/hooks';
+import { useDocValue, useRooms } from '../documents/hooks';
 import { hrefOf, useRoute } from '../router';
 import { useFailure, useHomeIndex } from './home-index';
 import { newestFirst } from './listings';
@@ -22,6 +22,7 @@ const NONE: WorkflowListing[] = [];
 /** The person's workflows: list, create, rename, duplicate, delete, import and export. */
 export function WorkflowsPanel() {
   const { home, room } = useHomeIndex();
+  const rooms = useRooms();
   const listings = useDocValue(room?.doc, listWorkflows, NONE);
   const workflows = useMemo(() => newestFirst(listings), [listings]);
   const route = useRoute();
@@ -34,7 +35,7 @@ export function WorkflowsPanel() {
 
   const create = (e: Event) => {
     e.preventDefault();
-    watch('Creating the workflow', createWorkflow(home, name).then(open));
+    watch('Creating the workflow', createWorkflow(rooms, home, name).then(open));
     setName('');
   };
 
@@ -43,23 +44,23 @@ export function WorkflowsPanel() {
       setImportProblem({ file: file.name, errors: [`The file is ${Math.round(file.size / 1e6)} MB; workflow files are at most 20 MB.`] });
       return;
     }
-    const result = await importWorkflow(home, await file.text(), file.name);
+    const result = await importWorkflow(rooms, home, await file.text(), file.name);
     if (!result.ok) return setImportProblem({ file: file.name, errors: result.error });
     setImportProblem(null);
     open(result.value);
   };
 
   const actionsFor = (listing: WorkflowListing) => ({
-    rename: (next: string) => watch('Renaming the workflow', renameWorkflow(home, listing.id, next)),
-    duplicate: () => watch('Duplicating the workflow', duplicateWorkflow(home, listing).then(open)),
+    rename: (next: string) => watch('Renaming the workflow', renameWorkflow(rooms, home, listing.id, next)),
+    duplicate: () => watch('Duplicating the workflow', duplicateWorkflow(rooms, home, listing).then(open)),
     exportFile: () =>
       watch(
         'Exporting the workflow',
-        exportWorkflow(home, listing).then(({ fileName, text }) => downloadText(fileName, text)),
+        exportWorkflow(rooms, home, listing).then(({ fileName, text }) => downloadText(fileName, text)),
       ),
     remove: () => {
       if (isCurrent(listing.id)) location.hash = '#/';
-      watch('Deleting the workflow', deleteWorkflow(home, listing.id));
+      watch('Deleting the workflow', deleteWorkflow(rooms, home, listing.id));
     },
   });
 

@@ -4,6 +4,7 @@ import { runWorkflow } from '../../../shared/src/execution/executor';
 import type { NodeState, NodeStatus, ResolvedSkill, RunReport, RunRequest } from '../../../shared/src/execution/types';
 import type { WorkflowIssue } from '../../../shared/src/workflow/validate';
 import type { CatalogEntry } from '../documents/catalog';
+import type { RoomSet } from '../documents/rooms';
 import { browserRuntimes } from '../runtimes/browser-runtimes';
 import { disposeStage } from '../runtimes/threejs-stages';
 import { loadNodes, resultCache, saveNode, saveTrace } from './run-store';
@@ -74,6 +75,8 @@ export class RunSession {
   constructor(
     /** The workflow's room name (also the trace's `workflow`). */
     readonly room: string,
+    /** The app's rooms, where a run's trace is written to the current session. */
+    private readonly rooms: RoomSet,
     private readonly awareness?: Awareness,
   ) {
     void loadNodes(room).then((saved) => {
@@ -195,7 +198,7 @@ export class RunSession {
     this.controller = null;
     if (report.issues.length === 0) {
       void saveTrace(report.trace).catch(() => undefined);
-      void attachTraceToCurrentSession(report.trace, this.room).catch(() => undefined);
+      void attachTraceToCurrentSession(this.rooms, report.trace, this.room).catch(() => undefined);
     }
     this.setSummary({ running: false, issues: report.issues, error, report: { ok: report.ok, trace: report.trace } });
   }

@@ -3,7 +3,7 @@ import type { RunTrace } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
 import { parseRoomName } from '../../../shared/src/rooms';
 import { roomMode } from '../documents/identity';
-import { editRoom } from '../documents/rooms';
+import type { RoomSet } from '../documents/rooms';
 
 const KEY = 'llmunix.currentSession';
 
@@ -21,11 +21,11 @@ function summarize(trace: RunTrace, workflowRoom: string): string {
 }
 
 /** Attaches a canvas run's trace to the current session as a message's `traces`. */
-export async function attachTraceToCurrentSession(trace: RunTrace, workflowRoom: string): Promise<void> {
+export async function attachTraceToCurrentSession(rooms: RoomSet, trace: RunTrace, workflowRoom: string): Promise<void> {
   const room = localStorage.getItem(KEY);
   // A session opened with a read share link cannot take the trace: the server would refuse it.
   if (!room || !parseRoomName(room).ok || roomMode(room) === 'read') return;
-  await editRoom(room, (doc) => {
+  await rooms.edit(room, (doc) => {
     if (!sessionExists(doc)) return;
     appendMessage(doc, { role: 'assistant', content: summarize(trace, workflowRoom), timestamp: new Date().toISOString(), traces: [trace as unknown as Json], artifacts: null });
   });

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { onStages, stageOf, VIEWPORT } from '../runtimes/threejs-stages';
+import { useEffect, useRef } from 'preact/hooks';
+import { useStore } from '../documents/store';
+import { threeStages, VIEWPORT } from '../runtimes/threejs-stages';
 
 /**
  * A node's live 3D view: the canvas its Three.js worker draws into, moved into this panel (the
@@ -7,14 +8,12 @@ import { onStages, stageOf, VIEWPORT } from '../runtimes/threejs-stages';
  */
 export function ThreeViewport({ stageKey }: { stageKey: string }) {
   const box = useRef<HTMLDivElement>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => onStages((key) => key === stageKey && setVersion((v) => v + 1)), [stageKey]);
-  const stage = stageOf(stageKey);
+  const stage = useStore(threeStages, (stages) => stages.get(stageKey));
   useEffect(() => {
     if (!stage || !box.current) return;
     box.current.replaceChildren(stage.canvas);
     return () => stage.canvas.remove();
-  }, [stage, version]);
+  }, [stage]);
   if (!stage) return <div class="muted">Run the node to see its 3D view.</div>;
   return <div class="three-viewport" ref={box} data-testid="three-viewport" style={{ aspectRatio: `${VIEWPORT.width} / ${VIEWPORT.height}` }} />;
 }

@@ -1,6 +1,7 @@
 import type { RunRequest, RunResult, Runtime } from '../../../shared/src/execution/types';
 import { VIEWPORT } from '../../../shared/src/execution/threejs-scene';
 import { WorkerHost } from './worker-host';
+import { createStore, type ReadonlyStore } from '../documents/store';
 
 /** A node's live 3D viewport: a canvas drawn by its own worker. */
 export interface Stage {
@@ -11,26 +12,25 @@ export interface Stage {
 
 export { VIEWPORT };
 
-const stages = new Map<string, Stage>();
-const listeners = new Set<(key: string) => void>();
+const stages = createStore<ReadonlyMap<string, Stage>>(new Map());
 
-/** The viewport of a node (`room/nodeId`), if it ran in this page. */
-export const stageOf = (key: string): Stage | undefined => stages.get(key);
+/** Every node's viewport (by `room/nodeId`) that ran in this page; a new map on each change. */
+export const threeStages: ReadonlyStore<ReadonlyMap<string, Stage>> = stages;
 
-/** Calls `listener` with the key of every viewport created or removed. */
-export function onStages(listener: (key: string) => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+function putStage(key: string, stage: Stage | undefined): void {
+  const next = new Map(stages.get());
+  if (stage) next.set(key, stage);
+  else next.delete(key);
+  stages.set(next);
 }
 
 /** Stops a viewport's worker (its animation loop, its WebGL context) and forgets it. */
 export function disposeStage(key: string): void {
-  const stage = stages.get(key);
+  const stage = stages.get().get(key);
   if (!stage) return;
   stage.host.terminate();
   stage.canvas.remove();
-  stages.delete(key);
-  for (const l of listeners) l(key);
+  putStage(key, undefined);
 }
 
 /**
@@ -53,8 +53,7 @@ export class ThreeRuntime implements Runtime {
     canvas.height = VIEWPORT.height * devicePixelRatio;
     const offscreen = canvas.transferControlToOffscreen();
     const host = new WorkerHost('Three.js', () => new Worker(new URL('./threejs.worker.ts', import.meta.url), { type: 'module', name: 'threejs' }));
-    stages.set(key, { key, canvas, host });
-    for (const l of listeners) l(key);
+    putStage(key, { key, canvas, host });
     return host.run(request, { canvas: offscreen, ...VIEWPORT, pixelRatio: devicePixelRatio }, [offscreen]);
   }
 }

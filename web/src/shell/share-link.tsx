@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { parseRoomName } from '../../../shared/src/rooms';
-import { getIdentity, readClaims, setIdentity } from '../documents/identity';
+import { currentIdentity, readClaims, setIdentity } from '../documents/identity';
 
 /**
  * Opening a share link (`/#/share/<token>`): the token is kept for its one room, and the room
@@ -16,7 +16,7 @@ export function ShareLink({ token }: { token: string }) {
       return;
     }
     const { volume, volumeId, kind, id } = room.value;
-    setIdentity({ shareTokens: { ...getIdentity().shareTokens, [`${volume}/${volumeId}/${kind}/${id}`]: token } });
+    setIdentity({ shareTokens: { ...currentIdentity.get().shareTokens, [`${volume}/${volumeId}/${kind}/${id}`]: token } });
     location.replace(`#/${kind}/${volume}/${volumeId}/${id}`);
     location.reload();
   }, [token]);

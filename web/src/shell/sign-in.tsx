@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getIdentity, readClaims, setIdentity } from '../documents/identity';
+import { currentIdentity, readClaims, setIdentity } from '../documents/identity';
 
 /**
  * When the server requires tokens (AUTH_SECRET), asks for one once: pasted here, it is checked
@@ -10,7 +10,7 @@ export function SignIn() {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (getIdentity().token) return;
+    if (currentIdentity.get().token) return;
     void fetch('/api/config')
       .then((r) => r.json() as Promise<{ auth_required?: boolean }>)
       .then((c) => setRequired(Boolean(c.auth_required)))

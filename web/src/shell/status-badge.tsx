@@ -1,9 +1,7 @@
 import { parseRoomName } from '../../../shared/src/rooms';
-import { useIdentity, useSyncStatus } from '../documents/hooks';
+import { useIdentity, useRefusals, useRooms, useSyncStatus } from '../documents/hooks';
 import { roomMode, type Identity } from '../documents/identity';
-import { useRefusals } from '../documents/refusal-hooks';
-import { dismissRefusal, type Refusal } from '../documents/refusals';
-import { discardLocalCopy } from '../documents/rooms';
+import type { Refusal } from '../documents/refusals';
 import { useRoute } from '../router';
 
 const LABEL = { offline: 'offline', connecting: 'connecting…', synced: 'synced' } as const;
@@ -32,6 +30,7 @@ export function StatusBadge() {
 function WriteRefused({ refusal }: { refusal: Refusal }) {
   const route = useRoute();
   const identity = useIdentity();
+  const rooms = useRooms();
   const here = 'room' in route && route.room === refusal.room;
   return (
     <span class="write-refused" role="alert" data-testid="write-refused" data-room={refusal.room} title={`The server said: ${refusal.reason}`}>
@@ -39,13 +38,13 @@ function WriteRefused({ refusal }: { refusal: Refusal }) {
       <button
         type="button"
         class="link"
-        onClick={() => void discardLocalCopy(refusal.room)}
+        onClick={() => void rooms.discardLocalCopy(refusal.room)}
         title="Reload it as the server has it; the changes it refused are lost"
         data-testid="write-refused-discard"
       >
         Discard my changes
       </button>{' '}
-      <button type="button" class="link" onClick={() => dismissRefusal(refusal.room)} data-testid="write-refused-dismiss">
+      <button type="button" class="link" onClick={() => rooms.dismissRefusal(refusal.room)} data-testid="write-refused-dismiss">
         Dismiss
       </button>
     </span>

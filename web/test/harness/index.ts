@@ -3,6 +3,7 @@
 export { startAppServer, type AppServer } from './app-server';
 export { CHROMIUM, CHROMIUM_ARGS, OFFLINE_NOISE, collectErrors, launchBrowser, newContext, type PageErrors } from './browser';
 export { ROOT, WEB_DIST } from './paths';
+export { ReceivedLog, type Received } from './received';
 export { useApp, type App, type AppPage, type PageOptions } from './use-app';
 export { connectClient, connectSynced, synced, type TestClient } from '../../../sync-server/test/harness/clients';
 export { waitFor } from '../../../sync-server/test/harness/wait';
