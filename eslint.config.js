@@ -34,7 +34,9 @@ export default tseslint.config(
             zone('./web/src', './sync-server', 'web/ and sync-server/ share code only through shared/.'),
             zone(['./sync-server/src', './sync-server/bin'], './web', 'web/ and sync-server/ share code only through shared/.'),
             ...serverLower('storage', ['rooms', 'sync', 'rest', 'http', 'chat', 'mirrors', 'edge']),
-            ...serverLower('rooms', ['rest', 'http', 'chat', 'mirrors']),
+            // The sync core reads the wire (sync/), rooms apply it (rooms/), the edge owns sockets (edge/).
+            ...serverLower('sync', ['rooms', 'edge', 'storage', 'rest', 'http', 'chat', 'mirrors']),
+            ...serverLower('rooms', ['edge', 'rest', 'http', 'chat', 'mirrors']),
             ...['http', 'access', 'chat'].map((f) => zone(`./sync-server/src/${f}`, './sync-server/src/rest', `sync-server/src/${f}/ may not import rest/: shared HTTP errors and volume rules live outside it.`)),
             ...['panels', 'canvas', 'chat', 'run', 'shell'].map((f) =>
               zone('./web/src/documents', `./web/src/${f}`, `web/src/documents/ is the features' access to the documents and imports no feature (${f}/).`),
