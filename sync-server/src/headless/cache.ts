@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultCache, RunResult } from '../../../shared/src/execution/types';
+import { replaceFile } from '../storage/replace-file';
 
 /** Results kept in memory, oldest dropped beyond `maxEntries`. */
 export class MemoryResultCache implements ResultCache {
@@ -37,8 +38,8 @@ interface CacheFile {
 
 /**
  * Results in one JSON file under a directory, for the CLI's `--cache DIR`: read on `open`,
- * written whole on `flush` (to a temporary file, then renamed, so a crash never leaves half
- * a file). An unreadable file is a warning, not a failure: a cache only saves time.
+ * written whole on `flush` (`replaceFile`: a crash leaves the old file or the new one, never half
+ * of either). An unreadable file is a warning, not a failure: a cache only saves time.
  */
 export class FileResultCache extends MemoryResultCache {
   private dirty = false;
@@ -78,9 +79,7 @@ export class FileResultCache extends MemoryResultCache {
     if (!this.dirty) return;
     const data: CacheFile = { format: 'llmunix-result-cache', version: 1, entries: Object.fromEntries(this.entries) };
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(data));
-    await fs.rename(tmp, this.file);
+    await replaceFile(this.file, JSON.stringify(data), `${this.file}.${process.pid}.tmp`);
     this.dirty = false;
   }
 }

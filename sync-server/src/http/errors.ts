@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ERRORS, type ErrorBody, type ErrorName } from '../../../shared/src/codes';
+import { RoomsClosedError } from '../rooms/rooms';
 
 /** An expected HTTP failure with a catalogued code; the one error handler renders it. */
 export class HttpError extends Error {
@@ -43,6 +44,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (parserError?.type === 'entity.parse.failed') {
       res.status(400).json(errorBody('bad_request', `The body is not valid JSON: ${parserError.message ?? ''}`));
+      return;
+    }
+    // A request still in flight when the server began shutting down.
+    if (error instanceof RoomsClosedError) {
+      res.status(503).json(errorBody('unavailable', error.message));
       return;
     }
     // Express could not decode a path parameter (`/api/skills/%zz`): the request's fault, not ours.

@@ -11,6 +11,14 @@ export interface RoomsOptions {
   onDurableChange?: (room: Room) => void;
 }
 
+/** A room was asked for after `closeAll`: the server is shutting down and loads nothing more. */
+export class RoomsClosedError extends Error {
+  override name = 'RoomsClosedError';
+  constructor(room: string) {
+    super(`the server is shutting down and does not load room ${room}; try again once it is back`);
+  }
+}
+
 interface Entry {
   room: Promise<Room>;
   users: number;
@@ -24,6 +32,8 @@ interface Entry {
 export class Rooms {
   private readonly entries = new Map<string, Entry>();
   private readonly unloading = new Map<string, Promise<void>>();
+  /** Set by `closeAll`: a room loaded after it would never be flushed and compacted. */
+  private closed = false;
 
   constructor(
     private readonly storage: Storage,
@@ -33,7 +43,9 @@ export class Rooms {
 
   /** Loads (or finds) a room and holds it in memory until `release`. */
   async acquire(name: string): Promise<Room> {
+    if (this.closed) throw new RoomsClosedError(name);
     await this.unloading.get(name);
+    if (this.closed) throw new RoomsClosedError(name);
     let entry = this.entries.get(name);
     if (!entry) {
       const room = Room.load(name, this.storage, {
@@ -105,6 +117,7 @@ export class Rooms {
 
   /** Flushes and unloads every room: the last step of a graceful shutdown. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     const entries = [...this.entries.entries()];
     for (const [, entry] of entries) clearTimeout(entry.idleTimer);
     await Promise.all(
