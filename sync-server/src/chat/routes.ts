@@ -8,13 +8,15 @@ import type { ChatConfig } from '../config';
 import { errorBody } from '../http/errors';
 import { IdSchema, parseOr400 } from '../http/validate';
 import type { Rooms } from '../rooms/rooms';
+import { isServerTool } from '../../../shared/src/chat/tools';
 import { buildPrompt } from './prompt';
 import { readableSkills } from './readable-skills';
+import { answerServerTool } from './server-tools';
 import { CHAT_TOOLS } from './tools';
 import { describeUpstreamError, NOT_CONFIGURED, type ChatFailure } from './upstream-errors';
 
-/** The prompt's token budget for skills (catalog plus full texts). */
-const SKILL_BUDGET_TOKENS = 12_000;
+/** How many rounds of skill reading the server answers within one request before it stops. */
+const MAX_SERVER_ROUNDS = 8;
 
 const Block = z.union([
   z.object({ type: z.literal('text'), text: z.string().max(200_000) }),
@@ -73,8 +75,11 @@ function lastUserText(messages: z.infer<typeof StreamRequest>['messages']): stri
 
 /**
  * The chat proxy: `POST /api/chat` streams an answer as server-sent events (`skills`, `text`,
- * `tool_use`, `done`, `error`), and `POST /chat` answers the original product's shape. The API key
- * is used here and never sent to a browser.
+ * `skill_read`, `tool_use`, `done`, `error`), and `POST /chat` answers the original product's
+ * shape. The server answers the skill-reading tools itself, round after round within the one
+ * request; `done` carries those rounds (`turns`) and, when the app has tools of its own to carry
+ * out in the last turn, the server's results for that turn (`tool_results`). The API key is used
+ * here and never sent to a browser.
  */
 export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatConfig; log: Logger }): Router {
   const { chat, log } = deps;
@@ -89,8 +94,10 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
     refusal: `Too many chat requests: at most ${chat.ratePerMinute} a minute. Wait a moment and send again.`,
   });
 
-  const promptFor = async (req: Request, message: string, includeSkills: boolean, maxSkills: number) =>
-    buildPrompt(message, await readableSkills(deps.rooms, deps.identify(req)), { includeSkills, maxSkills, budgetTokens: SKILL_BUDGET_TOKENS });
+  const promptFor = async (req: Request, message: string, includeSkills: boolean, maxSkills: number) => {
+    const readable = await readableSkills(deps.rooms, deps.identify(req));
+    return { readable, ...buildPrompt(message, readable, { includeSkills, maxSkills }) };
+  };
 
   router.post('/api/chat', limiter, async (req: Request, res: Response) => {
     const body = parseOr400(StreamRequest, req.body, 'chat request');
@@ -105,23 +112,48 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
     }
     const abort = new AbortController();
     res.on('close', () => abort.abort());
+    const messages = body.messages as Anthropic.MessageParam[];
+    // The exchanges the server finished itself (skill reads), which the app adds to its history
+    // so that the model still has what it read when the app sends its own tool results.
+    const turns: Anthropic.MessageParam[] = [];
     try {
-      const stream = client.messages.stream(
-        {
-          model: chat.model,
-          max_tokens: chat.maxTokens,
-          system: prompt.system,
-          messages: body.messages as Anthropic.MessageParam[],
-          ...(body.tools ? { tools: CHAT_TOOLS } : {}),
-        },
-        { signal: abort.signal },
-      );
-      stream.on('text', (text) => send('text', { text }));
-      stream.on('contentBlock', (block) => {
-        if (block.type === 'tool_use') send('tool_use', { id: block.id, name: block.name, input: block.input });
-      });
-      const final = await stream.finalMessage();
-      send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage });
+      for (let round = 0; ; round++) {
+        let wroteText = false;
+        const stream = client.messages.stream(
+          { model: chat.model, max_tokens: chat.maxTokens, system: prompt.system, messages: [...messages, ...turns], ...(body.tools ? { tools: CHAT_TOOLS } : {}) },
+          { signal: abort.signal },
+        );
+        stream.on('text', (text) => {
+          wroteText = true;
+          send('text', { text });
+        });
+        stream.on('contentBlock', (block) => {
+          if (block.type === 'tool_use' && !isServerTool(block.name)) send('tool_use', { id: block.id, name: block.name, input: block.input });
+        });
+        const final = await stream.finalMessage();
+        const ours = final.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && isServerTool(b.name));
+        if (final.stop_reason !== 'tool_use' || ours.length === 0) {
+          send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage, turns });
+          break;
+        }
+        if (round + 1 >= MAX_SERVER_ROUNDS) {
+          send('error', { code: 'too_many_reads', message: `The assistant kept reading skills (${MAX_SERVER_ROUNDS} rounds) without answering. Ask again, more narrowly.` });
+          break;
+        }
+        const results: Anthropic.ToolResultBlockParam[] = [];
+        for (const use of ours) {
+          const answer = await answerServerTool(use.name as Parameters<typeof answerServerTool>[0], use.input, { rooms: deps.rooms, readable: prompt.readable });
+          if (answer.read) send('skill_read', answer.read);
+          results.push({ type: 'tool_result', tool_use_id: use.id, content: answer.content, ...(answer.isError ? { is_error: true } : {}) });
+        }
+        // Tools the app carries out are in the same turn: it answers them, with ours alongside.
+        if (final.content.some((b) => b.type === 'tool_use' && !isServerTool(b.name))) {
+          send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage, turns, tool_results: results });
+          break;
+        }
+        turns.push({ role: 'assistant', content: final.content }, { role: 'user', content: results });
+        if (wroteText) send('text', { text: '\n\n' });
+      }
     } catch (error) {
       if (abort.signal.aborted) return;
       const failure = describeUpstreamError(error, chat.apiKey, chat.timeoutMs);
