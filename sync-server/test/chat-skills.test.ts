@@ -187,6 +187,19 @@ describe('skill files', () => {
   });
 });
 
+describe('the original POST /chat', () => {
+  it('offers only the reading tools, and answers them before it answers', async () => {
+    const start = fake.requests.length;
+    fake.reply(
+      { kind: 'stream', blocks: [{ type: 'tool_use', id: 'o1', name: 'read_skill', input: { skill_id: 'tide-files' } }] },
+      (body) => ({ kind: 'stream', blocks: [{ type: 'text', text: [JSON.stringify(body.messages).includes('Run [the script]') ? 'Read it.' : 'Never got it.'] }] }),
+    );
+    const res = await fetch(`${server.url}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` }, body: JSON.stringify({ message: 'Extract tide heights' }) });
+    expect(await res.json()).toMatchObject({ response: 'Read it.', skills_read: [{ skill_id: 'tide-files', name: 'tide-files' }] });
+    expect((fake.requests[start]?.body.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(['read_skill', 'read_skill_file']);
+  });
+});
+
 describe('access', () => {
   const secret = instructionSkill('alice-private', 'Alice’s private notes on mooring.', 'SECRET-BODY-7f3a: moor at the north jetty.');
 

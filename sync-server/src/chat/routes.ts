@@ -9,10 +9,11 @@ import { errorBody } from '../http/errors';
 import { IdSchema, parseOr400 } from '../http/validate';
 import type { Rooms } from '../rooms/rooms';
 import { isServerTool } from '../../../shared/src/chat/tools';
+import type { SkillRead } from '../../../shared/src/documents/session';
 import { buildPrompt } from './prompt';
 import { readableSkills } from './readable-skills';
-import { answerServerTool } from './server-tools';
-import { CHAT_TOOLS } from './tools';
+import { answerServerTools, serverToolUses } from './server-tools';
+import { CHAT_TOOLS, READING_TOOLS } from './tools';
 import { describeUpstreamError, NOT_CONFIGURED, type ChatFailure } from './upstream-errors';
 
 /** How many rounds of skill reading the server answers within one request before it stops. */
@@ -131,7 +132,7 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
           if (block.type === 'tool_use' && !isServerTool(block.name)) send('tool_use', { id: block.id, name: block.name, input: block.input });
         });
         const final = await stream.finalMessage();
-        const ours = final.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && isServerTool(b.name));
+        const ours = serverToolUses(final.content);
         if (final.stop_reason !== 'tool_use' || ours.length === 0) {
           send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage, turns });
           break;
@@ -140,12 +141,8 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
           send('error', { code: 'too_many_reads', message: `The assistant kept reading skills (${MAX_SERVER_ROUNDS} rounds) without answering. Ask again, more narrowly.` });
           break;
         }
-        const results: Anthropic.ToolResultBlockParam[] = [];
-        for (const use of ours) {
-          const answer = await answerServerTool(use.name as Parameters<typeof answerServerTool>[0], use.input, { rooms: deps.rooms, readable: prompt.readable });
-          if (answer.read) send('skill_read', answer.read);
-          results.push({ type: 'tool_result', tool_use_id: use.id, content: answer.content, ...(answer.isError ? { is_error: true } : {}) });
-        }
+        const { results, reads } = await answerServerTools(ours, { rooms: deps.rooms, readable: prompt.readable });
+        for (const read of reads) send('skill_read', read);
         // Tools the app carries out are in the same turn: it answers them, with ours alongside.
         if (final.content.some((b) => b.type === 'tool_use' && !isServerTool(b.name))) {
           send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage, turns, tool_results: results });
@@ -171,14 +168,21 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
       return;
     }
     try {
-      const message = await client.messages.create({
-        model: chat.model,
-        max_tokens: chat.maxTokens,
-        system: prompt.system,
-        messages: [{ role: 'user', content: body.message }],
-      });
-      const response = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
-      res.json({ response, skills_used: prompt.skillsUsed });
+      // No app is there to act on documents: the model gets only the tools that read skills.
+      const messages: Anthropic.MessageParam[] = [{ role: 'user', content: body.message }];
+      const skillsRead: SkillRead[] = [];
+      for (let round = 0; ; round++) {
+        const message = await client.messages.create({ model: chat.model, max_tokens: chat.maxTokens, system: prompt.system, messages, tools: READING_TOOLS });
+        const uses = serverToolUses(message.content);
+        if (uses.length === 0 || round + 1 >= MAX_SERVER_ROUNDS) {
+          const response = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+          res.json({ response, skills_used: prompt.skillsUsed, skills_read: skillsRead });
+          return;
+        }
+        const { results, reads } = await answerServerTools(uses, { rooms: deps.rooms, readable: prompt.readable });
+        skillsRead.push(...reads);
+        messages.push({ role: 'assistant', content: message.content }, { role: 'user', content: results });
+      }
     } catch (error) {
       const failure = describeUpstreamError(error, chat.apiKey, chat.timeoutMs);
       res.status(STATUS[failure.code]).json({ error: { code: failure.code, message: failure.message, help: failure.message } });

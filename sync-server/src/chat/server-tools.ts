@@ -1,4 +1,5 @@
-import { readToolCall, type ServerToolName } from '../../../shared/src/chat/tools';
+import type Anthropic from '@anthropic-ai/sdk';
+import { isServerTool, readToolCall, type ServerToolName } from '../../../shared/src/chat/tools';
 import type { SkillRead } from '../../../shared/src/documents/session';
 import type { Rooms } from '../rooms/rooms';
 import type { SkillDoc } from './retrieval';
@@ -40,4 +41,20 @@ export async function answerServerTool(name: ServerToolName, input: unknown, dep
     default:
       return failed(`The tool "${call.value.name}" is carried out by the app, not the server.`);
   }
+}
+
+/** The server's own tool calls in a model's answer. */
+export const serverToolUses = (content: readonly Anthropic.ContentBlock[]): Anthropic.ToolUseBlock[] =>
+  content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && isServerTool(b.name));
+
+/** Answers every server tool call of one turn, in order: the results for the model and what was read. */
+export async function answerServerTools(uses: readonly Anthropic.ToolUseBlock[], deps: { rooms: Rooms; readable: readonly SkillDoc[] }): Promise<{ results: Anthropic.ToolResultBlockParam[]; reads: SkillRead[] }> {
+  const results: Anthropic.ToolResultBlockParam[] = [];
+  const reads: SkillRead[] = [];
+  for (const use of uses) {
+    const answer = isServerTool(use.name) ? await answerServerTool(use.name, use.input, deps) : failed(`The tool "${use.name}" is carried out by the app, not the server.`);
+    if (answer.read) reads.push(answer.read);
+    results.push({ type: 'tool_result', tool_use_id: use.id, content: answer.content, ...(answer.isError ? { is_error: true } : {}) });
+  }
+  return { results, reads };
 }
