@@ -4,11 +4,11 @@
  * the call the PWA carries out, and a call that does not fit is answered with what is wrong.
  */
 import { describe, expect, it } from 'vitest';
-import { CHAT_TOOL_DEFINITIONS, readToolCall } from '../src/chat/tools';
+import { CHAT_TOOL_DEFINITIONS, isServerTool, readToolCall } from '../src/chat/tools';
 
 describe('chat tool definitions', () => {
-  it('offers the five tools, each requiring only properties it declares', () => {
-    expect(CHAT_TOOL_DEFINITIONS.map((t) => t.name)).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill']);
+  it('offers the seven tools, each requiring only properties it declares', () => {
+    expect(CHAT_TOOL_DEFINITIONS.map((t) => t.name)).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill', 'read_skill', 'read_skill_file']);
     for (const tool of CHAT_TOOL_DEFINITIONS) {
       expect(tool.input_schema.type).toBe('object');
       expect(tool.description.length).toBeGreaterThan(0);
@@ -32,7 +32,7 @@ describe('readToolCall', () => {
   it('refuses an unknown tool, naming the tools there are', () => {
     expect(readToolCall('delete_everything', {})).toEqual({
       ok: false,
-      error: 'Unknown tool "delete_everything". The tools are: add_node, connect_ports, set_input, run_workflow, save_skill.',
+      error: 'Unknown tool "delete_everything". The tools are: add_node, connect_ports, set_input, run_workflow, save_skill, read_skill, read_skill_file.',
     });
     // Names inherited by every object are not tools either.
     expect(readToolCall('toString', {}).ok).toBe(false);
@@ -50,5 +50,19 @@ describe('readToolCall', () => {
     });
     expect(readToolCall('save_skill', { name: 'n', type: 'python', code: '', inputs: ['x'] })).toEqual({ ok: false, error: 'save_skill: "inputs" must be an array of objects.' });
     expect(readToolCall('set_input', 'node 1')).toEqual({ ok: false, error: 'set_input: the input must be an object.' });
+  });
+});
+
+describe('the tools the server answers', () => {
+  it('are the skill-reading ones; the app carries out the rest', () => {
+    expect(CHAT_TOOL_DEFINITIONS.filter((t) => isServerTool(t.name)).map((t) => t.name)).toEqual(['read_skill', 'read_skill_file']);
+    expect(isServerTool('add_node')).toBe(false);
+    expect(isServerTool('toString')).toBe(false);
+  });
+
+  it('read their input against the same schema', () => {
+    expect(readToolCall('read_skill', { skill_id: 'pdf' })).toEqual({ ok: true, value: { name: 'read_skill', input: { skill_id: 'pdf' } } });
+    expect(readToolCall('read_skill_file', { skill_id: 'pdf' })).toEqual({ ok: false, error: 'read_skill_file: "path" is required.' });
+    expect(readToolCall('read_skill', { skill_id: 7 })).toEqual({ ok: false, error: 'read_skill: "skill_id" must be a string.' });
   });
 });

@@ -207,6 +207,20 @@ describe('session documents', () => {
     ]);
   });
 
+  it('keeps the skills the assistant read with its answer, for every peer, and tolerates bad entries', () => {
+    const doc = new Y.Doc();
+    const reads = [{ skill_id: 'pdf', name: 'PDF tools' }, { skill_id: 'pdf', name: 'PDF tools', path: 'scripts/fill.py' }];
+    const reply = appendMessage(doc, message({ role: 'assistant', content: 'answer' }));
+    updateMessage(doc, reply, { skills_read: reads });
+    const peer = peerOf(doc);
+    expect(readMessages(peer)[0]?.skills_read).toEqual(reads);
+    reply.set('skills_read', [{ skill_id: 'x' }, { name: 'no id' }, 'pdf', null, { skill_id: 'y', name: 3, path: 4 }]);
+    expect(readMessages(doc)[0]?.skills_read).toEqual([{ skill_id: 'x', name: 'x' }, { skill_id: 'y', name: 'y' }]);
+    // A message with no reads keeps the original's shape, without the field.
+    appendMessage(doc, message());
+    expect(Object.keys(readMessages(doc)[1] ?? {})).not.toContain('skills_read');
+  });
+
   it('clears a session: no meta, no messages, on every peer', () => {
     const doc = new Y.Doc();
     writeSessionMeta(doc, { id: 's1', name: 'x', metadata: { a: 1 } });

@@ -2,6 +2,7 @@
 // the original /chat shape, skill retrieval, upstream failures in plain words, limits, and a key
 // that never leaves the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChat, type SseEvent } from './harness/chat-stream';
 import { startFakeAnthropic, type FakeAnthropic } from './harness/fake-anthropic';
 import { startTestServer } from './harness/in-process';
 
@@ -21,38 +22,11 @@ afterAll(async () => {
   expect(seen.some((text) => text.includes(KEY))).toBe(false);
 });
 
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-  at: number;
-}
-
 /** Posts to /api/chat and collects the server-sent events with their arrival times. */
 async function streamChat(body: unknown, url = server.url): Promise<{ status: number; events: SseEvent[] }> {
-  const res = await fetch(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const events: SseEvent[] = [];
-  if (!res.body) return { status: res.status, events };
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let all = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    const chunk = decoder.decode(value, { stream: true });
-    all += chunk;
-    buffer += chunk;
-    let cut: number;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const event = /^event: (.*)$/m.exec(frame)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(frame)?.[1] ?? '{}';
-      events.push({ event, data: JSON.parse(data) as Record<string, unknown>, at: Date.now() });
-    }
-  }
-  seen.push(all);
-  return { status: res.status, events };
+  const { status, events, raw } = await postChat(url, body);
+  seen.push(raw);
+  return { status, events };
 }
 
 async function post(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -84,7 +58,7 @@ describe('streaming', () => {
     expect(events.find((e) => e.event === 'tool_use')?.data).toEqual({ id: 'toolu_1', name: 'add_node', input: { skill_id: 'quantum-vqe' } });
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { stop_reason: 'tool_use' } });
     const tools = (fake.requests.at(-1)?.body.tools as Array<{ name: string }>).map((t) => t.name);
-    expect(tools).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill']);
+    expect(tools).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill', 'read_skill', 'read_skill_file']);
   });
 });
 

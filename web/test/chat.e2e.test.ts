@@ -1,6 +1,7 @@
 // The chat in Chromium against the real server and a local fake of the Anthropic Messages API:
 // answers stream in token by token, a message written offline is sent when the connection
-// returns, failures are shown in words with nothing lost, and the key never reaches the browser:
+// returns, failures are shown in words with nothing lost, the skills the assistant read are shown
+// as chips with its answer, and the key never reaches the browser:
 // everything the browser receives during these tests is kept and searched for it at the end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -123,6 +124,44 @@ describe('chat', () => {
       const res = await fetch(`${app.server.url}/api/skills/${skillId}?volume=user`);
       return res.status === 200 && ((await res.json()) as { code: string }).code.includes('2 * inputs.get');
     }, 'the saved skill to reach the server');
+    await close(page);
+  });
+
+  it('shows which skill the assistant read, to a collaborator and after a reload', async () => {
+    const id = await newSession('Reading');
+    const page = await openSession(id);
+    const errors = collectErrors(page);
+    fake.reply(
+      // The server answers read_skill; the app carries out add_node and sends both results back.
+      {
+        kind: 'stream',
+        blocks: [
+          { type: 'text', text: ['Reading the skill first.'] },
+          { type: 'tool_use', id: 'r1', name: 'read_skill', input: { skill_id: 'spice-resistor' } },
+          { type: 'tool_use', id: 'r2', name: 'add_node', input: { skill_id: 'spice-resistor' } },
+        ],
+      },
+      (body) => {
+        const results = (body.messages as Array<{ content: unknown }>).flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string; tool_use_id?: string; content?: string }>) : []));
+        const read = results.find((r) => r.type === 'tool_result' && r.tool_use_id === 'r1')?.content ?? '';
+        const added = results.find((r) => r.type === 'tool_result' && r.tool_use_id === 'r2')?.content ?? '';
+        const both = read.includes('.dc V1') && added.includes('node_id');
+        return { kind: 'stream', blocks: [{ type: 'text', text: [both ? 'Both results came back.' : `Missing a result: ${JSON.stringify(results)}`] }] };
+      },
+    );
+    await say(page, 'Simulate a resistor divider circuit');
+    await assistant(page).locator('[data-testid="message-content"]', { hasText: 'Both results came back.' }).waitFor();
+    const chips = (p: Page) => assistant(p).locator('[data-testid="skill-read-chip"]');
+    expect(await chips(page).allTextContents()).toEqual(['read: SPICE Resistor Circuit']);
+    expect(await page.locator('[data-testid="tool-call"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tool')))).toEqual(['add_node']);
+    const collaborator = await openSession(id);
+    await chips(collaborator).first().waitFor();
+    expect(await chips(collaborator).allTextContents()).toEqual(['read: SPICE Resistor Circuit']);
+    await page.reload();
+    await chips(page).first().waitFor();
+    expect(await chips(page).getAttribute('data-skill')).toBe('spice-resistor');
+    errors.assertNone();
+    await close(collaborator);
     await close(page);
   });
 

@@ -75,7 +75,39 @@ const TOOLS = {
       required: ['name', 'type', 'code'],
     },
   },
+  read_skill: {
+    description:
+      "Read a skill's whole file (frontmatter and body: its instructions, code and the files it mentions). The prompt lists every skill by name and description only; read one when it looks relevant before relying on it.",
+    input_schema: {
+      type: 'object',
+      properties: { skill_id: { type: 'string', description: 'The skill_id from the list of skills.' } },
+      required: ['skill_id'],
+    },
+  },
+  read_skill_file: {
+    description: "Read one file kept with a skill (for example scripts/extract.py or references/api.md), by its path inside the skill's folder.",
+    input_schema: {
+      type: 'object',
+      properties: {
+        skill_id: { type: 'string', description: 'The skill_id from the list of skills.' },
+        path: { type: 'string', description: "The file's path inside the skill's folder, as the skill's body names it." },
+      },
+      required: ['skill_id', 'path'],
+    },
+  },
 } as const satisfies Record<string, ToolSpec>;
+
+/**
+ * The tools the server answers itself, within the same chat request: reading skills needs the
+ * caller's identity and every volume it may read, which the server has and the app may not.
+ */
+export const SERVER_TOOL_NAMES = ['read_skill', 'read_skill_file'] as const satisfies ReadonlyArray<keyof typeof TOOLS>;
+
+/** The name of a tool the server answers itself. */
+export type ServerToolName = (typeof SERVER_TOOL_NAMES)[number];
+
+/** Tells whether the server answers this tool itself (the app carries out the others). */
+export const isServerTool = (name: string): name is ServerToolName => (SERVER_TOOL_NAMES as readonly string[]).includes(name);
 
 /** The name of one of the assistant's tools. */
 export type ChatToolName = keyof typeof TOOLS;

@@ -32,11 +32,30 @@ export interface SessionMessage {
   author?: string;
   /** The skills the chat's prompt carried for this answer. */
   skills_used?: string[];
+  /** The skills (and files of skills) the assistant read through its tools for this answer, in order. */
+  skills_read?: SkillRead[];
   /** What the assistant did with its tools during this answer. */
   tool_calls?: Array<{ name: string; input: Json; result: string; is_error: boolean }>;
   /** Why the answer failed or stopped, in words. */
   error?: string;
 }
+
+/** One skill, or one file of a skill, the assistant read while answering. */
+export interface SkillRead {
+  skill_id: string;
+  /** The skill's name when it was read, so the chip reads well without the skill at hand. */
+  name: string;
+  /** The file read, for read_skill_file; absent when the whole skill was read. */
+  path?: string;
+}
+
+const readSkillReads = (value: unknown): SkillRead[] =>
+  (Array.isArray(value) ? value : []).flatMap((r: unknown) => {
+    if (r === null || typeof r !== 'object') return [];
+    const { skill_id, name, path } = r as Record<string, unknown>;
+    if (typeof skill_id !== 'string') return [];
+    return [{ skill_id, name: typeof name === 'string' && name ? name : skill_id, ...(typeof path === 'string' ? { path } : {}) }];
+  });
 
 const metaOf = (doc: Y.Doc) => doc.getMap<unknown>('meta');
 /** The session's messages: a Y.Array of Y.Map, one per message. */
@@ -87,6 +106,8 @@ function readMessage(m: Y.Map<unknown>): SessionMessage {
   if (typeof m.get('author') === 'string') message.author = m.get('author') as string;
   const skills = m.get('skills_used');
   if (Array.isArray(skills)) message.skills_used = skills.filter((x): x is string => typeof x === 'string');
+  const reads = m.get('skills_read');
+  if (Array.isArray(reads)) message.skills_read = readSkillReads(reads);
   const tools = m.get('tool_calls');
   if (Array.isArray(tools)) message.tool_calls = tools as SessionMessage['tool_calls'];
   if (typeof m.get('error') === 'string') message.error = m.get('error') as string;

@@ -1,10 +1,17 @@
-import type { Skill } from '../../../shared/src/skill/parse';
-
-/** A skill the person can read, as retrieval ranks it. */
+/** A skill the person can read, as the chat lists, ranks and reads it. */
 export interface SkillDoc {
   skillId: string;
   volume: string;
-  skill: Skill;
+  /** The volume index room the skill was found in; its files are kept there too. */
+  room: string;
+  name: string;
+  description: string;
+  /** The skill's type (python, ngspice…), or `instructions` for a skill with nothing to run. */
+  kind: string;
+  /** Tags and category: words that say what the skill is about. */
+  topics: string;
+  body: string;
+  /** The whole file, as the assistant reads it. */
   source: string;
 }
 
@@ -19,10 +26,10 @@ export function tokenize(text: string): string[] {
 
 /** Field weights: a word in a skill's name or tags says more than one in its code. */
 const FIELDS: Array<[(d: SkillDoc) => string, number]> = [
-  [(d) => `${d.skill.frontmatter.name} ${d.skillId}`, 3],
-  [(d) => d.skill.frontmatter.tags.join(' ') + ' ' + d.skill.frontmatter.category, 2.5],
-  [(d) => d.skill.frontmatter.description, 2],
-  [(d) => d.skill.body, 1],
+  [(d) => `${d.name} ${d.skillId}`, 3],
+  [(d) => d.topics, 2.5],
+  [(d) => d.description, 2],
+  [(d) => d.body, 1],
 ];
 
 const K1 = 1.2;

@@ -8,13 +8,16 @@ import type { ChatConfig } from '../config';
 import { errorBody } from '../http/errors';
 import { IdSchema, parseOr400 } from '../http/validate';
 import type { Rooms } from '../rooms/rooms';
+import { isServerTool } from '../../../shared/src/chat/tools';
+import type { SkillRead } from '../../../shared/src/documents/session';
 import { buildPrompt } from './prompt';
 import { readableSkills } from './readable-skills';
-import { CHAT_TOOLS } from './tools';
+import { answerServerTools, serverToolUses } from './server-tools';
+import { CHAT_TOOLS, READING_TOOLS } from './tools';
 import { describeUpstreamError, NOT_CONFIGURED, type ChatFailure } from './upstream-errors';
 
-/** The prompt's token budget for skills (catalog plus full texts). */
-const SKILL_BUDGET_TOKENS = 12_000;
+/** How many rounds of skill reading the server answers within one request before it stops. */
+const MAX_SERVER_ROUNDS = 8;
 
 const Block = z.union([
   z.object({ type: z.literal('text'), text: z.string().max(200_000) }),
@@ -73,8 +76,11 @@ function lastUserText(messages: z.infer<typeof StreamRequest>['messages']): stri
 
 /**
  * The chat proxy: `POST /api/chat` streams an answer as server-sent events (`skills`, `text`,
- * `tool_use`, `done`, `error`), and `POST /chat` answers the original product's shape. The API key
- * is used here and never sent to a browser.
+ * `skill_read`, `tool_use`, `done`, `error`), and `POST /chat` answers the original product's
+ * shape. The server answers the skill-reading tools itself, round after round within the one
+ * request; `done` carries those rounds (`turns`) and, when the app has tools of its own to carry
+ * out in the last turn, the server's results for that turn (`tool_results`). The API key is used
+ * here and never sent to a browser.
  */
 export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatConfig; log: Logger }): Router {
   const { chat, log } = deps;
@@ -89,8 +95,10 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
     refusal: `Too many chat requests: at most ${chat.ratePerMinute} a minute. Wait a moment and send again.`,
   });
 
-  const promptFor = async (req: Request, message: string, includeSkills: boolean, maxSkills: number) =>
-    buildPrompt(message, await readableSkills(deps.rooms, deps.identify(req)), { includeSkills, maxSkills, budgetTokens: SKILL_BUDGET_TOKENS });
+  const promptFor = async (req: Request, message: string, includeSkills: boolean, maxSkills: number) => {
+    const readable = await readableSkills(deps.rooms, deps.identify(req));
+    return { readable, ...buildPrompt(message, readable, { includeSkills, maxSkills }) };
+  };
 
   router.post('/api/chat', limiter, async (req: Request, res: Response) => {
     const body = parseOr400(StreamRequest, req.body, 'chat request');
@@ -105,23 +113,44 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
     }
     const abort = new AbortController();
     res.on('close', () => abort.abort());
+    const messages = body.messages as Anthropic.MessageParam[];
+    // The exchanges the server finished itself (skill reads), which the app adds to its history
+    // so that the model still has what it read when the app sends its own tool results.
+    const turns: Anthropic.MessageParam[] = [];
     try {
-      const stream = client.messages.stream(
-        {
-          model: chat.model,
-          max_tokens: chat.maxTokens,
-          system: prompt.system,
-          messages: body.messages as Anthropic.MessageParam[],
-          ...(body.tools ? { tools: CHAT_TOOLS } : {}),
-        },
-        { signal: abort.signal },
-      );
-      stream.on('text', (text) => send('text', { text }));
-      stream.on('contentBlock', (block) => {
-        if (block.type === 'tool_use') send('tool_use', { id: block.id, name: block.name, input: block.input });
-      });
-      const final = await stream.finalMessage();
-      send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage });
+      for (let round = 0; ; round++) {
+        let wroteText = false;
+        const stream = client.messages.stream(
+          { model: chat.model, max_tokens: chat.maxTokens, system: prompt.system, messages: [...messages, ...turns], ...(body.tools ? { tools: CHAT_TOOLS } : {}) },
+          { signal: abort.signal },
+        );
+        stream.on('text', (text) => {
+          wroteText = true;
+          send('text', { text });
+        });
+        stream.on('contentBlock', (block) => {
+          if (block.type === 'tool_use' && !isServerTool(block.name)) send('tool_use', { id: block.id, name: block.name, input: block.input });
+        });
+        const final = await stream.finalMessage();
+        const ours = serverToolUses(final.content);
+        if (final.stop_reason !== 'tool_use' || ours.length === 0) {
+          send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage, turns });
+          break;
+        }
+        if (round + 1 >= MAX_SERVER_ROUNDS) {
+          send('error', { code: 'too_many_reads', message: `The assistant kept reading skills (${MAX_SERVER_ROUNDS} rounds) without answering. Ask again, more narrowly.` });
+          break;
+        }
+        const { results, reads } = await answerServerTools(ours, { rooms: deps.rooms, readable: prompt.readable });
+        for (const read of reads) send('skill_read', read);
+        // Tools the app carries out are in the same turn: it answers them, with ours alongside.
+        if (final.content.some((b) => b.type === 'tool_use' && !isServerTool(b.name))) {
+          send('done', { stop_reason: final.stop_reason, content: final.content, usage: final.usage, turns, tool_results: results });
+          break;
+        }
+        turns.push({ role: 'assistant', content: final.content }, { role: 'user', content: results });
+        if (wroteText) send('text', { text: '\n\n' });
+      }
     } catch (error) {
       if (abort.signal.aborted) return;
       const failure = describeUpstreamError(error, chat.apiKey, chat.timeoutMs);
@@ -139,14 +168,21 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
       return;
     }
     try {
-      const message = await client.messages.create({
-        model: chat.model,
-        max_tokens: chat.maxTokens,
-        system: prompt.system,
-        messages: [{ role: 'user', content: body.message }],
-      });
-      const response = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
-      res.json({ response, skills_used: prompt.skillsUsed });
+      // No app is there to act on documents: the model gets only the tools that read skills.
+      const messages: Anthropic.MessageParam[] = [{ role: 'user', content: body.message }];
+      const skillsRead: SkillRead[] = [];
+      for (let round = 0; ; round++) {
+        const message = await client.messages.create({ model: chat.model, max_tokens: chat.maxTokens, system: prompt.system, messages, tools: READING_TOOLS });
+        const uses = serverToolUses(message.content);
+        if (uses.length === 0 || round + 1 >= MAX_SERVER_ROUNDS) {
+          const response = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+          res.json({ response, skills_used: prompt.skillsUsed, skills_read: skillsRead });
+          return;
+        }
+        const { results, reads } = await answerServerTools(uses, { rooms: deps.rooms, readable: prompt.readable });
+        skillsRead.push(...reads);
+        messages.push({ role: 'assistant', content: message.content }, { role: 'user', content: results });
+      }
     } catch (error) {
       const failure = describeUpstreamError(error, chat.apiKey, chat.timeoutMs);
       res.status(STATUS[failure.code]).json({ error: { code: failure.code, message: failure.message, help: failure.message } });

@@ -1,16 +1,27 @@
+import type { SkillRead } from '../../../shared/src/documents/session';
+
 /** What the server streams for one chat request (see sync-server/src/chat/routes.ts). */
 export type ChatEvent =
   | { event: 'skills'; skills_used: string[] }
   | { event: 'text'; text: string }
+  | ({ event: 'skill_read' } & SkillRead)
   | { event: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
-  | { event: 'done'; stop_reason: string; content: AssistantBlock[] }
+  | {
+      event: 'done';
+      stop_reason: string;
+      content: AssistantBlock[];
+      /** The rounds the server answered itself (skill reads), to keep in the conversation. */
+      turns?: ApiMessage[];
+      /** The server's results for its own tools in this last turn, sent back with the app's. */
+      tool_results?: ToolResult[];
+    }
   | { event: 'error'; code: string; message: string };
 
 export type AssistantBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown };
 
-export type ApiMessage =
-  | { role: 'user'; content: string | Array<{ type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean } | { type: 'text'; text: string }> }
-  | { role: 'assistant'; content: string | AssistantBlock[] };
+export type ToolResult = { type: 'tool_result'; tool_use_id: string; content: string; is_error?: boolean };
+
+export type ApiMessage = { role: 'user'; content: string | Array<ToolResult | { type: 'text'; text: string }> } | { role: 'assistant'; content: string | AssistantBlock[] };
 
 /** The server could not be reached: the message waits and is sent when the connection returns. */
 export class ChatUnreachable extends Error {

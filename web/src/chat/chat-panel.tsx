@@ -49,11 +49,17 @@ function MessageView({ m, streaming, codeActions }: { m: SessionMessage; streami
         )}
         {m.traces && m.traces.length > 0 && <span class="muted">{m.traces.length} trace(s)</span>}
       </div>
-      {m.skills_used && m.skills_used.length > 0 && (
+      {((m.skills_used?.length ?? 0) > 0 || (m.skills_read?.length ?? 0) > 0) && (
         <div class="skill-chips">
-          {m.skills_used.map((s) => (
+          {m.skills_used?.map((s) => (
             <span key={s} class="skill-chip" data-testid="skill-chip">
               {s}
+            </span>
+          ))}
+          {m.skills_read?.map((r, i) => (
+            <span key={`read-${i}`} class="skill-chip skill-chip-read" data-testid="skill-read-chip" data-skill={r.skill_id} title={`The assistant read ${r.path ? `${r.path} of ` : ''}the skill ${r.skill_id}`}>
+              read: {r.name}
+              {r.path ? ` › ${r.path}` : ''}
             </span>
           ))}
         </div>

@@ -1,8 +1,8 @@
 import type * as Y from 'yjs';
-import { appendMessage, messageRefs, readMessages, updateMessage, type MessageRef, type SessionMessage } from '../../../shared/src/documents/session';
+import { appendMessage, messageRefs, readMessages, updateMessage, type MessageRef, type SessionMessage, type SkillRead } from '../../../shared/src/documents/session';
 import type { Json } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
-import { streamChat, ChatUnreachable, type ApiMessage, type AssistantBlock } from './chat-api';
+import { streamChat, ChatUnreachable, type ApiMessage, type ChatEvent, type ToolResult } from './chat-api';
 import { applyTool, type ToolTarget } from './tools';
 
 /** This browser's id for messages it wrote: only the author sends a pending message. */
@@ -89,6 +89,7 @@ async function answer(session: Y.Doc, index: number, question: MessageRef, messa
   let reply: MessageRef | null = null;
   let text = '';
   let skills: string[] = [];
+  const reads: SkillRead[] = [];
   const toolCalls: NonNullable<SessionMessage['tool_calls']> = [];
   const traces: Json[] = [];
   const write = (fields: Partial<SessionMessage>) => {
@@ -105,7 +106,7 @@ async function answer(session: Y.Doc, index: number, question: MessageRef, messa
   try {
     for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
       const uses: Array<{ id: string; name: string; input: Record<string, unknown> }> = [];
-      let final: { stop_reason: string; content: AssistantBlock[] } | null = null;
+      let final: Extract<ChatEvent, { event: 'done' }> | null = null;
       try {
         for await (const event of streamChat(api, { signal: options.signal, token: options.token })) {
           if (event.event === 'skills') {
@@ -118,6 +119,12 @@ async function answer(session: Y.Doc, index: number, question: MessageRef, messa
             if (Date.now() - lastFlush > 250) {
               lastFlush = Date.now();
               write({ content: text });
+            }
+          } else if (event.event === 'skill_read') {
+            // A skill read twice in one answer shows once.
+            if (!reads.some((r) => r.skill_id === event.skill_id && r.path === event.path)) {
+              reads.push({ skill_id: event.skill_id, name: event.name, ...(event.path !== undefined ? { path: event.path } : {}) });
+              write({ skills_read: [...reads] });
             }
           } else if (event.event === 'tool_use') {
             uses.push({ id: event.id, name: event.name, input: event.input });
@@ -137,15 +144,15 @@ async function answer(session: Y.Doc, index: number, question: MessageRef, messa
       if (!final || final.stop_reason !== 'tool_use' || uses.length === 0) return 'answered';
       const target = await options.tools();
       group.begin(target.undo);
-      const results = [];
+      const results: ToolResult[] = [...(final.tool_results ?? [])];
       for (const use of uses) {
         const outcome = await applyTool(use.name, use.input, target);
         toolCalls.push({ name: use.name, input: use.input as Json, result: outcome.content, is_error: outcome.isError });
         if (outcome.trace) traces.push(outcome.trace as unknown as Json);
-        results.push({ type: 'tool_result' as const, tool_use_id: use.id, content: outcome.content, is_error: outcome.isError });
+        results.push({ type: 'tool_result', tool_use_id: use.id, content: outcome.content, is_error: outcome.isError });
       }
       write({ tool_calls: [...toolCalls], ...(traces.length > 0 ? { traces: [...traces] } : {}) });
-      api.push({ role: 'assistant', content: final.content }, { role: 'user', content: results });
+      api.push(...(final.turns ?? []), { role: 'assistant', content: final.content }, { role: 'user', content: results });
       text += text ? '\n\n' : '';
     }
     write({ content: text, error: `Stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls.` });

@@ -89,5 +89,9 @@ async function apply(call: ChatToolCall, target: ToolTarget): Promise<ToolOutcom
       target.skills.transact(() => putSkillSource(target.skills, built.id, built.markdown), ORIGIN.assistant);
       return done({ skill_id: built.id, saved_to: 'your volume' });
     }
+    case 'read_skill':
+    case 'read_skill_file':
+      // The server answers these within the chat request (sync-server/src/chat/server-tools.ts).
+      return failed(`${call.name} is answered by the server; the app has nothing to do for it.`);
   }
 }

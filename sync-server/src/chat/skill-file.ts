@@ -1,0 +1,45 @@
+import * as Y from 'yjs';
+import { err, ok, type Result } from '../../../shared/src/result';
+import type { Rooms } from '../rooms/rooms';
+import type { SkillDoc } from './retrieval';
+
+/** The longest text a skill read gives the model; the rest is cut with a note saying how much. */
+export const MAX_READ_CHARS = 100_000;
+
+/** Cuts a long text for the model, saying how long it was. */
+export const cutForModel = (text: string): string =>
+  text.length <= MAX_READ_CHARS ? text : `${text.slice(0, MAX_READ_CHARS)}\n\n[… cut here: ${text.length} characters in all]`;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function asText(bytes: Uint8Array): string | undefined {
+  try {
+    const text = utf8.decode(bytes);
+    return text.includes('\0') ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One file of a skill, as the model reads it: its text (UTF-8), or a note that it is binary and
+ * how big. `readable` is the caller's readable skills (readableSkills for their identity), so a
+ * skill they may not read is answered exactly as one that does not exist. The files are read
+ * from the volume the skill itself was found in (`skillFiles`: skill id → path → bytes).
+ */
+export async function readSkillFileFor(rooms: Rooms, readable: readonly SkillDoc[], skillId: string, path: string): Promise<Result<string, string>> {
+  const skill = readable.find((s) => s.skillId === skillId);
+  if (!skill) return err(`No skill "${skillId}" that you can read. Use a skill_id from the list of skills.`);
+  const wanted = path.replace(/^\.\//, '');
+  return rooms.use(skill.room, (room) => {
+    const files = room.doc.getMap<unknown>('skillFiles').get(skillId);
+    const paths = files instanceof Y.Map ? [...(files as Y.Map<unknown>).keys()].sort() : [];
+    const bytes = files instanceof Y.Map ? (files as Y.Map<unknown>).get(wanted) : undefined;
+    if (!(bytes instanceof Uint8Array)) {
+      const known = paths.length ? `Its files: ${paths.join(', ')}.` : 'It has no files.';
+      return err(`Skill "${skillId}" has no file "${path}". ${known}`);
+    }
+    const text = asText(bytes);
+    return ok(text === undefined ? `"${wanted}" is a binary file of ${bytes.length} bytes; it cannot be shown as text.` : cutForModel(text));
+  });
+}
