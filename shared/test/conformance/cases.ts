@@ -7,6 +7,7 @@ import type { NodeState } from '../../src/execution/types';
 import { JSON_ADVICE } from '../../src/execution/json-outputs';
 import type { Json } from '../../src/json';
 import type { SkillType } from '../../src/skill/schema';
+import { ORIGINAL_FORM_CODE } from './original-form';
 import { caseFile, type CaseInput } from './run-case';
 import { lineIn, literal, skillText, type Port } from './skill-text';
 
@@ -146,25 +147,8 @@ const SETTINGS = 'return { settings: { fov: camera.fov, near: camera.near, far: 
 add('three-defaults', 'EXEC-6', 'the scene and camera start with the same settings everywhere', threejs('settings', SETTINGS), gives({ settings: { fov: 60, near: 0.1, far: 1000, aspect: 1.5, background: 0x0b1222, at: [0, 0, 0], children: 0 } }));
 
 // ── EXEC-10: Three.js skills in the original's form, and scene descriptions ──────────────────
-/** A Three.js skill as the original product wrote them (its threejs-cube-node): execute returns a scene description. */
-const ORIGINAL_CUBE = `function execute(inputs) {
-  const size = inputs.size || 1;
-  return {
-    scene_data: {
-      type: 'cube',
-      geometry: { type: 'BoxGeometry', args: [size, size, size] },
-      material: { type: 'MeshBasicMaterial', color: '#00ff00', wireframe: false, metalness: 0.5, roughness: 0.5 },
-      position: [0, 0, 0],
-      rotation: [0, 0, 0],
-      animation: { type: 'rotate', axis: 'y', speed: 0.01 },
-      lighting: [{ type: 'AmbientLight', color: '#ffffff', intensity: 0.5 }, { type: 'DirectionalLight', color: '#ffffff', intensity: 0.8, position: [5, 5, 5] }],
-      camera: { type: 'PerspectiveCamera', fov: 75, position: [0, 0, 5] }
-    },
-    animation_frame: 0
-  };
-}`;
-const CUBE_DATA = { type: 'cube', geometry: { type: 'BoxGeometry', args: [2, 2, 2] }, position: [0, 0, 0] };
-add('three-execute-form', 'EXEC-10 EXEC-2', "Three.js: the original's execute(inputs) form returns its outputs", threejs('scene_data:object animation_frame:number', ORIGINAL_CUBE, { inputs: [{ name: 'size', type: 'number', default: 2 }] }), gives({ scene_data: expect.objectContaining(CUBE_DATA), animation_frame: 0 }));
+const BOX_DATA = { kind: 'box', geometry: { type: 'BoxGeometry', args: [2, 2, 2] }, position: [0, 0, 0] };
+add('three-execute-form', 'EXEC-10 EXEC-2', "Three.js: the original's execute(inputs) form returns its outputs", threejs('box:object frame:number', ORIGINAL_FORM_CODE, { inputs: [{ name: 'edge', type: 'number', default: 2 }] }), gives({ box: expect.objectContaining(BOX_DATA), frame: 0 }));
 add('three-execute-async', 'EXEC-10', 'Three.js: execute may be async, and sees THREE', threejs('n', 'async function execute(inputs) {\n  await null;\n  return { n: new THREE.Vector3(1, 2, 2).length() };\n}'), gives({ n: 3 }));
 add('three-body-return-wins', 'EXEC-10', 'Three.js: a body that returns keeps its own result even if it defines execute', threejs('x', 'function execute() {\n  return { x: "execute" };\n}\nreturn { x: "body" };'), gives({ x: 'body' }));
 add('three-execute-throw', 'EXEC-10 EXEC-7', 'Three.js: an exception in execute names the skill file line', threejs('x', 'function execute(inputs) {\n  throw new RangeError("no " + inputs.n);\n}', { inputs: [{ name: 'n', type: 'number', default: 4 }] }), (text, file) => refused(new RegExp(`^RangeError: no 4\\n {4}at execute \\(${at(file, text, 'throw new')}:\\d+\\)$`)));
