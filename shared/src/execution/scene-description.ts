@@ -134,7 +134,7 @@ function placeCamera(camera: THREE.PerspectiveCamera, value: Json | undefined, t
   camera.fov = numberAt(value, 'fov', where, camera.fov);
   camera.near = numberAt(value, 'near', where, camera.near);
   camera.far = numberAt(value, 'far', where, camera.far);
-  camera.position.set(...(vector(value.position, `${where}.position`) ?? DEFAULT_CAMERA_POSITION));
+  camera.position.set(...(vector(value.position, `${where}.position`) ?? [...DEFAULT_CAMERA_POSITION]));
   camera.lookAt(...(vector(value.lookAt ?? value.look_at, `${where}.lookAt`) ?? target));
   camera.updateProjectionMatrix();
 }

@@ -18,8 +18,9 @@ import { closeHostRealm } from './sandbox';
  * - `process` and `require` leave the global scope, the environment is emptied;
  * - Node's modules that start processes, open sockets, compile code or start threads refuse every
  *   call, for everyone in this thread (Emscripten holds its own references to them);
- * - the file system answers only reads under Pyodide's own directory (its packages), so Emscripten's
- *   NODEFS, `mountNodeFS` and the package loader reach no other file;
+ * - the file system answers only reads under Pyodide's own directory (and lets the package loader
+ *   add a downloaded wheel there), so Emscripten's NODEFS, `mountNodeFS` and the package loader
+ *   reach no other file;
  * - `fetch` only GETs Pyodide's package CDN (packages a skill imports still load when online).
  */
 
@@ -42,6 +43,11 @@ const CLOSED_MODULES = ['child_process', 'cluster', 'dgram', 'dns', 'http', 'htt
 
 /** File-system calls that only read; every other one is refused. */
 const READS = ['access', 'exists', 'stat', 'lstat', 'readFile', 'readdir', 'realpath', 'opendir', 'open', 'createReadStream'];
+/**
+ * The one write: Pyodide keeps a package it downloaded beside its own files. Only a new wheel or
+ * archive there (never one of Pyodide's files replaced), and its bytes can only be Pyodide's CDN's.
+ */
+const WRITES = ['writeFile'];
 /** Calls on an open file descriptor, allowed on those the fence opened. */
 const ON_DESCRIPTOR = ['read', 'fstat', 'close'];
 
@@ -67,6 +73,8 @@ function closeModule(name: string): void {
 function refuseShell(): void {
   const childProcess = nodeRequire('node:child_process') as Record<string, unknown>;
   replace(childProcess, 'spawnSync', (command: unknown) => {
+    // The worker's console is the run's output (worker-serve.ts): the skill's author reads this.
+    // eslint-disable-next-line no-console
     console.error(`os.system(${JSON.stringify(String(command))}): a shell ${NO_HOST_ACCESS}`);
     return { pid: 0, status: 127, signal: null, output: [null, '', ''], stdout: '', stderr: '' };
   });
@@ -82,6 +90,8 @@ function fenceFileSystem(root: string): void {
     return text !== undefined && (path.resolve(text) + path.sep).startsWith(root);
   };
   const readOnly = (flags: unknown) => flags === undefined || flags === 'r' || flags === fs.constants.O_RDONLY;
+  const exists = fs.existsSync.bind(fs);
+  const newPackage = (p: unknown) => typeof p === 'string' && within(p) && path.dirname(path.resolve(p)) + path.sep === root && /\.(whl|zip)$/.test(p) && !exists(p);
   const guard = (target: Record<string, unknown>, where: string) => {
     for (const key of Object.keys(target)) {
       const original = target[key];
@@ -93,6 +103,11 @@ function fenceFileSystem(root: string): void {
           const result = Reflect.apply(original as AnyFunction, this, args);
           if (key === 'openSync' && typeof result === 'number') opened.add(result);
           return result;
+        });
+      } else if (WRITES.includes(base)) {
+        replace(target, key, function write(this: unknown, ...args: unknown[]) {
+          if (!newPackage(args[0])) throw new HostAccessError(`${where}${key}(${JSON.stringify(String(args[0]))}) ${NO_HOST_ACCESS}`);
+          return Reflect.apply(original as AnyFunction, this, args);
         });
       } else if (ON_DESCRIPTOR.includes(base) && where === 'fs.') {
         replace(target, key, function onOpened(this: unknown, ...args: unknown[]) {
@@ -112,7 +127,8 @@ function fenceFileSystem(root: string): void {
 /** A fetch that only GETs URLs under `prefix` (Pyodide's package CDN). */
 function fetchWithin(prefix: string, network: typeof fetch): typeof fetch {
   return (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    // Normalised first: `…/full/../../npm/x` would otherwise pass the prefix and leave it.
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).href;
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     if (method === 'GET' && url.startsWith(prefix)) return network(input, init);
     throw new HostAccessError(`fetch ${NO_HOST_ACCESS} (only Pyodide's packages are fetched; ${method} ${url} is refused)`);
@@ -137,9 +153,11 @@ export function skillGlobals(): object {
 
 /** Closes this thread to Python skills (see above); call once Pyodide and the harness are loaded. */
 export function fencePython(pyodide: PyodideInterface): void {
-  const root = path.resolve(String(pyodide._api.config.indexURL)) + path.sep;
-  const cdn = String(pyodide._api.config.cdnUrl ?? `https://cdn.jsdelivr.net/pyodide/v${pyodide.version}/full/`);
-  const module = pyodide._module as unknown as { FS: { filesystems: Record<string, unknown> }; NODEFS?: unknown };
+  // Pyodide's internals: where it loaded from, and Emscripten's module (not in its typings).
+  const internals = pyodide as unknown as { _api: { config: { indexURL: string; cdnUrl?: string } }; _module: { FS: { filesystems: Record<string, unknown> }; NODEFS?: unknown } };
+  const root = path.resolve(internals._api.config.indexURL) + path.sep;
+  const cdn = internals._api.config.cdnUrl ?? `https://cdn.jsdelivr.net/pyodide/v${pyodide.version}/full/`;
+  const module = internals._module;
   delete module.FS.filesystems.NODEFS;
   delete module.NODEFS;
   for (const name of CLOSED_MODULES) closeModule(name);
