@@ -1,8 +1,10 @@
-// Skill code in the headless JavaScript and Three.js sandbox (node:vm in a worker thread) reaches
+// EXEC-11. Skill code in the headless JavaScript and Three.js sandbox (node:vm in a worker thread) reaches
 // neither the host's `process` (so no secrets from the environment, no child processes, no files)
 // nor `require` or Node's modules: not directly, not by `import()`, and not through the host's
 // objects it is handed or can provoke (three.js classes, util.inspect's hooks, thenables, host
-// errors), each of which would otherwise give it the host realm's `Function`.
+// errors), each of which would otherwise give it the host realm's `Function`. Python skills in
+// Pyodide reach neither either: not through `js`, `run_js`, `pyodide_js`, Emscripten's module and
+// file systems, nor `os.system`, and they still print and compute.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
