@@ -41,11 +41,15 @@ const isFields = (value: Json | undefined): value is Fields => typeof value === 
 /** True for an output in the original's scene-description shape: an object with a `geometry` object. */
 export const isSceneDescription = (value: Json | undefined): value is Fields => isFields(value) && isFields(value.geometry);
 
-/** `name` as one of `known`, accepting the short and lower-case forms (`box`, `Box`, `BoxGeometry`). */
-function named<T extends string>(known: readonly T[], suffix: string, value: Json | undefined, where: string, fallback?: T): T {
+/**
+ * `value` as one of `known`, in any case and also without the class name's own prefix and suffix
+ * (`box`, `Box`, `BoxGeometry`; `standard`, `MeshStandardMaterial`).
+ */
+function named<T extends string>(known: readonly T[], affix: { prefix?: string; suffix?: string }, value: Json | undefined, where: string, fallback?: T): T {
   if (value === undefined && fallback) return fallback;
   const text = typeof value === 'string' ? value.toLowerCase() : '';
-  const found = known.find((k) => k.toLowerCase() === text || k.toLowerCase() === `${text}${suffix}`.toLowerCase() || k.toLowerCase() === `mesh${text}${suffix}`.toLowerCase());
+  const full = `${affix.prefix ?? ''}${text}${affix.suffix ?? ''}`.toLowerCase();
+  const found = known.find((k) => k.toLowerCase() === text || k.toLowerCase() === full);
   if (found) return found;
   throw new SceneDescriptionError(`${where} is ${JSON.stringify(value ?? null)}, which is not one this app draws; use one of ${known.join(', ')}`);
 }
@@ -65,7 +69,7 @@ function numberAt(fields: Fields, key: string, where: string, fallback: number):
 }
 
 function geometryOf(three: Three, value: Fields, where: string): THREE.BufferGeometry {
-  const type = named(GEOMETRIES, 'Geometry', value.type, `${where}.type`);
+  const type = named(GEOMETRIES, { suffix: 'Geometry' }, value.type, `${where}.type`);
   const args = value.args ?? [];
   if (!Array.isArray(args) || !args.every((n) => typeof n === 'number' && Number.isFinite(n))) {
     throw new SceneDescriptionError(`${where}.args must be the numbers ${type} is made with; got ${JSON.stringify(args)}`);
@@ -77,7 +81,7 @@ function geometryOf(three: Three, value: Fields, where: string): THREE.BufferGeo
 /** The material, with those of the given fields it has; others (metalness on a basic material) are ignored. */
 function materialOf(three: Three, value: Json | undefined, where: string): THREE.Material {
   const fields = isFields(value) ? value : {};
-  const type = named(MATERIALS, 'Material', fields.type, `${where}.type`, 'MeshStandardMaterial');
+  const type = named(MATERIALS, { prefix: 'Mesh', suffix: 'Material' }, fields.type, `${where}.type`, 'MeshStandardMaterial');
   const material = new three[type]() as unknown as THREE.Material & Record<string, unknown>;
   for (const [key, given] of Object.entries(fields)) {
     const current = material[key];
@@ -92,7 +96,7 @@ function materialOf(three: Three, value: Json | undefined, where: string): THREE
 
 function lightOf(three: Three, value: Json, where: string): THREE.Light {
   const fields = isFields(value) ? value : {};
-  const type = named(LIGHTS, 'Light', fields.type, `${where}.type`);
+  const type = named(LIGHTS, { suffix: 'Light' }, fields.type, `${where}.type`);
   const light = new three[type]() as THREE.Light;
   if (typeof fields.color === 'string' || typeof fields.color === 'number') light.color.set(fields.color);
   light.intensity = numberAt(fields, 'intensity', where, light.intensity);
@@ -113,7 +117,7 @@ type Step = () => void;
 function animationOf(mesh: THREE.Mesh, value: Json | undefined, where: string): Step | undefined {
   if (value === undefined || value === null) return undefined;
   const fields = isFields(value) ? value : {};
-  named(ANIMATIONS, '', fields.type, `${where}.type`, 'rotate');
+  named(ANIMATIONS, {}, fields.type, `${where}.type`, 'rotate');
   const axis = fields.axis ?? 'y';
   if (typeof axis !== 'string' || !/^[xyz]+$/.test(axis)) throw new SceneDescriptionError(`${where}.axis must be "x", "y", "z" or several of them ("xy"); got ${JSON.stringify(axis)}`);
   const speed = numberAt(fields, 'speed', where, 0.01);

@@ -33,7 +33,7 @@ describe('EXEC-10 scene descriptions headless', () => {
     const target = stage();
     const description: Json = {
       geometry: { type: 'torus', args: [1, 0.3, 8, 16] },
-      material: { type: 'MeshBasicMaterial', color: '#ff0000', wireframe: true, metalness: 0.5 },
+      material: { type: 'basic', color: '#ff0000', wireframe: true, metalness: 0.5 },
       position: { x: 1, y: 2, z: 3 },
       rotation: [0.1, 0.2, 0.3],
       scale: 2,
