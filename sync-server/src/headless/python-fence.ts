@@ -95,7 +95,12 @@ function fenceFileSystem(root: string): void {
   const guard = (target: Record<string, unknown>, where: string) => {
     for (const key of Object.keys(target)) {
       const original = target[key];
-      if (typeof original !== 'function' || /^[A-Z]/.test(key)) continue;
+      if (typeof original !== 'function') continue;
+      // Classes (Stats, Dirent, ReadStream) open files through the functions guarded here; writing streams go.
+      if (/^[A-Z]/.test(key)) {
+        if (/Write/.test(key)) replace(target, key, refusal(`${where}${key}`));
+        continue;
+      }
       const base = key.replace(/Sync$/, '');
       if (READS.includes(base)) {
         replace(target, key, function read(this: unknown, ...args: unknown[]) {
