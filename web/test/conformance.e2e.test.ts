@@ -1,4 +1,4 @@
-// EXEC-1, EXEC-2, EXEC-3, EXEC-4, EXEC-5, EXEC-6, EXEC-7, EXEC-8, EXEC-9 in Chromium: every case
+// EXEC-1 … EXEC-10 in Chromium: every case
 // of the conformance table (shared/test/conformance/cases.ts) against the built app's own worker
 // scripts (Python, JavaScript, Three.js, ngspice), hosted by the app's WorkerHost through the
 // shared executor, on the app's page and under its security policy.

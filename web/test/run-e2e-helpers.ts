@@ -80,3 +80,27 @@ function skillFile(language: 'javascript' | 'python', skillId: string, code: str
     '',
   ].join('\n');
 }
+
+/** Share of a PNG's pixels that differ clearly from its most common colour (the background). */
+export async function foregroundShare(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const background = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    const [br, bg, bb] = [background >> 16, (background >> 8) & 255, background & 255];
+    let different = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i]! - br) + Math.abs(data[i + 1]! - bg) + Math.abs(data[i + 2]! - bb) > 30) different++;
+    }
+    return different / (data.length / 4);
+  }, png.toString('base64'));
+}

@@ -1,36 +1,16 @@
 // The Three.js and ngspice runtimes in Chromium: the Cube Renderer draws a visible cube into its
-// node's live viewport (pixels read back from the screen), and the SPICE divider gives vin/2.
-import { expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+// node's live viewport (pixels read back from the screen), a skill in the original product's form
+// (EXEC-10: execute(inputs) returning a scene description) has its description drawn there too,
+// and the SPICE divider gives vin/2.
+import { beforeAll, expect, it } from 'vitest';
+import { ORIGINAL_FORM_ID, ORIGINAL_FORM_SKILL } from '../../shared/test/conformance/original-form';
 import { useApp } from './harness';
 import { dropSkill } from './harness/canvas';
-import { nodeById, waitForNodes, waitForStatus } from './run-e2e-helpers';
+import { addUserSkill, foregroundShare, nodeById, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 const app = useApp();
 
-/** Share of a PNG's pixels that differ clearly from its most common colour (the background). */
-async function foregroundShare(page: Page, png: Buffer): Promise<number> {
-  return page.evaluate(async (base64) => {
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(bitmap, 0, 0);
-    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    const counts = new Map<number, number>();
-    for (let i = 0; i < data.length; i += 4) {
-      const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    const background = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-    const [br, bg, bb] = [background >> 16, (background >> 8) & 255, background & 255];
-    let different = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i]! - br) + Math.abs(data[i + 1]! - bg) + Math.abs(data[i + 2]! - bb) > 30) different++;
-    }
-    return different / (data.length / 4);
-  }, png.toString('base64'));
-}
+beforeAll(() => addUserSkill(app.server.url, ORIGINAL_FORM_ID, ORIGINAL_FORM_SKILL));
 
 it('the Cube Renderer draws a shaded cube into its node’s viewport', async () => {
   const { context, page, errors } = await app.openWorkflow('run-cube');
@@ -47,6 +27,27 @@ it('the Cube Renderer draws a shaded cube into its node’s viewport', async () 
   // The skill's outputs arrive too: twelve triangles.
   await expect(nodeById(page, cube).locator('[data-output="triangle_count"] [data-testid="output-number"]').textContent()).resolves.toBe('12');
   if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/run-cube.png` });
+  errors.assertNone();
+  await context.close();
+});
+
+it("EXEC-10: a skill in the original's form has its scene description drawn, and it turns", async () => {
+  const { context, page, errors } = await app.openWorkflow('run-original-form');
+  await dropSkill(page, ORIGINAL_FORM_ID, { x: 80, y: 60 });
+  const box = (await waitForNodes(page, 1))[ORIGINAL_FORM_ID]!;
+  await page.locator('[data-testid="run-workflow"]').click();
+  await waitForStatus(page, box, 'done', 30_000);
+
+  const viewport = nodeById(page, box).locator('[data-testid="three-viewport"] canvas');
+  await viewport.waitFor();
+  const first = await viewport.screenshot();
+  const share = await foregroundShare(page, first);
+  console.info(`the described box covers ${(share * 100).toFixed(1)}% of the viewport`);
+  expect(share).toBeGreaterThan(0.05);
+  // The description's animation keeps turning the box: a later frame differs.
+  await page.waitForTimeout(500);
+  expect((await viewport.screenshot()).equals(first)).toBe(false);
+  await expect(nodeById(page, box).locator('[data-output="frame"] [data-testid="output-number"]').textContent()).resolves.toBe('0');
   errors.assertNone();
   await context.close();
 });

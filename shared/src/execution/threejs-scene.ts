@@ -22,3 +22,13 @@ export function createScene(three: Pick<typeof THREE, 'Scene' | 'Color' | 'Persp
   const camera = new three.PerspectiveCamera(SCENE_DEFAULTS.fov, aspect, SCENE_DEFAULTS.near, SCENE_DEFAULTS.far);
   return { scene, camera };
 }
+
+/** The names a Three.js skill's code is given, in order (its code is the body of an async function of them). */
+export const THREEJS_PARAMS = ['THREE', 'scene', 'camera', 'renderer', 'inputs'] as const;
+
+/**
+ * EXEC-10: appended after a Three.js skill's code. A body that returns nothing but defines
+ * `function execute(inputs)` (the original product's form) has that function's result as its own.
+ * It follows the code, so the code's lines keep their numbers.
+ */
+export const EXECUTE_FORM_TAIL = "\n;return typeof execute === 'function' ? await execute(inputs) : undefined;";

@@ -1,4 +1,4 @@
-// EXEC-1 … EXEC-8: the conformance table. Every case runs against the headless runtimes in Node
+// EXEC-1 … EXEC-10: the conformance table. Every case runs against the headless runtimes in Node
 // (sync-server/test/headless/conformance.test.ts) and against the browser workers in Chromium
 // (web/test/conformance.e2e.test.ts), and `expectCase` holds both to the same expectation.
 // A case has no platform field: it cannot be added for one platform only.
@@ -7,6 +7,7 @@ import type { NodeState } from '../../src/execution/types';
 import { JSON_ADVICE } from '../../src/execution/json-outputs';
 import type { Json } from '../../src/json';
 import type { SkillType } from '../../src/skill/schema';
+import { ORIGINAL_FORM_CODE } from './original-form';
 import { caseFile, type CaseInput } from './run-case';
 import { lineIn, literal, skillText, type Port } from './skill-text';
 
@@ -144,6 +145,15 @@ add('spice-rejected-netlist', 'EXEC-5 EXEC-7', 'a netlist ngspice rejects is an 
 // ── EXEC-6: Three.js scene and camera ─────────────────────────────────────────────────────────
 const SETTINGS = 'return { settings: { fov: camera.fov, near: camera.near, far: camera.far, aspect: camera.aspect, background: scene.background.getHex(), at: camera.position.toArray(), children: scene.children.length } };';
 add('three-defaults', 'EXEC-6', 'the scene and camera start with the same settings everywhere', threejs('settings', SETTINGS), gives({ settings: { fov: 60, near: 0.1, far: 1000, aspect: 1.5, background: 0x0b1222, at: [0, 0, 0], children: 0 } }));
+
+// ── EXEC-10: Three.js skills in the original's form, and scene descriptions ──────────────────
+const BOX_DATA = { kind: 'box', geometry: { type: 'BoxGeometry', args: [2, 2, 2] }, position: [0, 0, 0] };
+add('three-execute-form', 'EXEC-10 EXEC-2', "Three.js: the original's execute(inputs) form returns its outputs", threejs('box:object frame:number', ORIGINAL_FORM_CODE, { inputs: [{ name: 'edge', type: 'number', default: 2 }] }), gives({ box: expect.objectContaining(BOX_DATA), frame: 0 }));
+add('three-execute-async', 'EXEC-10', 'Three.js: execute may be async, and sees THREE', threejs('n', 'async function execute(inputs) {\n  await null;\n  return { n: new THREE.Vector3(1, 2, 2).length() };\n}'), gives({ n: 3 }));
+add('three-body-return-wins', 'EXEC-10', 'Three.js: a body that returns keeps its own result even if it defines execute', threejs('x', 'function execute() {\n  return { x: "execute" };\n}\nreturn { x: "body" };'), gives({ x: 'body' }));
+add('three-execute-throw', 'EXEC-10 EXEC-7', 'Three.js: an exception in execute names the skill file line', threejs('x', 'function execute(inputs) {\n  throw new RangeError("no " + inputs.n);\n}', { inputs: [{ name: 'n', type: 'number', default: 4 }] }), (text, file) => refused(new RegExp(`^RangeError: no 4\\n {4}at execute \\(${at(file, text, 'throw new')}:\\d+\\)$`)));
+add('three-description-unknown-geometry', 'EXEC-10', 'Three.js: a scene description naming no three.js geometry is refused, saying which exist', threejs('shape:object', js('  return { shape: { geometry: { type: "Blob" } } };')), refused(/^shape\.geometry\.type is "Blob", which is not one this app draws; use one of BoxGeometry, SphereGeometry, .*TetrahedronGeometry$/));
+add('three-description-bad-position', 'EXEC-10', 'Three.js: a malformed position in a scene description is refused, naming it', threejs('shape:object', js('  return { shape: { geometry: { type: "sphere", args: [1] }, position: [0, "up"] } };')), refused('shape.position must be three numbers, [x, y, z] or {"x", "y", "z"}; got [0,"up"]'));
 
 // ── EXEC-7: errors at the skill's lines ───────────────────────────────────────────────────────
 const at = (file: string, text: string, needle: string) => `${literal(file)}:${lineIn(text, needle)}`;

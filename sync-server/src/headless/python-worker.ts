@@ -1,6 +1,7 @@
-// Worker thread of the Python runtime: one Pyodide, loaded once and reused for every run.
+// Worker thread of the Python runtime: one Pyodide, loaded once, fenced, and reused for every run.
 import { loadPyodide } from 'pyodide';
 import { HARNESS_ENTRY, PYTHON_HARNESS } from '../../../shared/src/execution/python-harness';
+import { fencePython, skillGlobals } from './python-fence';
 import { serve } from './worker-serve';
 
 export interface PythonJob {
@@ -21,9 +22,11 @@ type HarnessFn = (code: string, inputsJson: string, sink: (text: string) => void
 
 serve<PythonJob, PythonAnswer, { load: (code: string, log: string[]) => Promise<unknown>; run: HarnessFn }>(
   async () => {
-    const pyodide = await loadPyodide();
+    const pyodide = await loadPyodide({ jsglobals: skillGlobals() });
     pyodide.runPython(PYTHON_HARNESS);
     const run = pyodide.globals.get(HARNESS_ENTRY) as HarnessFn;
+    // From here on the thread is closed to skills (python-fence.ts): no process, modules, files or network.
+    fencePython(pyodide);
     const load = (code: string, log: string[]) =>
       pyodide.loadPackagesFromImports(code, { messageCallback: (m) => log.push(m), errorCallback: (m) => log.push(m) });
     return { load, run };

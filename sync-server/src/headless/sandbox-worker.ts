@@ -3,6 +3,8 @@ import vm from 'node:vm';
 import type * as ThreeModule from 'three';
 import { describeJavaScriptError, v8Frames, type ErrorLocator } from '../../../shared/src/execution/javascript-errors';
 import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
+import { drawSceneDescriptions } from '../../../shared/src/execution/scene-description';
+import { EXECUTE_FORM_TAIL, THREEJS_PARAMS } from '../../../shared/src/execution/threejs-scene';
 import { SkillRunError } from '../../../shared/src/execution/types';
 import { closeHostRealm, createSandbox } from './sandbox';
 import { createStage, describeStage } from './threejs-stage';
@@ -23,10 +25,12 @@ export type SandboxAnswer = Record<string, unknown>;
  * Where a headless skill's error is (EXEC-7): node:vm compiles the code under the skill file's
  * name and lines, so frames read `file:line:col` and a syntax error's stack starts `file:line`.
  */
-function headlessLocator(file: string): ErrorLocator {
+function headlessLocator({ file, code, codeLine }: SandboxJob): ErrorLocator {
   const name = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const last = codeLine + code.split('\n').length - 1;
   return {
-    frames: (stack) => v8Frames(stack, `${name}:(\\d+):(\\d+)`, (line) => line),
+    // Lines past the code are the runtime's own (the Three.js tail that calls execute).
+    frames: (stack) => v8Frames(stack, `${name}:(\\d+):(\\d+)`, (line) => (line >= codeLine && line <= last ? line : undefined)),
     syntaxLine: ({ stack }) => {
       const m = new RegExp(`^${name}:(\\d+)`).exec(stack);
       return m ? Number(m[1]) : undefined;
@@ -57,13 +61,14 @@ serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
       }
       const stage = createStage(THREE);
       // The code is a function body (it may `return` and `await`); the wrapper takes one line.
-      const source = `(async function (THREE, scene, camera, renderer, inputs) {\n${job.code}\n})`;
+      const source = `(async function (${THREEJS_PARAMS.join(', ')}) {\n${job.code}${EXECUTE_FORM_TAIL}\n})`;
       const body = new vm.Script(source, { filename: job.file, lineOffset: job.codeLine - 2 }).runInContext(context) as Body;
-      const result = await body(THREE, stage.scene, stage.camera, stage.renderer, inputs);
-      out.write(describeStage(stage));
-      return toJsonOutputs(result ?? {}, 'a three.js skill');
+      const outputs = toJsonOutputs((await body(THREE, stage.scene, stage.camera, stage.renderer, inputs)) ?? {}, 'a three.js skill');
+      const drawn = drawSceneDescriptions(THREE, stage, outputs);
+      out.write(describeStage(stage, drawn));
+      return outputs;
     } catch (e) {
-      throw new SkillRunError(describeJavaScriptError(e, job, headlessLocator(job.file)));
+      throw new SkillRunError(describeJavaScriptError(e, job, headlessLocator(job)));
     } finally {
       sandbox.dispose();
     }

@@ -31,7 +31,7 @@ export interface Stage {
 export const createStage = (three: typeof THREE): Stage => ({ ...createScene(three), renderer: new RecordingRenderer() });
 
 /** One line of what the skill built, for the node's output (there is no picture to show). */
-export function describeStage({ scene, renderer }: Stage): string {
+export function describeStage({ scene, renderer }: Stage, descriptions: string[] = []): string {
   let objects = 0;
   let meshes = 0;
   scene.traverse((o) => {
@@ -40,5 +40,6 @@ export function describeStage({ scene, renderer }: Stage): string {
     if ((o as THREE.Mesh).isMesh) meshes++;
   });
   const loop = renderer.animationLoop ? '; animation loop set (not run headless)' : '';
-  return `[three.js headless] scene: ${objects} object(s), ${meshes} mesh(es); render() called ${renderer.renders}×${loop}\n`;
+  const built = descriptions.length ? `; built from the scene description(s) ${descriptions.map((d) => `"${d}"`).join(', ')}` : '';
+  return `[three.js headless] scene: ${objects} object(s), ${meshes} mesh(es)${built}; render() called ${renderer.renders}×${loop}\n`;
 }

@@ -1,8 +1,13 @@
-// Skill code in the headless JavaScript and Three.js sandbox (node:vm in a worker thread) reaches
+// EXEC-11. Skill code in the headless JavaScript and Three.js sandbox (node:vm in a worker thread) reaches
 // neither the host's `process` (so no secrets from the environment, no child processes, no files)
 // nor `require` or Node's modules: not directly, not by `import()`, and not through the host's
 // objects it is handed or can provoke (three.js classes, util.inspect's hooks, thenables, host
-// errors), each of which would otherwise give it the host realm's `Function`.
+// errors), each of which would otherwise give it the host realm's `Function`. Python skills in
+// Pyodide reach neither either: not through `js`, `run_js`, `pyodide_js`, Emscripten's module and
+// file systems, nor `os.system`, and they still print and compute.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWorkflow } from '../../../shared/src/execution/executor';
 import type { ResolvedSkill } from '../../../shared/src/execution/types';
@@ -91,12 +96,57 @@ const THREE_PROBE = `${probe(`
   },`)}
 return (await run());`;
 
-/** Python in Pyodide reaches JavaScript's globals through the `js` module: the worker's process among them. */
-const PYTHON_PROBE = `import js
+/** Where os.system would leave its mark on the host, were it to reach a real shell. */
+const MARK = path.join(os.tmpdir(), `llmunix-python-probe-${process.pid}`);
+
+/**
+ * Python in Pyodide reaches JavaScript through `js`, `run_js`, `pyodide_js` and Emscripten's
+ * module, and `os.system` reaches a shell in Node: every way that led to the worker's process,
+ * modules, files or network, each answering "reached: …" or the exception it raised.
+ */
+const PYTHON_PROBE = `import os
+import js
+import pyodide_js
+
+
+def attempt(fn):
+    try:
+        return "reached: " + str(fn())
+    except BaseException as e:
+        return type(e).__name__ + ": " + str(e).splitlines()[0]
+
+
+def mount_host():
+    pyodide_js.mountNodeFS("/host", "/etc")
+    return open("/host/hostname").read()
+
+
+def mount_nodefs():
+    fs = pyodide_js.FS
+    fs.mkdir("/host2")
+    fs.mount(pyodide_js._module.NODEFS or fs.filesystems.NODEFS, js.Object.fromEntries([["root", "/"]]), "/host2")
+    return os.listdir("/host2")
+
 
 def execute(inputs):
-    env = js.process.env
-    return {"x": {"secret": getattr(env, "${SECRET_NAME}", None), "variables": len(js.Object.keys(env))}}`;
+    return {"x": {
+        "jsProcess": attempt(lambda: js.process.env.${SECRET_NAME}),
+        "fromJsImport": attempt(lambda: __import__("js").process.versions.node),
+        "jsRequire": attempt(lambda: js.require("node:child_process")),
+        "jsGlobalThis": attempt(lambda: js.globalThis.process.pid),
+        "jsEval": attempt(lambda: js.eval("process.pid")),
+        "jsFunction": attempt(lambda: js.Function("return process.pid")()),
+        "constructorChain": attempt(lambda: js.Object.constructor("return process.pid")()),
+        "constructorOfConstructor": attempt(lambda: js.setTimeout.constructor.constructor("return process.pid")()),
+        "runJs": attempt(lambda: __import__("pyodide.code").code.run_js("process.pid")),
+        "pyodideModule": attempt(lambda: pyodide_js._module.constructor.constructor("return process.pid")()),
+        "pyodideApi": attempt(lambda: pyodide_js._api.config.jsglobals.process.pid),
+        "osSystem": attempt(lambda: os.system("touch ${MARK}")),
+        "etcPasswd": attempt(lambda: open("/etc/passwd").read()[:10]),
+        "mountNodeFS": attempt(mount_host),
+        "nodefs": attempt(mount_nodefs),
+        "fetch": attempt(lambda: js.fetch("http://127.0.0.1:9/")),
+    }}`;
 
 const js = (id: string, code: string) => skillFrom(skillSource({ name: id, skill_id: id, type: 'javascript', outputs: [{ name: 'x', type: 'any' }] }, 'javascript', code), `user/${id}.md`);
 const three = (id: string, code: string) => skillFrom(skillSource({ name: id, skill_id: id, type: 'threejs', outputs: [{ name: 'x', type: 'any' }] }, 'javascript', code), `user/${id}.md`);
@@ -106,10 +156,15 @@ beforeAll(() => {
   process.env[SECRET_NAME] = SECRET;
   runtimes = nodeRuntimes({ javascriptWorkers: 1 });
   const python = skillFrom(skillSource({ name: 'python-probe', skill_id: 'python-probe', type: 'python', outputs: [{ name: 'x', type: 'any' }] }, 'python', PYTHON_PROBE), 'user/python-probe.md');
-  for (const s of [js('js-probe', JS_PROBE), js('thenable-probe', THENABLE_PROBE), three('three-probe', THREE_PROBE), python]) skills.set(s.skill.frontmatter.skill_id, s);
+  const works = skillFrom(
+    skillSource({ name: 'python-fenced-works', skill_id: 'python-fenced-works', type: 'python', outputs: [{ name: 'x', type: 'any' }] }, 'python', 'import json\nimport js\n\ndef execute(inputs):\n    print("fenced and fine")\n    return {"x": {"sum": sum([1, 2, 3]), "now": js.Date.now() > 0, "json": json.dumps({"a": 1})}}'),
+    'user/python-fenced-works.md',
+  );
+  for (const s of [js('js-probe', JS_PROBE), js('thenable-probe', THENABLE_PROBE), three('three-probe', THREE_PROBE), python, works]) skills.set(s.skill.frontmatter.skill_id, s);
 });
 afterAll(async () => {
   delete process.env[SECRET_NAME];
+  fs.rmSync(MARK, { force: true });
   await runtimes.close();
 });
 
@@ -135,11 +190,41 @@ describe('headless sandbox: no way out to the host', () => {
     expect(JSON.stringify(n)).not.toContain(SECRET);
   });
 
-  it('Python skills reach the worker’s process through `js`, but its environment is empty', async () => {
+  it('Python skills reach no process, module, host file or network: not through js, run_js, pyodide_js, Emscripten or os.system', async () => {
     const n = await runOne('python-probe');
     expect(n.status, n.error).toBe('done');
-    expect(n.outputs?.x).toEqual({ secret: null, variables: 0 });
+    const refused = (what: string) => `JsException: HostAccessError: ${what} is not available to skills: they run without the host’s processes, files, network or modules`;
+    const noHost = 'JsException: EvalError: functions cannot be made from strings here: skills have no access to the host (its process, modules or environment)';
+    expect(n.outputs?.x).toEqual({
+      // `js` is an object of its own: what it has refuses, what it lacks is not there.
+      jsProcess: 'AttributeError: env',
+      fromJsImport: 'AttributeError: versions',
+      jsRequire: refused('require'),
+      jsGlobalThis: 'AttributeError: pid',
+      jsEval: 'AttributeError: eval',
+      jsFunction: 'AttributeError: Function',
+      constructorChain: noHost,
+      constructorOfConstructor: noHost,
+      runJs: "ImportError: cannot import name 'eval' from 'js' (unknown location)",
+      pyodideModule: noHost,
+      pyodideApi: 'AttributeError: pid',
+      // A shell that finds no command: exit status 127, as os.system encodes it.
+      osSystem: 'reached: 32512',
+      etcPasswd: "FileNotFoundError: [Errno 44] No such file or directory: '/etc/passwd'",
+      mountNodeFS: "JsException: Error: hostPath '/etc' does not exist",
+      nodefs: 'AttributeError: NODEFS',
+      fetch: refused('fetch'),
+    });
+    expect(fs.existsSync(MARK)).toBe(false);
+    expect(n.stdout).toContain(`os.system("touch ${MARK}"): a shell is not available to skills`);
     expect(JSON.stringify(n)).not.toContain(SECRET);
+  }, 60_000);
+
+  it('Python skills still print, compute and return after the fence', async () => {
+    const n = await runOne('python-fenced-works');
+    expect(n.status, n.error).toBe('done');
+    expect(n.outputs?.x).toEqual({ sum: 6, now: true, json: '{"a": 1}' });
+    expect(n.stdout).toBe('fenced and fine\n');
   }, 60_000);
 
   it("a thenable result gets resolve functions of the skill's own realm, which has no process", async () => {

@@ -1,12 +1,15 @@
 /**
  * A Three.js viewport's worker: owns one OffscreenCanvas (the node's viewport, drawn by the page)
  * and runs Three.js skills against it. The skill code is the body of an async function of
- * `THREE, scene, camera, renderer, inputs`; it may start an animation loop, which keeps running
- * here after the node is done, and it may return outputs. No network, no storage (sandbox.ts).
+ * `THREE, scene, camera, renderer, inputs`, or defines the original's `function execute(inputs)`;
+ * it may start an animation loop, which keeps running here after the node is done, and it may
+ * return outputs, of which scene descriptions are drawn (EXEC-10). No network, no storage (sandbox.ts).
  */
 import * as THREE from 'three';
 import { RuntimeError } from '../../../shared/src/execution/types';
-import { createScene } from '../../../shared/src/execution/threejs-scene';
+import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
+import { drawSceneDescriptions } from '../../../shared/src/execution/scene-description';
+import { createScene, EXECUTE_FORM_TAIL, THREEJS_PARAMS } from '../../../shared/src/execution/threejs-scene';
 import type { RunMessage } from './protocol';
 import { lockDownGlobals, lockDownMessaging } from './sandbox';
 import { captureRunOutput, runSandboxed, type SandboxedKind } from './sandboxed-run';
@@ -24,10 +27,9 @@ captureRunOutput();
 lockDownGlobals();
 
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
-const PARAMS = ['THREE', 'scene', 'camera', 'renderer', 'inputs'];
 
 /** The code is the body of an async function; the generated source puts it two lines down. */
-const THREEJS: SandboxedKind = { what: 'a three.js skill', compile: (code) => new AsyncFunction(...PARAMS, code), headerLines: 2 };
+const THREEJS: SandboxedKind = { what: 'a three.js skill', compile: (code) => new AsyncFunction(...THREEJS_PARAMS, code), headerLines: 2 };
 
 serveRuns((message: ViewportMessage) =>
   runSandboxed(message, THREEJS, async () => {
@@ -42,9 +44,11 @@ serveRuns((message: ViewportMessage) =>
     renderer.setPixelRatio(pixelRatio);
     renderer.setSize(width, height, false);
     const { scene, camera } = createScene(THREE, width / height);
-    const body = new AsyncFunction(...PARAMS, message.skill.code);
+    const body = new AsyncFunction(...THREEJS_PARAMS, message.skill.code + EXECUTE_FORM_TAIL);
     // A skill that only draws returns nothing: it has no outputs.
-    return (await body(THREE, scene, camera, renderer, message.inputs)) ?? {};
+    const outputs = toJsonOutputs((await body(THREE, scene, camera, renderer, message.inputs)) ?? {}, THREEJS.what);
+    drawSceneDescriptions(THREE, { scene, camera, renderer }, outputs);
+    return outputs;
   }),
 );
 lockDownMessaging();
