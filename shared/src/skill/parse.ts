@@ -100,7 +100,7 @@ function decideType(raw: unknown, code: CodeSection, line: () => number, bodyLin
   if (raw === 'spice' && code.kind === 'block' && code.language && code.language !== 'spice') {
     const type = LANGUAGE_TYPE[code.language];
     const message = `type "spice" with a ${code.language} code block: the block's language decides, so it runs as ${type}`;
-    return { type, errors: [], warnings: [{ line: fenceLine, field: 'type', message }] };
+    return { type, errors: [], warnings: [{ line: line(), field: 'type', message }] };
   }
   return { type: named, errors: [], warnings: [] };
 }
