@@ -1,5 +1,5 @@
 import { isRequiredInput } from '../skill/ports';
-import { INSTRUCTION_TYPE, type AnySkillFrontmatter, type PortType } from '../skill/schema';
+import { INSTRUCTION_TYPE, type AnySkillFrontmatter, type PortType, type SkillFrontmatter } from '../skill/schema';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../documents/workflow';
 
 /** One problem that keeps a workflow from running, naming the nodes involved. */
@@ -15,7 +15,10 @@ export type WorkflowIssue =
   | { code: 'cycle'; nodes: string[]; message: string };
 
 /** Finds the skill a node's `skillId` names (user, then team, then system volume). */
-export type SkillLookup = (skillId: string) => AnySkillFrontmatter | undefined;
+export type SkillLookup = (skillId: string) => SkillFrontmatter | undefined;
+
+/** A lookup that also finds instruction skills, which validation refuses as nodes. */
+export type LibraryLookup = (skillId: string) => AnySkillFrontmatter | undefined;
 
 /** Whether an output of type `from` may feed an input of type `to`. */
 export function portTypesCompatible(from: PortType, to: PortType): boolean {
@@ -31,7 +34,7 @@ export const describeNode = (node: WorkflowNode | undefined, id: string): string
  * instruction skills placed as nodes, missing required inputs, type mismatches on edges and
  * cycles. Empty means it can run.
  */
-export function validateWorkflow(graph: WorkflowGraph, lookup: SkillLookup): WorkflowIssue[] {
+export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const skills = new Map<string, AnySkillFrontmatter>();
