@@ -180,7 +180,7 @@ export function readSkill(source: string, options: ReadSkillOptions = {}): Resul
   const { data, at } = parsed.value;
   const fields = ourFields(data);
   const warnings: Located[] = [...split.warnings, ...unknownFieldWarnings(data, at)];
-  const isAgentFile = /(^|[\\/])SKILL\.md$/i.test(file);
+  const isAgentFile = /(^|[\\/])SKILL\.md$/.test(file);
   if (isAgentFile) warnings.push(...agentFieldWarnings(data, at, file.split(/[\\/]/).at(-2)));
   const keywords = keywordsOf(data, at, warnings);
 
