@@ -105,3 +105,15 @@ describe('readSkill: ids and kept fields', () => {
     expect(skill.warnings.map((w) => [w.line, w.field, w.message])).toEqual([[2, 'name', expect.stringContaining('here "folder"')]]);
   });
 });
+
+describe('readSkill: empty fields', () => {
+  it("reads the original writer's empty description as not given, with a warning on its line", () => {
+    const skill = good(md(['name: N', 'description:', 'category: c']));
+    expect(skill.frontmatter.description).toBe('');
+    expect(skill.warnings.map((w) => [w.line, w.field])).toEqual([[3, 'description']]);
+  });
+
+  it('still refuses an empty name, on its line', () => {
+    expect(bad(md(['category: c', 'name:'])).map((e) => [e.line, e.field])).toEqual([[3, 'name']]);
+  });
+});

@@ -188,6 +188,12 @@ export function readSkill(source: string, options: ReadSkillOptions = {}): Resul
   const decided = decideType(fields.values.type, code, () => at.line(fields.paths.get('type') ?? ['type']), split.bodyLine);
   warnings.push(...decided.warnings);
   const values: Record<string, unknown> = { ...fields.values, type: decided.type };
+  // The original's writer leaves a field empty (`description:`) when it has no value.
+  for (const [key, value] of Object.entries(fields.values)) {
+    if (value !== null || key === 'type') continue;
+    delete values[key];
+    warnings.push({ line: at.line(fields.paths.get(key) ?? [key]), field: key, message: `"${key}" is empty; it is read as not given` });
+  }
   if (values.skill_id === undefined) {
     const name = typeof values.name === 'string' ? values.name : '';
     values.skill_id = options.skillId ?? skillIdOfFile(file) ?? skillIdFrom(name);
