@@ -117,3 +117,9 @@ describe('readSkill: empty fields', () => {
     expect(bad(md(['category: c', 'name:'])).map((e) => [e.line, e.field])).toEqual([[3, 'name']]);
   });
 });
+
+describe('readSkill: keywords beside bad tags', () => {
+  it('still reports tags that are not a list', () => {
+    expect(bad(md(['name: N', 'tags: one', 'keywords: [a]'])).map((e) => [e.line, e.field])).toEqual([[3, 'tags']]);
+  });
+});

@@ -200,8 +200,8 @@ export function readSkill(source: string, options: ReadSkillOptions = {}): Resul
   }
   const versionPath = fields.paths.get('version');
   if (typeof values.version === 'number' && versionPath) values.version = at.source(versionPath) ?? String(values.version);
-  if (keywords.length > 0) {
-    const tags = Array.isArray(values.tags) ? (values.tags as unknown[]) : [];
+  if (keywords.length > 0 && (values.tags === undefined || Array.isArray(values.tags))) {
+    const tags = (values.tags ?? []) as unknown[];
     values.tags = [...tags, ...keywords.filter((k) => !tags.includes(k))];
   }
 
