@@ -6,10 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { MAX_SKILL_FILE_BYTES } from '../src/documents/skill-files';
+import * as Y from 'yjs';
+import { listSkillFiles, MAX_SKILL_FILE_BYTES } from '../src/documents/skill-files';
+import { getSkillSource } from '../src/documents/volume-index';
 import { unzipSkillArchive, zipSkillFiles } from '../src/skill/archive';
 import { readSkillFolder, writeSkillFolder } from '../src/skill/folder';
 import { readSkill } from '../src/skill/parse';
+import { saveFolderSkill, storedSkill } from '../src/skill/stored-skill';
 
 const SYSTEM_SKILL = new URL('../../skills/quantum-vqe.md', import.meta.url);
 
@@ -78,5 +81,28 @@ describe('unzipSkillArchive', () => {
     expect(zip.byteLength).toBeLessThan(64 * 1024);
     const r = unzipSkillArchive(zip);
     expect(r.ok ? '' : r.error).toBe('The archive was not read: "a/huge.bin" expands to more than 5 MiB, the most a skill\'s file may hold.');
+  });
+});
+
+describe('saveFolderSkill and storedSkill', () => {
+  const files = (...paths: string[]) => paths.map((path, i) => ({ path, bytes: new Uint8Array([i]) }));
+
+  it('saves a folder skill whole and gives it back for export; saving again replaces its files', () => {
+    const doc = new Y.Doc();
+    const first = readSkillFolder([{ path: 'tool/SKILL.md', bytes: new TextEncoder().encode('---\nname: tool\ndescription: T.\n---\n') }, ...files('tool/a.txt', 'tool/b.txt')]).skills[0]!;
+    expect(saveFolderSkill(doc, first)).toEqual({ ok: true, value: undefined });
+    const stored = storedSkill(doc, 'tool');
+    expect(stored?.ok && [stored.value.origin, stored.value.files.map((f) => f.path), stored.value.skill.kind]).toEqual(['tool/SKILL.md', ['a.txt', 'b.txt'], 'instruction']);
+    expect(saveFolderSkill(doc, { ...first, files: files('c.txt') }).ok).toBe(true);
+    expect(listSkillFiles(doc, 'tool').map((f) => f.path)).toEqual(['c.txt']);
+    expect(storedSkill(doc, 'missing')).toBeUndefined();
+  });
+
+  it('writes nothing when a file is refused', () => {
+    const doc = new Y.Doc();
+    const skill = readSkillFolder([{ path: 'x.md', bytes: new TextEncoder().encode('---\nname: X\n---\n') }]).skills[0]!;
+    const r = saveFolderSkill(doc, { ...skill, files: files('../bad') });
+    expect(r.ok ? [] : r.error.map((e) => e.code)).toEqual(['bad_path']);
+    expect(getSkillSource(doc, 'x')).toBeUndefined();
   });
 });
