@@ -3,6 +3,7 @@
  * from aliases and code blocks, instruction skills, skill ids from the file, folder or name,
  * kept fields, and warnings instead of refusals, each on its line.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSkill, type ParsedSkill, type SkillError } from '../src/skill/parse';
 import { skillIdFrom, skillIdOfFile } from '../src/skill/skill-id';
@@ -121,5 +122,15 @@ describe('readSkill: empty fields', () => {
 describe('readSkill: keywords beside bad tags', () => {
   it('still reports tags that are not a list', () => {
     expect(bad(md(['name: N', 'tags: one', 'keywords: [a]'])).map((e) => [e.line, e.field])).toEqual([[3, 'tags']]);
+  });
+});
+
+describe('readSkill on the system skills', () => {
+  const dir = new URL('../../skills/', import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.md'));
+
+  it.each(files)('%s reads as a runnable skill with no warnings, its id as its file says', (file) => {
+    const skill = good(readFileSync(new URL(file, dir), 'utf8'), `skills/${file}`);
+    expect([skill.kind, skill.warnings, skill.extra]).toEqual(['runnable', [], {}]);
   });
 });
