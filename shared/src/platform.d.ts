@@ -15,6 +15,14 @@ declare global {
   var AbortController: { new (): AbortController };
   function setTimeout(handler: () => void, ms?: number): unknown;
   function clearTimeout(id: unknown): void;
+  interface TextEncoder {
+    encode(input?: string): Uint8Array;
+  }
+  var TextEncoder: { new (): TextEncoder };
+  interface TextDecoder {
+    decode(input?: Uint8Array): string;
+  }
+  var TextDecoder: { new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): TextDecoder };
 }
 
 export {};

@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { agentSkillName, exportAgentSkill, importAgentSkill } from '../src/skill/agent-skill';
-import { formatSkillError, parseSkill, type Skill, type SkillError } from '../src/skill/parse';
+import { agentSkillName, exportAgentSkill } from '../src/skill/agent-skill';
+import { formatSkillError, parseSkill, readSkill, type Skill, type SkillError } from '../src/skill/parse';
 import type { SkillFrontmatter } from '../src/skill/schema';
 import { buildSkillMarkdown } from '../src/skill/serialize';
 
@@ -18,6 +18,9 @@ const files = readdirSync(SKILLS_DIR)
   .sort();
 
 const AGENT_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Reads a runnable SKILL.md. */
+const importAgentSkill = (content: string, file = 'SKILL.md') => parseSkill(content, file);
 
 function ok<T>(r: { ok: true; value: T } | { ok: false; error: SkillError[] }): T {
   if (!r.ok) throw new Error(r.error.map(formatSkillError).join('\n'));
@@ -234,40 +237,48 @@ describe('importAgentSkill of a foreign Agent Skill', () => {
     expect(fm).not.toHaveProperty('author');
   });
 
-  it('refuses one without a code block, saying so', () => {
+  it('keeps one without a code block as an instruction skill, which parseSkill refuses as having nothing to run', () => {
     const md = foreign('name: prose-only\ndescription: Only instructions.', '\n# Prose\n\nJust do it.\n');
+    const read = readSkill(md, { file: 'prose-only/SKILL.md' });
+    expect(read.ok && read.value.kind).toBe('instruction');
+    expect(read.ok && read.value.frontmatter).toMatchObject({ name: 'prose-only', skill_id: 'prose-only', type: 'instruction' });
+    expect(read.ok && read.value.warnings).toEqual([]);
     const r = importAgentSkill(md, 'prose-only/SKILL.md');
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.map(formatSkillError).join('\n')).toContain('prose-only/SKILL.md:');
+    expect(r.error.map(formatSkillError).join('\n')).toContain('prose-only/SKILL.md:5: this is an instruction skill');
     expect(r.error.some((e) => e.message.includes('## Code'))).toBe(true);
   });
 
-  it('refuses an upper-case name with an error naming the field', () => {
+  // Beyond the specification but harmless here: kept, with a warning on the field (refused before issue 14).
+  it('keeps an upper-case name with a warning naming the field', () => {
     const md = foreign('name: My-Skill\ndescription: Bad name.', '\n## Code\n```python\nx = 1\n```\n');
     const r = importAgentSkill(md);
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error).toEqual([expect.objectContaining({ field: 'name', message: expect.stringContaining('lowercase') })]);
+    expect(r.ok && r.value.warnings).toEqual([expect.objectContaining({ line: 2, field: 'name', message: expect.stringContaining('lowercase') })]);
   });
 
-  it.each(['-lead', 'trail-', 'dou--ble', 'a'.repeat(65), 'under_score', ''])('refuses the name %j', (name) => {
+  it.each(['-lead', 'trail-', 'dou--ble', 'a'.repeat(65), 'under_score'])('keeps the name %j with a warning on "name"', (name) => {
     const md = foreign(`name: "${name}"\ndescription: Bad name.`, '\n## Code\n```python\nx = 1\n```\n');
     const r = importAgentSkill(md);
-    expect(r.ok ? [] : r.error.map((e) => e.field)).toEqual(['name']);
+    expect(r.ok ? r.value.warnings.map((e) => [e.line, e.field]) : r.error).toEqual([[2, 'name']]);
   });
 
-  it('refuses a missing or too long description, naming the field', () => {
+  it('refuses an empty name, naming the field', () => {
+    const r = importAgentSkill(foreign('name: ""\ndescription: No name.', '\n## Code\n```python\nx = 1\n```\n'));
+    expect(r.ok ? [] : r.error.map((e) => [e.line, e.field])).toEqual([[2, 'name']]);
+  });
+
+  it('keeps a missing or too long description with a warning naming the field', () => {
     for (const head of ['name: no-desc', `name: long-desc\ndescription: ${'x'.repeat(1025)}`]) {
       const r = importAgentSkill(foreign(head, '\n## Code\n```python\nx = 1\n```\n'));
-      expect(r.ok ? [] : r.error.map((e) => e.field), head.slice(0, 20)).toEqual(['description']);
+      expect(r.ok ? r.value.warnings.map((e) => e.field) : r.error, head.slice(0, 20)).toEqual(['description']);
     }
   });
 
   it('refuses a file without frontmatter', () => {
     const r = importAgentSkill('# Just markdown\n');
     expect(r.ok ? [] : r.error.map((e) => [e.line, e.message])).toEqual([
-      [1, 'SKILL.md must start with YAML frontmatter between two "---" lines'],
+      [1, 'the file must start with YAML frontmatter between two "---" lines'],
     ]);
   });
 });

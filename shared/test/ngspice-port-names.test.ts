@@ -5,7 +5,7 @@
  * it. Ports of other skill types, and all inputs, stay identifiers.
  */
 import { describe, expect, it } from 'vitest';
-import { exportAgentSkill, importAgentSkill } from '../src/skill/agent-skill';
+import { exportAgentSkill } from '../src/skill/agent-skill';
 import { parseSkill, type Skill } from '../src/skill/parse';
 import type { SkillFrontmatter } from '../src/skill/schema';
 import { serializeSkill } from '../src/skill/serialize';
@@ -84,7 +84,7 @@ describe('EXEC-8: ngspice outputs named by their vectors', () => {
   it('round-trip through the skill file and a SKILL.md export', () => {
     expect(parsed(serializeSkill(divider)).frontmatter).toEqual(divider.frontmatter);
     const exported = exportAgentSkill(divider);
-    const imported = importAgentSkill(exported.content);
+    const imported = parseSkill(exported.content, 'SKILL.md');
     expect(imported.ok && imported.value.frontmatter).toEqual(divider.frontmatter);
   });
 });

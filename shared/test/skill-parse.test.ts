@@ -119,8 +119,9 @@ describe('parseSkill: valid files', () => {
   });
 
   it('reports CRLF errors on the same lines as LF', () => {
-    const lf = file([...MINIMAL, 'author: me']);
+    const lf = file([...MINIMAL, 'tags:', '  - 7']);
     expect(errors(lf.replace(/\n/g, '\r\n'))).toEqual(errors(lf));
+    expect(errors(lf)).toEqual([expect.objectContaining({ line: 6, field: 'tags.0' })]);
   });
 
   it('accepts a qiskit skill with python code (qiskit runs as Python)', () => {
@@ -235,11 +236,12 @@ describe('parseSkill: errors with line and field', () => {
     expect(errors(source)).toEqual([{ file: 'skills/demo.md', line: 7, field: 'tags.1', message: expect.any(String) }]);
   });
 
-  it('unknown top-level field, on its own line with its name in the message', () => {
-    const source = file([...MINIMAL, 'description: x', 'author: me', 'tags: []']);
-    expect(errors(source)).toEqual([
-      { file: 'skills/demo.md', line: 6, field: 'author', message: expect.stringContaining('"author"') },
-    ]);
+  // Issue 14: a field that is not ours is kept as written, with a warning on its line (it was refused before).
+  it('unknown top-level field: kept, with a warning on its own line naming it', () => {
+    const source = file([...MINIMAL, 'description: x', 'autor: me', 'tags: []']);
+    const skill = parsed(source);
+    expect(skill.warnings).toEqual([{ file: 'skills/demo.md', line: 6, field: 'autor', message: expect.stringContaining('"autor"') }]);
+    expect(skill.extra).toEqual({ autor: 'me' });
   });
 
   it('unknown field inside a port, on its own line', () => {
@@ -316,14 +318,14 @@ describe('parseSkill: errors with line and field', () => {
   });
 
   it('reports several frontmatter errors at once, each on its own line', () => {
-    const source = file(['skill_id: ../x', 'type: rust', 'inputs:', '  - name: 1bad', '    type: number', 'extra: 1']);
+    const source = file(['skill_id: ../x', 'type: rust', 'inputs:', '  - name: 1bad', '    type: number', 'outputs:', '  - name: y', '    type: vector']);
     const errs = errors(source);
     expect(errs.map((e) => [e.line, e.field])).toEqual([
       [2, 'name'],
       [2, 'skill_id'],
       [3, 'type'],
       [5, 'inputs.0.name'],
-      [7, 'extra'],
+      [9, 'outputs.0.type'],
     ]);
     expect(errs.every((e) => e.file === 'skills/demo.md')).toBe(true);
   });
@@ -341,9 +343,9 @@ describe('formatSkillError', () => {
   });
 
   it('formats real errors with the file name given to parseSkill', () => {
-    const source = file([...MINIMAL, 'author: me']);
+    const source = file([...MINIMAL, 'outputs:', '  - name: a', '    type: number', '    unit: m']);
     expect(errors(source, 'volumes/user/alice/skills/demo.md').map(formatSkillError)).toEqual([
-      'volumes/user/alice/skills/demo.md:5: author: unknown field "author"; remove it or check its spelling',
+      'volumes/user/alice/skills/demo.md:8: outputs.0.unit: unknown field "unit"; remove it or check its spelling',
     ]);
   });
 

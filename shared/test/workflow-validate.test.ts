@@ -205,10 +205,28 @@ describe('validateWorkflow', () => {
     ]);
   });
 
-  it('honours required: true over a default', () => {
+  // Issue 14 changed this: the original's files say `required: true` beside a default, and its
+  // loader let the default satisfy the input (a node reported "forced" as missing before).
+  it('lets a default satisfy required: true, but not the original writer\'s "default: null, required: true"', () => {
     const g = chain();
     g.nodes[2] = node('c', 'sink');
-    expect(validateWorkflow(g, lookup).map((i) => [i.code, 'input' in i ? i.input : ''])).toEqual([['missing_input', 'forced']]);
+    expect(validateWorkflow(g, lookup)).toEqual([]);
+    const legacy = skill('legacy', [{ name: 'label', type: 'string', default: null, required: true }], []);
+    const issues = validateWorkflow({ nodes: [node('l', 'legacy')], edges: [] }, (id) => (id === 'legacy' ? legacy : undefined));
+    expect(issues.map((i) => [i.code, 'input' in i ? i.input : ''])).toEqual([['missing_input', 'label']]);
+  });
+
+  it('refuses an instruction skill as a node, saying it has nothing to run', () => {
+    const prose = { ...skill('prose', [], []), type: 'instruction' as const, name: 'Style Guide' };
+    const issues = validateWorkflow({ nodes: [node('n', 'prose')], edges: [] }, (id) => (id === 'prose' ? prose : lookup(id)));
+    expect(issues).toEqual([
+      {
+        code: 'not_runnable',
+        nodes: ['n'],
+        skillId: 'prose',
+        message: 'Node "Label n" (n) uses "Style Guide" (prose), an instruction skill: it has nothing to run. Remove the node; the chat reads instruction skills when they help.',
+      },
+    ]);
   });
 
   it.each<[string, WorkflowNode['inputs'], boolean]>([
@@ -223,7 +241,7 @@ describe('validateWorkflow', () => {
   });
 
   it('does not report inputs with a default (even null) or required: false', () => {
-    const g: WorkflowGraph = { nodes: [node('c', 'sink', { needed: 1, forced: 'f' })], edges: [] };
+    const g: WorkflowGraph = { nodes: [node('c', 'sink', { needed: 1 })], edges: [] };
     expect(validateWorkflow(g, lookup)).toEqual([]);
   });
 

@@ -5,7 +5,8 @@ import * as prng from 'lib0/prng';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { rootsChangedBy } from '../src/sync/roots-changed';
-import { refusalOf, type WritePolicy } from '../src/sync/write-policy';
+import { putSkillOrigin, writeSkillFiles } from '../../shared/src/documents/skill-files';
+import { refusalOf, writePolicyOf, type WritePolicy } from '../src/sync/write-policy';
 
 const member: WritePolicy = { kind: 'except', roots: ['skills'] };
 
@@ -60,6 +61,21 @@ describe('write policy', () => {
     const next = updateOf(client, (d) => d.getMap('workflows').set('w3', new Y.Map()));
     expect(refusalOf(member, server, next)).toContain('reconnect');
     expect(refusalOf({ kind: 'any' }, server, next)).toBeNull();
+  });
+
+  it("bars a team member from a skill's files and origin as from the skill itself, and lets an admin write them", () => {
+    const room = { kind: 'volume', volume: 'team', volumeId: 'lab' } as const;
+    const memberPolicy = writePolicyOf({ read: true, write: true, writeSkills: false }, room);
+    const adminPolicy = writePolicyOf({ read: true, write: true, writeSkills: true }, room);
+    const { server } = setup();
+    const files = updateOf(clientOf(server), (d) => writeSkillFiles(d, 's1', [{ path: 'scripts/x.py', bytes: new Uint8Array([1, 2]) }]));
+    const origin = updateOf(clientOf(server), (d) => putSkillOrigin(d, 's1', 's1/SKILL.md'));
+    expect(refusalOf(memberPolicy, server, files)).toBe('you may not change "skillFiles"');
+    expect(refusalOf(memberPolicy, server, origin)).toBe('you may not change "skillOrigins"');
+    expect(refusalOf(adminPolicy, server, files)).toBeNull();
+    expect(refusalOf(adminPolicy, server, origin)).toBeNull();
+    const listing = updateOf(clientOf(server), (d) => d.getMap('workflows').set('w9', new Y.Map()));
+    expect(refusalOf(memberPolicy, server, listing)).toBeNull();
   });
 
   it('refuses everything to a reader and nothing to a writer', () => {

@@ -25,8 +25,15 @@ type ListingFields<T> = Partial<Omit<T, 'id'>>;
 
 const sessionsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('sessions');
 const workflowsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('workflows');
-/** The volume's skills: skill id → Y.Text holding the whole Markdown file. */
+/** The volume's skills: skill id → Y.Text holding the whole Markdown file, as written. */
 export const skillsOf = (doc: Y.Doc): Y.Map<Y.Text> => doc.getMap<Y.Text>('skills');
+/** The files of each skill's folder beside its Markdown: skill id → Y.Map path → bytes (`skill-files.ts`). */
+export const skillFilesOf = (doc: Y.Doc): Y.Map<Y.Map<Uint8Array>> => doc.getMap<Y.Map<Uint8Array>>('skillFiles');
+/** Where each imported skill's Markdown came from (`pdf/SKILL.md`, `x.md`); absent for skills made here. */
+export const skillOriginsOf = (doc: Y.Doc): Y.Map<string> => doc.getMap<string>('skillOrigins');
+
+/** The root types of a volume index that hold its skills: written by those who may write skills. */
+export const SKILL_ROOTS = ['skills', 'skillFiles', 'skillOrigins'] as const;
 
 function readSession(id: string, m: Y.Map<unknown>): SessionListing {
   const status = m.get('status');
@@ -142,10 +149,14 @@ export function putSkillSource(doc: Y.Doc, skillId: string, markdown: string): v
   }
 }
 
-/** Deletes a skill from a volume index. */
+/** Deletes a skill from a volume index, with its files and origin. */
 export function removeSkill(doc: Y.Doc, skillId: string): boolean {
   const map = skillsOf(doc);
   if (!map.has(skillId)) return false;
-  map.delete(skillId);
+  doc.transact(() => {
+    map.delete(skillId);
+    skillFilesOf(doc).delete(skillId);
+    skillOriginsOf(doc).delete(skillId);
+  });
   return true;
 }

@@ -1,6 +1,7 @@
 import type { WorkflowGraph, WorkflowNode } from '../documents/workflow';
 import type { Json } from '../json';
-import type { SkillFrontmatter } from '../skill/schema';
+import { inputDefault } from '../skill/ports';
+import type { AnySkillFrontmatter } from '../skill/schema';
 
 /**
  * The inputs a node runs with: an edge's upstream output, else the node's literal, else the
@@ -8,7 +9,7 @@ import type { SkillFrontmatter } from '../skill/schema';
  */
 export function resolveInputs(
   node: WorkflowNode,
-  skill: SkillFrontmatter,
+  skill: AnySkillFrontmatter,
   graph: WorkflowGraph,
   outputsOf: (nodeId: string) => Record<string, Json> | undefined,
 ): Record<string, Json> {
@@ -20,8 +21,8 @@ export function resolveInputs(
       if (value !== undefined) inputs[port.name] = value;
     } else if (Object.hasOwn(node.inputs, port.name)) {
       inputs[port.name] = node.inputs[port.name] as Json;
-    } else if (port.default !== undefined) {
-      inputs[port.name] = port.default as Json;
+    } else if (inputDefault(port) !== undefined) {
+      inputs[port.name] = inputDefault(port) as Json;
     }
   }
   return inputs;

@@ -1,7 +1,24 @@
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { err, ok, type Result } from '../result';
-import { CODE_LANGUAGE, SkillFrontmatterSchema, type SkillFrontmatter } from './schema';
+import { findCodeSection, type CodeSection } from './code-block';
+import { agentFieldWarnings, extraFields, keywordsOf, ourFields, unknownFieldWarnings, type OurFields } from './foreign-fields';
+import { splitSkillText, type SplitSkillText } from './frontmatter';
+import { FieldLocator } from './locate';
+import {
+  CODE_LANGUAGE,
+  INSTRUCTION_TYPE,
+  InstructionFrontmatterSchema,
+  LANGUAGE_TYPE,
+  SKILL_TYPES,
+  SkillFrontmatterSchema,
+  TYPE_ALIASES,
+  type CodeLanguage,
+  type InstructionFrontmatter,
+  type SkillFrontmatter,
+  type SkillType,
+} from './schema';
+import { skillIdFrom, skillIdOfFile } from './skill-id';
 
 /** One problem in a skill file, located precisely enough to fix it. */
 export interface SkillError {
@@ -13,159 +30,209 @@ export interface SkillError {
   message: string;
 }
 
-/** A parsed, validated skill. */
-export interface Skill {
+/** Something tolerated in a skill file (the file is kept as written), located like an error. */
+export type SkillWarning = SkillError;
+
+interface SkillCommon {
   file: string;
-  frontmatter: SkillFrontmatter;
-  /** Everything after the frontmatter, as written. */
+  /** Everything after the frontmatter, with line ends made `\n`. */
   body: string;
+  /** Fields that are not LLMunix's own (`license`, `metadata`, `author`, `keywords`…), as written. */
+  extra: Record<string, unknown>;
+  warnings: SkillWarning[];
+}
+
+/** A parsed, validated skill that runs. */
+export interface Skill extends SkillCommon {
+  kind: 'runnable';
+  frontmatter: SkillFrontmatter;
   /** The contents of the `## Code` fenced block. */
   code: string;
-  codeLanguage: 'python' | 'javascript' | 'spice';
+  codeLanguage: CodeLanguage;
   /** 1-based file line of the code block's first line, for mapping tracebacks back. */
   codeLine: number;
 }
 
+/** A skill with nothing to run: kept, listed, searched, read by the chat and exported, never run. */
+export interface InstructionSkill extends SkillCommon {
+  kind: 'instruction';
+  frontmatter: InstructionFrontmatter;
+}
+
+/** Any skill a volume holds. */
+export type ParsedSkill = Skill | InstructionSkill;
+
+export interface ReadSkillOptions {
+  /** How the file is named in errors; its folder (`x/SKILL.md`) or stem (`x.md`) gives a missing `skill_id`. */
+  file?: string;
+  /** The id to use when the file has no `skill_id` (its key in a volume, its folder's name). */
+  skillId?: string;
+}
+
 /** Formats a skill error as `file:line: field: message`. */
-export const formatSkillError = (e: SkillError): string =>
-  `${e.file}:${e.line}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
+export const formatSkillError = (e: SkillError): string => `${e.file}:${e.line}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
 
-const LANGUAGE_ALIASES: Record<string, 'python' | 'javascript' | 'spice'> = {
-  python: 'python',
-  py: 'python',
-  javascript: 'javascript',
-  js: 'javascript',
-  spice: 'spice',
-  ngspice: 'spice',
-};
+const TYPE_NAMES = [...SKILL_TYPES, ...Object.keys(TYPE_ALIASES), INSTRUCTION_TYPE].join(', ');
 
-interface Frontmatter {
-  yaml: string;
-  /** 0-based file line where the YAML text starts. */
-  firstLine: number;
-  body: string;
-  /** 0-based file line where the body starts. */
-  bodyLine: number;
+type Located = Omit<SkillError, 'file'>;
+
+interface TypeDecision {
+  type: SkillType | typeof INSTRUCTION_TYPE;
+  errors: Located[];
+  warnings: Located[];
 }
 
-function splitFrontmatter(source: string): Frontmatter | undefined {
-  const lines = source.split('\n');
-  if (lines[0]?.trim() !== '---') return undefined;
-  const close = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
-  if (close < 0) return undefined;
-  return {
-    yaml: lines.slice(1, close).join('\n'),
-    firstLine: 1,
-    body: lines.slice(close + 1).join('\n'),
-    bodyLine: close + 1,
-  };
-}
-
-/** Finds the YAML source offset of a field path, falling back to its nearest existing parent. */
-function offsetOf(doc: Document, path: readonly PropertyKey[], unknownKey?: string): number {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth) as (string | number)[], true);
-    if (unknownKey !== undefined && depth === path.length && isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === unknownKey);
-      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-    }
-    if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
-      // A key's value is located at the key, which is where people look for it.
-      const parent = depth > 0 ? doc.getIn(path.slice(0, depth - 1) as (string | number)[], true) : undefined;
-      const key = path[depth - 1];
-      if (isMap(parent) && typeof key === 'string') {
-        const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
-        if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-      }
-      return (node.range as number[])[0] ?? 0;
-    }
+/** The skill's type from its `type` field (aliases of the original read as ours) and its code block. */
+function decideType(raw: unknown, code: CodeSection, line: () => number, bodyLine: number): TypeDecision {
+  const fenceLine = code.kind === 'block' || code.kind === 'unclosed' ? bodyLine + code.fenceLine + 1 : 0;
+  if (raw === undefined) {
+    if (code.kind !== 'block') return { type: INSTRUCTION_TYPE, errors: [], warnings: [] };
+    if (code.language) return { type: LANGUAGE_TYPE[code.language], errors: [], warnings: [] };
+    const message = `the "## Code" block is in "${code.lang || '(no language)'}", which LLMunix does not run; the skill is kept as an instruction skill`;
+    return { type: INSTRUCTION_TYPE, errors: [], warnings: [{ line: fenceLine, message }] };
   }
-  return 0;
+  if (raw === INSTRUCTION_TYPE) return { type: INSTRUCTION_TYPE, errors: [], warnings: [] };
+  const named = typeof raw === 'string' ? ((SKILL_TYPES as readonly string[]).includes(raw) ? (raw as SkillType) : TYPE_ALIASES[raw]) : undefined;
+  if (!named) {
+    const message = `unknown type ${JSON.stringify(raw)}; use one of ${TYPE_NAMES}, or leave it out to take it from the code block`;
+    return { type: 'python', errors: [{ line: line(), field: 'type', message }], warnings: [] };
+  }
+  if (raw === 'spice' && code.kind === 'block' && code.language && code.language !== 'spice') {
+    const type = LANGUAGE_TYPE[code.language];
+    const message = `type "spice" with a ${code.language} code block: the block's language decides, so it runs as ${type}`;
+    return { type, errors: [], warnings: [{ line: line(), field: 'type', message }] };
+  }
+  return { type: named, errors: [], warnings: [] };
 }
 
-function issuesToErrors(
-  issues: z.core.$ZodIssue[],
-  doc: Document,
-  counter: LineCounter,
-  file: string,
-  firstLine: number,
-): SkillError[] {
-  const out: SkillError[] = [];
+/** The code of a runnable skill, or the error that keeps it from running. */
+function runnableCode(code: CodeSection, type: SkillType, bodyLine: number): Result<{ code: string; codeLanguage: CodeLanguage; codeLine: number }, Located> {
+  const expected = CODE_LANGUAGE[type];
+  switch (code.kind) {
+    case 'none':
+      return err({ line: bodyLine + 1, message: 'the body has no "## Code" section; add one with a fenced code block, or remove "type" to keep it as an instruction skill' });
+    case 'no-fence':
+      return err({ line: bodyLine + code.headingLine + 1, message: 'the "## Code" section has no fenced code block (```)' });
+    case 'unclosed':
+      return err({ line: bodyLine + code.fenceLine + 1, message: `the code block is never closed; add a line with ${code.marker}` });
+    case 'block':
+      if (code.language !== expected) {
+        return err({
+          line: bodyLine + code.fenceLine + 1,
+          field: 'type',
+          message: `the code block's language is "${code.lang || '(none)'}" but this skill's type needs "${expected}"`,
+        });
+      }
+      return ok({ code: code.code, codeLanguage: code.language, codeLine: bodyLine + code.fenceLine + 2 });
+  }
+}
+
+function issuesToErrors(issues: z.core.$ZodIssue[], fields: OurFields, at: FieldLocator): Located[] {
+  const out: Located[] = [];
   for (const issue of issues) {
+    const [head, ...rest] = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const where = (head !== undefined && fields.paths.get(String(head))) || (head === undefined ? [] : [head]);
+    const inMetadata = where[0] === 'metadata';
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
     for (const key of keys) {
-      const path = key === undefined ? issue.path : [...issue.path, key];
-      const offset = offsetOf(doc, issue.path, key);
+      const inner = [head, ...rest, ...(key === undefined ? [] : [key])].filter((p) => p !== undefined).join('.');
       const message = key === undefined ? issue.message : `unknown field "${key}"; remove it or check its spelling`;
-      out.push({ file, line: counter.linePos(offset).line + firstLine, field: path.join('.') || undefined, message } as SkillError);
+      if (inMetadata) {
+        out.push({ line: at.line(where), field: where.join('.'), message: `${inner}: ${message}` });
+      } else {
+        out.push({ line: at.line([...where, ...rest], key), field: inner || undefined, message });
+      }
     }
   }
   return out;
 }
 
-function findCode(
-  fm: Frontmatter,
-  file: string,
-  expected: 'python' | 'javascript' | 'spice',
-): Result<{ code: string; codeLanguage: 'python' | 'javascript' | 'spice'; codeLine: number }, SkillError[]> {
-  const lines = fm.body.split('\n');
-  const heading = lines.findIndex((l) => /^##\s+Code\s*$/i.test(l.trim()));
-  if (heading < 0) {
-    return err([{ file, line: fm.bodyLine + 1, message: 'the body has no "## Code" section; add one with a fenced code block' }]);
-  }
-  const open = lines.findIndex((l, i) => i > heading && /^(```|~~~)/.test(l.trim()));
-  if (open < 0) {
-    return err([{ file, line: fm.bodyLine + heading + 1, message: 'the "## Code" section has no fenced code block (```)' }]);
-  }
-  const fence = (lines[open] ?? '').trim();
-  const marker = fence.slice(0, 3);
-  const lang = fence.slice(3).trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-  const close = lines.findIndex((l, i) => i > open && l.trim() === marker);
-  if (close < 0) {
-    return err([{ file, line: fm.bodyLine + open + 1, message: `the code block is never closed; add a line with ${marker}` }]);
-  }
-  const language = LANGUAGE_ALIASES[lang];
-  if (language !== expected) {
-    return err([
-      {
-        file,
-        line: fm.bodyLine + open + 1,
-        field: 'type',
-        message: `the code block's language is "${lang || '(none)'}" but this skill's type needs "${expected}"`,
-      },
-    ]);
-  }
-  return ok({ code: lines.slice(open + 1, close).join('\n'), codeLanguage: language, codeLine: fm.bodyLine + open + 2 });
-}
+const withFile = (file: string, list: Located[]): SkillError[] =>
+  list.map((e) => ({ file, line: e.line, ...(e.field === undefined ? {} : { field: e.field }), message: e.message }));
 
-/**
- * Parses and validates a skill file (Markdown with YAML frontmatter and a `## Code` block).
- * Every problem found is reported with its file, line and field.
- */
-export function parseSkill(source: string, file = 'skill.md'): Result<Skill, SkillError[]> {
-  const text = source.replace(/\r\n?/g, '\n');
-  const fm = splitFrontmatter(text);
-  if (!fm) {
-    return err([{ file, line: 1, message: 'the file must start with YAML frontmatter between two "---" lines' }]);
-  }
+const byLine = (list: Located[]): Located[] => list.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => a.line - b.line || i - j).map(([e]) => e);
+
+function parseFrontmatter(split: SplitSkillText, file: string): Result<{ data: Record<string, unknown>; at: FieldLocator }, SkillError[]> {
   const counter = new LineCounter();
-  const doc = parseDocument(fm.yaml, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(split.yaml, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    return err(
-      doc.errors.map((e) => ({
-        file,
-        line: counter.linePos(e.pos[0]).line + fm.firstLine,
-        message: `YAML: ${e.message.split('\n')[0] ?? e.message}`,
-      })),
-    );
+    return err(doc.errors.map((e) => ({ file, line: counter.linePos(e.pos[0]).line + split.firstLine, message: `YAML: ${e.message.split('\n')[0] ?? e.message}` })));
   }
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return err([{ file, line: fm.firstLine + 1, message: 'the frontmatter must be a YAML mapping of fields' }]);
+    return err([{ file, line: split.firstLine + 1, message: 'the frontmatter must be a YAML mapping of fields' }]);
   }
-  const parsed = SkillFrontmatterSchema.safeParse(data);
-  if (!parsed.success) return err(issuesToErrors(parsed.error.issues, doc, counter, file, fm.firstLine));
-  const code = findCode(fm, file, CODE_LANGUAGE[parsed.data.type]);
-  if (!code.ok) return code;
-  return ok({ file, frontmatter: parsed.data, body: fm.body, ...code.value });
+  return ok({ data: data as Record<string, unknown>, at: new FieldLocator(doc, counter, split.firstLine) });
+}
+
+/**
+ * Reads any skill file: LLMunix's and the original product's format (extra fields kept, its type
+ * names and defaults) and Agent Skills `SKILL.md` files (LLMunix's fields under `metadata`, or
+ * none). A file with no `## Code` block and no type is an instruction skill. Tolerated oddities
+ * come back as warnings; every error has the file's own line and field.
+ */
+export function readSkill(source: string, options: ReadSkillOptions = {}): Result<ParsedSkill, SkillError[]> {
+  const file = options.file ?? 'skill.md';
+  const split = splitSkillText(source);
+  if (!split) return err([{ file, line: 1, message: 'the file must start with YAML frontmatter between two "---" lines' }]);
+  const parsed = parseFrontmatter(split, file);
+  if (!parsed.ok) return parsed;
+  const { data, at } = parsed.value;
+  const fields = ourFields(data);
+  const warnings: Located[] = [...split.warnings, ...unknownFieldWarnings(data, at)];
+  const isAgentFile = /(^|[\\/])SKILL\.md$/.test(file);
+  if (isAgentFile) warnings.push(...agentFieldWarnings(data, at, file.split(/[\\/]/).at(-2)));
+  const keywords = keywordsOf(data, at, warnings);
+
+  const code = findCodeSection(split.body);
+  const decided = decideType(fields.values.type, code, () => at.line(fields.paths.get('type') ?? ['type']), split.bodyLine);
+  warnings.push(...decided.warnings);
+  const values: Record<string, unknown> = { ...fields.values, type: decided.type };
+  // The original's writer leaves a field empty (`description:`) when it has no value.
+  for (const [key, value] of Object.entries(fields.values)) {
+    if (value !== null || key === 'type') continue;
+    delete values[key];
+    warnings.push({ line: at.line(fields.paths.get(key) ?? [key]), field: key, message: `"${key}" is empty; it is read as not given` });
+  }
+  if (values.skill_id === undefined) {
+    const name = typeof values.name === 'string' ? values.name : '';
+    values.skill_id = options.skillId ?? skillIdOfFile(file) ?? skillIdFrom(name);
+  }
+  const versionPath = fields.paths.get('version');
+  if (typeof values.version === 'number' && versionPath) values.version = at.source(versionPath) ?? String(values.version);
+  if (keywords.length > 0 && (values.tags === undefined || Array.isArray(values.tags))) {
+    const tags = (values.tags ?? []) as unknown[];
+    values.tags = [...tags, ...keywords.filter((k) => !tags.includes(k))];
+  }
+
+  const schema = decided.type === INSTRUCTION_TYPE ? InstructionFrontmatterSchema : SkillFrontmatterSchema;
+  const checked = schema.safeParse(values);
+  const errors = [...decided.errors, ...(checked.success ? [] : issuesToErrors(checked.error.issues, fields, at))];
+  const common = { file, body: split.body, extra: extraFields(data), warnings: withFile(file, byLine(warnings)) };
+  if (decided.type === INSTRUCTION_TYPE) {
+    if (code.kind === 'unclosed') errors.push({ line: split.bodyLine + code.fenceLine + 1, message: `the code block is never closed; add a line with ${code.marker}` });
+    if (errors.length > 0 || !checked.success) return err(withFile(file, byLine(errors)));
+    return ok({ kind: 'instruction', frontmatter: checked.data as InstructionFrontmatter, ...common });
+  }
+  const runnable = runnableCode(code, decided.type, split.bodyLine);
+  if (errors.length > 0 || !checked.success) return err(withFile(file, byLine(errors)));
+  if (!runnable.ok) return err(withFile(file, [runnable.error]));
+  return ok({ kind: 'runnable', frontmatter: checked.data as SkillFrontmatter, ...common, ...runnable.value });
+}
+
+/**
+ * Parses a skill that runs (the executor's and the runtimes' view). Accepts everything
+ * `readSkill` does; an instruction skill is refused, saying it has nothing to run.
+ */
+export function parseSkill(source: string, file = 'skill.md', options: Omit<ReadSkillOptions, 'file'> = {}): Result<Skill, SkillError[]> {
+  const read = readSkill(source, { ...options, file });
+  if (!read.ok || read.value.kind === 'runnable') return read as Result<Skill, SkillError[]>;
+  const split = splitSkillText(source);
+  return err([
+    {
+      file,
+      line: (split?.bodyLine ?? 0) + 1,
+      message: 'this is an instruction skill (no "## Code" section with a code block): it can be kept and read, not run; add a "## Code" section with a fenced block to make it runnable',
+    },
+  ]);
 }

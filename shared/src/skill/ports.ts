@@ -5,5 +5,15 @@ import type { InputPort } from './schema';
  * (`schema.ts` and the parser load later).
  */
 
-/** An input is required when it has no default and does not say `required: false`. */
-export const isRequiredInput = (port: InputPort): boolean => port.required ?? port.default === undefined;
+/**
+ * The value an input takes when nothing feeds or sets it, or undefined when it has none. The
+ * original's writer emits `default: null` with `required: true` for "no default", so that pair
+ * means none; any other default, `null` included, is a value.
+ */
+export const inputDefault = (port: InputPort): unknown => (port.default === null && port.required === true ? undefined : port.default);
+
+/**
+ * An input must be fed or set when it has no default and does not say `required: false`; a
+ * default satisfies it whether or not it says `required: true`.
+ */
+export const isRequiredInput = (port: InputPort): boolean => inputDefault(port) === undefined && port.required !== false;

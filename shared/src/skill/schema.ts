@@ -1,18 +1,30 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../rooms';
 
-/** Skill types; `qiskit` skills from the original run as Python. */
+/** Skill types that run; `qiskit` skills from the original run as Python. */
 export const SKILL_TYPES = ['python', 'javascript', 'threejs', 'ngspice', 'qiskit'] as const;
 export type SkillType = (typeof SKILL_TYPES)[number];
 
+/** The type of a skill with nothing to run: instructions for people and the model. */
+export const INSTRUCTION_TYPE = 'instruction';
+
+/** The original product's type names, read as ours (`spice` yields to its code block's language). */
+export const TYPE_ALIASES: Readonly<Record<string, SkillType>> = { 'python-wasm': 'python', spice: 'ngspice' };
+
+/** A code block language LLMunix runs. */
+export type CodeLanguage = 'python' | 'javascript' | 'spice';
+
 /** The language a skill's `## Code` block must be written in, by skill type. */
-export const CODE_LANGUAGE: Record<SkillType, 'python' | 'javascript' | 'spice'> = {
+export const CODE_LANGUAGE: Record<SkillType, CodeLanguage> = {
   python: 'python',
   qiskit: 'python',
   javascript: 'javascript',
   threejs: 'javascript',
   ngspice: 'spice',
 };
+
+/** The type a skill gets from its code block's language when its file names none. */
+export const LANGUAGE_TYPE: Record<CodeLanguage, SkillType> = { python: 'python', javascript: 'javascript', spice: 'ngspice' };
 
 /** Types a port can declare; `any` connects to everything, `integer` feeds `number`. */
 export const PORT_TYPES = ['number', 'integer', 'string', 'boolean', 'object', 'array', 'any'] as const;
@@ -22,6 +34,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const IDENTIFIER_RULE = 'must be an identifier: letters, digits and "_", not starting with a digit';
 const portName = z.string().regex(IDENTIFIER, IDENTIFIER_RULE);
 
+/** The rule a `skill_id` follows, as said in errors. */
+export const SKILL_ID_RULE = 'must be 1–128 letters, digits, "-" or "_", starting with a letter or digit';
+
 /**
  * An ngspice vector name an output may be named by: `v(2)`, `v(out)`, `v(a,b)`, `i(v1)`,
  * `v(x1.n1)` (or an identifier such as `time` or `frequency`).
@@ -29,7 +44,8 @@ const portName = z.string().regex(IDENTIFIER, IDENTIFIER_RULE);
 export const VECTOR_NAME = /^[vViI]\([A-Za-z0-9_.:#+-]{1,60}(,[A-Za-z0-9_.:#+-]{1,60})?\)$/;
 
 /** Whether an output port name is allowed for a skill of this type (vector names: ngspice only). */
-export const isOutputName = (name: string, type: SkillType): boolean => IDENTIFIER.test(name) || (type === 'ngspice' && VECTOR_NAME.test(name));
+export const isOutputName = (name: string, type: SkillType | typeof INSTRUCTION_TYPE): boolean =>
+  IDENTIFIER.test(name) || (type === 'ngspice' && VECTOR_NAME.test(name));
 
 export const InputPortSchema = z.strictObject({
   name: portName,
@@ -46,38 +62,52 @@ export const OutputPortSchema = z.strictObject({
   description: z.string().max(2000).optional(),
 });
 
-export const SkillFrontmatterSchema = z
-  .strictObject({
-    name: z.string().min(1).max(100),
-    skill_id: z.string().regex(ID_PATTERN, 'must be 1–128 letters, digits, "-" or "_", starting with a letter or digit'),
-    type: z.enum(SKILL_TYPES),
-    category: z.string().min(1).max(64).default('general'),
-    execution_mode: z.string().min(1).max(64).default('browser-wasm'),
-    description: z.string().max(2000).default(''),
-    tags: z.array(z.string().min(1).max(64)).max(64).default([]),
-    version: z.string().min(1).max(32).default('1.0.0'),
-    inputs: z.array(InputPortSchema).max(64).default([]),
-    outputs: z.array(OutputPortSchema).max(64).default([]),
-    deterministic: z.boolean().default(true),
-    estimated_time_ms: z.number().int().positive().max(3_600_000).optional(),
-  })
-  .superRefine((fm, ctx) => {
-    fm.outputs.forEach((port, i) => {
-      if (isOutputName(port.name, fm.type)) return;
-      const vector = VECTOR_NAME.test(port.name) ? ' (vector names such as v(out) name the outputs of ngspice skills only)' : '';
-      ctx.addIssue({ code: 'custom', path: ['outputs', i, 'name'], message: `${IDENTIFIER_RULE}${vector}` });
-    });
-    for (const key of ['inputs', 'outputs'] as const) {
-      const seen = new Set<string>();
-      fm[key].forEach((port, i) => {
-        if (seen.has(port.name)) {
-          ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `duplicate ${key.slice(0, -1)} "${port.name}"` });
-        }
-        seen.add(port.name);
-      });
-    }
+/** LLMunix's own frontmatter fields, apart from `type`. */
+const OUR_FIELDS = {
+  name: z.string().min(1).max(100),
+  skill_id: z.string().regex(ID_PATTERN, SKILL_ID_RULE),
+  category: z.string().min(1).max(64).default('general'),
+  execution_mode: z.string().min(1).max(64).default('browser-wasm'),
+  description: z.string().max(2000).default(''),
+  tags: z.array(z.string().min(1).max(64)).max(64).default([]),
+  version: z.string().min(1).max(32).default('1.0.0'),
+  inputs: z.array(InputPortSchema).max(64).default([]),
+  outputs: z.array(OutputPortSchema).max(64).default([]),
+  deterministic: z.boolean().default(true),
+  estimated_time_ms: z.number().int().positive().max(3_600_000).optional(),
+};
+
+/** The names of LLMunix's own frontmatter fields (everything else a file holds is kept as written). */
+export const OUR_FIELD_NAMES: ReadonlySet<string> = new Set([...Object.keys(OUR_FIELDS), 'type']);
+
+type Ports = { type: SkillType | typeof INSTRUCTION_TYPE; inputs: Array<{ name: string }>; outputs: Array<{ name: string }> };
+
+function checkPorts(fm: Ports, ctx: z.RefinementCtx): void {
+  fm.outputs.forEach((port, i) => {
+    if (isOutputName(port.name, fm.type)) return;
+    const vector = VECTOR_NAME.test(port.name) ? ' (vector names such as v(out) name the outputs of ngspice skills only)' : '';
+    ctx.addIssue({ code: 'custom', path: ['outputs', i, 'name'], message: `${IDENTIFIER_RULE}${vector}` });
   });
+  for (const key of ['inputs', 'outputs'] as const) {
+    const seen = new Set<string>();
+    fm[key].forEach((port, i) => {
+      if (seen.has(port.name)) {
+        ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `duplicate ${key.slice(0, -1)} "${port.name}"` });
+      }
+      seen.add(port.name);
+    });
+  }
+}
+
+/** The frontmatter of a skill that runs. */
+export const SkillFrontmatterSchema = z.strictObject({ ...OUR_FIELDS, type: z.enum(SKILL_TYPES) }).superRefine(checkPorts);
+
+/** The frontmatter of an instruction skill: the same fields, `type: instruction`. */
+export const InstructionFrontmatterSchema = z.strictObject({ ...OUR_FIELDS, type: z.literal(INSTRUCTION_TYPE) }).superRefine(checkPorts);
 
 export type InputPort = z.infer<typeof InputPortSchema>;
 export type OutputPort = z.infer<typeof OutputPortSchema>;
 export type SkillFrontmatter = z.infer<typeof SkillFrontmatterSchema>;
+export type InstructionFrontmatter = z.infer<typeof InstructionFrontmatterSchema>;
+/** The frontmatter of any skill a volume holds, runnable or instruction. */
+export type AnySkillFrontmatter = SkillFrontmatter | InstructionFrontmatter;

@@ -1,6 +1,5 @@
 import { stringify } from 'yaml';
-import { CODE_LANGUAGE, type SkillFrontmatter } from './schema';
-import type { Skill } from './parse';
+import { CODE_LANGUAGE, type AnySkillFrontmatter, type SkillFrontmatter } from './schema';
 
 const FIELD_ORDER = [
   'name',
@@ -18,7 +17,7 @@ const FIELD_ORDER = [
 ] as const;
 
 /** Renders frontmatter as YAML in the original's field order, leaving out default-only fields. */
-export function frontmatterYaml(fm: SkillFrontmatter): string {
+export function frontmatterYaml(fm: AnySkillFrontmatter): string {
   const ordered: Record<string, unknown> = {};
   for (const key of FIELD_ORDER) {
     const value = fm[key];
@@ -29,8 +28,8 @@ export function frontmatterYaml(fm: SkillFrontmatter): string {
   return stringify(ordered, { lineWidth: 0 });
 }
 
-/** Serializes a skill back to its Markdown file. */
-export function serializeSkill(skill: Pick<Skill, 'frontmatter' | 'body'>): string {
+/** Serializes a skill made in LLMunix back to its Markdown file (imported skills keep their own text). */
+export function serializeSkill(skill: { frontmatter: AnySkillFrontmatter; body: string }): string {
   return `---\n${frontmatterYaml(skill.frontmatter)}---\n${skill.body}`;
 }
 

@@ -1,10 +1,11 @@
 import { isRequiredInput } from '../skill/ports';
-import type { PortType, SkillFrontmatter } from '../skill/schema';
+import { INSTRUCTION_TYPE, type AnySkillFrontmatter, type PortType, type SkillFrontmatter } from '../skill/schema';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../documents/workflow';
 
 /** One problem that keeps a workflow from running, naming the nodes involved. */
 export type WorkflowIssue =
   | { code: 'unknown_skill'; nodes: [string]; skillId: string; message: string }
+  | { code: 'not_runnable'; nodes: [string]; skillId: string; message: string }
   | { code: 'unknown_node'; nodes: string[]; edge: string; message: string }
   | { code: 'unknown_port'; nodes: [string]; edge: string; port: string; message: string }
   | { code: 'unknown_input'; nodes: [string]; input: string; message: string }
@@ -15,6 +16,9 @@ export type WorkflowIssue =
 
 /** Finds the skill a node's `skillId` names (user, then team, then system volume). */
 export type SkillLookup = (skillId: string) => SkillFrontmatter | undefined;
+
+/** A lookup that also finds instruction skills, which validation refuses as nodes. */
+export type LibraryLookup = (skillId: string) => AnySkillFrontmatter | undefined;
 
 /** Whether an output of type `from` may feed an input of type `to`. */
 export function portTypesCompatible(from: PortType, to: PortType): boolean {
@@ -27,12 +31,13 @@ export const describeNode = (node: WorkflowNode | undefined, id: string): string
 
 /**
  * Checks a workflow against its skills' declared ports: unknown skills, nodes and ports,
- * missing required inputs, type mismatches on edges and cycles. Empty means it can run.
+ * instruction skills placed as nodes, missing required inputs, type mismatches on edges and
+ * cycles. Empty means it can run.
  */
-export function validateWorkflow(graph: WorkflowGraph, lookup: SkillLookup): WorkflowIssue[] {
+export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
-  const skills = new Map<string, SkillFrontmatter>();
+  const skills = new Map<string, AnySkillFrontmatter>();
   const name = (id: string) => describeNode(nodes.get(id), id);
 
   for (const node of graph.nodes) {
@@ -45,6 +50,14 @@ export function validateWorkflow(graph: WorkflowGraph, lookup: SkillLookup): Wor
         message: `Node ${name(node.id)} uses skill "${node.skillId}", which is in none of your volumes. Pick another skill or import it.`,
       });
       continue;
+    }
+    if (skill.type === INSTRUCTION_TYPE) {
+      issues.push({
+        code: 'not_runnable',
+        nodes: [node.id],
+        skillId: node.skillId,
+        message: `Node ${name(node.id)} uses "${skill.name}" (${node.skillId}), an instruction skill: it has nothing to run. Remove the node; the chat reads instruction skills when they help.`,
+      });
     }
     skills.set(node.id, skill);
     for (const input of Object.keys(node.inputs)) {

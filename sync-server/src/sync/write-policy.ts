@@ -1,21 +1,19 @@
 import type * as Y from 'yjs';
 import type { Access } from '../../../shared/src/access';
+import { SKILL_ROOTS } from '../../../shared/src/documents/volume-index';
 import type { RoomName } from '../../../shared/src/rooms';
 import { rootsChangedBy } from './roots-changed';
 
 /**
  * What one connection may change in its room's document. DESIGN §7 splits a team's volume
  * index by part: members write its `sessions` and `workflows` listings, only admins its
- * `skills`. So beside "anything" and "nothing" a connection may be barred from named root types.
+ * skills (`skills`, with their `skillFiles` and `skillOrigins`). So beside "anything" and "nothing" a connection may be barred from named root types.
  */
 export type WritePolicy =
   | { kind: 'any' }
   | { kind: 'none' }
   /** Anything except these root types of the document (by their shared name). */
   | { kind: 'except'; roots: readonly string[] };
-
-/** The root types of a volume index that hold the volume's skills. */
-const SKILL_ROOTS = ['skills'] as const;
 
 /** The write policy of an access decision in one room. */
 export function writePolicyOf(access: Access, room: RoomName): WritePolicy {
