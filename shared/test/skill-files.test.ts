@@ -94,6 +94,19 @@ describe('skill files in a volume index', () => {
     expect(listSkillFiles(doc, 's').map((f) => f.path)).toEqual(['assets/logo.png']);
   });
 
+  it('reads nothing, and does not throw, where another client wrote something else than a map of bytes', () => {
+    const doc = new Y.Doc();
+    const roots = doc.getMap<unknown>('skillFiles');
+    roots.set('text', 'not a map');
+    const files = new Y.Map<unknown>();
+    roots.set('mixed', files);
+    files.set('a.txt', 'a string, not bytes');
+    expect(readSkillFile(doc, 'text', 'a.txt')).toBeUndefined();
+    expect(listSkillFiles(doc, 'text')).toEqual([]);
+    expect(readSkillFile(doc, 'mixed', 'a.txt')).toBeUndefined();
+    expect(listSkillFiles(doc, 'mixed')).toEqual([]);
+  });
+
   it('writes nothing when any file is refused', () => {
     const doc = new Y.Doc();
     const r = writeSkillFiles(doc, 's', [{ path: 'ok.txt', bytes: bytes(1) }, { path: '../escape.txt', bytes: bytes(2) }]);

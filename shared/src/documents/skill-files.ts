@@ -98,7 +98,9 @@ export function listSkillFiles(doc: Y.Doc, skillId: string): Array<{ path: strin
 
 /** One file of a skill, or undefined when it has none at that path. */
 export function readSkillFile(doc: Y.Doc, skillId: string, path: string): Uint8Array | undefined {
-  const bytes = skillFilesOf(doc).get(skillId)?.get(path);
+  // Another client may have written anything under the key: only a map of bytes is read.
+  const files = skillFilesOf(doc).get(skillId);
+  const bytes = files instanceof Y.Map ? files.get(path) : undefined;
   return bytes instanceof Uint8Array ? bytes : undefined;
 }
 

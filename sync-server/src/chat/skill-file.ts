@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import { listSkillFiles, readSkillFile } from '../../../shared/src/documents/skill-files';
 import { err, ok, type Result } from '../../../shared/src/result';
 import type { Rooms } from '../rooms/rooms';
 import type { SkillDoc } from './retrieval';
@@ -25,17 +25,16 @@ function asText(bytes: Uint8Array): string | undefined {
  * One file of a skill, as the model reads it: its text (UTF-8), or a note that it is binary and
  * how big. `readable` is the caller's readable skills (readableSkills for their identity), so a
  * skill they may not read is answered exactly as one that does not exist. The files are read
- * from the volume the skill itself was found in (`skillFiles`: skill id → path → bytes).
+ * from the volume the skill itself was found in.
  */
 export async function readSkillFileFor(rooms: Rooms, readable: readonly SkillDoc[], skillId: string, path: string): Promise<Result<string, string>> {
   const skill = readable.find((s) => s.skillId === skillId);
   if (!skill) return err(`No skill "${skillId}" that you can read. Use a skill_id from the list of skills.`);
   const wanted = path.replace(/^\.\//, '');
   return rooms.use(skill.room, (room) => {
-    const files = room.doc.getMap<unknown>('skillFiles').get(skillId);
-    const paths = files instanceof Y.Map ? [...(files as Y.Map<unknown>).keys()].sort() : [];
-    const bytes = files instanceof Y.Map ? (files as Y.Map<unknown>).get(wanted) : undefined;
-    if (!(bytes instanceof Uint8Array)) {
+    const bytes = readSkillFile(room.doc, skillId, wanted);
+    if (!bytes) {
+      const paths = listSkillFiles(room.doc, skillId).map((f) => f.path);
       const known = paths.length ? `Its files: ${paths.join(', ')}.` : 'It has no files.';
       return err(`Skill "${skillId}" has no file "${path}". ${known}`);
     }
