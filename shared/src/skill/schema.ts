@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { INSTRUCTION_TYPE } from './instruction';
 import { ID_PATTERN } from '../rooms';
 
 /** Skill types that run; `qiskit` skills from the original run as Python. */
 export const SKILL_TYPES = ['python', 'javascript', 'threejs', 'ngspice', 'qiskit'] as const;
 export type SkillType = (typeof SKILL_TYPES)[number];
 
-/** The type of a skill with nothing to run: instructions for people and the model. */
-export const INSTRUCTION_TYPE = 'instruction';
+export { INSTRUCTION_TYPE } from './instruction';
 
 /** The original product's type names, read as ours (`spice` yields to its code block's language). */
 export const TYPE_ALIASES: Readonly<Record<string, SkillType>> = { 'python-wasm': 'python', spice: 'ngspice' };

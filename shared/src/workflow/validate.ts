@@ -1,5 +1,6 @@
 import { isRequiredInput } from '../skill/ports';
-import { INSTRUCTION_TYPE, type AnySkillFrontmatter, type PortType, type SkillFrontmatter } from '../skill/schema';
+import { INSTRUCTION_TYPE } from '../skill/instruction';
+import type { AnySkillFrontmatter, PortType, SkillFrontmatter } from '../skill/schema';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../documents/workflow';
 
 /** One problem that keeps a workflow from running, naming the nodes involved. */
