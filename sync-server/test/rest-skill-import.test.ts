@@ -4,11 +4,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SKILL_FILE_BYTES } from '../../shared/src/documents/skill-files';
+import { getSkillOrigin, MAX_SKILL_FILE_BYTES, readSkillFiles } from '../../shared/src/documents/skill-files';
+import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
 import { unzipSkillArchive } from '../../shared/src/skill/archive';
 import { mintShareToken, mintUserToken } from '../src/access/tokens';
 import { SKILL_IMPORT_BODY_BYTES } from '../src/rest/skill-import';
+import { connectSynced } from './harness/clients';
 import { startTestServer } from './harness/in-process';
+import { waitFor } from './harness/wait';
 
 const ROOT = join(import.meta.dirname, '../../shared/test/fixtures/skills');
 const SECRET = 'skill-import-test-secret-0123456789-abcdef';
@@ -211,6 +214,34 @@ describe('files and limits', () => {
     expect(original.json).toMatchObject({ kind: 'runnable', files: [] });
     const zip = unzipSkillArchive(new Uint8Array((await download('/api/skills/replaced/export')).bytes));
     expect(zip.ok && zip.value.map((f) => f.path)).toEqual(['replaced/SKILL.md']);
+  });
+});
+
+describe('with y-websocket clients', () => {
+  it('a skill imported by REST reaches a client whole (Markdown, files, origin); one a client writes is listed by kind', async () => {
+    const client = await connectSynced(server.url, 'user/default');
+    try {
+      const unit = UNITS.find((u) => u.name === 'agent/chart-maker')!;
+      expect((await api('POST', '/api/skills', bodyOf(unit, { skill_id: 'synced-chart', content: unit.markdown.toString('utf8').replace('name: chart-maker', 'name: synced-chart') }))).status).toBe(201);
+      await waitFor(() => readSkillFiles(client.doc, 'synced-chart').length === unit.files.length, 'the files to reach the client');
+      expect(byPath(readSkillFiles(client.doc, 'synced-chart'))).toEqual(byPath(unit.files));
+      expect(getSkillOrigin(client.doc, 'synced-chart')).toBe('synced-chart/SKILL.md');
+      expect(getSkillSource(client.doc, 'synced-chart')).toContain('name: synced-chart');
+
+      putSkillSource(client.doc, 'client-notes', '---\nname: Client notes\ndescription: Prose only.\n---\nRead me.\n');
+      await waitFor(async () => (await api('GET', '/api/skills/client-notes')).status === 200, 'the skill to reach the server');
+      const listed = (await api('GET', '/api/skills?volume=user')).json;
+      expect(listed.skills.find((x: { skill_id: string }) => x.skill_id === 'client-notes')).toMatchObject({ kind: 'instruction', name: 'Client notes', files: [] });
+      expect(listed.invalid.map((x: { skill_id: string }) => x.skill_id)).not.toContain('client-notes');
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('answers a body that is not JSON with a 400 saying so', async () => {
+    const res = await fetch(`${server.url}/api/skills`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"content": ' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('not valid JSON');
   });
 });
 
