@@ -183,6 +183,7 @@ describe('files and limits', () => {
       const res = await api('POST', '/api/skills', { content: skill('refused'), files, ...extra });
       expect(res.status).toBe(400);
       for (const text of expected) expect(res.json.error.message).toContain(text);
+      expect(res.json.error.details.map((d: { field?: string }) => d.field)).toEqual(expect.arrayContaining([expect.stringMatching(/^(files|skill_id)/)]));
       expect((await api('GET', '/api/skills/refused')).status).toBe(404);
     };
     await refused([{ path: '../escape.py', content: 'x' }], ['"../escape.py"', '".."']);

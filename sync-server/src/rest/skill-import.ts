@@ -40,7 +40,14 @@ function filesOf(files: readonly ImportFile[]): SkillFile[] {
     return { path: file.path, bytes: new Uint8Array(Buffer.from(file.content, 'base64')) };
   });
   const checked = checkSkillFiles(decoded);
-  if (!checked.ok) throw new HttpError('bad_request', `The skill's files were refused: ${checked.error.map((e) => e.message).join(' ')}`, checked.error);
+  if (!checked.ok) {
+    // Each problem named by its field in the body, as every other 400 is.
+    const details = checked.error.map((e) => {
+      const at = e.path === undefined ? -1 : files.findIndex((f) => f.path === e.path);
+      return { field: at < 0 ? 'files' : `files.${at}.path`, ...e };
+    });
+    throw new HttpError('bad_request', `The skill's files were refused: ${checked.error.map((e) => e.message).join(' ')}`, details);
+  }
   return decoded;
 }
 
