@@ -10,6 +10,7 @@ import type { FolderSkill } from '../../../shared/src/skill/folder';
 import { readSkill, type ParsedSkill } from '../../../shared/src/skill/parse';
 import { InputPortSchema, OutputPortSchema, SKILL_TYPES, SkillFrontmatterSchema } from '../../../shared/src/skill/schema';
 import { buildSkillMarkdown } from '../../../shared/src/skill/serialize';
+import { skillIdFrom } from '../../../shared/src/skill/skill-id';
 import { saveFolderSkill } from '../../../shared/src/skill/stored-skill';
 import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
@@ -54,13 +55,6 @@ const CreateSkill = z.union([
 
 type CreateSkillBody = z.infer<typeof CreateSkill>;
 
-const slug = (name: string): string =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 128) || 'skill';
-
 /** What every answer says of a skill: its fields, kind, volume and files. */
 function summary(skill: ParsedSkill, ref: VolumeRef, doc: Y.Doc, id: string) {
   return { ...skill.frontmatter, kind: skill.kind, volume: ref.volume, volume_id: ref.volumeId, files: listSkillFiles(doc, id) };
@@ -77,7 +71,7 @@ function markdownOf(body: Exclude<CreateSkillBody, { content: string }>): string
   const type = body.type ?? LANGUAGE_TYPES[body.language ?? 'python'];
   const frontmatter = SkillFrontmatterSchema.safeParse({
     name: body.name,
-    skill_id: body.skill_id ?? slug(body.name),
+    skill_id: body.skill_id ?? skillIdFrom(body.name),
     type,
     description: body.description,
     tags: body.tags ?? [],
