@@ -2,7 +2,8 @@
  * Runs a workflow file headless: `npm run workflow -- FILE.json [--skills DIR] [--cache DIR] [--timeout MS]`.
  * One JSON object on stdout (node id → status, outputs, error); progress and skill output on
  * stderr. Exit 0: every node done or cached; 1: a node failed; 2: the file or workflow is
- * invalid; 130: interrupted.
+ * invalid; 130: interrupted. `--skills DIR` is the user's volume: `*.md` files, `<name>/SKILL.md`
+ * folders and `.zip`/`.skill` archives at its top; whatever else is there is named on stderr as skipped.
  */
 import { parseArgs } from 'node:util';
 import { EXIT, runWorkflowFile } from '../src/headless/run-file';

@@ -42,7 +42,9 @@ export function createApp(deps: AppDeps): Express {
   if (!deps.authenticate) app.use(loopbackHostsOnly());
   // Before authentication: a preflight carries no token, and a refused origin needs none.
   app.use(corsFor(http.corsOrigins));
-  app.use(express.json({ limit: '2mb' }));
+  // POST /api/skills parses its own, larger body (a skill with its files), after authentication.
+  const json = express.json({ limit: '2mb' });
+  app.use((req, res, next) => (req.method === 'POST' && /^\/api\/skills\/?$/i.test(req.path) ? next() : json(req, res, next)));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -222,6 +222,8 @@ const PATH_ROUTES: PathRoute[] = [
   { method: 'POST', url: '/api/sessions/{}/messages', param: 'id', body: { role: 'user', content: 'hi' } },
   { method: 'GET', url: '/api/skills/{}', param: 'skill_id' },
   { method: 'DELETE', url: '/api/skills/{}', param: 'skill_id' },
+  { method: 'GET', url: '/api/skills/{}/files/notes.md', param: 'skill_id' },
+  { method: 'GET', url: '/api/skills/{}/export', param: 'skill_id' },
 ];
 
 interface QueryRoute {
@@ -239,6 +241,8 @@ const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', url: '/api/skills' },
   { method: 'GET', url: '/api/skills/quantum-vqe' },
   { method: 'DELETE', url: '/api/skills/known-id' },
+  { method: 'GET', url: '/api/skills/quantum-vqe/files/notes.md' },
+  { method: 'GET', url: '/api/skills/quantum-vqe/export' },
 ];
 
 interface BodyRoute {
@@ -256,6 +260,7 @@ const BODY_ROUTES: BodyRoute[] = [
   { method: 'POST', url: '/api/skills', param: 'volume', body: (v) => ({ name: 'x', code: 'pass', volume: v, volume_id: 'lab' }) },
   { method: 'POST', url: '/api/skills', param: 'skill_id', body: (v) => ({ name: 'x', code: 'pass', skill_id: v }) },
   { method: 'POST', url: '/api/skills', param: 'volume_id', body: (v) => ({ content: skillFile('ok-id'), volume: 'team', volume_id: v }) },
+  { method: 'POST', url: '/api/skills', param: 'skill_id', body: (v) => ({ content: '---\nname: x\ndescription: Prose.\n---\nText.\n', files: [], skill_id: v }) },
   { method: 'POST', url: '/chat', param: 'user_id', body: (v) => ({ user_id: v, team_id: 't', message: 'hi' }) },
   { method: 'POST', url: '/chat', param: 'team_id', body: (v) => ({ user_id: 'u', team_id: v, message: 'hi' }) },
 ];

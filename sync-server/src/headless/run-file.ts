@@ -10,7 +10,7 @@ import { parseWorkflowFile } from '../../../shared/src/workflow/file';
 import { validateWorkflow, type WorkflowIssue } from '../../../shared/src/workflow/validate';
 import { FileResultCache } from './cache';
 import { nodeRuntimes, type NodeRuntimes } from './runtimes';
-import { loadVolumes } from './skills';
+import { librarySkill, loadVolumes } from './skills';
 
 /** One node in the CLI's answer. `invalid`: the workflow did not validate, so nothing ran. */
 export interface NodeSummary {
@@ -23,7 +23,7 @@ export const EXIT = { done: 0, failed: 1, invalid: 2, interrupted: 130 } as cons
 
 export interface RunFileOptions {
   file: string;
-  /** The user's volume: `.md` skills that shadow system ones by id. */
+  /** The user's volume (`.md` files, `<name>/SKILL.md` folders, archives): its skills shadow system ones by id. */
   skillsDir?: string;
   /** Keep results in a JSON file under this directory across runs. */
   cacheDir?: string;
@@ -108,7 +108,7 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
   }
   for (const w of volumes.warnings) log(`note: ${w}`);
   const resolve = (id: string) => volumes.skills.get(id);
-  const issues = validateWorkflow(graph, (id) => resolve(id)?.skill.frontmatter);
+  const issues = validateWorkflow(graph, (id) => librarySkill(volumes, id));
   if (issues.length > 0) {
     return invalid(
       log,

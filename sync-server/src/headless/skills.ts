@@ -1,41 +1,116 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SkillFile } from '../../../shared/src/documents/skill-files';
 import type { ResolvedSkill } from '../../../shared/src/execution/types';
-import { formatSkillError, parseSkill } from '../../../shared/src/skill/parse';
+import { unzipSkillArchive } from '../../../shared/src/skill/archive';
+import { readSkillFolder, type FolderContents } from '../../../shared/src/skill/folder';
+import { formatSkillError, readSkill, type InstructionSkill } from '../../../shared/src/skill/parse';
+import type { AnySkillFrontmatter } from '../../../shared/src/skill/schema';
 
 /** The system volume: the repository's `skills/`. */
 export const SYSTEM_SKILLS_DIR = fileURLToPath(new URL('../../../skills/', import.meta.url));
 
 export interface LoadedSkills {
+  /** The skills that run. */
   skills: Map<string, ResolvedSkill>;
-  /** Files that did not parse, duplicates, shadowed ids: worth saying, not fatal. */
+  /** Skills with nothing to run: in the library, so a workflow naming one is told so, never run. */
+  instructions: Map<string, InstructionSkill>;
+  /** Files skipped and why, duplicates, shadowed ids: worth saying, not fatal. */
   warnings: string[];
 }
 
+/** The frontmatter of any skill loaded, for validation (which refuses instruction skills as nodes). */
+export const librarySkill = (loaded: LoadedSkills, id: string): AnySkillFrontmatter | undefined =>
+  loaded.skills.get(id)?.skill.frontmatter ?? loaded.instructions.get(id)?.frontmatter;
+
+const ARCHIVE = /\.(zip|skill)$/i;
+const ACCEPTED = 'only .md files, folders with a SKILL.md and .zip/.skill archives are read';
+
+async function walk(dir: string, prefix: string): Promise<SkillFile[]> {
+  const out: SkillFile[] = [];
+  for (const entry of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    const rel = `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...(await walk(full, rel)));
+    else if (entry.isFile()) out.push({ path: rel, bytes: new Uint8Array(await fs.readFile(full)) });
+  }
+  return out;
+}
+
+const exists = (file: string): Promise<boolean> =>
+  fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+
+/** One set of files `readSkillFolder` reads (the directory's, or an archive's), and where it is. */
+interface Source {
+  /** Prefix of the paths of its files in messages and tracebacks. */
+  label: string;
+  contents: FolderContents;
+}
+
+/** Reads a directory's skills: its `*.md` files and `<name>/SKILL.md` folders at once, each archive apart. */
+async function sourcesOf(dir: string, label: string, warnings: string[]): Promise<Source[]> {
+  const files: SkillFile[] = [];
+  const sources: Source[] = [];
+  for (const entry of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    const named = path.join(label, entry.name);
+    const stat = await fs.stat(full).catch(() => undefined);
+    if (stat?.isDirectory()) {
+      if (await exists(path.join(full, 'SKILL.md'))) files.push(...(await walk(full, entry.name)));
+      else warnings.push(`skipped: ${named}/: a folder with no SKILL.md; ${ACCEPTED}`);
+    } else if (stat?.isFile() && entry.name.toLowerCase().endsWith('.md')) {
+      files.push({ path: entry.name, bytes: new Uint8Array(await fs.readFile(full)) });
+    } else if (stat?.isFile() && ARCHIVE.test(entry.name)) {
+      const unzipped = unzipSkillArchive(new Uint8Array(await fs.readFile(full)));
+      if (unzipped.ok) sources.push({ label: named, contents: readSkillFolder(unzipped.value) });
+      else warnings.push(`skipped: ${named}: ${unzipped.error}`);
+    } else {
+      warnings.push(`skipped: ${named}: not a skill; ${ACCEPTED}`);
+    }
+  }
+  return [{ label, contents: readSkillFolder(files) }, ...sources];
+}
+
 /**
- * Parses every `.md` file of a directory. `label` is how files are named in messages and
- * tracebacks (e.g. `skills/quantum-vqe.md`). A file that does not parse is skipped with its
- * precise error: a workflow using it then fails validation as an unknown skill.
+ * Reads a skills directory: `*.md` files (LLMunix's or the original's format), `<name>/SKILL.md`
+ * folders with their files, and `.zip`/`.skill` archives. `label` is how files are named in
+ * messages and tracebacks (e.g. `skills/quantum-vqe.md`). Whatever is not read is named with why:
+ * a workflow using a skill that did not load then fails validation as an unknown skill.
  */
 export async function loadSkillDir(dir: string, label = dir): Promise<LoadedSkills> {
-  const skills = new Map<string, ResolvedSkill>();
-  const warnings: string[] = [];
-  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.md')).sort();
-  for (const file of files) {
-    const name = path.join(label, file);
-    const source = await fs.readFile(path.join(dir, file), 'utf8');
-    const parsed = parseSkill(source, name);
-    if (!parsed.ok) {
-      warnings.push(...parsed.error.map((e) => `skipped: ${formatSkillError(e)}`));
-      continue;
+  const loaded: LoadedSkills = { skills: new Map(), instructions: new Map(), warnings: [] };
+  const { warnings } = loaded;
+  const firstFile = new Map<string, string>();
+  for (const { label: base, contents } of await sourcesOf(dir, label, warnings)) {
+    for (const s of contents.skipped) warnings.push(`skipped: ${path.join(base, s.path)}: ${s.reason}`);
+    for (const r of contents.refused) {
+      for (const e of r.errors) {
+        warnings.push(`skipped: ${'line' in e ? formatSkillError({ ...e, file: path.join(base, e.file) }) : `${path.join(base, r.origin)}: ${e.message}`}`);
+      }
     }
-    const id = parsed.value.frontmatter.skill_id;
-    const first = skills.get(id);
-    if (first) warnings.push(`skipped: ${name} has skill_id "${id}", already used by ${first.skill.file}`);
-    else skills.set(id, { skill: parsed.value, source });
+    for (const found of contents.skills) {
+      const file = path.join(base, found.origin);
+      const first = firstFile.get(found.skillId);
+      if (first) {
+        warnings.push(`skipped: ${file} has skill_id "${found.skillId}", already used by ${first}`);
+        continue;
+      }
+      // Read again under the name messages and tracebacks give it.
+      const read = readSkill(found.source, { file, skillId: found.skillId });
+      if (!read.ok) {
+        warnings.push(...read.error.map((e) => `skipped: ${formatSkillError(e)}`));
+        continue;
+      }
+      firstFile.set(found.skillId, file);
+      if (read.value.kind === 'runnable') loaded.skills.set(found.skillId, { skill: read.value, source: found.source });
+      else loaded.instructions.set(found.skillId, read.value);
+    }
   }
-  return { skills, warnings };
+  return loaded;
 }
 
 /** The system volume and, when given, the user's: the user's skills shadow system ones by id. */
@@ -44,10 +119,18 @@ export async function loadVolumes(userDir?: string): Promise<LoadedSkills> {
   if (!userDir) return system;
   const user = await loadSkillDir(userDir);
   const skills = new Map(system.skills);
+  const instructions = new Map(system.instructions);
   const warnings = [...system.warnings, ...user.warnings];
+  const shadow = (id: string, file: string) => {
+    if (skills.delete(id) || instructions.delete(id)) warnings.push(`${file} shadows the system skill "${id}"`);
+  };
   for (const [id, skill] of user.skills) {
-    if (skills.has(id)) warnings.push(`${skill.skill.file} shadows the system skill "${id}"`);
+    shadow(id, skill.skill.file);
     skills.set(id, skill);
   }
-  return { skills, warnings };
+  for (const [id, skill] of user.instructions) {
+    shadow(id, skill.file);
+    instructions.set(id, skill);
+  }
+  return { skills, instructions, warnings };
 }

@@ -1,23 +1,37 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
+import type * as Y from 'yjs';
 import { z } from 'zod';
-import { getSkillSource, listSkillSources, putSkillSource, removeSkill } from '../../../shared/src/documents/volume-index';
+import { deleteSkillFiles, listSkillFiles } from '../../../shared/src/documents/skill-files';
+import { getSkillSource, listSkillSources, putSkillSource, removeSkill, skillOriginsOf } from '../../../shared/src/documents/volume-index';
 import { ORIGIN } from '../../../shared/src/origins';
-import { volumeRoom, VOLUMES } from '../../../shared/src/rooms';
-import { parseSkill, type Skill, type SkillError } from '../../../shared/src/skill/parse';
+import { VOLUMES } from '../../../shared/src/rooms';
+import { ok } from '../../../shared/src/result';
+import type { FolderSkill } from '../../../shared/src/skill/folder';
+import { readSkill, type ParsedSkill } from '../../../shared/src/skill/parse';
 import { InputPortSchema, OutputPortSchema, SKILL_TYPES, SkillFrontmatterSchema } from '../../../shared/src/skill/schema';
 import { buildSkillMarkdown } from '../../../shared/src/skill/serialize';
+import { skillIdFrom } from '../../../shared/src/skill/skill-id';
+import { saveFolderSkill } from '../../../shared/src/skill/stored-skill';
 import type { Identify } from '../access/identity';
 import type { Rooms } from '../rooms/rooms';
 import { HttpError } from '../http/errors';
 import { IdSchema, idOr400, parseOr400 } from '../http/validate';
-import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeRef } from '../access/volumes';
+import { targetIndex, VolumeQuerySchema, type VolumeRef } from '../access/volumes';
+import { addSkillDownloads } from './skill-downloads';
+import { folderSkillOf, ImportFileSchema, invalidSkill, SKILL_IMPORT_BODY_BYTES } from './skill-import';
+import { findReadableSkill, skillFile } from './skill-lookup';
 
 const LANGUAGE_TYPES = { python: 'python', javascript: 'javascript', spice: 'ngspice' } as const;
 
-/** The original's create body, plus our typed ports, or a whole skill file as `content`. */
+/**
+ * The original's create body, plus our typed ports; or a whole skill file as `content`, with the
+ * other files of its folder.
+ */
 const CreateSkill = z.union([
   z.strictObject({
     content: z.string().min(1).max(1_000_000),
+    files: z.array(ImportFileSchema).optional(),
+    skill_id: IdSchema.optional(),
     volume: z.enum(VOLUMES).optional(),
     volume_id: IdSchema.optional(),
     overwrite: z.boolean().optional(),
@@ -41,26 +55,23 @@ const CreateSkill = z.union([
 
 type CreateSkillBody = z.infer<typeof CreateSkill>;
 
-const slug = (name: string): string =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 128) || 'skill';
-
-function summary(skill: Skill, ref: VolumeRef) {
-  const fm = skill.frontmatter;
-  return { ...fm, volume: ref.volume, volume_id: ref.volumeId };
+/** What every answer says of a skill: its fields, kind, volume and files. */
+function summary(skill: ParsedSkill, ref: VolumeRef, doc: Y.Doc, id: string) {
+  return { ...skill.frontmatter, kind: skill.kind, volume: ref.volume, volume_id: ref.volumeId, files: listSkillFiles(doc, id) };
 }
 
-const skillFile = (ref: VolumeRef, id: string) => `volumes/${ref.volume}/${ref.volumeId}/skills/${id}.md`;
+/** The whole of one skill: its summary, code when it runs, and its Markdown. */
+function detail(skill: ParsedSkill, ref: VolumeRef, doc: Y.Doc, id: string, source: string) {
+  const code = skill.kind === 'runnable' ? { language: skill.codeLanguage, code: skill.code } : {};
+  return { ...summary(skill, ref, doc, id), ...code, content: source };
+}
 
-function markdownOf(body: CreateSkillBody): string {
-  if ('content' in body) return body.content;
+/** The original's body made into a skill file. */
+function markdownOf(body: Exclude<CreateSkillBody, { content: string }>): string {
   const type = body.type ?? LANGUAGE_TYPES[body.language ?? 'python'];
   const frontmatter = SkillFrontmatterSchema.safeParse({
     name: body.name,
-    skill_id: body.skill_id ?? slug(body.name),
+    skill_id: body.skill_id ?? skillIdFrom(body.name),
     type,
     description: body.description,
     tags: body.tags ?? [],
@@ -75,9 +86,26 @@ function markdownOf(body: CreateSkillBody): string {
   return buildSkillMarkdown(frontmatter.data, body.code);
 }
 
-function invalidSkill(errors: SkillError[]): HttpError {
-  const lines = errors.map((e) => `line ${e.line}${e.field ? ` (${e.field})` : ''}: ${e.message}`);
-  return new HttpError('invalid_skill', `Invalid skill file: ${lines.join('; ')}`, errors);
+type MadeHere = Omit<FolderSkill, 'origin'> & { origin?: undefined };
+
+/** A skill made by the original's body: no files, no origin (it is exported as an Agent Skills folder). */
+function madeHere(source: string): MadeHere {
+  const read = readSkill(source);
+  if (!read.ok) throw invalidSkill(read.error);
+  return { skillId: read.value.frontmatter.skill_id, source, skill: read.value, files: [], warnings: read.value.warnings };
+}
+
+/** Writes a skill whole; a replaced skill keeps none of its former files or origin. */
+function save(doc: Y.Doc, skill: FolderSkill | MadeHere): void {
+  if (skill.origin === undefined) {
+    putSkillSource(doc, skill.skillId, skill.source);
+    deleteSkillFiles(doc, skill.skillId);
+    skillOriginsOf(doc).delete(skill.skillId);
+    return;
+  }
+  // folderSkillOf checked the files already, so this cannot refuse them.
+  const saved = saveFolderSkill(doc, skill);
+  if (!saved.ok) throw new HttpError('bad_request', saved.error.map((e) => e.message).join(' '), saved.error);
 }
 
 /** The REST face of skills (`/api/skills`), read from and written to the volume index rooms. */
@@ -88,49 +116,48 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
     const q = parseOr400(VolumeQuerySchema, req.query, 'query');
     // The original lists the system volume unless told otherwise.
     const { ref, index } = targetIndex(identify(req), q.volume ? q : { volume: 'system' }, 'read');
-    const sources = await rooms.use(index, (room) => listSkillSources(room.doc));
-    const skills = [];
-    const invalid = [];
-    for (const [id, source] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
-      const parsed = parseSkill(source, skillFile(ref, id));
-      if (parsed.ok) skills.push(summary(parsed.value, ref));
-      else invalid.push({ skill_id: id, errors: parsed.error });
-    }
-    res.json({ skills, invalid });
+    const listed = await rooms.use(index, (room) => {
+      const skills = [];
+      const invalid = [];
+      for (const [id, source] of [...listSkillSources(room.doc)].sort(([a], [b]) => a.localeCompare(b))) {
+        const read = readSkill(source, { file: skillFile(ref, id), skillId: id });
+        if (read.ok) skills.push(summary(read.value, ref, room.doc, id));
+        else invalid.push({ skill_id: id, errors: read.error });
+      }
+      return { skills, invalid };
+    });
+    res.json(listed);
   });
 
   router.get('/:skill_id', async (req, res) => {
-    const identity = identify(req);
     const id = idOr400(req.params.skill_id, 'skill_id', 'skill id');
     const q = parseOr400(VolumeQuerySchema, req.query, 'query');
-    for (const ref of searchOrder(identity, q, true)) {
-      const index = volumeRoom(ref.volume, ref.volumeId);
-      if (q.volume) requireAccess(identity, index, 'read');
-      else if (!canAccess(identity, index, 'read')) continue;
-      const source = await rooms.use(index, (room) => getSkillSource(room.doc, id));
-      if (source === undefined) continue;
-      const parsed = parseSkill(source, skillFile(ref, id));
-      if (!parsed.ok) throw invalidSkill(parsed.error);
-      res.json({ ...summary(parsed.value, ref), language: parsed.value.codeLanguage, code: parsed.value.code, content: source });
-      return;
-    }
-    throw new HttpError('not_found', `No skill "${id}" in the volumes you can read.`);
+    const found = await findReadableSkill(rooms, identify(req), id, q, (doc, ref) => {
+      const source = getSkillSource(doc, id);
+      if (source === undefined) return undefined;
+      const read = readSkill(source, { file: skillFile(ref, id), skillId: id });
+      return read.ok ? ok(detail(read.value, ref, doc, id, source)) : read;
+    });
+    if (!found.ok) throw invalidSkill(found.error);
+    res.json(found.value);
   });
 
-  router.post('/', async (req, res) => {
+  addSkillDownloads(router, rooms, identify);
+
+  // Its own body limit (app.ts leaves this route to it): a skill with its files is larger than other bodies.
+  router.post('/', express.json({ limit: SKILL_IMPORT_BODY_BYTES }), async (req, res) => {
     const body = parseOr400(CreateSkill, req.body, 'skill');
     const { ref, index } = targetIndex(identify(req), { volume: body.volume, volume_id: body.volume_id }, 'writeSkills');
-    const markdown = markdownOf(body);
-    const parsed = parseSkill(markdown, 'skill.md');
-    if (!parsed.ok) throw invalidSkill(parsed.error);
-    const id = parsed.value.frontmatter.skill_id;
-    await rooms.use(index, (room) => {
+    const incoming = 'content' in body ? folderSkillOf(body) : madeHere(markdownOf(body));
+    const id = incoming.skillId;
+    const answer = await rooms.use(index, (room) => {
       if (getSkillSource(room.doc, id) !== undefined && !body.overwrite) {
         throw new HttpError('conflict', `Skill "${id}" already exists in ${ref.volume}/${ref.volumeId}; send "overwrite": true to replace it.`);
       }
-      room.doc.transact(() => putSkillSource(room.doc, id, markdown), ORIGIN.rest);
+      room.doc.transact(() => save(room.doc, incoming), ORIGIN.rest);
+      return detail(incoming.skill, ref, room.doc, id, incoming.source);
     });
-    res.status(201).json({ ...summary(parsed.value, ref), language: parsed.value.codeLanguage, code: parsed.value.code, content: markdown });
+    res.status(201).json({ ...answer, skill_id: id, warnings: incoming.skill.warnings });
   });
 
   router.delete('/:skill_id', async (req, res) => {

@@ -1,11 +1,14 @@
-// `npm run workflow` as a child process: one JSON object on stdout, progress on stderr, and exit
+// `npm run workflow` as a child process (and the --skills directory it reads): one JSON object on stdout, progress on stderr, and exit
 // 0 (all done), 1 (a node failed) or 2 (invalid file or workflow; nothing runs).
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zipSkillFiles } from '../../../shared/src/skill/archive';
 import type { NodeSummary } from '../../src/headless/run-file';
+import { loadSkillDir } from '../../src/headless/skills';
 import { FIXTURES, REPO, skillSource } from './helpers';
 
 interface CliRun {
@@ -137,5 +140,75 @@ describe('npm run workflow', () => {
     expect(broken.code).toBe(2);
     expect(broken.nodes).toEqual({});
     expect(broken.stderr).toMatch(/invalid: .*not-json\.json: The file is not JSON/);
+  });
+});
+
+describe('--skills with the fixture set: .md files, SKILL.md folders and archives', () => {
+  const FIXTURE_SKILLS = path.join(REPO, 'shared/test/fixtures/skills');
+  const AGENT = readdirSync(path.join(FIXTURE_SKILLS, 'agent')).sort();
+  const ORIGINAL = readdirSync(path.join(FIXTURE_SKILLS, 'original')).filter((f) => f.endsWith('.md')).sort();
+  let library: string;
+
+  beforeAll(async () => {
+    library = path.join(dir, 'library');
+    await fs.mkdir(library);
+    for (const folder of AGENT) await fs.cp(path.join(FIXTURE_SKILLS, 'agent', folder), path.join(library, folder), { recursive: true });
+    for (const file of [...ORIGINAL, 'LICENSE']) await fs.copyFile(path.join(FIXTURE_SKILLS, 'original', file), path.join(library, file));
+    const text = (s: string) => new TextEncoder().encode(s);
+    const zipped = zipSkillFiles([
+      { path: 'zipped-tool/SKILL.md', bytes: text('---\nname: zipped-tool\ndescription: Came in a zip.\n---\nSee scripts/run.py.\n') },
+      { path: 'zipped-tool/scripts/run.py', bytes: text('print("data, never run on load")\n') },
+    ]);
+    await fs.writeFile(path.join(library, 'bundle.zip'), zipped);
+    await fs.writeFile(path.join(library, 'single.skill'), zipSkillFiles([{ path: 'SKILL.md', bytes: text('---\nname: single-archived\ndescription: A bare SKILL.md in a .skill archive.\n---\nBody.\n') }]));
+    await fs.writeFile(path.join(library, 'broken.zip'), 'not a zip');
+    await fs.writeFile(path.join(library, 'notes.txt'), 'stray');
+    await fs.mkdir(path.join(library, 'no-skill-here'));
+    await fs.writeFile(path.join(library, 'no-skill-here', 'readme.txt'), 'x');
+    await fs.writeFile(
+      file('original.json'),
+      workflow([
+        { id: 'cube', skillId: 'threejs-cube-node', inputs: { size: 2 } },
+        { id: 'stats', skillId: 'series-stats' },
+      ]),
+    );
+    await fs.writeFile(file('instruction-node.json'), workflow([{ id: 'brand', skillId: 'brand-guidelines' }]));
+  });
+
+  it('loads every skill of the fixture set, instruction skills apart, and names each skipped file with why', async () => {
+    const loaded = await loadSkillDir(library, 'lib');
+    const ids = [...loaded.skills.keys(), ...loaded.instructions.keys()].sort();
+    const originalIds = ORIGINAL.map((f) => f.replace(/\.md$/, ''));
+    expect(ids).toEqual([...AGENT, ...originalIds, 'zipped-tool', 'single-archived'].sort());
+    expect([...loaded.instructions.keys()]).toEqual(expect.arrayContaining(['brand-guidelines', 'internal-comms', 'data-analysis', 'python-coding', 'zipped-tool']));
+    expect([...loaded.skills.keys()]).toEqual(expect.arrayContaining(['threejs-cube-node', 'series-stats', 'voltage-divider', 'circuit-rc-node', 'quantum-vqe-node']));
+    expect(loaded.skills.get('threejs-cube-node')?.skill.file).toBe('lib/threejs-cube-node.md');
+    expect(loaded.instructions.get('zipped-tool')?.file).toBe('lib/bundle.zip/zipped-tool/SKILL.md');
+    expect(loaded.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^skipped: lib\/LICENSE: not a skill; only \.md files, folders with a SKILL\.md and \.zip\/\.skill archives are read$/),
+        expect.stringMatching(/^skipped: lib\/notes\.txt: not a skill/),
+        expect.stringMatching(/^skipped: lib\/no-skill-here\/: a folder with no SKILL\.md/),
+        expect.stringMatching(/^skipped: lib\/broken\.zip: The file is not a zip archive/),
+      ]),
+    );
+    expect(loaded.warnings).toHaveLength(4);
+  });
+
+  it('runs the original\'s Three.js (execute form) and python-wasm files in a workflow', async () => {
+    const r = await cli(file('original.json'), '--skills', library);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.nodes.cube?.status).toBe('done');
+    expect(r.nodes.cube?.outputs?.scene_data).toMatchObject({ geometry: { type: 'BoxGeometry', args: [2, 2, 2] } });
+    expect(r.nodes.stats).toEqual({ status: 'done', outputs: { mean: 2.5, spread: 3 } });
+    expect(r.stderr).toMatch(/note: skipped: .*notes\.txt: not a skill/);
+    expect(r.stderr).toMatch(/note: skipped: .*broken\.zip: /);
+  });
+
+  it('refuses an instruction skill as a node with the validator\'s not_runnable message (exit 2)', async () => {
+    const r = await cli(file('instruction-node.json'), '--skills', library);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid: Node "brand" uses "brand-guidelines" \(brand-guidelines\), an instruction skill: it has nothing to run/);
+    expect(r.nodes.brand).toMatchObject({ status: 'invalid' });
   });
 });

@@ -1,0 +1,87 @@
+import type { Response, Router } from 'express';
+import { readSkillFile, skillFilePathProblem } from '../../../shared/src/documents/skill-files';
+import { getSkillSource } from '../../../shared/src/documents/volume-index';
+import { zipSkillFiles } from '../../../shared/src/skill/archive';
+import { writeSkillFolder } from '../../../shared/src/skill/folder';
+import { storedSkill } from '../../../shared/src/skill/stored-skill';
+import type { Identify } from '../access/identity';
+import { VolumeQuerySchema } from '../access/volumes';
+import { HttpError } from '../http/errors';
+import { idOr400, parseOr400 } from '../http/validate';
+import type { Rooms } from '../rooms/rooms';
+import { invalidSkill } from './skill-import';
+import { findReadableSkill, skillFile } from './skill-lookup';
+
+const TEXT = 'text/plain; charset=utf-8';
+
+/**
+ * Content types by extension. What a browser would run or render as a page (HTML, SVG, scripts)
+ * is served as plain text: a skill's files come from anywhere and are only ever data.
+ */
+const CONTENT_TYPES: Record<string, string> = {
+  md: 'text/markdown; charset=utf-8',
+  txt: TEXT,
+  py: TEXT,
+  js: TEXT,
+  mjs: TEXT,
+  ts: TEXT,
+  sh: TEXT,
+  html: TEXT,
+  htm: TEXT,
+  svg: TEXT,
+  xml: TEXT,
+  yaml: TEXT,
+  yml: TEXT,
+  cir: TEXT,
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
+  zip: 'application/zip',
+  gz: 'application/gzip',
+};
+
+function contentTypeOf(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return (dot > 0 && CONTENT_TYPES[base.slice(dot + 1).toLowerCase()]) || 'application/octet-stream';
+}
+
+/** Headers that keep a download from being sniffed into something else or run as a page. */
+function asData(res: Response, contentType: string): void {
+  res.set({ 'Content-Type': contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" });
+}
+
+/** `GET /:skill_id/files/<path>` (one file's bytes) and `GET /:skill_id/export` (the folder as a zip). */
+export function addSkillDownloads(router: Router, rooms: Rooms, identify: Identify): void {
+  router.get('/:skill_id/files/*path', async (req, res) => {
+    const id = idOr400(req.params.skill_id, 'skill_id', 'skill id');
+    const q = parseOr400(VolumeQuerySchema, req.query, 'query');
+    const path = ([] as string[]).concat(req.params.path).join('/');
+    const problem = skillFilePathProblem(path);
+    if (problem) throw new HttpError('bad_request', problem.message, [{ field: 'path', message: problem.message }]);
+    // The first volume holding the skill answers, so a user's skill never shows a shadowed one's file.
+    const found = await findReadableSkill(rooms, identify(req), id, q, (doc, ref) =>
+      getSkillSource(doc, id) === undefined ? undefined : { ref, bytes: readSkillFile(doc, id, path) },
+    );
+    const { bytes } = found;
+    if (!bytes) throw new HttpError('not_found', `Skill "${id}" in ${found.ref.volume}/${found.ref.volumeId} has no file "${path}"; GET /api/skills/${id} lists its files.`);
+    asData(res, contentTypeOf(path));
+    res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+
+  router.get('/:skill_id/export', async (req, res) => {
+    const id = idOr400(req.params.skill_id, 'skill_id', 'skill id');
+    const q = parseOr400(VolumeQuerySchema, req.query, 'query');
+    const stored = await findReadableSkill(rooms, identify(req), id, q, (doc, ref) => storedSkill(doc, id, skillFile(ref, id)));
+    if (!stored.ok) throw invalidSkill(stored.error);
+    const zip = zipSkillFiles(writeSkillFolder(stored.value));
+    asData(res, 'application/zip');
+    res.set('Content-Disposition', `attachment; filename="${id}.zip"`);
+    res.send(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength));
+  });
+}
