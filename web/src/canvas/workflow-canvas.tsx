@@ -167,13 +167,16 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     [doc, catalog, step, readOnly],
   );
 
-  const { whenSkill } = catalog;
+  const { whenSkill, entry } = catalog;
   const onDrop = useCallback(
     (event: DragEvent) => {
       event.preventDefault();
       const skillId = event.dataTransfer?.getData(SKILL_DRAG_TYPE);
       if (!doc || !skillId) return;
       if (readOnly) return setNotice(READ_ONLY_NOTICE);
+      if (entry(skillId)?.skill?.kind === 'instruction') {
+        return setNotice(`"${skillId}" is an instruction skill: it has nothing to run, so it cannot be a node. The assistant reads it in the chat.`);
+      }
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       void (async () => {
         // A drop in the first moment after start may beat the skill parser or the volume's sync.
@@ -183,7 +186,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         addSkillNode(doc, skill, at);
       })();
     },
-    [doc, flow, step, readOnly, whenSkill],
+    [doc, flow, step, readOnly, whenSkill, entry],
   );
 
   const onKeyDown = useCallback(
