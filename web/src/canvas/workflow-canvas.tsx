@@ -167,26 +167,26 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     [doc, catalog, step, readOnly],
   );
 
-  const { whenSkill, entry } = catalog;
+  const { whenSkill } = catalog;
   const onDrop = useCallback(
     (event: DragEvent) => {
       event.preventDefault();
       const skillId = event.dataTransfer?.getData(SKILL_DRAG_TYPE);
       if (!doc || !skillId) return;
       if (readOnly) return setNotice(READ_ONLY_NOTICE);
-      if (entry(skillId)?.skill?.kind === 'instruction') {
-        return setNotice(`"${skillId}" is an instruction skill: it has nothing to run, so it cannot be a node. The assistant reads it in the chat.`);
-      }
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       void (async () => {
         // A drop in the first moment after start may beat the skill parser or the volume's sync.
         const skill = await whenSkill(skillId, SKILL_WAIT_MS);
         if (!skill) return setNotice(`Skill "${skillId}" is not in your library.`);
+        if (skill.kind === 'instruction') {
+          return setNotice(`"${skillId}" is an instruction skill: it has nothing to run, so it cannot be a node. The assistant reads it in the chat.`);
+        }
         step();
-        addSkillNode(doc, skill, at);
+        addSkillNode(doc, skill.frontmatter, at);
       })();
     },
-    [doc, flow, step, readOnly, whenSkill, entry],
+    [doc, flow, step, readOnly, whenSkill],
   );
 
   const onKeyDown = useCallback(

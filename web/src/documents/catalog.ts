@@ -28,11 +28,11 @@ export interface Catalog {
   lookup(skillId: string): SkillFrontmatter | undefined;
   entry(skillId: string): CatalogEntry | undefined;
   /**
-   * The skill once the catalog has it: at once, or when its volume's copy brings it (a skill
-   * dropped on the canvas in the first moments, before the system volume has synced), or
-   * undefined if it has not come `timeoutMs` after the parser loaded.
+   * The skill once the catalog has it (runnable or not): at once, or when its volume's copy
+   * brings it (a skill dropped on the canvas in the first moments, before the system volume has
+   * synced), or undefined if it has not come `timeoutMs` after the parser loaded.
    */
-  whenSkill(skillId: string, timeoutMs: number): Promise<SkillFrontmatter | undefined>;
+  whenSkill(skillId: string, timeoutMs: number): Promise<ParsedSkill | undefined>;
 }
 
 const parseCache = new Map<string, { skill: ParsedSkill | null; errors: SkillError[] }>();
@@ -82,19 +82,19 @@ function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string,
 }
 
 /** Follows the catalogs a store holds until one has the skill (Catalog's `whenSkill`). */
-async function skillArrival(catalogs: ReadonlyStore<Catalog>, skillId: string, timeoutMs: number): Promise<SkillFrontmatter | undefined> {
+async function skillArrival(catalogs: ReadonlyStore<Catalog>, skillId: string, timeoutMs: number): Promise<ParsedSkill | undefined> {
   await parserReady;
-  const now = catalogs.get().lookup(skillId);
+  const now = catalogs.get().entry(skillId)?.skill;
   if (now) return now;
   return new Promise((resolve) => {
-    const finish = (skill: SkillFrontmatter | undefined) => {
+    const finish = (skill: ParsedSkill | undefined) => {
       clearTimeout(deadline);
       stop();
       resolve(skill);
     };
     const deadline = setTimeout(() => finish(undefined), timeoutMs);
     const stop = catalogs.subscribe(() => {
-      const skill = catalogs.get().lookup(skillId);
+      const skill = catalogs.get().entry(skillId)?.skill;
       if (skill) finish(skill);
     });
   });

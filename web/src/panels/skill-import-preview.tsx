@@ -63,7 +63,7 @@ export function SkillImportPreview(props: { preview: ImportPreview; load: typeof
             <p class="muted">from {s.origin}</p>
             {s.files.length > 0 && (
               <ul class="file-list" data-testid="import-files">
-                {s.files.map((f) => (
+                {[...s.files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => (
                   <li key={f.path}>
                     <code>{f.path}</code> <span class="muted">{fileSize(f.bytes.byteLength)}</span>
                   </li>
