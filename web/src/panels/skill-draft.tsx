@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { listSkillSources, putSkillSource, removeSkill } from '../../../shared/src/documents/volume-index';
+import { listSkillSources, removeSkill } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
 import { useDocValue, useRooms } from '../documents/hooks';
@@ -10,7 +10,7 @@ import { hrefOf } from '../router';
 import { ConfirmButton } from './confirm-button';
 import { useFailure } from './home-index';
 import { InstructionBadge } from './skill-card';
-import { planSave, skillFileName, type SavePlan } from './skill-save';
+import { applySave, planSave, skillFileName, type SavePlan } from './skill-save';
 import { SkillSourceEditor } from './skill-source-editor';
 import type { SkillTools } from './skill-tools';
 
@@ -45,10 +45,7 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
     const plan = planSave(originalId, parsed.value.frontmatter.skill_id, new Set(own.keys()));
     if (plan.overwrites && !confirmed) return setConfirming(plan);
     setConfirming(null);
-    const write = rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => {
-      putSkillSource(doc, plan.target, text);
-      if (plan.removes) removeSkill(doc, plan.removes);
-    }).then(() => {
+    const write = rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => applySave(doc, plan, text)).then(() => {
       if (plan.target !== originalId) location.hash = hrefOf.skill(home.volume, home.volumeId, plan.target);
       else setDraft(null);
     });

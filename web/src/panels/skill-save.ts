@@ -1,3 +1,7 @@
+import type * as Y from 'yjs';
+import { getSkillOrigin, putSkillOrigin, readSkillFiles, writeSkillFiles } from '../../../shared/src/documents/skill-files';
+import { putSkillSource, removeSkill } from '../../../shared/src/documents/volume-index';
+
 /** What saving a skill does to the person's own skills. */
 export interface SavePlan {
   /** The skill id the file is saved under: always its frontmatter's `skill_id`. */
@@ -28,3 +32,18 @@ export function freeSkillId(base: string, taken: ReadonlySet<string>): string {
 /** The file name skill errors are reported under, as the catalog names volume files. */
 export const skillFileName = (volume: string, volumeId: string, skillId: string): string =>
   `volumes/${volume}/${volumeId}/skills/${skillId}.md`;
+
+/**
+ * Writes a saved skill into the person's volume (inside the caller's transaction). A skill whose
+ * `skill_id` changed takes its files and origin along, so renaming an imported skill keeps its
+ * folder whole.
+ */
+export function applySave(doc: Y.Doc, plan: SavePlan, text: string): void {
+  putSkillSource(doc, plan.target, text);
+  if (!plan.removes) return;
+  const origin = getSkillOrigin(doc, plan.removes);
+  const files = readSkillFiles(doc, plan.removes);
+  if (files.length > 0) writeSkillFiles(doc, plan.target, files);
+  if (origin !== undefined) putSkillOrigin(doc, plan.target, origin);
+  removeSkill(doc, plan.removes);
+}
