@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readSkillFiles, getSkillOrigin, type SkillFile } from '../../shared/src/documents/skill-files';
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
-import { zipSkillFiles } from '../../shared/src/skill/archive';
+import { unzipSkillArchive, zipSkillFiles } from '../../shared/src/skill/archive';
 import { readSkill } from '../../shared/src/skill/parse';
+import { exportSkillZip } from '../src/panels/skill-export';
 import { previewImport, refusalText, renamedSkill, saveImported, skillsToSave } from '../src/panels/skill-import';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../shared/test/fixtures/skills');
@@ -99,5 +100,40 @@ describe('saveImported', () => {
     expect(getSkillSource(doc, 'chart-maker')).toBe(chart?.source);
     expect(getSkillOrigin(doc, 'chart-maker')).toBe('agent/chart-maker/SKILL.md');
     expect(readSkillFiles(doc, 'chart-maker').map((f) => f.path)).toEqual(['assets/logo.png', 'references/notes.md', 'scripts/summarise.py']);
+  });
+});
+
+describe('exportSkillZip', () => {
+  const unzipped = (zip: Uint8Array) => {
+    const files = unzipSkillArchive(zip);
+    if (!files.ok) throw new Error(files.error);
+    return files.value;
+  };
+
+  it('gives an imported skill back as it came, and a skill made here as an Agent Skills folder', () => {
+    const doc = new Y.Doc();
+    const preview = previewImport(filesUnder(path.join(FIXTURES, 'agent', 'chart-maker')));
+    doc.transact(() => saveImported(doc, preview.skills));
+    const back = exportSkillZip(doc, 'chart-maker', 'chart-maker.md');
+    if (!back.ok) throw new Error(back.error);
+    const fixture = filesUnder(path.join(FIXTURES, 'agent', 'chart-maker'));
+    expect(unzipped(back.value).sort((a, b) => a.path.localeCompare(b.path))).toEqual(fixture.sort((a, b) => a.path.localeCompare(b.path)));
+
+    putSkillSource(doc, 'double-it', fs.readFileSync(path.resolve(import.meta.dirname, '../../skills/export-results.md'), 'utf8').replace('skill_id: export-results', 'skill_id: double-it'));
+    const made = exportSkillZip(doc, 'double-it', 'double-it.md');
+    if (!made.ok) throw new Error(made.error);
+    const [main, ...rest] = unzipped(made.value);
+    expect(rest).toEqual([]);
+    expect(main?.path).toMatch(/^[a-z0-9-]+\/SKILL\.md$/);
+    const read = readSkill(new TextDecoder().decode(main?.bytes), { file: main?.path });
+    expect(read.ok && read.value.frontmatter.skill_id).toBe('double-it');
+  });
+
+  it('says why a skill cannot be exported', () => {
+    const doc = new Y.Doc();
+    expect(exportSkillZip(doc, 'gone', 'gone.md')).toEqual({ ok: false, error: 'there is no skill "gone" here any more' });
+    putSkillSource(doc, 'bad', '---\nname: Bad\ntype: pascal\n---\n');
+    const bad = exportSkillZip(doc, 'bad', 'bad.md');
+    expect(!bad.ok && bad.error).toContain('bad.md:3: type: unknown type');
   });
 });
