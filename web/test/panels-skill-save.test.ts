@@ -4,7 +4,7 @@ import { getSkillOrigin, readSkillFiles, writeSkillFiles, putSkillOrigin } from 
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
 import { parseSkill } from '../../shared/src/skill/parse';
 import { buildSkillMarkdown } from '../../shared/src/skill/serialize';
-import { applySave, freeSkillId, planSave, skillFileName } from '../src/panels/skill-save';
+import { applySave, carriedFolder, freeSkillId, planSave, skillFileName } from '../src/panels/skill-save';
 import { skillTemplate } from '../src/panels/skill-tools';
 
 describe('planSave', () => {
@@ -68,5 +68,25 @@ describe('applySave', () => {
     expect(getSkillSource(doc, 'pdf-reader')).toBe('renamed');
     expect(readSkillFiles(doc, 'pdf-reader')).toEqual([logo]);
     expect(getSkillOrigin(doc, 'pdf-reader')).toBe('pdf/SKILL.md');
+  });
+
+  it('gives a copy of someone else’s skill its files and origin', () => {
+    const team = imported();
+    const mine = new Y.Doc();
+    applySave(mine, planSave(null, 'pdf', new Set()), 'copied', carriedFolder(team, 'pdf'));
+    expect(getSkillSource(mine, 'pdf')).toBe('copied');
+    expect(readSkillFiles(mine, 'pdf')).toEqual([logo]);
+    expect(getSkillOrigin(mine, 'pdf')).toBe('pdf/SKILL.md');
+    applySave(mine, planSave(null, 'made-here', new Set(['pdf'])), 'new', carriedFolder(mine, 'nothing'));
+    expect(readSkillFiles(mine, 'made-here')).toEqual([]);
+    expect(getSkillOrigin(mine, 'made-here')).toBeUndefined();
+  });
+
+  it('replaces a skill whole: a new skill saved over an imported one leaves none of its files', () => {
+    const doc = imported();
+    applySave(doc, planSave(null, 'pdf', new Set(['pdf'])), 'replacement');
+    expect(getSkillSource(doc, 'pdf')).toBe('replacement');
+    expect(readSkillFiles(doc, 'pdf')).toEqual([]);
+    expect(getSkillOrigin(doc, 'pdf')).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import { hrefOf } from '../router';
 import { ConfirmButton } from './confirm-button';
 import { useFailure } from './home-index';
 import { InstructionBadge } from './skill-card';
-import { applySave, planSave, skillFileName, type SavePlan } from './skill-save';
+import { applySave, planSave, skillFileName, type CarriedFolder, type SavePlan } from './skill-save';
 import { SkillSourceEditor } from './skill-source-editor';
 import type { SkillTools } from './skill-tools';
 
@@ -18,9 +18,9 @@ const NO_SKILLS = new Map<string, string>();
 
 /**
  * Edits one of the person's own skills (`originalId`), or a new one (`originalId` null) starting
- * from `initial`. Validates as they type; saves under the frontmatter's `skill_id`, only when valid.
+ * from `initial` (a copy brings its folder's files along as `carried`). Validates as they type; saves under the frontmatter's `skill_id`, only when valid.
  */
-export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog; originalId: string | null; saved?: string; initial?: string; footer?: ComponentChildren }) {
+export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog; originalId: string | null; saved?: string; initial?: string; footer?: ComponentChildren; carried?: CarriedFolder }) {
   const { home, tools, originalId, saved } = props;
   const [draft, setDraft] = useState<string | null>(props.initial ?? null);
   const [confirming, setConfirming] = useState<SavePlan | null>(null);
@@ -45,7 +45,7 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
     const plan = planSave(originalId, parsed.value.frontmatter.skill_id, new Set(own.keys()));
     if (plan.overwrites && !confirmed) return setConfirming(plan);
     setConfirming(null);
-    const write = rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => applySave(doc, plan, text)).then(() => {
+    const write = rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => applySave(doc, plan, text, props.carried)).then(() => {
       if (plan.target !== originalId) location.hash = hrefOf.skill(home.volume, home.volumeId, plan.target);
       else setDraft(null);
     });

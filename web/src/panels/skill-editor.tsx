@@ -12,7 +12,7 @@ import { useHomeIndex } from './home-index';
 import { InstructionBadge } from './skill-card';
 import { SkillDraft } from './skill-draft';
 import { SkillFilesView } from './skill-files-view';
-import { freeSkillId, skillFileName } from './skill-save';
+import { carriedFolder, freeSkillId, skillFileName, type CarriedFolder } from './skill-save';
 import { SkillSourceEditor } from './skill-source-editor';
 import { skillTemplate, useSkillTools, type SkillTools } from './skill-tools';
 
@@ -53,10 +53,10 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
   const room = useRoom(volumeRoom(route.volume, route.volumeId));
   const read = useCallback((doc: Y.Doc) => getSkillSource(doc, route.skillId), [route.skillId]);
   const source = useDocValue(room?.doc, read, undefined);
-  const [copy, setCopy] = useState<string | null>(null);
+  const [copy, setCopy] = useState<{ text: string; folder: CarriedFolder } | null>(null);
   const own = route.volume === home.volume && route.volumeId === home.volumeId;
 
-  if (copy !== null) return <SkillDraft {...props} originalId={null} initial={copy} />;
+  if (copy !== null) return <SkillDraft {...props} originalId={null} initial={copy.text} carried={copy.folder} />;
   if (!room) return <div class="empty">Opening the skill…</div>;
   if (source === undefined) {
     return (
@@ -68,7 +68,7 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
   }
   const folder = <SkillFilesView doc={room.doc} skillId={route.skillId} file={skillFileName(route.volume, route.volumeId, route.skillId)} />;
   if (own) return <SkillDraft {...props} originalId={route.skillId} saved={source} footer={folder} />;
-  return <ReadOnlySkill route={route} source={source} tools={tools} onCopy={() => setCopy(source)} footer={folder} />;
+  return <ReadOnlySkill route={route} source={source} tools={tools} onCopy={() => setCopy({ text: source, folder: carriedFolder(room.doc, route.skillId) })} footer={folder} />;
 }
 
 function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillTools; onCopy: () => void; footer: ComponentChildren }) {
