@@ -159,6 +159,7 @@ describe('importing skills in the app', () => {
     await dropOnLibrary(page, [{ name: 'again.skill', bytes: again }]);
     await page.locator('[data-testid="import-conflict"]').waitFor();
     expect(await page.locator('[data-testid="import-save"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid="import-undecided"]').textContent()).toContain('1 of these is already there');
     await page.locator('[data-testid="import-keep-both"]').check();
     await page.locator('[data-testid="import-save"]').click();
     await card(page, 'voltage-divider-2').waitFor();

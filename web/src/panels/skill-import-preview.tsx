@@ -51,6 +51,29 @@ export function SkillImportPreview(props: { preview: ImportPreview; load: typeof
   return (
     <section class="skill-import" data-testid="import-preview" aria-label="Skills to import">
       <h3>Import {preview.skills.length} skill{preview.skills.length === 1 ? '' : 's'}</h3>
+      {targets.length === 0 && <p class="panel-error">You have no volume you may add skills to: sign in to bring skills into your own.</p>}
+      <div class="create-row">
+        {targets.length > 1 && (
+          <select aria-label="Save to" data-testid="import-target" value={target ? volumeKey(target) : ''} onChange={(e) => setTarget(targets.find((t) => volumeKey(t) === (e.target as HTMLSelectElement).value))}>
+            {targets.map((t) => (
+              <option key={volumeKey(t)} value={volumeKey(t)}>
+                {t.volume === 'user' ? 'My skills' : `Team ${t.volumeId}`}
+              </option>
+            ))}
+          </select>
+        )}
+        <button type="button" class="primary" data-testid="import-save" disabled={!target || !room || preview.skills.length === 0 || undecided > 0} onClick={save} title={undecided > 0 ? 'Choose replace or keep both for each skill that is already there' : undefined}>
+          Save {preview.skills.length > 0 ? preview.skills.length : ''}
+        </button>
+        <button type="button" data-testid="import-cancel" onClick={() => props.onClose(null)}>
+          Cancel
+        </button>
+      </div>
+      {undecided > 0 && (
+        <p class="note" data-testid="import-undecided">
+          {undecided} of these {undecided === 1 ? 'is' : 'are'} already there: choose “Replace it” or “Keep both” for each below.
+        </p>
+      )}
       <ul class="import-list">
         {preview.skills.map((s) => (
           <li key={s.skillId} data-testid="import-skill" data-skill-id={s.skillId} data-kind={s.skill.kind}>
@@ -131,24 +154,6 @@ export function SkillImportPreview(props: { preview: ImportPreview; load: typeof
           {failure}
         </p>
       )}
-      {targets.length === 0 && <p class="panel-error">You have no volume you may add skills to: sign in to bring skills into your own.</p>}
-      <div class="create-row">
-        {targets.length > 1 && (
-          <select aria-label="Save to" data-testid="import-target" value={target ? volumeKey(target) : ''} onChange={(e) => setTarget(targets.find((t) => volumeKey(t) === (e.target as HTMLSelectElement).value))}>
-            {targets.map((t) => (
-              <option key={volumeKey(t)} value={volumeKey(t)}>
-                {t.volume === 'user' ? 'My skills' : `Team ${t.volumeId}`}
-              </option>
-            ))}
-          </select>
-        )}
-        <button type="button" class="primary" data-testid="import-save" disabled={!target || !room || preview.skills.length === 0 || undecided > 0} onClick={save} title={undecided > 0 ? 'Choose replace or keep both for each skill that is already there' : undefined}>
-          Save {preview.skills.length > 0 ? preview.skills.length : ''}
-        </button>
-        <button type="button" data-testid="import-cancel" onClick={() => props.onClose(null)}>
-          Cancel
-        </button>
-      </div>
     </section>
   );
 }
