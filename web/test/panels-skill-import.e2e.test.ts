@@ -130,7 +130,7 @@ describe('importing skills in the app', () => {
     await context.close();
   });
 
-  it('drops a zip of the original’s files, saves them, and keeps a second copy of an existing id under a new one', async () => {
+  it('drops a zip of the original’s files, saves them, then, for ids already there, keeps one twice under a new id and replaces another', async () => {
     const { context, page, errors } = await app.openPage('/');
     await openLibrary(page);
     const original = fixtureFiles('original');
@@ -153,18 +153,26 @@ describe('importing skills in the app', () => {
     expect([...exported.keys()]).toEqual(['original/voltage-divider.md']);
     expect(exported.get('original/voltage-divider.md')?.equals(original.get('original/voltage-divider.md')!)).toBe(true);
 
-    // The same skill again: the library asks, and keeping both gives the copy a new id.
+    // The same skills again: the library asks; keeping both gives the copy a new id, replacing
+    // writes the new text over the old.
     await page.locator('[data-testid="tab-skills"]').click();
-    const again = zipSkillFiles([{ path: 'voltage-divider.md', bytes: new Uint8Array(original.get('original/voltage-divider.md')!) }]);
+    const newer = original.get('original/python-coding.md')!.toString('utf8').replace('Best practices for writing', 'Newer practices for writing');
+    const again = zipSkillFiles([
+      { path: 'voltage-divider.md', bytes: new Uint8Array(original.get('original/voltage-divider.md')!) },
+      { path: 'python-coding.md', bytes: new TextEncoder().encode(newer) },
+    ]);
     await dropOnLibrary(page, [{ name: 'again.skill', bytes: again }]);
-    await page.locator('[data-testid="import-conflict"]').waitFor();
+    await page.locator('[data-testid="import-conflict"]').first().waitFor();
     expect(await page.locator('[data-testid="import-save"]').isDisabled()).toBe(true);
-    expect(await page.locator('[data-testid="import-undecided"]').textContent()).toContain('1 of these is already there');
-    await page.locator('[data-testid="import-keep-both"]').check();
+    expect(await page.locator('[data-testid="import-undecided"]').textContent()).toContain('2 of these are already there');
+    await page.locator('[data-testid="import-skill"][data-skill-id="voltage-divider"] [data-testid="import-keep-both"]').check();
+    expect(await page.locator('[data-testid="import-save"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="import-skill"][data-skill-id="python-coding"] [data-testid="import-replace"]').check();
     await page.locator('[data-testid="import-save"]').click();
     await card(page, 'voltage-divider-2').waitFor();
     expect(getSkillSource(index.doc, 'voltage-divider')).toBe(original.get('original/voltage-divider.md')!.toString('utf8'));
-    await waitFor(() => getSkillSource(index.doc, 'voltage-divider-2') !== undefined, 'the copy on the server');
+    await waitFor(() => getSkillSource(index.doc, 'voltage-divider-2')?.includes('skill_id: voltage-divider-2') === true, 'the copy on the server');
+    await waitFor(() => getSkillSource(index.doc, 'python-coding') === newer, 'the replaced skill on the server');
     errors.assertNone();
     await context.close();
   });

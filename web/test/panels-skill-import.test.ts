@@ -63,6 +63,14 @@ describe('previewImport', () => {
   });
 });
 
+describe('a single SKILL.md', () => {
+  it('is a skill of its own, its id from its name', () => {
+    const text = '---\nname: pdf-reader\ndescription: Reads PDFs.\n---\nRead the file.\n';
+    const preview = previewImport([{ path: 'SKILL.md', bytes: new TextEncoder().encode(text) }]);
+    expect(preview.skills.map((s) => [s.skillId, s.origin, s.skill.kind, s.source])).toEqual([['pdf-reader', 'SKILL.md', 'instruction', text]]);
+  });
+});
+
 describe('keeping both', () => {
   const source = '---\nname: Twice\nskill_id: twice\ndescription: A skill kept twice.\n---\nskill_id: in the body stays\n';
   const skill = readSkill(source, { file: 'twice.md' });
