@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSkill } from '../../shared/src/skill/parse';
+import { parseSkill, readSkill } from '../../shared/src/skill/parse';
 import type { CatalogEntry } from '../src/documents/catalog';
 import { BROKEN_GROUP, errorText, groupByCategory, LOADING_GROUP, portLabel, searchSkills } from '../src/panels/skill-library';
 
@@ -61,6 +61,20 @@ describe('groupByCategory', () => {
 
   it('has no groups for no skills', () => {
     expect(groupByCategory([])).toEqual([]);
+  });
+});
+
+describe('instruction skills', () => {
+  const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../shared/test/fixtures/skills/original/python-coding.md'), 'utf8');
+  const read = readSkill(source, { file: 'volumes/user/default/skills/python-coding.md', skillId: 'python-coding' });
+  const instruction: CatalogEntry = { skillId: 'python-coding', volume: user, source, skill: read.ok ? read.value : null, errors: read.ok ? [] : read.error };
+
+  it('are found by their keywords and listed in their category, not as broken', () => {
+    expect(instruction.skill?.kind).toBe('instruction');
+    expect(ids(searchSkills([...all, instruction], 'clean code'))).toEqual(['python-coding']);
+    const groups = groupByCategory([...systemEntries, instruction]);
+    expect(groups.find((g) => g.category === 'coding')?.entries.map((e) => e.skillId)).toEqual(['python-coding']);
+    expect(groups.map((g) => g.category)).not.toContain(BROKEN_GROUP);
   });
 });
 

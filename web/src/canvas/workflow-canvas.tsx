@@ -179,8 +179,11 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         // A drop in the first moment after start may beat the skill parser or the volume's sync.
         const skill = await whenSkill(skillId, SKILL_WAIT_MS);
         if (!skill) return setNotice(`Skill "${skillId}" is not in your library.`);
+        if (skill.kind === 'instruction') {
+          return setNotice(`"${skillId}" is an instruction skill: it has nothing to run, so it cannot be a node. The assistant reads it in the chat.`);
+        }
         step();
-        addSkillNode(doc, skill, at);
+        addSkillNode(doc, skill.frontmatter, at);
       })();
     },
     [doc, flow, step, readOnly, whenSkill],

@@ -2,37 +2,40 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { listSkillSources, skillsOf } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type * as ParseModule from '../../../shared/src/skill/parse';
-import type { Skill, SkillError } from '../../../shared/src/skill/parse';
+import type { ParsedSkill, SkillError } from '../../../shared/src/skill/parse';
 import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
 import { afterFirstPaint } from './after-first-paint';
 import { readableVolumes, type VolumeRef } from './identity';
 import type { RoomSet } from './rooms';
 import { createStore, useStore, type ReadonlyStore, type Store } from './store';
 
-/** A skill as the library shows it: parsed, with the volume it comes from, or its errors. */
+/**
+ * A skill as the library shows it: parsed (runnable, or an instruction skill with nothing to
+ * run), with the volume it comes from, or its errors.
+ */
 export interface CatalogEntry {
   skillId: string;
   volume: VolumeRef;
   source: string;
-  skill: Skill | null;
+  skill: ParsedSkill | null;
   errors: SkillError[];
 }
 
 /** Every skill the person can read, in lookup order (theirs, their teams', the system's). */
 export interface Catalog {
   entries: CatalogEntry[];
-  /** The skill a node's `skillId` resolves to: the first readable volume that has it. */
+  /** The skill a node's `skillId` resolves to: the first readable volume that has it, if it runs. */
   lookup(skillId: string): SkillFrontmatter | undefined;
   entry(skillId: string): CatalogEntry | undefined;
   /**
-   * The skill once the catalog has it: at once, or when its volume's copy brings it (a skill
-   * dropped on the canvas in the first moments, before the system volume has synced), or
-   * undefined if it has not come `timeoutMs` after the parser loaded.
+   * The skill once the catalog has it (runnable or not): at once, or when its volume's copy
+   * brings it (a skill dropped on the canvas in the first moments, before the system volume has
+   * synced), or undefined if it has not come `timeoutMs` after the parser loaded.
    */
-  whenSkill(skillId: string, timeoutMs: number): Promise<SkillFrontmatter | undefined>;
+  whenSkill(skillId: string, timeoutMs: number): Promise<ParsedSkill | undefined>;
 }
 
-const parseCache = new Map<string, { skill: Skill | null; errors: SkillError[] }>();
+const parseCache = new Map<string, { skill: ParsedSkill | null; errors: SkillError[] }>();
 
 /**
  * The skill parser (YAML and schema libraries, a third of the app's code) loads after the first
@@ -44,12 +47,13 @@ const parserReady: Promise<Parser> = new Promise((resolve, reject) =>
   afterFirstPaint(() => void import('../../../shared/src/skill/parse').then((m) => resolve((parser = m)), reject)),
 );
 
-function parseCached(source: string, file: string): { skill: Skill | null; errors: SkillError[] } {
+function parseCached(source: string, file: string, skillId: string): { skill: ParsedSkill | null; errors: SkillError[] } {
   if (!parser) return { skill: null, errors: [] };
   const key = `${file}\u0000${source}`;
   let hit = parseCache.get(key);
   if (!hit) {
-    const parsed = parser.parseSkill(source, file);
+    // The skill's key in its volume is its id when the file has none (an imported Agent Skill).
+    const parsed = parser.readSkill(source, { file, skillId });
     hit = parsed.ok ? { skill: parsed.value, errors: [] } : { skill: null, errors: parsed.error };
     parseCache.set(key, hit);
   }
@@ -61,33 +65,36 @@ function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string,
   for (const { volume, sources } of perVolume) {
     for (const [skillId, source] of sources) {
       const file = `volumes/${volume.volume}/${volume.volumeId}/skills/${skillId}.md`;
-      entries.push({ skillId, volume, source, ...parseCached(source, file) });
+      entries.push({ skillId, volume, source, ...parseCached(source, file, skillId) });
     }
   }
   const first = new Map<string, CatalogEntry>();
   for (const e of entries) if (!first.has(e.skillId)) first.set(e.skillId, e);
   return {
     entries,
-    lookup: (id) => first.get(id)?.skill?.frontmatter,
+    lookup: (id) => {
+      const skill = first.get(id)?.skill;
+      return skill?.kind === 'runnable' ? skill.frontmatter : undefined;
+    },
     entry: (id) => first.get(id),
     whenSkill,
   };
 }
 
 /** Follows the catalogs a store holds until one has the skill (Catalog's `whenSkill`). */
-async function skillArrival(catalogs: ReadonlyStore<Catalog>, skillId: string, timeoutMs: number): Promise<SkillFrontmatter | undefined> {
+async function skillArrival(catalogs: ReadonlyStore<Catalog>, skillId: string, timeoutMs: number): Promise<ParsedSkill | undefined> {
   await parserReady;
-  const now = catalogs.get().lookup(skillId);
+  const now = catalogs.get().entry(skillId)?.skill;
   if (now) return now;
   return new Promise((resolve) => {
-    const finish = (skill: SkillFrontmatter | undefined) => {
+    const finish = (skill: ParsedSkill | undefined) => {
       clearTimeout(deadline);
       stop();
       resolve(skill);
     };
     const deadline = setTimeout(() => finish(undefined), timeoutMs);
     const stop = catalogs.subscribe(() => {
-      const skill = catalogs.get().lookup(skillId);
+      const skill = catalogs.get().entry(skillId)?.skill;
       if (skill) finish(skill);
     });
   });

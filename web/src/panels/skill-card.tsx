@@ -24,6 +24,15 @@ function Ports({ label, ports }: { label: string; ports: Array<{ name: string; t
   );
 }
 
+/** Marks an instruction skill: prose for the assistant, nothing to run. */
+export function InstructionBadge() {
+  return (
+    <span class="kind-badge" data-testid="skill-kind" title="Instructions for the assistant: nothing to run, so not a workflow node">
+      instructions
+    </span>
+  );
+}
+
 /**
  * One skill of the library: drag it onto a workflow's canvas to add a node. `shadowed`: a skill
  * with the same id in a volume looked up first (e.g. the person's own copy) is used instead.
@@ -31,15 +40,18 @@ function Ports({ label, ports }: { label: string; ports: Array<{ name: string; t
 export function SkillCard({ entry, home, shadowed }: { entry: CatalogEntry; home: VolumeRef; shadowed: boolean }) {
   const fm = entry.skill?.frontmatter;
   const broken = !entry.skill && entry.errors.length > 0;
-  const usable = Boolean(fm) && !shadowed;
+  const instruction = entry.skill?.kind === 'instruction';
+  // An instruction skill has nothing to run, so it is read, not placed on a workflow.
+  const usable = entry.skill?.kind === 'runnable' && !shadowed;
   return (
     <li
-      class={`skill-card${broken ? ' broken' : ''}${shadowed ? ' shadowed' : ''}`}
+      class={`skill-card${broken ? ' broken' : ''}${shadowed ? ' shadowed' : ''}${instruction ? ' instruction' : ''}`}
       data-testid="skill-item"
       data-skill-id={entry.skillId}
       data-volume={entry.volume.volume}
+      data-kind={entry.skill?.kind}
       draggable={usable}
-      title={usable ? 'Drag onto a workflow to add it as a node' : undefined}
+      title={usable ? 'Drag onto a workflow to add it as a node' : instruction ? 'Instructions for the assistant: nothing to run, so not a workflow node' : undefined}
       onDragStart={(e) => {
         if (!e.dataTransfer || !usable) return;
         e.dataTransfer.setData(SKILL_DRAG_TYPE, entry.skillId);
@@ -53,7 +65,7 @@ export function SkillCard({ entry, home, shadowed }: { entry: CatalogEntry; home
         <span class="volume-badge" data-testid="skill-volume">
           {volumeLabel(entry.volume, home)}
         </span>
-        {fm && <span class="muted">{fm.type}</span>}
+        {fm && (instruction ? <InstructionBadge /> : <span class="muted">{fm.type}</span>)}
       </div>
       {shadowed && <p class="muted">Replaced by a skill with the same id that is looked up first.</p>}
       {fm?.description && <p class="skill-description">{fm.description}</p>}

@@ -1,5 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { listSkillSources, putSkillSource, removeSkill } from '../../../shared/src/documents/volume-index';
+import { listSkillSources, removeSkill } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
 import { useDocValue, useRooms } from '../documents/hooks';
@@ -8,7 +9,8 @@ import type { Room } from '../documents/rooms';
 import { hrefOf } from '../router';
 import { ConfirmButton } from './confirm-button';
 import { useFailure } from './home-index';
-import { planSave, skillFileName, type SavePlan } from './skill-save';
+import { InstructionBadge } from './skill-card';
+import { applySave, planSave, skillFileName, type CarriedFolder, type SavePlan } from './skill-save';
 import { SkillSourceEditor } from './skill-source-editor';
 import type { SkillTools } from './skill-tools';
 
@@ -16,9 +18,9 @@ const NO_SKILLS = new Map<string, string>();
 
 /**
  * Edits one of the person's own skills (`originalId`), or a new one (`originalId` null) starting
- * from `initial`. Validates as they type; saves under the frontmatter's `skill_id`, only when valid.
+ * from `initial` (a copy brings its folder's files along as `carried`). Validates as they type; saves under the frontmatter's `skill_id`, only when valid.
  */
-export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog; originalId: string | null; saved?: string; initial?: string }) {
+export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog; originalId: string | null; saved?: string; initial?: string; footer?: ComponentChildren; carried?: CarriedFolder }) {
   const { home, tools, originalId, saved } = props;
   const [draft, setDraft] = useState<string | null>(props.initial ?? null);
   const [confirming, setConfirming] = useState<SavePlan | null>(null);
@@ -27,7 +29,8 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
   const own = useDocValue(props.homeRoom.doc, listSkillSources, NO_SKILLS);
   const text = draft ?? saved ?? '';
   const file = skillFileName(home.volume, home.volumeId, originalId ?? 'new-skill');
-  const parsed = useMemo(() => tools.parseSkill(text, file), [tools, text, file]);
+  // An imported skill without a `skill_id` keeps the id it is stored under.
+  const parsed = useMemo(() => tools.readSkill(text, { file, ...(originalId === null ? {} : { skillId: originalId }) }), [tools, text, file, originalId]);
   const skillId = parsed.ok ? parsed.value.frontmatter.skill_id : null;
   const changed = originalId === null || (draft !== null && draft !== saved);
   const replaces = skillId ? props.catalog.entries.find((e) => e.skillId === skillId && !(e.volume.volume === home.volume && e.volume.volumeId === home.volumeId)) : undefined;
@@ -42,10 +45,7 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
     const plan = planSave(originalId, parsed.value.frontmatter.skill_id, new Set(own.keys()));
     if (plan.overwrites && !confirmed) return setConfirming(plan);
     setConfirming(null);
-    const write = rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => {
-      putSkillSource(doc, plan.target, text);
-      if (plan.removes) removeSkill(doc, plan.removes);
-    }).then(() => {
+    const write = rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => applySave(doc, plan, text, props.carried)).then(() => {
       if (plan.target !== originalId) location.hash = hrefOf.skill(home.volume, home.volumeId, plan.target);
       else setDraft(null);
     });
@@ -65,6 +65,7 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
       <header class="skill-editor-header">
         <h2>{originalId === null ? 'New skill' : (parsed.ok ? parsed.value.frontmatter.name : originalId)}</h2>
         <span class="volume-badge">mine</span>
+        {parsed.ok && parsed.value.kind === 'instruction' && <InstructionBadge />}
         <span class="spacer" />
         {parsed.ok ? (
           <span class="valid" data-testid="skill-valid">
@@ -121,6 +122,7 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
         </p>
       )}
       <SkillSourceEditor text={text} errors={parsed.ok ? [] : parsed.error} readOnly={false} onChange={edit} onSave={() => save()} />
+      {props.footer}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { getSkillSource } from '../../../shared/src/documents/volume-index';
@@ -8,8 +9,10 @@ import type { VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
 import { hrefOf, type Route } from '../router';
 import { useHomeIndex } from './home-index';
+import { InstructionBadge } from './skill-card';
 import { SkillDraft } from './skill-draft';
-import { freeSkillId, skillFileName } from './skill-save';
+import { SkillFilesView } from './skill-files-view';
+import { carriedFolder, freeSkillId, skillFileName, type CarriedFolder } from './skill-save';
 import { SkillSourceEditor } from './skill-source-editor';
 import { skillTemplate, useSkillTools, type SkillTools } from './skill-tools';
 
@@ -50,10 +53,10 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
   const room = useRoom(volumeRoom(route.volume, route.volumeId));
   const read = useCallback((doc: Y.Doc) => getSkillSource(doc, route.skillId), [route.skillId]);
   const source = useDocValue(room?.doc, read, undefined);
-  const [copy, setCopy] = useState<string | null>(null);
+  const [copy, setCopy] = useState<{ text: string; folder: CarriedFolder } | null>(null);
   const own = route.volume === home.volume && route.volumeId === home.volumeId;
 
-  if (copy !== null) return <SkillDraft {...props} originalId={null} initial={copy} />;
+  if (copy !== null) return <SkillDraft {...props} originalId={null} initial={copy.text} carried={copy.folder} />;
   if (!room) return <div class="empty">Opening the skill…</div>;
   if (source === undefined) {
     return (
@@ -63,18 +66,20 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
       </div>
     );
   }
-  if (own) return <SkillDraft {...props} originalId={route.skillId} saved={source} />;
-  return <ReadOnlySkill route={route} source={source} tools={tools} onCopy={() => setCopy(source)} />;
+  const folder = <SkillFilesView doc={room.doc} skillId={route.skillId} file={skillFileName(route.volume, route.volumeId, route.skillId)} />;
+  if (own) return <SkillDraft {...props} originalId={route.skillId} saved={source} footer={folder} />;
+  return <ReadOnlySkill route={route} source={source} tools={tools} onCopy={() => setCopy({ text: source, folder: carriedFolder(room.doc, route.skillId) })} footer={folder} />;
 }
 
-function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillTools; onCopy: () => void }) {
+function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillTools; onCopy: () => void; footer: ComponentChildren }) {
   const { route, source, tools } = props;
-  const parsed = useMemo(() => tools.parseSkill(source, skillFileName(route.volume, route.volumeId, route.skillId)), [tools, source, route]);
+  const parsed = useMemo(() => tools.readSkill(source, { file: skillFileName(route.volume, route.volumeId, route.skillId), skillId: route.skillId }), [tools, source, route]);
   return (
     <div class="skill-editor" data-testid="skill-editor" data-mode="read-only">
       <header class="skill-editor-header">
         <h2>{parsed.ok ? parsed.value.frontmatter.name : route.skillId}</h2>
         <span class="volume-badge">{route.volume}</span>
+        {parsed.ok && parsed.value.kind === 'instruction' && <InstructionBadge />}
         <span class="spacer" />
         <button type="button" data-testid="copy-skill" onClick={props.onCopy}>
           Copy to my skills
@@ -84,6 +89,7 @@ function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillT
         Read-only: {readOnlyReason(route)} To change it, copy it to your skills; a skill of yours with the same id is used in its place.
       </p>
       <SkillSourceEditor text={source} errors={parsed.ok ? [] : parsed.error} readOnly />
+      {props.footer}
     </div>
   );
 }

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { parseSkill } from '../../../shared/src/skill/parse';
+import type { readSkill } from '../../../shared/src/skill/parse';
 import type { buildSkillMarkdown } from '../../../shared/src/skill/serialize';
 import { afterFirstPaint } from '../documents/after-first-paint';
 
 /** The skill parser and serializer: YAML and schema libraries, loaded only when a skill is opened. */
 export interface SkillTools {
-  parseSkill: typeof parseSkill;
+  readSkill: typeof readSkill;
   buildSkillMarkdown: typeof buildSkillMarkdown;
 }
 
@@ -15,7 +15,7 @@ let loading: Promise<SkillTools> | null = null;
 /** Loads the skill tools once; a failed load (offline before they were cached) is retried next time. */
 export function loadSkillTools(): Promise<SkillTools> {
   loading ??= Promise.all([import('../../../shared/src/skill/parse'), import('../../../shared/src/skill/serialize')]).then(
-    ([parse, serialize]) => (loaded = { parseSkill: parse.parseSkill, buildSkillMarkdown: serialize.buildSkillMarkdown }),
+    ([parse, serialize]) => (loaded = { readSkill: parse.readSkill, buildSkillMarkdown: serialize.buildSkillMarkdown }),
     (e: unknown) => {
       loading = null;
       throw e;

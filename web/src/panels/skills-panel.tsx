@@ -4,15 +4,20 @@ import { useIdentity } from '../documents/hooks';
 import { homeVolume } from '../documents/identity';
 import { hrefOf } from '../router';
 import { SkillCard } from './skill-card';
+import { SkillImportZone } from './skill-import-zone';
 import { groupByCategory, searchSkills } from './skill-library';
 
-/** Every skill the person can read, searchable and grouped by category, ready to drag onto a workflow. */
+/**
+ * Every skill the person can read, searchable and grouped by category, ready to drag onto a
+ * workflow; skills from elsewhere are dropped or picked onto it.
+ */
 export function SkillsPanel({ catalog }: { catalog: Catalog }) {
   const home = homeVolume(useIdentity());
   const [query, setQuery] = useState('');
   const groups = useMemo(() => groupByCategory(searchSkills(catalog.entries, query)), [catalog, query]);
   return (
     <div class="panel" data-testid="skills-panel">
+      <SkillImportZone>
       <div class="create-row">
         <input
           type="search"
@@ -49,6 +54,7 @@ export function SkillsPanel({ catalog }: { catalog: Catalog }) {
           </ul>
         </section>
       ))}
+      </SkillImportZone>
     </div>
   );
 }

@@ -262,7 +262,7 @@ export class RunSession {
  * cached result cannot bring back, so it always runs (as if `deterministic: false`).
  */
 export function resolveForBrowser(entry: CatalogEntry | undefined): ResolvedSkill | undefined {
-  if (!entry?.skill) return undefined;
+  if (entry?.skill?.kind !== 'runnable') return undefined;
   const { skill, source } = entry;
   if (skill.frontmatter.type !== 'threejs') return { skill, source };
   return { skill: { ...skill, frontmatter: { ...skill.frontmatter, deterministic: false } }, source };
