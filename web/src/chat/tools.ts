@@ -23,6 +23,8 @@ export type SkillFormat = () => Promise<{
 export interface ToolTarget {
   workflow: Y.Doc;
   lookup: SkillLookup;
+  /** Whether the person's library holds this id as an instruction skill (nothing to run). */
+  isInstruction?: (skillId: string) => boolean;
   /** The user's volume index, for save_skill. */
   skills: Y.Doc;
   /** Runs the workflow (or one node and what it needs) and describes the outcome. */
@@ -51,6 +53,9 @@ async function apply(call: ChatToolCall, target: ToolTarget): Promise<ToolOutcom
     case 'add_node': {
       const { skill_id: skillId, x, y, label, inputs = {} } = call.input;
       const skill = target.lookup(skillId);
+      if (!skill && target.isInstruction?.(skillId)) {
+        return failed(`"${skillId}" is an instruction skill: it has nothing to run, so it cannot be a node. Read it with read_skill instead.`);
+      }
       if (!skill) return failed(`No skill "${skillId}" in the person's volumes.`);
       const id = crypto.randomUUID();
       const count = readWorkflowGraph(doc).nodes.length;
