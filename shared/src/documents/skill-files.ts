@@ -96,6 +96,15 @@ export function listSkillFiles(doc: Y.Doc, skillId: string): Array<{ path: strin
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** A file's text when its bytes are UTF-8 (a BOM kept, so the text gives the same bytes back), else undefined. */
+export function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** One file of a skill, or undefined when it has none at that path. */
 export function readSkillFile(doc: Y.Doc, skillId: string, path: string): Uint8Array | undefined {
   // Another client may have written anything under the key: only a map of bytes is read.

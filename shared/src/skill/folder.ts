@@ -1,4 +1,4 @@
-import { checkSkillFiles, type SkillFile, type SkillFileError } from '../documents/skill-files';
+import { checkSkillFiles, utf8Text, type SkillFile, type SkillFileError } from '../documents/skill-files';
 import { exportAgentSkill } from './agent-skill';
 import { readSkill, type ParsedSkill, type SkillError, type SkillWarning } from './parse';
 
@@ -34,14 +34,6 @@ const SYSTEM_FILE = /(^|\/)(__MACOSX\/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)/;
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 const within = (dir: string, path: string): boolean => dir === '' || path.startsWith(`${dir}/`);
 const relative = (dir: string, path: string): string => (dir === '' ? path : path.slice(dir.length + 1));
-
-function decodeText(bytes: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Reads skills from files given by path (a dropped folder, a zip, a directory walk): each
@@ -81,7 +73,7 @@ export function readSkillFolder(entries: readonly SkillFile[]): FolderContents {
 }
 
 function addSkill(out: FolderContents, origin: string, bytes: Uint8Array, files: SkillFile[], single = false): void {
-  const source = decodeText(bytes);
+  const source = utf8Text(bytes);
   if (source === undefined) {
     out.refused.push({ origin, errors: [{ file: origin, line: 1, message: 'the file is not UTF-8 text; save it as UTF-8' }] });
     return;
@@ -123,8 +115,9 @@ export interface StoredSkill {
  */
 export function writeSkillFolder(stored: StoredSkill): SkillFile[] {
   const encode = (text: string) => new TextEncoder().encode(text);
-  const main = stored.origin ?? `${exportAgentSkill(stored.skill).folder}/${SKILL_FILE}`;
-  const content = stored.origin ? stored.source : exportAgentSkill(stored.skill).content;
+  const exported = stored.origin ? undefined : exportAgentSkill(stored.skill);
+  const main = stored.origin ?? `${exported?.folder}/${SKILL_FILE}`;
+  const content = exported?.content ?? stored.source;
   const dir = dirOf(main);
   return [{ path: main, bytes: encode(content) }, ...stored.files.map((f) => ({ path: dir ? `${dir}/${f.path}` : f.path, bytes: f.bytes }))];
 }

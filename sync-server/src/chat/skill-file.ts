@@ -1,4 +1,4 @@
-import { listSkillFiles, readSkillFile } from '../../../shared/src/documents/skill-files';
+import { listSkillFiles, readSkillFile, utf8Text } from '../../../shared/src/documents/skill-files';
 import { err, ok, type Result } from '../../../shared/src/result';
 import type { Rooms } from '../rooms/rooms';
 import type { SkillDoc } from './retrieval';
@@ -10,15 +10,10 @@ export const MAX_READ_CHARS = 100_000;
 export const cutForModel = (text: string): string =>
   text.length <= MAX_READ_CHARS ? text : `${text.slice(0, MAX_READ_CHARS)}\n\n[… cut here: ${text.length} characters in all]`;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
+/** A file's text for the model, or undefined for a binary one (not UTF-8, or holding NUL bytes). */
 function asText(bytes: Uint8Array): string | undefined {
-  try {
-    const text = utf8.decode(bytes);
-    return text.includes('\0') ? undefined : text;
-  } catch {
-    return undefined;
-  }
+  const text = utf8Text(bytes);
+  return text?.includes('\0') ? undefined : text;
 }
 
 /**

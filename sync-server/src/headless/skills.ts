@@ -5,7 +5,7 @@ import type { SkillFile } from '../../../shared/src/documents/skill-files';
 import type { ResolvedSkill } from '../../../shared/src/execution/types';
 import { unzipSkillArchive } from '../../../shared/src/skill/archive';
 import { readSkillFolder, type FolderContents } from '../../../shared/src/skill/folder';
-import { formatSkillError, readSkill, type InstructionSkill } from '../../../shared/src/skill/parse';
+import { formatSkillError, type InstructionSkill } from '../../../shared/src/skill/parse';
 import type { AnySkillFrontmatter } from '../../../shared/src/skill/schema';
 
 /** The system volume: the repository's `skills/`. */
@@ -99,15 +99,12 @@ export async function loadSkillDir(dir: string, label = dir): Promise<LoadedSkil
         warnings.push(`skipped: ${file} has skill_id "${found.skillId}", already used by ${first}`);
         continue;
       }
-      // Read again under the name messages and tracebacks give it.
-      const read = readSkill(found.source, { file, skillId: found.skillId });
-      if (!read.ok) {
-        warnings.push(...read.error.map((e) => `skipped: ${formatSkillError(e)}`));
-        continue;
-      }
       firstFile.set(found.skillId, file);
-      if (read.value.kind === 'runnable') loaded.skills.set(found.skillId, { skill: read.value, source: found.source });
-      else loaded.instructions.set(found.skillId, read.value);
+      // Named as messages and tracebacks give it: the folder's reading named it within the folder.
+      const relabel = <T extends { file: string }>(x: T): T => ({ ...x, file: path.join(base, x.file) });
+      const skill = { ...found.skill, file, warnings: found.skill.warnings.map(relabel) };
+      if (skill.kind === 'runnable') loaded.skills.set(found.skillId, { skill, source: found.source });
+      else loaded.instructions.set(found.skillId, skill);
     }
   }
   return loaded;

@@ -8,7 +8,7 @@ import { VOLUMES } from '../../../shared/src/rooms';
 import { ok } from '../../../shared/src/result';
 import type { FolderSkill } from '../../../shared/src/skill/folder';
 import { readSkill, type ParsedSkill } from '../../../shared/src/skill/parse';
-import { InputPortSchema, OutputPortSchema, SKILL_TYPES, SkillFrontmatterSchema } from '../../../shared/src/skill/schema';
+import { InputPortSchema, LANGUAGE_TYPE, OutputPortSchema, SKILL_TYPES, SkillFrontmatterSchema } from '../../../shared/src/skill/schema';
 import { buildSkillMarkdown } from '../../../shared/src/skill/serialize';
 import { skillIdFrom } from '../../../shared/src/skill/skill-id';
 import { saveFolderSkill } from '../../../shared/src/skill/stored-skill';
@@ -20,8 +20,6 @@ import { targetIndex, VolumeQuerySchema, type VolumeRef } from '../access/volume
 import { addSkillDownloads } from './skill-downloads';
 import { folderSkillOf, ImportFileSchema, invalidSkill, SKILL_IMPORT_BODY_BYTES } from './skill-import';
 import { findReadableSkill, skillFile } from './skill-lookup';
-
-const LANGUAGE_TYPES = { python: 'python', javascript: 'javascript', spice: 'ngspice' } as const;
 
 /**
  * The original's create body, plus our typed ports; or a whole skill file as `content`, with the
@@ -68,7 +66,7 @@ function detail(skill: ParsedSkill, ref: VolumeRef, doc: Y.Doc, id: string, sour
 
 /** The original's body made into a skill file. */
 function markdownOf(body: Exclude<CreateSkillBody, { content: string }>): string {
-  const type = body.type ?? LANGUAGE_TYPES[body.language ?? 'python'];
+  const type = body.type ?? LANGUAGE_TYPE[body.language ?? 'python'];
   const frontmatter = SkillFrontmatterSchema.safeParse({
     name: body.name,
     skill_id: body.skill_id ?? skillIdFrom(body.name),

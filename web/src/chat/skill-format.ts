@@ -2,17 +2,17 @@ import type { SkillFormat } from './tools';
 
 /** Builds and checks a skill file from a tool call or a code block (the schema loads on demand). */
 export const skillFormat: SkillFormat = async () => {
-  const [{ SkillFrontmatterSchema }, { buildSkillMarkdown }, { parseSkill, formatSkillError }] = await Promise.all([
+  const [{ SkillFrontmatterSchema }, { buildSkillMarkdown }, { parseSkill, formatSkillError }, { skillIdFrom }] = await Promise.all([
     import('../../../shared/src/skill/schema'),
     import('../../../shared/src/skill/serialize'),
     import('../../../shared/src/skill/parse'),
+    import('../../../shared/src/skill/skill-id'),
   ]);
   return {
     build(input) {
-      const slug = input.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'skill';
       const fm = SkillFrontmatterSchema.safeParse({
         name: input.name,
-        skill_id: input.skill_id ?? slug,
+        skill_id: input.skill_id ?? skillIdFrom(input.name),
         type: input.type,
         description: input.description ?? '',
         inputs: input.inputs ?? [],

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
-import { listSkillFiles, readSkillFile } from '../../../shared/src/documents/skill-files';
+import { listSkillFiles, readSkillFile, utf8Text } from '../../../shared/src/documents/skill-files';
 import { useDocValue } from '../documents/hooks';
+import { downloadFile } from './download';
 import { useFailure } from './home-index';
 
 /** A byte count as people read it. */
@@ -9,25 +10,6 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-/** A file's text when it is UTF-8, else undefined (shown as binary). */
-function textOf(bytes: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Hands bytes to the browser as a download; the object URL is dropped once the click has used it. */
-export function download(bytes: Uint8Array, name: string, type = 'application/octet-stream'): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 const NO_FILES: Array<{ path: string; size: number }> = [];
@@ -44,7 +26,7 @@ export function SkillFilesView({ doc, skillId, file }: { doc: Y.Doc; skillId: st
   const { failure, watch } = useFailure();
   useEffect(() => setOpen(null), [skillId]);
   const bytes = useMemo(() => (open === null ? undefined : readSkillFile(doc, skillId, open)), [doc, skillId, open, files]);
-  const text = useMemo(() => (bytes ? textOf(bytes) : undefined), [bytes]);
+  const text = useMemo(() => (bytes ? utf8Text(bytes) : undefined), [bytes]);
 
   const exportZip = () =>
     watch(
@@ -52,7 +34,7 @@ export function SkillFilesView({ doc, skillId, file }: { doc: Y.Doc; skillId: st
       import('./skill-export').then(({ exportSkillZip }) => {
         const zipped = exportSkillZip(doc, skillId, file);
         if (!zipped.ok) throw new Error(zipped.error);
-        download(zipped.value, `${skillId}.zip`, 'application/zip');
+        downloadFile(`${skillId}.zip`, zipped.value, 'application/zip');
       }),
     );
 
@@ -88,7 +70,7 @@ export function SkillFilesView({ doc, skillId, file }: { doc: Y.Doc; skillId: st
           {text === undefined ? (
             <p data-testid="skill-file-binary">
               Binary file, {fileSize(bytes.byteLength)}.{' '}
-              <button type="button" class="small" data-testid="skill-file-download" onClick={() => download(bytes, baseName(open))}>
+              <button type="button" class="small" data-testid="skill-file-download" onClick={() => downloadFile(baseName(open), bytes, 'application/octet-stream')}>
                 Download
               </button>
             </p>

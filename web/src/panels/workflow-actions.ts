@@ -97,17 +97,3 @@ export async function exportWorkflow(rooms: RoomSet, home: VolumeRef, listing: W
   const file = toWorkflowFile({ name, description: meta.description || listing.description }, graph);
   return { fileName: exportFileName(name), text: `${JSON.stringify(file, null, 2)}\n` };
 }
-
-/** Hands a text file to the browser's downloads. */
-export function downloadText(fileName: string, text: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Some browsers read the blob after the click returns; keep it a while, as FileSaver.js does.
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
-}

@@ -7,12 +7,12 @@ import { newestFirst } from './listings';
 import {
   createWorkflow,
   deleteWorkflow,
-  downloadText,
   duplicateWorkflow,
   exportWorkflow,
   importWorkflow,
   renameWorkflow,
 } from './workflow-actions';
+import { downloadFile } from './download';
 import { WorkflowRow } from './workflow-row';
 
 /** Larger files are refused before parsing, so a wrong file cannot freeze the page. */
@@ -56,7 +56,7 @@ export function WorkflowsPanel() {
     exportFile: () =>
       watch(
         'Exporting the workflow',
-        exportWorkflow(rooms, home, listing).then(({ fileName, text }) => downloadText(fileName, text)),
+        exportWorkflow(rooms, home, listing).then(({ fileName, text }) => downloadFile(fileName, text, 'application/json')),
       ),
     remove: () => {
       if (isCurrent(listing.id)) location.hash = '#/';
