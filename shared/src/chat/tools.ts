@@ -101,7 +101,7 @@ const TOOLS = {
  * The tools the server answers itself, within the same chat request: reading skills needs the
  * caller's identity and every volume it may read, which the server has and the app may not.
  */
-export const SERVER_TOOL_NAMES = ['read_skill', 'read_skill_file'] as const satisfies ReadonlyArray<keyof typeof TOOLS>;
+const SERVER_TOOL_NAMES = ['read_skill', 'read_skill_file'] as const satisfies ReadonlyArray<keyof typeof TOOLS>;
 
 /** The name of a tool the server answers itself. */
 export type ServerToolName = (typeof SERVER_TOOL_NAMES)[number];

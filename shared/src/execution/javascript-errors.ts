@@ -9,7 +9,7 @@ export interface SkillCode {
 }
 
 /** A frame of the skill's own code, at a line of its file. */
-export interface SkillFrame {
+interface SkillFrame {
   fn?: string;
   line: number;
   column: number;

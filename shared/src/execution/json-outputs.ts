@@ -23,7 +23,7 @@ export class OutputError extends SkillRunError {
 }
 
 /** The message for an output JSON cannot carry: `problem` is a path and what is wrong there. */
-export const notJsonMessage = (output: string, problem: string): string => `output "${output}" is not JSON: ${problem}; ${JSON_ADVICE}`;
+const notJsonMessage = (output: string, problem: string): string => `output "${output}" is not JSON: ${problem}; ${JSON_ADVICE}`;
 
 const tagOf = (value: object): string => Object.prototype.toString.call(value).slice(8, -1);
 

@@ -21,7 +21,7 @@ export interface SceneTarget {
 }
 
 /** A description that cannot be drawn as written: the skill's own error. */
-export class SceneDescriptionError extends SkillRunError {
+class SceneDescriptionError extends SkillRunError {
   override name = 'SceneDescriptionError';
 }
 
@@ -34,12 +34,12 @@ const LIGHTS = ['AmbientLight', 'DirectionalLight', 'PointLight', 'HemisphereLig
 const ANIMATIONS = ['rotate'] as const;
 
 /** Where the camera goes when no description places it and the skill has not moved it. */
-export const DEFAULT_CAMERA_POSITION = [0, 0, 5] as const;
+const DEFAULT_CAMERA_POSITION = [0, 0, 5] as const;
 
 const isFields = (value: Json | undefined): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** True for an output in the original's scene-description shape: an object with a `geometry` object. */
-export const isSceneDescription = (value: Json | undefined): value is Fields => isFields(value) && isFields(value.geometry);
+const isSceneDescription = (value: Json | undefined): value is Fields => isFields(value) && isFields(value.geometry);
 
 /**
  * `value` as one of `known`, in any case and also without the class name's own prefix and suffix

@@ -6,13 +6,30 @@ import type { Rooms } from '../rooms/rooms';
 import { canAccess, searchOrder } from '../access/volumes';
 import type { SkillDoc } from './retrieval';
 
+type Described = Omit<SkillDoc, 'volume' | 'room'> | undefined;
+
+/**
+ * Skills described by id and exact source: each app tool round of a chat is a request of its own
+ * and reads every readable skill again, and the text rarely changes in between. Bounded, oldest
+ * first out, as the app's catalog caches its parses.
+ */
+const described = new Map<string, Described>();
+const MAX_DESCRIBED = 5000;
+
 /** How the chat sees a stored skill; instruction skills (no code) are exactly what it reads skills for. */
-function describeSkill(skillId: string, source: string): Omit<SkillDoc, 'volume' | 'room'> | undefined {
+function describeSkill(skillId: string, source: string): Described {
+  const key = `${skillId}\0${source}`;
+  if (described.has(key)) return described.get(key);
   const read = readSkill(source, { file: `${skillId}.md`, skillId });
-  if (!read.ok) return undefined;
-  const { frontmatter: fm, body } = read.value;
-  const kind = read.value.kind === 'instruction' ? 'instructions' : fm.type;
-  return { skillId, name: fm.name, description: fm.description, kind, topics: `${fm.tags.join(' ')} ${fm.category}`, body, source };
+  let doc: Described;
+  if (read.ok) {
+    const { frontmatter: fm, body } = read.value;
+    const kind = read.value.kind === 'instruction' ? 'instructions' : fm.type;
+    doc = { skillId, name: fm.name, description: fm.description, kind, topics: `${fm.tags.join(' ')} ${fm.category}`, body, source };
+  }
+  described.set(key, doc);
+  if (described.size > MAX_DESCRIBED) described.delete(described.keys().next().value as string);
+  return doc;
 }
 
 /** Every skill an identity can read, in lookup order; a user skill shadows a system one. */

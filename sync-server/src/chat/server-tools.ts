@@ -25,18 +25,17 @@ export async function answerServerTool(name: ServerToolName, input: unknown, dep
   const call = readToolCall(name, input);
   if (!call.ok) return failed(call.error);
   switch (call.value.name) {
-    case 'read_skill': {
+    case 'read_skill':
+    case 'read_skill_file': {
       const { skill_id } = call.value.input;
+      // A skill the caller may not read is answered exactly as one that does not exist.
       const skill = deps.readable.find((s) => s.skillId === skill_id);
       if (!skill) return failed(`No skill "${skill_id}" that you can read. Use a skill_id from the list of skills.`);
-      return { content: cutForModel(skill.source), isError: false, read: { skill_id, name: skill.name } };
-    }
-    case 'read_skill_file': {
-      const { skill_id, path } = call.value.input;
-      const file = await readSkillFileFor(deps.rooms, deps.readable, skill_id, path);
+      if (call.value.name === 'read_skill') return { content: cutForModel(skill.source), isError: false, read: { skill_id, name: skill.name } };
+      const { path } = call.value.input;
+      const file = await readSkillFileFor(deps.rooms, skill, path);
       if (!file.ok) return failed(file.error);
-      const skill = deps.readable.find((s) => s.skillId === skill_id);
-      return { content: file.value, isError: false, read: { skill_id, name: skill?.name ?? skill_id, path } };
+      return { content: file.value, isError: false, read: { skill_id, name: skill.name, path } };
     }
     default:
       return failed(`The tool "${call.value.name}" is carried out by the app, not the server.`);
@@ -44,15 +43,17 @@ export async function answerServerTool(name: ServerToolName, input: unknown, dep
 }
 
 /** The server's own tool calls in a model's answer. */
-export const serverToolUses = (content: readonly Anthropic.ContentBlock[]): Anthropic.ToolUseBlock[] =>
-  content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && isServerTool(b.name));
+type ServerToolUse = Anthropic.ToolUseBlock & { name: ServerToolName };
+
+export const serverToolUses = (content: readonly Anthropic.ContentBlock[]): ServerToolUse[] =>
+  content.filter((b): b is ServerToolUse => b.type === 'tool_use' && isServerTool(b.name));
 
 /** Answers every server tool call of one turn, in order: the results for the model and what was read. */
-export async function answerServerTools(uses: readonly Anthropic.ToolUseBlock[], deps: { rooms: Rooms; readable: readonly SkillDoc[] }): Promise<{ results: Anthropic.ToolResultBlockParam[]; reads: SkillRead[] }> {
+export async function answerServerTools(uses: readonly ServerToolUse[], deps: { rooms: Rooms; readable: readonly SkillDoc[] }): Promise<{ results: Anthropic.ToolResultBlockParam[]; reads: SkillRead[] }> {
   const results: Anthropic.ToolResultBlockParam[] = [];
   const reads: SkillRead[] = [];
   for (const use of uses) {
-    const answer = isServerTool(use.name) ? await answerServerTool(use.name, use.input, deps) : failed(`The tool "${use.name}" is carried out by the app, not the server.`);
+    const answer = await answerServerTool(use.name, use.input, deps);
     if (answer.read) reads.push(answer.read);
     results.push({ type: 'tool_result', tool_use_id: use.id, content: answer.content, ...(answer.isError ? { is_error: true } : {}) });
   }

@@ -18,13 +18,11 @@ function asText(bytes: Uint8Array): string | undefined {
 
 /**
  * One file of a skill, as the model reads it: its text (UTF-8), or a note that it is binary and
- * how big. `readable` is the caller's readable skills (readableSkills for their identity), so a
- * skill they may not read is answered exactly as one that does not exist. The files are read
- * from the volume the skill itself was found in.
+ * how big. `skill` is one of the caller's readable skills; its files are read from the volume it
+ * was found in.
  */
-export async function readSkillFileFor(rooms: Rooms, readable: readonly SkillDoc[], skillId: string, path: string): Promise<Result<string, string>> {
-  const skill = readable.find((s) => s.skillId === skillId);
-  if (!skill) return err(`No skill "${skillId}" that you can read. Use a skill_id from the list of skills.`);
+export async function readSkillFileFor(rooms: Rooms, skill: SkillDoc, path: string): Promise<Result<string, string>> {
+  const { skillId } = skill;
   const wanted = path.replace(/^\.\//, '');
   return rooms.use(skill.room, (room) => {
     const bytes = readSkillFile(room.doc, skillId, wanted);

@@ -25,7 +25,7 @@ import { closeHostRealm } from './sandbox';
  */
 
 /** What a skill meets when it reaches past the fence. */
-export const NO_HOST_ACCESS = 'is not available to skills: they run without the host’s processes, files, network or modules';
+const NO_HOST_ACCESS = 'is not available to skills: they run without the host’s processes, files, network or modules';
 
 export class HostAccessError extends Error {
   override name = 'HostAccessError';

@@ -10,8 +10,6 @@ export interface Refusal {
   room: string;
   /** The server's words, e.g. `read-only: your changes to "user/alice/workflow/x" were not saved`. */
   reason: string;
-  /** When it arrived (ms since the epoch). */
-  at: number;
 }
 
 /** Every room's latest refusal, newest first. */
@@ -19,7 +17,7 @@ export type Refusals = readonly Refusal[];
 
 /** Remembers that the server refused a write to `room`, and why, in front of the others. */
 export function recordRefusal(refusals: Store<Refusals>, room: string, reason: string): void {
-  refusals.set([{ room, reason, at: Date.now() }, ...refusals.get().filter((r) => r.room !== room)]);
+  refusals.set([{ room, reason }, ...refusals.get().filter((r) => r.room !== room)]);
 }
 
 /** Forgets a room's refusal (the person has read it). */

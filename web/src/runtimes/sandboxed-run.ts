@@ -1,5 +1,6 @@
 import { describeJavaScriptError } from '../../../shared/src/execution/javascript-errors';
 import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
+import type { Json } from '../../../shared/src/json';
 import { Stdout } from '../../../shared/src/execution/stdout';
 import { RuntimeError } from '../../../shared/src/execution/types';
 import type { RunMessage, WorkerReply } from './protocol';
@@ -28,12 +29,19 @@ export const captureRunOutput = (): void => captureConsole((text) => current?.wr
  * streamed (EXEC-4), the result converted to JSON (EXEC-1), an exception described at the
  * skill's lines (EXEC-7). `body` compiles and calls the skill's code.
  */
-export async function runSandboxed({ id, skill }: RunMessage, kind: SandboxedKind, body: () => Promise<unknown>): Promise<void> {
+export async function runSandboxed(
+  { id, skill }: RunMessage,
+  kind: SandboxedKind,
+  body: () => Promise<unknown>,
+  /** Runs on the converted outputs before the run is done (Three.js draws scene descriptions). */
+  after?: (outputs: Record<string, Json>) => void,
+): Promise<void> {
   if (!startRun(id)) return;
   const out = new Stdout((text) => post({ type: 'stdout', id, text }));
   current = out;
   try {
     const outputs = toJsonOutputs(await body(), kind.what);
+    after?.(outputs);
     out.flush();
     post({ type: 'done', id, result: outputs, stdout: out.all });
   } catch (e) {

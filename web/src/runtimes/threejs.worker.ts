@@ -7,7 +7,6 @@
  */
 import * as THREE from 'three';
 import { RuntimeError } from '../../../shared/src/execution/types';
-import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
 import { drawSceneDescriptions } from '../../../shared/src/execution/scene-description';
 import { createScene, EXECUTE_FORM_TAIL, THREEJS_PARAMS } from '../../../shared/src/execution/threejs-scene';
 import type { RunMessage } from './protocol';
@@ -31,8 +30,9 @@ const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as
 /** The code is the body of an async function; the generated source puts it two lines down. */
 const THREEJS: SandboxedKind = { what: 'a three.js skill', compile: (code) => new AsyncFunction(...THREEJS_PARAMS, code), headerLines: 2 };
 
-serveRuns((message: ViewportMessage) =>
-  runSandboxed(message, THREEJS, async () => {
+serveRuns((message: ViewportMessage) => {
+  let stage: { scene: THREE.Scene; camera: THREE.PerspectiveCamera; renderer: THREE.WebGLRenderer } | undefined;
+  return runSandboxed(message, THREEJS, async () => {
     const { canvas, width, height, pixelRatio } = message;
     let renderer: THREE.WebGLRenderer;
     try {
@@ -44,11 +44,12 @@ serveRuns((message: ViewportMessage) =>
     renderer.setPixelRatio(pixelRatio);
     renderer.setSize(width, height, false);
     const { scene, camera } = createScene(THREE, width / height);
+    stage = { scene, camera, renderer };
     const body = new AsyncFunction(...THREEJS_PARAMS, message.skill.code + EXECUTE_FORM_TAIL);
     // A skill that only draws returns nothing: it has no outputs.
-    const outputs = toJsonOutputs((await body(THREE, scene, camera, renderer, message.inputs)) ?? {}, THREEJS.what);
-    drawSceneDescriptions(THREE, { scene, camera, renderer }, outputs);
-    return outputs;
-  }),
-);
+    return (await body(THREE, scene, camera, renderer, message.inputs)) ?? {};
+  }, (outputs) => {
+    if (stage) drawSceneDescriptions(THREE, stage, outputs);
+  });
+});
 lockDownMessaging();
