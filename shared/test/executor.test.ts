@@ -7,7 +7,7 @@ import { javascriptRuntime } from '../../sync-server/src/headless/javascript-run
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../src/documents/workflow';
 import { runWorkflow, type ExecutorOptions } from '../src/execution/executor';
 import type { ResolvedSkill, Runtime } from '../src/execution/types';
-import { formatSkillError, parseSkill } from '../src/skill/parse';
+import { formatSkillError, parseSkill, readSkill } from '../src/skill/parse';
 
 interface SkillSpec {
   inputs?: object[];
@@ -220,6 +220,17 @@ describe('executor with the Node JavaScript runtime', () => {
       expect(report.trace.status).toBe('invalid');
     }
     expect(calls).toBe(before);
+  });
+
+  it('with the library lookup, an instruction node is refused as having nothing to run, not as unknown', async () => {
+    const prose = readSkill('---\nname: Style Guide\ndescription: How we write.\n---\n\nWrite plainly.\n', { skillId: 'style' });
+    if (!prose.ok || prose.value.kind !== 'instruction') throw new Error('the fixture should read as an instruction skill');
+    const graph: WorkflowGraph = { nodes: [node('a', 'add'), node('s', 'style')], edges: [] };
+    expect((await run(graph)).issues.map((i) => i.code), 'resolve alone knows runnable skills only').toEqual(['unknown_skill']);
+    const library = (id: string) => (id === 'style' ? prose.value.frontmatter : SKILLS.get(id)?.skill.frontmatter);
+    const report = await run(graph, { library });
+    expect(report.issues.map((i) => i.code)).toEqual(['not_runnable']);
+    expect(report.nodes).toEqual({});
   });
 });
 

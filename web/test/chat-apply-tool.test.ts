@@ -2,15 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readWorkflowGraph } from '../../shared/src/documents/workflow';
-import type { SkillFrontmatter } from '../../shared/src/skill/schema';
+import type { InstructionFrontmatter, SkillFrontmatter } from '../../shared/src/skill/schema';
 import { applyTool, type ToolTarget } from '../src/chat/tools';
 
 function target(runnable: Record<string, SkillFrontmatter>, instructions: string[]): ToolTarget {
+  const prose = (id: string) => ({ ...runnable[id], name: id, skill_id: id, type: 'instruction' as const }) as unknown as InstructionFrontmatter;
   return {
     workflow: new Y.Doc(),
     skills: new Y.Doc(),
     lookup: (id) => runnable[id],
-    isInstruction: (id) => instructions.includes(id),
+    library: (id) => runnable[id] ?? (instructions.includes(id) ? prose(id) : undefined),
     skillFormat: () => Promise.reject(new Error('not used')),
   };
 }

@@ -1,7 +1,7 @@
 import type { WorkflowGraph } from '../documents/workflow';
 import type { Json } from '../json';
 import { upstreamOf } from '../workflow/schedule';
-import { validateWorkflow } from '../workflow/validate';
+import { validateWorkflow, type LibraryLookup } from '../workflow/validate';
 import { canonicalJson, contentHash } from './hash';
 import { resolveInputs } from './inputs';
 import { checkOutputs, type CheckedOutputs } from './output-contract';
@@ -20,6 +20,11 @@ export interface ExecutorOptions {
   graph: WorkflowGraph;
   /** Finds a node's skill (user, then team, then system volume). */
   resolve: (skillId: string) => ResolvedSkill | undefined;
+  /**
+   * Finds any skill of the library, instruction skills too, so validation says a node's skill
+   * has nothing to run rather than that it is unknown; `resolve`'s runnable skills by default.
+   */
+  library?: LibraryLookup;
   runtimes: Runtimes;
   cache?: ResultCache;
   /** Run only these nodes and what they need ("run node"); all nodes by default. */
@@ -81,7 +86,7 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
       }),
   });
 
-  const issues = validateWorkflow(graph, (id) => o.resolve(id)?.skill.frontmatter);
+  const issues = validateWorkflow(graph, o.library ?? ((id) => o.resolve(id)?.skill.frontmatter));
   if (issues.length > 0) return { ok: false, issues, nodes: {}, trace: traceOf('invalid', {}) };
 
   const states: Record<string, NodeState> = {};

@@ -29,6 +29,7 @@ export async function runForAssistant(room: string, doc: Y.Doc, catalog: Catalog
   const report = await runWorkflow({
     graph,
     resolve: (skillId) => resolveForBrowser(catalog.entry(skillId)),
+    library: catalog.library,
     runtimes: browserRuntimes(() => `assistant:${room}`),
     cache: resultCache,
     targets: nodeId ? [nodeId] : undefined,

@@ -5,7 +5,8 @@ import { putEdge, putNode, readWorkflowGraph, removeEdge, setNodeInput } from '.
 import type { RunTrace } from '../../../shared/src/execution/types';
 import { ORIGIN } from '../../../shared/src/origins';
 import { checkConnection } from '../../../shared/src/workflow/connection';
-import type { SkillLookup } from '../../../shared/src/workflow/validate';
+import { INSTRUCTION_TYPE } from '../../../shared/src/skill/instruction';
+import type { LibraryLookup, SkillLookup } from '../../../shared/src/workflow/validate';
 
 /** What a tool call did, as the model will read it (and, for a run, its trace). */
 export interface ToolOutcome {
@@ -23,8 +24,8 @@ export type SkillFormat = () => Promise<{
 export interface ToolTarget {
   workflow: Y.Doc;
   lookup: SkillLookup;
-  /** Whether the person's library holds this id as an instruction skill (nothing to run). */
-  isInstruction?: (skillId: string) => boolean;
+  /** Any skill of the person's library, instruction skills too (to say why one cannot be a node). */
+  library?: LibraryLookup;
   /** The user's volume index, for save_skill. */
   skills: Y.Doc;
   /** Runs the workflow (or one node and what it needs) and describes the outcome. */
@@ -53,7 +54,7 @@ async function apply(call: ChatToolCall, target: ToolTarget): Promise<ToolOutcom
     case 'add_node': {
       const { skill_id: skillId, x, y, label, inputs = {} } = call.input;
       const skill = target.lookup(skillId);
-      if (!skill && target.isInstruction?.(skillId)) {
+      if (!skill && target.library?.(skillId)?.type === INSTRUCTION_TYPE) {
         return failed(`"${skillId}" is an instruction skill: it has nothing to run, so it cannot be a node. Read it with read_skill instead.`);
       }
       if (!skill) return failed(`No skill "${skillId}" in the person's volumes.`);

@@ -50,7 +50,7 @@ export async function toolTargetFor(rooms: RoomSet, session: Y.Doc, catalog: Cat
     workflow: workflow.doc,
     skills: skills.doc,
     lookup: catalog.lookup,
-    isInstruction: (id) => catalog.entry(id)?.skill?.kind === 'instruction',
+    library: catalog.library,
     skillFormat,
     undo: workflowUndo(workflow.doc),
     // The runtimes (Pyodide, ngspice…) load only when the model first asks for a run.

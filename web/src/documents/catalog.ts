@@ -4,6 +4,7 @@ import { volumeRoom } from '../../../shared/src/rooms';
 import type * as ParseModule from '../../../shared/src/skill/parse';
 import type { ParsedSkill, SkillError } from '../../../shared/src/skill/parse';
 import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
+import type { LibraryLookup } from '../../../shared/src/workflow/validate';
 import { afterFirstPaint } from './after-first-paint';
 import { readableVolumes, type VolumeRef } from './identity';
 import type { RoomSet } from './rooms';
@@ -26,6 +27,8 @@ export interface Catalog {
   entries: CatalogEntry[];
   /** The skill a node's `skillId` resolves to: the first readable volume that has it, if it runs. */
   lookup(skillId: string): SkillFrontmatter | undefined;
+  /** Any skill a node's `skillId` resolves to, instruction skills too (for validation). */
+  library: LibraryLookup;
   entry(skillId: string): CatalogEntry | undefined;
   /**
    * The skill once the catalog has it (runnable or not): at once, or when its volume's copy
@@ -76,6 +79,7 @@ function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string,
       const skill = first.get(id)?.skill;
       return skill?.kind === 'runnable' ? skill.frontmatter : undefined;
     },
+    library: (id) => first.get(id)?.skill?.frontmatter,
     entry: (id) => first.get(id),
     whenSkill,
   };

@@ -183,6 +183,7 @@ export class RunSession {
     const report = await runWorkflow({
       graph,
       resolve: (skillId) => resolveForBrowser(entry(skillId)),
+      library: (skillId) => entry(skillId)?.skill?.frontmatter,
       runtimes: browserRuntimes((request) => this.viewportKey(request)),
       cache: resultCache,
       targets,
