@@ -25,7 +25,8 @@ export class OutputError extends SkillRunError {
 /** The message for an output JSON cannot carry: `problem` is a path and what is wrong there. */
 const notJsonMessage = (output: string, problem: string): string => `output "${output}" is not JSON: ${problem}; ${JSON_ADVICE}`;
 
-const tagOf = (value: object): string => Object.prototype.toString.call(value).slice(8, -1);
+/** An object's built-in tag (`Map`, `Float64Array`, `Error`…), whichever realm made it. */
+export const tagOf = (value: object): string => Object.prototype.toString.call(value).slice(8, -1);
 
 /** The class a value was made by, for messages (`Vector3`), from any realm. */
 function className(value: object): string {

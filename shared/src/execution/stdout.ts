@@ -1,3 +1,5 @@
+import { tagOf } from './json-outputs';
+
 /**
  * EXEC-4: what a run prints. stdout and stderr (Python's `print` and `sys.stderr`, JavaScript's
  * `console.log/info/debug/warn/error/trace`, ngspice's messages) are one stream, in the order
@@ -43,7 +45,6 @@ export class Stdout {
   }
 }
 
-const tagOf = (value: object): string => Object.prototype.toString.call(value).slice(8, -1);
 
 /** One console argument as text: strings as they are, errors as `Name: message`, values as JSON. */
 function formatArg(arg: unknown): string {

@@ -3,9 +3,9 @@ import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
 import type { Json } from '../../../shared/src/json';
 import { Stdout } from '../../../shared/src/execution/stdout';
 import { RuntimeError } from '../../../shared/src/execution/types';
-import type { RunMessage, WorkerReply } from './protocol';
+import type { RunMessage } from './protocol';
 import { browserErrorLocator, captureConsole } from './sandbox';
-import { startRun } from './worker-runs';
+import { post, startRun } from './worker-runs';
 
 /** How a sandboxed worker runs one kind of skill code. */
 export interface SandboxedKind {
@@ -17,8 +17,6 @@ export interface SandboxedKind {
   headerLines: number;
 }
 
-/** Taken at load: the sandbox takes `postMessage` away from the global scope later. */
-const post = self.postMessage.bind(self) as (reply: WorkerReply) => void;
 let current: Stdout | null = null;
 
 /** Sends the skill's console output to the run it belongs to; call once, before the lock-down. */

@@ -14,7 +14,7 @@ export function serveRuns<T extends RunMessage>(run: (message: T) => Promise<voi
 
 const withdrawn = new Set<number>();
 /** Taken at load: a skill sandbox may take `postMessage` away from the global scope later. */
-const post = self.postMessage.bind(self) as (reply: WorkerReply) => void;
+export const post = self.postMessage.bind(self) as (reply: WorkerReply) => void;
 
 /**
  * Call right before the skill's own code runs: false if the host withdrew the run meanwhile
