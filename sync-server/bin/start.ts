@@ -8,6 +8,9 @@ try {
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
   const server = await startServer(config, { log });
+  // The log line above is JSON, for machines; a person starting the server wants the address.
+  // On stderr, so stdout stays one JSON object per line.
+  console.error(`\nLLMunix is running: open ${server.url} in your browser (Ctrl+C stops it).\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

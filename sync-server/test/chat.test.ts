@@ -148,6 +148,8 @@ describe('limits and configuration', () => {
     try {
       const { events } = await streamChat({ messages: [{ role: 'user', content: 'hello' }] }, bare.url);
       expect(events.find((e) => e.event === 'error')?.data).toMatchObject({ code: 'not_configured', message: expect.stringContaining('ANTHROPIC_API_KEY') });
+      // The refusal comes first, so the app keeps the message waiting rather than starting an answer.
+      expect(events[0]?.event).toBe('error');
       const original = await fetch(`${bare.url}/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message":"hi"}' });
       expect(original.status).toBe(503);
       expect((await fetch(`${bare.url}/api/skills`)).status).toBe(200);

@@ -10,6 +10,7 @@ import { startServer } from '../src/server';
 import { SystemSkillsError } from '../src/system-volume';
 import { startTestServer } from './harness/in-process';
 import { startServerProcess } from './harness/server-process';
+import { waitFor } from './harness/wait';
 
 const SKILLS = path.resolve(import.meta.dirname, '../../skills');
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -37,6 +38,16 @@ describe('configuration', () => {
       expect((e as Error).message).toMatch(/STORAGE="floppy"/);
       expect((e as Error).message).toContain('README.md');
     }
+  });
+
+  it('the real entry point tells a person, in plain words, where to open the app', async () => {
+    const dataDir = await tempDir('llmunix-start-');
+    const server = await startServerProcess({ DATA_DIR: dataDir });
+    cleanups.push(() => server.stop());
+    await waitFor(() => server.stderr().includes('open http://'), 'the plain start line');
+    expect(server.stderr()).toContain(`LLMunix is running: open ${server.url} in your browser`);
+    // stdout stays machine-readable: every line of it is a JSON log entry.
+    expect(server.logs.some((l) => 'raw' in l)).toBe(false);
   });
 
   it('the real entry point exits at once with that message', async () => {

@@ -8,6 +8,7 @@ import { SessionView } from './panels/session-view';
 import { SessionsPanel } from './panels/sessions-panel';
 import { SkillEditor } from './panels/skill-editor';
 import { SkillsPanel } from './panels/skills-panel';
+import { UnlistedWorkflow } from './panels/unlisted-workflow';
 import { WorkflowsPanel } from './panels/workflows-panel';
 import { useRoute, type Route } from './router';
 import { IdentityControl } from './shell/identity-control';
@@ -71,7 +72,12 @@ export function App() {
 function MainView({ route, catalog }: { route: Route; catalog: Catalog }) {
   switch (route.view) {
     case 'workflow':
-      return <WorkflowCanvas key={route.room} route={route} catalog={catalog} />;
+      return (
+        <>
+          <WorkflowCanvas key={route.room} route={route} catalog={catalog} />
+          <UnlistedWorkflow key={`unlisted:${route.room}`} route={route} />
+        </>
+      );
     case 'session':
       return <SessionView key={route.room} route={route} catalog={catalog} />;
     case 'skill':

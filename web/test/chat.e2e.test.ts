@@ -85,12 +85,24 @@ describe('chat', () => {
     await close(page);
   });
 
-  it('with no key configured, the chat says how to set one up', async () => {
+  it('with no key configured, the session page says how to set one up before anything is typed, and a message waits', async () => {
     const bare = await startAppServer({ ANTHROPIC_API_KEY: '' });
     try {
       const page = await openSession(await newSession('No key', bare.url), bare.url);
+      await page.locator('[data-testid="chat-not-configured"]', { hasText: 'ANTHROPIC_API_KEY' }).waitFor();
+      // The workflow the chat would act on is named before anything is asked.
+      expect(await page.locator('[data-testid="chat-workflow"]').textContent()).toMatch(/makes one for this session/);
+      // Each message is tried once; the second try starts only after the first one's answer was
+      // handled, so once two requests have been answered the first has been dealt with.
+      let answered = 0;
+      page.on('response', (r) => void (r.url().endsWith('/api/chat') && answered++));
       await say(page, 'Hello?');
-      await page.locator('[data-testid="message-error"]', { hasText: 'ANTHROPIC_API_KEY' }).waitFor();
+      await say(page, 'Anyone?');
+      await waitFor(() => answered >= 2, 'both messages to be tried');
+      await page.locator('[data-testid="message-pending"]', { hasText: 'not set up' }).first().waitFor();
+      // The notice is not kept in the conversation as an answer: both messages still wait.
+      expect(await page.locator('[data-testid="session-message"][data-role="assistant"]').count()).toBe(0);
+      expect(await page.locator('[data-testid="message-pending"]').count()).toBe(2);
       await close(page);
     } finally {
       await bare.close();

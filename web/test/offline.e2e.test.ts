@@ -50,10 +50,15 @@ it('an edit made offline reaches the server after a reload, without reopening it
   await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
   await dropSkill(page, 'export-results', { x: 300, y: 300 });
   await waitFor(async () => (await visibleNodes(page).count()) === 2, 'the offline edit on the page');
+  const waiting = await page.locator('[data-testid="pending-count"]').textContent();
+  expect(waiting).toMatch(/\d+ changes? waiting/);
   // Leave the workflow and restart the app, still offline: nothing has the workflow open now.
   await page.goto('/#/');
   await page.reload();
   await page.locator('[data-testid="home"]').waitFor();
+  // What waits is still counted after the reload, not just "offline".
+  await page.locator('[data-testid="pending-count"]').waitFor();
+  expect(await page.locator('[data-testid="pending-count"]').textContent()).toBe(waiting);
   await context.setOffline(false);
 
   const check = await app.connect('user/default/workflow/offline-wf');

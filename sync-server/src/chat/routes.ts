@@ -105,12 +105,13 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
     const prompt = await promptFor(req, lastUserText(body.messages), body.include_skills, body.max_skills);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('skills', { skills_used: prompt.skillsUsed });
     if (!client) {
+      // Before anything else: the app keeps the message waiting instead of starting an answer.
       send('error', NOT_CONFIGURED);
       res.end();
       return;
     }
+    send('skills', { skills_used: prompt.skillsUsed });
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     const messages = body.messages as Anthropic.MessageParam[];

@@ -11,6 +11,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** JSON log lines the server printed so far. */
   logs: Record<string, unknown>[];
+  /** What the server wrote to stderr so far (the lines for people). */
+  stderr(): string;
   /** Sends a signal and waits for the process to exit; resolves to its exit code or signal. */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
@@ -47,6 +49,7 @@ export async function startServerProcess(env: Record<string, string>, port = 0):
     port: actual,
     child,
     logs,
+    stderr: () => stderr,
     stop: (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

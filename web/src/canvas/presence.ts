@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { WebsocketProvider } from 'y-websocket';
 import type { NodeStatus } from '../../../shared/src/execution/types';
 import { useIdentity } from '../documents/hooks';
+import { colourInRoom } from '../documents/room-colour';
 
 /** A collaborator in the same room, from Yjs awareness (never stored). */
 export interface Peer {
@@ -46,7 +47,6 @@ export function usePresence(provider: WebsocketProvider | undefined) {
   useEffect(() => {
     if (!provider) return;
     const awareness = provider.awareness;
-    awareness.setLocalStateField('user', { name: identity.name, color: identity.color });
     const refresh = () => {
       const out: Peer[] = [];
       awareness.getStates().forEach((state, clientId) => {
@@ -55,6 +55,11 @@ export function usePresence(provider: WebsocketProvider | undefined) {
         if (peer) out.push(peer);
       });
       setPeers(out);
+      // Two people who picked one colour would be told apart by name only: the later one shows
+      // another colour in this room (the rule is everyone's, so it settles at once).
+      const color = colourInRoom(identity.color, awareness.clientID, out);
+      const mine = awareness.getLocalState()?.user as { name?: unknown; color?: unknown } | undefined;
+      if (mine?.name !== identity.name || mine?.color !== color) awareness.setLocalStateField('user', { name: identity.name, color });
     };
     // 'change' fires for my own state too, on every pointer move: only others' changes redraw.
     const onChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {

@@ -1,12 +1,14 @@
 import { useMemo, useState } from 'preact/hooks';
 import { putSkillSource } from '../../../shared/src/documents/volume-index';
 import { readMessages, type SessionMessage } from '../../../shared/src/documents/session';
-import { volumeRoom } from '../../../shared/src/rooms';
+import { readWorkflowMeta } from '../../../shared/src/documents/workflow';
+import { parseRoomName, volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue, useIdentity, useRooms } from '../documents/hooks';
+import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
 import { homeVolume, roomMode } from '../documents/identity';
 import type { Room, RoomSet } from '../documents/rooms';
 import { hrefOf } from '../router';
+import { useServerConfig } from '../shell/server-config';
 import { addUserMessage } from './conversation';
 import { Markdown, type CodeActions } from './markdown';
 import { skillFormat } from './skill-format';
@@ -35,7 +37,7 @@ const codeActionsFor = (rooms: RoomSet): CodeActions => ({
   },
 });
 
-function MessageView({ m, streaming, codeActions }: { m: SessionMessage; streaming?: string; codeActions: CodeActions }) {
+function MessageView({ m, streaming, codeActions, noKey }: { m: SessionMessage; streaming?: string; codeActions: CodeActions; noKey: boolean }) {
   const content = streaming ?? m.content;
   return (
     <li class={`message message-${m.role}`} data-testid="session-message" data-role={m.role}>
@@ -44,15 +46,18 @@ function MessageView({ m, streaming, codeActions }: { m: SessionMessage; streami
         <time dateTime={m.timestamp}>{formatTime(m.timestamp)}</time>
         {m.pending && (
           <span class="pending-badge" data-testid="message-pending">
-            waiting to be sent
+            {noKey ? 'waiting: the assistant is not set up on this server' : 'waiting to be sent'}
           </span>
         )}
         {m.traces && m.traces.length > 0 && <span class="muted">{m.traces.length} trace(s)</span>}
       </div>
       {((m.skills_used?.length ?? 0) > 0 || (m.skills_read?.length ?? 0) > 0) && (
         <div class="skill-chips">
+          <span class="muted" title="Skills of your library the assistant was given with this question (the most relevant ones), or read while answering">
+            skills:
+          </span>
           {m.skills_used?.map((s) => (
-            <span key={s} class="skill-chip" data-testid="skill-chip">
+            <span key={s} class="skill-chip" data-testid="skill-chip" title={`The skill ${s} was given to the assistant with the question, as one of the most relevant to it`}>
               {s}
             </span>
           ))}
@@ -86,6 +91,30 @@ function MessageView({ m, streaming, codeActions }: { m: SessionMessage; streami
   );
 }
 
+/** Which workflow the assistant edits and runs for this session, named, before anything is asked. */
+function ChatWorkflow({ room }: { room: string | undefined }) {
+  const doc = useRoom(room ?? null)?.doc;
+  const meta = useDocValue(doc, readWorkflowMeta, null);
+  const name = parseRoomName(room ?? '');
+  if (!room || !name.ok || name.value.kind !== 'workflow') {
+    return (
+      <div class="chat-workflow muted" data-testid="chat-workflow">
+        The assistant has no workflow yet: it makes one for this session the first time it adds a node.
+      </div>
+    );
+  }
+  const { volume, volumeId, id } = name.value;
+  return (
+    <div class="chat-workflow muted" data-testid="chat-workflow">
+      The assistant edits and runs the workflow{' '}
+      <a href={hrefOf.workflow(volume, volumeId, id)} data-testid="chat-workflow-link">
+        {meta?.name || id}
+      </a>
+      .
+    </div>
+  );
+}
+
 /** A session's conversation with the assistant: history, streaming answers, and the composer. */
 export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
   const messages = useDocValue(room.doc, readMessages, NO_MESSAGES);
@@ -104,14 +133,16 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
     setDraft('');
     kick();
   };
-  const wf = workflow?.split('/');
+  const noKey = useServerConfig()?.chat_configured === false;
   return (
     <div class="chat">
-      {wf && (
-        <div class="chat-workflow muted">
-          The assistant works on <a href={hrefOf.workflow(wf[0] ?? '', wf[1] ?? '', wf[3] ?? '')} data-testid="chat-workflow-link">this workflow</a>.
-        </div>
+      {noKey && (
+        <p class="note" role="status" data-testid="chat-not-configured">
+          The assistant is not set up on this server yet: whoever runs it sets <code>ANTHROPIC_API_KEY</code> and restarts
+          it. What you write here waits and is sent once it is. Everything else (skills, workflows, runs) works without it.
+        </p>
       )}
+      <ChatWorkflow room={workflow} />
       {messages.length === 0 ? (
         <p class="empty" data-testid="session-no-messages">
           No messages yet. Ask about your skills, or ask the assistant to build and run a workflow.
@@ -119,7 +150,7 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
       ) : (
         <ol class="messages" data-testid="session-messages">
           {messages.map((m, i) => (
-            <MessageView key={i} m={m} codeActions={codeActions} streaming={streaming !== null && i === lastAssistant ? streaming : undefined} />
+            <MessageView key={i} m={m} codeActions={codeActions} noKey={noKey} streaming={streaming !== null && i === lastAssistant ? streaming : undefined} />
           ))}
         </ol>
       )}

@@ -50,9 +50,10 @@ export interface SendOptions {
 /**
  * Sends this browser's pending messages, in order, and writes each answer into the session:
  * streamed text, the skills used, tool calls applied to the workflow and their results. If the
- * server cannot be reached the messages stay pending, to be sent when it can.
+ * server cannot be reached, or has no key for the chat, the messages stay pending, to be sent
+ * when it can.
  */
-export async function sendPending(session: Y.Doc, options: SendOptions): Promise<'sent' | 'nothing' | 'unreachable'> {
+export async function sendPending(session: Y.Doc, options: SendOptions): Promise<'sent' | 'nothing' | 'unreachable' | 'not_configured'> {
   const me = authorId();
   let sentAny = false;
   for (;;) {
@@ -60,7 +61,7 @@ export async function sendPending(session: Y.Doc, options: SendOptions): Promise
     const index = messages.findIndex((m) => m.pending && m.author === me);
     if (index < 0) return sentAny ? 'sent' : 'nothing';
     const outcome = await answer(session, index, messageRefs(session)[index] as MessageRef, messages, options);
-    if (outcome === 'unreachable') return 'unreachable';
+    if (outcome === 'unreachable' || outcome === 'not_configured') return outcome;
     sentAny = true;
   }
 }
@@ -84,7 +85,7 @@ class UndoGroup {
   }
 }
 
-async function answer(session: Y.Doc, index: number, question: MessageRef, messages: SessionMessage[], options: SendOptions): Promise<'answered' | 'unreachable'> {
+async function answer(session: Y.Doc, index: number, question: MessageRef, messages: SessionMessage[], options: SendOptions): Promise<'answered' | 'unreachable' | 'not_configured'> {
   const api = history(messages.slice(0, index + 1).filter((m, i) => i === index || !m.pending));
   let reply: MessageRef | null = null;
   let text = '';
@@ -131,6 +132,9 @@ async function answer(session: Y.Doc, index: number, question: MessageRef, messa
           } else if (event.event === 'done') {
             final = event;
           } else if (event.event === 'error') {
+            // A server without a key is not an answer: the message waits (the panel says why)
+            // instead of the notice being kept in the conversation as the assistant's.
+            if (event.code === 'not_configured' && reply === null) return 'not_configured';
             write({ content: text, error: event.message });
             return 'answered';
           }

@@ -14,7 +14,8 @@ export interface Identity {
 }
 
 const KEY = 'llmunix.identity';
-const COLORS = ['#f97316', '#22c55e', '#3b82f6', '#a855f7', '#ec4899', '#eab308', '#14b8a6', '#ef4444'];
+/** The default colours, far apart on the wheel; also those a room picks from when two people share one. */
+export const COLORS = ['#f97316', '#22c55e', '#3b82f6', '#a855f7', '#ec4899', '#eab308', '#14b8a6', '#ef4444'];
 
 function load(): Identity {
   try {
@@ -26,7 +27,19 @@ function load(): Identity {
     // A corrupt entry is replaced below.
   }
   const color = COLORS[Math.floor(Math.random() * COLORS.length)] as string;
-  return { userId: LOCAL_USER_ID, name: `Guest ${Math.floor(Math.random() * 900 + 100)}`, color };
+  const picked: Identity = { userId: LOCAL_USER_ID, name: `Guest ${Math.floor(Math.random() * 900 + 100)}`, color };
+  // Kept at once: the default name and colour are this browser's from now on, not a new guest
+  // on every reload.
+  save(picked);
+  return picked;
+}
+
+function save(identity: Identity): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(identity));
+  } catch {
+    // Storage refused (private mode, quota): the identity lasts this page only.
+  }
 }
 
 const stored = createStore(load());
@@ -37,7 +50,7 @@ export const currentIdentity: ReadonlyStore<Identity> = stored;
 /** Changes and remembers the identity (name, colour, or the token of a later sign-in). */
 export function setIdentity(next: Partial<Identity>): void {
   stored.set({ ...stored.get(), ...next });
-  localStorage.setItem(KEY, JSON.stringify(stored.get()));
+  save(stored.get());
 }
 
 /** The token a room is opened with: its share link's, else the person's own. */

@@ -129,7 +129,7 @@ export class RoomSet {
     } else {
       await new IndexeddbPersistence(`llmunix:${name}`, new Y.Doc()).clearData();
     }
-    this.unsent.mark(name, false);
+    this.unsent.clear(name);
     location.reload();
   }
 
@@ -159,20 +159,21 @@ export class RoomSet {
     provider.messageHandlers[messageAuth] = (_encoder, decoder) =>
       readAuthMessage(decoder, doc, (_doc, reason) => recordRefusal(this.refusalStore, name, reason));
     const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => undefined) };
-    const entry: Entry = { room, users: 0, persistence, pending: 0, stopWatching: () => undefined };
+    // Changes an earlier page made and never sent are still waiting: the badge keeps counting them.
+    const entry: Entry = { room, users: 0, persistence, pending: this.unsent.count(name), stopWatching: () => undefined };
     // y-websocket has no acknowledgements: while synced, an update is sent at once, so only
     // changes made while not synced wait; the next completed sync exchange carries them all.
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin !== ORIGIN.local && origin !== ORIGIN.assistant) return;
       if (provider.synced && provider.wsconnected) return;
       entry.pending++;
-      this.unsent.mark(name, true);
+      this.unsent.add(name);
       this.refreshStatus();
     };
     const onSync = (synced: boolean) => {
       if (synced) {
         entry.pending = 0;
-        this.unsent.mark(name, false);
+        this.unsent.clear(name);
       }
       this.refreshStatus();
     };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { currentIdentity, readClaims, setIdentity } from '../documents/identity';
+import { serverConfig } from './server-config';
 
 /**
  * When the server requires tokens (AUTH_SECRET), asks for one once: pasted here, it is checked
@@ -11,10 +12,7 @@ export function SignIn() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (currentIdentity.get().token) return;
-    void fetch('/api/config')
-      .then((r) => r.json() as Promise<{ auth_required?: boolean }>)
-      .then((c) => setRequired(Boolean(c.auth_required)))
-      .catch(() => undefined);
+    void serverConfig().then((c) => setRequired(Boolean(c?.auth_required)));
   }, []);
   if (!required) return null;
   const submit = async () => {
