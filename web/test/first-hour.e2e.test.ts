@@ -1,13 +1,14 @@
 // The small things a new user met in the first hour: a default identity that stays the same on
 // reload, two people who picked one colour told apart in a room, and a workflow opened by a
 // URL that no list has, listed as soon as it holds something.
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { listWorkflows } from '../../shared/src/documents/volume-index';
 import { useApp, waitFor } from './harness';
 import { dropSkill, visibleNodes } from './harness/canvas';
 
 const app = useApp();
-const shot = async (page: import('playwright-core').Page, name: string) => {
+const shot = async (page: Page, name: string) => {
   if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png` });
 };
 
@@ -36,7 +37,7 @@ describe('first hour', () => {
       opened.push(p);
     }
     const [alice, bob] = opened.map((o) => o.page);
-    const peerColour = async (page: typeof alice) => {
+    const peerColour = async (page: Page | undefined) => {
       const peer = page!.locator('[data-testid="peers"] .peer');
       await peer.waitFor();
       return peer.evaluate((el) => getComputedStyle(el).backgroundColor);
