@@ -71,6 +71,11 @@ export function SkillCard({ entry, home, shadowed }: { entry: CatalogEntry; home
       {fm?.description && <p class="skill-description">{fm.description}</p>}
       {fm && <Ports label="in" ports={fm.inputs} />}
       {fm && <Ports label="out" ports={fm.outputs} />}
+      {!broken && entry.errors.length > 0 && (
+        <p class="muted" data-testid="skill-item-kept">
+          Its text has {entry.errors.length} error{entry.errors.length === 1 ? '' : 's'} now; workflows use its last valid version.
+        </p>
+      )}
       {broken && (
         <ul class="skill-errors" data-testid="skill-item-errors">
           {entry.errors.map((e, i) => (
