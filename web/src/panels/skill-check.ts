@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ParsedSkill, SkillError } from '../../../shared/src/skill/parse';
 import type { Result } from '../../../shared/src/result';
+import type * as CodeSyntax from '../editor/code-syntax';
 import type { SkillTools } from './skill-tools';
 
-type CodeCheck = typeof import('../editor/code-syntax');
+type CodeCheck = typeof CodeSyntax;
 
 let codeCheck: CodeCheck | null = null;
 let loading: Promise<CodeCheck> | null = null;
@@ -52,21 +53,4 @@ export function useSkillCheck(tools: SkillTools, text: string, file: string, ski
     return checker ? checker.codeSyntaxErrors(parsed.value) : null;
   }, [parsed, checker, failed]);
   return { parsed, problems };
-}
-
-/** "Valid", the count of problems, or that the code is still being checked. */
-export function SkillStatus({ problems }: { problems: SkillError[] | null }) {
-  if (problems === null) return <span class="muted" data-testid="skill-checking">Checking…</span>;
-  if (problems.length === 0) {
-    return (
-      <span class="valid" data-testid="skill-valid">
-        Valid
-      </span>
-    );
-  }
-  return (
-    <span class="invalid" data-testid="skill-invalid">
-      {problems.length} error{problems.length === 1 ? '' : 's'}
-    </span>
-  );
 }
