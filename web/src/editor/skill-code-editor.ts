@@ -14,12 +14,13 @@ import type { SkillError } from '../../../shared/src/skill/parse';
 import { skillEditorTheme, skillHighlightStyle } from './skill-editor-theme';
 import { spiceLanguage } from './spice-language';
 
-/** A skill's text shared live in its volume's room: edited by everyone in the room at once. */
+/**
+ * A skill's text shared live in its volume's room: edited by everyone in the room at once. The
+ * awareness's `user` field (name, colour) labels this person's cursor for the others.
+ */
 export interface SharedSkillText {
   ytext: Y.Text;
   awareness: Awareness;
-  /** How this person appears to the others: their remote cursor's name and colour. */
-  user: { name: string; color: string };
 }
 
 export interface SkillCodeEditorOptions {
@@ -107,7 +108,6 @@ function sourceExtensions(options: SkillCodeEditorOptions): Extension[] {
       }),
     ];
   }
-  source.awareness.setLocalStateField('user', { name: source.user.name, color: source.user.color, colorLight: `${source.user.color}33` });
   return [keymap.of(yUndoManagerKeymap), yCollab(source.ytext, source.awareness, { undoManager: undoOf(source.ytext) })];
 }
 

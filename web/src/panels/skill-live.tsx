@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useMemo } from 'preact/hooks';
+import { useCallback, useEffect, useMemo } from 'preact/hooks';
 import * as Y from 'yjs';
 import { getSkillSource, skillsOf } from '../../../shared/src/documents/volume-index';
 import type { Catalog } from '../documents/catalog';
@@ -42,10 +42,9 @@ export function LiveSkill(props: {
   const readSource = useCallback((doc: Y.Doc) => getSkillSource(doc, skillId) ?? '', [skillId]);
   const text = useDocValue(homeRoom.doc, readSource, '');
   const awareness = homeRoom.provider.awareness;
-  const shared = useMemo<SharedSkillText | undefined>(
-    () => (ytext ? { ytext, awareness, user: { name: identity.name, color: identity.color } } : undefined),
-    [ytext, awareness, identity.name, identity.color],
-  );
+  const shared = useMemo<SharedSkillText | undefined>(() => (ytext ? { ytext, awareness } : undefined), [ytext, awareness]);
+  // How the others in the room label this person's cursor (y-codemirror.next reads `user`).
+  useEffect(() => awareness.setLocalStateField('user', { name: identity.name, color: identity.color, colorLight: `${identity.color}33` }), [awareness, identity.name, identity.color]);
   const { parsed, problems } = useSkillCheck(tools, text, skillFileName(home.volume, home.volumeId, skillId), skillId);
   const { save, prompt, failure } = useSkillSave(home, homeRoom, props.onMoved);
   const movedTo = parsed.ok && parsed.value.frontmatter.skill_id !== skillId ? parsed.value.frontmatter.skill_id : null;
