@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
 import { putNode } from '../../shared/src/documents/workflow';
-import { useApp, waitFor, WEB_DIST, type TestClient } from './harness';
+import { OFFLINE_NOISE, useApp, waitFor, WEB_DIST, type TestClient } from './harness';
 import { cursorAtEndOf, editorReady, editorText } from './harness/skill-editor';
 
 const app = useApp();
@@ -52,8 +52,8 @@ async function nameIdentity(page: Page, name: string): Promise<void> {
 }
 
 /** Opens one of the default volume's skills in the full editor, as a person named `name`. */
-async function openSkillAs(name: string, skillId: string): Promise<Page> {
-  const { page } = await app.openPage('/');
+async function openSkillAs(name: string, skillId: string, ignore?: readonly RegExp[]): Promise<Page> {
+  const { page } = await app.openPage('/', ignore ? { ignore } : {});
   await nameIdentity(page, name);
   await page.goto(`/#/skill/user/default/${skillId}`);
   await page.locator('[data-testid="skill-editor"][data-mode="edit"]').waitFor();
@@ -131,6 +131,20 @@ describe('co-editing a skill', () => {
     expect(getSkillSource(index.doc, 'co-edit')).toBe(skillText('co-edit', 'Co-edited').replace('Doubles a number.', 'Doubles a number. Bob wrote this.'));
     await alice.context().close();
     await bob.context().close();
+  });
+
+  it('counts an edit made offline as waiting, and sends it when the connection returns', async () => {
+    putSkillSource(index.doc, 'offline-edit', skillText('offline-edit', 'Offline'));
+    const page = await openSkillAs('Carol', 'offline-edit', OFFLINE_NOISE);
+    await page.context().setOffline(true);
+    await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
+    await cursorAtEndOf(page, 6);
+    await page.keyboard.type(' Written offline.');
+    await page.locator('[data-testid="pending-count"]').waitFor();
+    expect(getSkillSource(index.doc, 'offline-edit')).not.toContain('Written offline.');
+    await page.context().setOffline(false);
+    await waitFor(() => getSkillSource(index.doc, 'offline-edit')?.includes('description: Doubles a number. Written offline.') ?? false, 'the offline edit on the server');
+    await page.context().close();
   });
 });
 

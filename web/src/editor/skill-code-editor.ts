@@ -7,10 +7,11 @@ import { bracketMatching, indentOnInput, LanguageDescription, LanguageSupport, s
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { Annotation, EditorState, StateEffect, StateField, type Extension, type Text } from '@codemirror/state';
 import { Decoration, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
-import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
+import { yCollab, ySyncFacet, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { SkillError } from '../../../shared/src/skill/parse';
+import { countAsLocalEdits } from '../documents/rooms';
 import { skillEditorTheme, skillHighlightStyle } from './skill-editor-theme';
 import { spiceLanguage } from './spice-language';
 
@@ -141,6 +142,8 @@ export function mountSkillCodeEditor(parent: HTMLElement, options: SkillCodeEdit
     ],
   });
   const view = new EditorView({ state, parent });
+  // The binding writes this person's typing under its own origin: the room counts it as unsent while offline.
+  if (source.kind === 'shared') countAsLocalEdits(view.state.facet(ySyncFacet));
   let problems: readonly SkillError[] = [];
 
   return {
