@@ -180,9 +180,13 @@ describe('a skill beside the canvas', () => {
     await beside.locator('[data-testid="skill-invalid"]').waitFor();
     expect(await outputs(page, 'mine')).toEqual(['doubled']);
     expect(await node(page, 'mine').locator('.skill-node.missing').count()).toBe(0);
+    await page.locator('[data-testid="tab-skills"]').click();
+    await page.locator('[data-testid="skill-item"][data-skill-id="beside-double"] [data-testid="skill-item-kept"]').waitFor();
     await screenshot(page, 'skill-beside-invalid');
+    await cursorAtEndOf(page, 11, '[data-testid="skill-beside"]');
     await page.keyboard.type('twice');
     await waitFor(async () => (await outputs(page, 'mine')).join() === 'twice', 'the node’s renamed port');
+    expect(await page.locator('[data-testid="skill-item"][data-skill-id="beside-double"] [data-testid="skill-item-kept"]').count()).toBe(0);
     await waitFor(() => getSkillSource(index.doc, 'beside-double')?.includes('  - name: twice\n') ?? false, 'the edit on the server');
     await screenshot(page, 'skill-beside-edited');
     await beside.locator('[data-testid="close-skill-beside"]').click();
