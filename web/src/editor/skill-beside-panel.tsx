@@ -8,7 +8,7 @@ import { useDocValue, useRoom, useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
 import { useFailure, useHomeIndex } from '../panels/home-index';
-import { SkillStatus } from '../panels/skill-badges';
+import { FailureNote, SkillStatus } from '../panels/skill-badges';
 import { useSkillCheck } from '../panels/skill-check';
 import { LiveSkill } from '../panels/skill-live';
 import { applySave, carriedFolder, planSave, skillFileName } from '../panels/skill-save';
@@ -95,12 +95,8 @@ function OthersSkill(props: { entry: CatalogEntry; home: VolumeRef; homeRoom: Ro
       <p class="note" data-testid="read-only-note">
         Read-only: this is a {volume.volume} skill. Copy it to your skills to change it; your copy takes its place in your workflows.
       </p>
-      {failure && (
-        <p class="panel-error" role="alert">
-          {failure}
-        </p>
-      )}
-      <SkillSourceEditor text={source} errors={problems ?? []} readOnly {...(props.line === undefined ? {} : { line: props.line })} />
+      <FailureNote failure={failure} />
+      <SkillSourceEditor text={source} errors={problems} readOnly {...(props.line === undefined ? {} : { line: props.line })} />
     </div>
   );
 }

@@ -1,4 +1,6 @@
 import type { SkillError } from '../../../shared/src/skill/parse';
+import type { Catalog } from '../documents/catalog';
+import type { VolumeRef } from '../documents/identity';
 
 /** Marks an instruction skill: prose for the assistant, nothing to run. */
 export function InstructionBadge() {
@@ -9,9 +11,8 @@ export function InstructionBadge() {
   );
 }
 
-/** "Valid", the count of problems, or that the code is still being checked. */
-export function SkillStatus({ problems }: { problems: SkillError[] | null }) {
-  if (problems === null) return <span class="muted" data-testid="skill-checking">Checking…</span>;
+/** "Valid", or the count of problems. */
+export function SkillStatus({ problems }: { problems: SkillError[] }) {
   if (problems.length === 0) {
     return (
       <span class="valid" data-testid="skill-valid">
@@ -23,5 +24,26 @@ export function SkillStatus({ problems }: { problems: SkillError[] | null }) {
     <span class="invalid" data-testid="skill-invalid">
       {problems.length} error{problems.length === 1 ? '' : 's'}
     </span>
+  );
+}
+
+/** Says that the person's skill `skillId` is used in place of a team or system skill with that id. */
+export function ReplacesNote({ catalog, home, skillId }: { catalog: Catalog; home: VolumeRef; skillId: string | null }) {
+  const replaces = skillId ? catalog.entries.find((e) => e.skillId === skillId && !(e.volume.volume === home.volume && e.volume.volumeId === home.volumeId)) : undefined;
+  if (!replaces) return null;
+  return (
+    <p class="note" data-testid="skill-replaces">
+      Your skill takes the place of the {replaces.volume.volume} skill <code>{replaces.skillId}</code> in your workflows: yours is looked up first.
+    </p>
+  );
+}
+
+/** A failed action of a panel, said inline (useFailure). */
+export function FailureNote({ failure }: { failure: string | null }) {
+  if (!failure) return null;
+  return (
+    <p class="panel-error" role="alert">
+      {failure}
+    </p>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Catalog } from '../documents/catalog';
 import type { VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
-import { InstructionBadge, SkillStatus } from './skill-badges';
+import { InstructionBadge, ReplacesNote, SkillStatus } from './skill-badges';
 import { useSkillCheck } from './skill-check';
 import { skillFileName, type CarriedFolder } from './skill-save';
 import { useSkillSave } from './skill-save-flow';
@@ -18,11 +18,10 @@ import type { SkillTools } from './skill-tools';
 export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog; initial: string; carried?: CarriedFolder; footer?: ComponentChildren; onSaved: (skillId: string) => void }) {
   const { home, tools } = props;
   const [text, setText] = useState(props.initial);
-  const { save, prompt, failure, cancel } = useSkillSave(home, props.homeRoom, props.onSaved);
+  const { save, notices, cancel } = useSkillSave(home, props.homeRoom, props.onSaved);
   const { parsed, problems } = useSkillCheck(tools, text, skillFileName(home.volume, home.volumeId, 'new-skill'), null);
   const skillId = parsed.ok ? parsed.value.frontmatter.skill_id : null;
-  const valid = problems !== null && problems.length === 0;
-  const replaces = skillId ? props.catalog.entries.find((e) => e.skillId === skillId && !(e.volume.volume === home.volume && e.volume.volumeId === home.volumeId)) : undefined;
+  const valid = problems.length === 0;
 
   const edit = (next: string) => {
     setText(next);
@@ -44,18 +43,9 @@ export function SkillDraft(props: { home: VolumeRef; homeRoom: Room; tools: Skil
           Save
         </button>
       </header>
-      {prompt}
-      {replaces && (
-        <p class="note" data-testid="skill-replaces">
-          Your skill takes the place of the {replaces.volume.volume} skill <code>{replaces.skillId}</code> in your workflows: yours is looked up first.
-        </p>
-      )}
-      {failure && (
-        <p class="panel-error" role="alert">
-          {failure}
-        </p>
-      )}
-      <SkillSourceEditor text={text} errors={problems ?? []} readOnly={false} onChange={edit} onSave={saveDraft} />
+      {notices}
+      <ReplacesNote catalog={props.catalog} home={home} skillId={skillId} />
+      <SkillSourceEditor text={text} errors={problems} readOnly={false} onChange={edit} onSave={saveDraft} />
       {props.footer}
     </div>
   );

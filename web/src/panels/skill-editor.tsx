@@ -10,7 +10,7 @@ import type { Room } from '../documents/rooms';
 import { hrefOf, type Route } from '../router';
 import { ConfirmButton } from './confirm-button';
 import { useFailure, useHomeIndex } from './home-index';
-import { InstructionBadge, SkillStatus } from './skill-badges';
+import { FailureNote, InstructionBadge, SkillStatus } from './skill-badges';
 import { useSkillCheck } from './skill-check';
 import { SkillDraft } from './skill-draft';
 import { SkillFilesView } from './skill-files-view';
@@ -86,11 +86,7 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
     const actions = <ConfirmButton label="Delete" question="Delete this skill?" testId="delete-skill" onConfirm={remove} />;
     const footer = (
       <>
-        {failure && (
-          <p class="panel-error" role="alert">
-            {failure}
-          </p>
-        )}
+        <FailureNote failure={failure} />
         {folder}
       </>
     );
@@ -117,7 +113,7 @@ function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillT
       <p class="note" data-testid="read-only-note">
         Read-only: {readOnlyReason(route)} To change it, copy it to your skills; a skill of yours with the same id is used in its place.
       </p>
-      <SkillSourceEditor text={source} errors={problems ?? []} readOnly />
+      <SkillSourceEditor text={source} errors={problems} readOnly />
       {props.footer}
     </div>
   );

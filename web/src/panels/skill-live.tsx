@@ -7,7 +7,7 @@ import { useDocValue, useIdentity } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
 import type { SharedSkillText } from '../editor/skill-code-editor';
-import { InstructionBadge, SkillStatus } from './skill-badges';
+import { InstructionBadge, ReplacesNote, SkillStatus } from './skill-badges';
 import { useSkillCheck } from './skill-check';
 import { skillFileName } from './skill-save';
 import { useSkillSave } from './skill-save-flow';
@@ -46,9 +46,8 @@ export function LiveSkill(props: {
   // How the others in the room label this person's cursor (y-codemirror.next reads `user`).
   useEffect(() => awareness.setLocalStateField('user', { name: identity.name, color: identity.color, colorLight: `${identity.color}33` }), [awareness, identity.name, identity.color]);
   const { parsed, problems } = useSkillCheck(tools, text, skillFileName(home.volume, home.volumeId, skillId), skillId);
-  const { save, prompt, failure } = useSkillSave(home, homeRoom, props.onMoved);
+  const { save, notices } = useSkillSave(home, homeRoom, props.onMoved);
   const movedTo = parsed.ok && parsed.value.frontmatter.skill_id !== skillId ? parsed.value.frontmatter.skill_id : null;
-  const replaces = props.catalog.entries.find((e) => e.skillId === skillId && !(e.volume.volume === home.volume && e.volume.volumeId === home.volumeId));
 
   if (!shared) {
     return (
@@ -75,18 +74,9 @@ export function LiveSkill(props: {
         )}
         {props.actions}
       </header>
-      {prompt}
-      {replaces && (
-        <p class="note" data-testid="skill-replaces">
-          Your skill takes the place of the {replaces.volume.volume} skill <code>{replaces.skillId}</code> in your workflows: yours is looked up first.
-        </p>
-      )}
-      {failure && (
-        <p class="panel-error" role="alert">
-          {failure}
-        </p>
-      )}
-      <SkillSourceEditor text={text} shared={shared} errors={problems ?? []} readOnly={false} {...(props.line === undefined ? {} : { line: props.line })} />
+      {notices}
+      <ReplacesNote catalog={props.catalog} home={home} skillId={skillId} />
+      <SkillSourceEditor text={text} shared={shared} errors={problems} readOnly={false} {...(props.line === undefined ? {} : { line: props.line })} />
       {props.footer}
     </div>
   );

@@ -5,6 +5,7 @@ import { useDocValue, useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
 import { useFailure } from './home-index';
+import { FailureNote } from './skill-badges';
 import { applySave, planSave, type CarriedFolder, type SavePlan } from './skill-save';
 
 const NO_SKILLS = new Map<string, string>();
@@ -20,7 +21,7 @@ export interface SaveRequest {
 
 /**
  * Saving a skill into the person's volume, asking first when it would replace another of their
- * skills; `onSaved` gets the id it was saved under. `prompt` is the question to show, if any.
+ * skills; `onSaved` gets the id it was saved under. `notices` shows the question, or a failed save.
  */
 export function useSkillSave(home: VolumeRef, homeRoom: Room, onSaved: (skillId: string) => void) {
   const rooms = useRooms();
@@ -36,16 +37,21 @@ export function useSkillSave(home: VolumeRef, homeRoom: Room, onSaved: (skillId:
     watch('Saving the skill', write);
   };
 
-  const prompt = confirming && (
-    <div class="panel-error" role="alert" data-testid="confirm-overwrite">
-      You already have a skill with the id <code>{confirming.plan.target}</code>. Replace it with this one?{' '}
-      <button type="button" class="small danger" data-testid="confirm-overwrite-yes" onClick={() => save(confirming.request, true)}>
-        Replace it
-      </button>{' '}
-      <button type="button" class="small" onClick={() => setConfirming(null)}>
-        Cancel
-      </button>
-    </div>
+  const notices = (
+    <>
+      {confirming && (
+        <div class="panel-error" role="alert" data-testid="confirm-overwrite">
+          You already have a skill with the id <code>{confirming.plan.target}</code>. Replace it with this one?{' '}
+          <button type="button" class="small danger" data-testid="confirm-overwrite-yes" onClick={() => save(confirming.request, true)}>
+            Replace it
+          </button>{' '}
+          <button type="button" class="small" onClick={() => setConfirming(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <FailureNote failure={failure} />
+    </>
   );
-  return { save, prompt, failure, cancel: () => setConfirming(null) };
+  return { save, notices, cancel: () => setConfirming(null) };
 }
