@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
 import { useApp, waitFor, type TestClient } from './harness';
+import { editorReady, editorText } from './harness/skill-editor';
 
 const app = useApp();
 let index: TestClient;
@@ -92,9 +93,11 @@ describe('skill library', () => {
     await page.locator('[data-testid="skill-editor"][data-mode="read-only"]').waitFor();
     expect(await page.evaluate(() => location.hash)).toBe('#/skill/system/system/quantum-vqe');
     expect(await page.locator('[data-testid="read-only-note"]').textContent()).toContain('System skills ship with LLMunix');
+    await editorReady(page);
     const source = page.locator('[data-testid="skill-source"]');
-    expect(await source.inputValue()).toContain('skill_id: quantum-vqe');
-    expect(await source.getAttribute('readonly')).not.toBeNull();
+    expect(await editorText(page)).toContain('skill_id: quantum-vqe');
+    expect(await source.getAttribute('contenteditable')).toBe('false');
+    expect(await source.getAttribute('aria-readonly')).toBe('true');
     expect(await page.locator('[data-testid="save-skill"]').count()).toBe(0);
     errors.assertNone();
     await context.close();
@@ -105,9 +108,10 @@ describe('skill library', () => {
     await openLibrary(page);
     await page.locator('[data-testid="new-skill"]').click();
     await page.locator('[data-testid="skill-editor"][data-mode="new"]').waitFor();
+    await editorReady(page);
     const source = page.locator('[data-testid="skill-source"]');
     // The template is a valid skill with a free id.
-    expect(await source.inputValue()).toContain('skill_id: my-skill');
+    expect(await editorText(page)).toContain('skill_id: my-skill');
     await page.locator('[data-testid="skill-valid"]').waitFor();
 
     await source.fill(WITH_TYPO);
@@ -119,9 +123,11 @@ describe('skill library', () => {
     expect(await error.textContent()).toContain('volumes/user/default/skills/new-skill.md:10');
     expect(await page.locator('[data-testid="error-band"]').getAttribute('data-line')).toBe('10');
     expect(await page.locator('[data-testid="save-skill"]').isDisabled()).toBe(true);
+    // The editor marks the line too, as a diagnostic.
+    await page.locator('.cm-lintRange-error').first().waitFor();
     // Clicking the error selects its line.
     await error.locator('button').click();
-    expect(await source.evaluate((t: HTMLTextAreaElement) => t.value.slice(t.selectionStart, t.selectionEnd))).toBe('    type: numbr');
+    expect(await page.evaluate(() => getSelection()?.toString())).toBe('    type: numbr');
 
     // Fixed as one types: the error goes, and saving writes it to the person's volume.
     await source.fill(WITH_TYPO.replace('type: numbr', 'type: number'));
@@ -141,6 +147,7 @@ describe('skill library', () => {
     // Another new skill with the same skill_id asks before replacing it.
     await page.locator('[data-testid="new-skill"]').click();
     await page.locator('[data-testid="skill-editor"][data-mode="new"]').waitFor();
+    await editorReady(page);
     await source.fill(WITH_TYPO.replace('type: numbr', 'type: integer').replace('Triples a number.', 'Triples a whole number.'));
     await page.locator('[data-testid="skill-valid"]').waitFor();
     await page.locator('[data-testid="save-skill"]').click();

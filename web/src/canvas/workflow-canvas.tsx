@@ -36,8 +36,11 @@ import {
   WorkflowView,
   type Clip,
   type Measured,
+  type SkillFlowNode,
 } from './flow-binding';
+import { SkillBesideSlot } from '../editor/skill-beside-slot';
 import { usePresence, type Peer } from './presence';
+import { openSkillBeside } from './skill-beside';
 import { CanvasEditable, provideNodeEditing, SkillNode } from './skill-node';
 
 /** How long a dropped skill may take to reach the library (parsed, its volume synced). */
@@ -244,6 +247,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           {notice}
         </div>
       )}
+      <div class="canvas-body">
       <div
         class="flow"
         ref={flowBox}
@@ -268,6 +272,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
+          onNodeDoubleClick={(e: MouseEvent, node: SkillFlowNode) => !(e.target as HTMLElement).closest('input, textarea, select') && openSkillBeside(node.data.skillId)}
           deleteKeyCode={null}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
@@ -301,6 +306,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         </CanvasEditable.Provider>
         </RunContext.Provider>
         )}
+      </div>
+      <SkillBesideSlot catalog={catalog} />
       </div>
     </div>
   );

@@ -13,14 +13,24 @@ import { createStore, useStore, type ReadonlyStore, type Store } from './store';
 /**
  * A skill as the library shows it: parsed (runnable, or an instruction skill with nothing to
  * run), with the volume it comes from, or its errors.
+ *
+ * A skill being edited live is invalid for moments at a time (a half-typed field). The canvas
+ * keeps working meanwhile: the entry holds the last valid version this browser saw (`skill` and
+ * `source`, which runs use) with the current text's `errors`; a skill never seen valid has
+ * `skill` null and shows as broken with its errors.
  */
 export interface CatalogEntry {
   skillId: string;
   volume: VolumeRef;
+  /** The Markdown `skill` was parsed from: the text now, or its last valid version. */
   source: string;
   skill: ParsedSkill | null;
+  /** What is wrong with the text now (none when it is valid). */
   errors: SkillError[];
 }
+
+/** The last valid parse of each skill file, while the catalog lives. */
+type LastValid = Map<string, { source: string; skill: ParsedSkill }>;
 
 /** Every skill the person can read, in lookup order (theirs, their teams', the system's). */
 export interface Catalog {
@@ -63,14 +73,21 @@ function parseCached(source: string, file: string, skillId: string): { skill: Pa
   return hit;
 }
 
-function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string, string> }>, whenSkill: Catalog['whenSkill']): Catalog {
+function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string, string> }>, whenSkill: Catalog['whenSkill'], lastValid: LastValid = new Map()): Catalog {
   const entries: CatalogEntry[] = [];
+  const listed = new Set<string>();
   for (const { volume, sources } of perVolume) {
     for (const [skillId, source] of sources) {
       const file = `volumes/${volume.volume}/${volume.volumeId}/skills/${skillId}.md`;
-      entries.push({ skillId, volume, source, ...parseCached(source, file, skillId) });
+      listed.add(file);
+      const parsed = parseCached(source, file, skillId);
+      if (parsed.skill) lastValid.set(file, { source, skill: parsed.skill });
+      const kept = parsed.skill ? undefined : lastValid.get(file);
+      entries.push(kept ? { skillId, volume, source: kept.source, skill: kept.skill, errors: parsed.errors } : { skillId, volume, source, ...parsed });
     }
   }
+  // A deleted skill made again starts afresh.
+  for (const file of lastValid.keys()) if (!listed.has(file)) lastValid.delete(file);
   const first = new Map<string, CatalogEntry>();
   for (const e of entries) if (!first.has(e.skillId)) first.set(e.skillId, e);
   return {
@@ -119,10 +136,11 @@ export function useCatalog(rooms: RoomSet): Catalog {
       return { volume, room, skills: skillsOf(room.doc) };
     });
     let live = true;
+    const lastValid: LastValid = new Map();
     const refresh = () => {
       if (!live) return;
       const perVolume = opened.map(({ volume, room }) => ({ volume, sources: listSkillSources(room.doc) }));
-      catalogs.set(buildCatalog(perVolume, catalogs.get().whenSkill));
+      catalogs.set(buildCatalog(perVolume, catalogs.get().whenSkill, lastValid));
     };
     for (const { skills } of opened) skills.observeDeep(refresh);
     refresh();

@@ -31,6 +31,20 @@ interface Entry {
   stopWatching: () => void;
 }
 
+/**
+ * Origins of this person's edits made through a binding that tags transactions with an object of
+ * its own (the skill editor's y-codemirror.next sync): local edits, like ORIGIN.local.
+ */
+const editorOrigins = new WeakSet<object>();
+
+/** Counts transactions with this origin as this person's own edits (unsent while offline). */
+export function countAsLocalEdits(origin: object): void {
+  editorOrigins.add(origin);
+}
+
+const isLocalEdit = (origin: unknown): boolean =>
+  origin === ORIGIN.local || origin === ORIGIN.assistant || (typeof origin === 'object' && origin !== null && editorOrigins.has(origin));
+
 /** Rooms stay open this long after their last user, so switching views back and forth is instant. */
 const LINGER_MS = 10_000;
 
@@ -164,7 +178,7 @@ export class RoomSet {
     // y-websocket has no acknowledgements: while synced, an update is sent at once, so only
     // changes made while not synced wait; the next completed sync exchange carries them all.
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
-      if (origin !== ORIGIN.local && origin !== ORIGIN.assistant) return;
+      if (!isLocalEdit(origin)) return;
       if (provider.synced && provider.wsconnected) return;
       entry.pending++;
       this.unsent.add(name);

@@ -2,6 +2,7 @@ import { SKILL_DRAG_TYPE } from '../canvas/workflow-canvas';
 import type { CatalogEntry } from '../documents/catalog';
 import type { VolumeRef } from '../documents/identity';
 import { hrefOf } from '../router';
+import { InstructionBadge } from './skill-badges';
 import { errorText, portLabel } from './skill-library';
 
 /** How the library names a volume. */
@@ -21,15 +22,6 @@ function Ports({ label, ports }: { label: string; ports: Array<{ name: string; t
         </code>
       ))}
     </div>
-  );
-}
-
-/** Marks an instruction skill: prose for the assistant, nothing to run. */
-export function InstructionBadge() {
-  return (
-    <span class="kind-badge" data-testid="skill-kind" title="Instructions for the assistant: nothing to run, so not a workflow node">
-      instructions
-    </span>
   );
 }
 
@@ -71,6 +63,11 @@ export function SkillCard({ entry, home, shadowed }: { entry: CatalogEntry; home
       {fm?.description && <p class="skill-description">{fm.description}</p>}
       {fm && <Ports label="in" ports={fm.inputs} />}
       {fm && <Ports label="out" ports={fm.outputs} />}
+      {!broken && entry.errors.length > 0 && (
+        <p class="muted" data-testid="skill-item-kept">
+          Its text has {entry.errors.length} error{entry.errors.length === 1 ? '' : 's'} now; workflows use its last valid version.
+        </p>
+      )}
       {broken && (
         <ul class="skill-errors" data-testid="skill-item-errors">
           {entry.errors.map((e, i) => (

@@ -1,17 +1,20 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useMemo, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
-import { getSkillSource } from '../../../shared/src/documents/volume-index';
+import { getSkillSource, removeSkill } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue, useRoom } from '../documents/hooks';
+import { useDocValue, useRoom, useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
 import { hrefOf, type Route } from '../router';
-import { useHomeIndex } from './home-index';
-import { InstructionBadge } from './skill-card';
+import { ConfirmButton } from './confirm-button';
+import { useFailure, useHomeIndex } from './home-index';
+import { FailureNote, InstructionBadge, SkillStatus } from './skill-badges';
+import { useSkillCheck } from './skill-check';
 import { SkillDraft } from './skill-draft';
 import { SkillFilesView } from './skill-files-view';
+import { LiveSkill } from './skill-live';
 import { carriedFolder, freeSkillId, skillFileName, type CarriedFolder } from './skill-save';
 import { SkillSourceEditor } from './skill-source-editor';
 import { skillTemplate, useSkillTools, type SkillTools } from './skill-tools';
@@ -45,18 +48,25 @@ export function SkillEditor({ route, catalog }: { route: Extract<Route, { view: 
 function NewSkill(props: { home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog }) {
   // Picked once: a fresh id that neither replaces nor hides any skill the person can read.
   const [initial] = useState(() => skillTemplate(props.tools.buildSkillMarkdown, freeSkillId('my-skill', new Set(props.catalog.entries.map((e) => e.skillId)))));
-  return <SkillDraft {...props} originalId={null} initial={initial} />;
+  return <SkillDraft {...props} initial={initial} onSaved={openOwnSkill(props.home)} />;
 }
+
+/** Opens one of the person's skills in the full editor (after a save or a move to another id). */
+const openOwnSkill = (home: VolumeRef) => (skillId: string) => {
+  location.hash = hrefOf.skill(home.volume, home.volumeId, skillId);
+};
 
 function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; tools: SkillTools; catalog: Catalog }) {
   const { route, home, tools } = props;
+  const rooms = useRooms();
   const room = useRoom(volumeRoom(route.volume, route.volumeId));
   const read = useCallback((doc: Y.Doc) => getSkillSource(doc, route.skillId), [route.skillId]);
   const source = useDocValue(room?.doc, read, undefined);
   const [copy, setCopy] = useState<{ text: string; folder: CarriedFolder } | null>(null);
+  const { failure, watch } = useFailure();
   const own = route.volume === home.volume && route.volumeId === home.volumeId;
 
-  if (copy !== null) return <SkillDraft {...props} originalId={null} initial={copy.text} carried={copy.folder} />;
+  if (copy !== null) return <SkillDraft {...props} initial={copy.text} carried={copy.folder} onSaved={openOwnSkill(home)} />;
   if (!room) return <div class="empty">Opening the skill…</div>;
   if (source === undefined) {
     return (
@@ -67,13 +77,27 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
     );
   }
   const folder = <SkillFilesView doc={room.doc} skillId={route.skillId} file={skillFileName(route.volume, route.volumeId, route.skillId)} />;
-  if (own) return <SkillDraft {...props} originalId={route.skillId} saved={source} footer={folder} />;
+  if (own) {
+    const remove = () =>
+      watch(
+        'Deleting the skill',
+        rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => removeSkill(doc, route.skillId)).then(() => (location.hash = '#/')),
+      );
+    const actions = <ConfirmButton label="Delete" question="Delete this skill?" testId="delete-skill" onConfirm={remove} />;
+    const footer = (
+      <>
+        <FailureNote failure={failure} />
+        {folder}
+      </>
+    );
+    return <LiveSkill {...props} skillId={route.skillId} actions={actions} footer={footer} onMoved={openOwnSkill(home)} />;
+  }
   return <ReadOnlySkill route={route} source={source} tools={tools} onCopy={() => setCopy({ text: source, folder: carriedFolder(room.doc, route.skillId) })} footer={folder} />;
 }
 
 function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillTools; onCopy: () => void; footer: ComponentChildren }) {
   const { route, source, tools } = props;
-  const parsed = useMemo(() => tools.readSkill(source, { file: skillFileName(route.volume, route.volumeId, route.skillId), skillId: route.skillId }), [tools, source, route]);
+  const { parsed, problems } = useSkillCheck(tools, source, skillFileName(route.volume, route.volumeId, route.skillId), route.skillId);
   return (
     <div class="skill-editor" data-testid="skill-editor" data-mode="read-only">
       <header class="skill-editor-header">
@@ -81,6 +105,7 @@ function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillT
         <span class="volume-badge">{route.volume}</span>
         {parsed.ok && parsed.value.kind === 'instruction' && <InstructionBadge />}
         <span class="spacer" />
+        <SkillStatus problems={problems} />
         <button type="button" data-testid="copy-skill" onClick={props.onCopy}>
           Copy to my skills
         </button>
@@ -88,7 +113,7 @@ function ReadOnlySkill(props: { route: SkillRoute; source: string; tools: SkillT
       <p class="note" data-testid="read-only-note">
         Read-only: {readOnlyReason(route)} To change it, copy it to your skills; a skill of yours with the same id is used in its place.
       </p>
-      <SkillSourceEditor text={source} errors={parsed.ok ? [] : parsed.error} readOnly />
+      <SkillSourceEditor text={source} errors={problems} readOnly />
       {props.footer}
     </div>
   );

@@ -1,89 +1,78 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SkillError } from '../../../shared/src/skill/parse';
-
-/** Every line is this tall, in the text, the line numbers and the error bands alike (see style.css). */
-const LINE_PX = 20;
-const PAD_PX = 8;
-
-/** The start and end offsets of a 1-based line. */
-function lineRange(text: string, line: number): [number, number] {
-  let start = 0;
-  for (let i = 1; i < line; i++) {
-    const next = text.indexOf('\n', start);
-    if (next < 0) break;
-    start = next + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return [start, end < 0 ? text.length : end];
-}
+import type { SharedSkillText, SkillCodeEditor } from '../editor/skill-code-editor';
 
 /**
- * A skill's Markdown with line numbers, its error lines marked in the margin and the text, and
- * the list of errors (file, line, field, message) below; clicking an error selects its line.
+ * A skill's Markdown in CodeMirror (loaded when the first editor opens, never with the first
+ * render), its problems marked at their lines and listed below (file, line, field, message);
+ * clicking a problem selects its line. `shared` edits the skill's text live with the room;
+ * otherwise `text` is shown and each edit reported through `onChange`.
  */
-export function SkillSourceEditor(props: { text: string; errors: SkillError[]; readOnly: boolean; onChange?: (text: string) => void; onSave?: () => void }) {
-  const { text, errors } = props;
-  const area = useRef<HTMLTextAreaElement>(null);
-  const [scroll, setScroll] = useState(0);
-  const lineCount = useMemo(() => text.split('\n').length, [text]);
-  const byLine = useMemo(() => {
-    const map = new Map<number, string[]>();
-    for (const e of errors) map.set(e.line, [...(map.get(e.line) ?? []), e.message]);
-    return map;
-  }, [errors]);
+export function SkillSourceEditor(props: {
+  text: string;
+  shared?: SharedSkillText;
+  errors: SkillError[];
+  readOnly: boolean;
+  onChange?: (text: string) => void;
+  onSave?: () => void;
+  /** A 1-based line to put the cursor on and show, once the editor is open. */
+  line?: number;
+}) {
+  const { text, shared, errors, readOnly, line } = props;
+  const host = useRef<HTMLDivElement>(null);
+  const [editor, setEditor] = useState<SkillCodeEditor | null>(null);
+  const [failed, setFailed] = useState(false);
+  // Read at each event, so a new callback never remounts the editor.
+  const handlers = useRef({ onChange: props.onChange, onSave: props.onSave });
+  handlers.current = { onChange: props.onChange, onSave: props.onSave };
+  const initialText = useRef(text);
+  initialText.current = text;
 
-  const jumpTo = (line: number) => {
-    const ta = area.current;
-    if (!ta) return;
-    const [start, end] = lineRange(text, line);
-    ta.focus();
-    ta.setSelectionRange(start, end);
-    ta.scrollTop = Math.max(0, (line - 1) * LINE_PX - ta.clientHeight / 2);
-  };
+  useEffect(() => {
+    let live = true;
+    let mounted: SkillCodeEditor | null = null;
+    import('../editor/skill-code-editor').then(
+      ({ mountSkillCodeEditor }) => {
+        if (!live || !host.current) return;
+        mounted = mountSkillCodeEditor(host.current, {
+          source: shared ? { kind: 'shared', ...shared } : { kind: 'text', text: initialText.current },
+          readOnly,
+          onChange: (t) => handlers.current.onChange?.(t),
+          onSave: () => handlers.current.onSave?.(),
+        });
+        setEditor(mounted);
+      },
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+      mounted?.destroy();
+      setEditor(null);
+    };
+  }, [shared?.ytext, shared?.awareness, readOnly]);
+
+  useEffect(() => {
+    if (!shared) editor?.setText(text);
+  }, [editor, shared, text]);
+  useEffect(() => editor?.setProblems(errors), [editor, errors]);
+  useEffect(() => {
+    if (line !== undefined) editor?.goToLine(line, false);
+  }, [editor, line]);
 
   return (
-    <div class="skill-source">
-      <div class="source-editor">
-        <div class="source-gutter" aria-hidden="true">
-          <div style={{ transform: `translateY(${-scroll}px)` }}>
-            {Array.from({ length: lineCount }, (_, i) => (
-              <div key={i} class={byLine.has(i + 1) ? 'error-line' : undefined} title={byLine.get(i + 1)?.join('\n')}>
-                {i + 1}
-              </div>
-            ))}
-          </div>
-        </div>
-        <div class="source-body">
-          <div class="source-bands" aria-hidden="true" style={{ transform: `translateY(${-scroll}px)` }}>
-            {[...byLine.keys()].map((line) => (
-              <div key={line} class="error-band" data-testid="error-band" data-line={line} style={{ top: `${PAD_PX + (line - 1) * LINE_PX}px` }} />
-            ))}
-          </div>
-          <textarea
-            ref={area}
-            value={text}
-            readOnly={props.readOnly}
-            wrap="off"
-            spellcheck={false}
-            aria-label="Skill Markdown"
-            aria-invalid={errors.length > 0}
-            data-testid="skill-source"
-            onInput={(e) => props.onChange?.((e.target as HTMLTextAreaElement).value)}
-            onScroll={(e) => setScroll((e.target as HTMLTextAreaElement).scrollTop)}
-            onKeyDown={(e) => {
-              if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's' && props.onSave) {
-                e.preventDefault();
-                props.onSave();
-              }
-            }}
-          />
-        </div>
-      </div>
+    <div class="skill-source" data-testid="skill-source-editor" data-ready={editor ? 'true' : 'false'}>
+      {failed && (
+        <p class="panel-error" role="alert">
+          The code editor could not be loaded: this browser has no copy of it yet and the server cannot be reached. Reload the page once you are back online.
+        </p>
+      )}
+      {!editor && !failed && <p class="muted source-loading">Opening the editor…</p>}
+      <div class="source-editor" ref={host} />
       {errors.length > 0 && (
         <ul class="skill-error-list" role="alert" data-testid="skill-errors">
           {errors.map((e, i) => (
             <li key={i} data-testid="skill-error" data-line={e.line} data-field={e.field ?? ''}>
-              <button type="button" class="link" onClick={() => jumpTo(e.line)} title="Select this line">
+              <button type="button" class="link" onClick={() => editor?.goToLine(e.line, true)} title="Select this line">
                 {e.file}:{e.line}
               </button>{' '}
               {e.field && <code class="error-field">{e.field}</code>} {e.message}

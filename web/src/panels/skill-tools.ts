@@ -1,12 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { readSkill } from '../../../shared/src/skill/parse';
 import type { buildSkillMarkdown } from '../../../shared/src/skill/serialize';
+import type { codeSyntaxErrors } from '../editor/code-syntax';
 import { afterFirstPaint } from '../documents/after-first-paint';
 
-/** The skill parser and serializer: YAML and schema libraries, loaded only when a skill is opened. */
+/**
+ * The skill parser and serializer (YAML and schema libraries) and the code's syntax check (Lezer
+ * grammars for Python and JavaScript): loaded after the first render, never before it.
+ */
 export interface SkillTools {
   readSkill: typeof readSkill;
   buildSkillMarkdown: typeof buildSkillMarkdown;
+  codeSyntaxErrors: typeof codeSyntaxErrors;
 }
 
 let loaded: SkillTools | null = null;
@@ -14,8 +19,8 @@ let loading: Promise<SkillTools> | null = null;
 
 /** Loads the skill tools once; a failed load (offline before they were cached) is retried next time. */
 export function loadSkillTools(): Promise<SkillTools> {
-  loading ??= Promise.all([import('../../../shared/src/skill/parse'), import('../../../shared/src/skill/serialize')]).then(
-    ([parse, serialize]) => (loaded = { readSkill: parse.readSkill, buildSkillMarkdown: serialize.buildSkillMarkdown }),
+  loading ??= Promise.all([import('../../../shared/src/skill/parse'), import('../../../shared/src/skill/serialize'), import('../editor/code-syntax')]).then(
+    ([parse, serialize, code]) => (loaded = { readSkill: parse.readSkill, buildSkillMarkdown: serialize.buildSkillMarkdown, codeSyntaxErrors: code.codeSyntaxErrors }),
     (e: unknown) => {
       loading = null;
       throw e;
