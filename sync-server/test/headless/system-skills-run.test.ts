@@ -13,6 +13,7 @@ import * as THREE from 'three';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
 import { checkOutputs } from '../../../shared/src/execution/output-contract';
+import { passSceneOn, receiveScene } from '../../../shared/src/execution/scene-handoff';
 import { createScene } from '../../../shared/src/execution/threejs-scene';
 import type { ResolvedSkill } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
@@ -102,8 +103,12 @@ async function runThree(id: string, stage: Stage, inputs: Record<string, unknown
   const { skill } = loadSkill(id);
   return timed(id, async () => {
     const body = new AsyncFunction('THREE', 'scene', 'camera', 'renderer', 'inputs', skill.code);
-    const result = await body(THREE, stage.scene, stage.camera, stage.renderer, withDefaults(skill, inputs));
-    const { outputs, note } = checkOutputs(skill.frontmatter.outputs, toJsonOutputs(result ?? {}, 'a three.js skill'));
+    const given = withDefaults(skill, inputs);
+    receiveScene(THREE, stage, given as Record<string, Json>);
+    const result = await body(THREE, stage.scene, stage.camera, stage.renderer, given);
+    const converted = toJsonOutputs(result ?? {}, 'a three.js skill');
+    passSceneOn(converted, skill.frontmatter.outputs, stage);
+    const { outputs, note } = checkOutputs(skill.frontmatter.outputs, converted);
     expect(note).toBe('');
     return outputs;
   });
@@ -547,6 +552,21 @@ describe('threejs-animation (three.js)', () => {
     expect(extra.rotation.x).toBeCloseTo(0.128, 9);
     loop!(1080);
     expect(extra.rotation.y).toBeCloseTo(0.16, 9); // it keeps advancing
+  });
+
+  it('EXEC-12: spins the cube Cube Renderer built when its scene input is connected to the cube\'s scene output', async () => {
+    const built = await runThree('threejs-cube', newStage(), { color: '#ff8800' });
+    const stage = newStage();
+    const out = await runThree('threejs-animation', stage, { scene: built.scene, speed: 1 });
+    expect(out.animated_objects).toBe(1);
+    const cube = stage.scene.getObjectByName('cube') as THREE.Mesh<THREE.BoxGeometry, THREE.MeshStandardMaterial>;
+    expect(cube.material.color.getHexString()).toBe('ff8800');
+    expect(stage.scene.getObjectByName('default-torus-knot')).toBeUndefined();
+    expect(stage.camera.position.toArray()).toEqual([1.6, 1.2, 2.4].map((v) => expect.closeTo(v, 9)));
+    const before = cube.rotation.y;
+    stage.renderer.animationLoop!(0);
+    stage.renderer.animationLoop!(50);
+    expect(cube.rotation.y - before).toBeCloseTo(0.05, 9);
   });
 
   it('adds a default object to an empty scene so it shows something', async () => {
