@@ -12,6 +12,7 @@ import {
   importWorkflow,
   renameWorkflow,
 } from './workflow-actions';
+import { TemplatesGallery } from '../home/templates-gallery';
 import { downloadFile } from './download';
 import { WorkflowRow } from './workflow-row';
 
@@ -113,7 +114,12 @@ export function WorkflowsPanel() {
           {failure}
         </p>
       )}
-      {room && workflows.length === 0 && <p class="muted" data-testid="workflows-empty">No workflows yet. Name one above and press New, or import a file.</p>}
+      {room && workflows.length === 0 && (
+        <>
+          <p class="muted" data-testid="workflows-empty">No workflows yet. Name one above and press New, import a file, or start from an example.</p>
+          <TemplatesGallery compact />
+        </>
+      )}
       <ul class="listings" data-testid="workflow-list">
         {workflows.map((listing) => (
           <WorkflowRow
