@@ -125,6 +125,40 @@ it('uses the VQE template: the Hamiltonian, the VQE and the convergence plot, th
   await context.close();
 });
 
+/** The share of a screenshot's pixels that are warm (red well above blue): the amber cube, not the blue default knot. */
+function warmShare(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (base64) => {
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    let warm = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! > data[i + 2]! + 60) warm++;
+    return warm / (data.length / 4);
+  }, png.toString('base64'));
+}
+
+it('EXEC-12: uses the Three.js template: the animation node spins the amber cube the cube node built', async () => {
+  const { context, page, errors } = await app.openPage('/', { context: { viewport: VIEWPORT } });
+  await useTemplate(page, 'spinning-cube');
+  const ids = await waitForNodes(page, 2);
+  await runAll(page, Object.values(ids));
+  const viewport = nodeById(page, ids['threejs-animation']!).locator('[data-testid="three-viewport"] canvas');
+  await viewport.waitFor();
+  const first = await viewport.screenshot();
+  const share = await warmShare(page, first);
+  console.info(`the cube covers ${(share * 100).toFixed(1)}% of the animation's viewport`);
+  expect(share).toBeGreaterThan(0.03);
+  // It turns: a later frame differs.
+  await page.waitForTimeout(500);
+  expect((await viewport.screenshot()).equals(first)).toBe(false);
+  await expect(nodeById(page, ids['threejs-animation']!).locator('[data-output="animated_objects"] [data-testid="output-number"]').textContent()).resolves.toBe('1');
+  await shot(page, 'templates-spinning-cube');
+  expect(await coveredNodes(page)).toEqual([]);
+  errors.assertNone();
+  await context.close();
+});
+
 it('uses and runs a template with the server stopped, once the service worker has installed the app', async () => {
   const { context, page, errors } = await app.openPage('/', { context: { viewport: VIEWPORT }, ignore: [...OFFLINE_NOISE, /net::ERR_CONNECTION_REFUSED/] });
   await page.evaluate(async () => navigator.serviceWorker.ready);
