@@ -125,6 +125,30 @@ it('uses the VQE template: the Hamiltonian, the VQE and the convergence plot, th
   await context.close();
 });
 
+it('uses the ngspice and Bell-state templates: the diode sweep drawn as a curve, the Bell measurements as bars', async () => {
+  const { context, page, errors } = await app.openPage('/', { context: { viewport: VIEWPORT } });
+  await useTemplate(page, 'diode-iv-sweep');
+  const sweep = (await waitForNodes(page, 1))['spice-diode-iv']!;
+  await runAll(page, [sweep]);
+  await (await openResult(page, sweep)).locator('[data-testid="circuit-plot"] [data-testid="line-plot"] canvas').waitFor();
+  await shot(page, 'templates-diode-sweep');
+  expect(await coveredNodes(page)).toEqual([]);
+
+  await page.goto('/#/');
+  await useTemplate(page, 'bell-state');
+  const ids = await waitForNodes(page, 2);
+  await runAll(page, Object.values(ids));
+  const chart = (await openResult(page, ids['plot-bars']!)).locator('[data-output="svg"] [data-testid="output-svg"]');
+  await waitFor(() => chart.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 640), 'the bar chart');
+  expect(decodeURIComponent((await chart.getAttribute('src')) ?? '')).toContain('Bell state: measurement probabilities');
+  await expect((await openResult(page, ids['plot-bars']!)).locator('[data-output="top_label"]').textContent()).resolves.toContain('00');
+  await openResult(page, ids['quantum-circuit']!);
+  await shot(page, 'templates-bell-state');
+  expect(await coveredNodes(page)).toEqual([]);
+  errors.assertNone();
+  await context.close();
+});
+
 /** The share of a screenshot's pixels that are warm (red well above blue): the amber cube, not the blue default knot. */
 function warmShare(page: Page, png: Buffer): Promise<number> {
   return page.evaluate(async (base64) => {
