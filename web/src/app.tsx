@@ -56,7 +56,7 @@ export function App() {
               </button>
             ))}
           </nav>
-          {tab === 'workflows' && <WorkflowsPanel />}
+          {tab === 'workflows' && <WorkflowsPanel catalog={catalog} />}
           {tab === 'sessions' && <SessionsPanel />}
           {tab === 'skills' && <SkillsPanel catalog={catalog} />}
         </aside>
@@ -93,7 +93,7 @@ function MainView({ route, catalog }: { route: Route; catalog: Catalog }) {
             Open a workflow or session on the left, create one, or start from an example below. Everything you make is saved in
             this browser and synced when the server can be reached.
           </p>
-          <TemplatesGallery />
+          <TemplatesGallery catalog={catalog} />
         </div>
       );
   }

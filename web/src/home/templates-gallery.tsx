@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { SYSTEM_VOLUME_ID, volumeRoom } from '../../../shared/src/rooms';
-import { useDocValue, useRoom, useRooms } from '../documents/hooks';
+import type { Catalog } from '../documents/catalog';
+import { useRooms } from '../documents/hooks';
 import { useFailure, useHomeIndex } from '../panels/home-index';
 import { importWorkflow } from '../panels/workflow-actions';
 import { hrefOf } from '../router';
-import { loadTemplates, runtimesOf, skillTypes, type WorkflowTemplate } from './templates';
-
-const NO_TYPES: ReadonlyMap<string, string> = new Map();
+import { loadTemplates, runtimesOf, type WorkflowTemplate } from './templates';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; templates: WorkflowTemplate[] } | { state: 'failed'; message: string };
 
@@ -30,13 +28,12 @@ function useTemplates(): Loaded {
  * own volume, as importing its file would, and opens it; Run then runs it. `compact`: the short
  * list under an empty workflows panel, beside the home view's full gallery.
  */
-export function TemplatesGallery({ compact = false }: { compact?: boolean }) {
+export function TemplatesGallery({ catalog, compact = false }: { catalog: Catalog; compact?: boolean }) {
   const loaded = useTemplates();
   const rooms = useRooms();
   const { home, room } = useHomeIndex();
-  const system = useRoom(volumeRoom('system', SYSTEM_VOLUME_ID));
-  // The runtimes show once the system volume's skills are there (synced, or from this browser's copy).
-  const types = useDocValue(system?.doc, skillTypes, NO_TYPES);
+  // The runtimes show once the catalog has the skills (the parser loads after the first render).
+  const typeOf = (skillId: string) => catalog.lookup(skillId)?.type;
   const { failure, watch } = useFailure();
   const [using, setUsing] = useState<string | null>(null);
 
@@ -74,7 +71,7 @@ export function TemplatesGallery({ compact = false }: { compact?: boolean }) {
                 {template.description}
               </div>
               <div class="template-foot">
-                {runtimesOf(template, types).map((runtime) => (
+                {runtimesOf(template, typeOf).map((runtime) => (
                   <span key={runtime} class="kind-badge" data-testid="template-runtime" title="A runtime its nodes run in">
                     {runtime}
                   </span>

@@ -1,6 +1,3 @@
-import type * as Y from 'yjs';
-import { listSkillSources } from '../../../shared/src/documents/volume-index';
-
 /** A workflow template bundled with the app: `skills/templates/<id>.workflow.json`. */
 export interface WorkflowTemplate {
   id: string;
@@ -43,29 +40,10 @@ export function loadTemplates(): Promise<WorkflowTemplate[]> {
 /** How the gallery names a skill type's runtime. */
 const RUNTIME_NAMES: Record<string, string> = { python: 'Python', qiskit: 'Python', javascript: 'JavaScript', threejs: 'Three.js', ngspice: 'ngspice' };
 
-/**
- * A skill's `type` read from its frontmatter's top level, without the YAML parser (which loads
- * after the first render): enough to name the runtime a template needs.
- */
-function skillType(source: string): string | undefined {
-  const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---/.exec(source)?.[1] ?? '';
-  return /^type:\s*["']?([a-z]+)["']?\s*$/m.exec(frontmatter)?.[1];
-}
-
-/** Skill id → its type, for every skill of a volume's index (the system volume's, for templates). */
-export function skillTypes(volume: Y.Doc): ReadonlyMap<string, string> {
-  const types = new Map<string, string>();
-  for (const [id, source] of listSkillSources(volume)) {
-    const type = skillType(source);
-    if (type) types.set(id, type);
-  }
-  return types;
-}
-
-/** The runtimes a template's nodes run in, as people call them. */
-export function runtimesOf(template: WorkflowTemplate, types: ReadonlyMap<string, string>): string[] {
+/** The runtimes a template's nodes run in, as people call them, from the type of each node's skill. */
+export function runtimesOf(template: WorkflowTemplate, typeOf: (skillId: string) => string | undefined): string[] {
   const names = template.skillIds.flatMap((id) => {
-    const type = types.get(id);
+    const type = typeOf(id);
     return type ? [RUNTIME_NAMES[type] ?? type] : [];
   });
   return [...new Set(names)];
