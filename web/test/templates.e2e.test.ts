@@ -2,10 +2,10 @@
 // home and in the empty workflows list, uses a template (a copy in their own volume, opened), runs
 // it with one click and sees its result, which covers no other node; and the same works with the
 // server stopped once the service worker has installed the app.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { listWorkflows } from '../../shared/src/documents/volume-index';
-import { OFFLINE_NOISE, startAppServer, useApp, waitFor } from './harness';
+import { OFFLINE_NOISE, startAppServer, useApp, waitFor, type AppPage } from './harness';
 import { nodeById, openResult, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 const app = useApp();
@@ -48,10 +48,30 @@ function coveredNodes(page: Page): Promise<string[]> {
   });
 }
 
+/** Ends a test: a screenshot, no result panel covering another node, no page errors. */
+async function finish({ context, page, errors }: AppPage, screenshot: string): Promise<void> {
+  await shot(page, screenshot);
+  expect(await coveredNodes(page)).toEqual([]);
+  errors.assertNone();
+  await context.close();
+}
+
+/** Waits for an SVG output's picture (640 px wide, as the plotting skills draw it) to load. */
+const svgLoaded = (img: Locator, what: string) =>
+  waitFor(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 640), what);
+
 /** Runs the open workflow and waits for every node to be done. */
 async function runAll(page: Page, nodeIds: string[]): Promise<void> {
   await page.locator('[data-testid="run-workflow"]').click();
   for (const id of nodeIds) await waitForStatus(page, id, 'done', 90_000);
+}
+
+/** Uses a template from the home gallery and runs the copy until its `count` nodes are done; their ids by skill. */
+async function useAndRun(page: Page, template: string, count: number): Promise<Record<string, string>> {
+  await useTemplate(page, template);
+  const ids = await waitForNodes(page, count);
+  await runAll(page, Object.values(ids));
+  return ids;
 }
 
 /** The data pipeline's result: the summary as a table of four cities, warmest first, and its CSV. */
@@ -70,7 +90,8 @@ async function expectPipelineResult(page: Page, ids: Record<string, string>): Pr
 }
 
 it('a fresh profile sees the templates, uses the data pipeline, runs it and sees its table and CSV, covering no other node', async () => {
-  const { context, page, errors } = await app.openPage('/', { context: { viewport: VIEWPORT } });
+  const opened = await app.openPage('/', { context: { viewport: VIEWPORT } });
+  const { page } = opened;
   const gallery = page.locator('[data-testid="templates-gallery"] [data-testid="template-card"]');
   await waitFor(async () => (await gallery.count()) === TEMPLATES.length, 'the home gallery');
   expect(await gallery.evaluateAll((cards) => cards.map((c) => c.getAttribute('data-template')))).toEqual(TEMPLATES);
@@ -101,52 +122,38 @@ it('a fresh profile sees the templates, uses the data pipeline, runs it and sees
   await runAll(page, Object.values(ids));
   await expectPipelineResult(page, ids);
   await openResult(page, ids['sample-weather-data']!);
-  await shot(page, 'templates-pipeline-result');
-  expect(await coveredNodes(page)).toEqual([]);
-  errors.assertNone();
-  await context.close();
+  await finish(opened, 'templates-pipeline-result');
 });
 
 it('uses the VQE template: the Hamiltonian, the VQE and the convergence plot, the result covering no other node', async () => {
-  const { context, page, errors } = await app.openPage('/', { context: { viewport: VIEWPORT } });
-  await useTemplate(page, 'h2-vqe');
-  const ids = await waitForNodes(page, 3);
-  await runAll(page, Object.values(ids));
+  const opened = await app.openPage('/', { context: { viewport: VIEWPORT } });
+  const ids = await useAndRun(opened.page, 'h2-vqe', 3);
+  const { page } = opened;
   const vqe = await openResult(page, ids['quantum-vqe']!);
   const eigenvalue = Number(await vqe.locator('[data-output="eigenvalue"] [data-testid="output-number"]').textContent());
   expect(Math.abs(eigenvalue - -1.137306)).toBeLessThan(1e-3);
   const plot = await openResult(page, ids['plot-convergence']!);
-  const svg = plot.locator('[data-output="svg"] [data-testid="output-svg"]');
-  await waitFor(() => svg.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 640), 'the convergence plot');
+  await svgLoaded(plot.locator('[data-output="svg"] [data-testid="output-svg"]'), 'the convergence plot');
   await openResult(page, ids['quantum-hamiltonian']!);
-  await shot(page, 'templates-vqe-result');
-  expect(await coveredNodes(page)).toEqual([]);
-  errors.assertNone();
-  await context.close();
+  await finish(opened, 'templates-vqe-result');
 });
 
 it('uses the ngspice and Bell-state templates: the diode sweep drawn as a curve, the Bell measurements as bars', async () => {
-  const { context, page, errors } = await app.openPage('/', { context: { viewport: VIEWPORT } });
-  await useTemplate(page, 'diode-iv-sweep');
-  const sweep = (await waitForNodes(page, 1))['spice-diode-iv']!;
-  await runAll(page, [sweep]);
+  const opened = await app.openPage('/', { context: { viewport: VIEWPORT } });
+  const { page } = opened;
+  const sweep = (await useAndRun(page, 'diode-iv-sweep', 1))['spice-diode-iv']!;
   await (await openResult(page, sweep)).locator('[data-testid="circuit-plot"] [data-testid="line-plot"] canvas').waitFor();
   await shot(page, 'templates-diode-sweep');
   expect(await coveredNodes(page)).toEqual([]);
 
   await page.goto('/#/');
-  await useTemplate(page, 'bell-state');
-  const ids = await waitForNodes(page, 2);
-  await runAll(page, Object.values(ids));
+  const ids = await useAndRun(page, 'bell-state', 2);
   const chart = (await openResult(page, ids['plot-bars']!)).locator('[data-output="svg"] [data-testid="output-svg"]');
-  await waitFor(() => chart.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 640), 'the bar chart');
+  await svgLoaded(chart, 'the bar chart');
   expect(decodeURIComponent((await chart.getAttribute('src')) ?? '')).toContain('Bell state: measurement probabilities');
   await expect((await openResult(page, ids['plot-bars']!)).locator('[data-output="top_label"]').textContent()).resolves.toContain('00');
   await openResult(page, ids['quantum-circuit']!);
-  await shot(page, 'templates-bell-state');
-  expect(await coveredNodes(page)).toEqual([]);
-  errors.assertNone();
-  await context.close();
+  await finish(opened, 'templates-bell-state');
 });
 
 /** The share of a screenshot's pixels that are warm (red well above blue): the amber cube, not the blue default knot. */
@@ -163,10 +170,9 @@ function warmShare(page: Page, png: Buffer): Promise<number> {
 }
 
 it('EXEC-12: uses the Three.js template: the animation node spins the amber cube the cube node built', async () => {
-  const { context, page, errors } = await app.openPage('/', { context: { viewport: VIEWPORT } });
-  await useTemplate(page, 'spinning-cube');
-  const ids = await waitForNodes(page, 2);
-  await runAll(page, Object.values(ids));
+  const opened = await app.openPage('/', { context: { viewport: VIEWPORT } });
+  const { page } = opened;
+  const ids = await useAndRun(page, 'spinning-cube', 2);
   const viewport = nodeById(page, ids['threejs-animation']!).locator('[data-testid="three-viewport"] canvas');
   await viewport.waitFor();
   const first = await viewport.screenshot();
@@ -177,14 +183,12 @@ it('EXEC-12: uses the Three.js template: the animation node spins the amber cube
   await page.waitForTimeout(500);
   expect((await viewport.screenshot()).equals(first)).toBe(false);
   await expect(nodeById(page, ids['threejs-animation']!).locator('[data-output="animated_objects"] [data-testid="output-number"]').textContent()).resolves.toBe('1');
-  await shot(page, 'templates-spinning-cube');
-  expect(await coveredNodes(page)).toEqual([]);
-  errors.assertNone();
-  await context.close();
+  await finish(opened, 'templates-spinning-cube');
 });
 
 it('uses and runs a template with the server stopped, once the service worker has installed the app', async () => {
-  const { context, page, errors } = await app.openPage('/', { context: { viewport: VIEWPORT }, ignore: [...OFFLINE_NOISE, /net::ERR_CONNECTION_REFUSED/] });
+  const opened = await app.openPage('/', { context: { viewport: VIEWPORT }, ignore: [...OFFLINE_NOISE, /net::ERR_CONNECTION_REFUSED/] });
+  const { page } = opened;
   await page.evaluate(async () => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   // Let the system volume reach this browser's copy, as any first visit does.
@@ -196,12 +200,8 @@ it('uses and runs a template with the server stopped, once the service worker ha
   // A restart of the app with no server: the service worker serves it, templates included.
   await page.reload();
   await page.locator('[data-testid="templates-gallery"] [data-template="weather-table-csv"]').waitFor();
-  await useTemplate(page, 'weather-table-csv');
-  const ids = await waitForNodes(page, 3);
-  await runAll(page, Object.values(ids));
+  const ids = await useAndRun(page, 'weather-table-csv', 3);
   await expectPipelineResult(page, ids);
-  await shot(page, 'templates-offline');
   expect(await nodeById(page, ids['export-results']!).locator('[data-testid="run-status"]').getAttribute('data-status')).toBe('done');
-  errors.assertNone();
-  await context.close();
+  await finish(opened, 'templates-offline');
 });
