@@ -33,6 +33,11 @@ const SYSTEM_SKILL_IDS = [
   'plot-convergence',
   'export-results',
   'spice-resistor',
+  // Added for the example workflows (skills/templates): a sweep drawn as a curve, a data pipeline, a bar chart.
+  'spice-diode-iv',
+  'sample-weather-data',
+  'table-group-summary',
+  'plot-bars',
 ];
 
 const files = readdirSync(SKILLS_DIR)
@@ -61,7 +66,7 @@ const edge = (id: string, source: string, sourceHandle: string, target: string, 
 });
 
 describe('system skills', () => {
-  it('are exactly the eight skills of the original catalogue, one file per skill id', () => {
+  it('are exactly the eight skills of the original catalogue and those added since, one file per skill id', () => {
     expect(files).toEqual([...SYSTEM_SKILL_IDS].sort().map((id) => `${id}.md`));
   });
 
@@ -117,7 +122,7 @@ describe('system skills', () => {
     expect(new Set(skills.map((s) => s.frontmatter.name)).size).toBe(files.length);
   });
 
-  it('keep the names, types and categories of the original catalogue', () => {
+  it('keep the names, types and categories of the original catalogue, and those added since have theirs', () => {
     const catalogue = Object.fromEntries(
       files.map(load).map((s) => [s.frontmatter.skill_id, [s.frontmatter.name, s.frontmatter.type, s.frontmatter.category]]),
     );
@@ -130,6 +135,10 @@ describe('system skills', () => {
       'plot-convergence': ['Plot Convergence', 'javascript', 'data'],
       'export-results': ['Export Results', 'javascript', 'code'],
       'spice-resistor': ['SPICE Resistor Circuit', 'ngspice', 'electronics'],
+      'spice-diode-iv': ['Diode I-V Sweep', 'ngspice', 'electronics'],
+      'sample-weather-data': ['Sample Weather Readings', 'javascript', 'data'],
+      'table-group-summary': ['Group and Summarize', 'javascript', 'data'],
+      'plot-bars': ['Bar Chart', 'javascript', 'data'],
     });
   });
 

@@ -11,6 +11,7 @@ import { SkillsPanel } from './panels/skills-panel';
 import { UnlistedWorkflow } from './panels/unlisted-workflow';
 import { WorkflowsPanel } from './panels/workflows-panel';
 import { useRoute, type Route } from './router';
+import { TemplatesGallery } from './home/templates-gallery';
 import { IdentityControl } from './shell/identity-control';
 import { ShareLink } from './shell/share-link';
 import { SignIn } from './shell/sign-in';
@@ -56,7 +57,7 @@ export function App() {
               </button>
             ))}
           </nav>
-          {tab === 'workflows' && <WorkflowsPanel />}
+          {tab === 'workflows' && <WorkflowsPanel catalog={catalog} />}
           {tab === 'sessions' && <SessionsPanel />}
           {tab === 'skills' && <SkillsPanel catalog={catalog} />}
         </aside>
@@ -93,9 +94,12 @@ function MainView({ route, catalog }: { route: Route; catalog: Catalog }) {
       );
     case 'home':
       return (
-        <div class="empty" data-testid="home">
-          Open a workflow or session on the left, or create one. Everything you make is saved in this browser and synced
-          when the server can be reached.
+        <div class="empty home" data-testid="home">
+          <p>
+            Open a workflow or session on the left, create one, or start from an example below. Everything you make is saved in
+            this browser and synced when the server can be reached.
+          </p>
+          <TemplatesGallery catalog={catalog} />
         </div>
       );
   }

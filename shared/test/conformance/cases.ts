@@ -1,4 +1,4 @@
-// EXEC-1 … EXEC-10: the conformance table. Every case runs against the headless runtimes in Node
+// EXEC-1 … EXEC-12: the conformance table. Every case runs against the headless runtimes in Node
 // (sync-server/test/headless/conformance.test.ts) and against the browser workers in Chromium
 // (web/test/conformance.e2e.test.ts), and `expectCase` holds both to the same expectation.
 // A case has no platform field: it cannot be added for one platform only.
@@ -154,6 +154,25 @@ add('three-body-return-wins', 'EXEC-10', 'Three.js: a body that returns keeps it
 add('three-execute-throw', 'EXEC-10 EXEC-7', 'Three.js: an exception in execute names the skill file line', threejs('x', 'function execute(inputs) {\n  throw new RangeError("no " + inputs.n);\n}', { inputs: [{ name: 'n', type: 'number', default: 4 }] }), (text, file) => refused(new RegExp(`^RangeError: no 4\\n {4}at execute \\(${at(file, text, 'throw new')}:\\d+\\)$`)));
 add('three-description-unknown-geometry', 'EXEC-10', 'Three.js: a scene description naming no three.js geometry is refused, saying which exist', threejs('shape:object', js('  return { shape: { geometry: { type: "Blob" } } };')), refused(/^shape\.geometry\.type is "Blob", which is not one this app draws; use one of BoxGeometry, SphereGeometry, .*TetrahedronGeometry$/));
 add('three-description-bad-position', 'EXEC-10', 'Three.js: a malformed position in a scene description is refused, naming it', threejs('shape:object', js('  return { shape: { geometry: { type: "sphere", args: [1] }, position: [0, "up"] } };')), refused('shape.position must be three numbers, [x, y, z] or {"x", "y", "z"}; got [0,"up"]'));
+
+// ── EXEC-12: a scene passed between Three.js nodes ──────────────────────────────────────────
+const PASSES_ON = 'const cube = new THREE.Mesh(new THREE.BoxGeometry(), new THREE.MeshBasicMaterial({ color: 0xff0000 }));\ncube.name = "cube";\ncube.position.set(1, 0, 0);\nscene.add(cube);\ncamera.position.set(0, 0, 4);';
+const objectJson = (type: string, fields: Record<string, unknown> = {}) => expect.objectContaining({ metadata: expect.objectContaining({ type: 'Object' }), object: expect.objectContaining({ type, ...fields }) });
+const AT_X1 = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1];
+add('three-scene-out', 'EXEC-12', 'Three.js: a declared scene output carries the scene and camera as three.js JSON', threejs('scene:object', PASSES_ON), gives({ scene: { scene: objectJson('Scene', { children: [expect.objectContaining({ type: 'Mesh', name: 'cube', matrix: AT_X1 })] }), camera: objectJson('PerspectiveCamera', { fov: 60, matrix: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 4, 1] }) } }));
+/** A scene as an upstream node passes it on: a red cube at x = 1, a camera of 45° at z = 4. */
+const HANDOFF: Json = {
+  scene: {
+    metadata: { version: 4.7, type: 'Object' },
+    geometries: [{ uuid: 'g', type: 'BoxGeometry' }],
+    materials: [{ uuid: 'm', type: 'MeshBasicMaterial', color: 0xff0000 }],
+    object: { uuid: 's', type: 'Scene', background: 0x112233, children: [{ uuid: 'c', type: 'Mesh', name: 'cube', geometry: 'g', material: 'm', matrix: AT_X1 }] },
+  },
+  camera: { metadata: { version: 4.7, type: 'Object' }, object: { uuid: 'k', type: 'PerspectiveCamera', fov: 45, near: 0.1, far: 100, aspect: 2, matrix: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 4, 1] } },
+};
+const LOOKS = 'const names = [];\nscene.traverse((o) => { if (o.isMesh) names.push(`${o.name}@${o.position.x}`); });\nreturn { seen: { names, background: scene.background.getHex(), at: camera.position.toArray(), fov: camera.fov, aspect: camera.aspect } };';
+add('three-scene-in', 'EXEC-12 EXEC-6', "Three.js: an input scene in that shape is the skill's starting scene and camera, at the viewport's aspect", threejs('seen', LOOKS, { inputs: ports('scene:object'), values: { scene: HANDOFF } }), gives({ seen: { names: ['cube@1'], background: 0x112233, at: [0, 0, 4], fov: 45, aspect: 1.5 } }));
+add('three-scene-other', 'EXEC-12', 'Three.js: an input scene of another shape is left to the skill', threejs('kind', 'return { kind: `${typeof inputs.scene}:${scene.children.length}` };', { inputs: ports('scene:string'), values: { scene: 'forest' } }), gives({ kind: 'string:0' }));
 
 // ── EXEC-7: errors at the skill's lines ───────────────────────────────────────────────────────
 const at = (file: string, text: string, needle: string) => `${literal(file)}:${lineIn(text, needle)}`;

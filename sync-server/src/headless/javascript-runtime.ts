@@ -18,7 +18,7 @@ export class SandboxRuntime implements Runtime {
   }
 
   async run({ skill, inputs, signal, onStdout, onStart }: RunRequest): Promise<RunResult> {
-    const job: SandboxJob = { kind: this.kind, code: skill.code, file: skill.file, codeLine: skill.codeLine, inputsJson: JSON.stringify(inputs) };
+    const job: SandboxJob = { kind: this.kind, code: skill.code, file: skill.file, codeLine: skill.codeLine, inputsJson: JSON.stringify(inputs), outputs: skill.frontmatter.outputs };
     const { value, stdout } = await this.pool.run(job, signal, onStdout, onStart);
     return { outputs: value as Record<string, Json>, stdout };
   }

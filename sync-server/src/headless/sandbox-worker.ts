@@ -2,8 +2,10 @@
 import vm from 'node:vm';
 import type * as ThreeModule from 'three';
 import { describeJavaScriptError, v8Frames, type ErrorLocator } from '../../../shared/src/execution/javascript-errors';
+import type { Json } from '../../../shared/src/json';
 import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
 import { drawSceneDescriptions } from '../../../shared/src/execution/scene-description';
+import { passSceneOn, receiveScene } from '../../../shared/src/execution/scene-handoff';
 import { EXECUTE_FORM_TAIL, THREEJS_PARAMS } from '../../../shared/src/execution/threejs-scene';
 import { SkillRunError } from '../../../shared/src/execution/types';
 import { closeHostRealm, createSandbox } from './sandbox';
@@ -17,6 +19,8 @@ export interface SandboxJob {
   file: string;
   codeLine: number;
   inputsJson: string;
+  /** The skill's declared outputs: a Three.js skill declaring `scene` passes its scene on (EXEC-12). */
+  outputs: Array<{ name: string }>;
 }
 
 export type SandboxAnswer = Record<string, unknown>;
@@ -60,11 +64,13 @@ serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
         return toJsonOutputs(await execute(inputs), 'execute(inputs)');
       }
       const stage = createStage(THREE);
+      receiveScene(THREE, stage, inputs as Record<string, Json>);
       // The code is a function body (it may `return` and `await`); the wrapper takes one line.
       const source = `(async function (${THREEJS_PARAMS.join(', ')}) {\n${job.code}${EXECUTE_FORM_TAIL}\n})`;
       const body = new vm.Script(source, { filename: job.file, lineOffset: job.codeLine - 2 }).runInContext(context) as Body;
       const outputs = toJsonOutputs((await body(THREE, stage.scene, stage.camera, stage.renderer, inputs)) ?? {}, 'a three.js skill');
       const drawn = drawSceneDescriptions(THREE, stage, outputs);
+      passSceneOn(outputs, job.outputs, stage);
       out.write(describeStage(stage, drawn));
       return outputs;
     } catch (e) {

@@ -10,6 +10,8 @@ import type { AnySkillFrontmatter } from '../../../shared/src/skill/schema';
 
 /** The system volume: the repository's `skills/`. */
 export const SYSTEM_SKILLS_DIR = fileURLToPath(new URL('../../../skills/', import.meta.url));
+/** The system volume's folder of workflow templates, which holds no skills. */
+export const TEMPLATES_DIR = path.join(SYSTEM_SKILLS_DIR, 'templates');
 
 export interface LoadedSkills {
   /** The skills that run. */
@@ -57,6 +59,7 @@ async function sourcesOf(dir: string, label: string, warnings: string[]): Promis
   const sources: Source[] = [];
   for (const entry of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
+    if (full === TEMPLATES_DIR) continue;
     const named = path.join(label, entry.name);
     const stat = await fs.stat(full).catch(() => undefined);
     if (stat?.isDirectory()) {

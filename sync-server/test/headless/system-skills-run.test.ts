@@ -13,6 +13,7 @@ import * as THREE from 'three';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
 import { checkOutputs } from '../../../shared/src/execution/output-contract';
+import { passSceneOn, receiveScene } from '../../../shared/src/execution/scene-handoff';
 import { createScene } from '../../../shared/src/execution/threejs-scene';
 import type { ResolvedSkill } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
@@ -102,8 +103,12 @@ async function runThree(id: string, stage: Stage, inputs: Record<string, unknown
   const { skill } = loadSkill(id);
   return timed(id, async () => {
     const body = new AsyncFunction('THREE', 'scene', 'camera', 'renderer', 'inputs', skill.code);
-    const result = await body(THREE, stage.scene, stage.camera, stage.renderer, withDefaults(skill, inputs));
-    const { outputs, note } = checkOutputs(skill.frontmatter.outputs, toJsonOutputs(result ?? {}, 'a three.js skill'));
+    const given = withDefaults(skill, inputs);
+    receiveScene(THREE, stage, given as Record<string, Json>);
+    const result = await body(THREE, stage.scene, stage.camera, stage.renderer, given);
+    const converted = toJsonOutputs(result ?? {}, 'a three.js skill');
+    passSceneOn(converted, skill.frontmatter.outputs, stage);
+    const { outputs, note } = checkOutputs(skill.frontmatter.outputs, converted);
     expect(note).toBe('');
     return outputs;
   });
@@ -549,6 +554,21 @@ describe('threejs-animation (three.js)', () => {
     expect(extra.rotation.y).toBeCloseTo(0.16, 9); // it keeps advancing
   });
 
+  it('EXEC-12: spins the cube Cube Renderer built when its scene input is connected to the cube\'s scene output', async () => {
+    const built = await runThree('threejs-cube', newStage(), { color: '#ff8800' });
+    const stage = newStage();
+    const out = await runThree('threejs-animation', stage, { scene: built.scene, speed: 1 });
+    expect(out.animated_objects).toBe(1);
+    const cube = stage.scene.getObjectByName('cube') as THREE.Mesh<THREE.BoxGeometry, THREE.MeshStandardMaterial>;
+    expect(cube.material.color.getHexString()).toBe('ff8800');
+    expect(stage.scene.getObjectByName('default-torus-knot')).toBeUndefined();
+    expect(stage.camera.position.toArray()).toEqual([1.6, 1.2, 2.4].map((v) => expect.closeTo(v, 9)));
+    const before = cube.rotation.y;
+    stage.renderer.animationLoop!(0);
+    stage.renderer.animationLoop!(50);
+    expect(cube.rotation.y - before).toBeCloseTo(0.05, 9);
+  });
+
   it('adds a default object to an empty scene so it shows something', async () => {
     const stage = newStage();
     const out = await runThree('threejs-animation', stage);
@@ -563,6 +583,99 @@ describe('threejs-animation (three.js)', () => {
     stage.renderer.animationLoop!(500);
     expect(meshes[0]!.rotation.y).toBeCloseTo(0.1, 9); // a long gap counts as 0.1 s at the default 1 rad/s
     expect(stage.frames).toHaveLength(2);
+  });
+});
+
+describe('sample-weather-data (JavaScript)', () => {
+  it('gives cities × days rows by date then city, the same for the same seed and others for another', async () => {
+    const out = await runJavaScript('sample-weather-data', { cities: ['Oslo', 'Atlantis'], days: 3, start_date: '2026-02-27' });
+    const rows = out.rows as Array<Record<string, unknown>>;
+    expect(out.row_count).toBe(6);
+    expect(rows.map((r) => `${r.date} ${r.city}`)).toEqual([
+      '2026-02-27 Oslo', '2026-02-27 Atlantis', '2026-02-28 Oslo', '2026-02-28 Atlantis', '2026-03-01 Oslo', '2026-03-01 Atlantis',
+    ]);
+    for (const r of rows) {
+      expect(Object.keys(r)).toEqual(['date', 'city', 'temperature_c', 'rainfall_mm']);
+      expect(Number.isInteger((r.temperature_c as number) * 10)).toBe(true);
+      expect(r.rainfall_mm as number).toBeGreaterThanOrEqual(0);
+    }
+    expect((await runJavaScript('sample-weather-data', { cities: ['Oslo', 'Atlantis'], days: 3, start_date: '2026-02-27' })).rows).toEqual(rows);
+    expect((await runJavaScript('sample-weather-data', { cities: ['Oslo', 'Atlantis'], days: 3, start_date: '2026-02-27', seed: 8 })).rows).not.toEqual(rows);
+  });
+
+  it('keeps each city near its climate, and refuses bad inputs saying what is wanted', async () => {
+    const rows = (await runJavaScript('sample-weather-data', { cities: ['Oslo', 'Singapore'], days: 200 })).rows as Array<{ city: string; temperature_c: number }>;
+    const mean = (city: string) => rows.filter((r) => r.city === city).reduce((s, r) => s + r.temperature_c, 0) / 200;
+    expect(mean('Oslo')).toBeCloseTo(-3, 0);
+    expect(mean('Singapore')).toBeCloseTo(26.5, 0);
+    await expect(runJavaScript('sample-weather-data', { days: 0 })).rejects.toThrow('days must be an integer from 1 to 366, got 0');
+    await expect(runJavaScript('sample-weather-data', { start_date: '1 Jan' })).rejects.toThrow('start_date must be a date as YYYY-MM-DD, got "1 Jan"');
+    await expect(runJavaScript('sample-weather-data', { cities: [] })).rejects.toThrow('cities must be an array of 1 to 50 city names');
+  });
+});
+
+describe('table-group-summary (JavaScript)', () => {
+  const rows = [
+    { city: 'A', t: 1 },
+    { city: 'B', t: 10 },
+    { city: 'A', t: 3 },
+    { city: 'B', t: 'n/a' },
+    { city: 'A', t: 5 },
+    { t: 7 },
+  ];
+
+  it('summarizes each group: count, mean, min, max, sample standard deviation, total; skips non-numbers', async () => {
+    const out = await runJavaScript('table-group-summary', { rows, value: 't' });
+    expect(out.summary).toEqual([
+      { city: 'B', count: 1, mean: 10, min: 10, max: 10, std: 0, total: 10 },
+      { city: null, count: 1, mean: 7, min: 7, max: 7, std: 0, total: 7 },
+      { city: 'A', count: 3, mean: 3, min: 1, max: 5, std: 2, total: 9 },
+    ]);
+    expect(out.groups).toBe(3);
+    expect(out.skipped).toBe(1);
+    const byGroup = await runJavaScript('table-group-summary', { rows: rows.slice(0, 3), value: 't', sort: 'group' });
+    expect((byGroup.summary as Array<{ city: string }>).map((r) => r.city)).toEqual(['A', 'B']);
+  });
+
+  it('names the columns there are when the group column is not one of them', async () => {
+    await expect(runJavaScript('table-group-summary', { rows, group_by: 'town', value: 't' })).rejects.toThrow(
+      'no row has the column "town" to group by; the rows have "city", "t"',
+    );
+    await expect(runJavaScript('table-group-summary', { rows: [1, 2] })).rejects.toThrow('rows must be an array of objects');
+    await expect(runJavaScript('table-group-summary', { rows, sort: 'size' })).rejects.toThrow('sort must be "mean_desc", "mean_asc" or "group", got "size"');
+  });
+});
+
+describe('plot-bars (JavaScript)', () => {
+  it('draws one bar per label, bitstrings in order, with the largest named', async () => {
+    const out = await runJavaScript('plot-bars', { data: { '11': 0.25, '00': 0.75 }, title: 'Bell <pair>' });
+    expect(out.labels).toEqual(['00', '11']);
+    expect(out.values).toEqual([0.75, 0.25]);
+    expect(out.top_label).toBe('00');
+    const svg = out.svg as string;
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<rect [^>]*fill="#2563eb"/g)).toHaveLength(2);
+    expect(svg).toContain('Bell &lt;pair&gt;');
+    expect((await runJavaScript('plot-bars', { data: { a: 1, b: 3 }, sort: 'value' })).labels).toEqual(['b', 'a']);
+  });
+
+  it('refuses negative or non-numeric values, naming the label', async () => {
+    await expect(runJavaScript('plot-bars', { data: { x: -1 } })).rejects.toThrow('data["x"] is -1, not a finite number of at least 0');
+    await expect(runJavaScript('plot-bars', { data: {} })).rejects.toThrow('data must have 1 to 64 entries, got 0');
+  });
+});
+
+describe('spice-diode-iv (ngspice via eecircuit-engine)', () => {
+  it("follows Shockley's law below the knee and names its sweep vector", async () => {
+    const { out, netlist } = await runSpice('spice-diode-iv', { v_max: 0.5, v_step: 0.05 });
+    expect(netlist).toContain('.dc V1 0 {vmax} {vstep}');
+    const v = out['v(v-sweep)'] as number[];
+    const i = out['i(vsense)'] as number[];
+    expect(v).toHaveLength(11);
+    expect(v.at(-1)).toBeCloseTo(0.5, 9);
+    // At low current the series resistance does not matter: I = IS·(exp(V/(N·Vt)) − 1), Vt at 27 °C.
+    const vt = (1.380649e-23 * 300.15) / 1.602176634e-19;
+    for (const k of [4, 6, 8]) expect(i[k]! / (2.52e-9 * Math.expm1(v[k]! / (1.752 * vt)))).toBeCloseTo(1, 2);
   });
 });
 

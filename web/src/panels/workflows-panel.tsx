@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { listWorkflows, type WorkflowListing } from '../../../shared/src/documents/volume-index';
+import type { Catalog } from '../documents/catalog';
 import { useDocValue, useRooms } from '../documents/hooks';
 import { hrefOf, useRoute } from '../router';
 import { useFailure, useHomeIndex } from './home-index';
@@ -12,6 +13,7 @@ import {
   importWorkflow,
   renameWorkflow,
 } from './workflow-actions';
+import { TemplatesGallery } from '../home/templates-gallery';
 import { downloadFile } from './download';
 import { WorkflowRow } from './workflow-row';
 
@@ -19,8 +21,11 @@ import { WorkflowRow } from './workflow-row';
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const NONE: WorkflowListing[] = [];
 
-/** The person's workflows: list, create, rename, duplicate, delete, import and export. */
-export function WorkflowsPanel() {
+/**
+ * The person's workflows: list, create, rename, duplicate, delete, import and export; with none
+ * yet, the example workflows to start from.
+ */
+export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
   const { home, room } = useHomeIndex();
   const rooms = useRooms();
   const listings = useDocValue(room?.doc, listWorkflows, NONE);
@@ -113,7 +118,12 @@ export function WorkflowsPanel() {
           {failure}
         </p>
       )}
-      {room && workflows.length === 0 && <p class="muted" data-testid="workflows-empty">No workflows yet. Name one above and press New, or import a file.</p>}
+      {room && workflows.length === 0 && (
+        <>
+          <p class="muted" data-testid="workflows-empty">No workflows yet. Name one above and press New, import a file, or start from an example.</p>
+          <TemplatesGallery catalog={catalog} compact />
+        </>
+      )}
       <ul class="listings" data-testid="workflow-list">
         {workflows.map((listing) => (
           <WorkflowRow

@@ -3,11 +3,14 @@
  * and runs Three.js skills against it. The skill code is the body of an async function of
  * `THREE, scene, camera, renderer, inputs`, or defines the original's `function execute(inputs)`;
  * it may start an animation loop, which keeps running here after the node is done, and it may
- * return outputs, of which scene descriptions are drawn (EXEC-10). No network, no storage (sandbox.ts).
+ * return outputs, of which scene descriptions are drawn (EXEC-10). It starts from the scene an
+ * upstream node passed on, and passes its own on when it declares a `scene` output (EXEC-12).
+ * No network, no storage (sandbox.ts).
  */
 import * as THREE from 'three';
 import { RuntimeError } from '../../../shared/src/execution/types';
 import { drawSceneDescriptions } from '../../../shared/src/execution/scene-description';
+import { passSceneOn, receiveScene } from '../../../shared/src/execution/scene-handoff';
 import { createScene, EXECUTE_FORM_TAIL, THREEJS_PARAMS } from '../../../shared/src/execution/threejs-scene';
 import type { RunMessage } from './protocol';
 import { lockDownGlobals, lockDownMessaging } from './sandbox';
@@ -45,11 +48,14 @@ serveRuns((message: ViewportMessage) => {
     renderer.setSize(width, height, false);
     const { scene, camera } = createScene(THREE, width / height);
     stage = { scene, camera, renderer };
+    receiveScene(THREE, stage, message.inputs);
     const body = new AsyncFunction(...THREEJS_PARAMS, message.skill.code + EXECUTE_FORM_TAIL);
     // A skill that only draws returns nothing: it has no outputs.
     return (await body(THREE, scene, camera, renderer, message.inputs)) ?? {};
   }, (outputs) => {
-    if (stage) drawSceneDescriptions(THREE, stage, outputs);
+    if (!stage) return;
+    drawSceneDescriptions(THREE, stage, outputs);
+    passSceneOn(outputs, message.skill.outputs, stage);
   });
 });
 lockDownMessaging();
