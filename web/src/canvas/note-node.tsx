@@ -1,0 +1,101 @@
+import { NodeResizer, type NodeProps } from '@xyflow/react';
+import { memo } from 'preact/compat';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import type * as Y from 'yjs';
+import { NOTE_COLORS, noteText, setNoteColor } from '../../../shared/src/documents/workflow';
+import { ORIGIN } from '../../../shared/src/origins';
+import { Markdown } from '../chat/markdown';
+import { workflowUndo } from '../documents/undo';
+import { NoteDoc, takeFresh, type NoteFlowNode } from './note-binding';
+import { bindNoteText } from './note-text';
+import { CanvasEditable } from './skill-node';
+import './note-node.css';
+
+/** The smallest a note can be resized to. */
+const MIN_WIDTH = 120;
+const MIN_HEIGHT = 60;
+
+/**
+ * The textarea a note is written in, bound to the note's shared text. Ctrl+Z here is the
+ * workflow's per-person undo, not the textarea's own, which knows nothing of collaborators.
+ */
+function NoteEditor({ doc, text, onClose }: { doc: Y.Doc; text: Y.Text; onClose(): void }) {
+  const area = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    // What is typed from now on is an undo step of its own, apart from the note's creation.
+    workflowUndo(doc).stopCapturing();
+    const binding = bindNoteText(el, text);
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+    return () => binding.destroy();
+  }, [doc, text]);
+  const onKeyDown = (event: KeyboardEvent) => {
+    const mod = event.ctrlKey || event.metaKey;
+    const key = event.key.toLowerCase();
+    const undo = workflowUndo(doc);
+    if (key === 'escape') onClose();
+    else if (mod && key === 'z' && !event.shiftKey) undo.undo();
+    else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) undo.redo();
+    else return;
+    event.preventDefault();
+  };
+  return (
+    <textarea
+      ref={area}
+      class="note-editor nodrag nowheel"
+      data-testid="note-editor"
+      aria-label="Note (Markdown)"
+      placeholder="Write Markdown…"
+      onKeyDown={onKeyDown}
+      onBlur={onClose}
+    />
+  );
+}
+
+/** A sticky note: Markdown shown rendered, written in place on double-click, resized when selected. */
+function NoteNodeView({ id, data, selected }: NodeProps<NoteFlowNode>) {
+  const doc = useContext(NoteDoc);
+  const editable = useContext(CanvasEditable) && doc !== null;
+  const [editing, setEditing] = useState(() => takeFresh(id));
+  const text = doc && editing ? noteText(doc, id) : undefined;
+  return (
+    <div
+      class={`note-node note-${data.color} ${selected ? 'selected' : ''}`}
+      data-testid="note"
+      data-note-id={id}
+      onDblClick={() => editable && setEditing(true)}
+    >
+      <NodeResizer isVisible={selected && editable} minWidth={MIN_WIDTH} minHeight={MIN_HEIGHT} />
+      {selected && editable && !editing && doc && (
+        <div class="note-colors nodrag">
+          {NOTE_COLORS.map((color) => (
+            <button
+              type="button"
+              key={color}
+              class={`note-color note-${color} ${color === data.color ? 'current' : ''}`}
+              title={`Make the note ${color}`}
+              aria-label={`${color} note`}
+              data-testid={`note-color-${color}`}
+              onClick={() => doc.transact(() => setNoteColor(doc, id, color), ORIGIN.local)}
+            />
+          ))}
+        </div>
+      )}
+      {text && doc ? (
+        <NoteEditor doc={doc} text={text} onClose={() => setEditing(false)} />
+      ) : data.text ? (
+        <div class="note-text" data-testid="note-text">
+          <Markdown text={data.text} />
+        </div>
+      ) : (
+        <div class="note-text note-empty" data-testid="note-text">
+          {editable ? 'Double-click to write (Markdown)' : 'Empty note'}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const NoteNode = memo(NoteNodeView);
