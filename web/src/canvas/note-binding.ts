@@ -94,9 +94,9 @@ export function addNote(doc: Y.Doc, at: { x: number; y: number }): string {
  */
 export function applyNoteChanges(doc: Y.Doc, changes: NodeChange[]): NodeChange[] {
   const notes = notesOf(doc);
-  const isNote = (c: NodeChange) => c.type !== 'add' && notes.has(c.id);
-  const edits = changes.filter(isNote);
-  if (edits.length > 0) {
+  // Decided before writing: a removed note is no longer in the map afterwards.
+  const edits = new Set(changes.filter((c) => c.type !== 'add' && notes.has(c.id)));
+  if (edits.size > 0) {
     doc.transact(() => {
       for (const c of edits) {
         if (c.type === 'position' && c.position) moveNote(doc, c.id, c.position);
@@ -106,7 +106,7 @@ export function applyNoteChanges(doc: Y.Doc, changes: NodeChange[]): NodeChange[
       }
     }, ORIGIN.local);
   }
-  return changes.filter((c) => !(isNote(c) && (c.type === 'position' || c.type === 'remove')));
+  return changes.filter((c) => !(edits.has(c) && (c.type === 'position' || c.type === 'remove')));
 }
 
 /** Deletes the notes among the given ids, in one local transaction. */
