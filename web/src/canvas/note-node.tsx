@@ -24,12 +24,15 @@ function NoteEditor({ doc, text, onClose }: { doc: Y.Doc; text: Y.Text; onClose(
   useEffect(() => {
     const el = area.current;
     if (!el) return;
-    // What is typed from now on is an undo step of its own, apart from the note's creation.
+    // Typing in a note never merges into one undo step with the note's creation or a later move.
     workflowUndo(doc).stopCapturing();
     const binding = bindNoteText(el, text);
     el.focus();
     el.setSelectionRange(el.value.length, el.value.length);
-    return () => binding.destroy();
+    return () => {
+      binding.destroy();
+      workflowUndo(doc).stopCapturing();
+    };
   }, [doc, text]);
   const onKeyDown = (event: KeyboardEvent) => {
     const mod = event.ctrlKey || event.metaKey;
