@@ -105,6 +105,8 @@ describe('notes on the canvas', () => {
       await notes(page).locator('.markdown').filter({ hasText: 'Shared plan' }).waitFor();
       await notes(page).dblclick();
       await editor(page).waitFor();
+      // The double-click opened the note; it did not zoom the canvas as one on the pane does.
+      expect(await page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform)).toContain('scale(1)');
     }
     await alice.keyboard.press('Control+End');
     await bob.keyboard.press('Control+Home');
@@ -182,6 +184,14 @@ describe('notes on the canvas', () => {
     await second.click();
     await page.keyboard.press('Delete');
     await waitFor(async () => (await notes(page).count()) === 1, 'the selected note deleted');
+    // Copied and pasted with the keyboard; the copy is what is selected, so Delete takes it away again.
+    await notes(page).click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await waitFor(async () => (await notes(page).locator('.markdown strong').count()) === 2, 'the pasted copy with its text');
+    await page.keyboard.press('Delete');
+    await waitFor(async () => (await notes(page).count()) === 1, 'the copy deleted');
+    expect(await notes(page).getAttribute('data-note-id')).toBe(firstId);
     await screenshot(page, 'notes-before-export');
 
     const item = page.locator('[data-testid="workflow-item"]').filter({ has: page.locator('[data-testid="workflow-link"]:text-is("Noted")') });

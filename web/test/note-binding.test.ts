@@ -8,7 +8,7 @@ import { replaceText } from '../../shared/src/documents/text';
 import { NOTE_SIZE, noteText, putNode, putNote, readWorkflowGraph, readWorkflowNotes, type WorkflowNote } from '../../shared/src/documents/workflow';
 import { ORIGIN } from '../../shared/src/origins';
 import { applyNodeChanges } from '../src/canvas/flow-binding';
-import { addNote, applyNoteChanges, deleteNotes, NoteView, takeFresh } from '../src/canvas/note-binding';
+import { addNote, applyNoteChanges, copyNotes, deleteNotes, NoteView, pasteNotes, takeFresh } from '../src/canvas/note-binding';
 import { caretAfter } from '../src/canvas/note-text';
 import { workflowUndo } from '../src/documents/undo';
 
@@ -82,6 +82,20 @@ describe('note changes', () => {
     deleteNotes(doc, ['a', 'n1', id]);
     expect(readWorkflowNotes(doc).map((n) => n.id)).toEqual(['n2']);
     expect(readWorkflowGraph(doc).nodes.map((n) => n.id)).toEqual(['a']);
+  });
+});
+
+describe('copy and paste', () => {
+  it('copies the selected notes and pastes them under fresh ids, shifted, with their text and look', () => {
+    const doc = workflow();
+    const clip = copyNotes(doc, new Set(['a', 'n2']));
+    expect(clip.map((n) => n.id)).toEqual(['n2']);
+    const [id] = pasteNotes(doc, clip, { x: 40, y: 40 });
+    expect(id).not.toBe('n2');
+    expect(readWorkflowNotes(doc).find((n) => n.id === id)).toEqual({ ...note('n2', 340), id, position: { x: 340, y: 40 } });
+    // The copy's text is its own: editing it leaves the original alone.
+    replaceText(noteText(doc, id!)!, 'copy');
+    expect(readWorkflowNotes(doc).find((n) => n.id === 'n2')?.text).toBe('note n2');
   });
 });
 

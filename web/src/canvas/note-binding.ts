@@ -6,6 +6,7 @@ import {
   NOTE_SIZE,
   notesOf,
   putNote,
+  readWorkflowNotes,
   removeNote,
   resizeNote,
   type NoteColor,
@@ -115,4 +116,18 @@ export function deleteNotes(doc: Y.Doc, ids: Iterable<string>): void {
   doc.transact(() => {
     for (const id of ids) if (notes.has(id)) removeNote(doc, id);
   }, ORIGIN.local);
+}
+
+/** Copies the notes among the given ids (the canvas copies skill nodes beside them). */
+export function copyNotes(doc: Y.Doc, ids: ReadonlySet<string>): WorkflowNote[] {
+  return readWorkflowNotes(doc).filter((n) => ids.has(n.id));
+}
+
+/** Pastes notes with fresh ids, shifted by `offset`, in one local transaction; returns their ids. */
+export function pasteNotes(doc: Y.Doc, notes: readonly WorkflowNote[], offset: { x: number; y: number }): string[] {
+  const pasted = notes.map((n) => ({ ...n, id: crypto.randomUUID(), position: { x: n.position.x + offset.x, y: n.position.y + offset.y } }));
+  doc.transact(() => {
+    for (const n of pasted) putNote(doc, n);
+  }, ORIGIN.local);
+  return pasted.map((n) => n.id);
 }

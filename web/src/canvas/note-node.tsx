@@ -68,7 +68,11 @@ function NoteNodeView({ id, data, selected }: NodeProps<NoteFlowNode>) {
       class={`note-node note-${data.color} ${selected ? 'selected' : ''}`}
       data-testid="note"
       data-note-id={id}
-      onDblClick={() => editable && setEditing(true)}
+      onDblClick={(event) => {
+        // The double-click is the note's: the pane must not zoom on it, nor the canvas take it as a node's.
+        event.stopPropagation();
+        if (editable) setEditing(true);
+      }}
     >
       <NodeResizer isVisible={selected && editable} minWidth={MIN_WIDTH} minHeight={MIN_HEIGHT} />
       {selected && editable && !editing && doc && (

@@ -37,7 +37,7 @@ import {
   type Clip,
   type Measured,
 } from './flow-binding';
-import { addNote, applyNoteChanges, deleteNotes, NoteDoc, NoteView } from './note-binding';
+import { addNote, applyNoteChanges, copyNotes, deleteNotes, NoteDoc, NoteView, pasteNotes } from './note-binding';
 import { NoteNode } from './note-node';
 import { usePresence, type Peer } from './presence';
 import { CanvasEditable, provideNodeEditing, SkillNode } from './skill-node';
@@ -52,6 +52,7 @@ const nodeTypes = { skill: SkillNode, note: NoteNode };
 const EMPTY: WorkflowGraph = { nodes: [], edges: [] };
 const NO_NOTES: WorkflowNote[] = [];
 let clipboard: Clip | null = null;
+let noteClipboard: WorkflowNote[] = [];
 
 type WorkflowRoute = Extract<Route, { view: 'workflow' }>;
 
@@ -207,9 +208,11 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       step();
       if (mod && key === 'z' && !event.shiftKey) undo.undo();
       else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) undo.redo();
-      else if (mod && key === 'c' && selectedNodes.size > 0) clipboard = copyNodes(readWorkflowGraph(doc), selectedNodes);
-      else if (mod && key === 'v' && clipboard) {
-        const ids = pasteClip(doc, clipboard, { x: 40, y: 40 });
+      else if (mod && key === 'c' && selectedNodes.size > 0) {
+        clipboard = copyNodes(readWorkflowGraph(doc), selectedNodes);
+        noteClipboard = copyNotes(doc, selectedNodes);
+      } else if (mod && key === 'v' && clipboard) {
+        const ids = [...pasteClip(doc, clipboard, { x: 40, y: 40 }), ...pasteNotes(doc, noteClipboard, { x: 40, y: 40 })];
         setSelectedNodes(new Set(ids));
       } else if (mod && key === 'a') setSelectedNodes(new Set([...readWorkflowGraph(doc).nodes, ...readWorkflowNotes(doc)].map((n) => n.id)));
       else if (key === 'delete' || key === 'backspace') {
