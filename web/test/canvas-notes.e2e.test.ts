@@ -221,10 +221,20 @@ describe('notes on the canvas', () => {
     expect(newId).not.toBe(oldId);
     await screenshot(page, 'notes-imported');
 
+    // A duplicate has the notes too, under ids of its own.
+    await item.first().locator('[data-testid="duplicate-workflow"]').click();
+    await waitFor(() => listWorkflows(index.doc).some((l) => l.name === 'Noted (copy)'), 'the duplicate on the server');
+    const duplicate = await app.connect(`user/default/workflow/${listWorkflows(index.doc).find((l) => l.name === 'Noted (copy)')!.id}`);
+    await waitFor(() => readWorkflowNotes(duplicate.doc).length === 1, 'the duplicate’s note on the server');
+    const { id: dupId, ...dupRest } = readWorkflowNotes(duplicate.doc)[0]!;
+    expect(dupRest).toEqual(original);
+    expect([oldId, newId]).not.toContain(dupId);
+    duplicate.destroy();
+
     // A file from before notes (version 1) imports as it always did.
     const v1 = await fs.readFile(path.join(ROOT, 'sync-server/test/headless/fixtures/vqe.workflow.json'));
     await page.locator('[data-testid="import-workflow"]').setInputFiles({ name: 'vqe.workflow.json', mimeType: 'application/json', buffer: v1 });
-    await waitFor(() => listWorkflows(index.doc).length === count + 2, 'the version-1 import on the server');
+    await waitFor(() => listWorkflows(index.doc).length === count + 3, 'the version-1 import on the server');
     await waitFor(async () => (await visibleNodes(page).count()) === 3, 'the version-1 workflow’s nodes');
     expect(await notes(page).count()).toBe(0);
     copy.destroy();
