@@ -39,7 +39,7 @@ describe('notes on the canvas', () => {
     // A new note opens for typing at once.
     await editor(alice).waitFor();
     await waitFor(() => editor(alice).evaluate((el) => el === document.activeElement), 'the new note’s editor to have the focus');
-    await editor(alice).fill(`# Plan\n\nRun **VQE** first\n\n${PAYLOAD}`);
+    await editor(alice).fill(`# Plan\n\nRun **VQE** first, see [the manifest](/manifest.webmanifest)\n\n${PAYLOAD}`);
     await alice.keyboard.press('Escape');
     await editor(alice).waitFor({ state: 'detached' });
 
@@ -58,6 +58,12 @@ describe('notes on the canvas', () => {
       });
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     }
+    // A link in a note opens in a new tab; the canvas stays.
+    const canvasUrl = bob.url();
+    const [tab] = await Promise.all([bob.context().waitForEvent('page'), bobNote.locator('.markdown a').click()]);
+    await tab.waitForURL(/\/manifest\.webmanifest$/);
+    await tab.close();
+    expect(bob.url()).toBe(canvasUrl);
     // Notes show on the MiniMap like nodes do.
     expect(await bob.locator('.react-flow__minimap-node').count()).toBe(1);
     await screenshot(bob, 'notes-rendered');

@@ -57,6 +57,14 @@ function NoteEditor({ doc, text, onClose }: { doc: Y.Doc; text: Y.Text; onClose(
   );
 }
 
+/** A link in a note opens in a new tab: followed in place, it would take the canvas away. */
+function openLink(event: MouseEvent) {
+  const link = (event.target as Element | null)?.closest('a[href]');
+  if (!(link instanceof HTMLAnchorElement)) return;
+  event.preventDefault();
+  window.open(link.href, '_blank', 'noopener,noreferrer');
+}
+
 /** A sticky note: Markdown shown rendered, written in place on double-click, resized when selected. */
 function NoteNodeView({ id, data, selected }: NodeProps<NoteFlowNode>) {
   const doc = useContext(NoteDoc);
@@ -93,7 +101,7 @@ function NoteNodeView({ id, data, selected }: NodeProps<NoteFlowNode>) {
       {text && doc ? (
         <NoteEditor doc={doc} text={text} onClose={() => setEditing(false)} />
       ) : data.text ? (
-        <div class="note-text" data-testid="note-text">
+        <div class="note-text" data-testid="note-text" onClick={openLink}>
           <Markdown text={data.text} />
         </div>
       ) : (
