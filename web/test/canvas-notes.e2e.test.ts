@@ -185,6 +185,13 @@ describe('notes on the canvas', () => {
     await waitFor(async () => (await notes(page).count()) === 2, 'the note from the N key');
     await waitFor(() => editor(page).evaluate((el) => el === document.activeElement), 'the new note’s editor to have the focus');
     await page.keyboard.press('Escape');
+    // Escape leaves the focus on the canvas: its keys undo and redo the new note at once.
+    await page.keyboard.press('Control+z');
+    await waitFor(async () => (await notes(page).count()) === 1, 'the new note undone');
+    // The focus went with the note that had it.
+    await page.locator('[data-testid="workflow-canvas"]').focus();
+    await page.keyboard.press('Control+y');
+    await waitFor(async () => (await notes(page).count()) === 2, 'the new note redone');
     const second = page.locator(`[data-testid="note"]:not([data-note-id="${firstId}"])`);
     await second.locator('[data-testid="note-text"]').waitFor();
     await second.click();

@@ -38,7 +38,8 @@ function NoteEditor({ doc, text, onClose }: { doc: Y.Doc; text: Y.Text; onClose(
     const mod = event.ctrlKey || event.metaKey;
     const key = event.key.toLowerCase();
     const undo = workflowUndo(doc);
-    if (key === 'escape') onClose();
+    // The note keeps the focus, so the canvas's keys (Delete, N, Ctrl+Z) work on at once.
+    if (key === 'escape') (event.currentTarget as HTMLElement).closest<HTMLElement>('.react-flow__node')?.focus();
     else if (mod && key === 'z' && !event.shiftKey) undo.undo();
     else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) undo.redo();
     else return;
@@ -93,7 +94,10 @@ function NoteNodeView({ id, data, selected }: NodeProps<NoteFlowNode>) {
               title={`Make the note ${color}`}
               aria-label={`${color} note`}
               data-testid={`note-color-${color}`}
-              onClick={() => doc.transact(() => setNoteColor(doc, id, color), ORIGIN.local)}
+              onClick={() => {
+                workflowUndo(doc).stopCapturing();
+                doc.transact(() => setNoteColor(doc, id, color), ORIGIN.local);
+              }}
             />
           ))}
         </div>
