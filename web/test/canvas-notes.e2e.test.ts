@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { listWorkflows } from '../../shared/src/documents/volume-index';
-import { putNote, readWorkflowNotes } from '../../shared/src/documents/workflow';
+import { putNode, putNote, readWorkflowGraph, readWorkflowNotes } from '../../shared/src/documents/workflow';
 import { parseWorkflowFile } from '../../shared/src/workflow/file';
 import { ROOT, useApp, waitFor } from './harness';
 import { visibleNodes } from './harness/canvas';
@@ -252,6 +252,40 @@ describe('notes on the canvas', () => {
     expect(await notes(page).count()).toBe(0);
     copy.destroy();
     index.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('a note lies under the skill node it overlaps, and box selection takes notes with nodes', async () => {
+    const script = await app.connect('user/default/workflow/notes-under');
+    script.doc.transact(() => {
+      putNote(script.doc, { id: 'under', text: 'Behind the node', position: { x: 0, y: 0 }, size: { width: 400, height: 300 }, color: 'grey' });
+      putNode(script.doc, { id: 'vqe', skillId: 'quantum-vqe', label: 'VQE', position: { x: 100, y: 100 }, inputs: {} });
+    });
+    const { context, page, errors } = await app.openWorkflow('notes-under');
+    await waitFor(async () => (await visibleNodes(page).count()) === 2, 'the note and the node');
+    const node = (await page.locator('.react-flow__node[data-id="vqe"]').boundingBox())!;
+    const onTop = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('.react-flow__node')?.getAttribute('data-id'), [node.x + node.width / 2, node.y + 12]);
+    expect(onTop).toBe('vqe');
+    // Selected, the note still stays under the node.
+    await notes(page).click({ position: { x: 10, y: 10 } });
+    await waitFor(async () => (await notes(page).getAttribute('class'))?.includes('selected') ?? false, 'the note selected');
+    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('.react-flow__node')?.getAttribute('data-id'), [node.x + node.width / 2, node.y + 12])).toBe('vqe');
+
+    // Shift-drag a box around both, from empty canvas: both are selected, and Delete takes both.
+    const note = (await notes(page).boundingBox())!;
+    const bottomRight = { x: Math.max(note.x + note.width, node.x + node.width) + 20, y: Math.max(note.y + note.height, node.y + node.height) + 20 };
+    await page.keyboard.down('Shift');
+    await page.mouse.move(note.x - 20, note.y - 30);
+    await page.mouse.down();
+    await page.mouse.move(bottomRight.x, bottomRight.y, { steps: 8 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await waitFor(async () => (await page.locator('.react-flow__node.selected').count()) === 2, 'both selected by the box');
+    await page.keyboard.press('Delete');
+    await waitFor(() => readWorkflowNotes(script.doc).length === 0 && readWorkflowGraph(script.doc).nodes.length === 0, 'both deleted on the server');
+    await screenshot(page, 'notes-box-deleted');
+    script.destroy();
     errors.assertNone();
     await context.close();
   });
