@@ -22,12 +22,16 @@ import {
 } from '../../shared/src/documents/volume-index';
 import {
   moveNode,
+  moveNote,
+  noteText,
   readWorkflowGraph,
   readWorkflowMeta,
+  readWorkflowNotes,
   removeNode,
   writeWorkflowGraph,
   writeWorkflowMeta,
   type WorkflowGraph,
+  type WorkflowNote,
 } from '../../shared/src/documents/workflow';
 import { isValidId } from '../../shared/src/rooms';
 import { toWorkflowFile } from '../../shared/src/workflow/file';
@@ -99,13 +103,15 @@ const GRAPH: WorkflowGraph = {
   edges: [{ id: 'e1', source: 'n1', sourceHandle: 'hamiltonian', target: 'n2', targetHandle: 'hamiltonian' }],
 };
 
+const NOTES: WorkflowNote[] = [{ id: 'note-1', text: 'Bond length in Å', position: { x: 0, y: 200 }, size: { width: 220, height: 120 }, color: 'blue' }];
+
 /** Creates a workflow as the app does: its room first, then its listing in the volume index. */
 async function createWorkflow(server: Server, index: TestClient, id: string, name: string): Promise<TestClient> {
   const wf = await client(server, `user/default/workflow/${id}`);
   const fields = { name, description: `${name}, described`, created_at: '2025-01-01T00:00:00.000Z', updated_at: '2025-01-01T00:00:00.000Z' };
   wf.doc.transact(() => {
     writeWorkflowMeta(wf.doc, fields);
-    writeWorkflowGraph(wf.doc, GRAPH);
+    writeWorkflowGraph(wf.doc, { ...GRAPH, notes: NOTES });
   });
   putWorkflowListing(index.doc, id, fields);
   return wf;
@@ -115,7 +121,7 @@ async function createWorkflow(server: Server, index: TestClient, id: string, nam
 function workflowText(index: Y.Doc, id: string, doc: Y.Doc): string {
   const listing = getWorkflowListing(index, id)!;
   const meta = readWorkflowMeta(doc);
-  const file = toWorkflowFile({ name: meta.name || listing.name, description: meta.description || listing.description }, readWorkflowGraph(doc));
+  const file = toWorkflowFile({ name: meta.name || listing.name, description: meta.description || listing.description }, { ...readWorkflowGraph(doc), notes: readWorkflowNotes(doc) });
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
@@ -205,6 +211,8 @@ describe('mirrors with Redis and S3', () => {
     const wfB = await createWorkflow(server, index, 'wf-beta', 'Beta flow');
     await eventually('the second workflow to be mirrored', async () => expect(await bucket.getBlob('volumes/user/default/workflows/wf-beta.json')).not.toBeNull());
     moveNode(wfA.doc, 'n2', { x: 300, y: 40 });
+    noteText(wfA.doc, 'note-1')!.insert(0, '**Why:** ');
+    moveNote(wfA.doc, 'note-1', { x: 10, y: 240 });
     writeWorkflowMeta(wfA.doc, { name: 'Alpha flow, renamed', updated_at: new Date().toISOString() });
     putWorkflowListing(index.doc, 'wf-alpha', { name: 'Alpha flow, renamed' });
     removeWorkflowListing(index.doc, 'wf-beta');
@@ -252,6 +260,8 @@ describe('mirrors with Redis and S3', () => {
       format: 'llmunix-workflow',
       name: 'Alpha flow, renamed',
       nodes: [expect.anything(), expect.objectContaining({ id: 'n2', position: { x: 300, y: 40 } })],
+      version: 2,
+      notes: [{ ...NOTES[0], text: '**Why:** Bond length in Å', position: { x: 10, y: 240 } }],
     });
     expect(await bucket.listBlobs('volumes/user/')).toEqual((await bucket.listBlobs('volumes/user/default/')));
 

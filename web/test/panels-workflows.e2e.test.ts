@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listWorkflows } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, readWorkflowMeta, writeWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
-import { parseWorkflowFile } from '../../shared/src/workflow/file';
+import { parseWorkflowFile, WORKFLOW_FORMAT_VERSION } from '../../shared/src/workflow/file';
 import { useApp, waitFor, type TestClient } from './harness';
 import { visibleNodes } from './harness/canvas';
 
@@ -114,7 +114,7 @@ describe('workflows panel', () => {
     const text = await fs.readFile(await download.path(), 'utf8');
     const file = parseWorkflowFile(text);
     if (!file.ok) throw new Error(file.error.join('\n'));
-    expect(file.value).toMatchObject({ format: 'llmunix-workflow', version: 1, name: 'Round trip: v1/2' });
+    expect(file.value).toMatchObject({ format: 'llmunix-workflow', version: WORKFLOW_FORMAT_VERSION, name: 'Round trip: v1/2' });
     expect(shape(file.value)).toEqual(shape(GRAPH));
 
     // A broken file: the errors are shown where the import was asked for, and nothing is created.

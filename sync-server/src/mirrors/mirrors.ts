@@ -8,7 +8,7 @@ import {
   listSkillSources,
   listWorkflows,
 } from '../../../shared/src/documents/volume-index';
-import { readWorkflowGraph, readWorkflowMeta } from '../../../shared/src/documents/workflow';
+import { readWorkflowGraph, readWorkflowMeta, readWorkflowNotes } from '../../../shared/src/documents/workflow';
 import { isValidId, parseRoomName, sessionRoom, volumeRoom, workflowRoom, type RoomName } from '../../../shared/src/rooms';
 import { toWorkflowFile } from '../../../shared/src/workflow/file';
 import type { Config } from '../config';
@@ -153,7 +153,7 @@ export class Mirrors {
       : await this.reader.read(workflowRoom(r.volume, r.volumeId, r.id), (doc) => {
           const meta = readWorkflowMeta(doc);
           // As the app exports it: the room's name and description, else the listing's.
-          return toWorkflowFile({ name: meta.name || listing.name, description: meta.description || listing.description }, readWorkflowGraph(doc));
+          return toWorkflowFile({ name: meta.name || listing.name, description: meta.description || listing.description }, { ...readWorkflowGraph(doc), notes: readWorkflowNotes(doc) });
         });
     await blobs.writeWorkflow(r.volume, r.volumeId, r.id, file);
   }

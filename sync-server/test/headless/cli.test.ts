@@ -75,6 +75,14 @@ beforeAll(async () => {
     ]),
   );
   await fs.writeFile(file('not-json.json'), '{ "format": ');
+  // Version 2 adds notes beside the nodes: they are part of the file, never of the run.
+  const note = { text: '# Doubles twice', position: { x: 0, y: 200 }, size: { width: 200, height: 100 }, color: 'green' };
+  await fs.writeFile(
+    file('noted.json'),
+    JSON.stringify({ ...JSON.parse(workflow([{ id: 'a', skillId: 'twice', inputs: { n: 3 } }])), version: 2, notes: [{ id: 'why', ...note }] }),
+  );
+  await fs.writeFile(file('newer.json'), JSON.stringify({ ...JSON.parse(workflow([{ id: 'a', skillId: 'twice' }])), version: 3 }));
+  await fs.writeFile(file('bad-note.json'), JSON.stringify({ ...JSON.parse(workflow([{ id: 'a', skillId: 'twice' }])), version: 2, notes: [{ id: 'a', ...note }] }));
 });
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
@@ -124,6 +132,21 @@ describe('npm run workflow', () => {
     expect(r.nodes.after).toMatchObject({ status: 'skipped' });
     expect(r.nodes.fine).toEqual({ status: 'done', outputs: { x: 2 } });
     expect(r.stderr).toMatch(/bad error \(\d+ ms\): Error: boom\n/);
+  });
+
+  it('reads a version-2 file and runs its nodes, never its notes; a newer file or a bad note is refused', async () => {
+    const noted = await cli(file('noted.json'), '--skills', path.join(dir, 'skills'));
+    expect(noted.code, noted.stderr).toBe(0);
+    expect(noted.nodes).toEqual({ a: { status: 'done', outputs: { x: 6 } } });
+    expect(noted.stderr).toMatch(/test: 1 node\(s\)/);
+
+    const newer = await cli(file('newer.json'), '--skills', path.join(dir, 'skills'));
+    expect(newer.code).toBe(2);
+    expect(newer.stderr).toMatch(/invalid: .*newer\.json: The file is version 3, made by a newer LLMunix; this one reads up to version 2\. Update the app\./);
+
+    const badNote = await cli(file('bad-note.json'), '--skills', path.join(dir, 'skills'));
+    expect(badNote.code).toBe(2);
+    expect(badNote.stderr).toMatch(/invalid: .*bad-note\.json: notes: id "a" is also a node's id/);
   });
 
   it('exit 2 for a cycle, an unknown skill or a file that is not a workflow, with the reason', async () => {

@@ -14,7 +14,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
+import { readWorkflowGraph, readWorkflowMeta, readWorkflowNotes, type WorkflowGraph, type WorkflowNote } from '../../../shared/src/documents/workflow';
 import type { Catalog } from '../documents/catalog';
 import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
 import { roomMode } from '../documents/identity';
@@ -39,6 +39,8 @@ import {
   type SkillFlowNode,
 } from './flow-binding';
 import { SkillBesideSlot } from '../editor/skill-beside-slot';
+import { addNote, applyNoteChanges, copyNotes, deleteNotes, NoteDoc, NoteView, pasteNotes } from './note-binding';
+import { NoteNode } from './note-node';
 import { usePresence, type Peer } from './presence';
 import { openSkillBeside } from './skill-beside';
 import { CanvasEditable, provideNodeEditing, SkillNode } from './skill-node';
@@ -49,9 +51,11 @@ const SKILL_WAIT_MS = 2000;
 /** The drag-and-drop type the skill library puts a skill id under. */
 export const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
 
-const nodeTypes = { skill: SkillNode };
+const nodeTypes = { skill: SkillNode, note: NoteNode };
 const EMPTY: WorkflowGraph = { nodes: [], edges: [] };
+const NO_NOTES: WorkflowNote[] = [];
 let clipboard: Clip | null = null;
+let noteClipboard: WorkflowNote[] = [];
 
 type WorkflowRoute = Extract<Route, { view: 'workflow' }>;
 
@@ -78,6 +82,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const doc = room?.doc;
   const graph = useDocValue(doc, readWorkflowGraph, EMPTY);
   const meta = useDocValue(doc, readWorkflowMeta, null);
+  const notes = useDocValue(doc, readWorkflowNotes, NO_NOTES);
   const [selectedNodes, setSelectedNodes] = useState<Set<string>>(new Set());
   const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
   const [measured, setMeasured] = useState<Map<string, Measured>>(new Map());
@@ -88,6 +93,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const readOnly = roomMode(route.room, useIdentity()) === 'read';
   const flow = useReactFlow();
   const view = useMemo(() => new WorkflowView(), []);
+  const noteView = useMemo(() => new NoteView(), []);
   const pointer = useRef<{ x: number; y: number }>({ x: 0, y: 0 });
   const flowBox = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState<Viewport | null>(null);
@@ -130,16 +136,17 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   }, [notice]);
 
   const remote = useMemo(() => peers.map((p) => ({ name: p.name, color: p.color, nodes: p.selection })), [peers]);
+  // Notes come first: at equal z-index React Flow draws later nodes on top.
   const nodes = useMemo(
-    () => view.nodes(graph, catalog.lookup, selectedNodes, remote, measured),
-    [view, graph, catalog, selectedNodes, remote, measured],
+    () => [...noteView.nodes(notes, selectedNodes, measured), ...view.nodes(graph, catalog.lookup, selectedNodes, remote, measured)],
+    [view, noteView, notes, graph, catalog, selectedNodes, remote, measured],
   );
   const edges = useMemo(() => view.edges(graph, selectedEdges), [view, graph, selectedEdges]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
       if (!doc) return;
-      const { selection, measured: sizes } = applyNodeChanges(doc, readOnly ? changes.filter(viewOnly) : changes);
+      const { selection, measured: sizes } = applyNodeChanges(doc, applyNoteChanges(doc, readOnly ? changes.filter(viewOnly) : changes));
       if (selection.length > 0) setSelectedNodes((prev) => applySelection(prev, selection));
       if (sizes.length > 0) {
         setMeasured((prev) => {
@@ -204,12 +211,17 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       step();
       if (mod && key === 'z' && !event.shiftKey) undo.undo();
       else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) undo.redo();
-      else if (mod && key === 'c' && selectedNodes.size > 0) clipboard = copyNodes(readWorkflowGraph(doc), selectedNodes);
-      else if (mod && key === 'v' && clipboard) {
-        const ids = pasteClip(doc, clipboard, { x: 40, y: 40 });
+      else if (mod && key === 'c' && selectedNodes.size > 0) {
+        clipboard = copyNodes(readWorkflowGraph(doc), selectedNodes);
+        noteClipboard = copyNotes(doc, selectedNodes);
+      } else if (mod && key === 'v' && clipboard) {
+        const ids = [...pasteClip(doc, clipboard, { x: 40, y: 40 }), ...pasteNotes(doc, noteClipboard, { x: 40, y: 40 })];
         setSelectedNodes(new Set(ids));
-      } else if (mod && key === 'a') setSelectedNodes(new Set(readWorkflowGraph(doc).nodes.map((n) => n.id)));
-      else if (key === 'delete' || key === 'backspace') deleteSelection(doc, selectedNodes, selectedEdges);
+      } else if (mod && key === 'a') setSelectedNodes(new Set([...readWorkflowGraph(doc).nodes, ...readWorkflowNotes(doc)].map((n) => n.id)));
+      else if (key === 'delete' || key === 'backspace') {
+        deleteSelection(doc, selectedNodes, selectedEdges);
+        deleteNotes(doc, selectedNodes);
+      } else if (!mod && !event.altKey && key === 'n') addNote(doc, pointer.current);
       else return;
       event.preventDefault();
     },
@@ -232,6 +244,20 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         </button>
         <button type="button" onClick={() => undo?.redo()} disabled={!undo || readOnly} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
           Redo
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            const box = flowBox.current?.getBoundingClientRect();
+            if (!doc || !box) return;
+            step();
+            addNote(doc, flow.screenToFlowPosition({ x: box.x + box.width / 2, y: box.y + box.height / 2 }));
+          }}
+          disabled={readOnly}
+          data-testid="add-note"
+          title="Add a Markdown note to the canvas (N)"
+        >
+          Note
         </button>
         <RunToolbar session={run} />
         <span class="peers" data-testid="peers">
@@ -265,6 +291,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         {viewport && (
         <RunContext.Provider value={run}>
         <CanvasEditable.Provider value={!readOnly}>
+        <NoteDoc.Provider value={doc}>
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -272,7 +299,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
-          onNodeDoubleClick={(e: MouseEvent, node: SkillFlowNode) => !(e.target as HTMLElement).closest('input, textarea, select') && openSkillBeside(node.data.skillId)}
+          onNodeDoubleClick={(e: MouseEvent, node: SkillFlowNode) => node.type === 'skill' && !(e.target as HTMLElement).closest('input, textarea, select') && openSkillBeside(node.data.skillId)}
           deleteKeyCode={null}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
@@ -303,6 +330,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
               ))}
           </ViewportPortal>
         </ReactFlow>
+        </NoteDoc.Provider>
         </CanvasEditable.Provider>
         </RunContext.Provider>
         )}

@@ -1,10 +1,13 @@
+import type * as Y from 'yjs';
 import {
   clearWorkflow,
   readWorkflowGraph,
   readWorkflowMeta,
+  readWorkflowNotes,
   writeWorkflowGraph,
   writeWorkflowMeta,
   type WorkflowGraph,
+  type WorkflowNote,
 } from '../../../shared/src/documents/workflow';
 import { putWorkflowListing, removeWorkflowListing, type WorkflowListing } from '../../../shared/src/documents/volume-index';
 import { nowIso } from '../../../shared/src/json';
@@ -37,8 +40,8 @@ afterFirstPaint(() => void workflowFile().catch(() => undefined));
 const indexOf = (home: VolumeRef) => volumeRoom(home.volume, home.volumeId);
 const roomOf = (home: VolumeRef, id: string) => workflowRoom(home.volume, home.volumeId, id);
 
-/** Creates a workflow (optionally with a graph already in it); returns its id. */
-export async function createWorkflow(rooms: RoomSet, home: VolumeRef, name: string, description = '', graph?: WorkflowGraph): Promise<string> {
+/** Creates a workflow (optionally with a graph and notes already in it); returns its id. */
+export async function createWorkflow(rooms: RoomSet, home: VolumeRef, name: string, description = '', graph?: WorkflowGraph & { notes?: WorkflowNote[] }): Promise<string> {
   const id = crypto.randomUUID();
   const now = nowIso();
   const fields = { name: name.trim() || 'Untitled workflow', description, created_at: now, updated_at: now };
@@ -58,12 +61,12 @@ export async function renameWorkflow(rooms: RoomSet, home: VolumeRef, id: string
   await writeRoom(rooms, indexOf(home), (doc) => putWorkflowListing(doc, id, fields));
 }
 
-/** Copies a workflow's nodes and edges, with fresh ids, into a new workflow; returns its id. */
+/** A workflow room's metadata, and its graph with its notes. */
+const readWorkflow = (doc: Y.Doc) => ({ meta: readWorkflowMeta(doc), graph: { ...readWorkflowGraph(doc), notes: readWorkflowNotes(doc) } });
+
+/** Copies a workflow's nodes, edges and notes, with fresh ids, into a new workflow; returns its id. */
 export async function duplicateWorkflow(rooms: RoomSet, home: VolumeRef, listing: WorkflowListing): Promise<string> {
-  const { meta, graph } = await readRoom(rooms, roomOf(home, listing.id), (doc) => ({
-    meta: readWorkflowMeta(doc),
-    graph: readWorkflowGraph(doc),
-  }));
+  const { meta, graph } = await readRoom(rooms, roomOf(home, listing.id), readWorkflow);
   return createWorkflow(rooms, home, copyName(meta.name || listing.name), meta.description || listing.description, withFreshIds(graph));
 }
 
@@ -82,17 +85,14 @@ export async function importWorkflow(rooms: RoomSet, home: VolumeRef, text: stri
   const parsed = parseWorkflowFile(text);
   if (!parsed.ok) return parsed;
   const file = parsed.value;
-  const graph = withFreshIds({ nodes: file.nodes, edges: file.edges });
+  const graph = withFreshIds({ nodes: file.nodes, edges: file.edges, notes: file.notes });
   return ok(await createWorkflow(rooms, home, importedName(file.name, fileName), file.description, graph));
 }
 
 /** A workflow as an `llmunix-workflow` file: its name and JSON text. */
 export async function exportWorkflow(rooms: RoomSet, home: VolumeRef, listing: WorkflowListing): Promise<{ fileName: string; text: string }> {
   const { toWorkflowFile } = await workflowFile();
-  const { meta, graph } = await readRoom(rooms, roomOf(home, listing.id), (doc) => ({
-    meta: readWorkflowMeta(doc),
-    graph: readWorkflowGraph(doc),
-  }));
+  const { meta, graph } = await readRoom(rooms, roomOf(home, listing.id), readWorkflow);
   const name = meta.name || listing.name;
   const file = toWorkflowFile({ name, description: meta.description || listing.description }, graph);
   return { fileName: exportFileName(name), text: `${JSON.stringify(file, null, 2)}\n` };

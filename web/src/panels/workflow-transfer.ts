@@ -1,11 +1,11 @@
-import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
+import type { WorkflowContent, WorkflowGraph, WorkflowNote } from '../../../shared/src/documents/workflow';
 
 /**
- * Copies a graph with every node and edge given a fresh id, edges following their nodes, so the
- * copy can go anywhere (a duplicate, an imported file) without colliding with existing ids.
- * Edges whose ends are not in the graph are left out.
+ * Copies a graph (and its notes) with every node, edge and note given a fresh id, edges following
+ * their nodes, so the copy can go anywhere (a duplicate, an imported file) without colliding with
+ * existing ids. Edges whose ends are not in the graph are left out.
  */
-export function withFreshIds(graph: WorkflowGraph, newId: () => string = () => crypto.randomUUID()): WorkflowGraph {
+export function withFreshIds(graph: WorkflowGraph & { notes?: WorkflowNote[] }, newId: () => string = () => crypto.randomUUID()): WorkflowContent {
   const ids = new Map<string, string>();
   const nodes = graph.nodes.map((node) => {
     const id = newId();
@@ -17,7 +17,8 @@ export function withFreshIds(graph: WorkflowGraph, newId: () => string = () => c
     const target = ids.get(edge.target);
     return source && target ? [{ ...edge, id: newId(), source, target }] : [];
   });
-  return { nodes, edges };
+  const notes = (graph.notes ?? []).map((note) => ({ ...note, id: newId(), position: { ...note.position }, size: { ...note.size } }));
+  return { nodes, edges, notes };
 }
 
 /** The name a duplicate gets. */
