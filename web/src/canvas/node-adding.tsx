@@ -23,6 +23,9 @@ interface DraggedFrom extends SearchFromPort {
   handle: string;
 }
 
+/** The room left between a node and the next one added from the keyboard. */
+const NODE_GAP = 60;
+
 type Picker = { kind: 'search'; at: Spot; from?: DraggedFrom } | { kind: 'connect'; at: Spot; nodeId: string };
 
 /** What the canvas lends to node adding: its document, skills and how it records and says things. */
@@ -60,14 +63,22 @@ export function useNodeAdding(deps: NodeAddingDeps) {
     [flow, flowBox],
   );
 
-  /** Opens the node search at a point of the screen, or the canvas's middle. */
+  /**
+   * Opens the node search at a point of the screen; without one (from the keyboard), right of
+   * the node `beside` so that nodes added one after another form a row, or in the canvas's middle.
+   */
   const openSearch = useCallback(
-    (client?: { x: number; y: number }) => {
+    (client?: { x: number; y: number }, beside?: string) => {
       const rect = flowBox.current?.getBoundingClientRect();
-      const point = client ?? { x: (rect?.left ?? 0) + (rect?.width ?? 0) / 2, y: (rect?.top ?? 0) + (rect?.height ?? 0) / 3 };
+      const node = beside === undefined ? undefined : flow.getNode(beside);
+      const point =
+        client ??
+        (node
+          ? flow.flowToScreenPosition({ x: node.position.x + (node.measured?.width ?? NODE_WIDTH) + NODE_GAP, y: node.position.y })
+          : { x: (rect?.left ?? 0) + (rect?.width ?? 0) / 3, y: (rect?.top ?? 0) + (rect?.height ?? 0) / 3 });
       setPicker({ kind: 'search', at: spotAt(point.x, point.y) });
     },
-    [flowBox, spotAt],
+    [flow, flowBox, spotAt],
   );
 
   /** Opens the choice of an output of a node, then of the input it feeds. */

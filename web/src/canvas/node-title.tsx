@@ -12,10 +12,11 @@ export const startRenaming = (nodeId: string): void => renaming.set(nodeId);
  * workflow and Escape keeps the old one. A double-click here renames and does not open the
  * node's skill, which a double-click elsewhere on the node does.
  */
-export function NodeTitle(props: { nodeId: string; label: string; editable: boolean; onRename(label: string): void }) {
+export function NodeTitle(props: { nodeId: string; label: string; editable: boolean; onRename(label: string): void; onDone(): void }) {
   const editing = useStore(renaming, (id) => id === props.nodeId);
   const stop = () => {
     if (renaming.get() === props.nodeId) renaming.set(null);
+    props.onDone();
   };
   if (editing && props.editable) {
     return (

@@ -13,9 +13,11 @@ import { NodeTitle } from './node-title';
 export interface NodeEditing {
   setInput(nodeId: string, input: string, value: Json | undefined): void;
   rename(nodeId: string, label: string): void;
+  /** Gives the keyboard back to the canvas (after a rename, saved or not). */
+  refocus(): void;
 }
 
-let editing: NodeEditing = { setInput: () => undefined, rename: () => undefined };
+let editing: NodeEditing = { setInput: () => undefined, rename: () => undefined, refocus: () => undefined };
 /** The canvas installs its editing callbacks here (React Flow node types cannot take props). */
 export const provideNodeEditing = (e: NodeEditing): void => {
   editing = e;
@@ -123,7 +125,7 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
       {data.selectedBy.length > 0 && (
         <div class="selected-by">{data.selectedBy.map((s) => <span key={s.name} style={{ background: s.color }}>{s.name}</span>)}</div>
       )}
-      <NodeTitle nodeId={id} label={data.label || data.skillId} editable={editable} onRename={(label) => editing.rename(id, label)} />
+      <NodeTitle nodeId={id} label={data.label || data.skillId} editable={editable} onRename={(label) => editing.rename(id, label)} onDone={() => editing.refocus()} />
       {!skill && <div class="skill-node-missing">Skill "{data.skillId}" is in none of your volumes.</div>}
       {skill && <NodeRunBar nodeId={id} compact={compact} />}
       <div class="skill-node-ports">

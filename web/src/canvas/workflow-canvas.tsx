@@ -141,11 +141,11 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         setLiteralInput(doc, nodeId, input, value);
       },
       rename: (nodeId, label) => {
-        refocus();
         if (readOnly) return;
         step();
         renameNode(doc, nodeId, label);
       },
+      refocus,
     });
   }, [doc, step, readOnly, refocus]);
 
@@ -260,7 +260,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           deleteSelection(doc, selectedNodes, selectedEdges);
           return true;
         case 'search':
-          adding.openSearch(pointerOnScreen.current ?? undefined);
+          adding.openSearch(pointerOnScreen.current ?? undefined, single);
           return true;
         case 'shortcuts':
           setShowShortcuts(true);

@@ -1,0 +1,281 @@
+// Finding and adding nodes on the canvas in Chromium against the real server: the node search
+// opened by a double-click (with a filter) and by a connection dropped in empty space, whole-row
+// ports, the keyboard alone (search, add, select, connect, run), renaming, and the shortcuts list.
+import { describe, expect, it } from 'vitest';
+import { readWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
+import { portTypesCompatible } from '../../shared/src/workflow/validate';
+import type { Page } from 'playwright-core';
+import { useApp, waitFor } from './harness';
+import { dropSkill, visibleNodes } from './harness/canvas';
+
+const app = useApp();
+
+const shot = async (page: Page, name: string) => {
+  if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png` });
+};
+
+/** The node of a skill on the page, once its ports have appeared (the parser loads after first paint). */
+async function nodeOf(page: Page, skillId: string): Promise<string> {
+  const node = page.locator(`.react-flow__node:has([data-skill="${skillId}"])`).first();
+  await node.locator('.react-flow__handle').first().waitFor();
+  return (await node.getAttribute('data-id')) ?? '';
+}
+
+/** Presses from one point to another with the mouse, as a person drags. */
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+  await page.mouse.move(to.x, to.y, { steps: 5 });
+  await page.mouse.up();
+}
+
+const centre = async (page: Page, selector: string) => {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} is not on the page`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+/** Every edge of a graph joins an output to an input whose types are compatible, as the system skills declare them. */
+async function portTypesOf(page: Page, graph: WorkflowGraph): Promise<Array<[string, string]>> {
+  const types: Array<[string, string]> = [];
+  for (const e of graph.edges) {
+    const out = await page.locator(`.react-flow__node[data-id="${e.source}"] .react-flow__handle.source[data-handleid="${e.sourceHandle}"]`).getAttribute('title');
+    const inp = await page.locator(`.react-flow__node[data-id="${e.target}"] .react-flow__handle.target[data-handleid="${e.targetHandle}"]`).getAttribute('title');
+    types.push([/\((\w+)/.exec(out ?? '')?.[1] ?? '', /\((\w+)/.exec(inp ?? '')?.[1] ?? '']);
+  }
+  return types;
+}
+
+describe('node search', () => {
+  it('an empty canvas says how to add a node; a double-click opens the search there and a filter finds the skill', async () => {
+    const { context, page, errors } = await app.openWorkflow('search-dblclick');
+    await page.locator('[data-testid="canvas-empty-hint"]').waitFor();
+    expect(await page.locator('[data-testid="canvas-empty-hint"]').textContent()).toContain('press / to search skills');
+    expect(await page.locator('.react-flow__pane').getAttribute('title')).toBe('Double-click the canvas or press / to search skills and add a node.');
+
+    const pane = (await page.locator('.flow').boundingBox())!;
+    const at = { x: pane.x + 260, y: pane.y + 180 };
+    await page.mouse.dblclick(at.x, at.y);
+    const search = page.locator('[data-testid="node-search"]');
+    await search.waitFor();
+    // An empty query lists every runnable skill; the system's eight are all runnable.
+    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === 8, 'every runnable skill listed');
+    await page.keyboard.type('circuit type:ngspice');
+    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === 1, 'the filter to leave one skill');
+    expect(await search.locator('[data-testid="node-search-item"]').getAttribute('data-key')).toBe('spice-resistor');
+    await shot(page, 'canvas-search-filter');
+    await page.keyboard.press('Enter');
+
+    await waitFor(async () => (await visibleNodes(page).count()) === 1, 'the node to be added');
+    expect(await search.count()).toBe(0);
+    // The node's corner is where the double-click was.
+    const box = (await visibleNodes(page).first().boundingBox())!;
+    expect(Math.abs(box.x - at.x)).toBeLessThan(2);
+    expect(Math.abs(box.y - at.y)).toBeLessThan(2);
+    expect(await page.locator('[data-testid="canvas-empty-hint"]').count()).toBe(0);
+    const script = await app.connect('user/default/workflow/search-dblclick');
+    await waitFor(() => readWorkflowGraph(script.doc).nodes.length === 1, 'the node to reach the server');
+    expect(readWorkflowGraph(script.doc).nodes[0]).toMatchObject({ skillId: 'spice-resistor', label: 'SPICE Resistor Circuit' });
+
+    // A bad filter says what to write; Escape closes without adding anything.
+    await page.mouse.dblclick(pane.x + 600, pane.y + 400);
+    await page.keyboard.type('in:arr');
+    await expect(search.locator('[role="alert"]').textContent()).resolves.toBe(
+      '"arr" is not a port type: write in: with one of number, integer, string, boolean, object, array, any.',
+    );
+    await page.keyboard.press('Escape');
+    expect(await search.count()).toBe(0);
+    expect(readWorkflowGraph(script.doc).nodes).toHaveLength(1);
+    script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('a connection dropped in empty space adds a compatible node, connected; with several fitting ports it asks which', async () => {
+    const { context, page, errors } = await app.openWorkflow('search-from-port');
+    await dropSkill(page, 'quantum-hamiltonian', { x: 80, y: 120 });
+    const ham = await nodeOf(page, 'quantum-hamiltonian');
+    const pane = (await page.locator('.flow').boundingBox())!;
+    const dot = await centre(page, `.react-flow__node[data-id="${ham}"] .react-flow__handle.source[data-handleid="hamiltonian"]`);
+    const dropAt = { x: pane.x + 520, y: pane.y + 140 };
+    await drag(page, dot, dropAt);
+    const search = page.locator('[data-testid="node-search"]');
+    await search.waitFor();
+    expect(await search.getAttribute('aria-label')).toBe('Add a node that takes hamiltonian (object)');
+    // Only skills with an input that takes an object: the VQE, and Export Results (any).
+    const listed = await search.locator('[data-testid="node-search-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    expect(listed.sort()).toEqual(['export-results', 'quantum-vqe']);
+    await page.keyboard.type('variational');
+    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === 1, 'the VQE alone');
+    await page.keyboard.press('Enter');
+
+    const script = await app.connect('user/default/workflow/search-from-port');
+    await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the new node’s edge to reach the server');
+    const graph = readWorkflowGraph(script.doc);
+    const vqe = graph.nodes.find((n) => n.skillId === 'quantum-vqe');
+    expect(graph.edges[0]).toMatchObject({ source: ham, sourceHandle: 'hamiltonian', target: vqe?.id, targetHandle: 'hamiltonian' });
+    await waitFor(async () => (await page.locator('.react-flow__edge').count()) === 1, 'the edge drawn');
+    const [[from, to]] = (await portTypesOf(page, graph)) as [[string, string]];
+    expect(portTypesCompatible(from as never, to as never)).toBe(true);
+    expect([from, to]).toEqual(['object', 'object']);
+
+    // Export Results' `content` is a string; the plot has two string inputs, so it asks.
+    await dropSkill(page, 'export-results', { x: 80, y: 420 });
+    const exp = await nodeOf(page, 'export-results');
+    const content = await centre(page, `.react-flow__node[data-id="${exp}"] .react-flow__handle.source[data-handleid="content"]`);
+    await drag(page, content, { x: pane.x + 560, y: pane.y + 460 });
+    await search.waitFor();
+    await page.keyboard.type('plot');
+    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'plot-convergence', 'the plot first');
+    await page.keyboard.press('Enter');
+    const ports = page.locator('[data-testid="node-search-port"]');
+    await ports.waitFor();
+    expect(await ports.locator('[data-testid="node-search-port-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual(['title', 'y_label']);
+    await shot(page, 'canvas-search-port-choice');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await waitFor(() => readWorkflowGraph(script.doc).edges.length === 2, 'the second edge');
+    const plot = readWorkflowGraph(script.doc).nodes.find((n) => n.skillId === 'plot-convergence');
+    expect(readWorkflowGraph(script.doc).edges.find((e) => e.source === exp)).toMatchObject({ sourceHandle: 'content', target: plot?.id, targetHandle: 'y_label' });
+    // One undo takes back the node and its edge together.
+    await page.locator('[data-testid="undo"]').click();
+    await waitFor(() => readWorkflowGraph(script.doc).nodes.length === 3 && readWorkflowGraph(script.doc).edges.length === 1, 'the plot and its edge undone');
+    script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('a drag from a port’s name, released on another port’s name, connects them without moving the node', async () => {
+    const { context, page, errors } = await app.openWorkflow('port-names');
+    await dropSkill(page, 'quantum-hamiltonian', { x: 60, y: 120 });
+    await dropSkill(page, 'quantum-vqe', { x: 500, y: 120 });
+    const ham = await nodeOf(page, 'quantum-hamiltonian');
+    const vqe = await nodeOf(page, 'quantum-vqe');
+    const script = await app.connect('user/default/workflow/port-names');
+    await waitFor(() => readWorkflowGraph(script.doc).nodes.length === 2, 'both nodes on the server');
+    const before = readWorkflowGraph(script.doc).nodes.find((n) => n.id === ham)?.position;
+    const from = await centre(page, `.react-flow__node[data-id="${ham}"] .port.output:has([data-handleid="hamiltonian"]) .port-name`);
+    const to = await centre(page, `.react-flow__node[data-id="${vqe}"] .port.input:has([data-handleid="hamiltonian"]) .port-name`);
+    await drag(page, from, to);
+    await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the edge made by names');
+    expect(readWorkflowGraph(script.doc).edges[0]).toMatchObject({ source: ham, sourceHandle: 'hamiltonian', target: vqe, targetHandle: 'hamiltonian' });
+    expect(readWorkflowGraph(script.doc).nodes.find((n) => n.id === ham)?.position).toEqual(before);
+    // A port's full name, type and default are in its tooltip, and the literal field still takes text.
+    expect(await page.locator(`.react-flow__node[data-id="${vqe}"] .react-flow__handle.target[data-handleid="max_iterations"]`).getAttribute('title')).toMatch(/^max_iterations \(integer, default \d+\)/);
+    const field = page.locator(`.react-flow__node[data-id="${vqe}"] [data-testid="literal-max_iterations"]`);
+    await field.click();
+    await field.fill('40');
+    await waitFor(() => readWorkflowGraph(script.doc).nodes.find((n) => n.id === vqe)?.inputs.max_iterations === 40, 'the literal typed into a port row');
+    script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+});
+
+describe('keyboard', () => {
+  it('search, add, select, connect and run without a mouse', async () => {
+    const { context, page, errors } = await app.openWorkflow('keyboard-only');
+    await page.locator('.react-flow__pane').waitFor();
+    await page.locator('[data-testid="workflow-canvas"]').focus();
+    const search = page.locator('[data-testid="node-search"]');
+    for (const name of ['First', 'Second']) {
+      await page.keyboard.press('/');
+      await search.waitFor();
+      await page.keyboard.type('export json csv');
+      await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'export-results', 'export first');
+      await page.keyboard.press('Enter');
+      await waitFor(async () => (await search.count()) === 0, 'the search to close');
+      // The new node is selected: F2 renames it.
+      await page.keyboard.press('F2');
+      await page.keyboard.type(name);
+      await page.keyboard.press('Enter');
+    }
+    const script = await app.connect('user/default/workflow/keyboard-only');
+    await waitFor(() => readWorkflowGraph(script.doc).nodes.map((n) => n.label).sort().join() === 'First,Second', 'two renamed nodes');
+    const byLabel = (label: string) => readWorkflowGraph(script.doc).nodes.find((n) => n.label === label)!;
+    // The second was placed right of the first, not on top of it.
+    expect(byLabel('Second').position.x).toBeGreaterThan(byLabel('First').position.x + 250);
+
+    // Left selects the first node; C lists its outputs, then the inputs they may feed.
+    await page.keyboard.press('ArrowLeft');
+    await waitFor(async () => (await page.locator('.skill-node.selected [data-testid="node-title"]').textContent()) === 'First', 'the first node selected');
+    await page.keyboard.press('c');
+    const outputs = page.locator('[data-testid="connect-output"]');
+    await outputs.waitFor();
+    expect(await outputs.locator('[data-testid="connect-output-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual(['content', 'filename', 'mime_type']);
+    await page.keyboard.press('Enter');
+    const inputs = page.locator('[data-testid="connect-input"]');
+    await inputs.waitFor();
+    // Only the other node's inputs: a node cannot feed itself.
+    const second = byLabel('Second').id;
+    expect(await inputs.locator('[data-testid="connect-input-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')?.split('\u0000')))).toEqual([
+      [second, 'data'],
+      [second, 'format'],
+      [second, 'filename'],
+    ]);
+    await shot(page, 'canvas-keyboard-connect');
+    await page.keyboard.press('Enter');
+    await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the edge made from the keyboard');
+    expect(readWorkflowGraph(script.doc).edges[0]).toMatchObject({ source: byLabel('First').id, sourceHandle: 'content', target: second, targetHandle: 'data' });
+
+    // Shift+Enter runs the selected node only; Ctrl+Enter the whole workflow.
+    const status = (label: string) =>
+      page.locator('.react-flow__node').filter({ has: page.locator('[data-testid="node-title"]', { hasText: label }) }).locator('[data-testid="run-status"]');
+    await page.keyboard.press('Shift+Enter');
+    await waitFor(async () => (await status('First').getAttribute('data-status').catch(() => null)) === 'done', 'the first node run');
+    expect(await status('Second').count()).toBe(0);
+    await page.keyboard.press('Control+Enter');
+    await waitFor(async () => (await status('Second').getAttribute('data-status').catch(() => null)) === 'done', 'the second node run');
+    await expect(page.locator('[data-testid="run-summary"]').textContent()).resolves.toMatch(/^Done/);
+    script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('renames a node by double-clicking its title; Escape cancels, and undo takes a rename back', async () => {
+    const { context, page, errors } = await app.openWorkflow('rename');
+    await dropSkill(page, 'quantum-circuit', { x: 150, y: 150 });
+    const title = page.locator('[data-testid="node-title"]');
+    await title.waitFor();
+    await title.dblclick();
+    const field = page.locator('[data-testid="node-rename"]');
+    await field.fill('Bell pair');
+    await field.press('Escape');
+    await expect(title.textContent()).resolves.toBe('Circuit Builder');
+    await title.dblclick();
+    await field.fill('Bell pair');
+    await field.press('Enter');
+    const script = await app.connect('user/default/workflow/rename');
+    await waitFor(() => readWorkflowGraph(script.doc).nodes[0]?.label === 'Bell pair', 'the new label on the server');
+    await expect(title.textContent()).resolves.toBe('Bell pair');
+    await shot(page, 'canvas-renamed');
+    // The canvas has the keyboard back after a rename: Ctrl+Z takes it back.
+    await page.keyboard.press('Control+z');
+    await waitFor(() => readWorkflowGraph(script.doc).nodes[0]?.label === 'Circuit Builder', 'the rename undone');
+    script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('? lists every canvas shortcut, the notes’ and the editor’s too; so does the toolbar’s button', async () => {
+    const { context, page, errors } = await app.openWorkflow('shortcuts');
+    await page.locator('[data-testid="workflow-canvas"]').focus();
+    await page.keyboard.press('?');
+    const dialog = page.locator('[data-testid="shortcuts"]');
+    await dialog.waitFor();
+    const text = (await dialog.textContent()) ?? '';
+    for (const said of ['Add a sticky note', 'Open its skill in the editor beside the canvas', 'Run the workflow', 'Rename the selected node', 'Search skills and add one']) {
+      expect(text).toContain(said);
+    }
+    await shot(page, 'canvas-shortcuts');
+    await page.keyboard.press('Escape');
+    expect(await dialog.count()).toBe(0);
+    await page.locator('[data-testid="shortcuts-button"]').click();
+    await dialog.waitFor();
+    await page.locator('[data-testid="shortcuts-close"]').click();
+    expect(await dialog.count()).toBe(0);
+    errors.assertNone();
+    await context.close();
+  });
+});
