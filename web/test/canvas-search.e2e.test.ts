@@ -188,9 +188,15 @@ describe('keyboard', () => {
       await waitFor(async () => (await search.count()) === 0, 'the search to close');
       // The new node is selected: F2 renames it.
       await page.keyboard.press('F2');
+      await page.locator('[data-testid="node-rename"]:focus').waitFor();
       await page.keyboard.type(name);
       await page.keyboard.press('Enter');
     }
+    // The first node's data is a literal, typed into its field; the canvas then takes the keys again.
+    const data = page.locator('.react-flow__node').filter({ has: page.locator('[data-testid="node-title"]', { hasText: 'First' }) }).locator('[data-testid="literal-data"]');
+    await data.focus();
+    await page.keyboard.type('[1, 2, 3]');
+    await page.locator('[data-testid="workflow-canvas"]').focus();
     const script = await app.connect('user/default/workflow/keyboard-only');
     await waitFor(() => readWorkflowGraph(script.doc).nodes.map((n) => n.label).sort().join() === 'First,Second', 'two renamed nodes');
     const byLabel = (label: string) => readWorkflowGraph(script.doc).nodes.find((n) => n.label === label)!;

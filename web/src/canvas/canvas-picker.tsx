@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** One choice of a picker. */
 export interface PickItem {
@@ -50,7 +50,8 @@ export function CanvasPicker(props: {
   const list = useRef<HTMLUListElement>(null);
   const itemKeys = items.map((i) => i.key).join('\u0000');
   useEffect(() => setActive(0), [itemKeys]);
-  useEffect(() => {
+  // Focused before the first paint, so that keys typed right after the opening key are not lost.
+  useLayoutEffect(() => {
     const focusable = box.current?.querySelector<HTMLElement>('input, [tabindex]');
     focusable?.focus();
   }, []);

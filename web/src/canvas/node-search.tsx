@@ -42,6 +42,7 @@ export function NodeSearch(props: {
     const ports = portsFitting(choosingPort, from.need);
     return (
       <CanvasPicker
+        key="port"
         at={props.at}
         bounds={props.bounds}
         heading={`Connect ${from.port} to which ${from.need.side} of ${choosingPort.name}?`}
@@ -65,6 +66,7 @@ export function NodeSearch(props: {
 
   return (
     <CanvasPicker
+      key="search"
       at={props.at}
       bounds={props.bounds}
       heading={from ? `Add a node that ${from.need.side === 'input' ? 'takes' : 'feeds'} ${from.port} (${from.need.type})` : 'Add a node'}

@@ -37,6 +37,7 @@ export function PortConnector(props: {
   if (output === null) {
     return (
       <CanvasPicker
+        key="output"
         at={props.at}
         bounds={props.bounds}
         heading={`Connect an output of ${name}`}
@@ -50,6 +51,7 @@ export function PortConnector(props: {
   }
   return (
     <CanvasPicker
+      key="input"
       at={props.at}
       bounds={props.bounds}
       heading={`Feed ${name} · ${output} into`}

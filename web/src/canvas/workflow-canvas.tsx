@@ -360,8 +360,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           setCursor(null);
         }}
         onDblClick={(e) => {
-          // Only the empty pane: a double-click on a node opens its skill beside the canvas.
-          if (readOnly || !(e.target as Element).classList.contains('react-flow__pane')) return;
+          // Only the empty canvas: a double-click on a node opens its skill beside the canvas.
+          const on = e.target as Element;
+          if (readOnly || !on.closest('.react-flow') || on.closest('.react-flow__node, .react-flow__edge, .react-flow__panel, .canvas-picker')) return;
           adding.openSearch({ x: e.clientX, y: e.clientY });
         }}
       >
