@@ -1,15 +1,24 @@
 import { useReactFlow, type FinalConnectionState, type InternalNode } from '@xyflow/react';
 import type { RefObject } from 'preact';
-import { useCallback, useState } from 'preact/hooks';
+import { lazy, Suspense } from 'preact/compat';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { readWorkflowGraph } from '../../../shared/src/documents/workflow';
 import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
 import type { PortConnection } from '../../../shared/src/workflow/connection';
+import { afterFirstPaint } from '../documents/after-first-paint';
 import type { Catalog } from '../documents/catalog';
 import { addSkillNode, connect, type SkillFlowNode } from './flow-binding';
-import { NodeSearch, type SearchFromPort } from './node-search';
-import { PortConnector } from './port-connector';
+import type { SearchFromPort } from './node-search';
 import { NODE_WIDTH } from './skill-node';
+
+// The search and the port choices (ranking, the query parser, the pickers) load after the canvas
+// has drawn, out of the JavaScript the first render waits for; fetched ahead so that the first
+// `/` finds them at hand.
+const loadSearch = () => import('./node-search');
+const loadConnector = () => import('./port-connector');
+const NodeSearch = lazy(() => loadSearch().then((m) => ({ default: m.NodeSearch })));
+const PortConnector = lazy(() => loadConnector().then((m) => ({ default: m.PortConnector })));
 
 /** A point on the canvas: where the picker shows (in the canvas box) and the node goes (in the flow). */
 interface Spot {
@@ -51,6 +60,7 @@ export function useNodeAdding(deps: NodeAddingDeps) {
   const { doc, catalog, flowBox, step, select, notify, refocus } = deps;
   const flow = useReactFlow();
   const [picker, setPicker] = useState<Picker | null>(null);
+  useEffect(() => afterFirstPaint(() => void Promise.all([loadSearch(), loadConnector()])), []);
 
   const spotAt = useCallback(
     (clientX: number, clientY: number): Spot => {
@@ -168,5 +178,5 @@ export function useNodeAdding(deps: NodeAddingDeps) {
       />
     );
   }
-  return { overlay, picking: picker !== null, openSearch, openConnector, onConnectEnd };
+  return { overlay: overlay && <Suspense fallback={null}>{overlay}</Suspense>, picking: picker !== null, openSearch, openConnector, onConnectEnd };
 }

@@ -13,6 +13,7 @@ import {
   type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import { lazy, Suspense } from 'preact/compat';
 import './canvas.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readWorkflowGraph, readWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
@@ -45,7 +46,6 @@ import { nearestNode, type Direction } from './nearest-node';
 import { useNodeAdding } from './node-adding';
 import { startRenaming } from './node-title';
 import { usePresence, type Peer } from './presence';
-import { ShortcutsDialog } from './shortcuts';
 import { CanvasEditable, NODE_WIDTH, provideNodeEditing, SkillNode } from './skill-node';
 
 /** How long a dropped skill may take to reach the library (parsed, its volume synced). */
@@ -55,6 +55,7 @@ const SKILL_WAIT_MS = 2000;
 export const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
 
 const nodeTypes = { skill: SkillNode };
+const ShortcutsDialog = lazy(() => import('./shortcuts').then((m) => ({ default: m.ShortcutsDialog })));
 const EMPTY: WorkflowGraph = { nodes: [], edges: [] };
 let clipboard: Clip | null = null;
 
@@ -427,12 +428,14 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         )}
       </div>
       {showShortcuts && (
-        <ShortcutsDialog
-          onClose={() => {
-            setShowShortcuts(false);
-            refocus();
-          }}
-        />
+        <Suspense fallback={null}>
+          <ShortcutsDialog
+            onClose={() => {
+              setShowShortcuts(false);
+              refocus();
+            }}
+          />
+        </Suspense>
       )}
     </div>
   );
