@@ -197,9 +197,11 @@ describe('keyboard', () => {
     await data.focus();
     await page.keyboard.type('[1, 2, 3]');
     await page.locator('[data-testid="workflow-canvas"]').focus();
+    expect(await data.inputValue()).toBe('[1,2,3]');
     const script = await app.connect('user/default/workflow/keyboard-only');
     await waitFor(() => readWorkflowGraph(script.doc).nodes.map((n) => n.label).sort().join() === 'First,Second', 'two renamed nodes');
     const byLabel = (label: string) => readWorkflowGraph(script.doc).nodes.find((n) => n.label === label)!;
+    await waitFor(() => JSON.stringify(byLabel('First').inputs.data) === '[1,2,3]', 'the literal typed key by key');
     // The second was placed right of the first, not on top of it.
     expect(byLabel('Second').position.x).toBeGreaterThan(byLabel('First').position.x + 250);
 

@@ -55,6 +55,9 @@ const display = (value: Json | undefined, port: InputPort): string =>
 
 function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort; value: Json | undefined }) {
   const [error, setError] = useState<string | null>(null);
+  // What is being typed: a literal is often invalid halfway (`[1,`), and showing the document's
+  // value instead would drop each keystroke that does not parse.
+  const [draft, setDraft] = useState<string | null>(null);
   const editable = useContext(CanvasEditable);
   const placeholder = port.default !== undefined ? `default ${JSON.stringify(port.default)}` : isRequiredInput(port) ? 'required' : 'optional';
   if (port.type === 'boolean') {
@@ -79,9 +82,12 @@ function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort
         readOnly={!editable}
         placeholder={placeholder}
         title={`${port.name} (${port.type}): ${placeholder}`}
-        value={display(value, port)}
+        value={draft ?? display(value, port)}
+        onBlur={() => setDraft(null)}
         onChange={(e) => {
-          const parsed = parseLiteral(port, (e.target as HTMLInputElement).value);
+          const text = (e.target as HTMLInputElement).value;
+          setDraft(text);
+          const parsed = parseLiteral(port, text);
           if (!parsed.ok) return setError(parsed.error);
           setError(null);
           editing.setInput(nodeId, port.name, parsed.value);
