@@ -6,7 +6,7 @@ import { readWorkflowGraph, type WorkflowGraph } from '../../shared/src/document
 import { portTypesCompatible } from '../../shared/src/workflow/validate';
 import type { Page } from 'playwright-core';
 import { useApp, waitFor } from './harness';
-import { dropSkill, visibleNodes } from './harness/canvas';
+import { centreOf, dragMouse, dropSkill, visibleNodes } from './harness/canvas';
 
 const app = useApp();
 
@@ -20,21 +20,6 @@ async function nodeOf(page: Page, skillId: string): Promise<string> {
   await node.locator('.react-flow__handle').first().waitFor();
   return (await node.getAttribute('data-id')) ?? '';
 }
-
-/** Presses from one point to another with the mouse, as a person drags. */
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
-  await page.mouse.move(to.x, to.y, { steps: 5 });
-  await page.mouse.up();
-}
-
-const centre = async (page: Page, selector: string) => {
-  const box = await page.locator(selector).first().boundingBox();
-  if (!box) throw new Error(`${selector} is not on the page`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-};
 
 /** Every edge of a graph joins an output to an input whose types are compatible, as the system skills declare them. */
 async function portTypesOf(page: Page, graph: WorkflowGraph): Promise<Array<[string, string]>> {
@@ -97,9 +82,9 @@ describe('node search', () => {
     await dropSkill(page, 'quantum-hamiltonian', { x: 80, y: 120 });
     const ham = await nodeOf(page, 'quantum-hamiltonian');
     const pane = (await page.locator('.flow').boundingBox())!;
-    const dot = await centre(page, `.react-flow__node[data-id="${ham}"] .react-flow__handle.source[data-handleid="hamiltonian"]`);
+    const dot = await centreOf(page, `.react-flow__node[data-id="${ham}"] .react-flow__handle.source[data-handleid="hamiltonian"]`);
     const dropAt = { x: pane.x + 520, y: pane.y + 140 };
-    await drag(page, dot, dropAt);
+    await dragMouse(page, dot, dropAt);
     const search = page.locator('[data-testid="node-search"]');
     await search.waitFor();
     expect(await search.getAttribute('aria-label')).toBe('Add a node that takes hamiltonian (object)');
@@ -123,8 +108,8 @@ describe('node search', () => {
     // Export Results' `content` is a string; the plot has two string inputs, so it asks.
     await dropSkill(page, 'export-results', { x: 80, y: 420 });
     const exp = await nodeOf(page, 'export-results');
-    const content = await centre(page, `.react-flow__node[data-id="${exp}"] .react-flow__handle.source[data-handleid="content"]`);
-    await drag(page, content, { x: pane.x + 560, y: pane.y + 460 });
+    const content = await centreOf(page, `.react-flow__node[data-id="${exp}"] .react-flow__handle.source[data-handleid="content"]`);
+    await dragMouse(page, content, { x: pane.x + 560, y: pane.y + 460 });
     await search.waitFor();
     await page.keyboard.type('plot');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'plot-convergence', 'the plot first');
@@ -155,9 +140,9 @@ describe('node search', () => {
     const script = await app.connect('user/default/workflow/port-names');
     await waitFor(() => readWorkflowGraph(script.doc).nodes.length === 2, 'both nodes on the server');
     const before = readWorkflowGraph(script.doc).nodes.find((n) => n.id === ham)?.position;
-    const from = await centre(page, `.react-flow__node[data-id="${ham}"] .port.output:has([data-handleid="hamiltonian"]) .port-name`);
-    const to = await centre(page, `.react-flow__node[data-id="${vqe}"] .port.input:has([data-handleid="hamiltonian"]) .port-name`);
-    await drag(page, from, to);
+    const from = await centreOf(page, `.react-flow__node[data-id="${ham}"] .port.output:has([data-handleid="hamiltonian"]) .port-name`);
+    const to = await centreOf(page, `.react-flow__node[data-id="${vqe}"] .port.input:has([data-handleid="hamiltonian"]) .port-name`);
+    await dragMouse(page, from, to);
     await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the edge made by names');
     expect(readWorkflowGraph(script.doc).edges[0]).toMatchObject({ source: ham, sourceHandle: 'hamiltonian', target: vqe, targetHandle: 'hamiltonian' });
     expect(readWorkflowGraph(script.doc).nodes.find((n) => n.id === ham)?.position).toEqual(before);

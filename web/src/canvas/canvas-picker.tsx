@@ -97,6 +97,8 @@ export function CanvasPicker(props: {
           placeholder={props.query.placeholder}
           title={props.query.placeholder}
           aria-label={props.query.label}
+          aria-controls={`${props.testId}-list`}
+          aria-activedescendant={items.length > 0 ? `${props.testId}-option-${active}` : undefined}
           data-testid={`${props.testId}-input`}
           onInput={(e) => props.query?.onInput((e.target as HTMLInputElement).value)}
         />
@@ -112,10 +114,11 @@ export function CanvasPicker(props: {
         </p>
       ))}
       {props.children}
-      <ul ref={list} class="canvas-picker-list" role="listbox" aria-label={props.heading}>
+      <ul ref={list} id={`${props.testId}-list`} class="canvas-picker-list" role="listbox" aria-label={props.heading}>
         {items.map((item, i) => (
           <li
             key={item.key}
+            id={`${props.testId}-option-${i}`}
             role="option"
             aria-selected={i === active}
             class={i === active ? 'active' : ''}
