@@ -59,6 +59,7 @@ function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort
   // value instead would drop each keystroke that does not parse.
   const [draft, setDraft] = useState<string | null>(null);
   const editable = useContext(CanvasEditable);
+  const text = draft ?? display(value, port);
   const placeholder = port.default !== undefined ? `default ${JSON.stringify(port.default)}` : isRequiredInput(port) ? 'required' : 'optional';
   if (port.type === 'boolean') {
     return (
@@ -81,8 +82,8 @@ function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort
         data-testid={`literal-${port.name}`}
         readOnly={!editable}
         placeholder={placeholder}
-        title={`${port.name} (${port.type}): ${placeholder}`}
-        value={draft ?? display(value, port)}
+        title={text === '' ? `${port.name} (${port.type}): ${placeholder}` : `${port.name} = ${text}`}
+        value={text}
         onBlur={() => setDraft(null)}
         onChange={(e) => {
           const text = (e.target as HTMLInputElement).value;
