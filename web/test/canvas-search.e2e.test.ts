@@ -38,6 +38,7 @@ describe('node search', () => {
     await page.locator('[data-testid="canvas-empty-hint"]').waitFor();
     expect(await page.locator('[data-testid="canvas-empty-hint"]').textContent()).toContain('press / to search skills');
     expect(await page.locator('.react-flow__pane').getAttribute('title')).toBe('Double-click the canvas or press / to search skills and add a node.');
+    await shot(page, 'canvas-empty-hint');
 
     const pane = (await page.locator('.flow').boundingBox())!;
     const at = { x: pane.x + 260, y: pane.y + 180 };
