@@ -132,6 +132,38 @@ describe('node search', () => {
     await context.close();
   });
 
+  it('a connection dragged back from an input lists skills whose outputs feed it, and adds the node to its left', async () => {
+    const { context, page, errors } = await app.openWorkflow('search-from-input');
+    await dropSkill(page, 'plot-convergence', { x: 600, y: 120 });
+    const plot = await nodeOf(page, 'plot-convergence');
+    const pane = (await page.locator('.flow').boundingBox())!;
+    const dot = await centreOf(page, `.react-flow__node[data-id="${plot}"] .react-flow__handle.target[data-handleid="convergence_trace"]`);
+    await dragMouse(page, dot, { x: pane.x + 420, y: pane.y + 160 });
+    const search = page.locator('[data-testid="node-search"]');
+    await search.waitFor();
+    expect(await search.getAttribute('aria-label')).toBe('Add a node that feeds convergence_trace (array)');
+    // Skills with an array output (export-results has none: its `any` is an input).
+    const listed = await search.locator('[data-testid="node-search-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    expect(listed.sort()).toEqual(['quantum-circuit', 'quantum-vqe', 'spice-resistor']);
+    await page.keyboard.type('vqe');
+    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'quantum-vqe', 'the VQE first');
+    await page.keyboard.press('Enter');
+    // The VQE has two array outputs: the person picks convergence_trace.
+    const ports = page.locator('[data-testid="node-search-port"]');
+    await ports.waitFor();
+    expect(await ports.locator('[data-testid="node-search-port-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual(['convergence_trace', 'optimal_parameters']);
+    await page.keyboard.press('Enter');
+    const script = await app.connect('user/default/workflow/search-from-input');
+    await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the edge on the server');
+    const graph = readWorkflowGraph(script.doc);
+    const vqe = graph.nodes.find((n) => n.skillId === 'quantum-vqe')!;
+    expect(graph.edges[0]).toMatchObject({ source: vqe.id, sourceHandle: 'convergence_trace', target: plot, targetHandle: 'convergence_trace' });
+    expect(vqe.position.x).toBeLessThan(graph.nodes.find((n) => n.id === plot)!.position.x);
+    script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
   it('a drag from a port’s name, released on another port’s name, connects them without moving the node', async () => {
     const { context, page, errors } = await app.openWorkflow('port-names');
     await dropSkill(page, 'quantum-hamiltonian', { x: 60, y: 120 });
