@@ -20,9 +20,14 @@ const loadConnector = () => import('./port-connector');
 const NodeSearch = lazy(() => loadSearch().then((m) => ({ default: m.NodeSearch })));
 const PortConnector = lazy(() => loadConnector().then((m) => ({ default: m.PortConnector })));
 
-/** A point on the canvas: where the picker shows (in the canvas box) and the node goes (in the flow). */
+/**
+ * A point on the canvas: where the picker shows (in the canvas box, whose size keeps the picker
+ * inside it) and where the node goes (in the flow). Measured once, when a picker opens: reading
+ * the box's size at every render would lay out every node again, each frame of a drag.
+ */
 interface Spot {
   box: { x: number; y: number };
+  bounds: { width: number; height: number };
   flow: { x: number; y: number };
 }
 
@@ -67,6 +72,7 @@ export function useNodeAdding(deps: NodeAddingDeps) {
       const rect = flowBox.current?.getBoundingClientRect();
       return {
         box: { x: clientX - (rect?.left ?? 0), y: clientY - (rect?.top ?? 0) },
+        bounds: { width: rect?.width ?? 0, height: rect?.height ?? 0 },
         flow: flow.screenToFlowPosition({ x: clientX, y: clientY }),
       };
     },
@@ -146,14 +152,13 @@ export function useNodeAdding(deps: NodeAddingDeps) {
     close();
   };
 
-  const bounds = { width: flowBox.current?.clientWidth ?? 0, height: flowBox.current?.clientHeight ?? 0 };
   let overlay = null;
   if (picker?.kind === 'search') {
     const { at, from } = picker;
     overlay = (
       <NodeSearch
         at={at.box}
-        bounds={bounds}
+        bounds={at.bounds}
         entries={catalog.entries}
         from={from}
         onAdd={(skill, port) => add(at, from, skill, port)}
@@ -164,7 +169,7 @@ export function useNodeAdding(deps: NodeAddingDeps) {
     overlay = (
       <PortConnector
         at={picker.at.box}
-        bounds={bounds}
+        bounds={picker.at.bounds}
         graph={readWorkflowGraph(doc)}
         lookup={catalog.lookup}
         nodeId={picker.nodeId}
