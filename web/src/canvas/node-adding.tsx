@@ -8,7 +8,7 @@ import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
 import type { PortConnection } from '../../../shared/src/workflow/connection';
 import { afterFirstPaint } from '../documents/after-first-paint';
 import type { Catalog } from '../documents/catalog';
-import { addSkillNode, connect, type SkillFlowNode } from './flow-binding';
+import { addSkillNode, connect } from './flow-binding';
 import type { SearchFromPort } from './node-search';
 import { NODE_WIDTH } from './skill-node';
 
@@ -34,7 +34,6 @@ interface Spot {
 /** The port a connection was dragged from and dropped in empty space. */
 interface DraggedFrom extends SearchFromPort {
   nodeId: string;
-  handle: string;
 }
 
 /** The room left between a node and the next one added from the keyboard. */
@@ -116,17 +115,19 @@ export function useNodeAdding(deps: NodeAddingDeps) {
       if (!point) return;
       // Dropped on a node but on no port: a miss, not a request for a new node.
       if (!document.elementFromPoint(point.clientX, point.clientY)?.closest('.react-flow__pane')) return;
-      const skill = (state.fromNode as unknown as SkillFlowNode).data.skill;
+      const fromId = state.fromNode.id;
+      const skillId = doc && readWorkflowGraph(doc).nodes.find((n) => n.id === fromId)?.skillId;
+      const skill = skillId === undefined ? undefined : catalog.lookup(skillId);
       const fromOutput = state.fromHandle.type === 'source';
       const port = (fromOutput ? skill?.outputs : skill?.inputs)?.find((p) => p.name === state.fromHandle?.id);
       if (!port) return;
       setPicker({
         kind: 'search',
         at: spotAt(point.clientX, point.clientY),
-        from: { nodeId: state.fromNode.id, handle: port.name, port: port.name, need: { side: fromOutput ? 'input' : 'output', type: port.type } },
+        from: { nodeId: fromId, port: port.name, need: { side: fromOutput ? 'input' : 'output', type: port.type } },
       });
     },
-    [spotAt],
+    [doc, catalog, spotAt],
   );
 
   const close = useCallback(() => {
@@ -143,8 +144,8 @@ export function useNodeAdding(deps: NodeAddingDeps) {
     if (from && port) {
       const c: PortConnection =
         from.need.side === 'input'
-          ? { source: from.nodeId, sourceHandle: from.handle, target: id, targetHandle: port }
-          : { source: id, sourceHandle: port, target: from.nodeId, targetHandle: from.handle };
+          ? { source: from.nodeId, sourceHandle: from.port, target: id, targetHandle: port }
+          : { source: id, sourceHandle: port, target: from.nodeId, targetHandle: from.port };
       const result = connect(doc, readWorkflowGraph(doc), c, catalog.lookup);
       if (!result.ok) notify(`Added, but not connected: ${result.reason}`);
     }
