@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { portTypesCompatible } from '../../shared/src/workflow/validate';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { useApp, waitFor } from './harness';
 import { centreOf, dragMouse, dropSkill, visibleNodes } from './harness/canvas';
 
@@ -20,6 +20,22 @@ async function nodeOf(page: Page, skillId: string): Promise<string> {
   await node.locator('.react-flow__handle').first().waitFor();
   return (await node.getAttribute('data-id')) ?? '';
 }
+
+/**
+ * Drags a connection from a port of a node to a point of the canvas where nothing is (`at`, from
+ * the canvas's corner); resolves once the node search opens there.
+ */
+async function dropConnection(page: Page, node: string, port: { type: 'source' | 'target'; name: string }, at: { x: number; y: number }) {
+  const pane = (await page.locator('.flow').boundingBox())!;
+  const dot = await centreOf(page, `.react-flow__node[data-id="${node}"] .react-flow__handle.${port.type}[data-handleid="${port.name}"]`);
+  await dragMouse(page, dot, { x: pane.x + at.x, y: pane.y + at.y });
+  const search = page.locator('[data-testid="node-search"]');
+  await search.waitFor();
+  return search;
+}
+
+/** The keys of a picker's choices, in the order shown. */
+const choices = (picker: Locator, testId: string) => picker.locator(`[data-testid="${testId}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
 
 /** Every edge of a graph joins an output to an input whose types are compatible, as the system skills declare them. */
 async function portTypesOf(page: Page, graph: WorkflowGraph): Promise<Array<[string, string]>> {
@@ -82,16 +98,10 @@ describe('node search', () => {
     const { context, page, errors } = await app.openWorkflow('search-from-port');
     await dropSkill(page, 'quantum-hamiltonian', { x: 80, y: 120 });
     const ham = await nodeOf(page, 'quantum-hamiltonian');
-    const pane = (await page.locator('.flow').boundingBox())!;
-    const dot = await centreOf(page, `.react-flow__node[data-id="${ham}"] .react-flow__handle.source[data-handleid="hamiltonian"]`);
-    const dropAt = { x: pane.x + 520, y: pane.y + 140 };
-    await dragMouse(page, dot, dropAt);
-    const search = page.locator('[data-testid="node-search"]');
-    await search.waitFor();
+    const search = await dropConnection(page, ham, { type: 'source', name: 'hamiltonian' }, { x: 520, y: 140 });
     expect(await search.getAttribute('aria-label')).toBe('Add a node that takes hamiltonian (object)');
     // Only skills with an input that takes an object: the VQE, and Export Results (any).
-    const listed = await search.locator('[data-testid="node-search-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
-    expect(listed.sort()).toEqual(['export-results', 'quantum-vqe']);
+    expect((await choices(search, 'node-search-item')).sort()).toEqual(['export-results', 'quantum-vqe']);
     await page.keyboard.type('variational');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === 1, 'the VQE alone');
     await page.keyboard.press('Enter');
@@ -109,15 +119,13 @@ describe('node search', () => {
     // Export Results' `content` is a string; the plot has two string inputs, so it asks.
     await dropSkill(page, 'export-results', { x: 80, y: 420 });
     const exp = await nodeOf(page, 'export-results');
-    const content = await centreOf(page, `.react-flow__node[data-id="${exp}"] .react-flow__handle.source[data-handleid="content"]`);
-    await dragMouse(page, content, { x: pane.x + 560, y: pane.y + 460 });
-    await search.waitFor();
+    await dropConnection(page, exp, { type: 'source', name: 'content' }, { x: 560, y: 460 });
     await page.keyboard.type('plot');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'plot-convergence', 'the plot first');
     await page.keyboard.press('Enter');
     const ports = page.locator('[data-testid="node-search-port"]');
     await ports.waitFor();
-    expect(await ports.locator('[data-testid="node-search-port-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual(['title', 'y_label']);
+    expect(await choices(ports, 'node-search-port-item')).toEqual(['title', 'y_label']);
     await shot(page, 'canvas-search-port-choice');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -136,22 +144,17 @@ describe('node search', () => {
     const { context, page, errors } = await app.openWorkflow('search-from-input');
     await dropSkill(page, 'plot-convergence', { x: 600, y: 120 });
     const plot = await nodeOf(page, 'plot-convergence');
-    const pane = (await page.locator('.flow').boundingBox())!;
-    const dot = await centreOf(page, `.react-flow__node[data-id="${plot}"] .react-flow__handle.target[data-handleid="convergence_trace"]`);
-    await dragMouse(page, dot, { x: pane.x + 420, y: pane.y + 160 });
-    const search = page.locator('[data-testid="node-search"]');
-    await search.waitFor();
+    const search = await dropConnection(page, plot, { type: 'target', name: 'convergence_trace' }, { x: 420, y: 160 });
     expect(await search.getAttribute('aria-label')).toBe('Add a node that feeds convergence_trace (array)');
     // Skills with an array output (export-results has none: its `any` is an input).
-    const listed = await search.locator('[data-testid="node-search-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
-    expect(listed.sort()).toEqual(['quantum-circuit', 'quantum-vqe', 'spice-resistor']);
+    expect((await choices(search, 'node-search-item')).sort()).toEqual(['quantum-circuit', 'quantum-vqe', 'spice-resistor']);
     await page.keyboard.type('vqe');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'quantum-vqe', 'the VQE first');
     await page.keyboard.press('Enter');
     // The VQE has two array outputs: the person picks convergence_trace.
     const ports = page.locator('[data-testid="node-search-port"]');
     await ports.waitFor();
-    expect(await ports.locator('[data-testid="node-search-port-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual(['convergence_trace', 'optimal_parameters']);
+    expect(await choices(ports, 'node-search-port-item')).toEqual(['convergence_trace', 'optimal_parameters']);
     await page.keyboard.press('Enter');
     const script = await app.connect('user/default/workflow/search-from-input');
     await waitFor(() => readWorkflowGraph(script.doc).edges.length === 1, 'the edge on the server');
@@ -229,13 +232,13 @@ describe('keyboard', () => {
     await page.keyboard.press('c');
     const outputs = page.locator('[data-testid="connect-output"]');
     await outputs.waitFor();
-    expect(await outputs.locator('[data-testid="connect-output-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual(['content', 'filename', 'mime_type']);
+    expect(await choices(outputs, 'connect-output-item')).toEqual(['content', 'filename', 'mime_type']);
     await page.keyboard.press('Enter');
     const inputs = page.locator('[data-testid="connect-input"]');
     await inputs.waitFor();
     // Only the other node's inputs: a node cannot feed itself.
     const second = byLabel('Second').id;
-    expect(await inputs.locator('[data-testid="connect-input-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')?.split('\u0000')))).toEqual([
+    expect((await choices(inputs, 'connect-input-item')).map((key) => key?.split('\u0000'))).toEqual([
       [second, 'data'],
       [second, 'format'],
       [second, 'filename'],
