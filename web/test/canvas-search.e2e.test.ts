@@ -2,7 +2,7 @@
 // opened by a double-click (with a filter) and by a connection dropped in empty space, whole-row
 // ports, the keyboard alone (search, add, select, connect, run), renaming, and the shortcuts list.
 import { describe, expect, it } from 'vitest';
-import { readWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
+import { putNode, readWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { portTypesCompatible } from '../../shared/src/workflow/validate';
 import type { Locator, Page } from 'playwright-core';
 import { useApp, waitFor } from './harness';
@@ -257,6 +257,32 @@ describe('keyboard', () => {
     await page.keyboard.press('Control+Enter');
     await waitFor(async () => (await status('Second').getAttribute('data-status').catch(() => null)) === 'done', 'the second node run');
     await expect(page.locator('[data-testid="run-summary"]').textContent()).resolves.toMatch(/^Done/);
+    script.destroy();
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('an arrow key selects a node out of view and brings it into view', async () => {
+    const script = await app.connect('user/default/workflow/arrow-reveal');
+    script.doc.transact(() => {
+      putNode(script.doc, { id: 'left', skillId: 'quantum-hamiltonian', label: 'Left', position: { x: 0, y: 0 }, inputs: {} });
+      putNode(script.doc, { id: 'right', skillId: 'quantum-vqe', label: 'Right', position: { x: 2400, y: 0 }, inputs: {} });
+    });
+    const { context, page, errors } = await app.openWorkflow('arrow-reveal');
+    await waitFor(async () => (await visibleNodes(page).count()) === 2, 'both nodes');
+    // Zoomed in on the left node, the right one is far off the canvas.
+    await page.locator('.react-flow__node[data-id="left"] [data-testid="node-title"]').click();
+    for (let i = 0; i < 4; i++) await page.locator('.react-flow__controls-zoomin').click();
+    const flowBox = (await page.locator('.flow').boundingBox())!;
+    const inView = async (id: string) => {
+      const box = await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox();
+      return box !== null && box.x >= flowBox.x && box.x + box.width <= flowBox.x + flowBox.width;
+    };
+    await page.locator('[data-testid="workflow-canvas"]').focus();
+    await waitFor(async () => !(await inView('right')), 'the right node out of view');
+    await page.keyboard.press('ArrowRight');
+    await waitFor(async () => (await page.locator('.skill-node.selected').getAttribute('data-skill')) === 'quantum-vqe', 'the right node selected');
+    await waitFor(() => inView('right'), 'the right node brought into view');
     script.destroy();
     errors.assertNone();
     await context.close();

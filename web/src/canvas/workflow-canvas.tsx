@@ -46,6 +46,7 @@ import { nearestNode, type Direction } from './nearest-node';
 import { useNodeAdding } from './node-adding';
 import { startRenaming } from './node-title';
 import { usePresence, type Peer } from './presence';
+import { revealNode } from './reveal-node';
 import { CanvasEditable, NODE_WIDTH, provideNodeEditing, SkillNode } from './skill-node';
 
 /** How long a dropped skill may take to reach the library (parsed, its volume synced). */
@@ -281,7 +282,10 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         case 'select-toward': {
           const from = graph.nodes.find((n) => selectedNodes.has(n.id));
           const next = nearestNode(graph.nodes, from, action.direction);
-          if (next) setSelectedNodes(new Set([next]));
+          if (next) {
+            setSelectedNodes(new Set([next]));
+            revealNode(flow, flowBox.current, next);
+          }
           return true;
         }
         case 'move':
@@ -289,7 +293,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           return true;
       }
     },
-    [doc, undo, selectedNodes, selectedEdges, adding, run],
+    [doc, undo, selectedNodes, selectedEdges, adding, run, flow],
   );
 
   // Keys are read while they go down to their target, so that an arrow selects the next node
