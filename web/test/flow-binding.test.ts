@@ -11,7 +11,9 @@ import {
   connect,
   copyNodes,
   deleteSelection,
+  moveNodesBy,
   pasteClip,
+  renameNode,
   setLiteralInput,
   WorkflowView,
 } from '../src/canvas/flow-binding';
@@ -182,6 +184,21 @@ describe('editing', () => {
     undo.undo();
     expect(readWorkflowGraph(doc).nodes.map((n) => n.id).sort()).toEqual(['a', 'b', 'c']);
     expect(readWorkflowGraph(doc).edges.map((e) => e.id)).toEqual(['e1']);
+  });
+
+  it('renames a node and moves a selection by an offset, each one undoable step', () => {
+    const doc = workflow();
+    const undo = new Y.UndoManager([doc.getMap('nodes'), doc.getMap('edges')], { trackedOrigins: new Set([ORIGIN.local]) });
+    renameNode(doc, 'b', 'Ground state');
+    expect(readWorkflowGraph(doc).nodes.find((n) => n.id === 'b')?.label).toBe('Ground state');
+    undo.stopCapturing();
+    moveNodesBy(doc, readWorkflowGraph(doc), new Set(['a', 'c']), { x: 20, y: -20 });
+    const at = () => readWorkflowGraph(doc).nodes.map((n) => [n.id, n.position.x, n.position.y]);
+    expect(at()).toEqual([['a', 20, -20], ['b', 300, 0], ['c', 620, -20]]);
+    undo.undo();
+    expect(at()).toEqual([['a', 0, 0], ['b', 300, 0], ['c', 600, 0]]);
+    undo.undo();
+    expect(readWorkflowGraph(doc).nodes.find((n) => n.id === 'b')?.label).toBe('vqe');
   });
 
   it('undo tracks only local edits, not a collaborator’s', () => {

@@ -5,6 +5,10 @@ import type { InputPort } from './schema';
  * (`schema.ts` and the parser load later).
  */
 
+/** Types a port can declare; `any` connects to everything, `integer` feeds `number`. */
+export const PORT_TYPES = ['number', 'integer', 'string', 'boolean', 'object', 'array', 'any'] as const;
+export type PortType = (typeof PORT_TYPES)[number];
+
 /**
  * The value an input takes when nothing feeds or sets it, or undefined when it has none. The
  * original's writer emits `default: null` with `required: true` for "no default", so that pair

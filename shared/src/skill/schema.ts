@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INSTRUCTION_TYPE } from './instruction';
 import { ID_PATTERN } from '../rooms';
+import { PORT_TYPES } from './ports';
 
 /** Skill types that run; `qiskit` skills from the original run as Python. */
 export const SKILL_TYPES = ['python', 'javascript', 'threejs', 'ngspice', 'qiskit'] as const;
@@ -26,9 +27,7 @@ export const CODE_LANGUAGE: Record<SkillType, CodeLanguage> = {
 /** The type a skill gets from its code block's language when its file names none. */
 export const LANGUAGE_TYPE: Record<CodeLanguage, SkillType> = { python: 'python', javascript: 'javascript', spice: 'ngspice' };
 
-/** Types a port can declare; `any` connects to everything, `integer` feeds `number`. */
-export const PORT_TYPES = ['number', 'integer', 'string', 'boolean', 'object', 'array', 'any'] as const;
-export type PortType = (typeof PORT_TYPES)[number];
+export { PORT_TYPES, type PortType } from './ports';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const IDENTIFIER_RULE = 'must be an identifier: letters, digits and "_", not starting with a digit';

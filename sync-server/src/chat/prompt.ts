@@ -1,4 +1,5 @@
-import { rankSkills, type SkillDoc } from './retrieval';
+import { rankSkills } from '../../../shared/src/skill/rank';
+import type { SkillDoc } from './retrieval';
 
 /** A rough token count (about four characters a token), enough for a budget. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import {
   edgesOf,
   moveNode,
+  nodesOf,
   putEdge,
   putNode,
   removeEdge,
@@ -171,6 +172,18 @@ export function addSkillNode(doc: Y.Doc, skill: Pick<SkillFrontmatter, 'skill_id
   const id = newId();
   doc.transact(() => putNode(doc, { id, skillId: skill.skill_id, label: skill.name, position, inputs: {} }), ORIGIN.local);
   return id;
+}
+
+/** Renames a node: the label it shows, kept in the workflow document. */
+export function renameNode(doc: Y.Doc, nodeId: string, label: string): void {
+  doc.transact(() => nodesOf(doc).get(nodeId)?.set('label', label), ORIGIN.local);
+}
+
+/** Moves nodes by an offset, in one local transaction (the keyboard's nudge). */
+export function moveNodesBy(doc: Y.Doc, graph: WorkflowGraph, ids: ReadonlySet<string>, by: { x: number; y: number }): void {
+  doc.transact(() => {
+    for (const n of graph.nodes) if (ids.has(n.id)) moveNode(doc, n.id, { x: n.position.x + by.x, y: n.position.y + by.y });
+  }, ORIGIN.local);
 }
 
 /** Sets or clears one literal input of a node. */

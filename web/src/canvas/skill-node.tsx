@@ -4,16 +4,20 @@ import { memo } from 'preact/compat';
 import { useContext, useState } from 'preact/hooks';
 import type { Json } from '../../../shared/src/json';
 import { isRequiredInput } from '../../../shared/src/skill/ports';
-import type { InputPort } from '../../../shared/src/skill/schema';
+import type { InputPort, OutputPort } from '../../../shared/src/skill/schema';
 import { NodeResult, NodeRunBar } from '../run/node-run-bar';
 import type { SkillFlowNode } from './flow-binding';
+import { NodeTitle } from './node-title';
 
 /** Where a node's literal edits go; provided by the canvas. */
 export interface NodeEditing {
   setInput(nodeId: string, input: string, value: Json | undefined): void;
+  rename(nodeId: string, label: string): void;
+  /** Gives the keyboard back to the canvas (after a rename, saved or not). */
+  refocus(): void;
 }
 
-let editing: NodeEditing = { setInput: () => undefined };
+let editing: NodeEditing = { setInput: () => undefined, rename: () => undefined, refocus: () => undefined };
 /** The canvas installs its editing callbacks here (React Flow node types cannot take props). */
 export const provideNodeEditing = (e: NodeEditing): void => {
   editing = e;
@@ -51,7 +55,11 @@ const display = (value: Json | undefined, port: InputPort): string =>
 
 function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort; value: Json | undefined }) {
   const [error, setError] = useState<string | null>(null);
+  // What is being typed: a literal is often invalid halfway (`[1,`), and showing the document's
+  // value instead would drop each keystroke that does not parse.
+  const [draft, setDraft] = useState<string | null>(null);
   const editable = useContext(CanvasEditable);
+  const text = draft ?? display(value, port);
   const placeholder = port.default !== undefined ? `default ${JSON.stringify(port.default)}` : isRequiredInput(port) ? 'required' : 'optional';
   if (port.type === 'boolean') {
     return (
@@ -74,9 +82,13 @@ function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort
         data-testid={`literal-${port.name}`}
         readOnly={!editable}
         placeholder={placeholder}
-        value={display(value, port)}
+        title={text === '' ? `${port.name} (${port.type}): ${placeholder}` : `${port.name} = ${text}`}
+        value={text}
+        onBlur={() => setDraft(null)}
         onChange={(e) => {
-          const parsed = parseLiteral(port, (e.target as HTMLInputElement).value);
+          const text = (e.target as HTMLInputElement).value;
+          setDraft(text);
+          const parsed = parseLiteral(port, text);
           if (!parsed.ok) return setError(parsed.error);
           setError(null);
           editing.setInput(nodeId, port.name, parsed.value);
@@ -87,15 +99,29 @@ function LiteralInput({ nodeId, port, value }: { nodeId: string; port: InputPort
   );
 }
 
+/** How wide a node is drawn (style.css's `.skill-node`), for placing nodes before they are measured. */
+export const NODE_WIDTH = 290;
+
 /** Below this zoom a node's text is unreadable anyway: draw only its title and handles. */
 const COMPACT_ZOOM = 0.4;
 const isCompact = (s: ReactFlowState) => s.transform[2] < COMPACT_ZOOM;
 
-/** A skill on the canvas: one handle per declared input and output, labelled with its type. */
+/** What a port's row says in full when hovered: its name, type, default and description. */
+function portTitle(port: InputPort | OutputPort): string {
+  const fallback = 'default' in port && port.default !== undefined ? `, default ${JSON.stringify(port.default)}` : '';
+  return `${port.name} (${port.type}${fallback})${port.description ? `: ${port.description}` : ''}`;
+}
+
+/**
+ * A skill on the canvas: one handle per declared input and output, labelled with its type. Each
+ * handle covers its whole row (canvas.css), so a connection starts from, or lands on, a port's
+ * name as well as its dot; the literal fields of input rows sit above it and stay editable.
+ */
 function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
   const compact = useStore(isCompact);
   const skill = data.skill;
   const outline = data.selectedBy[0]?.color;
+  const editable = useContext(CanvasEditable);
   return (
     <div
       class={`skill-node ${selected ? 'selected' : ''} ${skill ? '' : 'missing'}`}
@@ -106,13 +132,13 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
       {data.selectedBy.length > 0 && (
         <div class="selected-by">{data.selectedBy.map((s) => <span key={s.name} style={{ background: s.color }}>{s.name}</span>)}</div>
       )}
-      <div class="skill-node-title">{data.label || data.skillId}</div>
+      <NodeTitle nodeId={id} label={data.label || data.skillId} editable={editable} onRename={(label) => editing.rename(id, label)} onDone={() => editing.refocus()} />
       {!skill && <div class="skill-node-missing">Skill "{data.skillId}" is in none of your volumes.</div>}
       {skill && <NodeRunBar nodeId={id} compact={compact} />}
       <div class="skill-node-ports">
         {skill?.inputs.map((port) => (
           <div class="port input" key={port.name}>
-            <Handle type="target" position={Position.Left} id={port.name} />
+            <Handle type="target" position={Position.Left} id={port.name} title={portTitle(port)} />
             {!compact && (
               <>
                 <span class="port-name">{port.name}</span>
@@ -130,7 +156,7 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
                 <span class="port-name">{port.name}</span>
               </>
             )}
-            <Handle type="source" position={Position.Right} id={port.name} />
+            <Handle type="source" position={Position.Right} id={port.name} title={portTitle(port)} />
           </div>
         ))}
       </div>

@@ -13,6 +13,8 @@ import {
   type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import { lazy, Suspense } from 'preact/compat';
+import './canvas.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readWorkflowGraph, readWorkflowMeta, readWorkflowNotes, type WorkflowGraph, type WorkflowNote } from '../../../shared/src/documents/workflow';
 import type { Catalog } from '../documents/catalog';
@@ -31,7 +33,9 @@ import {
   connect,
   copyNodes,
   deleteSelection,
+  moveNodesBy,
   pasteClip,
+  renameNode,
   setLiteralInput,
   WorkflowView,
   type Clip,
@@ -39,11 +43,16 @@ import {
   type SkillFlowNode,
 } from './flow-binding';
 import { SkillBesideSlot } from '../editor/skill-beside-slot';
+import { canvasAction, onlyReads, type CanvasAction } from './canvas-keys';
+import { nearestNode, type Direction } from './nearest-node';
+import { useNodeAdding } from './node-adding';
+import { startRenaming } from './node-title';
 import { addNote, applyNoteChanges, copyNotes, deleteNotes, NoteDoc, NoteView, pasteNotes } from './note-binding';
 import { NoteNode } from './note-node';
 import { usePresence, type Peer } from './presence';
+import { revealNode } from './reveal-node';
 import { openSkillBeside } from './skill-beside';
-import { CanvasEditable, provideNodeEditing, SkillNode } from './skill-node';
+import { CanvasEditable, NODE_WIDTH, provideNodeEditing, SkillNode } from './skill-node';
 
 /** How long a dropped skill may take to reach the library (parsed, its volume synced). */
 const SKILL_WAIT_MS = 2000;
@@ -52,12 +61,25 @@ const SKILL_WAIT_MS = 2000;
 export const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
 
 const nodeTypes = { skill: SkillNode, note: NoteNode };
+const ShortcutsDialog = lazy(() => import('./shortcuts').then((m) => ({ default: m.ShortcutsDialog })));
 const EMPTY: WorkflowGraph = { nodes: [], edges: [] };
 const NO_NOTES: WorkflowNote[] = [];
 let clipboard: Clip | null = null;
 let noteClipboard: WorkflowNote[] = [];
 
 type WorkflowRoute = Extract<Route, { view: 'workflow' }>;
+
+/** How to add a node, said by an empty canvas and by the canvas's tooltip. */
+const ADD_HINT = 'Double-click the canvas or press / to search skills and add a node.';
+
+/** How far Shift and an arrow key move the selected nodes. */
+const NUDGE = 20;
+const NUDGES: Record<Direction, { x: number; y: number }> = {
+  up: { x: 0, y: -NUDGE },
+  down: { x: 0, y: NUDGE },
+  left: { x: -NUDGE, y: 0 },
+  right: { x: NUDGE, y: 0 },
+};
 
 /** What the canvas says when someone holding a read share link tries to change the workflow. */
 const READ_ONLY_NOTICE = 'This link is read-only: you can view and run this workflow, but not change it.';
@@ -95,7 +117,11 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const view = useMemo(() => new WorkflowView(), []);
   const noteView = useMemo(() => new NoteView(), []);
   const pointer = useRef<{ x: number; y: number }>({ x: 0, y: 0 });
+  /** Where the pointer is over the canvas, on screen: `/` opens the search there. */
+  const pointerOnScreen = useRef<{ x: number; y: number } | null>(null);
   const flowBox = useRef<HTMLDivElement>(null);
+  const canvasBox = useRef<HTMLDivElement>(null);
+  const [showShortcuts, setShowShortcuts] = useState(false);
   const [viewport, setViewport] = useState<Viewport | null>(null);
   const settled = useFirstContent(room);
   const run = useRunSession(room, graph, catalog, peers);
@@ -116,6 +142,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   // paste, a delete or a new edge is a step of its own.
   const step = useCallback(() => undo?.stopCapturing(), [undo]);
 
+  const refocus = useCallback(() => canvasBox.current?.focus(), []);
   useEffect(() => {
     if (!doc) return;
     provideNodeEditing({
@@ -124,8 +151,29 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         step();
         setLiteralInput(doc, nodeId, input, value);
       },
+      rename: (nodeId, label) => {
+        if (readOnly) return;
+        step();
+        renameNode(doc, nodeId, label);
+      },
+      refocus,
     });
-  }, [doc, step, readOnly]);
+  }, [doc, step, readOnly, refocus]);
+
+  const adding = useNodeAdding({
+    doc,
+    catalog,
+    flowBox,
+    step,
+    select: (ids) => setSelectedNodes(new Set(ids)),
+    notify: setNotice,
+    refocus,
+  });
+
+  // The pane (not the nodes over it) says how to add a node when hovered.
+  useEffect(() => {
+    flowBox.current?.querySelector('.react-flow__pane')?.setAttribute('title', ADD_HINT);
+  }, [viewport]);
 
   useEffect(() => setSelection([...selectedNodes]), [selectedNodes, setSelection]);
 
@@ -199,39 +247,93 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     [doc, flow, step, readOnly, whenSkill],
   );
 
+  const perform = useCallback(
+    (action: CanvasAction): boolean => {
+      if (!doc || !undo) return false;
+      const graph = readWorkflowGraph(doc);
+      const single = selectedNodes.size === 1 ? [...selectedNodes][0] : undefined;
+      switch (action.kind) {
+        case 'undo':
+          undo.undo();
+          return true;
+        case 'redo':
+          undo.redo();
+          return true;
+        case 'copy':
+          if (selectedNodes.size > 0) {
+            clipboard = copyNodes(graph, selectedNodes);
+            noteClipboard = copyNotes(doc, selectedNodes);
+          }
+          return true;
+        case 'paste':
+          if (clipboard) setSelectedNodes(new Set([...pasteClip(doc, clipboard, { x: 40, y: 40 }), ...pasteNotes(doc, noteClipboard, { x: 40, y: 40 })]));
+          return true;
+        case 'select-all':
+          setSelectedNodes(new Set([...graph.nodes, ...readWorkflowNotes(doc)].map((n) => n.id)));
+          return true;
+        case 'delete':
+          deleteSelection(doc, selectedNodes, selectedEdges);
+          deleteNotes(doc, selectedNodes);
+          return true;
+        case 'note':
+          addNote(doc, pointer.current);
+          return true;
+        case 'search':
+          adding.openSearch(pointerOnScreen.current ?? undefined, single);
+          return true;
+        case 'shortcuts':
+          setShowShortcuts(true);
+          return true;
+        case 'connect':
+          if (single) adding.openConnector(single);
+          return single !== undefined;
+        case 'rename':
+          if (single) startRenaming(single);
+          return single !== undefined;
+        case 'run-workflow':
+          run?.requestRun();
+          return true;
+        case 'run-selected':
+          if (selectedNodes.size > 0) run?.requestRun([...selectedNodes]);
+          return selectedNodes.size > 0;
+        case 'select-toward': {
+          const from = graph.nodes.find((n) => selectedNodes.has(n.id));
+          const next = nearestNode(graph.nodes, from, action.direction);
+          if (next) {
+            setSelectedNodes(new Set([next]));
+            revealNode(flow, flowBox.current, next);
+          }
+          return true;
+        }
+        case 'move':
+          moveNodesBy(doc, graph, selectedNodes, NUDGES[action.direction]);
+          return true;
+      }
+    },
+    [doc, undo, selectedNodes, selectedEdges, adding, run, flow],
+  );
+
+  // Keys are read while they go down to their target, so that an arrow selects the next node
+  // here before React Flow's own handler on a focused node moves that node instead.
   const onKeyDown = useCallback(
     (event: KeyboardEvent) => {
-      if (!doc || !undo) return;
       const target = event.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
-      const mod = event.ctrlKey || event.metaKey;
-      const key = event.key.toLowerCase();
-      // Copying and selecting only read; everything else here changes the document.
-      if (readOnly && !(mod && (key === 'c' || key === 'a'))) return;
-      step();
-      if (mod && key === 'z' && !event.shiftKey) undo.undo();
-      else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) undo.redo();
-      else if (mod && key === 'c' && selectedNodes.size > 0) {
-        clipboard = copyNodes(readWorkflowGraph(doc), selectedNodes);
-        noteClipboard = copyNotes(doc, selectedNodes);
-      } else if (mod && key === 'v' && clipboard) {
-        const ids = [...pasteClip(doc, clipboard, { x: 40, y: 40 }), ...pasteNotes(doc, noteClipboard, { x: 40, y: 40 })];
-        setSelectedNodes(new Set(ids));
-      } else if (mod && key === 'a') setSelectedNodes(new Set([...readWorkflowGraph(doc).nodes, ...readWorkflowNotes(doc)].map((n) => n.id)));
-      else if (key === 'delete' || key === 'backspace') {
-        deleteSelection(doc, selectedNodes, selectedEdges);
-        deleteNotes(doc, selectedNodes);
-      } else if (!mod && !event.altKey && key === 'n') addNote(doc, pointer.current);
-      else return;
+      if (adding.picking || showShortcuts) return;
+      const action = canvasAction(event);
+      if (!action || (readOnly && !onlyReads(action))) return;
+      if (!onlyReads(action)) step();
+      if (!perform(action)) return;
       event.preventDefault();
+      event.stopPropagation();
     },
-    [doc, undo, selectedNodes, selectedEdges, readOnly],
+    [adding.picking, showShortcuts, readOnly, step, perform],
   );
 
   if (!doc) return <div class="empty">Opening workflow…</div>;
 
   return (
-    <div class="canvas" tabIndex={0} onKeyDown={onKeyDown} data-testid="workflow-canvas">
+    <div class="canvas" ref={canvasBox} tabIndex={0} onKeyDownCapture={onKeyDown} data-testid="workflow-canvas">
       <div class="canvas-toolbar">
         <strong data-testid="workflow-name">{meta?.name || 'Untitled workflow'}</strong>
         {readOnly && (
@@ -260,6 +362,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           Note
         </button>
         <RunToolbar session={run} />
+        <button type="button" onClick={() => setShowShortcuts(true)} data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
         <span class="peers" data-testid="peers">
           {peers.map((p) => (
             <span key={p.clientId} class="peer" style={{ background: p.color }} title={p.name}>
@@ -284,10 +389,34 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         onDrop={onDrop}
         onPointerMove={(e) => {
           pointer.current = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+          pointerOnScreen.current = { x: e.clientX, y: e.clientY };
           setCursor(pointer.current);
         }}
-        onPointerLeave={() => setCursor(null)}
+        onPointerLeave={() => {
+          pointerOnScreen.current = null;
+          setCursor(null);
+        }}
+        onDblClick={(e) => {
+          // Only the empty canvas: a double-click on a node opens its skill beside the canvas.
+          const on = e.target as Element;
+          if (readOnly || !on.closest('.react-flow') || on.closest('.react-flow__node, .react-flow__edge, .react-flow__panel, .canvas-picker')) return;
+          adding.openSearch({ x: e.clientX, y: e.clientY });
+        }}
       >
+        {settled && graph.nodes.length === 0 && !adding.picking && (
+          <div class="canvas-empty-hint" data-testid="canvas-empty-hint">
+            {readOnly ? (
+              'This workflow has no nodes yet.'
+            ) : (
+              <>
+                Double-click anywhere or press <kbd>/</kbd> to search skills and add a node,
+                <br />
+                or drag one from the Skills tab. <kbd>?</kbd> lists every shortcut.
+              </>
+            )}
+          </div>
+        )}
+        {adding.overlay}
         {viewport && (
         <RunContext.Provider value={run}>
         <CanvasEditable.Provider value={!readOnly}>
@@ -300,6 +429,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onNodeDoubleClick={(e: MouseEvent, node: SkillFlowNode) => node.type === 'skill' && !(e.target as HTMLElement).closest('input, textarea, select') && openSkillBeside(node.data.skillId)}
+          onConnectEnd={adding.onConnectEnd}
+          zoomOnDoubleClick={false}
           deleteKeyCode={null}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
@@ -337,6 +468,16 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       </div>
       <SkillBesideSlot catalog={catalog} />
       </div>
+      {showShortcuts && (
+        <Suspense fallback={null}>
+          <ShortcutsDialog
+            onClose={() => {
+              setShowShortcuts(false);
+              refocus();
+            }}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }
@@ -382,8 +523,7 @@ function useFirstContent(room: ReturnType<typeof useRoom>): boolean {
   return settled;
 }
 
-/** Nodes are this wide, and about this tall per port, before React Flow measures them. */
-const NODE_WIDTH = 250;
+/** Nodes are about this tall per port before React Flow measures them. */
 const ROW_HEIGHT = 24;
 
 /** The viewport that shows every node of a graph, from positions and estimated sizes. */

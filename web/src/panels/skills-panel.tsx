@@ -21,7 +21,7 @@ export function SkillsPanel({ catalog }: { catalog: Catalog }) {
       <div class="create-row">
         <input
           type="search"
-          placeholder="Search name, id, description, tags"
+          placeholder="Search skills"
           aria-label="Search skills"
           value={query}
           data-testid="skill-search"

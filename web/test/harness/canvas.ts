@@ -37,11 +37,23 @@ export async function connectPorts(
   const a = await source.boundingBox();
   const b = await target.boundingBox();
   if (!a || !b) throw new Error(`handle not found: ${from.node}.${from.output} or ${to.node}.${to.input}`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await dragMouse(page, { x: a.x + a.width / 2, y: a.y + a.height / 2 }, { x: b.x + b.width / 2, y: b.y + b.height / 2 });
+}
+
+/** Presses the mouse at one point of the page and releases it at another, moving as a hand does. */
+export async function dragMouse(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
   await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+  await page.mouse.move(to.x, to.y, { steps: 5 });
   await page.mouse.up();
+}
+
+/** The middle of the first element a selector finds, in page coordinates. */
+export async function centreOf(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} is not on the page`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
 /** The ids of the nodes on a page's canvas, in document order. */
