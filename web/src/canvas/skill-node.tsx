@@ -5,7 +5,7 @@ import { useContext, useState } from 'preact/hooks';
 import type { Json } from '../../../shared/src/json';
 import { isRequiredInput } from '../../../shared/src/skill/ports';
 import type { InputPort } from '../../../shared/src/skill/schema';
-import { NodeResult, NodeRunBar } from '../run/node-run-bar';
+import { NodeRunBar } from '../run/node-run-bar';
 import type { SkillFlowNode } from './flow-binding';
 
 /** Where a node's literal edits go; provided by the canvas. */
@@ -134,7 +134,6 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
           </div>
         ))}
       </div>
-      {skill && !compact && <NodeResult nodeId={id} />}
     </div>
   );
 }

@@ -20,6 +20,7 @@ import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks'
 import { roomMode } from '../documents/identity';
 import { workflowUndo } from '../documents/undo';
 import type { Route } from '../router';
+import { ResultsDock } from '../run/results-dock';
 import { RunContext } from '../run/run-context';
 import { RunSession } from '../run/run-session';
 import { RunToolbar } from '../run/run-toolbar';
@@ -244,6 +245,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           {notice}
         </div>
       )}
+      <div class="canvas-body">
       <div
         class="flow"
         ref={flowBox}
@@ -301,6 +303,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         </CanvasEditable.Provider>
         </RunContext.Provider>
         )}
+      </div>
+      <ResultsDock session={run} selected={selectedNodes} />
       </div>
     </div>
   );

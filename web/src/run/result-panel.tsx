@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { circuitPlot } from './classify';
+import { ErrorText } from './error-text';
 import { LinePlot } from './line-plot';
 import { OutputItem } from './output-view';
 import type { NodeRun, RunSession } from './run-session';
@@ -13,12 +14,8 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
   const circuit = useMemo(() => (type === 'ngspice' && outputs ? circuitPlot(outputs) : undefined), [type, outputs]);
   if (!state) return null;
   return (
-    <div class="result-panel nodrag nowheel" data-testid="result-panel">
-      {state.error && (
-        <pre class="result-error" data-testid="result-error">
-          {state.error}
-        </pre>
-      )}
+    <div class="result-panel" data-testid="result-panel">
+      {state.error && <ErrorText error={state.error} skillId={session.skillIdOf(nodeId)} />}
       {type === 'threejs' && <ThreeViewport stageKey={`${session.room}/${nodeId}`} />}
       {circuit && (
         <div class="output output-series" data-testid="circuit-plot">
