@@ -11,7 +11,8 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
   const state = run.state;
   const outputs = state?.outputs;
   const type = session.skillTypeOf(nodeId);
-  const circuit = useMemo(() => (type === 'ngspice' && outputs ? circuitPlot(outputs) : undefined), [type, outputs]);
+  const netlist = type === 'ngspice' ? session.skillCodeOf(nodeId) : undefined;
+  const circuit = useMemo(() => (type === 'ngspice' && outputs ? circuitPlot(outputs, netlist) : undefined), [type, outputs, netlist]);
   if (!state) return null;
   return (
     <div class="result-panel" data-testid="result-panel">
@@ -26,7 +27,7 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
       {outputs &&
         Object.entries(outputs)
           // Vectors drawn in the circuit plot are not drawn again one by one.
-          .filter(([name]) => !circuit || (name !== circuit.xLabel && !circuit.series.some((s) => s.name === name)))
+          .filter(([name]) => !circuit || !circuit.drawn.includes(name))
           .map(([name, value]) => <OutputItem key={name} name={name} value={value} />)}
       {state.stdout && (
         <details class="result-stdout" open={!outputs}>

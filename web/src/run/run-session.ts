@@ -248,9 +248,19 @@ export class RunSession {
 
   /** The skill type of a node, from the current workflow and catalog. */
   skillTypeOf(id: string): string | undefined {
+    return this.skillOf(id)?.frontmatter.type;
+  }
+
+  /** The code of a node's skill (an ngspice netlist tells its plot which output is swept). */
+  skillCodeOf(id: string): string | undefined {
+    const skill = this.skillOf(id);
+    return skill?.kind === 'runnable' ? skill.code : undefined;
+  }
+
+  private skillOf(id: string) {
     const source = this.source?.();
     const node = source?.graph.nodes.find((n) => n.id === id);
-    return node ? source?.entry(node.skillId)?.skill?.frontmatter.type : undefined;
+    return node ? source?.entry(node.skillId)?.skill : undefined;
   }
 
   /** Runs the current workflow (or `targets` and what they need); ignored while a run is on. */
