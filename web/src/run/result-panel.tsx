@@ -19,7 +19,7 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
       {state.error && <ErrorText error={state.error} skillId={session.skillIdOf(nodeId)} />}
       {type === 'threejs' && <ThreeViewport stageKey={`${session.room}/${nodeId}`} />}
       {circuit && (
-        <div class="output output-series" data-testid="circuit-plot">
+        <div class="output output-series" data-testid="circuit-plot" data-x-label={circuit.xLabel} data-right-label={circuit.rightLabel}>
           <div class="output-name">circuit vectors</div>
           <LinePlot view={circuit} />
         </div>
