@@ -29,8 +29,9 @@ describe('one shown state per node', () => {
     expect(kinds({ a: {}, b: current('done', 'B') })).toMatchObject({ a: 'none', b: 'stale' });
   });
 
-  it('live states pass through; a running node whose runtime still downloads is loading', () => {
-    expect(kinds({ a: { state: 'running', loadingRuntime: true }, b: { state: 'queued' }, c: { state: 'skipped' } })).toEqual({ a: 'loading', b: 'queued', c: 'skipped' });
+  it('live states pass through; a running node whose runtime still downloads is loading, one waiting for a busy runtime is waiting', () => {
+    expect(kinds({ a: { state: 'running', runtime: 'loading' }, b: { state: 'queued' }, c: { state: 'skipped' } })).toEqual({ a: 'loading', b: 'queued', c: 'skipped' });
+    expect(kinds({ a: { state: 'running', runtime: 'waiting' } })).toMatchObject({ a: 'queued' });
     expect(kinds({ a: { state: 'running' } })).toMatchObject({ a: 'running' });
   });
 

@@ -20,7 +20,7 @@ function stateText(run: NodeRun, now: number): string {
   const duration = run.state?.durationMs;
   const time =
     run.kind === 'running'
-      ? formatDuration(now - (run.startedAt ?? now))
+      ? formatDuration(Math.max(0, now - (run.startedAt ?? now)))
       : duration !== undefined && (run.kind === 'done' || run.kind === 'error')
         ? formatDuration(duration)
         : undefined;

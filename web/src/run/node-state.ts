@@ -14,8 +14,11 @@ export interface NodeFacts {
   resultSignature?: string;
   /** The node's signature now. */
   signature?: string;
-  /** Its code has not started yet while its runtime is still downloading. */
-  loadingRuntime?: boolean;
+  /**
+   * Running, but its code has not started: its runtime is still `loading`, or it is `waiting`
+   * for a runtime that is busy or getting ready for it.
+   */
+  runtime?: 'loading' | 'waiting';
 }
 
 const RESULT: readonly NodeStatus[] = ['done', 'cached'];
@@ -58,7 +61,7 @@ export function shownKinds(
 
 function baseKind(facts: NodeFacts): ShownKind {
   if (!facts.state) return 'none';
-  if (facts.state === 'running' && facts.loadingRuntime) return 'loading';
+  if (facts.state === 'running' && facts.runtime) return facts.runtime === 'loading' ? 'loading' : 'queued';
   return facts.state;
 }
 

@@ -222,7 +222,7 @@ export class RunSession {
         state: state?.status,
         resultSignature: this.resultSignatures.get(id),
         signature: this.signatures.get(id),
-        loadingRuntime: state?.status === 'running' && this.inPython.has(id) && !this.codeStarted.has(id) && pythonEngine.get().phase === 'loading',
+        ...(state?.status === 'running' && this.inPython.has(id) && !this.codeStarted.has(id) ? { runtime: pythonEngine.get().phase === 'ready' ? 'waiting' : 'loading' } : {}),
       });
     }
     const before = this.kinds;
@@ -342,7 +342,10 @@ export class RunSession {
         run: (request) => {
           // The executor calls the runtime right after reporting the node running (see viewportKey).
           const id = this.starting;
-          if (id && type === 'python') this.inPython.add(id);
+          if (id && type === 'python') {
+            this.inPython.add(id);
+            this.refresh([id]);
+          }
           return runtime.run({
             ...request,
             onStart: () => {
@@ -359,8 +362,11 @@ export class RunSession {
     return watched;
   }
 
-  private onState(id: string, state: NodeState, signature: string | undefined): void {
+  private onState(id: string, reported: NodeState, signature: string | undefined): void {
     const previous = this.states.get(id)?.status;
+    // A node's time is its code's, from when its runtime was ready (loading Python is not its time).
+    const codeStart = this.codeStarted.get(id);
+    const state = codeStart !== undefined && reported.durationMs !== undefined && KEPT.includes(reported.status) ? { ...reported, durationMs: Date.now() - codeStart } : reported;
     if (state.status === 'running' && previous !== 'running') {
       this.starting = id;
       this.started.set(id, Date.now());
