@@ -12,17 +12,22 @@ export function ErrorText({ error, skillId }: { error: string; skillId: string |
         typeof piece === 'string' || !skillId ? (
           typeof piece === 'string' ? piece : piece.text
         ) : (
-          <button
-            type="button"
+          // A link, not a button: a button cannot flow inline with the traceback's text.
+          <a
             key={i}
+            href="#"
             class="error-line"
             data-testid="error-line"
             data-line={piece.line}
             title={`Open ${skillId} at line ${piece.line} of its file`}
-            onClick={() => openSkillBeside(skillId, piece.line)}
+            onClick={(event) => {
+              // The app routes by hash: opening the editor beside the canvas must not navigate.
+              event.preventDefault();
+              openSkillBeside(skillId, piece.line);
+            }}
           >
             {piece.text}
-          </button>
+          </a>
         ),
       )}
     </pre>
