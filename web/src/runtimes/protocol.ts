@@ -35,10 +35,14 @@ export interface PreloadMessage {
   type: 'preload';
 }
 
-/** How far the worker's engine has loaded: bytes downloaded so far (and in all, when known), then ready. */
+/**
+ * How far the worker's engine has loaded: bytes downloaded so far (and in all, when known), then
+ * ready; or it failed to load (the next run tries again, and says why if it fails too).
+ */
 export type LoadingReply =
   | { type: 'loading'; loaded: number; total?: number; step: 'downloading' | 'starting' }
-  | { type: 'ready' };
+  | { type: 'ready' }
+  | { type: 'load-failed' };
 
 /** What the worker says about a run (`shared/src/execution/worker-protocol.ts`) or about its engine. */
 export type WorkerReply = RunReply<Record<string, Json>> | LoadingReply;

@@ -109,6 +109,7 @@ async function loadPython(): Promise<Python> {
 function loadedPython(): Promise<Python> {
   python ??= loadPython().catch((e: unknown) => {
     python = null;
+    post({ type: 'load-failed' });
     throw e;
   });
   return python;

@@ -138,7 +138,7 @@ export class WorkerHost {
   }
 
   private onReply(reply: WorkerReply): void {
-    if (reply.type === 'loading' || reply.type === 'ready') return this.onEngine(reply);
+    if (reply.type === 'loading' || reply.type === 'ready' || reply.type === 'load-failed') return this.onEngine(reply);
     if (this.withdrawn.has(reply.id)) return this.onWithdrawnReply(reply);
     const current = this.current;
     if (!current || reply.id !== current.id) return;
@@ -160,6 +160,7 @@ export class WorkerHost {
 
   private onEngine(reply: LoadingReply): void {
     if (reply.type === 'ready') return this.engineState.set({ phase: 'ready' });
+    if (reply.type === 'load-failed') return this.engineState.set({ phase: 'idle' });
     const { loaded, total, step } = reply;
     this.engineState.set({ phase: 'loading', loaded, step, ...(total !== undefined ? { total } : {}) });
   }
