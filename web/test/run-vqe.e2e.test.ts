@@ -47,7 +47,7 @@ it('builds Hamiltonian → VQE → Plot Convergence, runs it: states change, the
   // With nothing selected, the dock shows the node that finished last: the SVG drawn as an
   // image, and the chart, beside the canvas and over no node.
   const plotPanel = dockFor(page, plot).locator('[data-testid="result-panel"]');
-  await expect(dockFor(page, plot).locator('[data-testid="results-dock-name"]').textContent()).resolves.toBe('plot-convergence');
+  await expect(dockFor(page, plot).locator('[data-testid="results-dock-name"]').textContent()).resolves.toBe('Plot Convergence');
   const svg = plotPanel.locator('[data-testid="output-svg"]');
   await svg.waitFor();
   expect(await svg.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
