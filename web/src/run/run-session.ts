@@ -80,7 +80,6 @@ export class RunSession {
   private edges: ReadonlyArray<{ source: string; target: string }> = [];
   /** The node that finished last (an error wins over later successes of the same run). */
   private last: { id: string; error: boolean } | null = null;
-  private lastSaved = 0;
   private preloaded = false;
   private readonly stopEngineWatch: () => void;
   private controller: AbortController | null = null;
@@ -102,15 +101,15 @@ export class RunSession {
   ) {
     void loadNodes(room).then((saved) => {
       if (this.disposed) return;
+      let newest: { id: string; at: number } | null = null;
       for (const [id, s] of saved) {
         if (this.states.has(id)) continue;
         this.states.set(id, s.state);
         this.resultSignatures.set(id, s.signature);
-        if (s.at > this.lastSaved && !this.last) {
-          this.lastSaved = s.at;
-          this.setLast(id, false);
-        }
+        if (!newest || s.at > newest.at) newest = { id, at: s.at };
       }
+      // Reopened, the dock shows the result made last, unless a run here already finished one.
+      if (newest && !this.last) this.setLast(newest.id, false);
       this.refresh(saved.keys());
     }).catch(() => undefined);
     // A node waiting for Python shows how far it has loaded.
