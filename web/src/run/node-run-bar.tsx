@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { shownText, shownTitle } from './node-state';
+import { shownText, shownTitle, type ShownKind } from './node-state';
 import { formatDuration, useNodeRun } from './run-context';
 import type { NodeRun } from './run-session';
 
@@ -39,20 +39,23 @@ function useNow(active: boolean): number {
   return now;
 }
 
+/** States of a run going on now. */
+const LIVE: readonly ShownKind[] = ['queued', 'loading', 'running'];
+
 /**
  * A node's run bar: one state in words (waiting, loading Python…, running 2.1 s, done, reused
  * earlier result, out of date, failed) and a button to run it and what it needs. Its results
- * show in the dock beside the canvas, never inside the node. With no state of its own, the
- * node shows a collaborator's, read against this person's inputs.
+ * show in the dock beside the canvas, never inside the node. With no state of its own, or while
+ * a collaborator runs it, the node shows the collaborator's, read against this person's inputs.
  */
 export function NodeRunBar({ nodeId, compact }: { nodeId: string; compact: boolean }) {
   const { session, run } = useNodeRun(nodeId);
   const now = useNow(run?.kind === 'running');
   if (!session || !run) return null;
-  const remote = run.kind === 'none' ? run.remote[0] : undefined;
+  const remote = run.kind === 'none' ? run.remote[0] : LIVE.includes(run.kind) ? undefined : run.remote.find((r) => LIVE.includes(r.kind));
   return (
     <div class="run-bar">
-      {run.kind !== 'none' && (
+      {run.kind !== 'none' && !remote && (
         <span class={`run-status run-${run.kind}`} data-testid="run-status" data-status={run.kind} title={shownTitle(run.kind, run.reason, run.state?.error)}>
           {stateText(run, now)}
         </span>
