@@ -127,8 +127,22 @@ it('an error shows whole in the dock, covering no node, and its lines link to th
     ['File "volumes/user/default/skills/divide.md", line 18', '18'],
   ]);
   await links.first().click();
+  // The link opens the editor beside the canvas; it does not navigate away from the workflow.
+  expect(await page.evaluate(() => location.hash)).toBe('#/workflow/user/default/run-error');
   await assertResultsCoverNoNode(page);
   await shot(page, 'run-error-dock');
+
+  // The dock is wider when its left edge is dragged left; the flow gives way, still covered by nothing.
+  const dock = page.locator('[data-testid="results-dock"]');
+  const before = (await dock.boundingBox())!;
+  await page.mouse.move(before.x + 4, before.y + before.height - 4);
+  await page.mouse.down();
+  await page.mouse.move(before.x - 96, before.y + before.height - 4, { steps: 5 });
+  await page.mouse.up();
+  const after = (await dock.boundingBox())!;
+  expect(after.width).toBeGreaterThan(before.width + 50);
+  expect(Math.round(after.x + after.width)).toBe(Math.round(before.x + before.width));
+  await assertResultsCoverNoNode(page);
 
   // Each node's results are its own: selecting the first shows its number, still covering nothing.
   const first = ids.find(([skill]) => skill === 'double')![1]!;
