@@ -144,7 +144,10 @@ it('an error shows whole in the dock, covering no node, and its lines link to th
   expect(Math.round(after.x + after.width)).toBe(Math.round(before.x + before.width));
   await assertResultsCoverNoNode(page);
 
-  // Each node's results are its own: selecting the first shows its number, still covering nothing.
+  // Closed, the dock gives the flow its room back; selecting a node opens it again with that
+  // node's results, its own: the first node's number, still covering nothing.
+  await page.locator('[data-testid="close-results"]').click();
+  await dock.waitFor({ state: 'detached' });
   const first = ids.find(([skill]) => skill === 'double')![1]!;
   const firstPanel = await openResult(page, first);
   await expect(firstPanel.locator('[data-output="result"] [data-testid="output-number"]').textContent()).resolves.toBe('4');

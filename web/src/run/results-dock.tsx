@@ -1,6 +1,6 @@
 import { useReactFlow } from '@xyflow/react';
 import { lazy, Suspense } from 'preact/compat';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { shownText } from './node-state';
 import { useNodeRun, useRunSummary } from './run-context';
 import type { NodeRun, RunSession } from './run-session';
@@ -17,12 +17,15 @@ const hasResult = (run: NodeRun | null) => Boolean(run?.state && (run.state.outp
  * result; when it first opens, the view is fitted again if nodes went out of sight behind it.
  */
 export function ResultsDock({ session, selected }: { session: RunSession | null; selected: ReadonlySet<string> }) {
-  useRunSummary(session);
+  const summary = useRunSummary(session);
   const last = session?.lastFinished() ?? null;
   const picked = [...selected].find((id) => session?.skillIdOf(id) !== undefined) ?? null;
   const target = picked ?? last;
   const { run } = useNodeRun(target, session);
-  const visible = Boolean(session && target && (last || hasResult(run)));
+  // Closed, the dock stays closed until the selection changes or another run ends.
+  const [closed, setClosed] = useState<{ picked: string | null; summary: unknown } | null>(null);
+  const isClosed = closed !== null && closed.picked === picked && closed.summary === summary;
+  const visible = Boolean(session && target && (last || hasResult(run))) && !isClosed;
   useRefitWhenOpened(visible);
   if (!session || !target || !visible) return null;
   return (
@@ -31,6 +34,10 @@ export function ResultsDock({ session, selected }: { session: RunSession | null;
         <strong data-testid="results-dock-name">{session.nodeName(target)}</strong>
         {run && run.kind !== 'none' && <span class={`run-status run-${run.kind}`}>{shownText(run.kind)}</span>}
         {!picked && <span class="muted">last finished</span>}
+        <span class="spacer" />
+        <button type="button" data-testid="close-results" title="Close the results until you select a node or a run ends" onClick={() => setClosed({ picked, summary })}>
+          ×
+        </button>
       </header>
       {run && hasResult(run) ? (
         <Suspense fallback={<div class="muted">Loading…</div>}>
