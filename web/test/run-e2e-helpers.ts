@@ -29,14 +29,26 @@ export async function waitForStatus(page: Page, id: string, status: string, time
   await nodeById(page, id).locator(`[data-testid="run-status"][data-status="${status}"]`).waitFor({ timeout });
 }
 
-/** Opens a node's result panel (if not open) and returns it. */
+/** The results dock while it shows a node's results. */
+export const dockFor = (page: Page, id: string): Locator => page.locator(`[data-testid="results-dock"][data-node="${id}"]`);
+
+/** Shows a node's results in the dock (selecting the node unless the dock shows it already) and returns its panel. */
 export async function openResult(page: Page, id: string): Promise<Locator> {
-  const node = nodeById(page, id);
-  const toggle = node.locator('[data-testid="toggle-result"]');
-  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-  const panel = node.locator('[data-testid="result-panel"]');
+  const dock = dockFor(page, id);
+  if ((await dock.count()) === 0) await nodeById(page, id).locator('.skill-node-title').click();
+  const panel = dock.locator('[data-testid="result-panel"]');
   await panel.waitFor();
   return panel;
+}
+
+/** Fails unless no result panel's box overlaps any node's box on the page. */
+export async function assertResultsCoverNoNode(page: Page): Promise<void> {
+  const boxes = async (selector: string) => (await page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect)));
+  const panels = await boxes('[data-testid="result-panel"]');
+  const nodes = await boxes('[data-testid="skill-node"]');
+  if (panels.length === 0) throw new Error('no result panel on the page');
+  const overlap = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  for (const panel of panels) for (const node of nodes) if (overlap(panel, node)) throw new Error(`a result panel ${JSON.stringify(panel)} covers a node ${JSON.stringify(node)}`);
 }
 
 /** The number an output shows in a result panel. */

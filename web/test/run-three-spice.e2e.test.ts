@@ -6,7 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { ORIGINAL_FORM_ID, ORIGINAL_FORM_SKILL } from '../../shared/test/conformance/original-form';
 import { useApp } from './harness';
 import { dropSkill } from './harness/canvas';
-import { addUserSkill, foregroundShare, nodeById, waitForNodes, waitForStatus } from './run-e2e-helpers';
+import { addUserSkill, assertResultsCoverNoNode, dockFor, foregroundShare, nodeById, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 const app = useApp();
 
@@ -19,13 +19,14 @@ it('the Cube Renderer draws a shaded cube into its node’s viewport', async () 
   await page.locator('[data-testid="run-workflow"]').click();
   await waitForStatus(page, cube, 'done', 30_000);
 
-  const viewport = nodeById(page, cube).locator('[data-testid="three-viewport"] canvas');
+  const viewport = dockFor(page, cube).locator('[data-testid="three-viewport"] canvas');
   await viewport.waitFor();
   const share = await foregroundShare(page, await viewport.screenshot());
   console.info(`cube covers ${(share * 100).toFixed(1)}% of the viewport`);
   expect(share).toBeGreaterThan(0.05);
   // The skill's outputs arrive too: twelve triangles.
-  await expect(nodeById(page, cube).locator('[data-output="triangle_count"] [data-testid="output-number"]').textContent()).resolves.toBe('12');
+  await expect(dockFor(page, cube).locator('[data-output="triangle_count"] [data-testid="output-number"]').textContent()).resolves.toBe('12');
+  await assertResultsCoverNoNode(page);
   if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/run-cube.png` });
   errors.assertNone();
   await context.close();
@@ -38,7 +39,7 @@ it("EXEC-10: a skill in the original's form has its scene description drawn, and
   await page.locator('[data-testid="run-workflow"]').click();
   await waitForStatus(page, box, 'done', 30_000);
 
-  const viewport = nodeById(page, box).locator('[data-testid="three-viewport"] canvas');
+  const viewport = dockFor(page, box).locator('[data-testid="three-viewport"] canvas');
   await viewport.waitFor();
   const first = await viewport.screenshot();
   const share = await foregroundShare(page, first);
@@ -47,7 +48,7 @@ it("EXEC-10: a skill in the original's form has its scene description drawn, and
   // The description's animation keeps turning the box: a later frame differs.
   await page.waitForTimeout(500);
   expect((await viewport.screenshot()).equals(first)).toBe(false);
-  await expect(nodeById(page, box).locator('[data-output="frame"] [data-testid="output-number"]').textContent()).resolves.toBe('0');
+  await expect(dockFor(page, box).locator('[data-output="frame"] [data-testid="output-number"]').textContent()).resolves.toBe('0');
   errors.assertNone();
   await context.close();
 });
@@ -61,7 +62,11 @@ it('the SPICE divider runs in ngspice: v_out is vin·r2/(r1+r2) across the sweep
   await r2.press('Enter');
   await page.locator('[data-testid="run-workflow"]').click();
   await waitForStatus(page, spice, 'done', 60_000);
-  await nodeById(page, spice).locator('[data-testid="circuit-plot"] [data-testid="line-plot"] canvas').waitFor();
+  await dockFor(page, spice).locator('[data-testid="circuit-plot"] [data-testid="line-plot"] canvas').waitFor();
+  // Drawn against the swept voltage (V1 drives node in), the current on its own axis.
+  await expect(dockFor(page, spice).locator('[data-testid="circuit-plot"]').getAttribute('data-x-label')).resolves.toBe('V1 sweep (V)');
+  await expect(dockFor(page, spice).locator('[data-testid="circuit-plot"]').getAttribute('data-right-label')).resolves.toBe('current (A)');
+  await assertResultsCoverNoNode(page);
   // The vectors themselves, from the page's result store.
   const vout = await page.evaluate(
     (id) =>

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OFFLINE_NOISE, useApp, waitFor, type PageErrors } from './harness';
 import { connectPorts, dropSkill } from './harness/canvas';
-import { nodeById, numberOutput, openResult, statusOf, waitForNodes, waitForStatus } from './run-e2e-helpers';
+import { assertResultsCoverNoNode, dockFor, nodeById, numberOutput, openResult, statusOf, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 const app = useApp();
 let context: BrowserContext;
@@ -36,26 +36,31 @@ it('builds Hamiltonian → VQE → Plot Convergence, runs it: states change, the
   await waitFor(async () => (await page.locator('.react-flow__edge').count()) === 3, 'three edges');
 
   await page.locator('[data-testid="run-workflow"]').click();
-  // Python loads on first use, so the Hamiltonian node is seen running before it is done.
-  await waitForStatus(page, ham, 'running', 20_000);
+  // Python loads on first use (or has been loading since the workflow showed Python nodes), so
+  // the Hamiltonian node is seen loading Python or running before it is done.
+  await nodeById(page, ham).locator('[data-testid="run-status"][data-status="loading"], [data-testid="run-status"][data-status="running"]').waitFor({ timeout: 20_000 });
   await waitForStatus(page, vqe, 'done');
   await waitForStatus(page, plot, 'done');
   expect(await statusOf(page, ham)).toBe('done');
   await expect(nodeById(page, vqe).locator('[data-testid="run-status"]').textContent()).resolves.toMatch(/^done \d/);
 
-  const vqePanel = await openResult(page, vqe);
-  const eigenvalue = await numberOutput(vqePanel, 'eigenvalue');
-  console.info('VQE eigenvalue in the browser:', eigenvalue);
-  expect(Math.abs(eigenvalue - -1.137)).toBeLessThan(1e-3);
-
-  // The last node's panel opens by itself: the SVG drawn as an image, and the chart.
-  const plotPanel = nodeById(page, plot).locator('[data-testid="result-panel"]');
+  // With nothing selected, the dock shows the node that finished last: the SVG drawn as an
+  // image, and the chart, beside the canvas and over no node.
+  const plotPanel = dockFor(page, plot).locator('[data-testid="result-panel"]');
+  await expect(dockFor(page, plot).locator('[data-testid="results-dock-name"]').textContent()).resolves.toBe('Plot Convergence');
   const svg = plotPanel.locator('[data-testid="output-svg"]');
   await svg.waitFor();
   expect(await svg.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
   await waitFor(() => svg.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 640), 'the SVG to load');
   await plotPanel.locator('[data-output="chart"] [data-testid="line-plot"] canvas').waitFor();
+  await assertResultsCoverNoNode(page);
   await expect(page.locator('[data-testid="run-summary"]').textContent()).resolves.toMatch(/^Done in/);
+
+  const vqePanel = await openResult(page, vqe);
+  const eigenvalue = await numberOutput(vqePanel, 'eigenvalue');
+  console.info('VQE eigenvalue in the browser:', eigenvalue);
+  expect(Math.abs(eigenvalue - -1.137)).toBeLessThan(1e-3);
+  await assertResultsCoverNoNode(page);
 
   // Every run leaves a trace in IndexedDB.
   const traces = await page.evaluate(
@@ -79,20 +84,22 @@ it('builds Hamiltonian → VQE → Plot Convergence, runs it: states change, the
 it('runs again from the cache, and marks what is downstream of an edit stale', async () => {
   const [ham, vqe, plot] = [ids['quantum-hamiltonian']!, ids['quantum-vqe']!, ids['plot-convergence']!];
   await page.locator('[data-testid="run-workflow"]').click();
-  await waitFor(async () => (await page.locator('[data-testid="run-summary"]').textContent())?.includes('3 cached') ?? false, 'a run from the cache');
+  await waitFor(async () => (await page.locator('[data-testid="run-summary"]').textContent())?.includes('3 reused') ?? false, 'a run from the cache');
   for (const id of [ham, vqe, plot]) expect(await statusOf(page, id)).toBe('cached');
+  await expect(nodeById(page, ham).locator('[data-testid="run-status"]').textContent()).resolves.toBe('reused earlier result');
 
-  // Editing the VQE's literal makes it and the plot stale, not the Hamiltonian.
+  // Editing the VQE's literal makes it and the plot out of date (their one state), not the Hamiltonian.
   const field = nodeById(page, vqe).locator('[data-testid="literal-max_iterations"]');
   await field.fill('200');
   await field.press('Enter');
-  await nodeById(page, plot).locator('[data-testid="run-stale"]').waitFor();
-  await nodeById(page, vqe).locator('[data-testid="run-stale"]').waitFor();
-  expect(await nodeById(page, ham).locator('[data-testid="run-stale"]').count()).toBe(0);
+  await waitForStatus(page, plot, 'stale', 5000);
+  await waitForStatus(page, vqe, 'stale', 5000);
+  await expect(nodeById(page, vqe).locator('[data-testid="run-status"]').textContent()).resolves.toBe('out of date');
+  expect(await statusOf(page, ham)).toBe('cached');
   // Putting it back makes them current again: staleness compares content, not edit history.
   await field.fill('');
   await field.press('Enter');
-  await waitFor(async () => (await page.locator('[data-testid="run-stale"]').count()) === 0, 'no stale nodes');
+  await waitFor(async () => (await page.locator('[data-testid="run-status"][data-status="stale"]').count()) === 0, 'no out-of-date nodes');
 });
 
 it('offline, after a reload, runs Python again from the service worker’s cache', async () => {
@@ -105,7 +112,7 @@ it('offline, after a reload, runs Python again from the service worker’s cache
   const field = nodeById(page, ham).locator('[data-testid="literal-bond_length"]');
   await field.fill('0.74');
   await field.press('Enter');
-  await nodeById(page, vqe).locator('[data-testid="run-stale"]').waitFor();
+  await waitForStatus(page, vqe, 'stale', 5000);
   await page.locator('[data-testid="run-workflow"]').click();
   await waitForStatus(page, ham, 'done');
   await waitForStatus(page, vqe, 'done');

@@ -155,4 +155,40 @@ describe('WorkerHost', () => {
     await flush();
     expect(w.received.filter((m) => m.type === 'run')).toHaveLength(1);
   });
+
+  it('preloads its engine once, reports its progress, and a later run uses the same worker', async () => {
+    const h = host();
+    const states: string[] = [];
+    h.engine.subscribe(() => states.push(JSON.stringify(h.engine.get())));
+    h.preload();
+    h.preload();
+    expect(FakeWorker.made).toHaveLength(1);
+    const w = FakeWorker.made[0]!;
+    expect(w.received.map((m) => m.type)).toEqual(['preload']);
+    w.reply({ type: 'loading', step: 'downloading', loaded: 1024, total: 4096 });
+    w.reply({ type: 'loading', step: 'starting', loaded: 0 });
+    w.reply({ type: 'ready' });
+    expect(states).toEqual([
+      '{"phase":"loading","loaded":1024,"step":"downloading","total":4096}',
+      '{"phase":"loading","loaded":0,"step":"starting"}',
+      '{"phase":"ready"}',
+    ]);
+    const run = h.run(request());
+    expect(FakeWorker.made).toHaveLength(1);
+    w.reply({ type: 'started', id: w.lastRun().id });
+    w.reply({ type: 'done', id: w.lastRun().id, result: { y: 2 }, stdout: '' });
+    await expect(run).resolves.toEqual({ outputs: { y: 2 }, stdout: '' });
+  });
+
+  it('a failed load, or a stopped worker, leaves the engine idle again', () => {
+    const h = host();
+    h.preload();
+    const w = FakeWorker.made[0]!;
+    w.reply({ type: 'loading', step: 'downloading', loaded: 10 });
+    w.reply({ type: 'load-failed' });
+    expect(h.engine.get()).toEqual({ phase: 'idle' });
+    w.reply({ type: 'ready' });
+    h.terminate();
+    expect(h.engine.get()).toEqual({ phase: 'idle' });
+  });
 });

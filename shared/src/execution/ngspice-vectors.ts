@@ -20,10 +20,13 @@ const plain = (v: number | { real: number; img: number }): number | Complex => (
 
 /**
  * The vector an output reads: the one its name names (`v(2)`, `i(v1)`, `time`, case-insensitive),
- * else the one of its identifier form (`v_2` → `v(2)`).
+ * else the one of its identifier form (`v_2` → `v(2)`). `sweep` and `v_sweep` (or `i_sweep`) read
+ * a DC analysis's own sweep vector, which ngspice names `v(v-sweep)`, a name no port can have.
  */
 function vectorFor(name: string, byName: ReadonlyMap<string, SimVector>): SimVector | undefined {
-  return byName.get(name.toLowerCase()) ?? byName.get(vectorNameForOutput(name));
+  const found = byName.get(name.toLowerCase()) ?? byName.get(vectorNameForOutput(name));
+  if (found || !/^([vi]_)?sweep$/i.test(name)) return found;
+  return [...byName.values()].find((v) => /-sweep\)?$/i.test(v.name));
 }
 
 /**

@@ -5,7 +5,7 @@ import { useContext, useState } from 'preact/hooks';
 import type { Json } from '../../../shared/src/json';
 import { isRequiredInput } from '../../../shared/src/skill/ports';
 import type { InputPort, OutputPort } from '../../../shared/src/skill/schema';
-import { NodeResult, NodeRunBar } from '../run/node-run-bar';
+import { NodeRunBar } from '../run/node-run-bar';
 import type { SkillFlowNode } from './flow-binding';
 import { NodeTitle } from './node-title';
 
@@ -160,7 +160,6 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
           </div>
         ))}
       </div>
-      {skill && !compact && <NodeResult nodeId={id} />}
     </div>
   );
 }

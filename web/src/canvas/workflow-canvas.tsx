@@ -22,6 +22,7 @@ import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks'
 import { roomMode } from '../documents/identity';
 import { workflowUndo } from '../documents/undo';
 import type { Route } from '../router';
+import { ResultsDock } from '../run/results-dock';
 import { RunContext } from '../run/run-context';
 import { RunSession } from '../run/run-session';
 import { RunToolbar } from '../run/run-toolbar';
@@ -466,7 +467,11 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         </RunContext.Provider>
         )}
       </div>
-      <SkillBesideSlot catalog={catalog} />
+        {/* One column beside the flow, never over it: the skill being fixed above its results. */}
+        <div class="canvas-side">
+          <SkillBesideSlot catalog={catalog} />
+          <ResultsDock session={run} selected={selectedNodes} />
+        </div>
       </div>
       {showShortcuts && (
         <Suspense fallback={null}>

@@ -7,7 +7,12 @@ export interface SeriesView {
   xLabel: string;
   yLabel?: string;
   x: number[];
-  series: Array<{ name: string; values: number[] }>;
+  /** Series on the `right` axis (currents beside voltages) have a scale and a label of their own. */
+  series: Array<{ name: string; values: number[]; axis?: 'right' }>;
+  /** The right axis's label, when a series uses it. */
+  rightLabel?: string;
+  /** The x axis is logarithmic (an AC sweep by decades or octaves). */
+  xLog?: boolean;
   /** A horizontal reference line, e.g. an exact energy. */
   reference?: number;
 }
@@ -78,19 +83,84 @@ export function classifyOutput(name: string, value: Json): OutputView {
   return { kind: 'json', text: text.length > JSON_CHARS ? `${text.slice(0, JSON_CHARS)}\n… (${text.length - JSON_CHARS} more characters)` : text };
 }
 
-/** Names of sweep axes: an ngspice output with one of these names is the x axis of the others. */
-const AXES = ['time', 'frequency', 'sweep', 'v_sweep'];
+/** A complex value of an AC vector, as the ngspice runtime outputs it. */
+const isComplex = (v: unknown): v is { re: number; im: number } => isPlainObject(v) && isFiniteNumber(v.re) && isFiniteNumber(v.im);
+
+/** A vector output as numbers: reals as they are, complex values by magnitude (by real part when all are real). */
+function vectorValues(value: Json): { values: number[]; magnitude: boolean } | undefined {
+  if (isNumberArray(value)) return { values: value, magnitude: false };
+  if (!Array.isArray(value) || value.length === 0 || !value.every(isComplex)) return undefined;
+  const complex = value as Array<{ re: number; im: number }>;
+  if (complex.every((c) => c.im === 0)) return { values: complex.map((c) => c.re), magnitude: false };
+  return { values: complex.map((c) => Math.hypot(c.re, c.im)), magnitude: true };
+}
 
 /**
- * Circuit vectors as one plot: every numeric array output of an ngspice node that has the same
- * length, against `time`/`frequency` when the skill outputs it, else the point index.
+ * The ngspice scale vectors an output can name, with the axis label: `time` (transient),
+ * `frequency` (AC), the DC sweep (ngspice calls it `v(v-sweep)`, read by outputs named `sweep`
+ * or `v_sweep`).
  */
-export function circuitPlot(outputs: Record<string, Json>): SeriesView | undefined {
-  const arrays = Object.entries(outputs).filter((e): e is [string, number[]] => isNumberArray(e[1]) && e[1].length >= 2);
-  if (arrays.length === 0) return undefined;
-  const axis = arrays.find(([name]) => AXES.includes(name.toLowerCase()));
-  const length = (axis ?? arrays[0])?.[1].length ?? 0;
-  const series = arrays.filter(([name, values]) => name !== axis?.[0] && values.length === length).map(([name, values]) => ({ name, values }));
-  if (series.length === 0) return undefined;
-  return { kind: 'series', xLabel: axis?.[0] ?? 'point', x: axis?.[1] ?? Array.from({ length }, (_, i) => i), series };
+const SCALES: Record<string, string> = {
+  time: 'time (s)',
+  frequency: 'frequency (Hz)',
+  sweep: 'sweep (V)',
+  v_sweep: 'sweep (V)',
+  'v(v-sweep)': 'sweep (V)',
+  i_sweep: 'sweep (A)',
+  'i(i-sweep)': 'sweep (A)',
+};
+
+/** The unit of an output named after a node voltage (`v_out`, `v(out)`) or a branch current (`i_v1`, `i(v1)`). */
+const unitOf = (name: string): 'V' | 'A' | undefined => (/^v[_(]/i.test(name) ? 'V' : /^i[_(]/i.test(name) ? 'A' : undefined);
+
+/**
+ * The swept variable of a netlist's DC sweep as an output: `.dc V1 …` with `V1 in 0 …` sweeps
+ * v(in), which a skill outputs as `v_in`. Undefined for other analyses or a floating source.
+ */
+export function dcSweepAxis(netlist: string): { output: string; label: string } | undefined {
+  const source = /^\s*\.dc\s+(v\S*)/im.exec(netlist)?.[1];
+  if (!source) return undefined;
+  const escaped = source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const nodes = new RegExp(`^\\s*${escaped}\\s+(\\S+)\\s+(\\S+)`, 'im').exec(netlist);
+  if (!nodes?.[1] || !/^(0|gnd)$/i.test(nodes[2] ?? '')) return undefined;
+  return { output: `v_${nodes[1].toLowerCase()}`, label: `${source} sweep (V)` };
+}
+
+/** A circuit plot, and the outputs it draws (they are not drawn again one by one). */
+export type CircuitView = SeriesView & { drawn: string[] };
+
+/**
+ * Circuit vectors as one plot: every vector output of an ngspice node with the same length,
+ * against the simulation's scale (time, frequency, the DC sweep) when the skill outputs it or
+ * its netlist's DC sweep tells which output is the swept voltage, else the point index. Voltages
+ * share the left axis, currents the right one, each with its unit; AC values by magnitude on a
+ * logarithmic frequency axis.
+ */
+export function circuitPlot(outputs: Record<string, Json>, netlist = ''): CircuitView | undefined {
+  const vectors = Object.entries(outputs).flatMap(([name, value]) => {
+    const v = vectorValues(value);
+    return v && v.values.length >= 2 ? [{ name, ...v }] : [];
+  });
+  if (vectors.length === 0) return undefined;
+  const sweep = dcSweepAxis(netlist);
+  const swept = sweep ? [sweep.output, `v(${sweep.output.slice(2)})`] : [];
+  const scale = vectors.find((v) => SCALES[v.name.toLowerCase()] !== undefined) ?? vectors.find((v) => swept.includes(v.name.toLowerCase()));
+  const length = (scale ?? vectors[0])?.values.length ?? 0;
+  const plotted = vectors.filter((v) => v !== scale && v.values.length === length);
+  if (plotted.length === 0) return undefined;
+  const units = new Set(plotted.map((v) => unitOf(v.name)));
+  // Two axes only when voltages and currents are both drawn; otherwise all share the left one.
+  const split = units.has('A') && units.size > 1;
+  const label = (name: string, magnitude: boolean) => (magnitude ? `|${name}|` : name);
+  const xLabel = scale ? (SCALES[scale.name.toLowerCase()] ?? sweep?.label ?? scale.name) : 'point';
+  const only = units.size === 1 ? [...units][0] : undefined;
+  return {
+    kind: 'series',
+    drawn: [...(scale ? [scale.name] : []), ...plotted.map((v) => v.name)],
+    xLabel,
+    x: scale?.values ?? Array.from({ length }, (_, i) => i),
+    series: plotted.map((v) => ({ name: label(v.name, v.magnitude), values: v.values, ...(split && unitOf(v.name) === 'A' ? { axis: 'right' as const } : {}) })),
+    ...(split ? { yLabel: 'voltage (V)', rightLabel: 'current (A)' } : only ? { yLabel: only === 'V' ? 'voltage (V)' : 'current (A)' } : {}),
+    ...(scale && scale.name.toLowerCase() === 'frequency' && scale.values.every((f) => f > 0) ? { xLog: true } : {}),
+  };
 }

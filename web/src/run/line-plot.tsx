@@ -15,7 +15,7 @@ export function LinePlot({ view }: { view: SeriesView }) {
     const axis = { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, ticks: { stroke: '#334155' } };
     const series: uPlot.Series[] = [
       { label: view.xLabel },
-      ...view.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 1.5 })),
+      ...view.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 1.5, scale: s.axis === 'right' ? 'right' : 'y' })),
     ];
     const data: uPlot.AlignedData = [view.x, ...view.series.map((s) => s.values)];
     if (view.reference !== undefined) {
@@ -27,10 +27,12 @@ export function LinePlot({ view }: { view: SeriesView }) {
         width: WIDTH,
         height: HEIGHT,
         title: view.title,
-        scales: { x: { time: false } },
+        scales: { x: { time: false, ...(view.xLog ? { distr: 3 } : {}) }, y: {}, ...(view.rightLabel ? { right: {} } : {}) },
         axes: [
           { ...axis, label: view.xLabel },
-          { ...axis, label: view.yLabel, size: 60 },
+          { ...axis, scale: 'y', label: view.yLabel, size: 60 },
+          // Currents beside voltages: their own scale, on the right, without a second grid.
+          ...(view.rightLabel ? [{ ...axis, scale: 'right', side: 1 as const, label: view.rightLabel, size: 60, grid: { show: false } }] : []),
         ],
         legend: { show: view.series.length > 1 || view.reference !== undefined },
         series,

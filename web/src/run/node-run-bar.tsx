@@ -1,28 +1,30 @@
-import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
-import type { NodeStatus } from '../../../shared/src/execution/types';
+import { shownText, shownTitle, type ShownKind } from './node-state';
 import { formatDuration, useNodeRun } from './run-context';
 import type { NodeRun } from './run-session';
 
-// The panel (output renderers and the chart library) loads the first time a panel opens.
-const ResultPanel = lazy(() => import('./result-panel'));
+const MB = 1024 * 1024;
 
-/** The label of a state badge. */
-function statusText(run: NodeRun, now: number): string | null {
-  const state = run.state;
-  if (!state) return null;
-  const time = state.durationMs !== undefined ? ` ${formatDuration(state.durationMs)}` : '';
-  switch (state.status) {
-    case 'running':
-      return `running ${formatDuration(now - (run.startedAt ?? now))}`;
-    case 'cached':
-      return 'cached';
-    case 'done':
-    case 'error':
-      return `${state.status}${time}`;
-    default:
-      return state.status;
-  }
+/** "4.2 MB", or "4.2 of 11.3 MB" when the whole size is known; "starting" once downloaded. */
+function engineProgress(run: NodeRun): string | undefined {
+  const engine = run.engine;
+  if (engine?.phase !== 'loading') return undefined;
+  if (engine.step === 'starting') return 'starting';
+  if (engine.loaded === 0) return undefined;
+  const loaded = (engine.loaded / MB).toFixed(1);
+  return engine.total ? `${loaded} of ${(engine.total / MB).toFixed(1)} MB` : `${loaded} MB`;
+}
+
+/** The words of a node's state, with its time: live while it runs. */
+function stateText(run: NodeRun, now: number): string {
+  const duration = run.state?.durationMs;
+  const time =
+    run.kind === 'running'
+      ? formatDuration(Math.max(0, now - (run.startedAt ?? now)))
+      : duration !== undefined && (run.kind === 'done' || run.kind === 'error')
+        ? formatDuration(duration)
+        : undefined;
+  return shownText(run.kind, time, { runtime: 'Python', progress: engineProgress(run) });
 }
 
 /** Ticks while a node runs, so its badge counts the time. */
@@ -37,79 +39,46 @@ function useNow(active: boolean): number {
   return now;
 }
 
-function RemoteStatus({ run }: { run: NodeRun }) {
-  return (
-    <>
-      {run.remote.map((r) => (
-        <span key={r.name} class="run-remote" data-testid="remote-run-status" data-status={r.status} style={{ borderColor: r.color }} title={`${r.name}'s run`}>
-          {r.name}: {r.status}
-        </span>
-      ))}
-    </>
-  );
-}
+/** States of a run going on now. */
+const LIVE: readonly ShownKind[] = ['queued', 'loading', 'running'];
 
 /**
- * A node's run bar: its state (queued, running, cached, done, error, stale) with time, a button
- * to run it and what it needs, and its result panel.
+ * A node's run bar: one state in words (waiting, loading Python…, running 2.1 s, done, reused
+ * earlier result, out of date, failed) and a button to run it and what it needs. Its results
+ * show in the dock beside the canvas, never inside the node. With no state of its own, or while
+ * a collaborator runs it, the node shows the collaborator's, read against this person's inputs.
  */
 export function NodeRunBar({ nodeId, compact }: { nodeId: string; compact: boolean }) {
   const { session, run } = useNodeRun(nodeId);
-  const status: NodeStatus | undefined = run?.state?.status;
-  const now = useNow(status === 'running');
+  const now = useNow(run?.kind === 'running');
   if (!session || !run) return null;
-  const text = statusText(run, now);
+  const remote = run.kind === 'none' ? run.remote[0] : LIVE.includes(run.kind) ? undefined : run.remote.find((r) => LIVE.includes(r.kind));
   return (
     <div class="run-bar">
-        {text && (
-          <span class={`run-status run-${status}`} data-testid="run-status" data-status={status} title={run.state?.error}>
-            {text}
-          </span>
-        )}
-        {run.stale && (
-          <span class="run-status run-stale" data-testid="run-stale" title="Changed since this result: run again to update it">
-            stale
-          </span>
-        )}
-        {!compact && <RemoteStatus run={run} />}
-        <span class="spacer" />
-        {!compact && (
-          <>
-            <button
-              type="button"
-              class="nodrag run-node"
-              data-testid="run-node"
-              title="Run this node and what it needs"
-              disabled={session.running}
-              onClick={() => session.requestRun([nodeId])}
-            >
-              ▶
-            </button>
-            <button
-              type="button"
-              class="nodrag"
-              data-testid="toggle-result"
-              aria-expanded={run.open}
-              disabled={!hasResult(run)}
-              onClick={() => session.setOpen(nodeId, !run.open)}
-            >
-              {run.open ? 'Hide result' : 'Result'}
-            </button>
-          </>
-        )}
+      {run.kind !== 'none' && !remote && (
+        <span class={`run-status run-${run.kind}`} data-testid="run-status" data-status={run.kind} title={shownTitle(run.kind, run.reason, run.state?.error)}>
+          {stateText(run, now)}
+        </span>
+      )}
+      {remote && (
+        <span class={`run-status run-${remote.kind}`} data-testid="remote-run-status" data-status={remote.kind} style={{ boxShadow: `inset 0 0 0 1px ${remote.color}` }} title={`${remote.name}'s run. ${shownTitle(remote.kind)}`}>
+          {remote.name}: {shownText(remote.kind)}
+        </span>
+      )}
+      {run.kind === 'none' && !remote && !compact && <span class="run-status run-none">not run</span>}
+      <span class="spacer" />
+      {!compact && (
+        <button
+          type="button"
+          class="nodrag run-node"
+          data-testid="run-node"
+          title="Run this node and what it needs"
+          disabled={session.running}
+          onClick={() => session.requestRun([nodeId])}
+        >
+          ▶
+        </button>
+      )}
     </div>
-  );
-}
-
-const hasResult = (run: NodeRun) => Boolean(run.state && (run.state.outputs || run.state.error || run.state.stdout));
-
-/** A node's result panel, below its ports (so opening it never moves the edges' handles). */
-export function NodeResult({ nodeId }: { nodeId: string }) {
-  const { session, run } = useNodeRun(nodeId);
-  if (!session || !run?.open || !hasResult(run)) return null;
-  return (
-    <Suspense fallback={<div class="result-panel muted">Loading…</div>}>
-      <ResultPanel session={session} nodeId={nodeId} run={run} />
-    </Suspense>
   );
 }

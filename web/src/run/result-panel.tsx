@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { circuitPlot } from './classify';
+import { ErrorText } from './error-text';
 import { LinePlot } from './line-plot';
 import { OutputItem } from './output-view';
 import type { NodeRun, RunSession } from './run-session';
@@ -10,18 +11,15 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
   const state = run.state;
   const outputs = state?.outputs;
   const type = session.skillTypeOf(nodeId);
-  const circuit = useMemo(() => (type === 'ngspice' && outputs ? circuitPlot(outputs) : undefined), [type, outputs]);
+  const netlist = type === 'ngspice' ? session.skillCodeOf(nodeId) : undefined;
+  const circuit = useMemo(() => (type === 'ngspice' && outputs ? circuitPlot(outputs, netlist) : undefined), [type, outputs, netlist]);
   if (!state) return null;
   return (
-    <div class="result-panel nodrag nowheel" data-testid="result-panel">
-      {state.error && (
-        <pre class="result-error" data-testid="result-error">
-          {state.error}
-        </pre>
-      )}
+    <div class="result-panel" data-testid="result-panel">
+      {state.error && <ErrorText error={state.error} skillId={session.skillIdOf(nodeId)} />}
       {type === 'threejs' && <ThreeViewport stageKey={`${session.room}/${nodeId}`} />}
       {circuit && (
-        <div class="output output-series" data-testid="circuit-plot">
+        <div class="output output-series" data-testid="circuit-plot" data-x-label={circuit.xLabel} data-right-label={circuit.rightLabel}>
           <div class="output-name">circuit vectors</div>
           <LinePlot view={circuit} />
         </div>
@@ -29,7 +27,7 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
       {outputs &&
         Object.entries(outputs)
           // Vectors drawn in the circuit plot are not drawn again one by one.
-          .filter(([name]) => !circuit || (name !== circuit.xLabel && !circuit.series.some((s) => s.name === name)))
+          .filter(([name]) => !circuit || !circuit.drawn.includes(name))
           .map(([name, value]) => <OutputItem key={name} name={name} value={value} />)}
       {state.stdout && (
         <details class="result-stdout" open={!outputs}>

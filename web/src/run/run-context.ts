@@ -5,12 +5,16 @@ import type { NodeRun, RunSession, RunSummary } from './run-session';
 /** The canvas's run session; skill nodes read their state from it (React Flow passes no props). */
 export const RunContext = createContext<RunSession | null>(null);
 
-/** A node's run view, re-rendered only when that node's state changes. */
-export function useNodeRun(nodeId: string): { session: RunSession | null; run: NodeRun | null } {
-  const session = useContext(RunContext);
-  const [run, setRun] = useState<NodeRun | null>(() => session?.node(nodeId) ?? null);
+/**
+ * A node's run view, re-rendered only when that node's state changes; from the canvas's session
+ * unless one is given.
+ */
+export function useNodeRun(nodeId: string | null, given?: RunSession | null): { session: RunSession | null; run: NodeRun | null } {
+  const context = useContext(RunContext);
+  const session = given === undefined ? context : given;
+  const [run, setRun] = useState<NodeRun | null>(() => (nodeId ? session?.node(nodeId) : null) ?? null);
   useEffect(() => {
-    if (!session) return;
+    if (!session || !nodeId) return setRun(null);
     setRun(session.node(nodeId));
     return session.subscribe(nodeId, () => setRun(session.node(nodeId)));
   }, [session, nodeId]);

@@ -1,27 +1,29 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { runWorkflow } from '../../../shared/src/execution/executor';
-import type { NodeState, NodeStatus, ResolvedSkill, RunReport, RunRequest } from '../../../shared/src/execution/types';
+import type { NodeState, NodeStatus, ResolvedSkill, RunReport, RunRequest, Runtime, Runtimes } from '../../../shared/src/execution/types';
 import type { WorkflowIssue } from '../../../shared/src/workflow/validate';
 import type { CatalogEntry } from '../documents/catalog';
 import type { RoomSet } from '../documents/rooms';
-import { browserRuntimes } from '../runtimes/browser-runtimes';
+import { browserRuntimes, preloadPython, pythonEngine } from '../runtimes/browser-runtimes';
 import { disposeStage } from '../runtimes/threejs-stages';
+import type { EngineState } from '../runtimes/worker-host';
+import { remoteKind, shownKinds, type NodeFacts, type ShownKind, type StaleReason } from './node-state';
 import { loadNodes, resultCache, saveNode, saveTrace } from './run-store';
 import { attachTraceToCurrentSession } from './session-trace';
-import { isStale } from './signatures';
 
-/** What a node shows about running: its last state here, and whether that result is stale. */
+/** What a node shows about running: its one state (see node-state.ts) and what that state needs. */
 export interface NodeRun {
   state?: NodeState;
-  /** When it started running (for a live timer). */
+  kind: ShownKind;
+  /** Why it is out of date, when it is. */
+  reason?: StaleReason;
+  /** When its code started (or, before that, its run did), for a live timer. */
   startedAt?: number;
-  /** A result exists but the node, its skill or something upstream changed since. */
-  stale: boolean;
-  /** Collaborators' states of this node, from awareness. */
-  remote: Array<{ name: string; color: string; status: NodeStatus }>;
-  /** Whether its result panel is open. */
-  open: boolean;
+  /** How far Python has loaded, while the node waits for it. */
+  engine?: EngineState;
+  /** Collaborators' states of this node, from awareness, as this person should read them. */
+  remote: Array<{ name: string; color: string; kind: ShownKind }>;
 }
 
 /** The run as a whole, for the toolbar. */
@@ -31,6 +33,8 @@ export interface RunSummary {
   issues: WorkflowIssue[];
   /** The run itself failed (not a node: the executor). */
   error?: string;
+  /** Run was pressed on a workflow with no nodes. */
+  empty?: boolean;
   report?: Pick<RunReport, 'ok' | 'trace'>;
 }
 
@@ -42,12 +46,18 @@ export interface RunSource {
 
 /** A collaborator's published run states. */
 export interface RemoteRun {
+  /** Their awareness client, whose `runSignatures` say what each state was made under. */
+  clientId?: number;
   name: string;
   color: string;
   run: Record<string, NodeStatus>;
 }
 
 const KEPT: readonly NodeStatus[] = ['done', 'cached', 'error'];
+/** The awareness field next to `run`: the signature each published node state was made under. */
+const SIGNATURES_FIELD = 'runSignatures';
+/** Skill types that run in Python, whose nodes make the page load Pyodide ahead of a run. */
+const PYTHON_TYPES: readonly string[] = ['python', 'qiskit'];
 
 /**
  * Runs one workflow from the canvas and remembers what its nodes did: states live during a run
@@ -60,15 +70,25 @@ export class RunSession {
   private started = new Map<string, number>();
   private signatures = new Map<string, string>();
   private remote: RemoteRun[] = [];
+  /** Collaborators' signatures, per client, node id → signature of their published state. */
+  private remoteSignatures = new Map<number, Record<string, string>>();
+  /** Nodes whose code started running in the current run (their runtime had loaded). */
+  private codeStarted = new Map<string, number>();
+  /** Nodes handed to the Python runtime in the current run (they may wait for it to load). */
+  private inPython = new Set<string>();
+  private kinds = new Map<string, { kind: ShownKind; reason?: StaleReason }>();
+  private edges: ReadonlyArray<{ source: string; target: string }> = [];
+  /** The node that finished last (an error wins over later successes of the same run). */
+  private last: { id: string; error: boolean } | null = null;
+  private preloaded = false;
+  private readonly stopEngineWatch: () => void;
   private controller: AbortController | null = null;
   private summary: RunSummary = { running: false, issues: [] };
   private listeners = new Map<string, Set<() => void>>();
   /** The node the executor set running last: a runtime call for it follows synchronously. */
   private starting: string | null = null;
   private published: Record<string, NodeStatus> = {};
-  private open = new Set<string>();
-  /** Nodes whose panel opens by itself when they finish: the run's last nodes and 3D views. */
-  private showWhenDone = new Set<string>();
+  private publishedSignatures: Record<string, string> = {};
   private disposed = false;
   private source: (() => RunSource) | null = null;
 
@@ -81,34 +101,57 @@ export class RunSession {
   ) {
     void loadNodes(room).then((saved) => {
       if (this.disposed) return;
+      let newest: { id: string; at: number } | null = null;
       for (const [id, s] of saved) {
         if (this.states.has(id)) continue;
         this.states.set(id, s.state);
         this.resultSignatures.set(id, s.signature);
-        this.emit(id);
+        if (!newest || s.at > newest.at) newest = { id, at: s.at };
       }
+      // Reopened, the dock shows the result made last, unless a run here already finished one.
+      if (newest && !this.last) this.setLast(newest.id, false);
+      this.refresh(saved.keys());
     }).catch(() => undefined);
+    // A node waiting for Python shows how far it has loaded.
+    this.stopEngineWatch = pythonEngine.subscribe(() => this.refresh([...this.inPython].filter((id) => !this.codeStarted.has(id))));
   }
 
   /** A node's run view. */
   node(id: string): NodeRun {
     const state = this.states.get(id);
-    const settled = state && KEPT.includes(state.status);
+    const shown = this.kinds.get(id) ?? { kind: 'none' as const };
+    const waiting = state?.status === 'running' && !this.codeStarted.has(id);
     return {
       state,
-      startedAt: this.started.get(id),
-      stale: Boolean(settled) && isStale(this.resultSignatures.get(id), this.signatures.get(id)),
-      remote: this.remote.flatMap((p) => (p.run[id] ? [{ name: p.name, color: p.color, status: p.run[id] }] : [])),
-      open: this.open.has(id),
+      ...shown,
+      startedAt: this.codeStarted.get(id) ?? this.started.get(id),
+      ...(waiting && shown.kind === 'loading' ? { engine: pythonEngine.get() } : {}),
+      remote: this.remote.flatMap((p) => {
+        const status = p.run[id];
+        if (!status) return [];
+        const signature = p.clientId === undefined ? undefined : this.remoteSignatures.get(p.clientId)?.[id];
+        return [{ name: p.name, color: p.color, kind: remoteKind({ state: status, signature }, this.signatures.get(id)) }];
+      }),
     };
   }
 
-  /** Opens or closes a node's result panel. */
-  setOpen(id: string, open: boolean): void {
-    if (open === this.open.has(id)) return;
-    if (open) this.open.add(id);
-    else this.open.delete(id);
-    this.emit(id);
+  /**
+   * The node whose results the dock shows when none is selected: the one that finished last (a
+   * failure of the latest run before later successes), or none yet.
+   */
+  lastFinished(): string | null {
+    return this.last?.id ?? null;
+  }
+
+  /** A node's name on the canvas: its label, else its skill. */
+  nodeName(id: string): string {
+    const node = this.source?.().graph.nodes.find((n) => n.id === id);
+    return node?.label || node?.skillId || id;
+  }
+
+  /** The skill a node runs, if the node is in the workflow. */
+  skillIdOf(id: string): string | undefined {
+    return this.source?.().graph.nodes.find((n) => n.id === id)?.skillId;
   }
 
   getSummary = (): RunSummary => this.summary;
@@ -125,20 +168,76 @@ export class RunSession {
     for (const l of this.listeners.get(id) ?? []) l();
   }
 
-  /** The current signature of every node (recomputed by the canvas as the workflow changes). */
+  /**
+   * The current signature of every node (recomputed by the canvas as the workflow changes). The
+   * first time the workflow shows a Python node, Python starts loading in the background.
+   */
   setSignatures(next: Map<string, string>): void {
     const before = this.signatures;
     this.signatures = next;
-    for (const id of new Set([...before.keys(), ...next.keys()])) if (before.get(id) !== next.get(id)) this.emit(id);
+    this.edges = this.source?.().graph.edges ?? [];
+    this.refresh(new Set([...before.keys(), ...next.keys()].filter((id) => before.get(id) !== next.get(id))));
+    this.preloadPython();
   }
 
   /** Collaborators' run states; nodes whose remote states changed re-render. */
   setRemote(next: RemoteRun[]): void {
-    const key = (runs: RemoteRun[], id: string) => JSON.stringify(runs.map((p) => [p.name, p.run[id]]));
-    const before = this.remote;
+    const signaturesOf = (p: RemoteRun) => (p.clientId === undefined ? undefined : this.remoteSignatures.get(p.clientId));
+    const key = (runs: RemoteRun[], id: string) => JSON.stringify(runs.map((p) => [p.name, p.run[id], signaturesOf(p)?.[id]]));
+    const ids = new Set([...this.remote, ...next].flatMap((p) => Object.keys(p.run)));
+    const beforeKeys = new Map([...ids].map((id) => [id, key(this.remote, id)]));
     this.remote = next;
-    const ids = new Set([...before, ...next].flatMap((p) => Object.keys(p.run)));
-    for (const id of ids) if (key(before, id) !== key(next, id)) this.emit(id);
+    this.remoteSignatures = new Map(next.flatMap((p) => (p.clientId === undefined ? [] : [[p.clientId, this.readSignatures(p.clientId)] as const])));
+    for (const id of ids) if (beforeKeys.get(id) !== key(next, id)) this.emit(id);
+  }
+
+  /** A collaborator's published signatures (another client's data: only well-formed entries). */
+  private readSignatures(clientId: number): Record<string, string> {
+    const value = this.awareness?.getStates().get(clientId)?.[SIGNATURES_FIELD] as unknown;
+    if (!value || typeof value !== 'object') return {};
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  }
+
+  /** Loads Python after the canvas has painted, once, when the workflow has a Python node. */
+  private preloadPython(): void {
+    if (this.preloaded || this.disposed) return;
+    const source = this.source?.();
+    if (!source?.graph.nodes.some((n) => PYTHON_TYPES.includes(source.entry(n.skillId)?.skill?.frontmatter.type ?? ''))) return;
+    this.preloaded = true;
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+    const start = () => {
+      if (!this.disposed) preloadPython();
+    };
+    if (idle) idle(start, { timeout: 2000 });
+    else setTimeout(start, 500);
+  }
+
+  /** Re-derives every node's shown state; re-renders the nodes in `changed` and those whose state moved. */
+  private refresh(changed: Iterable<string>): void {
+    const facts = new Map<string, NodeFacts>();
+    for (const id of new Set([...this.states.keys(), ...this.signatures.keys()])) {
+      const state = this.states.get(id);
+      facts.set(id, {
+        state: state?.status,
+        resultSignature: this.resultSignatures.get(id),
+        signature: this.signatures.get(id),
+        ...(state?.status === 'running' && this.inPython.has(id) && !this.codeStarted.has(id) ? { runtime: pythonEngine.get().phase === 'ready' ? 'waiting' : 'loading' } : {}),
+      });
+    }
+    const before = this.kinds;
+    this.kinds = shownKinds(facts, this.edges);
+    const ids = new Set(changed);
+    for (const [id, shown] of this.kinds) {
+      const was = before.get(id);
+      if (was?.kind !== shown.kind || was?.reason !== shown.reason) ids.add(id);
+    }
+    for (const id of ids) this.emit(id);
+  }
+
+  private setLast(id: string, error: boolean): void {
+    if (this.last?.id === id && this.last.error === error) return;
+    this.last = { id, error };
+    this.emit('*');
   }
 
   /** Where `requestRun` gets the workflow and skills from: the canvas's current ones. */
@@ -148,15 +247,27 @@ export class RunSession {
 
   /** The skill type of a node, from the current workflow and catalog. */
   skillTypeOf(id: string): string | undefined {
+    return this.skillOf(id)?.frontmatter.type;
+  }
+
+  /** The code of a node's skill (an ngspice netlist tells its plot which output is swept). */
+  skillCodeOf(id: string): string | undefined {
+    const skill = this.skillOf(id);
+    return skill?.kind === 'runnable' ? skill.code : undefined;
+  }
+
+  private skillOf(id: string) {
     const source = this.source?.();
     const node = source?.graph.nodes.find((n) => n.id === id);
-    return node ? source?.entry(node.skillId)?.skill?.frontmatter.type : undefined;
+    return node ? source?.entry(node.skillId)?.skill : undefined;
   }
 
   /** Runs the current workflow (or `targets` and what they need); ignored while a run is on. */
   requestRun(targets?: string[]): void {
     const source = this.source?.();
-    if (source) void this.run(source.graph, source.entry, targets);
+    if (!source || this.controller) return;
+    if (source.graph.nodes.length === 0) return this.setSummary({ running: false, issues: [], empty: true });
+    void this.run(source.graph, source.entry, targets);
   }
 
   get running(): boolean {
@@ -174,17 +285,17 @@ export class RunSession {
     const signatures = new Map(this.signatures);
     const inGraph = new Set(graph.nodes.map((n) => n.id));
     this.published = Object.fromEntries(Object.entries(this.published).filter(([id]) => inGraph.has(id)));
-    const feeding = new Set(graph.edges.map((e) => e.source));
-    this.showWhenDone = new Set(
-      graph.nodes.filter((n) => !feeding.has(n.id) || targets?.includes(n.id) || entry(n.skillId)?.skill?.frontmatter.type === 'threejs').map((n) => n.id),
-    );
+    this.publishedSignatures = Object.fromEntries(Object.entries(this.publishedSignatures).filter(([id]) => inGraph.has(id)));
+    this.codeStarted.clear();
+    this.inPython.clear();
+    if (this.last) this.last = { ...this.last, error: false };
     this.setSummary({ running: true, issues: [] });
     let error: string | undefined;
     const report = await runWorkflow({
       graph,
       resolve: (skillId) => resolveForBrowser(entry(skillId)),
       library: (skillId) => entry(skillId)?.skill?.frontmatter,
-      runtimes: browserRuntimes((request) => this.viewportKey(request)),
+      runtimes: this.watchStarts(browserRuntimes((request) => this.viewportKey(request))),
       cache: resultCache,
       targets,
       signal: controller.signal,
@@ -214,30 +325,72 @@ export class RunSession {
     this.disposed = true;
     this.cancel();
     for (const id of this.states.keys()) disposeStage(`${this.room}/${id}`);
+    this.stopEngineWatch();
+    this.awareness?.setLocalStateField(SIGNATURES_FIELD, null);
     this.awareness?.setLocalStateField('run', null);
   }
 
-  private onState(id: string, state: NodeState, signature: string | undefined): void {
+  /**
+   * The runtimes, telling this session when each node's code starts: until then a Python node
+   * is loading Python, and its timer counts from its code's start.
+   */
+  private watchStarts(runtimes: Runtimes): Runtimes {
+    const watched: Runtimes = {};
+    for (const [type, runtime] of Object.entries(runtimes) as Array<[keyof Runtimes, Runtime]>) {
+      watched[type] = {
+        run: (request) => {
+          // The executor calls the runtime right after reporting the node running (see viewportKey).
+          const id = this.starting;
+          if (id && type === 'python') {
+            this.inPython.add(id);
+            this.refresh([id]);
+          }
+          return runtime.run({
+            ...request,
+            onStart: () => {
+              if (id) {
+                this.codeStarted.set(id, Date.now());
+                this.refresh([id]);
+              }
+              request.onStart?.();
+            },
+          });
+        },
+      };
+    }
+    return watched;
+  }
+
+  private onState(id: string, reported: NodeState, signature: string | undefined): void {
     const previous = this.states.get(id)?.status;
+    // A node's time is its code's, from when its runtime was ready (loading Python is not its time).
+    const codeStart = this.codeStarted.get(id);
+    const state = codeStart !== undefined && reported.durationMs !== undefined && KEPT.includes(reported.status) ? { ...reported, durationMs: Date.now() - codeStart } : reported;
     if (state.status === 'running' && previous !== 'running') {
       this.starting = id;
       this.started.set(id, Date.now());
     }
     this.states.set(id, state);
     if (KEPT.includes(state.status)) {
-      if (previous !== state.status && (state.status === 'error' || this.showWhenDone.has(id))) this.open.add(id);
       this.resultSignatures.set(id, signature);
+      if (previous !== state.status && (state.status === 'error' || !this.last?.error)) this.setLast(id, state.status === 'error');
       if (!this.disposed) void saveNode(this.room, id, { state, signature, at: Date.now() }).catch(() => undefined);
     }
     if (state.status === 'queued') this.resultSignatures.delete(id);
-    this.emit(id);
-    if (previous !== state.status) this.publish(id, state.status);
+    this.refresh([id]);
+    if (previous !== state.status) this.publish(id, state.status, signature);
   }
 
-  /** Shares node states with the room; only status changes, never stdout or outputs. */
-  private publish(id: string, status: NodeStatus): void {
+  /**
+   * Shares node states with the room, with the signature each was made under (so a peer's
+   * "done" reads as out of date once their inputs move on); never stdout or outputs.
+   */
+  private publish(id: string, status: NodeStatus, signature: string | undefined): void {
     if (!this.awareness) return;
+    const { [id]: _, ...others } = this.publishedSignatures;
+    this.publishedSignatures = signature === undefined ? others : { ...others, [id]: signature };
     this.published = { ...this.published, [id]: status };
+    this.awareness.setLocalStateField(SIGNATURES_FIELD, this.publishedSignatures);
     this.awareness.setLocalStateField('run', this.published);
   }
 

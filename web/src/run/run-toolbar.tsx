@@ -8,6 +8,7 @@ export function RunToolbar({ session }: { session: RunSession | null }) {
   const trace = summary.report?.trace;
   let text = '';
   if (summary.running) text = 'Running…';
+  else if (summary.empty) text = 'Nothing to run: this workflow has no nodes yet. Add a skill to the canvas first.';
   else if (summary.error) text = `Run failed: ${summary.error}`;
   else if (summary.issues.length > 0) text = `Cannot run: ${summary.issues.map((i) => i.message).join(' ')}`;
   else if (trace) {
@@ -16,11 +17,11 @@ export function RunToolbar({ session }: { session: RunSession | null }) {
     text =
       trace.status === 'cancelled'
         ? 'Cancelled'
-        : `${failed > 0 ? `${failed} failed` : 'Done'} in ${formatDuration(trace.durationMs)}${cached > 0 ? ` (${cached} cached)` : ''}`;
+        : `${failed > 0 ? `${failed} failed` : 'Done'} in ${formatDuration(trace.durationMs)}${cached > 0 ? ` (${cached} reused)` : ''}`;
   }
   return (
     <span class="run-toolbar">
-      <button type="button" class="primary" data-testid="run-workflow" disabled={summary.running} onClick={() => session.requestRun()} title="Run every node whose result is not cached">
+      <button type="button" class="primary" data-testid="run-workflow" disabled={summary.running} onClick={() => session.requestRun()} title="Run every node whose result is out of date or missing (the others reuse their results)">
         Run
       </button>
       <button type="button" data-testid="cancel-run" disabled={!summary.running} onClick={() => session.cancel()}>

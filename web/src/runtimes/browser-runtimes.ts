@@ -1,6 +1,7 @@
 import type { RunRequest, Runtimes } from '../../../shared/src/execution/types';
 import { ThreeRuntime } from './threejs-stages';
-import { WorkerHost } from './worker-host';
+import { WorkerHost, type EngineState } from './worker-host';
+import type { ReadonlyStore } from '../documents/store';
 
 /*
  * One worker per runtime, created the first time a skill of its type runs (so Pyodide and
@@ -10,6 +11,12 @@ import { WorkerHost } from './worker-host';
 const python = new WorkerHost('Python', () => new Worker(new URL('./python.worker.ts', import.meta.url), { type: 'module', name: 'python' }));
 const javascript = new WorkerHost('JavaScript', () => new Worker(new URL('./javascript.worker.ts', import.meta.url), { type: 'module', name: 'javascript' }));
 const ngspice = new WorkerHost('ngspice', () => new Worker(new URL('./ngspice.worker.ts', import.meta.url), { type: 'module', name: 'ngspice' }));
+
+/** How far Python (Pyodide) has loaded in this page. */
+export const pythonEngine: ReadonlyStore<EngineState> = python.engine;
+
+/** Starts loading Python in the background (a workflow with Python nodes opened). */
+export const preloadPython = (): void => python.preload();
 
 /** The browser's runtimes; Three.js viewports are keyed per node by `viewportKey`. */
 export function browserRuntimes(viewportKey: (request: RunRequest) => string): Runtimes {

@@ -30,5 +30,19 @@ export interface CancelMessage {
   id: number;
 }
 
-/** What the worker says about a run (`shared/src/execution/worker-protocol.ts`). */
-export type WorkerReply = RunReply<Record<string, Json>>;
+/** Starts loading the worker's engine before any run needs it (a workflow with such nodes opened). */
+export interface PreloadMessage {
+  type: 'preload';
+}
+
+/**
+ * How far the worker's engine has loaded: bytes downloaded so far (and in all, when known), then
+ * ready; or it failed to load (the next run tries again, and says why if it fails too).
+ */
+export type LoadingReply =
+  | { type: 'loading'; loaded: number; total?: number; step: 'downloading' | 'starting' }
+  | { type: 'ready' }
+  | { type: 'load-failed' };
+
+/** What the worker says about a run (`shared/src/execution/worker-protocol.ts`) or about its engine. */
+export type WorkerReply = RunReply<Record<string, Json>> | LoadingReply;

@@ -12,7 +12,7 @@ import {
   PYTHON_HARNESS,
 } from '../../../shared/src/execution/python-harness';
 import { Stdout } from '../../../shared/src/execution/stdout';
-import type { RunMessage, WorkerReply } from './protocol';
+import type { LoadingReply, RunMessage, WorkerReply } from './protocol';
 import { fetchWithin, lockDownGlobals } from './sandbox';
 import { serveRuns, startRun } from './worker-runs';
 
@@ -48,17 +48,71 @@ async function configuredPackageUrl(): Promise<string | null> {
   }
 }
 
+/** Reports loading progress to the host at most this often. */
+const PROGRESS_MS = 150;
+
+/**
+ * A fetch that counts the bytes of what it downloads and reports them, so a node can say how far
+ * Python has loaded (Pyodide fetches its interpreter and standard library, ~11 MB, with `fetch`).
+ */
+function countingFetch(report: (progress: LoadingReply) => void): typeof fetch {
+  let loaded = 0;
+  let total = 0;
+  let sized = true;
+  let last = 0;
+  const tell = (force = false) => {
+    const now = performance.now();
+    if (!force && now - last < PROGRESS_MS) return;
+    last = now;
+    report({ type: 'loading', step: 'downloading', loaded, ...(sized && total > 0 ? { total } : {}) });
+  };
+  return async (input, init) => {
+    const res = await network(input, init);
+    const length = Number(res.headers.get('content-length'));
+    if (Number.isFinite(length) && length > 0) total += length;
+    else sized = false;
+    if (!res.body) return res;
+    const counted = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          loaded += chunk.byteLength;
+          tell();
+          controller.enqueue(chunk);
+        },
+        flush: () => tell(true),
+      }),
+    );
+    // The same status and headers (WebAssembly.instantiateStreaming needs the wasm content type).
+    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
 async function loadPython(): Promise<Python> {
+  post({ type: 'loading', step: 'downloading', loaded: 0 });
   // Imported from our server at run time, never bundled: pyodide.mjs must match the
   // interpreter files beside it, and the service worker caches them all together.
   const url = new URL(`${__PYODIDE_INDEX_URL__}pyodide.mjs`, self.location.origin).href;
   const { loadPyodide } = (await import(/* @vite-ignore */ url)) as { loadPyodide: LoadPyodide };
   packageUrl = await configuredPackageUrl();
+  // Until the fence goes up, Pyodide's own downloads are counted; the fence replaces this fetch.
+  self.fetch = countingFetch(post);
   const pyodide = await loadPyodide({ indexURL: __PYODIDE_INDEX_URL__, ...(packageUrl ? { packageBaseUrl: packageUrl } : {}) });
+  post({ type: 'loading', step: 'starting', loaded: 0 });
   pyodide.runPython(PYTHON_HARNESS);
   const entry = pyodide.globals.get(HARNESS_ENTRY) as Python['entry'];
   fenceSkills();
+  post({ type: 'ready' });
   return { pyodide, entry };
+}
+
+/** Loads Python once; a failed load is forgotten, so the next run tries again. */
+function loadedPython(): Promise<Python> {
+  python ??= loadPython().catch((e: unknown) => {
+    python = null;
+    post({ type: 'load-failed' });
+    throw e;
+  });
+  return python;
 }
 
 /**
@@ -82,15 +136,13 @@ async function loadImports(pyodide: PyodideInterface, code: string): Promise<voi
   await pyodide.loadPackagesFromImports(code, { messageCallback: () => undefined, errorCallback: () => undefined });
 }
 
-serveRuns(run);
+serveRuns(run, () => void loadedPython().catch(() => undefined));
 
 async function run({ id, skill, inputs }: RunMessage): Promise<void> {
   let loaded: Python;
   try {
-    python ??= loadPython();
-    loaded = await python;
+    loaded = await loadedPython();
   } catch (e) {
-    python = null;
     const offline = navigator.onLine ? '' : ' You are offline and Python has not been cached in this browser yet: run a Python skill once while online.';
     return post({ type: 'failed', id, kind: 'runtime', message: `Python (Pyodide) could not be loaded: ${(e as Error).message}.${offline}`, stdout: '' });
   }

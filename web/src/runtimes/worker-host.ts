@@ -1,7 +1,11 @@
 import type { RunRequest, RunResult } from '../../../shared/src/execution/types';
 import { replyError } from '../../../shared/src/execution/worker-protocol';
+import { createStore, type ReadonlyStore } from '../documents/store';
 import { RuntimeError, RuntimeLoadError } from './errors';
-import type { CancelMessage, RunMessage, WorkerReply, WorkerSkill } from './protocol';
+import type { CancelMessage, LoadingReply, PreloadMessage, RunMessage, WorkerReply, WorkerSkill } from './protocol';
+
+/** Where a runtime's engine is: not asked for yet, loading (with its progress), or ready. */
+export type EngineState = { phase: 'idle' } | { phase: 'loading'; loaded: number; total?: number; step: 'downloading' | 'starting' } | { phase: 'ready' };
 
 interface Pending {
   request: RunRequest;
@@ -42,6 +46,9 @@ export class WorkerHost {
   /** Runs withdrawn before they started; if one starts anyway, the worker must go. */
   private withdrawn = new Set<number>();
   private nextId = 1;
+  private readonly engineState = createStore<EngineState>({ phase: 'idle' });
+  /** How far this runtime's engine has loaded, as its worker reports it (workers that say nothing stay idle). */
+  readonly engine: ReadonlyStore<EngineState> = this.engineState;
 
   constructor(
     /** What the runtime is called in messages ("Python", "ngspice"). */
@@ -60,10 +67,17 @@ export class WorkerHost {
     });
   }
 
+  /** Starts the worker and its engine's download now, so a first run later does not wait for it. */
+  preload(): void {
+    if (this.worker) return;
+    this.ensureWorker().postMessage({ type: 'preload' } satisfies PreloadMessage);
+  }
+
   /** Stops the worker (and whatever runs in it) now. */
   terminate(reason: unknown = new RuntimeError(`${this.label} runtime stopped`)): void {
     this.worker?.terminate();
     this.worker = null;
+    this.engineState.set({ phase: 'idle' });
     this.withdrawn.clear();
     const current = this.current;
     this.current = null;
@@ -124,6 +138,7 @@ export class WorkerHost {
   }
 
   private onReply(reply: WorkerReply): void {
+    if (reply.type === 'loading' || reply.type === 'ready' || reply.type === 'load-failed') return this.onEngine(reply);
     if (this.withdrawn.has(reply.id)) return this.onWithdrawnReply(reply);
     const current = this.current;
     if (!current || reply.id !== current.id) return;
@@ -143,12 +158,19 @@ export class WorkerHost {
     }
   }
 
+  private onEngine(reply: LoadingReply): void {
+    if (reply.type === 'ready') return this.engineState.set({ phase: 'ready' });
+    if (reply.type === 'load-failed') return this.engineState.set({ phase: 'idle' });
+    const { loaded, total, step } = reply;
+    this.engineState.set({ phase: 'loading', loaded, step, ...(total !== undefined ? { total } : {}) });
+  }
+
   /**
    * A withdrawn run normally ends quietly. If its code started before the worker saw the
    * withdrawal, nothing else can stop it: terminate, and give the run waiting behind it (which
    * that worker has not started) to a fresh worker.
    */
-  private onWithdrawnReply(reply: WorkerReply): void {
+  private onWithdrawnReply(reply: Exclude<WorkerReply, LoadingReply>): void {
     if (reply.type === 'done' || reply.type === 'failed') {
       this.withdrawn.delete(reply.id);
       return;

@@ -1,14 +1,16 @@
-import type { CancelMessage, RunMessage, WorkerReply } from './protocol';
+import type { CancelMessage, PreloadMessage, RunMessage, WorkerReply } from './protocol';
 
 /**
- * Worker-side bookkeeping of the run protocol: receives runs and withdrawals, and tells the host
- * when a run's skill code starts (until then the host may withdraw it without killing the worker).
+ * Worker-side bookkeeping of the run protocol: receives runs, withdrawals and (for a worker whose
+ * engine takes a while) requests to load ahead, and tells the host when a run's skill code starts
+ * (until then the host may withdraw it without killing the worker).
  */
-export function serveRuns<T extends RunMessage>(run: (message: T) => Promise<void>): void {
-  self.addEventListener('message', (event: MessageEvent<T | CancelMessage>) => {
+export function serveRuns<T extends RunMessage>(run: (message: T) => Promise<void>, preload?: () => void): void {
+  self.addEventListener('message', (event: MessageEvent<T | CancelMessage | PreloadMessage>) => {
     const message = event.data;
     if (message?.type === 'cancel') withdrawn.add(message.id);
     else if (message?.type === 'run') void run(message);
+    else if (message?.type === 'preload') preload?.();
   });
 }
 
