@@ -1,6 +1,9 @@
+import * as THREE from 'three';
 import { describe, expect, it } from 'vitest';
+import { sceneHandoff } from '../../shared/src/execution/scene-handoff';
 import { outputsFromVectors } from '../../shared/src/execution/ngspice-vectors';
 import { circuitPlot, classifyOutput, dcSweepAxis, isSvgDocument, JSON_CHARS, TABLE_ROWS } from '../src/run/classify';
+import { fileOutput } from '../src/run/file-output';
 
 describe('output classification', () => {
   it('numbers, booleans and plain text', () => {
@@ -146,5 +149,26 @@ describe('the swept variable of a netlist', () => {
     expect(dcSweepAxis(DIVIDER)).toEqual({ output: 'v_in', label: 'V1 sweep (V)' });
     expect(dcSweepAxis('V1 a b DC 1\n.dc V1 0 1 0.1')).toBeUndefined();
     expect(dcSweepAxis('.tran 1u 1m')).toBeUndefined();
+  });
+});
+
+describe('outputs people want as something else than their JSON', () => {
+  it('a scene passed between Three.js nodes shows as one line naming its objects', () => {
+    const scene = new THREE.Scene();
+    scene.add(new THREE.Mesh(new THREE.BoxGeometry(1, 1, 1), new THREE.MeshStandardMaterial()));
+    scene.add(new THREE.DirectionalLight());
+    const camera = new THREE.PerspectiveCamera();
+    const view = classifyOutput('scene', sceneHandoff({ scene, camera }));
+    expect(view).toEqual({ kind: 'text', value: 'A three.js scene of 2 objects (Mesh, DirectionalLight), passed on to the next Three.js node.' });
+    // Any other object is still shown as its JSON.
+    expect(classifyOutput('scene', { scene: 1, camera: 2 }).kind).toBe('json');
+  });
+
+  it('a file a skill made (content, filename, media type) is offered as a download', () => {
+    expect(fileOutput({ content: 'a,b\n1,2\n', filename: 'out.csv', mime_type: 'text/csv' })).toEqual({ content: 'a,b\n1,2\n', filename: 'out.csv', mimeType: 'text/csv' });
+    expect(fileOutput({ content: '{}', filename: ' r.json ' })).toEqual({ content: '{}', filename: 'r.json', mimeType: 'text/plain' });
+    expect(fileOutput({ content: 'x', filename: '' })).toBeUndefined();
+    expect(fileOutput({ content: 3, filename: 'n.txt' })).toBeUndefined();
+    expect(fileOutput({ energy: -1.137 })).toBeUndefined();
   });
 });

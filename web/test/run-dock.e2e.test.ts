@@ -127,10 +127,19 @@ it('an error shows whole in the dock, covering no node, and its lines link to th
     ['File "volumes/user/default/skills/divide.md", line 18', '18'],
   ]);
   await links.first().click();
-  // The link opens the editor beside the canvas; it does not navigate away from the workflow.
+  // The link opens the editor beside the canvas at that line; it does not navigate away from the workflow.
   expect(await page.evaluate(() => location.hash)).toBe('#/workflow/user/default/run-error');
+  const beside = page.locator('[data-testid="skill-beside"][data-skill-id="divide"]');
+  await beside.locator('.cm-activeLineGutter').filter({ hasText: /^21$/ }).waitFor();
+  expect(await beside.locator('.cm-activeLine').textContent()).toBe('    total = helper(inputs.get("n", 3))');
   await assertResultsCoverNoNode(page);
   await shot(page, 'run-error-dock');
+  // The traceback's other line moves the open editor's cursor there.
+  await links.nth(1).click();
+  await beside.locator('.cm-activeLineGutter').filter({ hasText: /^18$/ }).waitFor();
+  expect(await beside.locator('.cm-activeLine').textContent()).toBe('    return math.sqrt(x) / 0');
+  await page.locator('[data-testid="close-skill-beside"]').click();
+  await beside.waitFor({ state: 'detached' });
 
   // The dock is wider when its left edge is dragged left; the flow gives way, still covered by nothing.
   const dock = page.locator('[data-testid="results-dock"]');

@@ -2,6 +2,7 @@
 // home and in the empty workflows list, uses a template (a copy in their own volume, opened), runs
 // it with one click and sees its result, which covers no other node; and the same works with the
 // server stopped once the service worker has installed the app.
+import fs from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { listWorkflows } from '../../shared/src/documents/volume-index';
@@ -87,6 +88,11 @@ async function expectPipelineResult(page: Page, ids: Record<string, string>): Pr
   const csv = await openResult(page, ids['export-results']!);
   await expect(csv.locator('[data-output="content"]').textContent()).resolves.toContain('city,count,mean,min,max,std,total');
   await expect(csv.locator('[data-output="filename"]').textContent()).resolves.toContain('temperature-per-city.csv');
+  // The CSV is a file to take away, not only text on screen.
+  const [download] = await Promise.all([page.waitForEvent('download'), csv.locator('[data-testid="download-output"]').click()]);
+  expect(download.suggestedFilename()).toBe('temperature-per-city.csv');
+  const saved = await download.path();
+  expect((await fs.readFile(saved, 'utf8')).split('\r\n')[0]).toBe('city,count,mean,min,max,std,total');
 }
 
 it('a fresh profile sees the templates, uses the data pipeline, runs it and sees its table and CSV, covering no other node', async () => {
@@ -142,7 +148,11 @@ it('uses the ngspice and Bell-state templates: the diode sweep drawn as a curve,
   const opened = await app.openPage('/', { context: { viewport: VIEWPORT } });
   const { page } = opened;
   const sweep = (await useAndRun(page, 'diode-iv-sweep', 1))['spice-diode-iv']!;
-  await (await openResult(page, sweep)).locator('[data-testid="circuit-plot"] [data-testid="line-plot"] canvas').waitFor();
+  const sweepPanel = await openResult(page, sweep);
+  await sweepPanel.locator('[data-testid="circuit-plot"] [data-testid="line-plot"] canvas').waitFor();
+  // Drawn against the swept voltage, the diode's current on an axis labelled as a current.
+  await expect(sweepPanel.locator('[data-testid="circuit-plot"]').getAttribute('data-x-label')).resolves.toBe('sweep (V)');
+  await expect(sweepPanel.locator('[data-testid="circuit-plot"]').getAttribute('data-y-label')).resolves.toBe('current (A)');
   await shot(page, 'templates-diode-sweep');
   expect(await coveredNodes(page)).toEqual([]);
 
@@ -173,7 +183,8 @@ it('EXEC-12: uses the Three.js template: the animation node spins the amber cube
   const opened = await app.openPage('/', { context: { viewport: VIEWPORT } });
   const { page } = opened;
   const ids = await useAndRun(page, 'spinning-cube', 2);
-  const viewport = nodeById(page, ids['threejs-animation']!).locator('[data-testid="three-viewport"] canvas');
+  const panel = await openResult(page, ids['threejs-animation']!);
+  const viewport = panel.locator('[data-testid="three-viewport"] canvas');
   await viewport.waitFor();
   const first = await viewport.screenshot();
   const share = await warmShare(page, first);
@@ -182,7 +193,10 @@ it('EXEC-12: uses the Three.js template: the animation node spins the amber cube
   // It turns: a later frame differs.
   await page.waitForTimeout(500);
   expect((await viewport.screenshot()).equals(first)).toBe(false);
-  await expect(nodeById(page, ids['threejs-animation']!).locator('[data-output="animated_objects"] [data-testid="output-number"]').textContent()).resolves.toBe('1');
+  await expect(panel.locator('[data-output="animated_objects"] [data-testid="output-number"]').textContent()).resolves.toBe('1');
+  // The scene the cube passed on reads as one line, not its JSON.
+  const cube = await openResult(page, ids['threejs-cube']!);
+  await expect(cube.locator('[data-output="scene"]').textContent()).resolves.toMatch(/A three\.js scene of \d+ objects? \(.*Mesh.*\), passed on/);
   await finish(opened, 'templates-spinning-cube');
 });
 

@@ -1,4 +1,5 @@
 import type { Json } from '../../../shared/src/json';
+import { isSceneHandoff } from '../../../shared/src/execution/scene-handoff';
 
 /** A line chart: one or more series over a shared x axis. */
 export interface SeriesView {
@@ -79,8 +80,19 @@ export function classifyOutput(name: string, value: Json): OutputView {
     const chart = chartSpec(value);
     if (chart) return chart;
   }
+  // A scene passed to the next Three.js node (EXEC-12) is drawn in that node's view; its JSON
+  // (every vertex of every geometry) says nothing to a person.
+  if (isSceneHandoff(value)) return { kind: 'text', value: sceneSummary(value.scene) };
   const text = JSON.stringify(value, null, 2) ?? 'null';
   return { kind: 'json', text: text.length > JSON_CHARS ? `${text.slice(0, JSON_CHARS)}\n… (${text.length - JSON_CHARS} more characters)` : text };
+}
+
+/** "A three.js scene of 3 objects (Mesh, DirectionalLight…), passed on to the next Three.js node". */
+function sceneSummary(scene: Record<string, Json>): string {
+  const root = scene.object;
+  const children = isPlainObject(root) && Array.isArray(root.children) ? root.children : [];
+  const types = [...new Set(children.map((c) => (isPlainObject(c) && typeof c.type === 'string' ? c.type : 'Object3D')))];
+  return `A three.js scene of ${children.length} object${children.length === 1 ? '' : 's'}${types.length ? ` (${types.join(', ')})` : ''}, passed on to the next Three.js node.`;
 }
 
 /** A complex value of an AC vector, as the ngspice runtime outputs it. */

@@ -1,6 +1,8 @@
 import { useMemo } from 'preact/hooks';
 import { circuitPlot } from './classify';
 import { ErrorText } from './error-text';
+import { downloadFile } from '../panels/download';
+import { fileOutput, type FileOutput } from './file-output';
 import { LinePlot } from './line-plot';
 import { OutputItem } from './output-view';
 import type { NodeRun, RunSession } from './run-session';
@@ -13,13 +15,15 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
   const type = session.skillTypeOf(nodeId);
   const netlist = type === 'ngspice' ? session.skillCodeOf(nodeId) : undefined;
   const circuit = useMemo(() => (type === 'ngspice' && outputs ? circuitPlot(outputs, netlist) : undefined), [type, outputs, netlist]);
+  const file = useMemo(() => (outputs ? fileOutput(outputs) : undefined), [outputs]);
   if (!state) return null;
   return (
     <div class="result-panel" data-testid="result-panel">
       {state.error && <ErrorText error={state.error} skillId={session.skillIdOf(nodeId)} />}
+      {file && <DownloadOutput file={file} />}
       {type === 'threejs' && <ThreeViewport stageKey={`${session.room}/${nodeId}`} />}
       {circuit && (
-        <div class="output output-series" data-testid="circuit-plot" data-x-label={circuit.xLabel} data-right-label={circuit.rightLabel}>
+        <div class="output output-series" data-testid="circuit-plot" data-x-label={circuit.xLabel} data-y-label={circuit.yLabel} data-right-label={circuit.rightLabel}>
           <div class="output-name">circuit vectors</div>
           <LinePlot view={circuit} />
         </div>
@@ -36,5 +40,14 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
         </details>
       )}
     </div>
+  );
+}
+
+/** A button that saves a skill's file to the person's downloads. */
+export function DownloadOutput({ file }: { file: FileOutput }) {
+  return (
+    <button type="button" class="download-output" data-testid="download-output" onClick={() => downloadFile(file.filename, file.content, file.mimeType)}>
+      Download {file.filename}
+    </button>
   );
 }
