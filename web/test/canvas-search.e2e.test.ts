@@ -1,14 +1,18 @@
 // Finding and adding nodes on the canvas in Chromium against the real server: the node search
 // opened by a double-click (with a filter) and by a connection dropped in empty space, whole-row
 // ports, the keyboard alone (search, add, select, connect, run), renaming, and the shortcuts list.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { putNode, readWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { portTypesCompatible } from '../../shared/src/workflow/validate';
 import type { Locator, Page } from 'playwright-core';
-import { useApp, waitFor } from './harness';
+import { ROOT, useApp, waitFor } from './harness';
 import { centreOf, dragMouse, dropSkill, visibleNodes } from './harness/canvas';
 
 const app = useApp();
+/** How many system skills there are (skills/*.md), every one of them runnable. */
+const SYSTEM_SKILLS = fs.readdirSync(path.join(ROOT, 'skills')).filter((f) => f.endsWith('.md')).length;
 
 const shot = async (page: Page, name: string) => {
   if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png` });
@@ -61,9 +65,9 @@ describe('node search', () => {
     await page.mouse.dblclick(at.x, at.y);
     const search = page.locator('[data-testid="node-search"]');
     await search.waitFor();
-    // An empty query lists every runnable skill; the system's eight are all runnable.
-    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === 8, 'every runnable skill listed');
-    await page.keyboard.type('circuit type:ngspice');
+    // An empty query lists every runnable skill; the system's are all runnable.
+    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === SYSTEM_SKILLS, 'every runnable skill listed');
+    await page.keyboard.type('divider type:ngspice');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === 1, 'the filter to leave one skill');
     expect(await search.locator('[data-testid="node-search-item"]').getAttribute('data-key')).toBe('spice-resistor');
     await shot(page, 'canvas-search-filter');
@@ -100,8 +104,9 @@ describe('node search', () => {
     const ham = await nodeOf(page, 'quantum-hamiltonian');
     const search = await dropConnection(page, ham, { type: 'source', name: 'hamiltonian' }, { x: 520, y: 140 });
     expect(await search.getAttribute('aria-label')).toBe('Add a node that takes hamiltonian (object)');
-    // Only skills with an input that takes an object: the VQE, and Export Results (any).
-    expect((await choices(search, 'node-search-item')).sort()).toEqual(['export-results', 'quantum-vqe']);
+    // Only skills with an input that takes an object: the VQE, the bar chart, the animation's
+    // scene, and Export Results (any).
+    expect((await choices(search, 'node-search-item')).sort()).toEqual(['export-results', 'plot-bars', 'quantum-vqe', 'threejs-animation']);
     await page.keyboard.type('variational');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === 1, 'the VQE alone');
     await page.keyboard.press('Enter');
@@ -147,7 +152,15 @@ describe('node search', () => {
     const search = await dropConnection(page, plot, { type: 'target', name: 'convergence_trace' }, { x: 420, y: 160 });
     expect(await search.getAttribute('aria-label')).toBe('Add a node that feeds convergence_trace (array)');
     // Skills with an array output (export-results has none: its `any` is an input).
-    expect((await choices(search, 'node-search-item')).sort()).toEqual(['quantum-circuit', 'quantum-vqe', 'spice-resistor']);
+    expect((await choices(search, 'node-search-item')).sort()).toEqual([
+      'plot-bars',
+      'quantum-circuit',
+      'quantum-vqe',
+      'sample-weather-data',
+      'spice-diode-iv',
+      'spice-resistor',
+      'table-group-summary',
+    ]);
     await page.keyboard.type('vqe');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'quantum-vqe', 'the VQE first');
     await page.keyboard.press('Enter');

@@ -80,7 +80,7 @@ describe('searchSkills', () => {
     expect(ids('type:ngspice').sort()).toEqual(['spice-diode-iv', 'spice-resistor']);
     expect(ids('vol:user').sort()).toEqual(['my-export', 'plot-convergence']);
     expect(ids('quantum type:python out:number')).toEqual(ids('quantum type:python').filter((id) => ['quantum-hamiltonian', 'quantum-vqe'].includes(id)));
-    expect(ids('quantum type:javascript')).toEqual([]);
+    expect(ids('quantum type:javascript')).toEqual(['plot-bars']);
   });
 
   it('a port dragged from narrows the list to skills with a port that fits it', () => {

@@ -163,7 +163,8 @@ describe('a skill beside the canvas', () => {
     const { page, errors } = await app.openWorkflow('beside');
     await waitFor(async () => (await outputs(page, 'mine')).join() === 'doubled', 'the node with its port');
 
-    await node(page, 'mine').locator('.skill-node-title').dblclick();
+    // Anywhere on the node but its title (a double-click there renames the node).
+    await node(page, 'mine').locator('.run-bar').dblclick({ position: { x: 6, y: 6 } });
     const beside = page.locator('[data-testid="skill-beside"]');
     await beside.locator('[data-testid="skill-editor"][data-mode="edit"]').waitFor();
     await editorReady(page, '[data-testid="skill-beside"]');
@@ -193,7 +194,7 @@ describe('a skill beside the canvas', () => {
     await beside.waitFor({ state: 'detached' });
 
     // A system skill shows read-only; copied, it is the person's own and edited right there.
-    await node(page, 'ham').locator('.skill-node-title').dblclick();
+    await node(page, 'ham').locator('.run-bar').dblclick({ position: { x: 6, y: 6 } });
     await beside.locator('[data-testid="skill-editor"][data-mode="read-only"]').waitFor();
     await editorReady(page, '[data-testid="skill-beside"]');
     expect(await beside.locator('[data-testid="skill-source"]').getAttribute('contenteditable')).toBe('false');

@@ -66,13 +66,13 @@ function countingFetch(report: (progress: LoadingReply) => void): typeof fetch {
     last = now;
     report({ type: 'loading', step: 'downloading', loaded, ...(sized && total > 0 ? { total } : {}) });
   };
-  return async (input, init) => {
+  const counted = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     const res = await network(input, init);
     const length = Number(res.headers.get('content-length'));
     if (Number.isFinite(length) && length > 0) total += length;
     else sized = false;
     if (!res.body) return res;
-    const counted = res.body.pipeThrough(
+    const body = res.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           loaded += chunk.byteLength;
@@ -83,7 +83,15 @@ function countingFetch(report: (progress: LoadingReply) => void): typeof fetch {
       }),
     );
     // The same status and headers (WebAssembly.instantiateStreaming needs the wasm content type).
-    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+  return (input, init) => {
+    const response = counted(input, init);
+    // Pyodide starts some downloads before it awaits them: when the server goes away during a
+    // background load, those it never awaits would surface as unhandled errors of the page.
+    // Whoever awaits a download still gets its failure.
+    response.catch(() => undefined);
+    return response;
   };
 }
 
