@@ -1,13 +1,11 @@
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { WorkflowCanvas } from './canvas/workflow-canvas';
 import { useCatalog, type Catalog } from './documents/catalog';
 import { RoomsContext } from './documents/hooks';
 import { currentIdentity } from './documents/identity';
+import { afterFirstPaint } from './documents/after-first-paint';
 import { RoomSet } from './documents/rooms';
-import { SessionView } from './panels/session-view';
-import { SessionsPanel } from './panels/sessions-panel';
-import { SkillEditor } from './panels/skill-editor';
-import { SkillsPanel } from './panels/skills-panel';
 import { UnlistedWorkflow } from './panels/unlisted-workflow';
 import { WorkflowsPanel } from './panels/workflows-panel';
 import { useRoute, type Route } from './router';
@@ -17,6 +15,20 @@ import { ShareLink } from './shell/share-link';
 import { SignIn } from './shell/sign-in';
 import { StatusBadge } from './shell/status-badge';
 import { UpdatePrompt } from './shell/update-prompt';
+
+// The first screen is a workflow's canvas or the home; sessions, the skill library and the skill
+// editor load when first shown, and are fetched right after the first paint so they open at once.
+const loadSessionView = () => import('./panels/session-view');
+const loadSessionsPanel = () => import('./panels/sessions-panel');
+const loadSkillEditor = () => import('./panels/skill-editor');
+const loadSkillsPanel = () => import('./panels/skills-panel');
+const SessionView = lazy(() => loadSessionView().then((m) => ({ default: m.SessionView })));
+const SessionsPanel = lazy(() => loadSessionsPanel().then((m) => ({ default: m.SessionsPanel })));
+const SkillEditor = lazy(() => loadSkillEditor().then((m) => ({ default: m.SkillEditor })));
+const SkillsPanel = lazy(() => loadSkillsPanel().then((m) => ({ default: m.SkillsPanel })));
+afterFirstPaint(() => void Promise.all([loadSessionView(), loadSessionsPanel(), loadSkillEditor(), loadSkillsPanel()]).catch(() => undefined));
+
+const opening = <div class="empty">Opening…</div>;
 
 type Tab = 'workflows' | 'sessions' | 'skills';
 
@@ -58,8 +70,10 @@ export function App() {
             ))}
           </nav>
           {tab === 'workflows' && <WorkflowsPanel catalog={catalog} />}
-          {tab === 'sessions' && <SessionsPanel />}
-          {tab === 'skills' && <SkillsPanel catalog={catalog} />}
+          <Suspense fallback={opening}>
+            {tab === 'sessions' && <SessionsPanel />}
+            {tab === 'skills' && <SkillsPanel catalog={catalog} />}
+          </Suspense>
         </aside>
         <main class="main">
           <MainView route={route} catalog={catalog} />
@@ -80,10 +94,18 @@ function MainView({ route, catalog }: { route: Route; catalog: Catalog }) {
         </>
       );
     case 'session':
-      return <SessionView key={route.room} route={route} catalog={catalog} />;
+      return (
+        <Suspense fallback={opening}>
+          <SessionView key={route.room} route={route} catalog={catalog} />
+        </Suspense>
+      );
     case 'skill':
     case 'new-skill':
-      return <SkillEditor key={route.view === 'skill' ? `${route.volume}/${route.volumeId}/${route.skillId}` : 'new'} route={route} catalog={catalog} />;
+      return (
+        <Suspense fallback={opening}>
+          <SkillEditor key={route.view === 'skill' ? `${route.volume}/${route.volumeId}/${route.skillId}` : 'new'} route={route} catalog={catalog} />
+        </Suspense>
+      );
     case 'share':
       return <ShareLink token={route.token} />;
     case 'not-found':
