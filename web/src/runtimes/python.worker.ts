@@ -34,6 +34,15 @@ interface Python {
 }
 
 let python: Promise<Python> | null = null;
+let ready = false;
+
+// Pyodide starts some of its downloads before it awaits them: when the server goes away during
+// a background load, those it never awaits fail unobserved. The load itself fails and says so
+// (`load-failed`, then the run's message), so until Python is ready such leftovers are not
+// reported again as uncaught errors of the page.
+self.addEventListener('unhandledrejection', (event) => {
+  if (!ready) event.preventDefault();
+});
 /** The package mirror the server is configured with (PYODIDE_PACKAGE_URL), if any. */
 let packageUrl: string | null = null;
 
@@ -66,7 +75,7 @@ function countingFetch(report: (progress: LoadingReply) => void): typeof fetch {
     last = now;
     report({ type: 'loading', step: 'downloading', loaded, ...(sized && total > 0 ? { total } : {}) });
   };
-  const counted = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+  return async (input, init) => {
     const res = await network(input, init);
     const length = Number(res.headers.get('content-length'));
     if (Number.isFinite(length) && length > 0) total += length;
@@ -85,14 +94,6 @@ function countingFetch(report: (progress: LoadingReply) => void): typeof fetch {
     // The same status and headers (WebAssembly.instantiateStreaming needs the wasm content type).
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
-  return (input, init) => {
-    const response = counted(input, init);
-    // Pyodide starts some downloads before it awaits them: when the server goes away during a
-    // background load, those it never awaits would surface as unhandled errors of the page.
-    // Whoever awaits a download still gets its failure.
-    response.catch(() => undefined);
-    return response;
-  };
 }
 
 async function loadPython(): Promise<Python> {
@@ -109,6 +110,7 @@ async function loadPython(): Promise<Python> {
   pyodide.runPython(PYTHON_HARNESS);
   const entry = pyodide.globals.get(HARNESS_ENTRY) as Python['entry'];
   fenceSkills();
+  ready = true;
   post({ type: 'ready' });
   return { pyodide, entry };
 }
