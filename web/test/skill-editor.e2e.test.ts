@@ -173,6 +173,12 @@ describe('a skill beside the canvas', () => {
     const flowBox = await page.locator('.flow').boundingBox();
     const besideBox = await beside.boundingBox();
     expect(flowBox && besideBox && flowBox.width > 300 && flowBox.x + flowBox.width <= besideBox.x + 1).toBe(true);
+    // The narrower flow still shows every node whole (the view is fitted again if one went under the panel).
+    await waitFor(async () => {
+      const rights = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+      const edge = (await page.locator('.react-flow').boundingBox())!;
+      return rights.length === 2 && rights.every((r) => r <= edge.x + edge.width + 1);
+    }, 'every node in view beside the editor');
 
     // Renaming the output: the node keeps working while the text is half typed, then shows the new port.
     await cursorAtEndOf(page, 11, '[data-testid="skill-beside"]');

@@ -130,10 +130,10 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   // render is then at its final zoom (compact nodes when far out) instead of a full-size render
   // followed by a fit and a second render.
   useLayoutEffect(() => {
-    if (!doc || viewport || !flowBox.current || (graph.nodes.length === 0 && !settled)) return;
+    if (!doc || viewport || !flowBox.current || (graph.nodes.length === 0 && notes.length === 0 && !settled)) return;
     const rect = flowBox.current.getBoundingClientRect();
-    setViewport(initialViewport(graph, rect.width, rect.height));
-  }, [doc, viewport, graph, settled]);
+    setViewport(initialViewport(graph, notes, rect.width, rect.height));
+  }, [doc, viewport, graph, notes, settled]);
 
   // Undo and redo only this person's own edits, never a collaborator's.
   // Undo and redo only this person's own edits (and the assistant's for them), never a
@@ -532,17 +532,18 @@ function useFirstContent(room: ReturnType<typeof useRoom>): boolean {
 const ROW_HEIGHT = 24;
 
 /** The viewport that shows every node of a graph, from positions and estimated sizes. */
-function initialViewport(graph: WorkflowGraph, width: number, height: number): Viewport {
-  if (graph.nodes.length === 0 || width === 0 || height === 0) return { x: 0, y: 0, zoom: 1 };
-  const xs = graph.nodes.map((n) => n.position.x);
-  const ys = graph.nodes.map((n) => n.position.y);
-  const bounds = {
-    x: Math.min(...xs),
-    y: Math.min(...ys),
-    width: Math.max(...xs) - Math.min(...xs) + NODE_WIDTH,
-    height: Math.max(...ys) - Math.min(...ys) + 10 * ROW_HEIGHT,
-  };
-  return getViewportForBounds(bounds, width, height, 0.05, 1, 0.1);
+function initialViewport(graph: WorkflowGraph, notes: readonly WorkflowNote[], width: number, height: number): Viewport {
+  // Every box on the canvas: nodes at their estimated size, notes at their own.
+  const boxes = [
+    ...graph.nodes.map((n) => ({ ...n.position, width: NODE_WIDTH, height: 10 * ROW_HEIGHT })),
+    ...notes.map((n) => ({ ...n.position, ...n.size })),
+  ];
+  if (boxes.length === 0 || width === 0 || height === 0) return { x: 0, y: 0, zoom: 1 };
+  const left = Math.min(...boxes.map((b) => b.x));
+  const top = Math.min(...boxes.map((b) => b.y));
+  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  return getViewportForBounds({ x: left, y: top, width: right - left, height: bottom - top }, width, height, 0.05, 1, 0.1);
 }
 
 function applySelection(prev: Set<string>, changes: Array<{ id: string; selected: boolean }>): Set<string> {

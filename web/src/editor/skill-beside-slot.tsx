@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'preact/compat';
+import { useRefitWhenOpened } from '../canvas/refit-when-opened';
 import { skillBeside } from '../canvas/skill-beside';
 import type { Catalog } from '../documents/catalog';
 import { useStore } from '../documents/store';
@@ -9,6 +10,7 @@ const SkillBesidePanel = lazy(() => import('./skill-beside-panel'));
 /** Where the canvas shows a skill's editor beside the flow, when one is open (canvas/skill-beside.ts). */
 export function SkillBesideSlot({ catalog }: { catalog: Catalog }) {
   const beside = useStore(skillBeside);
+  useRefitWhenOpened(beside !== null);
   if (!beside) return null;
   return (
     <aside class="skill-beside" data-testid="skill-beside" data-skill-id={beside.skillId}>

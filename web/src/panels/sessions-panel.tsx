@@ -34,7 +34,7 @@ export function SessionsPanel() {
       <form class="create-row" onSubmit={create}>
         <input
           type="text"
-          placeholder="New session name"
+          placeholder="New session…"
           aria-label="New session name"
           maxLength={100}
           value={name}

@@ -74,7 +74,7 @@ export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
       <form class="create-row" onSubmit={create}>
         <input
           type="text"
-          placeholder="New workflow name"
+          placeholder="New workflow…"
           aria-label="New workflow name"
           maxLength={100}
           value={name}

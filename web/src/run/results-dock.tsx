@@ -1,6 +1,6 @@
-import { useReactFlow } from '@xyflow/react';
 import { lazy, Suspense } from 'preact/compat';
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useRefitWhenOpened } from '../canvas/refit-when-opened';
 import { shownText } from './node-state';
 import { useNodeRun, useRunSummary } from './run-context';
 import type { NodeRun, RunSession } from './run-session';
@@ -48,22 +48,4 @@ export function ResultsDock({ session, selected }: { session: RunSession | null;
       )}
     </aside>
   );
-}
-
-/** When the dock opens and the narrower flow area hides nodes that were in view, fit them back in (never zooming in). */
-function useRefitWhenOpened(visible: boolean): void {
-  const flow = useReactFlow();
-  const was = useRef(false);
-  useLayoutEffect(() => {
-    const opened = visible && !was.current;
-    was.current = visible;
-    if (!opened) return;
-    const frame = requestAnimationFrame(() => {
-      const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
-      if (!pane) return;
-      const hidden = [...document.querySelectorAll('.react-flow__node')].some((n) => n.getBoundingClientRect().right > pane.right);
-      if (hidden) void flow.fitView({ padding: 0.1, maxZoom: flow.getZoom() });
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [visible, flow]);
 }
