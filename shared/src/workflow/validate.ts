@@ -2,11 +2,13 @@ import { isRequiredInput } from '../skill/ports';
 import { INSTRUCTION_TYPE } from '../skill/instruction';
 import type { AnySkillFrontmatter, PortType, SkillFrontmatter } from '../skill/schema';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../documents/workflow';
+import { chainText, selfContainment, type CompoundLookup } from './compound-chain';
 
 /** One problem that keeps a workflow from running, naming the nodes involved. */
 export type WorkflowIssue =
   | { code: 'unknown_skill'; nodes: [string]; skillId: string; message: string }
   | { code: 'not_runnable'; nodes: [string]; skillId: string; message: string }
+  | { code: 'recursive_skill'; nodes: [string]; skillId: string; chain: string[]; message: string }
   | { code: 'unknown_node'; nodes: string[]; edge: string; message: string }
   | { code: 'unknown_port'; nodes: [string]; edge: string; port: string; message: string }
   | { code: 'unknown_input'; nodes: [string]; input: string; message: string }
@@ -33,9 +35,9 @@ export const describeNode = (node: WorkflowNode | undefined, id: string): string
 /**
  * Checks a workflow against its skills' declared ports: unknown skills, nodes and ports,
  * instruction skills placed as nodes, missing required inputs, type mismatches on edges and
- * cycles. Empty means it can run.
+ * cycles, and (given `compounds`) compound skills that contain themselves. Empty means it can run.
  */
-export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup): WorkflowIssue[] {
+export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup, compounds?: CompoundLookup): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const skills = new Map<string, AnySkillFrontmatter>();
@@ -58,6 +60,16 @@ export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup): W
         nodes: [node.id],
         skillId: node.skillId,
         message: `Node ${name(node.id)} uses "${skill.name}" (${node.skillId}), an instruction skill: it has nothing to run. Remove the node; the chat reads instruction skills when they help.`,
+      });
+    }
+    const chain = compounds && selfContainment(node.skillId, compounds);
+    if (chain) {
+      issues.push({
+        code: 'recursive_skill',
+        nodes: [node.id],
+        skillId: node.skillId,
+        chain,
+        message: `Node ${name(node.id)} uses compound skill "${node.skillId}", which contains itself: ${chainText(chain)}. Remove the inner node that closes the loop.`,
       });
     }
     skills.set(node.id, skill);

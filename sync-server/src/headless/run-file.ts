@@ -1,13 +1,14 @@
 import fs from 'node:fs/promises';
 import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { cacheKey, runWorkflow } from '../../../shared/src/execution/executor';
+import { expandCompounds, validateExpanded } from '../../../shared/src/execution/expand-compound';
 import { resolveInputs } from '../../../shared/src/execution/inputs';
 import type { NodeState, NodeStatus, ResolvedSkill, ResultCache } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
 import type { SkillType } from '../../../shared/src/skill/schema';
 import { scheduleWaves } from '../../../shared/src/workflow/schedule';
 import { parseWorkflowFile } from '../../../shared/src/workflow/file';
-import { validateWorkflow, type WorkflowIssue } from '../../../shared/src/workflow/validate';
+import type { WorkflowIssue } from '../../../shared/src/workflow/validate';
 import { FileResultCache } from './cache';
 import { nodeRuntimes, type NodeRuntimes } from './runtimes';
 import { librarySkill, loadVolumes } from './skills';
@@ -47,11 +48,11 @@ const invalid = (log: (l: string) => void, reasons: string[], nodes: Record<stri
   return { exitCode: EXIT.invalid, nodes };
 };
 
-/** Every node, marked invalid with the issues that name it. */
+/** Every node, marked invalid with the issues that name it or, for a compound node, its inner nodes. */
 function invalidNodes(ids: string[], issues: WorkflowIssue[]): Record<string, NodeSummary> {
   return Object.fromEntries(
     ids.map((id) => {
-      const mine = issues.filter((i) => i.nodes.includes(id)).map((i) => i.message);
+      const mine = issues.filter((i) => i.nodes.some((n) => n === id || n.startsWith(`${id}/`))).map((i) => i.message);
       return [id, { status: 'invalid', error: mine.length > 0 ? mine.join('\n') : 'not run: the workflow is invalid' }];
     }),
   );
@@ -108,7 +109,9 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
   }
   for (const w of volumes.warnings) log(`note: ${w}`);
   const resolve = (id: string) => volumes.skills.get(id);
-  const issues = validateWorkflow(graph, (id) => librarySkill(volumes, id));
+  const compounds = (id: string) => volumes.compounds.get(id);
+  const expanded = expandCompounds(graph, compounds).graph;
+  const issues = validateExpanded(graph, expanded, (id) => librarySkill(volumes, id), compounds);
   if (issues.length > 0) {
     return invalid(
       log,
@@ -124,7 +127,7 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
   try {
     // Says which engines start (Pyodide takes seconds) and starts them up front; only those that
     // will run, so a fully cached workflow starts none. (No node's time limit counts the start.)
-    const types = await typesToRun(graph, resolve, cache);
+    const types = await typesToRun(expanded, resolve, cache);
     log(`${stamp()} ${workflow.name || o.file}: ${graph.nodes.length} node(s)${types.size > 0 ? `; starting ${[...types].join(', ')}` : ''}`);
     await runtimes.warm(types).catch((e: unknown) => log(`${stamp()} ${(e as Error).message}`));
 
@@ -148,6 +151,7 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
     const report = await runWorkflow({
       graph,
       resolve,
+      compounds,
       runtimes,
       cache,
       signal: o.signal,
