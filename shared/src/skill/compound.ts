@@ -67,11 +67,18 @@ export interface CompoundCodeError {
 const pathText = (path: ReadonlyArray<PropertyKey>): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
 
-/** The 1-based file line of a JSON.parse error, read from its message's position. */
-function jsonErrorLine(code: string, message: string, codeLine: number): number {
+/**
+ * Where and why a code block is not JSON: the position JSON.parse names or, when its message
+ * names none, the first error the YAML reader (JSON is YAML) finds; the quoted excerpt some
+ * engines add is left out.
+ */
+function jsonError(code: string, message: string, codeLine: number): CompoundCodeError {
   const at = /position (\d+)/.exec(message);
-  if (!at) return codeLine;
-  return codeLine + (code.slice(0, Number(at[1])).match(/\n/g)?.length ?? 0);
+  const counter = new LineCounter();
+  const offset = at ? Number(at[1]) : parseDocument(code, { lineCounter: counter }).errors[0]?.pos[0];
+  const line = offset === undefined ? codeLine : codeLine + (code.slice(0, offset).match(/\n/g)?.length ?? 0);
+  const reason = message.replace(/, (\.\.\.)?".*$/s, '');
+  return { line, field: 'code', message: `the code block is not JSON: ${reason}` };
 }
 
 /** Cross-checks of a well-formed inside: ids, references, and the ports against the frontmatter. */
@@ -126,12 +133,16 @@ export function readCompoundCode(code: string, codeLine: number, fm: Pick<Compou
   try {
     data = JSON.parse(code);
   } catch (e) {
-    const message = (e as Error).message;
-    return err([{ line: jsonErrorLine(code, message, codeLine), field: 'code', message: `the code block is not JSON: ${message}` }]);
+    return err([jsonError(code, (e as Error).message, codeLine)]);
   }
   const counter = new LineCounter();
   const at = new FieldLocator(parseDocument(code, { lineCounter: counter }), counter, codeLine - 1);
-  const located = (path: FieldPath, message: string): CompoundCodeError => ({ line: at.line(path), field: 'code', message: `${pathText(path) || '(block)'}: ${message}` });
+  // `inputs[0].targets[0].node "hamx" is not an inner node`; a schema message after a colon.
+  const located = (path: FieldPath, message: string): CompoundCodeError => ({
+    line: at.line(path),
+    field: 'code',
+    message: `${pathText(path) || '(block)'}${message.startsWith('"') ? ' ' : ': '}${message}`,
+  });
   const parsed = CompoundInsideSchema.safeParse(data);
   if (!parsed.success) {
     return err(parsed.error.issues.map((i) => located(i.path.filter((p): p is string | number => typeof p !== 'symbol'), i.message)));
