@@ -1,5 +1,5 @@
 /*
- * Compound skills (type `compound`): the `## Code` block holds the inside as JSON (nodes, edges,
+ * EXEC-13, compound skills (type `compound`): the `## Code` block holds the inside as JSON (nodes, edges,
  * input and output mappings), checked against the frontmatter ports both ways, every error with
  * file, line and `code` as its field; the builder's Markdown reads back to what it was given; a
  * skill containing itself is refused with its chain; expansion namespaces inner nodes.

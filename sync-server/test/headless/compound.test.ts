@@ -1,4 +1,4 @@
-// Compound skills headless: a Python → JavaScript → Python chain and the compound skill wrapping
+// EXEC-13, compound skills headless: a Python → JavaScript → Python chain and the compound skill wrapping
 // it run to the same outputs with the same per-node cache keys; nesting; progress and errors on
 // the compound node; self-containment refused with its chain; bad compound files named with lines.
 import { execFile } from 'node:child_process';
