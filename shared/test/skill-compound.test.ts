@@ -6,29 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expandCompounds } from '../src/execution/expand-compound';
-import { buildCompoundMarkdown, type CompoundSkillParts } from '../src/skill/compound';
+import { buildCompoundMarkdown } from '../src/skill/compound';
 import { formatSkillError, parseSkill, readSkill, type CompoundSkill } from '../src/skill/parse';
 import { selfContainment } from '../src/workflow/compound-chain';
 import { validateWorkflow } from '../src/workflow/validate';
+import { H2_COMPOUND } from './compound-fixture';
 import { testSkill } from './skill-fixture';
 
-const PARTS: CompoundSkillParts = {
-  name: 'Hamiltonian Builder → VQE Optimizer',
-  skillId: 'hamiltonian-vqe',
-  description: 'The ground state of H2 at a bond length.',
-  inputs: [{ name: 'bond_length', type: 'number', default: 0.74 }],
-  outputs: [{ name: 'energy', type: 'number' }],
-  inside: {
-    nodes: [
-      { id: 'ham', skillId: 'quantum-hamiltonian', label: 'H2', position: { x: 0, y: 0 }, inputs: {} },
-      { id: 'vqe', skillId: 'quantum-vqe', label: '', position: { x: 320, y: 0 }, inputs: { max_iterations: 50 } },
-    ],
-    edges: [{ id: 'e1', source: 'ham', sourceHandle: 'hamiltonian', target: 'vqe', targetHandle: 'hamiltonian' }],
-    inputs: [{ name: 'bond_length', targets: [{ node: 'ham', port: 'bond_length' }] }],
-    outputs: [{ name: 'energy', node: 'vqe', port: 'eigenvalue' }],
-  },
-  derivedFrom: { skills: ['quantum-hamiltonian', 'quantum-vqe'], support: 3, window_days: 7, mined_at: '2026-12-07T00:00:00Z' },
-};
+const PARTS = H2_COMPOUND;
 
 function compound(source: string, file = 'skills/hamiltonian-vqe.md'): CompoundSkill {
   const read = readSkill(source, { file });
