@@ -131,3 +131,12 @@ describe('compound skills inside compound skills', () => {
     ]);
   });
 });
+
+describe('a runner that cannot expand compound skills', () => {
+  it('refuses a compound node before anything runs, rather than failing on it', () => {
+    const skill = compound(MARKDOWN);
+    const graph = { nodes: [{ id: 'c', skillId: 'hamiltonian-vqe', label: '', position: { x: 0, y: 0 }, inputs: {} }], edges: [] };
+    expect(validateWorkflow(graph, () => skill.frontmatter)).toEqual([expect.objectContaining({ code: 'not_runnable', nodes: ['c'], message: expect.stringContaining('a compound skill, which this runner cannot open') })]);
+    expect(validateWorkflow(graph, () => skill.frontmatter, (id) => (id === 'hamiltonian-vqe' ? skill : undefined))).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { isRequiredInput } from '../skill/ports';
-import { INSTRUCTION_TYPE } from '../skill/instruction';
+import { COMPOUND_TYPE, INSTRUCTION_TYPE } from '../skill/instruction';
 import type { AnySkillFrontmatter, PortType, SkillFrontmatter } from '../skill/schema';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../documents/workflow';
 import { chainText, selfContainment, type CompoundLookup } from './compound-chain';
@@ -60,6 +60,14 @@ export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup, co
         nodes: [node.id],
         skillId: node.skillId,
         message: `Node ${name(node.id)} uses "${skill.name}" (${node.skillId}), an instruction skill: it has nothing to run. Remove the node; the chat reads instruction skills when they help.`,
+      });
+    }
+    if (skill.type === COMPOUND_TYPE && !compounds?.(node.skillId)) {
+      issues.push({
+        code: 'not_runnable',
+        nodes: [node.id],
+        skillId: node.skillId,
+        message: `Node ${name(node.id)} uses "${skill.name}" (${node.skillId}), a compound skill, which this runner cannot open into its inner nodes. Run it with \`npm run workflow\`, or place its inner nodes instead.`,
       });
     }
     const chain = compounds && selfContainment(node.skillId, compounds);
