@@ -128,25 +128,29 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
     // Says which engines start (Pyodide takes seconds) and starts them up front; only those that
     // will run, so a fully cached workflow starts none. (No node's time limit counts the start.)
     const types = await typesToRun(expanded, resolve, cache);
-    log(`${stamp()} ${workflow.name || o.file}: ${graph.nodes.length} node(s)${types.size > 0 ? `; starting ${[...types].join(', ')}` : ''}`);
+    const inner = expanded === graph ? '' : ` (${expanded.nodes.length} once compound nodes are opened)`;
+    log(`${stamp()} ${workflow.name || o.file}: ${graph.nodes.length} node(s)${inner}${types.size > 0 ? `; starting ${[...types].join(', ')}` : ''}`);
     await runtimes.warm(types).catch((e: unknown) => log(`${stamp()} ${(e as Error).message}`));
 
     const printed = new Map<string, number>();
-    const last = new Map<string, NodeStatus>();
+    // A compound node's status with its progress: each inner node done is worth a line.
+    const last = new Map<string, string>();
     const onState = (id: string, s: NodeState) => {
       const seen = printed.get(id) ?? 0;
       if (s.stdout.length > seen) {
         for (const line of s.stdout.slice(seen).replace(/\n$/, '').split('\n')) log(`${id} | ${line}`);
         printed.set(id, s.stdout.length);
       }
-      if (last.get(id) === s.status) return; // more output while running: printed above
-      if (s.status === 'queued') return void last.set(id, s.status);
-      last.set(id, s.status);
+      if (s.progress && s.status === 'running' && s.progress.running.length === 0) return; // between two inner nodes
+      const shown = s.progress && s.status === 'running' ? `running (${s.progress.done}/${s.progress.total} done; ${s.progress.running.join(', ')})` : s.status;
+      if (last.get(id) === shown) return; // more output while running: printed above
+      if (s.status === 'queued') return void last.set(id, shown);
+      last.set(id, shown);
       const time = s.durationMs !== undefined && s.status !== 'cached' ? ` (${s.durationMs} ms)` : '';
       // The gist of an error: its last unindented line (a Python exception, not a JS stack frame).
       const gist = s.error?.split('\n').filter((l) => l.trim() && !/^\s/.test(l)).at(-1);
       const why = gist && s.status !== 'cancelled' ? `: ${gist}` : '';
-      log(`${stamp()} ${id} ${s.status}${time}${why}`);
+      log(`${stamp()} ${id} ${shown}${time}${why}`);
     };
     const report = await runWorkflow({
       graph,

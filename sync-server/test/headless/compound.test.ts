@@ -147,6 +147,16 @@ describe('npm run workflow with compound skills', () => {
     expect(compound.stderr).not.toMatch(/starting/);
   });
 
+  it('runs a nested compound, its progress on stderr', async () => {
+    const r = await cli(path.join(FIXTURES, 'nested-compound.workflow.json'), '--skills', SKILLS);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ n: { status: 'done', outputs: { total: 257 } } });
+    expect(r.stderr).toContain('Nested compound: 1 node(s) (4 once compound nodes are opened); starting python, javascript');
+    expect(r.stderr).toMatch(/\] n running \(1\/4 done; n\/inner\/o\)\n/);
+    expect(r.stderr).toMatch(/\] n\/inner\/o done \(\d+ ms\)\n/);
+    expect(r.stderr).toMatch(/\] n done \(\d+ ms\)\n/);
+  });
+
   it('exit 2 for a self-containing compound, with the chain on stderr', async () => {
     const r = await cli(path.join(FIXTURES, 'self-containing.workflow.json'), '--skills', SKILLS);
     expect(r.code).toBe(2);
