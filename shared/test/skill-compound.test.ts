@@ -136,7 +136,41 @@ describe('a runner that cannot expand compound skills', () => {
   it('refuses a compound node before anything runs, rather than failing on it', () => {
     const skill = compound(MARKDOWN);
     const graph = { nodes: [{ id: 'c', skillId: 'hamiltonian-vqe', label: '', position: { x: 0, y: 0 }, inputs: {} }], edges: [] };
-    expect(validateWorkflow(graph, () => skill.frontmatter)).toEqual([expect.objectContaining({ code: 'not_runnable', nodes: ['c'], message: expect.stringContaining('a compound skill, which this runner cannot open') })]);
-    expect(validateWorkflow(graph, () => skill.frontmatter, (id) => (id === 'hamiltonian-vqe' ? skill : undefined))).toEqual([]);
+    const library = (id: string) => (id === 'hamiltonian-vqe' ? skill.frontmatter : undefined);
+    expect(validateWorkflow(graph, library)).toEqual([expect.objectContaining({ code: 'not_runnable', nodes: ['c'], message: expect.stringContaining('a compound skill, which this runner cannot open') })]);
+    expect(validateWorkflow(graph, library, (id) => (id === 'hamiltonian-vqe' ? skill : undefined))).toEqual([]);
+  });
+});
+
+describe('compound port mappings against the inner skills', () => {
+  it('names a mapping onto a port the inner skill lacks or whose type does not fit, nested compounds included', () => {
+    const leaf = testSkill('leaf', [['a', 'number']], [['out', 'string']]);
+    const make = (id: string, inner: string, inputType: string, targetPort: string, outputPort: string) =>
+      compound(
+        buildCompoundMarkdown({
+          name: id,
+          skillId: id,
+          inputs: [{ name: 'x', type: inputType as 'number' }],
+          outputs: [{ name: 'y', type: 'number' }],
+          inside: {
+            nodes: [{ id: 'n', skillId: inner, label: '', position: { x: 0, y: 0 }, inputs: {} }],
+            edges: [],
+            inputs: [{ name: 'x', targets: [{ node: 'n', port: targetPort }] }],
+            outputs: [{ name: 'y', node: 'n', port: outputPort }],
+          },
+        }),
+        `${id}.md`,
+      );
+    const library = new Map([
+      ['outer', make('outer', 'wrong', 'number', 'x', 'y')],
+      ['wrong', make('wrong', 'leaf', 'string', 'b', 'out')],
+    ]);
+    const graph = { nodes: [{ id: 'o', skillId: 'outer', label: '', position: { x: 0, y: 0 }, inputs: { x: 1 } }], edges: [] };
+    const issues = validateWorkflow(graph, (id) => library.get(id)?.frontmatter ?? (id === 'leaf' ? leaf : undefined), (id) => library.get(id));
+    expect(issues.map((i) => [i.code, i.message])).toEqual([
+      ['compound_mapping', 'Node "o" uses compound skill "outer": "outer" maps its number input "x" to string input "x" of inner node "n". Fix the skill\'s "inputs"/"outputs" mapping.'],
+      ['compound_mapping', 'Node "o" uses compound skill "outer": "wrong" maps its input "x" to input "b" of inner node "n", which skill "leaf" does not have. Fix the skill\'s "inputs"/"outputs" mapping.'],
+      ['compound_mapping', 'Node "o" uses compound skill "outer": "wrong" takes its number output "y" from string output "out" of inner node "n". Fix the skill\'s "inputs"/"outputs" mapping.'],
+    ]);
   });
 });
