@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, readMessages, readSessionMeta } from '../../shared/src/documents/session';
 import { getSkillSource, listSessions, putSessionListing, putSkillSource } from '../../shared/src/documents/volume-index';
+import { buildCompoundMarkdown } from '../../shared/src/skill/compound';
+import { H2_COMPOUND } from '../../shared/test/compound-fixture';
 import { connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { waitFor } from './harness/wait';
@@ -186,6 +188,21 @@ describe('/api/skills', () => {
     expect((await api('DELETE', '/api/skills/quantum-vqe?volume=system')).status).toBe(403);
     expect((await api('GET', '/api/skills/..%2F..%2Fetc')).status).toBe(400);
     expect((await api('GET', '/api/skills/does-not-exist')).status).toBe(404);
+  });
+
+  it('creates, lists and serves a compound skill, its inside included', async () => {
+    const content = buildCompoundMarkdown({ ...H2_COMPOUND, skillId: 'ham-vqe', derivedFrom: undefined });
+    const created = await api('POST', '/api/skills', { content });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ skill_id: 'ham-vqe', type: 'compound', kind: 'compound', volume: 'user' });
+    const listed = (await api('GET', '/api/skills?volume=user')).json.skills.find((s: { skill_id: string }) => s.skill_id === 'ham-vqe');
+    expect(listed).toMatchObject({ kind: 'compound', inputs: [{ name: 'bond_length', type: 'number', default: 0.74 }], outputs: [{ name: 'energy', type: 'number' }] });
+    const got = await api('GET', '/api/skills/ham-vqe');
+    expect(got.json.inside.edges).toEqual([{ id: 'e1', source: 'ham', sourceHandle: 'hamiltonian', target: 'vqe', targetHandle: 'hamiltonian' }]);
+    expect(got.json.content).toBe(content);
+    const bad = await api('POST', '/api/skills', { content: content.replace('skill_id: ham-vqe', 'skill_id: ham-vqe-2').replace('"node": "ham",\n', '"node": "hamx",\n') });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details).toEqual([expect.objectContaining({ field: 'code', message: 'inputs[0].targets[0].node "hamx" is not an inner node' })]);
   });
 
   it('deletes a user skill', async () => {

@@ -1,7 +1,10 @@
 import type { WorkflowGraph } from '../documents/workflow';
 import type { Json } from '../json';
 import { upstreamOf } from '../workflow/schedule';
-import { validateWorkflow, type LibraryLookup } from '../workflow/validate';
+import type { CompoundLookup } from '../workflow/compound-chain';
+import type { LibraryLookup } from '../workflow/validate';
+import { CompoundStates } from './compound-state';
+import { expandCompounds, validateExpanded } from './expand-compound';
 import { canonicalJson, contentHash } from './hash';
 import { resolveInputs } from './inputs';
 import { checkOutputs, type CheckedOutputs } from './output-contract';
@@ -25,6 +28,8 @@ export interface ExecutorOptions {
    * has nothing to run rather than that it is unknown; `resolve`'s runnable skills by default.
    */
   library?: LibraryLookup;
+  /** Finds compound skills; their nodes run as their inner nodes, each cached as in a flat run. */
+  compounds?: CompoundLookup;
   runtimes: Runtimes;
   cache?: ResultCache;
   /** Run only these nodes and what they need ("run node"); all nodes by default. */
@@ -68,10 +73,12 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const needed = new Set(o.targets ? o.targets.flatMap((t) => [t, ...upstreamOf(o.graph, t)]) : o.graph.nodes.map((n) => n.id));
-  const graph: WorkflowGraph = {
+  const requested: WorkflowGraph = {
     nodes: o.graph.nodes.filter((n) => needed.has(n.id)),
     edges: o.graph.edges.filter((e) => needed.has(e.source) && needed.has(e.target)),
   };
+  const expansion = expandCompounds(requested, o.compounds);
+  const graph = expansion.graph;
   const traceOf = (status: RunTrace['status'], nodes: Record<string, NodeState>): RunTrace => ({
     id: o.newId?.() ?? `run-${started}`,
     workflow: o.workflow,
@@ -86,13 +93,17 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
       }),
   });
 
-  const issues = validateWorkflow(graph, o.library ?? ((id) => o.resolve(id)?.skill.frontmatter));
+  const library: LibraryLookup = o.library ?? ((id) => o.resolve(id)?.skill.frontmatter ?? o.compounds?.(id)?.frontmatter);
+  const issues = validateExpanded(requested, graph, library, o.compounds);
   if (issues.length > 0) return { ok: false, issues, nodes: {}, trace: traceOf('invalid', {}) };
 
   const states: Record<string, NodeState> = {};
+  const skillOf = new Map(graph.nodes.map((n) => [n.id, n.skillId]));
+  const compounds = new CompoundStates(expansion.compounds, (id) => skillOf.get(id) ?? '', o.onState);
   const set = (id: string, state: NodeState) => {
     states[id] = state;
     o.onState?.(id, state);
+    compounds.update(id, states);
   };
   for (const n of graph.nodes) set(n.id, { status: 'queued', stdout: '' });
 
@@ -196,7 +207,7 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
 
   const ok = graph.nodes.every((n) => succeeded(n.id));
   const status: RunTrace['status'] = ok ? 'done' : o.signal?.aborted ? 'cancelled' : 'error';
-  return { ok, issues: [], nodes: states, trace: traceOf(status, states) };
+  return { ok, issues: [], nodes: { ...states, ...compounds.states }, trace: traceOf(status, states) };
 }
 
 /** Rejects as soon as the signal aborts, even if the runtime ignores it. */

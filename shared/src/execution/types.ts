@@ -13,6 +13,8 @@ export interface NodeState {
   stdout: string;
   error?: string;
   outputs?: Record<string, Json>;
+  /** A compound node's progress: its inner nodes done (or cached) of all, and those running now. */
+  progress?: { done: number; total: number; running: string[] };
 }
 
 /** A skill ready to run: parsed, with the exact source its cache key covers. */

@@ -3,3 +3,6 @@
  * first screen (the canvas's workflow checks) can name it without loading the schema library.
  */
 export const INSTRUCTION_TYPE = 'instruction';
+
+/** The type of a skill whose code is a workflow: it runs as its inner nodes. Kept here for the same reason. */
+export const COMPOUND_TYPE = 'compound';

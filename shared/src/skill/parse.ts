@@ -2,11 +2,14 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { err, ok, type Result } from '../result';
 import { findCodeSection, type CodeSection } from './code-block';
+import { readCompoundCode, type CompoundInside } from './compound';
 import { agentFieldWarnings, extraFields, keywordsOf, ourFields, unknownFieldWarnings, type OurFields } from './foreign-fields';
 import { splitSkillText, type SplitSkillText } from './frontmatter';
 import { FieldLocator } from './locate';
 import {
   CODE_LANGUAGE,
+  COMPOUND_TYPE,
+  CompoundFrontmatterSchema,
   INSTRUCTION_TYPE,
   InstructionFrontmatterSchema,
   LANGUAGE_TYPE,
@@ -14,6 +17,7 @@ import {
   SkillFrontmatterSchema,
   TYPE_ALIASES,
   type CodeLanguage,
+  type CompoundFrontmatter,
   type InstructionFrontmatter,
   type SkillFrontmatter,
   type SkillType,
@@ -59,8 +63,18 @@ export interface InstructionSkill extends SkillCommon {
   frontmatter: InstructionFrontmatter;
 }
 
+/** A skill whose code is a workflow: it runs as its inner nodes, expanded by the executor. */
+export interface CompoundSkill extends SkillCommon {
+  kind: 'compound';
+  frontmatter: CompoundFrontmatter;
+  /** The `## Code` block's inner nodes and edges, and its ports' mappings onto inner ports. */
+  inside: CompoundInside;
+  /** 1-based file line of the code block's first line. */
+  codeLine: number;
+}
+
 /** Any skill a volume holds. */
-export type ParsedSkill = Skill | InstructionSkill;
+export type ParsedSkill = Skill | InstructionSkill | CompoundSkill;
 
 export interface ReadSkillOptions {
   /** How the file is named in errors; its folder (`x/SKILL.md`) or stem (`x.md`) gives a missing `skill_id`. */
@@ -72,12 +86,13 @@ export interface ReadSkillOptions {
 /** Formats a skill error as `file:line: field: message`. */
 export const formatSkillError = (e: SkillError): string => `${e.file}:${e.line}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
 
+// `compound` is not offered here: compound skill files are written by the app (Make skill, mining), not typed by hand.
 const TYPE_NAMES = [...SKILL_TYPES, ...Object.keys(TYPE_ALIASES), INSTRUCTION_TYPE].join(', ');
 
 type Located = Omit<SkillError, 'file'>;
 
 interface TypeDecision {
-  type: SkillType | typeof INSTRUCTION_TYPE;
+  type: SkillType | typeof INSTRUCTION_TYPE | typeof COMPOUND_TYPE;
   errors: Located[];
   warnings: Located[];
 }
@@ -92,6 +107,7 @@ function decideType(raw: unknown, code: CodeSection, line: () => number, bodyLin
     return { type: INSTRUCTION_TYPE, errors: [], warnings: [{ line: fenceLine, message }] };
   }
   if (raw === INSTRUCTION_TYPE) return { type: INSTRUCTION_TYPE, errors: [], warnings: [] };
+  if (raw === COMPOUND_TYPE) return { type: COMPOUND_TYPE, errors: [], warnings: [] };
   const named = typeof raw === 'string' ? ((SKILL_TYPES as readonly string[]).includes(raw) ? (raw as SkillType) : TYPE_ALIASES[raw]) : undefined;
   if (!named) {
     const message = `unknown type ${JSON.stringify(raw)}; use one of ${TYPE_NAMES}, or leave it out to take it from the code block`;
@@ -106,8 +122,8 @@ function decideType(raw: unknown, code: CodeSection, line: () => number, bodyLin
 }
 
 /** The code of a runnable skill, or the error that keeps it from running. */
-function runnableCode(code: CodeSection, type: SkillType, bodyLine: number): Result<{ code: string; codeLanguage: CodeLanguage; codeLine: number }, Located> {
-  const expected = CODE_LANGUAGE[type];
+function runnableCode(code: CodeSection, type: SkillType | typeof COMPOUND_TYPE, bodyLine: number): Result<{ code: string; codeLanguage: CodeLanguage | 'json'; codeLine: number }, Located> {
+  const expected = type === COMPOUND_TYPE ? 'json' : CODE_LANGUAGE[type];
   switch (code.kind) {
     case 'none':
       return err({ line: bodyLine + 1, message: 'the body has no "## Code" section; add one with a fenced code block, or remove "type" to keep it as an instruction skill' });
@@ -116,14 +132,14 @@ function runnableCode(code: CodeSection, type: SkillType, bodyLine: number): Res
     case 'unclosed':
       return err({ line: bodyLine + code.fenceLine + 1, message: `the code block is never closed; add a line with ${code.marker}` });
     case 'block':
-      if (code.language !== expected) {
+      if ((expected === 'json' ? code.lang : code.language) !== expected) {
         return err({
           line: bodyLine + code.fenceLine + 1,
           field: 'type',
           message: `the code block's language is "${code.lang || '(none)'}" but this skill's type needs "${expected}"`,
         });
       }
-      return ok({ code: code.code, codeLanguage: code.language, codeLine: bodyLine + code.fenceLine + 2 });
+      return ok({ code: code.code, codeLanguage: expected, codeLine: bodyLine + code.fenceLine + 2 });
   }
 }
 
@@ -205,7 +221,7 @@ export function readSkill(source: string, options: ReadSkillOptions = {}): Resul
     values.tags = [...tags, ...keywords.filter((k) => !tags.includes(k))];
   }
 
-  const schema = decided.type === INSTRUCTION_TYPE ? InstructionFrontmatterSchema : SkillFrontmatterSchema;
+  const schema = decided.type === INSTRUCTION_TYPE ? InstructionFrontmatterSchema : decided.type === COMPOUND_TYPE ? CompoundFrontmatterSchema : SkillFrontmatterSchema;
   const checked = schema.safeParse(values);
   const errors = [...decided.errors, ...(checked.success ? [] : issuesToErrors(checked.error.issues, fields, at))];
   const common = { file, body: split.body, extra: extraFields(data), warnings: withFile(file, byLine(warnings)) };
@@ -217,7 +233,13 @@ export function readSkill(source: string, options: ReadSkillOptions = {}): Resul
   const runnable = runnableCode(code, decided.type, split.bodyLine);
   if (errors.length > 0 || !checked.success) return err(withFile(file, byLine(errors)));
   if (!runnable.ok) return err(withFile(file, [runnable.error]));
-  return ok({ kind: 'runnable', frontmatter: checked.data as SkillFrontmatter, ...common, ...runnable.value });
+  if (decided.type === COMPOUND_TYPE) {
+    const frontmatter = checked.data as CompoundFrontmatter;
+    const inside = readCompoundCode(runnable.value.code, runnable.value.codeLine, frontmatter);
+    if (!inside.ok) return err(withFile(file, inside.error));
+    return ok({ kind: 'compound', frontmatter, ...common, inside: inside.value, codeLine: runnable.value.codeLine });
+  }
+  return ok({ kind: 'runnable', frontmatter: checked.data as SkillFrontmatter, ...common, ...runnable.value, codeLanguage: runnable.value.codeLanguage as CodeLanguage });
 }
 
 /**
@@ -228,6 +250,9 @@ export function parseSkill(source: string, file = 'skill.md', options: Omit<Read
   const read = readSkill(source, { ...options, file });
   if (!read.ok || read.value.kind === 'runnable') return read as Result<Skill, SkillError[]>;
   const split = splitSkillText(source);
+  if (read.value.kind === 'compound') {
+    return err([{ file, line: read.value.codeLine, message: 'this is a compound skill: it runs as its inner nodes, which a workflow runs by expanding it, not as code of its own' }]);
+  }
   return err([
     {
       file,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INSTRUCTION_TYPE } from './instruction';
+import { COMPOUND_TYPE, INSTRUCTION_TYPE } from './instruction';
 import { ID_PATTERN } from '../rooms';
 import { PORT_TYPES } from './ports';
 
@@ -7,7 +7,7 @@ import { PORT_TYPES } from './ports';
 export const SKILL_TYPES = ['python', 'javascript', 'threejs', 'ngspice', 'qiskit'] as const;
 export type SkillType = (typeof SKILL_TYPES)[number];
 
-export { INSTRUCTION_TYPE } from './instruction';
+export { COMPOUND_TYPE, INSTRUCTION_TYPE } from './instruction';
 
 /** The original product's type names, read as ours (`spice` yields to its code block's language). */
 export const TYPE_ALIASES: Readonly<Record<string, SkillType>> = { 'python-wasm': 'python', spice: 'ngspice' };
@@ -43,7 +43,7 @@ export const SKILL_ID_RULE = 'must be 1–128 letters, digits, "-" or "_", start
 export const VECTOR_NAME = /^[vViI]\([A-Za-z0-9_.:#+-]{1,60}(,[A-Za-z0-9_.:#+-]{1,60})?\)$/;
 
 /** Whether an output port name is allowed for a skill of this type (vector names: ngspice only). */
-export const isOutputName = (name: string, type: SkillType | typeof INSTRUCTION_TYPE): boolean =>
+export const isOutputName = (name: string, type: SkillType | typeof INSTRUCTION_TYPE | typeof COMPOUND_TYPE): boolean =>
   IDENTIFIER.test(name) || (type === 'ngspice' && VECTOR_NAME.test(name));
 
 export const InputPortSchema = z.strictObject({
@@ -74,12 +74,20 @@ const OUR_FIELDS = {
   outputs: z.array(OutputPortSchema).max(64).default([]),
   deterministic: z.boolean().default(true),
   estimated_time_ms: z.number().int().positive().max(3_600_000).optional(),
+  derived_from: z
+    .looseObject({
+      skills: z.array(z.string().regex(ID_PATTERN, SKILL_ID_RULE)).min(1).max(256),
+      support: z.number().int().nonnegative().optional(),
+      window_days: z.number().positive().optional(),
+      mined_at: z.string().max(64).optional(),
+    })
+    .optional(),
 };
 
 /** The names of LLMunix's own frontmatter fields (everything else a file holds is kept as written). */
 export const OUR_FIELD_NAMES: ReadonlySet<string> = new Set([...Object.keys(OUR_FIELDS), 'type']);
 
-type Ports = { type: SkillType | typeof INSTRUCTION_TYPE; inputs: Array<{ name: string }>; outputs: Array<{ name: string }> };
+type Ports = { type: SkillType | typeof INSTRUCTION_TYPE | typeof COMPOUND_TYPE; inputs: Array<{ name: string }>; outputs: Array<{ name: string }> };
 
 function checkPorts(fm: Ports, ctx: z.RefinementCtx): void {
   fm.outputs.forEach((port, i) => {
@@ -104,9 +112,13 @@ export const SkillFrontmatterSchema = z.strictObject({ ...OUR_FIELDS, type: z.en
 /** The frontmatter of an instruction skill: the same fields, `type: instruction`. */
 export const InstructionFrontmatterSchema = z.strictObject({ ...OUR_FIELDS, type: z.literal(INSTRUCTION_TYPE) }).superRefine(checkPorts);
 
+/** The frontmatter of a compound skill: the same fields, `type: compound`; its code is a workflow. */
+export const CompoundFrontmatterSchema = z.strictObject({ ...OUR_FIELDS, type: z.literal(COMPOUND_TYPE) }).superRefine(checkPorts);
+
 export type InputPort = z.infer<typeof InputPortSchema>;
 export type OutputPort = z.infer<typeof OutputPortSchema>;
 export type SkillFrontmatter = z.infer<typeof SkillFrontmatterSchema>;
 export type InstructionFrontmatter = z.infer<typeof InstructionFrontmatterSchema>;
-/** The frontmatter of any skill a volume holds, runnable or instruction. */
-export type AnySkillFrontmatter = SkillFrontmatter | InstructionFrontmatter;
+export type CompoundFrontmatter = z.infer<typeof CompoundFrontmatterSchema>;
+/** The frontmatter of any skill a volume holds: runnable, instruction or compound. */
+export type AnySkillFrontmatter = SkillFrontmatter | InstructionFrontmatter | CompoundFrontmatter;

@@ -14,6 +14,7 @@ const FIELD_ORDER = [
   'estimated_time_ms',
   'inputs',
   'outputs',
+  'derived_from',
 ] as const;
 
 /** Renders frontmatter as YAML in the original's field order, leaving out default-only fields. */

@@ -1,12 +1,16 @@
 import { isRequiredInput } from '../skill/ports';
-import { INSTRUCTION_TYPE } from '../skill/instruction';
+import { COMPOUND_TYPE, INSTRUCTION_TYPE } from '../skill/instruction';
 import type { AnySkillFrontmatter, PortType, SkillFrontmatter } from '../skill/schema';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../documents/workflow';
+import { portTypesCompatible } from './port-types';
+import { chainText, mappingProblems, selfContainment, type CompoundLookup } from './compound-chain';
 
 /** One problem that keeps a workflow from running, naming the nodes involved. */
 export type WorkflowIssue =
   | { code: 'unknown_skill'; nodes: [string]; skillId: string; message: string }
   | { code: 'not_runnable'; nodes: [string]; skillId: string; message: string }
+  | { code: 'recursive_skill'; nodes: [string]; skillId: string; chain: string[]; message: string }
+  | { code: 'compound_mapping'; nodes: [string]; skillId: string; message: string }
   | { code: 'unknown_node'; nodes: string[]; edge: string; message: string }
   | { code: 'unknown_port'; nodes: [string]; edge: string; port: string; message: string }
   | { code: 'unknown_input'; nodes: [string]; input: string; message: string }
@@ -21,10 +25,7 @@ export type SkillLookup = (skillId: string) => SkillFrontmatter | undefined;
 /** A lookup that also finds instruction skills, which validation refuses as nodes. */
 export type LibraryLookup = (skillId: string) => AnySkillFrontmatter | undefined;
 
-/** Whether an output of type `from` may feed an input of type `to`. */
-export function portTypesCompatible(from: PortType, to: PortType): boolean {
-  return from === to || from === 'any' || to === 'any' || (from === 'integer' && to === 'number');
-}
+export { portTypesCompatible } from './port-types';
 
 /** How a node is named in messages: its label and id. */
 export const describeNode = (node: WorkflowNode | undefined, id: string): string =>
@@ -33,9 +34,9 @@ export const describeNode = (node: WorkflowNode | undefined, id: string): string
 /**
  * Checks a workflow against its skills' declared ports: unknown skills, nodes and ports,
  * instruction skills placed as nodes, missing required inputs, type mismatches on edges and
- * cycles. Empty means it can run.
+ * cycles, and (given `compounds`) compound skills that contain themselves. Empty means it can run.
  */
-export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup): WorkflowIssue[] {
+export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup, compounds?: CompoundLookup): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const skills = new Map<string, AnySkillFrontmatter>();
@@ -59,6 +60,28 @@ export function validateWorkflow(graph: WorkflowGraph, lookup: LibraryLookup): W
         skillId: node.skillId,
         message: `Node ${name(node.id)} uses "${skill.name}" (${node.skillId}), an instruction skill: it has nothing to run. Remove the node; the chat reads instruction skills when they help.`,
       });
+    }
+    if (skill.type === COMPOUND_TYPE && !compounds?.(node.skillId)) {
+      issues.push({
+        code: 'not_runnable',
+        nodes: [node.id],
+        skillId: node.skillId,
+        message: `Node ${name(node.id)} uses "${skill.name}" (${node.skillId}), a compound skill, which this runner cannot open into its inner nodes. Run it with \`npm run workflow\`, or place its inner nodes instead.`,
+      });
+    }
+    const chain = compounds && selfContainment(node.skillId, compounds);
+    if (chain) {
+      issues.push({
+        code: 'recursive_skill',
+        nodes: [node.id],
+        skillId: node.skillId,
+        chain,
+        message: `Node ${name(node.id)} uses compound skill "${node.skillId}", which contains itself: ${chainText(chain)}. Remove the inner node that closes the loop.`,
+      });
+    } else if (compounds) {
+      for (const problem of mappingProblems(node.skillId, lookup, compounds)) {
+        issues.push({ code: 'compound_mapping', nodes: [node.id], skillId: node.skillId, message: `Node ${name(node.id)} uses compound skill "${node.skillId}": ${problem}. Fix the skill's "inputs"/"outputs" mapping.` });
+      }
     }
     skills.set(node.id, skill);
     for (const input of Object.keys(node.inputs)) {

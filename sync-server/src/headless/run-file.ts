@@ -1,13 +1,14 @@
 import fs from 'node:fs/promises';
 import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { cacheKey, runWorkflow } from '../../../shared/src/execution/executor';
+import { expandCompounds, validateExpanded } from '../../../shared/src/execution/expand-compound';
 import { resolveInputs } from '../../../shared/src/execution/inputs';
 import type { NodeState, NodeStatus, ResolvedSkill, ResultCache } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
 import type { SkillType } from '../../../shared/src/skill/schema';
 import { scheduleWaves } from '../../../shared/src/workflow/schedule';
 import { parseWorkflowFile } from '../../../shared/src/workflow/file';
-import { validateWorkflow, type WorkflowIssue } from '../../../shared/src/workflow/validate';
+import type { WorkflowIssue } from '../../../shared/src/workflow/validate';
 import { FileResultCache } from './cache';
 import { nodeRuntimes, type NodeRuntimes } from './runtimes';
 import { librarySkill, loadVolumes } from './skills';
@@ -47,11 +48,11 @@ const invalid = (log: (l: string) => void, reasons: string[], nodes: Record<stri
   return { exitCode: EXIT.invalid, nodes };
 };
 
-/** Every node, marked invalid with the issues that name it. */
+/** Every node, marked invalid with the issues that name it or, for a compound node, its inner nodes. */
 function invalidNodes(ids: string[], issues: WorkflowIssue[]): Record<string, NodeSummary> {
   return Object.fromEntries(
     ids.map((id) => {
-      const mine = issues.filter((i) => i.nodes.includes(id)).map((i) => i.message);
+      const mine = issues.filter((i) => i.nodes.some((n) => n === id || n.startsWith(`${id}/`))).map((i) => i.message);
       return [id, { status: 'invalid', error: mine.length > 0 ? mine.join('\n') : 'not run: the workflow is invalid' }];
     }),
   );
@@ -108,7 +109,9 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
   }
   for (const w of volumes.warnings) log(`note: ${w}`);
   const resolve = (id: string) => volumes.skills.get(id);
-  const issues = validateWorkflow(graph, (id) => librarySkill(volumes, id));
+  const compounds = (id: string) => volumes.compounds.get(id);
+  const expanded = expandCompounds(graph, compounds).graph;
+  const issues = validateExpanded(graph, expanded, (id) => librarySkill(volumes, id), compounds);
   if (issues.length > 0) {
     return invalid(
       log,
@@ -124,30 +127,35 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
   try {
     // Says which engines start (Pyodide takes seconds) and starts them up front; only those that
     // will run, so a fully cached workflow starts none. (No node's time limit counts the start.)
-    const types = await typesToRun(graph, resolve, cache);
-    log(`${stamp()} ${workflow.name || o.file}: ${graph.nodes.length} node(s)${types.size > 0 ? `; starting ${[...types].join(', ')}` : ''}`);
+    const types = await typesToRun(expanded, resolve, cache);
+    const inner = expanded === graph ? '' : ` (${expanded.nodes.length} once compound nodes are opened)`;
+    log(`${stamp()} ${workflow.name || o.file}: ${graph.nodes.length} node(s)${inner}${types.size > 0 ? `; starting ${[...types].join(', ')}` : ''}`);
     await runtimes.warm(types).catch((e: unknown) => log(`${stamp()} ${(e as Error).message}`));
 
     const printed = new Map<string, number>();
-    const last = new Map<string, NodeStatus>();
+    // A compound node's status with its progress: each inner node done is worth a line.
+    const last = new Map<string, string>();
     const onState = (id: string, s: NodeState) => {
       const seen = printed.get(id) ?? 0;
       if (s.stdout.length > seen) {
         for (const line of s.stdout.slice(seen).replace(/\n$/, '').split('\n')) log(`${id} | ${line}`);
         printed.set(id, s.stdout.length);
       }
-      if (last.get(id) === s.status) return; // more output while running: printed above
-      if (s.status === 'queued') return void last.set(id, s.status);
-      last.set(id, s.status);
+      if (s.progress && s.status === 'running' && s.progress.running.length === 0) return; // between two inner nodes
+      const shown = s.progress && s.status === 'running' ? `running (${s.progress.done}/${s.progress.total} done; ${s.progress.running.join(', ')})` : s.status;
+      if (last.get(id) === shown) return; // more output while running: printed above
+      if (s.status === 'queued') return void last.set(id, shown);
+      last.set(id, shown);
       const time = s.durationMs !== undefined && s.status !== 'cached' ? ` (${s.durationMs} ms)` : '';
       // The gist of an error: its last unindented line (a Python exception, not a JS stack frame).
       const gist = s.error?.split('\n').filter((l) => l.trim() && !/^\s/.test(l)).at(-1);
       const why = gist && s.status !== 'cancelled' ? `: ${gist}` : '';
-      log(`${stamp()} ${id} ${s.status}${time}${why}`);
+      log(`${stamp()} ${id} ${shown}${time}${why}`);
     };
     const report = await runWorkflow({
       graph,
       resolve,
+      compounds,
       runtimes,
       cache,
       signal: o.signal,

@@ -5,7 +5,7 @@ import type { SkillFile } from '../../../shared/src/documents/skill-files';
 import type { ResolvedSkill } from '../../../shared/src/execution/types';
 import { unzipSkillArchive } from '../../../shared/src/skill/archive';
 import { readSkillFolder, type FolderContents } from '../../../shared/src/skill/folder';
-import { formatSkillError, type InstructionSkill } from '../../../shared/src/skill/parse';
+import { formatSkillError, type CompoundSkill, type InstructionSkill } from '../../../shared/src/skill/parse';
 import type { AnySkillFrontmatter } from '../../../shared/src/skill/schema';
 
 /** The system volume: the repository's `skills/`. */
@@ -18,13 +18,15 @@ export interface LoadedSkills {
   skills: Map<string, ResolvedSkill>;
   /** Skills with nothing to run: in the library, so a workflow naming one is told so, never run. */
   instructions: Map<string, InstructionSkill>;
+  /** Skills whose code is a workflow: their nodes run as their inner nodes. */
+  compounds: Map<string, CompoundSkill>;
   /** Files skipped and why, duplicates, shadowed ids: worth saying, not fatal. */
   warnings: string[];
 }
 
 /** The frontmatter of any skill loaded, for validation (which refuses instruction skills as nodes). */
 export const librarySkill = (loaded: LoadedSkills, id: string): AnySkillFrontmatter | undefined =>
-  loaded.skills.get(id)?.skill.frontmatter ?? loaded.instructions.get(id)?.frontmatter;
+  loaded.skills.get(id)?.skill.frontmatter ?? loaded.instructions.get(id)?.frontmatter ?? loaded.compounds.get(id)?.frontmatter;
 
 const ARCHIVE = /\.(zip|skill)$/i;
 const ACCEPTED = 'only .md files, folders with a SKILL.md and .zip/.skill archives are read';
@@ -85,7 +87,7 @@ async function sourcesOf(dir: string, label: string, warnings: string[]): Promis
  * a workflow using a skill that did not load then fails validation as an unknown skill.
  */
 export async function loadSkillDir(dir: string, label = dir): Promise<LoadedSkills> {
-  const loaded: LoadedSkills = { skills: new Map(), instructions: new Map(), warnings: [] };
+  const loaded: LoadedSkills = { skills: new Map(), instructions: new Map(), compounds: new Map(), warnings: [] };
   const { warnings } = loaded;
   const firstFile = new Map<string, string>();
   for (const { label: base, contents } of await sourcesOf(dir, label, warnings)) {
@@ -107,6 +109,7 @@ export async function loadSkillDir(dir: string, label = dir): Promise<LoadedSkil
       const relabel = <T extends { file: string }>(x: T): T => ({ ...x, file: path.join(base, x.file) });
       const skill = { ...found.skill, file, warnings: found.skill.warnings.map(relabel) };
       if (skill.kind === 'runnable') loaded.skills.set(found.skillId, { skill, source: found.source });
+      else if (skill.kind === 'compound') loaded.compounds.set(found.skillId, skill);
       else loaded.instructions.set(found.skillId, skill);
     }
   }
@@ -120,9 +123,10 @@ export async function loadVolumes(userDir?: string): Promise<LoadedSkills> {
   const user = await loadSkillDir(userDir);
   const skills = new Map(system.skills);
   const instructions = new Map(system.instructions);
+  const compounds = new Map(system.compounds);
   const warnings = [...system.warnings, ...user.warnings];
   const shadow = (id: string, file: string) => {
-    if (skills.delete(id) || instructions.delete(id)) warnings.push(`${file} shadows the system skill "${id}"`);
+    if (skills.delete(id) || instructions.delete(id) || compounds.delete(id)) warnings.push(`${file} shadows the system skill "${id}"`);
   };
   for (const [id, skill] of user.skills) {
     shadow(id, skill.skill.file);
@@ -132,5 +136,9 @@ export async function loadVolumes(userDir?: string): Promise<LoadedSkills> {
     shadow(id, skill.file);
     instructions.set(id, skill);
   }
-  return { skills, instructions, warnings };
+  for (const [id, skill] of user.compounds) {
+    shadow(id, skill.file);
+    compounds.set(id, skill);
+  }
+  return { skills, instructions, compounds, warnings };
 }

@@ -58,9 +58,9 @@ function summary(skill: ParsedSkill, ref: VolumeRef, doc: Y.Doc, id: string) {
   return { ...skill.frontmatter, kind: skill.kind, volume: ref.volume, volume_id: ref.volumeId, files: listSkillFiles(doc, id) };
 }
 
-/** The whole of one skill: its summary, code when it runs, and its Markdown. */
+/** The whole of one skill: its summary, code when it runs (the inner workflow of a compound skill), and its Markdown. */
 function detail(skill: ParsedSkill, ref: VolumeRef, doc: Y.Doc, id: string, source: string) {
-  const code = skill.kind === 'runnable' ? { language: skill.codeLanguage, code: skill.code } : {};
+  const code = skill.kind === 'runnable' ? { language: skill.codeLanguage, code: skill.code } : skill.kind === 'compound' ? { inside: skill.inside } : {};
   return { ...summary(skill, ref, doc, id), ...code, content: source };
 }
 
