@@ -72,19 +72,26 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
     nodes: o.graph.nodes.filter((n) => needed.has(n.id)),
     edges: o.graph.edges.filter((e) => needed.has(e.source) && needed.has(e.target)),
   };
-  const traceOf = (status: RunTrace['status'], nodes: Record<string, NodeState>): RunTrace => ({
-    id: o.newId?.() ?? `run-${started}`,
-    workflow: o.workflow,
-    startedAt,
-    durationMs: Date.now() - started,
-    status,
-    nodes: graph.nodes
-      .filter((n) => nodes[n.id])
-      .map((n) => {
-        const s = nodes[n.id] as NodeState;
-        return { id: n.id, skillId: n.skillId, status: s.status, durationMs: s.durationMs ?? 0, cached: s.status === 'cached', ...(s.error ? { error: s.error } : {}) };
-      }),
-  });
+  const traceOf = (status: RunTrace['status'], nodes: Record<string, NodeState>): RunTrace => {
+    // Both ends in `nodes` (whatever their status says), so a failed run's trace keeps its graph.
+    const inTrace = (id: string) => nodes[id] !== undefined;
+    return {
+      id: o.newId?.() ?? `run-${started}`,
+      workflow: o.workflow,
+      startedAt,
+      durationMs: Date.now() - started,
+      status,
+      nodes: graph.nodes
+        .filter((n) => nodes[n.id])
+        .map((n) => {
+          const s = nodes[n.id] as NodeState;
+          return { id: n.id, skillId: n.skillId, status: s.status, durationMs: s.durationMs ?? 0, cached: s.status === 'cached', ...(s.error ? { error: s.error } : {}) };
+        }),
+      edges: graph.edges
+        .filter((e) => inTrace(e.source) && inTrace(e.target))
+        .map((e) => ({ source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle })),
+    };
+  };
 
   const issues = validateWorkflow(graph, o.library ?? ((id) => o.resolve(id)?.skill.frontmatter));
   if (issues.length > 0) return { ok: false, issues, nodes: {}, trace: traceOf('invalid', {}) };
