@@ -259,6 +259,17 @@ describe('mining rules', () => {
     expect(result.patterns.map((p) => p.support)).toEqual([3]);
   });
 
+  it('finds maximal patterns in runs of more edges than fit a bit mask (over 53)', () => {
+    const hub = () =>
+      trace(
+        [ran('h', 'hub'), ...Array.from({ length: 60 }, (_, i) => ran(`c${i}`, 'leaf'))],
+        Array.from({ length: 60 }, (_, i) => link('h', `c${i}`)),
+      );
+    const { patterns } = minePatterns([hub(), hub(), hub()], { now: NOW, maxNodes: 3 });
+    // hub → leaf is inside hub → two leaves, in the same runs: only the larger is offered.
+    expect(patterns.map((p) => [p.labels.join(','), p.edges.length, p.support])).toEqual([['hub,leaf,leaf', 2, 3]]);
+  });
+
   it('refuses options it cannot work with, saying which', () => {
     expect(() => minePatterns([], { now: 'soon' })).toThrow(MineOptionsError);
     expect(() => minePatterns([], { now: NOW, minSupport: 0 })).toThrow(/minimum support must be a whole number ≥ 1, got 0/);

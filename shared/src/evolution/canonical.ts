@@ -30,21 +30,23 @@ function ranksOf(values: string[]): number[] {
   return values.map((v) => rank.get(v)!);
 }
 
-const edgeCode = (pos: readonly number[], e: PatternEdge): string =>
-  `${String.fromCharCode(48 + pos[e.source]!)}${String.fromCharCode(48 + pos[e.target]!)}${JSON.stringify(e.sourceHandle)}${JSON.stringify(e.targetHandle)}`;
+const edgeCode = (pos: readonly number[], e: PatternEdge, ports: string): string =>
+  `${String.fromCharCode(48 + pos[e.source]!)}${String.fromCharCode(48 + pos[e.target]!)}${ports}`;
 
 /** The canonical form of a pattern given by its node labels and edges (indices into `labels`). */
 export function canonicalize(labels: readonly string[], edges: readonly PatternEdge[]): CanonicalPattern {
   const n = labels.length;
+  const ports = edges.map((e) => JSON.stringify(e.sourceHandle) + JSON.stringify(e.targetHandle));
   let rank = ranksOf(labels.map((l) => l));
   let classes = new Set(rank).size;
-  for (;;) {
+  // Distinct skills (the common case) order the nodes outright; refinement only splits ties.
+  while (classes < n) {
     const sig = labels.map((_, v) => {
       const around: string[] = [];
-      for (const e of edges) {
-        if (e.source === v) around.push(`o${rank[e.target]}${JSON.stringify(e.sourceHandle)}${JSON.stringify(e.targetHandle)}`);
-        if (e.target === v) around.push(`i${rank[e.source]}${JSON.stringify(e.sourceHandle)}${JSON.stringify(e.targetHandle)}`);
-      }
+      edges.forEach((e, k) => {
+        if (e.source === v) around.push(`o${rank[e.target]}${ports[k]}`);
+        if (e.target === v) around.push(`i${rank[e.source]}${ports[k]}`);
+      });
       return `${String(rank[v]).padStart(4, '0')}|${around.sort().join(',')}`;
     });
     const next = ranksOf(sig);
@@ -60,7 +62,7 @@ export function canonicalize(labels: readonly string[], edges: readonly PatternE
   const pos = new Array<number>(n).fill(0);
   let best: string | undefined;
   let bestPos: number[] = [];
-  const encode = () => edges.map((e) => edgeCode(pos, e)).sort().join('\n');
+  const encode = () => edges.map((e, k) => edgeCode(pos, e, ports[k]!)).sort().join('\n');
   const place = (g: number, rest: number[]): void => {
     if (g >= groups.length) {
       const code = encode();
@@ -83,7 +85,7 @@ export function canonicalize(labels: readonly string[], edges: readonly PatternE
   const ordered = new Array<string>(n);
   for (let v = 0; v < n; v++) ordered[bestPos[v]!] = labels[v]!;
   const canonicalEdges = edges
-    .map((e) => ({ code: edgeCode(bestPos, e), edge: { ...e, source: bestPos[e.source]!, target: bestPos[e.target]! } }))
+    .map((e, k) => ({ code: edgeCode(bestPos, e, ports[k]!), edge: { ...e, source: bestPos[e.source]!, target: bestPos[e.target]! } }))
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
     .map((x) => x.edge);
   return { key: `${JSON.stringify(ordered)}\n${best ?? ''}`, labels: ordered, edges: canonicalEdges };

@@ -45,6 +45,7 @@ const DAY_MS = 86_400_000;
 /** The canonical form numbers nodes with characters: beyond this a pattern is not "small". */
 const MAX_NODES_LIMIT = 16;
 const MAX_PROBLEMS = 5;
+const MASK_BITS = 53;
 
 interface Evidence {
   support: number;
@@ -122,7 +123,7 @@ function groupRuns(runs: MinedRun[], minSupport: number): RunGroup[] {
  * Every connected set of edges with at most `maxNodes` end nodes, each once: ESU enumeration
  * over the line graph (edges adjacent when they share a node).
  */
-function forEachConnectedEdgeSet(group: RunGroup, maxNodes: number, visit: (edges: number[]) => void): void {
+function forEachConnectedEdgeSet(group: RunGroup, maxNodes: number, visit: (edges: number[], mask: number) => void): void {
   const { edges } = group;
   const m = edges.length;
   const neighbours: number[][] = edges.map((e, i) =>
@@ -133,14 +134,17 @@ function forEachConnectedEdgeSet(group: RunGroup, maxNodes: number, visit: (edge
   const near = new Uint16Array(m);
   const nodeCount = new Map<string, number>();
   const chosen: number[] = [];
+  let mask = 0;
   const add = (i: number) => {
     chosen.push(i);
+    mask += 2 ** i;
     inSet[i] = 1;
     for (const j of neighbours[i]!) near[j]!++;
     for (const v of [edges[i]!.source, edges[i]!.target]) nodeCount.set(v, (nodeCount.get(v) ?? 0) + 1);
   };
   const remove = (i: number) => {
     chosen.pop();
+    mask -= 2 ** i;
     inSet[i] = 0;
     for (const j of neighbours[i]!) near[j]!--;
     for (const v of [edges[i]!.source, edges[i]!.target]) {
@@ -151,7 +155,7 @@ function forEachConnectedEdgeSet(group: RunGroup, maxNodes: number, visit: (edge
   };
   const newNodes = (i: number) => (nodeCount.has(edges[i]!.source) ? 0 : 1) + (nodeCount.has(edges[i]!.target) ? 0 : 1);
   const extend = (root: number, extension: number[]): void => {
-    visit(chosen);
+    visit(chosen, mask);
     const ext = [...extension];
     while (ext.length > 0) {
       const w = ext.pop()!;
@@ -255,32 +259,54 @@ export function minePatterns(traces: Iterable<unknown>, options: MineOptions): M
   const runs = runsIn(traces, from, now, result);
   result.runs = runs.length;
 
-  const found = new Map<string, { pattern: CanonicalPattern; evidence: Evidence }>();
+  const found = new Map<string, { pattern: CanonicalPattern; evidence: Evidence; id: number }>();
+  /** Pattern id → ids of the patterns one edge larger around it (seen in some run). */
+  const larger: Array<Set<number>> = [];
+  /** Patterns seen in a run too large for edge-set masks: their one-edge-smaller patterns are derived instead. */
+  const unlinked = new Set<number>();
   for (const group of groupRuns(runs, minSupport)) {
     const keys = new Set<string>();
-    forEachConnectedEdgeSet(group, maxNodes, (chosen) => {
+    // Edge sets as bit masks (exact in a double up to 53 edges) → pattern id, to link each set to its one-edge-smaller sets.
+    const masks = group.edges.length <= MASK_BITS ? new Map<number, number>() : undefined;
+    forEachConnectedEdgeSet(group, maxNodes, (chosen, mask) => {
       const pattern = patternOf(group, chosen);
+      let entry = found.get(pattern.key);
+      if (!entry) {
+        found.set(pattern.key, (entry = { pattern, evidence: { support: 0, workflows: new Set(), lastRun: 0 }, id: larger.length }));
+        larger.push(new Set());
+      }
+      if (masks) masks.set(mask, entry.id);
+      else unlinked.add(entry.id);
       if (keys.has(pattern.key)) return;
       keys.add(pattern.key);
-      let entry = found.get(pattern.key);
-      if (!entry) found.set(pattern.key, (entry = { pattern, evidence: { support: 0, workflows: new Set(), lastRun: 0 } }));
       entry.evidence.support += group.evidence.support;
       for (const w of group.evidence.workflows) entry.evidence.workflows.add(w);
       entry.evidence.lastRun = Math.max(entry.evidence.lastRun, group.evidence.lastRun);
     });
+    // Linked once all are known: the enumeration does not visit smaller sets first.
+    for (const [mask, id] of masks ?? []) {
+      for (let i = 0, bit = 1; i < group.edges.length; i++, bit *= 2) {
+        if (Math.floor(mask / bit) % 2 === 0) continue;
+        const smaller = masks!.get(mask - bit);
+        if (smaller !== undefined) larger[smaller]!.add(id);
+      }
+    }
   }
 
-  const frequent = [...found.values()].filter((f) => f.evidence.support >= minSupport);
+  const entries = [...found.values()];
   // A pattern with a larger one of the same support around it has one exactly an edge larger
   // (support only falls as patterns grow), so checking one-edge extensions is enough.
-  const support = new Map(frequent.map((f) => [f.pattern.key, f.evidence.support]));
-  const covered = new Set<string>();
-  for (const f of frequent) {
-    for (const smaller of oneEdgeSmaller(f.pattern)) if (support.get(smaller.key) === f.evidence.support) covered.add(smaller.key);
+  for (const id of unlinked) {
+    for (const smaller of oneEdgeSmaller(entries[id]!.pattern)) {
+      const s = found.get(smaller.key);
+      if (s) larger[s.id]!.add(id);
+    }
   }
+  const frequent = entries.filter((f) => f.evidence.support >= minSupport);
+  const covered = (f: (typeof entries)[number]) => [...larger[f.id]!].some((id) => entries[id]!.evidence.support === f.evidence.support);
   const excluded = new Set([...(options.existing ?? []), ...(options.dismissed ?? [])]);
   result.patterns = frequent
-    .filter((f) => !covered.has(f.pattern.key) && !excluded.has(f.pattern.key))
+    .filter((f) => !covered(f) && !excluded.has(f.pattern.key))
     .map((f) => ({
       ...f.pattern,
       support: f.evidence.support,
