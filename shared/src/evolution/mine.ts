@@ -55,6 +55,8 @@ interface Evidence {
 
 /** Runs whose (pruned) graphs are identical: mined once, counted for all. */
 interface RunGroup {
+  /** The workflow when all its runs are of one (groups are mined in workflow order). */
+  workflow?: string;
   skills: Map<string, string>;
   edges: Array<{ source: string; sourceHandle: string; target: string; targetHandle: string }>;
   evidence: Evidence;
@@ -116,7 +118,10 @@ function groupRuns(runs: MinedRun[], minSupport: number): RunGroup[] {
     if (run.workflow) group.evidence.workflows.add(run.workflow);
     group.evidence.lastRun = Math.max(group.evidence.lastRun, run.startedAt);
   }
-  return [...groups.values()];
+  const list = [...groups.values()];
+  for (const g of list) if (g.evidence.workflows.size === 1) g.workflow = [...g.evidence.workflows][0];
+  const order = (g: RunGroup) => g.workflow ?? '';
+  return list.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 /**
@@ -260,53 +265,86 @@ export function minePatterns(traces: Iterable<unknown>, options: MineOptions): M
   result.runs = runs.length;
 
   const found = new Map<string, { pattern: CanonicalPattern; evidence: Evidence; id: number }>();
-  /** Pattern id → ids of the patterns one edge larger around it (seen in some run). */
-  const larger: Array<Set<number>> = [];
+  const entries: Array<{ pattern: CanonicalPattern; evidence: Evidence; id: number }> = [];
+  /** Pairs (smaller, larger) of pattern ids one edge apart, seen in some run. */
+  const smallerIds: number[] = [];
+  const largerIds: number[] = [];
   /** Patterns seen in a run too large for edge-set masks: their one-edge-smaller patterns are derived instead. */
   const unlinked = new Set<number>();
+  // Runs of one workflow share most edge sets (a partial run's are all its full run's): each set
+  // is canonicalised once per workflow, looked up by its edges' ids after that.
+  const edgeIds = new Map<string, number>();
+  let cacheFor: string | undefined;
+  let known = new Map<string, number>();
   for (const group of groupRuns(runs, minSupport)) {
-    const keys = new Set<string>();
+    const workflow = group.workflow;
+    if (workflow !== cacheFor) {
+      cacheFor = workflow;
+      known = new Map();
+    }
+    const gid = group.edges.map((e) => {
+      const code = JSON.stringify([e.source, e.sourceHandle, e.target, e.targetHandle, group.skills.get(e.source), group.skills.get(e.target)]);
+      let id = edgeIds.get(code);
+      if (id === undefined) edgeIds.set(code, (id = edgeIds.size));
+      return id;
+    });
+    const counted = new Set<number>();
     // Edge sets as bit masks (exact in a double up to 53 edges) → pattern id, to link each set to its one-edge-smaller sets.
     const masks = group.edges.length <= MASK_BITS ? new Map<number, number>() : undefined;
     forEachConnectedEdgeSet(group, maxNodes, (chosen, mask) => {
-      const pattern = patternOf(group, chosen);
-      let entry = found.get(pattern.key);
-      if (!entry) {
-        found.set(pattern.key, (entry = { pattern, evidence: { support: 0, workflows: new Set(), lastRun: 0 }, id: larger.length }));
-        larger.push(new Set());
+      const signature = workflow === undefined ? undefined : chosen.map((i) => gid[i]!).sort((a, b) => a - b).join(',');
+      let id = signature === undefined ? undefined : known.get(signature);
+      if (id === undefined) {
+        const pattern = patternOf(group, chosen);
+        let entry = found.get(pattern.key);
+        if (!entry) {
+          entry = { pattern, evidence: { support: 0, workflows: new Set(), lastRun: 0 }, id: entries.length };
+          found.set(pattern.key, entry);
+          entries.push(entry);
+        }
+        id = entry.id;
+        if (signature !== undefined) known.set(signature, id);
       }
-      if (masks) masks.set(mask, entry.id);
-      else unlinked.add(entry.id);
-      if (keys.has(pattern.key)) return;
-      keys.add(pattern.key);
-      entry.evidence.support += group.evidence.support;
-      for (const w of group.evidence.workflows) entry.evidence.workflows.add(w);
-      entry.evidence.lastRun = Math.max(entry.evidence.lastRun, group.evidence.lastRun);
+      if (masks) masks.set(mask, id);
+      else unlinked.add(id);
+      if (counted.has(id)) return;
+      counted.add(id);
+      const evidence = entries[id]!.evidence;
+      evidence.support += group.evidence.support;
+      for (const w of group.evidence.workflows) evidence.workflows.add(w);
+      evidence.lastRun = Math.max(evidence.lastRun, group.evidence.lastRun);
     });
     // Linked once all are known: the enumeration does not visit smaller sets first.
     for (const [mask, id] of masks ?? []) {
       for (let i = 0, bit = 1; i < group.edges.length; i++, bit *= 2) {
         if (Math.floor(mask / bit) % 2 === 0) continue;
         const smaller = masks!.get(mask - bit);
-        if (smaller !== undefined) larger[smaller]!.add(id);
+        if (smaller === undefined) continue;
+        smallerIds.push(smaller);
+        largerIds.push(id);
       }
     }
   }
 
-  const entries = [...found.values()];
   // A pattern with a larger one of the same support around it has one exactly an edge larger
   // (support only falls as patterns grow), so checking one-edge extensions is enough.
   for (const id of unlinked) {
     for (const smaller of oneEdgeSmaller(entries[id]!.pattern)) {
       const s = found.get(smaller.key);
-      if (s) larger[s.id]!.add(id);
+      if (!s) continue;
+      smallerIds.push(s.id);
+      largerIds.push(id);
     }
   }
-  const frequent = entries.filter((f) => f.evidence.support >= minSupport);
-  const covered = (f: (typeof entries)[number]) => [...larger[f.id]!].some((id) => entries[id]!.evidence.support === f.evidence.support);
+  const covered = new Uint8Array(entries.length);
+  for (let k = 0; k < smallerIds.length; k++) {
+    const small = smallerIds[k]!;
+    if (entries[small]!.evidence.support === entries[largerIds[k]!]!.evidence.support) covered[small] = 1;
+  }
+  const frequent = entries.filter((f) => f.evidence.support >= minSupport && !covered[f.id]);
   const excluded = new Set([...(options.existing ?? []), ...(options.dismissed ?? [])]);
   result.patterns = frequent
-    .filter((f) => !covered(f) && !excluded.has(f.pattern.key))
+    .filter((f) => !excluded.has(f.pattern.key))
     .map((f) => ({
       ...f.pattern,
       support: f.evidence.support,
