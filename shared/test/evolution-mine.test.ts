@@ -2,21 +2,10 @@
 // fresh seed, printed so a failure can be replayed), and its rules one by one: window, minimum
 // support, maximality, exclusions, old traces without edges, foreign input.
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../bench/lib/seeded-traces';
 import type { RunTrace } from '../src/execution/types';
 import { canonicalize, type PatternEdge } from '../src/evolution/canonical';
 import { minePatterns, MineOptionsError, patternKey, type MinedPattern } from '../src/evolution/mine';
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOW = Date.parse('2026-12-07T00:00:00Z');
 const HOUR = 3_600_000;
