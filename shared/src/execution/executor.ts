@@ -73,8 +73,8 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
     edges: o.graph.edges.filter((e) => needed.has(e.source) && needed.has(e.target)),
   };
   const traceOf = (status: RunTrace['status'], nodes: Record<string, NodeState>): RunTrace => {
-    // Both ends in `nodes` (whatever their status says), so a failed run's trace keeps its graph.
-    const inTrace = (id: string) => nodes[id] !== undefined;
+    // A node ran when it has a result or an error of its own (not skipped, queued or cancelled).
+    const ran = (id: string) => ['done', 'cached', 'error'].includes(nodes[id]?.status ?? '');
     return {
       id: o.newId?.() ?? `run-${started}`,
       workflow: o.workflow,
@@ -88,7 +88,7 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
           return { id: n.id, skillId: n.skillId, status: s.status, durationMs: s.durationMs ?? 0, cached: s.status === 'cached', ...(s.error ? { error: s.error } : {}) };
         }),
       edges: graph.edges
-        .filter((e) => inTrace(e.source) && inTrace(e.target))
+        .filter((e) => ran(e.source) && ran(e.target))
         .map((e) => ({ source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle })),
     };
   };

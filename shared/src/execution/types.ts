@@ -79,7 +79,7 @@ export interface RunTrace {
   durationMs: number;
   status: 'done' | 'error' | 'cancelled' | 'invalid';
   nodes: Array<{ id: string; skillId: string; status: NodeStatus; durationMs: number; cached: boolean; error?: string }>;
-  /** The run graph's edges whose both ends are in `nodes`; absent in traces written before edges were kept. */
+  /** The run graph's edges between nodes that ran (done, cached or error); absent in traces written before edges were kept. */
   edges?: TraceEdge[];
 }
 
