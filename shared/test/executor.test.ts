@@ -103,6 +103,7 @@ describe('executor with the Node JavaScript runtime', () => {
     expect(report.nodes.first?.outputs).toEqual({ sum: 7 }); // 5 + default 2
     expect(report.nodes.second?.outputs).toEqual({ sum: 17 }); // 7 along the edge + 10
     expect(report.trace.nodes.map((n) => n.status)).toEqual(['done', 'done']);
+    expect(report.trace.edges).toEqual([{ source: 'first', sourceHandle: 'sum', target: 'second', targetHandle: 'a' }]);
   });
 
   it('runs independent branches in parallel', async () => {
@@ -125,6 +126,8 @@ describe('executor with the Node JavaScript runtime', () => {
     expect(report.nodes.after?.error).toMatch(/upstream node "bad"/);
     expect(report.nodes.other?.outputs).toEqual({ sum: 42 });
     expect(report.trace.status).toBe('error');
+    // Only edges between nodes that ran: "after" and "later" were skipped.
+    expect(report.trace.edges).toEqual([]);
   });
 
   it('cancel: running and queued nodes end cancelled, at once', async () => {
@@ -203,6 +206,8 @@ describe('executor with the Node JavaScript runtime', () => {
     const report = await run(graph, { targets: ['b'] });
     expect(statuses(report.nodes)).toEqual({ a: 'done', b: 'done' });
     expect(report.nodes.b?.outputs).toEqual({ sum: 5 });
+    // The trace keeps only the edges between nodes of this run: b → c did not run.
+    expect(report.trace.edges).toEqual([{ source: 'a', sourceHandle: 'sum', target: 'b', targetHandle: 'a' }]);
   });
 
   it('validates first: a cycle, an unknown skill or a type mismatch runs nothing', async () => {

@@ -1,14 +1,15 @@
 /**
- * Runs a workflow file headless: `npm run workflow -- FILE.json [--skills DIR] [--cache DIR] [--timeout MS]`.
+ * Runs a workflow file headless: `npm run workflow -- FILE.json [--skills DIR] [--cache DIR] [--timeout MS] [--traces DIR]`.
  * One JSON object on stdout (node id → status, outputs, error); progress and skill output on
  * stderr. Exit 0: every node done or cached; 1: a node failed; 2: the file or workflow is
  * invalid; 130: interrupted. `--skills DIR` is the user's volume: `*.md` files, `<name>/SKILL.md`
  * folders and `.zip`/`.skill` archives at its top; whatever else is there is named on stderr as skipped.
+ * `--traces DIR` appends the run's trace to `DIR/traces.jsonl`, for `npm run evolve`.
  */
 import { parseArgs } from 'node:util';
 import { EXIT, runWorkflowFile } from '../src/headless/run-file';
 
-const USAGE = 'usage: npm run workflow -- FILE.json [--skills DIR] [--cache DIR] [--timeout MS]';
+const USAGE = 'usage: npm run workflow -- FILE.json [--skills DIR] [--cache DIR] [--timeout MS] [--traces DIR]';
 
 function usage(problem: string): never {
   process.stderr.write(`${problem}\n${USAGE}\n`);
@@ -19,7 +20,7 @@ let args;
 try {
   args = parseArgs({
     allowPositionals: true,
-    options: { skills: { type: 'string' }, cache: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { skills: { type: 'string' }, cache: { type: 'string' }, timeout: { type: 'string' }, traces: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
 } catch (e) {
   usage((e as Error).message);
@@ -46,6 +47,7 @@ const result = await runWorkflowFile({
   skillsDir: args.values.skills,
   cacheDir: args.values.cache,
   timeoutMs: timeout,
+  tracesDir: args.values.traces,
   signal: controller.signal,
   log: (line) => process.stderr.write(`${line}\n`),
 });

@@ -79,19 +79,26 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
   };
   const expansion = expandCompounds(requested, o.compounds);
   const graph = expansion.graph;
-  const traceOf = (status: RunTrace['status'], nodes: Record<string, NodeState>): RunTrace => ({
-    id: o.newId?.() ?? `run-${started}`,
-    workflow: o.workflow,
-    startedAt,
-    durationMs: Date.now() - started,
-    status,
-    nodes: graph.nodes
-      .filter((n) => nodes[n.id])
-      .map((n) => {
-        const s = nodes[n.id] as NodeState;
-        return { id: n.id, skillId: n.skillId, status: s.status, durationMs: s.durationMs ?? 0, cached: s.status === 'cached', ...(s.error ? { error: s.error } : {}) };
-      }),
-  });
+  const traceOf = (status: RunTrace['status'], nodes: Record<string, NodeState>): RunTrace => {
+    // A node ran when it has a result or an error of its own (not skipped, queued or cancelled).
+    const ran = (id: string) => ['done', 'cached', 'error'].includes(nodes[id]?.status ?? '');
+    return {
+      id: o.newId?.() ?? `run-${started}`,
+      workflow: o.workflow,
+      startedAt,
+      durationMs: Date.now() - started,
+      status,
+      nodes: graph.nodes
+        .filter((n) => nodes[n.id])
+        .map((n) => {
+          const s = nodes[n.id] as NodeState;
+          return { id: n.id, skillId: n.skillId, status: s.status, durationMs: s.durationMs ?? 0, cached: s.status === 'cached', ...(s.error ? { error: s.error } : {}) };
+        }),
+      edges: graph.edges
+        .filter((e) => ran(e.source) && ran(e.target))
+        .map((e) => ({ source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle })),
+    };
+  };
 
   const library: LibraryLookup = o.library ?? ((id) => o.resolve(id)?.skill.frontmatter ?? o.compounds?.(id)?.frontmatter);
   const issues = validateExpanded(requested, graph, library, o.compounds);

@@ -81,6 +81,16 @@ export interface RunTrace {
   durationMs: number;
   status: 'done' | 'error' | 'cancelled' | 'invalid';
   nodes: Array<{ id: string; skillId: string; status: NodeStatus; durationMs: number; cached: boolean; error?: string }>;
+  /** The run graph's edges between nodes that ran (done, cached or error); absent in traces written before edges were kept. */
+  edges?: TraceEdge[];
+}
+
+/** One port-to-port edge of a run, as a trace keeps it (what the evolution engine mines). */
+export interface TraceEdge {
+  source: string;
+  sourceHandle: string;
+  target: string;
+  targetHandle: string;
 }
 
 export interface RunReport {

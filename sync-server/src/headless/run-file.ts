@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { cacheKey, runWorkflow } from '../../../shared/src/execution/executor';
 import { expandCompounds, validateExpanded } from '../../../shared/src/execution/expand-compound';
 import { resolveInputs } from '../../../shared/src/execution/inputs';
-import type { NodeState, NodeStatus, ResolvedSkill, ResultCache } from '../../../shared/src/execution/types';
+import type { NodeState, NodeStatus, ResolvedSkill, ResultCache, RunTrace } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
 import type { SkillType } from '../../../shared/src/skill/schema';
 import { scheduleWaves } from '../../../shared/src/workflow/schedule';
@@ -20,6 +22,9 @@ export interface NodeSummary {
   error?: string;
 }
 
+/** The file `--traces DIR` appends to, one trace per line. */
+export const TRACES_FILE = 'traces.jsonl';
+
 export const EXIT = { done: 0, failed: 1, invalid: 2, interrupted: 130 } as const;
 
 export interface RunFileOptions {
@@ -29,6 +34,8 @@ export interface RunFileOptions {
   /** Keep results in a JSON file under this directory across runs. */
   cacheDir?: string;
   timeoutMs?: number;
+  /** Append the run's trace (one JSON line) to `traces.jsonl` in this directory, made if missing. */
+  tracesDir?: string;
   signal?: AbortSignal;
   /** Progress and skill output, one line at a time (the CLI's stderr). */
   log: (line: string) => void;
@@ -80,6 +87,16 @@ async function typesToRun(graph: WorkflowGraph, resolve: (id: string) => Resolve
     }
   }
   return types;
+}
+
+/** Keeps a run's trace for the evolution engine; a trace that cannot be written is said, not fatal. */
+async function appendTrace(dir: string, trace: RunTrace, log: (line: string) => void): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.appendFile(path.join(dir, TRACES_FILE), `${JSON.stringify(trace)}\n`);
+  } catch (e) {
+    log(`note: trace not kept: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -162,7 +179,9 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
       timeoutMs: o.timeoutMs,
       onState,
       workflow: workflow.name,
+      newId: randomUUID,
     });
+    if (o.tracesDir) await appendTrace(o.tracesDir, report.trace, log);
     if (report.issues.length > 0) return invalid(log, report.issues.map((i) => i.message));
     const nodes: Record<string, NodeSummary> = {};
     for (const n of graph.nodes) {

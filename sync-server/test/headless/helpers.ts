@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../../../shared/src/documents/workflow';
@@ -48,4 +49,21 @@ export function lineOf(file: string, text: string): number {
   const index = fs.readFileSync(path.join(REPO, file), 'utf8').split('\n').findIndex((l) => l.includes(text));
   if (index < 0) throw new Error(`${text} is not in ${file}`);
   return index + 1;
+}
+
+export interface ScriptRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one of the repository's TypeScript scripts as `npm run` does (through tsx), to its end. */
+export function runScript(script: string, args: string[], timeoutMs = 180_000): Promise<ScriptRun> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO, timeout: timeoutMs }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      if (code === -1) return reject(new Error(`${script} did not finish: ${error?.message}\nstderr:\n${stderr}`));
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

@@ -1,0 +1,274 @@
+// The miner against a brute-force enumerator on seeded random traces (pinned seeds plus one
+// fresh seed, printed so a failure can be replayed), and its rules one by one: window, minimum
+// support, maximality, exclusions, old traces without edges, foreign input.
+import { describe, expect, it } from 'vitest';
+import { prng } from '../../bench/lib/seeded-traces';
+import type { RunTrace } from '../src/execution/types';
+import { canonicalize, type PatternEdge } from '../src/evolution/canonical';
+import { minePatterns, MineOptionsError, patternKey, type MinedPattern } from '../src/evolution/mine';
+
+const NOW = Date.parse('2026-12-07T00:00:00Z');
+const HOUR = 3_600_000;
+
+type Node = RunTrace['nodes'][number];
+const ran = (id: string, skillId: string, status: Node['status'] = 'done'): Node => ({ id, skillId, status, durationMs: 1, cached: status === 'cached' });
+const link = (source: string, target: string, sourceHandle = 'out', targetHandle = 'in') => ({ source, sourceHandle, target, targetHandle });
+
+let traceCount = 0;
+function trace(nodes: Node[], edges: RunTrace['edges'], extra: Partial<RunTrace> = {}): RunTrace {
+  traceCount++;
+  return { id: `t${traceCount}`, workflow: 'wf', startedAt: new Date(NOW - HOUR).toISOString(), durationMs: 5, status: 'done', nodes, edges, ...extra };
+}
+
+/** A random small DAG run: few skills and ports so patterns repeat, some nodes failed, some runs failed, some old. */
+function randomTraces(seed: number, count: number): RunTrace[] {
+  const rand = prng(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const skills = ['a', 'b', 'c'];
+  const ports = ['x', 'x', 'y'];
+  return Array.from({ length: count }, (_, t) => {
+    const n = 2 + Math.floor(rand() * 5);
+    const nodes = Array.from({ length: n }, (_, i) => ran(`n${i}`, pick(skills), rand() < 0.1 ? pick(['error', 'skipped', 'cached'] as const) : rand() < 0.2 ? 'cached' : 'done'));
+    const edges: NonNullable<RunTrace['edges']> = [];
+    // At most 9 edges, so the brute force's 2^edges subsets times n! orders stays quick.
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (rand() < 0.4 && edges.length < 9) edges.push(link(`n${i}`, `n${j}`, pick(ports), pick(ports)));
+    return {
+      id: `r${seed}-${t}`,
+      workflow: `wf${Math.floor(rand() * 3)}`,
+      startedAt: new Date(NOW - Math.floor(rand() * 9 * 24) * HOUR).toISOString(),
+      durationMs: 1,
+      status: rand() < 0.1 ? 'error' : 'done',
+      nodes,
+      edges,
+    };
+  });
+}
+
+/** Brute force: a canonical form trying every node order. */
+function bruteKey(labels: readonly string[], edges: readonly PatternEdge[]): string {
+  const n = labels.length;
+  let best: string | undefined;
+  const perm: number[] = [];
+  const used = new Array<boolean>(n).fill(false);
+  const go = () => {
+    if (perm.length === n) {
+      const pos = new Array<number>(n);
+      perm.forEach((v, i) => (pos[v] = i));
+      const code = JSON.stringify([perm.map((v) => labels[v]), edges.map((e) => [pos[e.source], pos[e.target], e.sourceHandle, e.targetHandle]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))]);
+      if (best === undefined || code < best) best = code;
+      return;
+    }
+    for (let v = 0; v < n; v++) {
+      if (used[v]) continue;
+      used[v] = true;
+      perm.push(v);
+      go();
+      perm.pop();
+      used[v] = false;
+    }
+  };
+  go();
+  return best!;
+}
+
+interface BrutePattern {
+  edges: number;
+  support: number;
+  /** Brute keys of its connected sub-patterns one edge smaller or more. */
+  subs: Set<string>;
+}
+
+/** Every connected edge subset of a pattern or run, by brute key. */
+function connectedSubsets(labelOf: (v: string) => string, edges: ReadonlyArray<{ source: string; sourceHandle: string; target: string; targetHandle: string }>, maxNodes: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let mask = 1; mask < 1 << edges.length; mask++) {
+    const chosen = edges.filter((_, i) => mask & (1 << i));
+    const nodes = [...new Set(chosen.flatMap((e) => [e.source, e.target]))];
+    if (nodes.length > maxNodes) continue;
+    const reached = new Set([nodes[0]]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const e of chosen) {
+        if (reached.has(e.source) === reached.has(e.target)) continue;
+        reached.add(e.source);
+        reached.add(e.target);
+        grew = true;
+      }
+    }
+    if (reached.size !== nodes.length) continue;
+    const index = new Map(nodes.map((v, i) => [v, i]));
+    const key = bruteKey(
+      nodes.map(labelOf),
+      chosen.map((e) => ({ source: index.get(e.source)!, sourceHandle: e.sourceHandle, target: index.get(e.target)!, targetHandle: e.targetHandle })),
+    );
+    out.set(key, chosen.length);
+  }
+  return out;
+}
+
+/** Brute-force mining: enumerate, canonicalise, count, then keep the maximal frequent ones. */
+function bruteMine(traces: RunTrace[], minSupport: number, maxNodes: number, days = 7): Map<string, number> {
+  const counts = new Map<string, BrutePattern>();
+  const seen = new Set<string>();
+  for (const t of traces) {
+    const time = Date.parse(t.startedAt);
+    if (t.status !== 'done' || time < NOW - days * 24 * HOUR || time > NOW || seen.has(t.id)) continue;
+    seen.add(t.id);
+    const ok = new Map(t.nodes.filter((n) => n.status === 'done' || n.status === 'cached').map((n) => [n.id, n.skillId]));
+    const edges = (t.edges ?? []).filter((e) => ok.has(e.source) && ok.has(e.target));
+    for (const [key, size] of connectedSubsets((v) => ok.get(v)!, edges, maxNodes)) {
+      const c = counts.get(key) ?? { edges: size, support: 0, subs: new Set() };
+      c.support++;
+      counts.set(key, c);
+    }
+  }
+  const frequent = [...counts].filter(([, c]) => c.support >= minSupport);
+  const result = new Map<string, number>();
+  for (const [key] of frequent) {
+    const [labels, edges] = JSON.parse(key) as [string[], Array<[number, number, string, string]>];
+    const subs = connectedSubsets((v) => labels[Number(v)]!, edges.map(([s, t, a, b]) => ({ source: String(s), sourceHandle: a, target: String(t), targetHandle: b })), maxNodes);
+    for (const [sub] of subs) if (sub !== key) counts.get(sub)!.subs.add(key);
+  }
+  for (const [key, c] of frequent) {
+    const larger = [...c.subs].some((k) => counts.get(k)!.support === c.support);
+    if (!larger) result.set(key, c.support);
+  }
+  return result;
+}
+
+const asBrute = (patterns: MinedPattern[]) => new Map(patterns.map((p) => [bruteKey(p.labels, p.edges), p.support]));
+
+describe('mining against brute force', () => {
+  const fresh = Math.floor(Math.random() * 2 ** 31);
+  console.info(`evolution-mine: fresh seed ${fresh} (replay by pinning it)`);
+  for (const seed of [1, 2, 3, 42, 1234, 99_991, fresh]) {
+    it(`seed ${seed}: same patterns, same supports`, () => {
+      const traces = randomTraces(seed, 60);
+      for (const [minSupport, maxNodes] of [
+        [3, 8],
+        [2, 3],
+        [5, 4],
+      ] as const) {
+        const mined = minePatterns(traces, { now: NOW, minSupport, maxNodes });
+        const brute = bruteMine(traces, minSupport, maxNodes);
+        expect(asBrute(mined.patterns), `seed ${seed}, minSupport ${minSupport}, maxNodes ${maxNodes}`).toEqual(brute);
+        expect(brute.size).toBeGreaterThan(0);
+        expect(mined.patterns.every((p) => p.labels.length >= 2 && p.labels.length <= maxNodes)).toBe(true);
+      }
+    });
+  }
+});
+
+describe('canonical form', () => {
+  it('is the same for every numbering of a graph, and differs when a port differs', () => {
+    const labels = ['a', 'b', 'a', 'c'];
+    const edges: PatternEdge[] = [
+      { source: 0, sourceHandle: 'x', target: 1, targetHandle: 'y' },
+      { source: 2, sourceHandle: 'x', target: 1, targetHandle: 'y' },
+      { source: 1, sourceHandle: 'z', target: 3, targetHandle: 'w' },
+    ];
+    const key = canonicalize(labels, edges).key;
+    const swap = [2, 3, 0, 1]; // old index → new index
+    const relabelled = [labels[2]!, labels[3]!, labels[0]!, labels[1]!];
+    const moved = edges.map((e) => ({ ...e, source: swap[e.source]!, target: swap[e.target]! }));
+    expect(canonicalize(relabelled, moved).key).toBe(key);
+    expect(canonicalize(labels, [...edges.slice(0, 2), { ...edges[2]!, targetHandle: 'v' }]).key).not.toBe(key);
+  });
+});
+
+describe('mining rules', () => {
+  const chain = (extra: Partial<RunTrace> = {}) => trace([ran('p', 'prep'), ran('f', 'fit', 'cached'), ran('r', 'report')], [link('p', 'f'), link('f', 'r')], extra);
+
+  it('counts distinct successful runs in the window; the window and minSupport are parameters', () => {
+    const traces = [chain(), chain(), chain({ startedAt: new Date(NOW - 6 * 24 * HOUR).toISOString() }), chain({ startedAt: new Date(NOW - 8 * 24 * HOUR).toISOString() })];
+    const [top] = minePatterns(traces, { now: NOW }).patterns;
+    expect(top?.labels.length).toBe(3);
+    expect(top?.support).toBe(3);
+    expect(minePatterns(traces, { now: NOW, days: 10 }).patterns[0]?.support).toBe(4);
+    expect(minePatterns(traces, { now: NOW, days: 2 }).patterns).toEqual([]);
+    expect(minePatterns(traces, { now: NOW, days: 2, minSupport: 2 }).patterns[0]?.support).toBe(2);
+    // The same trace stored twice is one run; failed runs and runs after `now` do not count.
+    const copies = [traces[0]!, traces[0]!, traces[1]!, chain({ status: 'error' }), chain({ startedAt: new Date(NOW + HOUR).toISOString() })];
+    expect(minePatterns(copies, { now: NOW, minSupport: 2 }).patterns[0]?.support).toBe(2);
+    expect(minePatterns(copies, { now: NOW, minSupport: 3 }).patterns).toEqual([]);
+  });
+
+  it('offers only maximal patterns, ranked by support then size, with evidence', () => {
+    const pair = (workflow: string) => trace([ran('p', 'prep'), ran('f', 'fit')], [link('p', 'f')], { workflow });
+    const traces = [chain({ workflow: 'one' }), chain({ workflow: 'one' }), chain({ workflow: 'two', startedAt: new Date(NOW - 2 * HOUR).toISOString() }), pair('three'), pair('three')];
+    const { patterns, runs } = minePatterns(traces, { now: NOW });
+    expect(runs).toBe(5);
+    // prep → fit is in 5 runs, the chain in 3: both offered (different supports), the chain's other edge is not (same support as the chain).
+    expect(patterns.map((p) => [p.labels.join(','), p.support])).toEqual([
+      ['fit,prep', 5],
+      ['fit,prep,report', 3],
+    ]);
+    expect(patterns[1]?.workflows).toEqual(['one', 'two']);
+    expect(patterns[1]?.lastRun).toBe(new Date(NOW - HOUR).toISOString());
+  });
+
+  it('does not offer patterns already in the library as compound skills, or dismissed ones', () => {
+    const traces = [chain(), chain(), chain()];
+    const [only] = minePatterns(traces, { now: NOW }).patterns;
+    expect(only).toBeDefined();
+    // The library's compound: the same inside with other node ids, in another order.
+    const inside = patternKey(
+      [
+        { id: 'c', skillId: 'report' },
+        { id: 'a', skillId: 'prep' },
+        { id: 'b', skillId: 'fit' },
+      ],
+      [link('b', 'c'), link('a', 'b')],
+    );
+    expect(inside).toBe(only!.key);
+    expect(minePatterns(traces, { now: NOW, existing: [inside] }).patterns).toEqual([]);
+    expect(minePatterns(traces, { now: NOW, dismissed: [only!.key] }).patterns).toEqual([]);
+    expect(minePatterns(traces, { now: NOW, dismissed: ['something else'] }).patterns).toHaveLength(1);
+  });
+
+  it('reads old traces without edges as edgeless, and skips foreign or bad values with a count', () => {
+    const { edges: _, ...old } = chain();
+    const traces: unknown[] = [
+      old,
+      chain(),
+      chain(),
+      chain(),
+      null,
+      'a string',
+      { id: 'x', status: 'done', startedAt: 'yesterday', nodes: [] },
+      { id: 'y', status: 'done', startedAt: new Date(NOW).toISOString(), nodes: [{ id: 'a' }] },
+      { id: 'z', status: 'finished', startedAt: new Date(NOW).toISOString(), nodes: [] },
+      { ...chain(), edges: 'p→f' },
+      { ...chain(), nodes: [ran('p', 'prep'), ran('p', 'fit')] },
+    ];
+    const result = minePatterns(traces, { now: NOW });
+    expect(result.runs).toBe(4);
+    expect(result.skipped).toBe(7);
+    expect(result.problems[0]).toBe('not a JSON object');
+    expect(result.patterns.map((p) => p.support)).toEqual([3]);
+  });
+
+  it('finds maximal patterns in runs of more edges than fit a bit mask (over 53)', () => {
+    const hub = () =>
+      trace(
+        [ran('h', 'hub'), ...Array.from({ length: 60 }, (_, i) => ran(`c${i}`, 'leaf'))],
+        Array.from({ length: 60 }, (_, i) => link('h', `c${i}`)),
+      );
+    const { patterns } = minePatterns([hub(), hub(), hub()], { now: NOW, maxNodes: 3 });
+    // hub → leaf is inside hub → two leaves, in the same runs: only the larger is offered.
+    expect(patterns.map((p) => [p.labels.join(','), p.edges.length, p.support])).toEqual([['hub,leaf,leaf', 2, 3]]);
+  });
+
+  it('refuses options it cannot work with, saying which', () => {
+    expect(() => minePatterns([], { now: 'soon' })).toThrow(MineOptionsError);
+    expect(() => minePatterns([], { now: NOW, minSupport: 0 })).toThrow(/minimum support must be a whole number ≥ 1, got 0/);
+    expect(() => minePatterns([], { now: NOW, days: -1 })).toThrow(/positive number of days/);
+    expect(() => minePatterns([], { now: NOW, maxNodes: 40 })).toThrow(/2 to 16 nodes, got 40/);
+  });
+
+  it('is deterministic: shuffled input gives the same answer', () => {
+    const traces = randomTraces(7, 60);
+    const again = [...traces].reverse();
+    expect(minePatterns(again, { now: NOW, minSupport: 2 })).toEqual(minePatterns(traces, { now: NOW, minSupport: 2 }));
+  });
+});
