@@ -1,7 +1,7 @@
 import { contentHash } from '../execution/hash';
 import { ID_PATTERN } from '../rooms';
 import type { InputPort, OutputPort } from '../skill/schema';
-import { compoundMarkdown, type CompoundInside } from './compound-markdown';
+import { buildCompoundMarkdown, type CompoundInside } from '../skill/compound';
 import type { MinedPattern } from './mine';
 
 /** What the library says of a skill: its name and typed ports. */
@@ -99,7 +99,7 @@ export function suggestionOf(p: MinedPattern, o: SuggestOptions): Suggestion {
     const x = column.get(v)!;
     const y = rows.get(x) ?? 0;
     rows.set(x, y + 1);
-    return { id: ids.get(v)!, skillId: p.labels[v]!, position: { x: x * COLUMN, y: y * ROW }, inputs: {} };
+    return { id: ids.get(v)!, skillId: p.labels[v]!, label: '', position: { x: x * COLUMN, y: y * ROW }, inputs: {} };
   });
   const edges = p.edges.map((e, i) => ({ id: `e${i + 1}`, source: ids.get(e.source)!, sourceHandle: e.sourceHandle, target: ids.get(e.target)!, targetHandle: e.targetHandle }));
 
@@ -141,7 +141,7 @@ export function suggestionOf(p: MinedPattern, o: SuggestOptions): Suggestion {
     skills,
     inputs,
     outputs,
-    markdown: compoundMarkdown({ name, skill_id, description, inputs, outputs, derived_from, inside }),
+    markdown: buildCompoundMarkdown({ name, skillId: skill_id, description, inputs, outputs, derivedFrom: derived_from, inside }),
     evidence: { runs: p.support, workflows: p.workflows, last_run: p.lastRun },
     key: p.key,
     inside,
