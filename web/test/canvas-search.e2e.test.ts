@@ -132,7 +132,10 @@ describe('node search', () => {
     await ports.waitFor();
     expect(await choices(ports, 'node-search-port-item')).toEqual(['title', 'y_label']);
     await shot(page, 'canvas-search-port-choice');
+    // The keyboard chooses: the pointer, left where the drag ended, is moved off the list first.
+    await page.mouse.move(1, 1);
     await page.keyboard.press('ArrowDown');
+    await ports.locator('[data-testid="node-search-port-item"][data-key="y_label"][aria-selected="true"]').waitFor();
     await page.keyboard.press('Enter');
     await waitFor(() => readWorkflowGraph(script.doc).edges.length === 2, 'the second edge');
     const plot = readWorkflowGraph(script.doc).nodes.find((n) => n.skillId === 'plot-convergence');
@@ -220,7 +223,8 @@ describe('keyboard', () => {
       await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'export-results', 'export first');
       await page.keyboard.press('Enter');
       await waitFor(async () => (await search.count()) === 0, 'the search to close');
-      // The new node is selected: F2 renames it.
+      // The new node is selected (once React Flow has it): F2 renames it.
+      await page.locator('.react-flow__node.selected .skill-node-title', { hasText: 'Export Results' }).waitFor();
       await page.keyboard.press('F2');
       await page.locator('[data-testid="node-rename"]:focus').waitFor();
       await page.keyboard.type(name);
