@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
-import { putSkillSource } from '../../../shared/src/documents/volume-index';
+import { listWorkflows, putSkillSource } from '../../../shared/src/documents/volume-index';
 import { readMessages, type SessionMessage } from '../../../shared/src/documents/session';
-import { readWorkflowMeta } from '../../../shared/src/documents/workflow';
 import { parseRoomName, volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
 import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
@@ -93,22 +92,24 @@ function MessageView({ m, streaming, codeActions, noKey }: { m: SessionMessage; 
 
 /** Which workflow the assistant edits and runs for this session, named, before anything is asked. */
 function ChatWorkflow({ room }: { room: string | undefined }) {
-  const doc = useRoom(room ?? null)?.doc;
-  const meta = useDocValue(doc, readWorkflowMeta, null);
   const name = parseRoomName(room ?? '');
-  if (!room || !name.ok || name.value.kind !== 'workflow') {
+  const parsed = name.ok && name.value.kind === 'workflow' ? name.value : null;
+  // Its name from its volume's index, which the app has open already, rather than its own room.
+  const index = useRoom(parsed ? volumeRoom(parsed.volume, parsed.volumeId) : null)?.doc;
+  const listed = useDocValue(index, (doc) => (parsed ? listWorkflows(doc).find((w) => w.id === parsed.id)?.name : undefined), undefined);
+  if (!parsed) {
     return (
       <div class="chat-workflow muted" data-testid="chat-workflow">
         The assistant has no workflow yet: it makes one for this session the first time it adds a node.
       </div>
     );
   }
-  const { volume, volumeId, id } = name.value;
+  const { volume, volumeId, id } = parsed;
   return (
     <div class="chat-workflow muted" data-testid="chat-workflow">
       The assistant edits and runs the workflow{' '}
       <a href={hrefOf.workflow(volume, volumeId, id)} data-testid="chat-workflow-link">
-        {meta?.name || id}
+        {listed || id}
       </a>
       .
     </div>
@@ -142,7 +143,7 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
           it. What you write here waits and is sent once it is. Everything else (skills, workflows, runs) works without it.
         </p>
       )}
-      <ChatWorkflow room={workflow} />
+      <ChatWorkflow key={workflow ?? 'none'} room={workflow} />
       {messages.length === 0 ? (
         <p class="empty" data-testid="session-no-messages">
           No messages yet. Ask about your skills, or ask the assistant to build and run a workflow.

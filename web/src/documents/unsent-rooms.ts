@@ -20,7 +20,7 @@ function read(): Map<string, number> {
 
 /**
  * Kept in memory, because offline every local update asks; read again when another tab changes
- * it, and merged with what is stored on every change, so tabs do not write over each other.
+ * it, so tabs do not write over each other's counts.
  */
 export class UnsentRooms {
   private cached: Map<string, number> | null = null;
@@ -61,7 +61,9 @@ export class UnsentRooms {
   }
 
   private write(change: (saved: Map<string, number>) => void): void {
-    const saved = read();
+    // Another tab's change drops the cached copy (the storage event), so it is current: no
+    // re-read of localStorage on each change, which offline is every keystroke.
+    const saved = new Map(this.current);
     change(saved);
     try {
       localStorage.setItem(KEY, JSON.stringify(Object.fromEntries(saved)));

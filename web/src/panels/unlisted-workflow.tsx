@@ -1,31 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { listWorkflows, putWorkflowListing } from '../../../shared/src/documents/volume-index';
 import { nodesOf, readWorkflowMeta } from '../../../shared/src/documents/workflow';
 import { nowIso } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
 import { useDocValue, useRoom } from '../documents/hooks';
-import type { Room } from '../documents/rooms';
 import type { Route } from '../router';
 import { useHomeIndex } from './home-index';
 
 type WorkflowRoute = Extract<Route, { view: 'workflow' }>;
 
 const hasContent = (doc: Y.Doc): boolean => nodesOf(doc).size > 0 || readWorkflowMeta(doc).name !== '';
-
-/** Whether a room's local copy has loaded (before that, an empty document says nothing). */
-function useLoaded(room: Room | null): boolean {
-  const [loaded, setLoaded] = useState(false);
-  useEffect(() => {
-    let live = true;
-    setLoaded(false);
-    void room?.whenLocal.then(() => live && setLoaded(true));
-    return () => {
-      live = false;
-    };
-  }, [room]);
-  return loaded;
-}
 
 /**
  * A workflow of the person's own volume opened by a URL that no list has (a link typed or kept
@@ -37,11 +22,10 @@ export function UnlistedWorkflow({ route }: { route: WorkflowRoute }) {
   const { home, room: index } = useHomeIndex();
   const room = useRoom(route.room);
   const own = route.volume === home.volume && route.volumeId === home.volumeId;
-  const indexLoaded = useLoaded(own ? index : null);
-  const roomLoaded = useLoaded(own ? room : null);
   const listed = useDocValue(index?.doc, (doc) => listWorkflows(doc).some((w) => w.id === route.id), true);
   const content = useDocValue(room?.doc, hasContent, false);
-  const unlisted = own && indexLoaded && roomLoaded && !listed;
+  // useRoom gives a room once its local copy has loaded, so an empty document here is empty.
+  const unlisted = own && index !== null && room !== null && !listed;
 
   useEffect(() => {
     if (!unlisted || !content || !index || !room) return;
