@@ -1,6 +1,6 @@
 import { isRequiredInput } from '../skill/ports';
 import { COMPOUND_TYPE, INSTRUCTION_TYPE } from '../skill/instruction';
-import type { AnySkillFrontmatter, PortType, SkillFrontmatter } from '../skill/schema';
+import type { AnySkillFrontmatter, CompoundFrontmatter, PortType, SkillFrontmatter } from '../skill/schema';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../documents/workflow';
 import { portTypesCompatible } from './port-types';
 import { chainText, mappingProblems, selfContainment, type CompoundLookup } from './compound-chain';
@@ -19,8 +19,11 @@ export type WorkflowIssue =
   | { code: 'type_mismatch'; nodes: [string, string]; edge: string; from: PortType; to: PortType; message: string }
   | { code: 'cycle'; nodes: string[]; message: string };
 
-/** Finds the skill a node's `skillId` names (user, then team, then system volume). */
-export type SkillLookup = (skillId: string) => SkillFrontmatter | undefined;
+/** A skill that can be a node: one that runs, or a compound skill (which runs as its inner nodes). */
+export type NodeSkillFrontmatter = SkillFrontmatter | CompoundFrontmatter;
+
+/** Finds the skill a node's `skillId` names (user, then team, then system volume), if it can be a node. */
+export type SkillLookup = (skillId: string) => NodeSkillFrontmatter | undefined;
 
 /** A lookup that also finds instruction skills, which validation refuses as nodes. */
 export type LibraryLookup = (skillId: string) => AnySkillFrontmatter | undefined;

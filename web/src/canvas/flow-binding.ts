@@ -17,14 +17,14 @@ import type { Json } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
 import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
 import { checkConnection, type ConnectionCheck } from '../../../shared/src/workflow/connection';
-import type { SkillLookup } from '../../../shared/src/workflow/validate';
+import type { NodeSkillFrontmatter, SkillLookup } from '../../../shared/src/workflow/validate';
 
 /** What a skill node shows: the node's document fields plus what the view derives for it. */
 export interface SkillNodeData extends Record<string, unknown> {
   label: string;
   skillId: string;
   /** The skill's declared ports; undefined when no readable volume has the skill. */
-  skill: SkillFrontmatter | undefined;
+  skill: NodeSkillFrontmatter | undefined;
   inputs: Record<string, Json>;
   /** Inputs fed by an edge, which therefore take no literal value. */
   wired: string[];

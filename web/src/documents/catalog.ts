@@ -2,9 +2,9 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { listSkillSources, skillsOf } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type * as ParseModule from '../../../shared/src/skill/parse';
-import type { ParsedSkill, SkillError } from '../../../shared/src/skill/parse';
-import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
-import type { LibraryLookup } from '../../../shared/src/workflow/validate';
+import type { CompoundSkill, ParsedSkill, SkillError } from '../../../shared/src/skill/parse';
+import type { CompoundLookup } from '../../../shared/src/workflow/compound-chain';
+import type { LibraryLookup, SkillLookup } from '../../../shared/src/workflow/validate';
 import { afterFirstPaint } from './after-first-paint';
 import { readableVolumes, type VolumeRef } from './identity';
 import type { RoomSet } from './rooms';
@@ -35,8 +35,13 @@ type LastValid = Map<string, { source: string; skill: ParsedSkill }>;
 /** Every skill the person can read, in lookup order (theirs, their teams', the system's). */
 export interface Catalog {
   entries: CatalogEntry[];
-  /** The skill a node's `skillId` resolves to: the first readable volume that has it, if it runs. */
-  lookup(skillId: string): SkillFrontmatter | undefined;
+  /**
+   * The skill a node's `skillId` resolves to: the first readable volume that has it, if it can be
+   * a node (it runs, or it is a compound skill).
+   */
+  lookup: SkillLookup;
+  /** The compound skill a node's `skillId` resolves to (for the executor, which expands it). */
+  compound: CompoundLookup;
   /** Any skill a node's `skillId` resolves to, instruction skills too (for validation). */
   library: LibraryLookup;
   entry(skillId: string): CatalogEntry | undefined;
@@ -94,7 +99,11 @@ function buildCatalog(perVolume: Array<{ volume: VolumeRef; sources: Map<string,
     entries,
     lookup: (id) => {
       const skill = first.get(id)?.skill;
-      return skill?.kind === 'runnable' ? skill.frontmatter : undefined;
+      return skill?.kind === 'runnable' || skill?.kind === 'compound' ? skill.frontmatter : undefined;
+    },
+    compound: (id): CompoundSkill | undefined => {
+      const skill = first.get(id)?.skill;
+      return skill?.kind === 'compound' ? skill : undefined;
     },
     library: (id) => first.get(id)?.skill?.frontmatter,
     entry: (id) => first.get(id),

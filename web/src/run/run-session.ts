@@ -295,6 +295,10 @@ export class RunSession {
       graph,
       resolve: (skillId) => resolveForBrowser(entry(skillId)),
       library: (skillId) => entry(skillId)?.skill?.frontmatter,
+      compounds: (skillId) => {
+        const skill = entry(skillId)?.skill;
+        return skill?.kind === 'compound' ? skill : undefined;
+      },
       runtimes: this.watchStarts(browserRuntimes((request) => this.viewportKey(request))),
       cache: resultCache,
       targets,
