@@ -34,16 +34,21 @@ function draftRoute(room: string): WorkflowRoute {
 export function CompoundView({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) {
   const identity = useIdentity();
   const [generation, setGeneration] = useState(0);
+  // What the last save did; kept here, since a copy's save opens the chain again.
+  const [saved, setSaved] = useState<string | null>(null);
   const chain = useOpenChain(route.room, route.open ?? [], catalog, identity.userId, generation);
   const outer = useRoom(route.room);
   const workflowName = useDocValue(outer?.doc, readWorkflowMeta, null)?.name || 'Untitled workflow';
   const levels = chain.state === 'open' ? chain.levels : [];
   const depth = route.open?.length ?? 0;
   const crumbs = [workflowName, ...levels.map((l) => l.title)];
-  // Escape goes up a level from anywhere in the view but a field; the canvas, when focused, says so itself.
+  // Escape goes up a level from anywhere but a field; what Escape closes first (a search, a
+  // dialog, the canvas's own handling) marks the key as used.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && (document.activeElement === document.body || document.activeElement === null) && leaveCompound()) e.preventDefault();
+      const at = e.target as HTMLElement | null;
+      if (e.key !== 'Escape' || e.defaultPrevented || (at && (at.closest('input, textarea, select') || at.isContentEditable))) return;
+      if (leaveCompound()) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -64,7 +69,17 @@ export function CompoundView({ route, catalog }: { route: WorkflowRoute; catalog
             </li>
           ))}
         </ol>
-        {chain.state === 'open' && levels.length > 0 && <SaveBar level={levels[levels.length - 1] as OpenLevel} catalog={catalog} onCopied={() => setGeneration((g) => g + 1)} />}
+        {chain.state === 'open' && levels.length > 0 && (
+          <SaveBar
+            level={levels[levels.length - 1] as OpenLevel}
+            catalog={catalog}
+            saved={saved}
+            onSaved={(message, copied) => {
+              setSaved(message);
+              if (copied) setGeneration((g) => g + 1);
+            }}
+          />
+        )}
       </nav>
       {chain.state === 'opening' && <div class="empty">Opening the compound…</div>}
       {chain.state === 'failed' && (
@@ -94,13 +109,13 @@ function Inside({ level, catalog }: { level: OpenLevel; catalog: Catalog }) {
 }
 
 /** Save (or "Save as my copy"), Discard, what blocks a save and what the last one did. */
-function SaveBar({ level, catalog, onCopied }: { level: OpenLevel; catalog: Catalog; onCopied: () => void }) {
+function SaveBar(props: { level: OpenLevel; catalog: Catalog; saved: string | null; onSaved: (message: string, copied: boolean) => void }) {
+  const { level, catalog, saved } = props;
   const rooms = useRooms();
   const identity = useIdentity();
   const doc = level.draft.doc;
   const graph = useDocValue(doc, readWorkflowGraph, EMPTY);
   const draft = useDocValue(doc, readDraft, undefined);
-  const [saved, setSaved] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const entry = catalog.entry(level.skillId);
   const changed = useMemo(() => draftChanged(doc), [doc, graph, draft]);
@@ -120,8 +135,10 @@ function SaveBar({ level, catalog, onCopied }: { level: OpenLevel; catalog: Cata
     try {
       const outcome = await saveCompound(rooms, saveLevel, catalog, identity);
       if (!outcome.ok) return;
-      setSaved(outcome.copied ? `Saved as your copy "${outcome.skillId}" (version ${outcome.version}); this node now uses it.` : `Saved version ${outcome.version}; every node of this skill follows.`);
-      if (outcome.copied) onCopied();
+      props.onSaved(
+        outcome.copied ? `Saved as your copy "${outcome.skillId}" (version ${outcome.version}); this node now uses it.` : `Saved version ${outcome.version}; every node of this skill follows.`,
+        outcome.copied,
+      );
     } finally {
       setSaving(false);
     }
