@@ -10,8 +10,8 @@ import { getSkillSource, putSkillSource } from '../../shared/src/documents/volum
 import { putEdge, putNode, readWorkflowGraph, writeWorkflowMeta, type WorkflowNode } from '../../shared/src/documents/workflow';
 import { buildCompoundMarkdown } from '../../shared/src/skill/compound';
 import { mintUserToken } from '../../sync-server/src/access/tokens';
-import { connectClient, synced, useApp, waitFor, type TestClient } from './harness';
-import { connectPorts } from './harness/canvas';
+import { connectClient, synced, useApp, waitFor, type PageErrors, type TestClient } from './harness';
+import { connectPorts, dropSkill } from './harness/canvas';
 import { nodeById, numberOutput, openResult, waitForStatus } from './run-e2e-helpers';
 
 const SECRET = 'e2e-compound-open-secret-0123456789-abcdef';
@@ -60,13 +60,13 @@ const product = (skillId: string, name: string) =>
   });
 
 /** A fresh browser profile signed in as Alice through the sign-in form. */
-async function signedIn(): Promise<Page> {
-  const { page } = await app.openPage('/');
+async function signedIn(): Promise<{ page: Page; errors: PageErrors }> {
+  const { page, errors } = await app.openPage('/');
   await page.locator('[data-testid="sign-in-token"]').fill(await alice());
   await page.locator('[data-testid="sign-in"] button').click();
   await page.locator('[data-testid="sign-in"]').waitFor({ state: 'detached' });
   await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
-  return page;
+  return { page, errors };
 }
 
 /** The handle names a node shows, inputs or outputs, in order. */
@@ -93,17 +93,19 @@ it('opens a compound node, edits and saves its inside, and every instance follow
     putEdge(workflow.doc, { id: 'out', source: 'c1', sourceHandle: 'p', target: 'show', targetHandle: 'v' });
   });
 
-  const page = await signedIn();
+  const { page, errors } = await signedIn();
   await page.goto('/#/workflow/user/alice/open-test');
   await waitFor(async () => (await page.locator('.react-flow__node .run-bar').count()) === 4, 'four nodes with their ports');
   expect(await handles(page, 'c1', 'target')).toEqual(['a', 'b']);
   // Pan the workflow, so that the way back has a viewport of its own to return to.
+  const fitted = await viewportOf(page);
   const pane = (await page.locator('.flow').boundingBox())!;
-  await page.mouse.move(pane.x + pane.width - 60, pane.y + pane.height - 40);
+  await page.mouse.move(pane.x + 40, pane.y + pane.height / 2);
   await page.mouse.down();
-  await page.mouse.move(pane.x + pane.width - 160, pane.y + pane.height - 90, { steps: 5 });
+  await page.mouse.move(pane.x + 140, pane.y + pane.height / 2 + 50, { steps: 5 });
   await page.mouse.up();
   const before = await viewportOf(page);
+  expect(before).not.toBe(fitted);
 
   // Open: the inside on the canvas, the ports beside it, a breadcrumb back.
   await nodeById(page, 'c1').locator('[data-testid="open-compound"]').click();
@@ -193,6 +195,104 @@ it('opens a compound node, edits and saves its inside, and every instance follow
   await page.keyboard.press('Escape');
   await view.waitFor({ state: 'detached' });
 
+  errors.assertNone();
   for (const c of [volume, team, workflow]) c.destroy();
+  await page.context().close();
+});
+
+it('a compound inside a compound: opened a level deeper, its promoted input renamed, and the outer one keeps exposing it', async () => {
+  const aliceToken = await alice();
+  const volume = await client('user/alice', aliceToken);
+  const scale = jsSkill('scale', [num('x', { default: 1 }), num('factor', { default: 1 })], [num('y')], 'function execute({ x, factor }) { return { y: x * factor }; }');
+  // A promotes its inner literal `factor` (3) to an input; B holds an A node and exposes that input again as `k`.
+  const a = buildCompoundMarkdown({
+    name: 'Scaled',
+    skillId: 'scaled',
+    inputs: [num('x', { default: 1 }), num('factor', { default: 3 })],
+    outputs: [num('y')],
+    inside: {
+      nodes: [node('s', 'scale', 0, 0, { factor: 3 })],
+      edges: [],
+      inputs: [
+        { name: 'x', targets: [{ node: 's', port: 'x' }] },
+        { name: 'factor', targets: [{ node: 's', port: 'factor' }] },
+      ],
+      outputs: [{ name: 'y', node: 's', port: 'y' }],
+    },
+  });
+  const b = buildCompoundMarkdown({
+    name: 'Outer',
+    skillId: 'outer',
+    inputs: [num('x', { default: 1 }), num('k', { default: 7 })],
+    outputs: [num('out')],
+    inside: {
+      nodes: [node('inner', 'scaled', 0, 0)],
+      edges: [],
+      inputs: [
+        { name: 'x', targets: [{ node: 'inner', port: 'x' }] },
+        { name: 'k', targets: [{ node: 'inner', port: 'factor' }] },
+      ],
+      outputs: [{ name: 'out', node: 'inner', port: 'y' }],
+    },
+  });
+  volume.doc.transact(() => {
+    for (const [id, text] of [['scale', scale], ['scaled', a], ['outer', b]] as const) putSkillSource(volume.doc, id, text);
+  });
+  const workflow = await client('user/alice/workflow/nested-test', aliceToken);
+  workflow.doc.transact(() => {
+    writeWorkflowMeta(workflow.doc, { name: 'Nested', description: '', created_at: '2026-12-07T00:00:00Z', updated_at: '2026-12-07T00:00:00Z' });
+    putNode(workflow.doc, node('b', 'outer', 0, 0, { x: 2 }));
+  });
+
+  const { page, errors } = await signedIn();
+  await page.goto('/#/workflow/user/alice/nested-test');
+  await nodeById(page, 'b').locator('[data-testid="open-compound"]').click();
+  const view = page.locator('[data-testid="compound-view"]');
+  const crumbs = view.locator('[data-testid="compound-breadcrumb"] li');
+  const maps = (side: string) => view.locator(`[data-testid="compound-${side}"] [data-testid="compound-port-map"]`).allTextContents();
+  await waitFor(async () => (await crumbs.allTextContents()).join(' › ') === 'Nested › Outer', 'B open');
+  await waitFor(async () => (await maps('inputs')).join('|') === '→ Scaled › x (default 1)|→ Scaled › factor (default 7)', 'B’s ports');
+
+  // A level deeper: A's inside, its promoted input renamed and saved.
+  await nodeById(page, 'inner').locator('[data-testid="open-compound"]').click();
+  await page.waitForURL(/\/open\/b\/inner$/);
+  await waitFor(async () => (await crumbs.allTextContents()).join(' › ') === 'Nested › Outer › Scaled', 'A open inside B');
+  await view.locator('.react-flow__node[data-id="s"] .run-bar').waitFor();
+  const rename = view.locator('[data-testid="compound-inputs"] [data-testid="compound-port"][data-name="factor"] [data-testid="compound-port-name"]');
+  await rename.fill('gain');
+  await rename.press('Enter');
+  await view.locator('[data-testid="compound-save"]').click();
+  await view.locator('[data-testid="compound-saved"]', { hasText: 'Saved version 1.0.1' }).waitFor();
+  await shot(page, 'compound-open-nested');
+
+  // Escape goes up to B, whose input still reaches A's renamed port: B has that change to save.
+  await page.keyboard.press('Escape');
+  await page.waitForURL(/\/open\/b$/);
+  await waitFor(async () => (await maps('inputs')).join('|') === '→ Scaled › x (default 1)|→ Scaled › gain (default 7)', 'B’s input to follow the rename');
+  await view.locator('[data-testid="compound-unsaved"]').waitFor();
+
+  // B dropped inside itself (from the library): refused with the chain before any save, until the node goes again.
+  await dropSkill(page, 'outer', { x: 460, y: 300 }, view);
+  await view.locator('[data-testid="compound-problems"]', { hasText: '"outer" would contain itself: outer → outer.' }).waitFor();
+  expect(await view.locator('[data-testid="compound-save"]').isDisabled()).toBe(true);
+  await shot(page, 'compound-open-loop');
+  await view.locator('[data-testid="undo"]').click();
+  await view.locator('[data-testid="compound-problems"]').waitFor({ state: 'detached' });
+  expect(await view.locator('.react-flow__node').count()).toBe(1);
+
+  await view.locator('[data-testid="compound-save"]').click();
+  await view.locator('[data-testid="compound-saved"]', { hasText: 'Saved version 1.0.1' }).waitFor();
+  await waitFor(() => /"port": "gain"/.test(getSkillSource(volume.doc, 'outer') ?? ''), 'B saved with its mapping onto A’s renamed input');
+
+  // Back on the workflow, B's default for the re-exposed input reaches A's inner node: 2 × 7.
+  await view.locator('[data-testid="compound-crumb-0"]').click();
+  await view.waitFor({ state: 'detached' });
+  await page.locator('[data-testid="run-workflow"]').click();
+  await waitForStatus(page, 'b', 'done');
+  expect(await numberOutput(await openResult(page, 'b'), 'out')).toBe(14);
+
+  errors.assertNone();
+  volume.destroy();
+  workflow.destroy();
   await page.context().close();
 });
