@@ -40,24 +40,27 @@ const jsSkill = (skillId: string, inputs: object[], outputs: object[], code: str
 const MUL = jsSkill('mul', [num('a', { default: 1 }), num('b', { default: 1 })], [num('p')], 'function execute({ a, b }) { return { p: a * b }; }');
 const ADD_TEN = jsSkill('add-ten', [num('v')], [num('w')], 'function execute({ v }) { return { w: v + 10 }; }');
 
-/** A compound of one `mul` node, its `a` and `b` promoted to inputs and its product the output. */
-const product = (skillId: string, name: string) =>
+/**
+ * A compound skill of one inner node: each input `[name, default, inner port]` promoted onto it,
+ * its output `[name, inner port]` taken from it.
+ */
+const oneNodeCompound = (skillId: string, name: string, inner: WorkflowNode, inputs: Array<[string, number, string]>, output: [string, string]) =>
   buildCompoundMarkdown({
     name,
     skillId,
-    description: 'Multiplies two numbers.',
-    inputs: [num('a', { default: 1 }), num('b', { default: 1 })],
-    outputs: [num('p')],
+    description: `${name}, of one node.`,
+    inputs: inputs.map(([port, value]) => num(port, { default: value })),
+    outputs: [num(output[0])],
     inside: {
-      nodes: [node('m', 'mul', 0, 0)],
+      nodes: [inner],
       edges: [],
-      inputs: [
-        { name: 'a', targets: [{ node: 'm', port: 'a' }] },
-        { name: 'b', targets: [{ node: 'm', port: 'b' }] },
-      ],
-      outputs: [{ name: 'p', node: 'm', port: 'p' }],
+      inputs: inputs.map(([port, , at]) => ({ name: port, targets: [{ node: inner.id, port: at }] })),
+      outputs: [{ name: output[0], node: inner.id, port: output[1] }],
     },
   });
+
+/** A compound of one `mul` node, its `a` and `b` promoted to inputs and its product the output. */
+const product = (skillId: string, name: string) => oneNodeCompound(skillId, name, node('m', 'mul', 0, 0), [['a', 1, 'a'], ['b', 1, 'b']], ['p', 'p']);
 
 /** A fresh browser profile signed in as Alice through the sign-in form. */
 async function signedIn(): Promise<{ page: Page; errors: PageErrors }> {
@@ -153,7 +156,7 @@ it('opens a compound node, edits and saves its inside, and every instance follow
   await view.locator('[data-testid="compound-saved"]', { hasText: 'Saved version 1.0.1' }).waitFor();
   await waitFor(() => getSkillSource(volume.doc, 'product')?.includes('version: 1.0.1') === true, 'the saved skill on the server');
   const saved = getSkillSource(volume.doc, 'product') ?? '';
-  expect(saved).toContain('description: Multiplies two numbers.');
+  expect(saved).toContain('description: Product, of one node.');
   expect(saved.indexOf('name: b')).toBeLessThan(saved.indexOf('name: a'));
   await waitFor(() => readWorkflowGraph(workflow.doc).edges.find((e) => e.id === 'out')?.sourceHandle === 'result', 'the outer edge to follow the rename');
 
@@ -205,36 +208,8 @@ it('a compound inside a compound: opened a level deeper, its promoted input rena
   const volume = await client('user/alice', aliceToken);
   const scale = jsSkill('scale', [num('x', { default: 1 }), num('factor', { default: 1 })], [num('y')], 'function execute({ x, factor }) { return { y: x * factor }; }');
   // A promotes its inner literal `factor` (3) to an input; B holds an A node and exposes that input again as `k`.
-  const a = buildCompoundMarkdown({
-    name: 'Scaled',
-    skillId: 'scaled',
-    inputs: [num('x', { default: 1 }), num('factor', { default: 3 })],
-    outputs: [num('y')],
-    inside: {
-      nodes: [node('s', 'scale', 0, 0, { factor: 3 })],
-      edges: [],
-      inputs: [
-        { name: 'x', targets: [{ node: 's', port: 'x' }] },
-        { name: 'factor', targets: [{ node: 's', port: 'factor' }] },
-      ],
-      outputs: [{ name: 'y', node: 's', port: 'y' }],
-    },
-  });
-  const b = buildCompoundMarkdown({
-    name: 'Outer',
-    skillId: 'outer',
-    inputs: [num('x', { default: 1 }), num('k', { default: 7 })],
-    outputs: [num('out')],
-    inside: {
-      nodes: [node('inner', 'scaled', 0, 0)],
-      edges: [],
-      inputs: [
-        { name: 'x', targets: [{ node: 'inner', port: 'x' }] },
-        { name: 'k', targets: [{ node: 'inner', port: 'factor' }] },
-      ],
-      outputs: [{ name: 'out', node: 'inner', port: 'y' }],
-    },
-  });
+  const a = oneNodeCompound('scaled', 'Scaled', node('s', 'scale', 0, 0, { factor: 3 }), [['x', 1, 'x'], ['factor', 3, 'factor']], ['y', 'y']);
+  const b = oneNodeCompound('outer', 'Outer', node('inner', 'scaled', 0, 0), [['x', 1, 'x'], ['k', 7, 'factor']], ['out', 'y']);
   volume.doc.transact(() => {
     for (const [id, text] of [['scale', scale], ['scaled', a], ['outer', b]] as const) putSkillSource(volume.doc, id, text);
   });

@@ -61,12 +61,15 @@ export function markDraftSaved(doc: Y.Doc, base: string): void {
     inputs: draft.ports.inputs.map((i) => ({ ...i, origin: i.port.name })),
     outputs: draft.ports.outputs.map((o) => ({ ...o, origin: o.port.name })),
   };
-  doc.transact(() => {
-    const m = compoundOf(doc);
-    m.set('base', base);
-    m.set('ports', ports);
-    m.set('baseline', draftFingerprint(readWorkflowGraph(doc), ports));
-  }, ORIGIN.restore);
+  doc.transact(() => setBase(doc, base, ports), ORIGIN.restore);
+}
+
+/** Records what the draft now holds as its saved state: the Markdown it matches and its ports. */
+function setBase(doc: Y.Doc, base: string, ports: EditedPorts): void {
+  const m = compoundOf(doc);
+  m.set('base', base);
+  m.set('ports', ports);
+  m.set('baseline', draftFingerprint(readWorkflowGraph(doc), ports));
 }
 
 /** Starts the draft afresh from the skill as saved (its Markdown `source`). */
@@ -77,11 +80,8 @@ export function seedDraft(doc: Y.Doc, skill: CompoundSkill, source: string): voi
     clearWorkflow(doc);
     writeWorkflowMeta(doc, { name: skill.frontmatter.name, description: skill.frontmatter.description });
     writeWorkflowGraph(doc, { nodes: skill.inside.nodes, edges: skill.inside.edges });
-    const m = compoundOf(doc);
-    m.set('skillId', skill.frontmatter.skill_id);
-    m.set('base', source);
-    m.set('ports', ports);
-    m.set('baseline', draftFingerprint(readWorkflowGraph(doc), ports));
+    compoundOf(doc).set('skillId', skill.frontmatter.skill_id);
+    setBase(doc, source, ports);
   }, ORIGIN.restore);
 }
 
