@@ -5,7 +5,7 @@ import type { EditedPorts } from '../../../shared/src/skill/compound-edit';
 import { WorkflowCanvas } from '../canvas/workflow-canvas';
 import type { Catalog } from '../documents/catalog';
 import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
-import { roomMode } from '../documents/identity';
+import { linkOnly, roomMode } from '../documents/identity';
 import type { Route } from '../router';
 import './compound-open.css';
 import { draftChanged, readDraft, seedDraft, setDraftPorts } from './compound-draft';
@@ -36,7 +36,7 @@ export function CompoundView({ route, catalog }: { route: WorkflowRoute; catalog
   const [generation, setGeneration] = useState(0);
   // What the last save did; kept here, since a copy's save opens the chain again.
   const [saved, setSaved] = useState<string | null>(null);
-  const chain = useOpenChain(route.room, route.open ?? [], catalog, identity.userId, generation);
+  const chain = useOpenChain(route.room, route.open ?? [], catalog, linkOnly(identity) ? null : identity.userId, generation);
   const outer = useRoom(route.room);
   const workflowName = useDocValue(outer?.doc, readWorkflowMeta, null)?.name || 'Untitled workflow';
   const levels = chain.state === 'open' ? chain.levels : [];

@@ -24,16 +24,21 @@ export type OpenChain = { state: 'opening' } | { state: 'open'; levels: OpenLeve
 /**
  * Opens the chain of compound nodes `open` names from the workflow room `room`: each node is
  * looked up in the document of the level above it, its skill waited for, and its draft room
- * opened and seeded. Rooms are held while the chain is shown. `generation` opens it again (after
+ * opened and seeded. Rooms are held while the chain is shown. Without a volume of one's own
+ * (`userId` null: a share link's holder) there is nowhere to keep a draft, so nothing opens. `generation` opens it again (after
  * a save made the node use another skill).
  */
-export function useOpenChain(room: string, open: readonly string[], catalog: Catalog, userId: string, generation: number): OpenChain {
+export function useOpenChain(room: string, open: readonly string[], catalog: Catalog, userId: string | null, generation: number): OpenChain {
   const rooms = useRooms();
   const [chain, setChain] = useState<OpenChain>({ state: 'opening' });
   const latest = useRef(catalog);
   latest.current = catalog;
   const key = open.join('/');
   useEffect(() => {
+    if (userId === null) {
+      setChain({ state: 'failed', message: 'Opening a compound node needs an account of your own: its inside is edited in a draft in your volume. Sign in to open it.' });
+      return;
+    }
     let live = true;
     const held: Room[] = [];
     const hold = async (name: string) => {
