@@ -4,24 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowGraph } from '../../shared/src/documents/workflow';
 import type { EditedPorts } from '../../shared/src/skill/compound-edit';
-import type { SkillFrontmatter } from '../../shared/src/skill/schema';
+import { testSkill } from '../../shared/test/skill-fixture';
 import { exposable, exposePort, movePort, renamePort, unexposePort } from '../src/compound/port-edits';
 
-const skill = (id: string, inputs: SkillFrontmatter['inputs'], outputs: SkillFrontmatter['outputs']): SkillFrontmatter => ({
-  name: id.toUpperCase(),
-  skill_id: id,
-  type: 'javascript',
-  category: 'test',
-  execution_mode: 'browser-wasm',
-  description: '',
-  tags: [],
-  version: '1.0.0',
-  deterministic: true,
-  inputs,
-  outputs,
-});
-
-const SKILLS = new Map([['mul', skill('mul', [{ name: 'a', type: 'number', default: 1 }, { name: 'b', type: 'number' }], [{ name: 'p', type: 'number' }])]]);
+const SKILLS = new Map([['mul', testSkill('mul', [['a', 'number', 1], ['b', 'number']], [['p', 'number']])]]);
 const lookup = (id: string) => SKILLS.get(id);
 const GRAPH: WorkflowGraph = {
   nodes: [
