@@ -34,13 +34,14 @@ function draftRoute(room: string): WorkflowRoute {
 export function CompoundView({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) {
   const identity = useIdentity();
   const [generation, setGeneration] = useState(0);
-  // What the last save did; kept here, since a copy's save opens the chain again.
-  const [saved, setSaved] = useState<string | null>(null);
+  // What the last save did, and at which open node; kept here, since a copy's save opens the chain again.
+  const [saved, setSaved] = useState<{ at: string; message: string } | null>(null);
   const chain = useOpenChain(route.room, route.open ?? [], catalog, linkOnly(identity) ? null : identity.userId, generation);
   const outer = useRoom(route.room);
   const workflowName = useDocValue(outer?.doc, readWorkflowMeta, null)?.name || 'Untitled workflow';
   const levels = chain.state === 'open' ? chain.levels : [];
   const depth = route.open?.length ?? 0;
+  const at = route.open?.join('/') ?? '';
   const crumbs = [workflowName, ...levels.map((l) => l.title)];
   // Escape goes up a level from anywhere but a field; what Escape closes first (a search, a
   // dialog, the canvas's own handling) marks the key as used.
@@ -73,9 +74,9 @@ export function CompoundView({ route, catalog }: { route: WorkflowRoute; catalog
           <SaveBar
             level={levels[levels.length - 1] as OpenLevel}
             catalog={catalog}
-            saved={saved}
+            saved={saved?.at === at ? saved.message : null}
             onSaved={(message, copied) => {
-              setSaved(message);
+              setSaved({ at, message });
               if (copied) setGeneration((g) => g + 1);
             }}
           />
