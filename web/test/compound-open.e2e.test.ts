@@ -2,8 +2,11 @@
 // canvas, a node added from the node search and wired, an output renamed and the inputs
 // reordered, Save bumping the version with every instance following (the renamed handle still
 // connected), the breadcrumb back to the workflow's own viewport, a run giving the new result,
-// and a skill the person may not write (a team's, for a member who is not its admin) saved as
-// their own copy, which the opened node then uses.
+// and a skill the person may not write (a team's, for a member who is not its admin: the same
+// path a system compound takes) saved as their own copy, which the opened node then uses (Enter
+// opens, Escape leaves). Nested: a compound opened inside another, its promoted input renamed and
+// the outer one's mapping following it (the browser's back button up a level), the outer one
+// dropped into itself refused with its chain, and the outer default reaching the inner node.
 import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
@@ -240,8 +243,8 @@ it('a compound inside a compound: opened a level deeper, its promoted input rena
   await view.locator('[data-testid="compound-saved"]', { hasText: 'Saved version 1.0.1' }).waitFor();
   await shot(page, 'compound-open-nested');
 
-  // Escape goes up to B, whose input still reaches A's renamed port: B has that change to save.
-  await page.keyboard.press('Escape');
+  // The browser's back button goes up to B, whose input still reaches A's renamed port: B has that change to save.
+  await page.goBack();
   await page.waitForURL(/\/open\/b$/);
   await waitFor(async () => (await maps('inputs')).join('|') === '→ Scaled › x (default 1)|→ Scaled › gain (default 7)', 'B’s input to follow the rename');
   await view.locator('[data-testid="compound-unsaved"]').waitFor();
