@@ -26,6 +26,8 @@ const SessionView = lazy(() => loadSessionView().then((m) => ({ default: m.Sessi
 const SessionsPanel = lazy(() => loadSessionsPanel().then((m) => ({ default: m.SessionsPanel })));
 const SkillEditor = lazy(() => loadSkillEditor().then((m) => ({ default: m.SkillEditor })));
 const SkillsPanel = lazy(() => loadSkillsPanel().then((m) => ({ default: m.SkillsPanel })));
+// An open compound node (web/src/compound): loaded when one is opened.
+const CompoundView = lazy(() => import('./compound/compound-view').then((m) => ({ default: m.CompoundView })));
 afterFirstPaint(() => void Promise.all([loadSessionView(), loadSessionsPanel(), loadSkillEditor(), loadSkillsPanel()]).catch(() => undefined));
 
 const opening = <div class="empty">Opening…</div>;
@@ -89,8 +91,16 @@ function MainView({ route, catalog }: { route: Route; catalog: Catalog }) {
     case 'workflow':
       return (
         <>
-          <WorkflowCanvas key={route.room} route={route} catalog={catalog} />
+          {/* Kept under an open compound, untouchable, so going back finds it as it was. */}
+          <div inert={route.open !== undefined}>
+            <WorkflowCanvas key={route.room} route={route} catalog={catalog} />
+          </div>
           <UnlistedWorkflow key={`unlisted:${route.room}`} route={route} />
+          {route.open && (
+            <Suspense fallback={opening}>
+              <CompoundView key={`open:${route.room}`} route={route} catalog={catalog} />
+            </Suspense>
+          )}
         </>
       );
     case 'session':

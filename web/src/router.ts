@@ -4,7 +4,7 @@ import { isValidId, parseRoomName, type Volume } from '../../shared/src/rooms';
 /** The views that have their own URL (`/#/...`), so they open from links, offline included. */
 export type Route =
   | { view: 'home' }
-  | { view: 'workflow'; room: string; volume: Volume; volumeId: string; id: string }
+  | { view: 'workflow'; room: string; volume: Volume; volumeId: string; id: string; open?: string[] }
   | { view: 'session'; room: string; volume: Volume; volumeId: string; id: string }
   | { view: 'skill'; volume: Volume; volumeId: string; skillId: string }
   | { view: 'new-skill' }
@@ -21,6 +21,11 @@ export function parseRoute(hash: string): Route {
     const parsed = parseRoomName(room);
     if (rest.length === 3 && parsed.ok && parsed.value.kind === kind) {
       return { view: kind, room, volume: parsed.value.volume, volumeId: parsed.value.volumeId, id: parsed.value.id };
+    }
+    // `#/workflow/…/open/<node>/<node>`: the compound nodes opened, outermost first (web/src/compound).
+    const open = rest.slice(4);
+    if (kind === 'workflow' && rest[3] === 'open' && open.length > 0 && open.every(isValidId) && parsed.ok && parsed.value.kind === kind) {
+      return { view: kind, room, volume: parsed.value.volume, volumeId: parsed.value.volumeId, id: parsed.value.id, open };
     }
   }
   if (kind === 'skill' && rest.length === 1 && rest[0] === 'new') return { view: 'new-skill' };

@@ -107,7 +107,9 @@ describe('canvas keys', () => {
     expect(key('?', { shiftKey: true })).toEqual({ kind: 'shortcuts' });
     expect(key('Enter', { ctrlKey: true })).toEqual({ kind: 'run-workflow' });
     expect(key('Enter', { shiftKey: true })).toEqual({ kind: 'run-selected' });
-    expect(key('Enter')).toBeUndefined();
+    // Enter opens the selected compound node (web/src/compound); Escape goes back out of one.
+    expect(key('Enter')).toEqual({ kind: 'open-compound' });
+    expect(key('Escape')).toEqual({ kind: 'leave-compound' });
     expect(key('F2')).toEqual({ kind: 'rename' });
     expect(key('c')).toEqual({ kind: 'connect' });
     expect(key('c', { ctrlKey: true })).toEqual({ kind: 'copy' });

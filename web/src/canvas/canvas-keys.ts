@@ -16,12 +16,14 @@ export type CanvasAction =
         | 'rename'
         | 'note'
         | 'run-workflow'
-        | 'run-selected';
+        | 'run-selected'
+        | 'open-compound'
+        | 'leave-compound';
     }
   | { kind: 'select-toward' | 'move'; direction: Direction };
 
 /** Actions that change nothing in the document: all a read-only link's canvas does. */
-const READING: ReadonlySet<CanvasAction['kind']> = new Set(['copy', 'select-all', 'shortcuts', 'run-workflow', 'run-selected', 'select-toward']);
+const READING: ReadonlySet<CanvasAction['kind']> = new Set(['copy', 'select-all', 'shortcuts', 'run-workflow', 'run-selected', 'select-toward', 'open-compound', 'leave-compound']);
 
 /** Whether an action only reads the workflow (a run changes this browser's results, not the document). */
 export const onlyReads = (action: CanvasAction): boolean => READING.has(action.kind);
@@ -45,6 +47,8 @@ export function canvasAction(e: Keys): CanvasAction | undefined {
     return undefined;
   }
   if (key === 'Enter' && e.shiftKey) return { kind: 'run-selected' };
+  if (key === 'Enter') return { kind: 'open-compound' };
+  if (key === 'Escape') return { kind: 'leave-compound' };
   if (key === '?') return { kind: 'shortcuts' };
   if (key === '/') return { kind: 'search' };
   if (key === 'F2') return { kind: 'rename' };

@@ -13,6 +13,8 @@ export const CANVAS_SHORTCUTS: ReadonlyArray<{ keys: string[]; does: string }> =
   { keys: ['C'], does: 'Connect an output of the selected node to an input of another' },
   { keys: ['F2', 'Double-click a node’s title'], does: 'Rename the selected node' },
   { keys: ['Double-click a node'], does: 'Open its skill in the editor beside the canvas' },
+  { keys: ['Enter', 'Open on a compound node'], does: 'Open the selected compound node to edit its inside' },
+  { keys: ['Escape', 'The breadcrumb'], does: 'Go back out of an open compound node' },
   { keys: ['Ctrl+Enter'], does: 'Run the workflow' },
   { keys: ['Shift+Enter'], does: 'Run the selected nodes and what they need' },
   { keys: ['Ctrl+C', 'Ctrl+V'], does: 'Copy and paste the selected nodes' },

@@ -5,6 +5,7 @@ import { useContext, useState } from 'preact/hooks';
 import type { Json } from '../../../shared/src/json';
 import { isRequiredInput } from '../../../shared/src/skill/ports';
 import type { InputPort, OutputPort } from '../../../shared/src/skill/schema';
+import { OpenCompoundButton } from '../compound/open-compound-button';
 import { NodeRunBar } from '../run/node-run-bar';
 import type { SkillFlowNode } from './flow-binding';
 import { NodeTitle } from './node-title';
@@ -133,6 +134,7 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
         <div class="selected-by">{data.selectedBy.map((s) => <span key={s.name} style={{ background: s.color }}>{s.name}</span>)}</div>
       )}
       <NodeTitle nodeId={id} label={data.label || data.skillId} editable={editable} onRename={(label) => editing.rename(id, label)} onDone={() => editing.refocus()} />
+      {skill?.type === 'compound' && <OpenCompoundButton nodeId={id} />}
       {!skill && <div class="skill-node-missing">Skill "{data.skillId}" is in none of your volumes.</div>}
       {skill && <NodeRunBar nodeId={id} compact={compact} />}
       <div class="skill-node-ports">

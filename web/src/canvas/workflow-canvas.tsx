@@ -44,6 +44,7 @@ import {
   type SkillFlowNode,
 } from './flow-binding';
 import { SkillBesideSlot } from '../editor/skill-beside-slot';
+import { leaveCompound, openCompound } from '../compound/open-route';
 import { canvasAction, onlyReads, type CanvasAction } from './canvas-keys';
 import { nearestNode, type Direction } from './nearest-node';
 import { useNodeAdding } from './node-adding';
@@ -309,9 +310,16 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         case 'move':
           moveNodesBy(doc, graph, selectedNodes, NUDGES[action.direction]);
           return true;
+        case 'open-compound': {
+          const opened = single !== undefined && catalog.compound(graph.nodes.find((n) => n.id === single)?.skillId ?? '') !== undefined;
+          if (opened) openCompound(single);
+          return opened;
+        }
+        case 'leave-compound':
+          return leaveCompound();
       }
     },
-    [doc, undo, selectedNodes, selectedEdges, adding, run, flow],
+    [doc, undo, selectedNodes, selectedEdges, adding, run, flow, catalog],
   );
 
   // Keys are read while they go down to their target, so that an arrow selects the next node

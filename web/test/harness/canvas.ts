@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** The drag type the skill library sets (web/src/canvas/workflow-canvas.tsx). */
 const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
@@ -6,11 +6,14 @@ const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
 /** Nodes React Flow has measured and shows (it keeps new nodes hidden until then). */
 export const visibleNodes = (page: Page) => page.locator('.react-flow__node:not([style*="visibility: hidden"])');
 
-/** Drops a skill onto the canvas at a point, as a drag from the library ends. */
-export async function dropSkill(page: Page, skillId: string, at: { x: number; y: number }): Promise<void> {
+/**
+ * Drops a skill onto the canvas at a point, as a drag from the library ends; `within` is the
+ * canvas's container when the page has more than one (an open compound over its workflow).
+ */
+export async function dropSkill(page: Page, skillId: string, at: { x: number; y: number }, within: Page | Locator = page): Promise<void> {
   // React Flow mounts once the workflow's content has arrived (or is known to be empty).
-  await page.locator('.react-flow__pane').waitFor();
-  const pane = page.locator('.flow');
+  await within.locator('.react-flow__pane').waitFor();
+  const pane = within.locator('.flow');
   const box = await pane.boundingBox();
   if (!box) throw new Error('the canvas is not on the page');
   const data = await page.evaluateHandle(
