@@ -122,13 +122,13 @@ describe('exportSkillZip', () => {
     const doc = new Y.Doc();
     const preview = previewImport(filesUnder(path.join(FIXTURES, 'agent', 'chart-maker')));
     doc.transact(() => saveImported(doc, preview.skills));
-    const back = exportSkillZip(doc, 'chart-maker', 'chart-maker.md');
+    const back = exportSkillZip(doc, 'chart-maker', 'chart-maker.md', () => undefined);
     if (!back.ok) throw new Error(back.error);
     const fixture = filesUnder(path.join(FIXTURES, 'agent', 'chart-maker'));
     expect(unzipped(back.value).sort((a, b) => a.path.localeCompare(b.path))).toEqual(fixture.sort((a, b) => a.path.localeCompare(b.path)));
 
     putSkillSource(doc, 'double-it', fs.readFileSync(path.resolve(import.meta.dirname, '../../skills/export-results.md'), 'utf8').replace('skill_id: export-results', 'skill_id: double-it'));
-    const made = exportSkillZip(doc, 'double-it', 'double-it.md');
+    const made = exportSkillZip(doc, 'double-it', 'double-it.md', () => undefined);
     if (!made.ok) throw new Error(made.error);
     const [main, ...rest] = unzipped(made.value);
     expect(rest).toEqual([]);
@@ -139,9 +139,9 @@ describe('exportSkillZip', () => {
 
   it('says why a skill cannot be exported', () => {
     const doc = new Y.Doc();
-    expect(exportSkillZip(doc, 'gone', 'gone.md')).toEqual({ ok: false, error: 'there is no skill "gone" here any more' });
+    expect(exportSkillZip(doc, 'gone', 'gone.md', () => undefined)).toEqual({ ok: false, error: 'there is no skill "gone" here any more' });
     putSkillSource(doc, 'bad', '---\nname: Bad\ntype: pascal\n---\n');
-    const bad = exportSkillZip(doc, 'bad', 'bad.md');
+    const bad = exportSkillZip(doc, 'bad', 'bad.md', () => undefined);
     expect(!bad.ok && bad.error).toContain('bad.md:3: type: unknown type');
   });
 });
