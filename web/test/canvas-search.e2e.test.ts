@@ -154,7 +154,8 @@ describe('node search', () => {
     const plot = await nodeOf(page, 'plot-convergence');
     const search = await dropConnection(page, plot, { type: 'target', name: 'convergence_trace' }, { x: 420, y: 160 });
     expect(await search.getAttribute('aria-label')).toBe('Add a node that feeds convergence_trace (array)');
-    // Skills with an array output (export-results has none: its `any` is an input).
+    // Skills with an array output (export-results has none: its `any` is an input), the compound
+    // weather-summary-csv among them (its summary).
     expect((await choices(search, 'node-search-item')).sort()).toEqual([
       'plot-bars',
       'quantum-circuit',
@@ -163,6 +164,7 @@ describe('node search', () => {
       'spice-diode-iv',
       'spice-resistor',
       'table-group-summary',
+      'weather-summary-csv',
     ]);
     await page.keyboard.type('vqe');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'quantum-vqe', 'the VQE first');
