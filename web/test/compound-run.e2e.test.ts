@@ -147,7 +147,8 @@ describe('a compound node', () => {
     await node.locator('[data-testid="compound-progress"][data-total="3"]').waitFor({ timeout: 10_000 });
     const oneOfThree = remote.locator('[data-testid="remote-compound-progress"][data-done="1"][data-total="3"]');
     await oneOfThree.waitFor({ timeout: 120_000 });
-    expect(await oneOfThree.textContent()).toBe(`1 of 3 · Hold (${c}/h)`);
+    expect(await oneOfThree.textContent()).toBe('1 of 3 · Hold');
+    expect(await oneOfThree.getAttribute('title')).toBe(`Inner nodes done (or reused) of all; running: Hold (${c}/h)`);
     expect(await remote.locator('[data-testid="remote-run-status"]').getAttribute('data-status')).toBe('running');
     await shot(second.page, 'compound-progress-remote');
     await waitForStatus(page, c, 'done', 120_000);

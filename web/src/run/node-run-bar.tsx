@@ -42,9 +42,9 @@ function useNow(active: boolean): number {
   return now;
 }
 
-/** "1 of 3 · Scale (c/s)": a compound node's inner nodes done of all, and which run now. */
+/** "1 of 3 · Scale": a compound node's inner nodes done of all, and which run now (by label, else path). */
 function progressText(progress: CompoundProgress, session: RunSession): string {
-  const running = progress.running.map((path) => innerNodeName(session.innerNode(path), path));
+  const running = progress.running.map((path) => session.innerNode(path)?.label || path);
   return `${progress.done} of ${progress.total}${running.length > 0 ? ` · ${running.join(', ')}` : ''}`;
 }
 
@@ -60,7 +60,13 @@ function InnerFailure({ session, nodeId, error }: { session: RunSession; nodeId:
 /** A compound node's progress, in the run bar after its state. */
 function ProgressNote({ progress, session, testId }: { progress: CompoundProgress; session: RunSession; testId: string }) {
   return (
-    <span class="run-progress muted" data-testid={testId} data-done={progress.done} data-total={progress.total} title="Inner nodes done (or reused) of all, and those running now">
+    <span
+      class="run-progress muted"
+      data-testid={testId}
+      data-done={progress.done}
+      data-total={progress.total}
+      title={`Inner nodes done (or reused) of all${progress.running.length > 0 ? `; running: ${progress.running.map((path) => innerNodeName(session.innerNode(path), path)).join(', ')}` : ''}`}
+    >
       {progressText(progress, session)}
     </span>
   );
