@@ -31,7 +31,7 @@ const SCALE = skill('e2e-scale', 'python', { inputs: ['x:number', 'factor:number
 const HOLD = skill(
   'e2e-hold',
   'javascript',
-  { inputs: ['y:number', 'offset:number:1', 'ms:integer:1500'], outputs: ['z:number'] },
+  { inputs: ['y:number', 'offset:number:1', 'ms:integer:2500'], outputs: ['z:number'] },
   'async function execute({ y, offset, ms }) {\n  if (y < 0) throw new Error(`negative input ${y}`);\n  await new Promise((resolve) => setTimeout(resolve, ms));\n  return { z: y + offset };\n}',
 );
 const SQUARE = skill('e2e-square', 'python', { inputs: ['z:number'], outputs: ['w:number'] }, 'def execute(inputs):\n    return {"w": inputs["z"] ** 2}');

@@ -250,7 +250,7 @@ export class RunSession {
   private preloadPython(): void {
     if (this.preloaded || this.disposed) return;
     const source = this.source?.();
-    if (!source?.graph.nodes.some((n) => PYTHON_TYPES.includes(source.entry(n.skillId)?.skill?.frontmatter.type ?? ''))) return;
+    if (!source?.graph.nodes.some((n) => runsPython(n.skillId, source.entry))) return;
     this.preloaded = true;
     const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
     const start = () => {
@@ -476,6 +476,13 @@ export class RunSession {
     this.summary = next;
     this.emit('*');
   }
+}
+
+/** Whether a node of this skill runs Python: a Python skill, or a compound skill with one inside (nested too). */
+function runsPython(skillId: string, entry: RunSource['entry'], within: readonly string[] = []): boolean {
+  const skill = entry(skillId)?.skill;
+  if (skill?.kind !== 'compound') return PYTHON_TYPES.includes(skill?.frontmatter.type ?? '');
+  return !within.includes(skillId) && skill.inside.nodes.some((n) => runsPython(n.skillId, entry, [...within, skillId]));
 }
 
 const compoundOf = (entry: CatalogEntry | undefined): CompoundSkill | undefined => (entry?.skill?.kind === 'compound' ? entry.skill : undefined);
