@@ -219,6 +219,15 @@ describe('a compound node', () => {
     expect(await panel.locator('[data-testid="error-line"]').first().getAttribute('data-line')).toBe(String(THROW_LINE));
     expect(await panel.locator('[data-testid="error-line"]').first().getAttribute('title')).toBe(`Open e2e-hold at line ${THROW_LINE} of its file`);
     await shot(page, 'compound-inner-error');
+
+    // Reopened, the kept compound state still names them (the inner states were not kept).
+    await page.reload();
+    await waitForNodes(page, 1);
+    await waitForStatus(page, 'c', 'error');
+    expect(await failure.textContent()).toBe(`failed in Hold (c/h), skill e2e-hold, line ${THROW_LINE}`);
+    const reopened = await openResult(page, 'c');
+    expect(await reopened.locator('[data-testid="inner-error"]').getAttribute('data-skill')).toBe('e2e-hold');
+    expect(await reopened.locator('[data-testid="error-line"]').first().getAttribute('title')).toBe(`Open e2e-hold at line ${THROW_LINE} of its file`);
     script.destroy();
     errors.assertNone();
     await context.close();

@@ -63,6 +63,8 @@ const KEPT: readonly NodeStatus[] = ['done', 'cached', 'error'];
 const SIGNATURES_FIELD = 'runSignatures';
 /** The awareness field next to `run`: each running compound node's progress. */
 const PROGRESS_FIELD = 'runProgress';
+/** How a compound node's error names its failed inner node: `inner node <path> (<skill>) failed: …`. */
+const INNER_FAILURE = /^inner node (\S+) \(([^)]*)\) failed: /;
 /** Awareness goes to everyone on every change: a compound's published progress names a few running inner nodes at most. */
 const PUBLISHED_RUNNING = 3;
 const PUBLISHED_PATH = 200;
@@ -183,7 +185,10 @@ export class RunSession {
     for (const [path, state] of this.states) {
       if (path.startsWith(`${id}/`) && state.status === 'error' && !state.progress && (!found || path.length > found.length)) found = path;
     }
-    return found === undefined ? undefined : { path: found, skillId: this.innerNode(found)?.skillId };
+    if (found !== undefined) return { path: found, skillId: this.innerNode(found)?.skillId };
+    // Reopened, only the compound node's state is kept: its error names the inner node (compound-state.ts).
+    const named = INNER_FAILURE.exec(this.states.get(id)?.error ?? '');
+    return named?.[1] && named[1].startsWith(`${id}/`) ? { path: named[1], skillId: named[2] } : undefined;
   }
 
   getSummary = (): RunSummary => this.summary;
