@@ -17,9 +17,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatSkillError, parseSkill, type Skill } from '../src/skill/parse';
+import { formatSkillError, readSkill, type ParsedSkill } from '../src/skill/parse';
 import { CODE_LANGUAGE, type SkillFrontmatter } from '../src/skill/schema';
 import { netlistPlaceholders } from '../src/skill/ngspice';
+import { mappingProblems, selfContainment } from '../src/workflow/compound-chain';
 import { validateWorkflow } from '../src/workflow/validate';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../src/documents/workflow';
 
@@ -38,17 +39,22 @@ const SYSTEM_SKILL_IDS = [
   'sample-weather-data',
   'table-group-summary',
   'plot-bars',
+  // A compound skill (issue 16): the data pipeline's three nodes packed into one.
+  'weather-summary-csv',
 ];
 
 const files = readdirSync(SKILLS_DIR)
   .filter((f) => f.endsWith('.md'))
   .sort();
 
-function load(file: string): Skill {
-  const parsed = parseSkill(readFileSync(new URL(file, SKILLS_DIR), 'utf8'), `skills/${file}`);
+function load(file: string): ParsedSkill {
+  const parsed = readSkill(readFileSync(new URL(file, SKILLS_DIR), 'utf8'), { file: `skills/${file}` });
   if (!parsed.ok) throw new Error(parsed.error.map(formatSkillError).join('\n'));
   return parsed.value;
 }
+
+const runnable = files.map(load).flatMap((s) => (s.kind === 'runnable' ? [s] : []));
+const compound = files.map(load).flatMap((s) => (s.kind === 'compound' ? [s] : []));
 
 const node = (id: string, skillId: string, inputs: WorkflowNode['inputs'] = {}): WorkflowNode => ({
   id,
@@ -71,17 +77,22 @@ describe('system skills', () => {
   });
 
   describe.each(files)('%s', (file) => {
-    it('parses and validates, and its file name is its skill id', () => {
-      const parsed = parseSkill(readFileSync(new URL(file, SKILLS_DIR), 'utf8'), `skills/${file}`);
+    it('parses and validates as a skill that runs (its own code, or inner nodes), and its file name is its skill id', () => {
+      const parsed = readSkill(readFileSync(new URL(file, SKILLS_DIR), 'utf8'), { file: `skills/${file}` });
       expect(parsed.ok ? [] : parsed.error.map(formatSkillError)).toEqual([]);
       const skill = load(file);
+      expect(['runnable', 'compound']).toContain(skill.kind);
       expect(`${skill.frontmatter.skill_id}.md`).toBe(file);
     });
 
-    it('has code in the language of its type, a description and a "When to Use" section', () => {
+    it('has code in the language of its type (inner nodes for a compound), a description and a "When to Use" section', () => {
       const skill = load(file);
-      expect(skill.codeLanguage).toBe(CODE_LANGUAGE[skill.frontmatter.type]);
-      expect(skill.code.trim().length).toBeGreaterThan(50);
+      if (skill.kind === 'runnable') {
+        expect(skill.codeLanguage).toBe(CODE_LANGUAGE[skill.frontmatter.type]);
+        expect(skill.code.trim().length).toBeGreaterThan(50);
+      } else if (skill.kind === 'compound') {
+        expect(skill.inside.nodes.length).toBeGreaterThan(1);
+      }
       expect(skill.frontmatter.description.length).toBeGreaterThan(80);
       expect(skill.body).toMatch(/^# Skill: /m);
       expect(skill.body).toMatch(/^## When to Use\s*$/m);
@@ -93,7 +104,9 @@ describe('system skills', () => {
     });
 
     it('keeps to its runtime: an execute function, no DOM or network, only render/setAnimationLoop', () => {
-      const { frontmatter, code } = load(file);
+      const skill = load(file);
+      if (skill.kind !== 'runnable') return;
+      const { frontmatter, code } = skill;
       if (frontmatter.type === 'python') {
         expect(code).toMatch(/^def execute\(inputs\)/m);
         expect(code).not.toMatch(/^\s*(import|from)\s+(numpy|scipy|qiskit)\b/m);
@@ -139,11 +152,25 @@ describe('system skills', () => {
       'sample-weather-data': ['Sample Weather Readings', 'javascript', 'data'],
       'table-group-summary': ['Group and Summarize', 'javascript', 'data'],
       'plot-bars': ['Bar Chart', 'javascript', 'data'],
+      'weather-summary-csv': ['Weather Summary to CSV', 'compound', 'data'],
     });
   });
 
+  it('compound ones use only system skills that run, map their ports onto ports those skills have, and contain no compound', () => {
+    const ports = new Map(runnable.map((s) => [s.frontmatter.skill_id, s.frontmatter]));
+    const compounds = new Map(compound.map((s) => [s.frontmatter.skill_id, s]));
+    expect(compound.length).toBeGreaterThan(0);
+    for (const skill of compound) {
+      const id = skill.frontmatter.skill_id;
+      expect(skill.inside.nodes.map((n) => n.skillId).filter((inner) => !ports.has(inner)), id).toEqual([]);
+      expect(mappingProblems(id, (inner) => ports.get(inner), (inner) => compounds.get(inner)), id).toEqual([]);
+      expect(selfContainment(id, (inner) => compounds.get(inner)), id).toBeUndefined();
+      expect(validateWorkflow(skill.inside, (inner) => ports.get(inner)), id).toEqual([]);
+    }
+  });
+
   describe('the Hamiltonian → VQE → Plot Convergence workflow', () => {
-    const skills = new Map<string, SkillFrontmatter>(files.map(load).map((s) => [s.frontmatter.skill_id, s.frontmatter]));
+    const skills = new Map<string, SkillFrontmatter>(runnable.map((s) => [s.frontmatter.skill_id, s.frontmatter]));
     const lookup = (id: string) => skills.get(id);
     const graph: WorkflowGraph = {
       nodes: [

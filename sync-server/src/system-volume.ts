@@ -3,7 +3,7 @@ import path from 'node:path';
 import { putSkillSource, listSkillSources, removeSkill } from '../../shared/src/documents/volume-index';
 import { ORIGIN } from '../../shared/src/origins';
 import { volumeRoom, SYSTEM_VOLUME_ID } from '../../shared/src/rooms';
-import { formatSkillError, parseSkill } from '../../shared/src/skill/parse';
+import { formatSkillError, parseSkill, readSkill } from '../../shared/src/skill/parse';
 import type { Rooms } from './rooms/rooms';
 
 /** The system skills failed to validate; the server refuses to start with a broken catalogue. */
@@ -22,7 +22,10 @@ export async function loadSystemVolume(rooms: Rooms, skillsDir: string): Promise
   const problems: string[] = [];
   for (const file of files) {
     const source = await fs.readFile(path.join(skillsDir, file), 'utf8');
-    const parsed = parseSkill(source, path.join(path.basename(skillsDir), file));
+    const name = path.join(path.basename(skillsDir), file);
+    // A system skill runs: by its own code, or (a compound skill) as its inner nodes.
+    const read = readSkill(source, { file: name });
+    const parsed = read.ok && read.value.kind === 'compound' ? read : parseSkill(source, name);
     if (!parsed.ok) problems.push(...parsed.error.map(formatSkillError));
     else if (skills.has(parsed.value.frontmatter.skill_id)) problems.push(`${file}: duplicate skill_id "${parsed.value.frontmatter.skill_id}"`);
     else skills.set(parsed.value.frontmatter.skill_id, source);

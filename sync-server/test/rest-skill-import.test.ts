@@ -163,6 +163,23 @@ describe('files and limits', () => {
     expect((await download('/api/skills/no-such-skill/export')).status).toBe(404);
   });
 
+  it('exports a compound skill with the skills it needs, and refuses one whose inner skill is in no volume', async () => {
+    const exported = await download('/api/skills/weather-summary-csv/export');
+    expect(exported.status).toBe(200);
+    const unzipped = unzipSkillArchive(new Uint8Array(exported.bytes));
+    if (!unzipped.ok) throw new Error(unzipped.error);
+    expect(unzipped.value.map((f) => f.path).sort()).toEqual(
+      ['SKILL.md', 'skills/README.md', 'skills/export-results/SKILL.md', 'skills/sample-weather-data/SKILL.md', 'skills/table-group-summary/SKILL.md'].map((p) => `weather-summary-csv/${p}`),
+    );
+    const lonely = readFileSync(join(import.meta.dirname, '../../skills/weather-summary-csv.md'), 'utf8')
+      .replace('skill_id: weather-summary-csv', 'skill_id: lonely-compound')
+      .replace('"skillId": "export-results"', '"skillId": "no-such-inner"');
+    expect((await api('POST', '/api/skills', { content: lonely })).status).toBe(201);
+    const refused = await api('GET', '/api/skills/lonely-compound/export');
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain('\\"lonely-compound\\" uses \\"no-such-inner\\", which none of your volumes has');
+  });
+
   it('takes a skill at the file limits, sent as base64, though other routes keep their smaller limit', async () => {
     const big = (n: number) => ({ path: `assets/big-${n}.bin`, content: Buffer.alloc(MAX_SKILL_FILE_BYTES, n).toString('base64'), encoding: 'base64' });
     const posted = await api('POST', '/api/skills', { content: skill('at-the-limits'), files: [big(1), big(2)] });

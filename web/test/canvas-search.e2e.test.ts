@@ -11,7 +11,7 @@ import { ROOT, useApp, waitFor } from './harness';
 import { centreOf, dragMouse, dropSkill, visibleNodes } from './harness/canvas';
 
 const app = useApp();
-/** How many system skills there are (skills/*.md), every one of them runnable. */
+/** How many system skills there are (skills/*.md), every one of them a node: runnable, or compound. */
 const SYSTEM_SKILLS = fs.readdirSync(path.join(ROOT, 'skills')).filter((f) => f.endsWith('.md')).length;
 
 const shot = async (page: Page, name: string) => {
@@ -65,8 +65,8 @@ describe('node search', () => {
     await page.mouse.dblclick(at.x, at.y);
     const search = page.locator('[data-testid="node-search"]');
     await search.waitFor();
-    // An empty query lists every runnable skill; the system's are all runnable.
-    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === SYSTEM_SKILLS, 'every runnable skill listed');
+    // An empty query lists every runnable and compound skill; the system's are all one or the other.
+    await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === SYSTEM_SKILLS, 'every runnable and compound skill listed');
     await page.keyboard.type('divider type:ngspice');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').count()) === 1, 'the filter to leave one skill');
     expect(await search.locator('[data-testid="node-search-item"]').getAttribute('data-key')).toBe('spice-resistor');
@@ -154,7 +154,8 @@ describe('node search', () => {
     const plot = await nodeOf(page, 'plot-convergence');
     const search = await dropConnection(page, plot, { type: 'target', name: 'convergence_trace' }, { x: 420, y: 160 });
     expect(await search.getAttribute('aria-label')).toBe('Add a node that feeds convergence_trace (array)');
-    // Skills with an array output (export-results has none: its `any` is an input).
+    // Skills with an array output (export-results has none: its `any` is an input), the compound
+    // weather-summary-csv among them (its summary).
     expect((await choices(search, 'node-search-item')).sort()).toEqual([
       'plot-bars',
       'quantum-circuit',
@@ -163,6 +164,7 @@ describe('node search', () => {
       'spice-diode-iv',
       'spice-resistor',
       'table-group-summary',
+      'weather-summary-csv',
     ]);
     await page.keyboard.type('vqe');
     await waitFor(async () => (await search.locator('[data-testid="node-search-item"]').first().getAttribute('data-key')) === 'quantum-vqe', 'the VQE first');

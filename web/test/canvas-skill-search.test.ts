@@ -48,7 +48,7 @@ describe('parseSkillQuery', () => {
     expect(query).toEqual({ words: 'plot', inputs: [], outputs: [], runtimes: [], volumes: [] });
     expect(problems).toEqual([
       '"arr" is not a port type: write in: with one of number, integer, string, boolean, object, array, any.',
-      '"type:" needs a skill type: write type: with one of python, javascript, threejs, ngspice.',
+      '"type:" needs a skill type: write type: with one of python, javascript, threejs, ngspice, compound.',
       '"mine" is not a volume: write vol: with one of system, team, user.',
     ]);
   });
@@ -59,7 +59,7 @@ describe('parseSkillQuery', () => {
 });
 
 describe('searchSkills', () => {
-  it('an empty query lists every runnable skill by name, each id once, instruction skills left out', () => {
+  it('an empty query lists every runnable and compound skill by name, each id once, instruction skills left out', () => {
     const all = searchSkills(index, parseSkillQuery('').query);
     expect(all.map((s) => s.name)).toEqual([...all.map((s) => s.name)].sort((a, b) => a.localeCompare(b)));
     expect(all.map((s) => s.skillId)).not.toContain('write-reports');
@@ -78,6 +78,9 @@ describe('searchSkills', () => {
     expect(ids('in:any').sort()).toEqual(['export-results', 'my-export']);
     expect(ids('out:boolean')).toEqual(['quantum-vqe']);
     expect(ids('type:ngspice').sort()).toEqual(['spice-diode-iv', 'spice-resistor']);
+    expect(ids('type:compound')).toEqual(['weather-summary-csv']);
+    expect(ids('weather summary csv type:compound out:string')).toEqual(['weather-summary-csv']);
+    expect(ids('type:compound in:array')).toEqual([]);
     expect(ids('vol:user').sort()).toEqual(['my-export', 'plot-convergence']);
     expect(ids('quantum type:python out:number')).toEqual(ids('quantum type:python').filter((id) => ['quantum-hamiltonian', 'quantum-vqe'].includes(id)));
     expect(ids('quantum type:javascript')).toEqual(['plot-bars']);

@@ -13,12 +13,16 @@ const skill = (codeLanguage: 'python' | 'javascript' | 'spice', code: string) =>
 const lines = (errors: ReturnType<typeof codeSyntaxErrors>) => errors.map((e) => e.line);
 
 describe('codeSyntaxErrors', () => {
-  it('finds nothing wrong in the system skills', () => {
+  it('finds nothing wrong in the system skills (compound ones have no code of their own to check)', () => {
+    let checked = 0;
     for (const name of fs.readdirSync(SKILLS).filter((f) => f.endsWith('.md'))) {
       const read = readSkill(fs.readFileSync(path.join(SKILLS, name), 'utf8'), { file: name });
-      if (!read.ok || read.value.kind !== 'runnable') throw new Error(`${name} does not parse`);
+      if (!read.ok || read.value.kind === 'instruction') throw new Error(`${name} does not parse as a skill that runs`);
+      if (read.value.kind === 'compound') continue;
       expect(codeSyntaxErrors(read.value), name).toEqual([]);
+      checked += 1;
     }
+    expect(checked).toBeGreaterThan(10);
   });
 
   it('accepts valid Python of many forms', () => {

@@ -4,12 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { readSkillFiles, getSkillOrigin, type SkillFile } from '../../shared/src/documents/skill-files';
+import { readSkillFiles, getSkillOrigin, listSkillFiles, type SkillFile } from '../../shared/src/documents/skill-files';
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
 import { unzipSkillArchive, zipSkillFiles } from '../../shared/src/skill/archive';
 import { readSkill } from '../../shared/src/skill/parse';
+import { storedSkill } from '../../shared/src/skill/stored-skill';
+import type { CatalogEntry } from '../src/documents/catalog';
 import { exportSkillZip } from '../src/panels/skill-export';
-import { previewImport, refusalText, renamedSkill, saveImported, skillsToSave } from '../src/panels/skill-import';
+import { carriedPresent, previewImport, refusalText, renamedSkill, saveImported, skillsToSave } from '../src/panels/skill-import';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../shared/test/fixtures/skills');
 
@@ -58,7 +60,7 @@ describe('previewImport', () => {
     const preview = previewImport([...chart, broken, { path: 'again.zip', bytes: zipSkillFiles(chart) }]);
     expect(preview.skills.map((s) => s.skillId)).toEqual(['chart-maker']);
     const texts = preview.refused.flatMap((r) => r.errors.map(refusalText));
-    expect(texts).toContain('odd.md:3: type: unknown type "pascal"; use one of python, javascript, threejs, ngspice, qiskit, python-wasm, spice, instruction, or leave it out to take it from the code block');
+    expect(texts).toContain('odd.md:3: type: unknown type "pascal"; use one of python, javascript, threejs, ngspice, qiskit, python-wasm, spice, instruction, compound, or leave it out to take it from the code block');
     expect(texts.some((t) => t.includes('already used by chart-maker/SKILL.md'))).toBe(true);
   });
 });
@@ -122,13 +124,13 @@ describe('exportSkillZip', () => {
     const doc = new Y.Doc();
     const preview = previewImport(filesUnder(path.join(FIXTURES, 'agent', 'chart-maker')));
     doc.transact(() => saveImported(doc, preview.skills));
-    const back = exportSkillZip(doc, 'chart-maker', 'chart-maker.md');
+    const back = exportSkillZip(doc, 'chart-maker', 'chart-maker.md', () => undefined);
     if (!back.ok) throw new Error(back.error);
     const fixture = filesUnder(path.join(FIXTURES, 'agent', 'chart-maker'));
     expect(unzipped(back.value).sort((a, b) => a.path.localeCompare(b.path))).toEqual(fixture.sort((a, b) => a.path.localeCompare(b.path)));
 
     putSkillSource(doc, 'double-it', fs.readFileSync(path.resolve(import.meta.dirname, '../../skills/export-results.md'), 'utf8').replace('skill_id: export-results', 'skill_id: double-it'));
-    const made = exportSkillZip(doc, 'double-it', 'double-it.md');
+    const made = exportSkillZip(doc, 'double-it', 'double-it.md', () => undefined);
     if (!made.ok) throw new Error(made.error);
     const [main, ...rest] = unzipped(made.value);
     expect(rest).toEqual([]);
@@ -139,9 +141,55 @@ describe('exportSkillZip', () => {
 
   it('says why a skill cannot be exported', () => {
     const doc = new Y.Doc();
-    expect(exportSkillZip(doc, 'gone', 'gone.md')).toEqual({ ok: false, error: 'there is no skill "gone" here any more' });
+    expect(exportSkillZip(doc, 'gone', 'gone.md', () => undefined)).toEqual({ ok: false, error: 'there is no skill "gone" here any more' });
     putSkillSource(doc, 'bad', '---\nname: Bad\ntype: pascal\n---\n');
-    const bad = exportSkillZip(doc, 'bad', 'bad.md');
+    const bad = exportSkillZip(doc, 'bad', 'bad.md', () => undefined);
     expect(!bad.ok && bad.error).toContain('bad.md:3: type: unknown type');
+  });
+});
+
+describe('a compound skill’s archive', () => {
+  const SKILLS = path.resolve(import.meta.dirname, '../../skills');
+  const systemDoc = new Y.Doc();
+  for (const f of fs.readdirSync(SKILLS).filter((n) => n.endsWith('.md'))) putSkillSource(systemDoc, f.replace(/\.md$/, ''), fs.readFileSync(path.join(SKILLS, f), 'utf8'));
+  const system = { volume: 'system' as const, volumeId: 'system' };
+  const user = { volume: 'user' as const, volumeId: 'u1' };
+  const entryOf = (skillId: string, source: string, volume: typeof system | typeof user): CatalogEntry => {
+    const read = readSkill(source, { file: `${skillId}.md`, skillId });
+    if (!read.ok) throw new Error(skillId);
+    return { skillId, volume, source, skill: read.value, errors: [] };
+  };
+
+  it('exports with the skills it needs, and previews them as carried; those the library has elsewhere are left out, those the target has are conflicts', () => {
+    const zip = exportSkillZip(systemDoc, 'weather-summary-csv', 'weather-summary-csv.md', (id) => storedSkill(systemDoc, id));
+    if (!zip.ok) throw new Error(zip.error);
+    const preview = previewImport([{ path: 'weather-summary-csv.zip', bytes: zip.value }]);
+    expect(preview.refused).toEqual([]);
+    expect(preview.skills.map((s) => [s.skillId, s.skill.kind, s.carriedBy ?? null])).toEqual([
+      ['weather-summary-csv', 'compound', null],
+      ['sample-weather-data', 'runnable', 'weather-summary-csv'],
+      ['table-group-summary', 'runnable', 'weather-summary-csv'],
+      ['export-results', 'runnable', 'weather-summary-csv'],
+    ]);
+    const inSystem = preview.skills.filter((s) => s.carriedBy).map((s) => entryOf(s.skillId, getSkillSource(systemDoc, s.skillId)!, system));
+    const edited = entryOf('export-results', getSkillSource(systemDoc, 'export-results')!.replace('# Skill: Export Results', '# Skill: Export Results (mine)'), user);
+    const present = carriedPresent(preview.skills, [edited, ...inSystem], user);
+    // The target volume's own copy is a conflict the preview asks about, not left out.
+    expect([...present.entries()]).toEqual([
+      ['sample-weather-data', { volume: system, same: true }],
+      ['table-group-summary', { volume: system, same: true }],
+    ]);
+    expect(carriedPresent(preview.skills, inSystem, { volume: 'team', volumeId: 't' }).get('export-results')).toEqual({ volume: system, same: true });
+    // Saved into an empty volume, the compound and its carried skills read back as they were, the list left out.
+    const doc = new Y.Doc();
+    doc.transact(() => saveImported(doc, preview.skills));
+    for (const s of preview.skills) {
+      const back = storedSkill(doc, s.skillId);
+      const original = storedSkill(systemDoc, s.skillId);
+      if (!back?.ok || !original?.ok) throw new Error(`${s.skillId} does not read back`);
+      expect(back.value.skill.frontmatter, s.skillId).toEqual(original.value.skill.frontmatter);
+      expect(back.value.skill.body, s.skillId).toBe(original.value.skill.body);
+    }
+    expect(listSkillFiles(doc, 'weather-summary-csv')).toEqual([]);
   });
 });

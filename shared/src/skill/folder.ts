@@ -13,6 +13,11 @@ export interface FolderSkill {
   /** The other files of its folder, with paths relative to that folder. */
   files: SkillFile[];
   warnings: SkillWarning[];
+  /**
+   * The compound skill whose folder carried this one (under its `skills/`), as an inner skill
+   * it needs; absent for a skill brought in on its own.
+   */
+  carriedBy?: string;
 }
 
 /** A skill that was found but cannot be brought in, and why. */
@@ -29,6 +34,11 @@ export interface FolderContents {
 }
 
 const SKILL_FILE = 'SKILL.md';
+
+/** Where a compound skill's folder carries the skills its inner nodes use: `skills/<skill-id>/SKILL.md`. */
+export const CARRIED_DIR = 'skills';
+/** The list of carried skills in a compound skill's folder, written on export and made again each time. */
+export const CARRIED_LIST = `${CARRIED_DIR}/README.md`;
 const SYSTEM_FILE = /(^|\/)(__MACOSX\/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)/;
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
@@ -69,8 +79,32 @@ export function readSkillFolder(entries: readonly SkillFile[]): FolderContents {
     addSkill(out, origin, byPath.get(origin)?.bytes ?? new Uint8Array(), own);
   }
   for (const single of singles) addSkill(out, single.path, single.bytes, [], true);
+  markCarried(out);
   return out;
 }
+
+/**
+ * Marks the skills a compound skill's folder carries (those under its `skills/`), and leaves out
+ * its list of them, which its export writes again from what it carries then.
+ */
+function markCarried(out: FolderContents): void {
+  const compounds = out.skills.filter((s) => s.skill.kind === 'compound').map((s) => ({ skill: s, dir: dirOf(s.origin) }));
+  for (const { skill, dir } of compounds) {
+    const list = skill.files.find((f) => f.path === CARRIED_LIST);
+    if (!list) continue;
+    skill.files = skill.files.filter((f) => f !== list);
+    out.skipped.push({ path: dir ? `${dir}/${CARRIED_LIST}` : CARRIED_LIST, reason: `the list of the skills "${skill.skillId}" carries, made again when it is exported` });
+  }
+  for (const skill of out.skills) {
+    const carrier = compounds
+      .filter((c) => c.skill !== skill && within(carriedDir(c.dir), skill.origin))
+      .sort((a, b) => b.dir.length - a.dir.length)[0];
+    if (carrier) skill.carriedBy = carrier.skill.skillId;
+  }
+}
+
+/** The folder of a compound skill's carried skills, for the compound's folder `compoundDir`. */
+export const carriedDir = (compoundDir: string): string => (compoundDir ? `${compoundDir}/${CARRIED_DIR}` : CARRIED_DIR);
 
 function addSkill(out: FolderContents, origin: string, bytes: Uint8Array, files: SkillFile[], single = false): void {
   const source = utf8Text(bytes);

@@ -86,8 +86,8 @@ export interface ReadSkillOptions {
 /** Formats a skill error as `file:line: field: message`. */
 export const formatSkillError = (e: SkillError): string => `${e.file}:${e.line}: ${e.field ? `${e.field}: ` : ''}${e.message}`;
 
-// `compound` is not offered here: compound skill files are written by the app (Make skill, mining), not typed by hand.
-const TYPE_NAMES = [...SKILL_TYPES, ...Object.keys(TYPE_ALIASES), INSTRUCTION_TYPE].join(', ');
+// `compound` is offered too: a system skill is one, and compound skills travel in Agent Skills archives.
+const TYPE_NAMES = [...SKILL_TYPES, ...Object.keys(TYPE_ALIASES), INSTRUCTION_TYPE, COMPOUND_TYPE].join(', ');
 
 type Located = Omit<SkillError, 'file'>;
 

@@ -2,7 +2,8 @@ import type { Response, Router } from 'express';
 import { readSkillFile, skillFilePathProblem } from '../../../shared/src/documents/skill-files';
 import { getSkillSource } from '../../../shared/src/documents/volume-index';
 import { zipSkillFiles } from '../../../shared/src/skill/archive';
-import { writeSkillFolder } from '../../../shared/src/skill/folder';
+import { skillsNeeded, writeSkillFolderWithInner, type StoredLookup } from '../../../shared/src/skill/compound-folder';
+import type { StoredSkill } from '../../../shared/src/skill/folder';
 import { storedSkill } from '../../../shared/src/skill/stored-skill';
 import type { Identify } from '../access/identity';
 import { VolumeQuerySchema } from '../access/volumes';
@@ -56,6 +57,20 @@ function asData(res: Response, contentType: string): void {
   res.set({ 'Content-Type': contentType, 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" });
 }
 
+/**
+ * The skills a compound skill needs, looked up (as its nodes' skills are, in the caller's readable
+ * volumes) level by level, for `writeSkillFolderWithInner`; other skills need none.
+ */
+async function innerSkills(stored: StoredSkill, find: (skillId: string) => Promise<ReturnType<StoredLookup> & object>): Promise<StoredLookup> {
+  const found = new Map<string, ReturnType<StoredLookup>>();
+  const lookup: StoredLookup = (id) => found.get(id);
+  for (;;) {
+    const next = skillsNeeded(stored, lookup).missing.filter((id) => !found.has(id));
+    if (next.length === 0) return lookup;
+    for (const id of next) found.set(id, await find(id).catch((e: unknown) => (e instanceof HttpError && e.code === 'not_found' ? undefined : Promise.reject(e))));
+  }
+}
+
 /** `GET /:skill_id/files/<path>` (one file's bytes) and `GET /:skill_id/export` (the folder as a zip). */
 export function addSkillDownloads(router: Router, rooms: Rooms, identify: Identify): void {
   router.get('/:skill_id/files/*path', async (req, res) => {
@@ -79,7 +94,9 @@ export function addSkillDownloads(router: Router, rooms: Rooms, identify: Identi
     const q = parseOr400(VolumeQuerySchema, req.query, 'query');
     const stored = await findReadableSkill(rooms, identify(req), id, q, (doc, ref) => storedSkill(doc, id, skillFile(ref, id)));
     if (!stored.ok) throw invalidSkill(stored.error);
-    const zip = zipSkillFiles(writeSkillFolder(stored.value));
+    const files = writeSkillFolderWithInner(stored.value, await innerSkills(stored.value, (inner) => findReadableSkill(rooms, identify(req), inner, {}, (doc, ref) => storedSkill(doc, inner, skillFile(ref, inner)))));
+    if (!files.ok) throw new HttpError('invalid_skill', files.error);
+    const zip = zipSkillFiles(files.value);
     asData(res, 'application/zip');
     res.set('Content-Disposition', `attachment; filename="${id}.zip"`);
     res.send(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength));

@@ -4,7 +4,7 @@ import { lazy, Suspense } from 'preact/compat';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { readWorkflowGraph } from '../../../shared/src/documents/workflow';
-import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
+import type { NodeSkillFrontmatter } from '../../../shared/src/workflow/validate';
 import type { PortConnection } from '../../../shared/src/workflow/connection';
 import { afterFirstPaint } from '../documents/after-first-paint';
 import type { Catalog } from '../documents/catalog';
@@ -135,7 +135,7 @@ export function useNodeAdding(deps: NodeAddingDeps) {
     refocus();
   }, [refocus]);
 
-  const add = (at: Spot, from: DraggedFrom | undefined, skill: SkillFrontmatter, port: string | undefined) => {
+  const add = (at: Spot, from: DraggedFrom | undefined, skill: NodeSkillFrontmatter, port: string | undefined) => {
     if (!doc) return;
     step();
     // A node fed from the left goes right of the drop; one feeding an input to the left of it.

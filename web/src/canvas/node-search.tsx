@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { SkillFrontmatter } from '../../../shared/src/skill/schema';
+import type { NodeSkillFrontmatter } from '../../../shared/src/workflow/validate';
 import type { CatalogEntry } from '../documents/catalog';
 import { CanvasPicker } from './canvas-picker';
 import { parseSkillQuery } from './skill-query';
@@ -28,13 +28,13 @@ export function NodeSearch(props: {
   bounds: { width: number; height: number };
   entries: readonly CatalogEntry[];
   from?: SearchFromPort;
-  onAdd(skill: SkillFrontmatter, port?: string): void;
+  onAdd(skill: NodeSkillFrontmatter, port?: string): void;
   onClose(): void;
 }) {
   const { entries, from, onAdd } = props;
   const index = useMemo(() => searchIndex(entries), [entries]);
   const [text, setText] = useState('');
-  const [choosingPort, setChoosingPort] = useState<SkillFrontmatter | null>(null);
+  const [choosingPort, setChoosingPort] = useState<NodeSkillFrontmatter | null>(null);
   const parsed = useMemo(() => parseSkillQuery(text), [text]);
   const found = useMemo(() => searchSkills(index, parsed.query, from?.need).slice(0, SHOWN), [index, parsed, from]);
 
@@ -78,7 +78,7 @@ export function NodeSearch(props: {
         detail: `${s.runtime} · ${s.volume}`,
         title: `${s.name} (${s.skillId})${s.description ? `: ${s.description}` : ''}`,
       }))}
-      empty={index.docs.length === 0 ? 'The skill library is still loading…' : 'No runnable skill matches.'}
+      empty={index.docs.length === 0 ? 'The skill library is still loading…' : 'No runnable or compound skill matches.'}
       onPick={pick}
       onClose={props.onClose}
       testId="node-search"

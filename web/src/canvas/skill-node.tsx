@@ -129,6 +129,7 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
       style={outline ? { boxShadow: `0 0 0 3px ${outline}` } : undefined}
       data-testid="skill-node"
       data-skill={data.skillId}
+      data-kind={skill?.type === 'compound' ? 'compound' : undefined}
     >
       {data.selectedBy.length > 0 && (
         <div class="selected-by">{data.selectedBy.map((s) => <span key={s.name} style={{ background: s.color }}>{s.name}</span>)}</div>
@@ -136,6 +137,7 @@ function SkillNodeView({ id, data, selected }: NodeProps<SkillFlowNode>) {
       <NodeTitle nodeId={id} label={data.label || data.skillId} editable={editable} onRename={(label) => editing.rename(id, label)} onDone={() => editing.refocus()} />
       {skill?.type === 'compound' && <OpenCompoundButton nodeId={id} />}
       {!skill && <div class="skill-node-missing">Skill "{data.skillId}" is in none of your volumes.</div>}
+      {skill?.type === 'compound' && !compact && <div class="skill-node-kind muted" data-testid="compound-kind" title="A compound skill: it runs as the workflow inside it">compound skill</div>}
       {skill && <NodeRunBar nodeId={id} compact={compact} />}
       <div class="skill-node-ports">
         {skill?.inputs.map((port) => (

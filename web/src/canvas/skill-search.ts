@@ -1,13 +1,13 @@
 import type { Volume } from '../../../shared/src/rooms';
 import { indexSkills, rankIndexed, type RankableSkill, type SkillIndex } from '../../../shared/src/skill/rank';
-import type { InputPort, OutputPort, PortType, SkillFrontmatter } from '../../../shared/src/skill/schema';
-import { portTypesCompatible } from '../../../shared/src/workflow/validate';
+import type { InputPort, OutputPort, PortType } from '../../../shared/src/skill/schema';
+import { portTypesCompatible, type NodeSkillFrontmatter } from '../../../shared/src/workflow/validate';
 import type { CatalogEntry } from '../documents/catalog';
 import type { Runtime, SkillQuery } from './skill-query';
 
 /** A skill the canvas can place as a node, with what the search ranks and filters it by. */
 export interface SearchableSkill extends RankableSkill {
-  frontmatter: SkillFrontmatter;
+  frontmatter: NodeSkillFrontmatter;
   volume: Volume;
   runtime: Runtime;
 }
@@ -23,8 +23,8 @@ export interface PortNeed {
 
 /**
  * The skills a node can be made of, tokenized for ranking: the one each id resolves to (as
- * the catalog's `lookup`: the first readable volume), runnable only, since an instruction skill
- * has nothing to run.
+ * the catalog's `lookup`: the first readable volume), runnable and compound ones, since an
+ * instruction skill has nothing to run.
  */
 export function searchIndex(entries: readonly CatalogEntry[]): SkillIndex<SearchableSkill> {
   const seen = new Set<string>();
@@ -33,7 +33,7 @@ export function searchIndex(entries: readonly CatalogEntry[]): SkillIndex<Search
     if (seen.has(entry.skillId)) continue;
     seen.add(entry.skillId);
     const skill = entry.skill;
-    if (skill?.kind !== 'runnable') continue;
+    if (skill?.kind !== 'runnable' && skill?.kind !== 'compound') continue;
     const fm = skill.frontmatter;
     skills.push({
       skillId: fm.skill_id,
@@ -50,7 +50,7 @@ export function searchIndex(entries: readonly CatalogEntry[]): SkillIndex<Search
 }
 
 /** The ports of a skill that fit a need, in the order the skill declares them. */
-export function portsFitting(skill: SkillFrontmatter, need: PortNeed): Array<InputPort | OutputPort> {
+export function portsFitting(skill: NodeSkillFrontmatter, need: PortNeed): Array<InputPort | OutputPort> {
   return need.side === 'input'
     ? skill.inputs.filter((p) => portTypesCompatible(need.type, p.type))
     : skill.outputs.filter((p) => portTypesCompatible(p.type, need.type));

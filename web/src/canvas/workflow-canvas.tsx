@@ -26,7 +26,7 @@ import { ResultsDock } from '../run/results-dock';
 import { RunContext } from '../run/run-context';
 import { RunSession } from '../run/run-session';
 import { RunToolbar } from '../run/run-toolbar';
-import { nodeSignatures } from '../run/signatures';
+import { nodeSignatures, signatureSource } from '../run/signatures';
 import {
   addSkillNode,
   applyEdgeChanges,
@@ -509,7 +509,7 @@ function useRunSession(room: ReturnType<typeof useRoom>, graph: WorkflowGraph, c
     // Read at the moment of the click, so a run uses exactly what the canvas shows.
     session?.setSource(() => ({ graph: latest.current.graph, entry: (id) => latest.current.catalog.entry(id) }));
   }, [session]);
-  const signatures = useMemo(() => nodeSignatures(graph, (id) => catalog.entry(id)?.source), [graph, catalog]);
+  const signatures = useMemo(() => nodeSignatures(graph, signatureSource(catalog.entry)), [graph, catalog]);
   useEffect(() => session?.setSignatures(signatures), [session, signatures]);
   useEffect(() => session?.setRemote(peers.filter((p) => Object.keys(p.run).length > 0)), [session, peers]);
   return session;

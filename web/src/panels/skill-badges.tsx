@@ -1,3 +1,4 @@
+import type { CompoundInside } from '../../../shared/src/skill/compound';
 import type { SkillError } from '../../../shared/src/skill/parse';
 import type { Catalog } from '../documents/catalog';
 import type { VolumeRef } from '../documents/identity';
@@ -8,6 +9,30 @@ export function InstructionBadge() {
     <span class="kind-badge" data-testid="skill-kind" title="Instructions for the assistant: nothing to run, so not a workflow node">
       instructions
     </span>
+  );
+}
+
+/** Marks a compound skill: a workflow inside one node, with how many inner nodes it holds. */
+export function CompoundBadge({ inside }: { inside: CompoundInside }) {
+  const count = inside.nodes.length;
+  return (
+    <span class="kind-badge compound" data-testid="skill-kind" title="A workflow packed into one node: it runs as its inner nodes">
+      compound · {count} node{count === 1 ? '' : 's'}
+    </span>
+  );
+}
+
+/** The skills a compound skill's inner nodes use, each once. */
+export function CompoundUses({ inside }: { inside: CompoundInside }) {
+  return (
+    <div class="skill-ports" data-testid="skill-compound-uses">
+      <span class="muted">uses</span>
+      {[...new Set(inside.nodes.map((n) => n.skillId))].map((id) => (
+        <code key={id} class="port-chip">
+          {id}
+        </code>
+      ))}
+    </div>
   );
 }
 

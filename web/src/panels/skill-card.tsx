@@ -2,7 +2,7 @@ import { SKILL_DRAG_TYPE } from '../canvas/workflow-canvas';
 import type { CatalogEntry } from '../documents/catalog';
 import type { VolumeRef } from '../documents/identity';
 import { hrefOf } from '../router';
-import { InstructionBadge } from './skill-badges';
+import { CompoundBadge, CompoundUses, InstructionBadge } from './skill-badges';
 import { errorText, portLabel } from './skill-library';
 
 /** How the library names a volume. */
@@ -33,8 +33,9 @@ export function SkillCard({ entry, home, shadowed }: { entry: CatalogEntry; home
   const fm = entry.skill?.frontmatter;
   const broken = !entry.skill && entry.errors.length > 0;
   const instruction = entry.skill?.kind === 'instruction';
+  const compound = entry.skill?.kind === 'compound' ? entry.skill : undefined;
   // An instruction skill has nothing to run, so it is read, not placed on a workflow.
-  const usable = entry.skill?.kind === 'runnable' && !shadowed;
+  const usable = (entry.skill?.kind === 'runnable' || compound !== undefined) && !shadowed;
   return (
     <li
       class={`skill-card${broken ? ' broken' : ''}${shadowed ? ' shadowed' : ''}${instruction ? ' instruction' : ''}`}
@@ -57,12 +58,13 @@ export function SkillCard({ entry, home, shadowed }: { entry: CatalogEntry; home
         <span class="volume-badge" data-testid="skill-volume">
           {volumeLabel(entry.volume, home)}
         </span>
-        {fm && (instruction ? <InstructionBadge /> : <span class="muted">{fm.type}</span>)}
+        {fm && (instruction ? <InstructionBadge /> : compound ? <CompoundBadge inside={compound.inside} /> : <span class="muted">{fm.type}</span>)}
       </div>
       {shadowed && <p class="muted">Replaced by a skill with the same id that is looked up first.</p>}
       {fm?.description && <p class="skill-description">{fm.description}</p>}
       {fm && <Ports label="in" ports={fm.inputs} />}
       {fm && <Ports label="out" ports={fm.outputs} />}
+      {compound && <CompoundUses inside={compound.inside} />}
       {!broken && entry.errors.length > 0 && (
         <p class="muted" data-testid="skill-item-kept">
           Its text has {entry.errors.length} error{entry.errors.length === 1 ? '' : 's'} now; workflows use its last valid version.

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { listSkillFiles, readSkillFile, utf8Text } from '../../../shared/src/documents/skill-files';
-import { useDocValue } from '../documents/hooks';
+import { useDocValue, useRooms } from '../documents/hooks';
 import { downloadFile } from './download';
 import { useFailure } from './home-index';
 
@@ -24,6 +24,7 @@ export function SkillFilesView({ doc, skillId, file }: { doc: Y.Doc; skillId: st
   const files = useDocValue(doc, list, NO_FILES);
   const [open, setOpen] = useState<string | null>(null);
   const { failure, watch } = useFailure();
+  const rooms = useRooms();
   useEffect(() => setOpen(null), [skillId]);
   const bytes = useMemo(() => (open === null ? undefined : readSkillFile(doc, skillId, open)), [doc, skillId, open, files]);
   const text = useMemo(() => (bytes ? utf8Text(bytes) : undefined), [bytes]);
@@ -31,8 +32,8 @@ export function SkillFilesView({ doc, skillId, file }: { doc: Y.Doc; skillId: st
   const exportZip = () =>
     watch(
       'Exporting the skill',
-      import('./skill-export').then(({ exportSkillZip }) => {
-        const zipped = exportSkillZip(doc, skillId, file);
+      import('./skill-export').then(({ exportFromLibrary }) => {
+        const zipped = exportFromLibrary(rooms, doc, skillId, file);
         if (!zipped.ok) throw new Error(zipped.error);
         downloadFile(`${skillId}.zip`, zipped.value, 'application/zip');
       }),

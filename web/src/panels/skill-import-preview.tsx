@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'preact/hooks';
 import { listSkillSources } from '../../../shared/src/documents/volume-index';
 import { volumeRoom } from '../../../shared/src/rooms';
+import { useCatalog } from '../documents/catalog';
 import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
 import { homeVolume, linkOnly, readClaims, type Identity, type VolumeRef } from '../documents/identity';
 import { useFailure } from './home-index';
+import { CompoundBadge, CompoundUses } from './skill-badges';
 import { fileSize } from './skill-files-view';
 import type * as ImportModule from './skill-import';
 import type { Conflict, ImportPreview } from './skill-import';
@@ -19,6 +21,28 @@ function writableVolumes(identity: Identity): VolumeRef[] {
 
 const volumeKey = (v: VolumeRef) => `${v.volume}/${v.volumeId}`;
 
+const toggled = (set: ReadonlySet<string>, id: string, on: boolean): Set<string> => {
+  const next = new Set(set);
+  if (on) next.add(id);
+  else next.delete(id);
+  return next;
+};
+
+/** A carried skill the library already has elsewhere: reported, left out unless kept. */
+function PresentNote({ skillId, present, kept, onKeep }: { skillId: string; present: ImportModule.PresentSkill; kept: boolean; onKeep: (keep: boolean) => void }) {
+  const where = present.volume.volume === 'system' ? 'the system skills' : `team ${present.volume.volumeId}`;
+  return (
+    <div class="note" data-testid="import-present" data-same={present.same}>
+      “{skillId}” is already in {where}
+      {present.same ? ', the same text' : ', with another text'}: the compound skill uses that one, and this copy is not saved.
+      <label>
+        <input type="checkbox" checked={kept} data-testid="import-keep-carried" onChange={(e) => onKeep((e.target as HTMLInputElement).checked)} /> Save this copy too (yours is used
+        in place of that one in your workflows)
+      </label>
+    </div>
+  );
+}
+
 /**
  * What an import would bring in, for the person to check before anything is saved: each skill with
  * its kind, files and warnings, the refusals with line and field, and a choice for each skill
@@ -33,14 +57,18 @@ export function SkillImportPreview(props: { preview: ImportPreview; load: typeof
   const existing = useDocValue(room?.doc, listSkillSources, NO_SKILLS);
   const [choices, setChoices] = useState(new Map<string, Conflict>());
   const rooms = useRooms();
+  const catalog = useCatalog(rooms);
+  const present = useMemo(() => load.carriedPresent(preview.skills, catalog.entries, target), [load, preview, catalog, target]);
+  const [keepCarried, setKeepCarried] = useState(new Set<string>());
+  const included = preview.skills.filter((s) => !present.has(s.skillId) || keepCarried.has(s.skillId));
   const { failure, watch } = useFailure();
-  const conflicts = preview.skills.filter((s) => existing.has(s.skillId));
+  const conflicts = included.filter((s) => existing.has(s.skillId));
   const undecided = conflicts.filter((s) => !choices.has(s.skillId)).length;
   const choose = (id: string, c: Conflict) => setChoices(new Map(choices).set(id, c));
 
   const save = () => {
     if (!target || undecided > 0) return;
-    const chosen = load.skillsToSave(preview.skills, new Set(existing.keys()), choices);
+    const chosen = load.skillsToSave(included, new Set(existing.keys()), choices);
     const where = target.volume === 'user' ? 'your skills' : `team ${target.volumeId}`;
     watch(
       'Saving the imported skills',
@@ -62,8 +90,8 @@ export function SkillImportPreview(props: { preview: ImportPreview; load: typeof
             ))}
           </select>
         )}
-        <button type="button" class="primary" data-testid="import-save" disabled={!target || !room || preview.skills.length === 0 || undecided > 0} onClick={save} title={undecided > 0 ? 'Choose replace or keep both for each skill that is already there' : undefined}>
-          Save {preview.skills.length > 0 ? preview.skills.length : ''}
+        <button type="button" class="primary" data-testid="import-save" disabled={!target || !room || included.length === 0 || undecided > 0} onClick={save} title={undecided > 0 ? 'Choose replace or keep both for each skill that is already there' : undefined}>
+          Save {included.length > 0 ? included.length : ''}
         </button>
         <button type="button" data-testid="import-cancel" onClick={() => props.onClose(null)}>
           Cancel
@@ -79,11 +107,25 @@ export function SkillImportPreview(props: { preview: ImportPreview; load: typeof
           <li key={s.skillId} data-testid="import-skill" data-skill-id={s.skillId} data-kind={s.skill.kind}>
             <div class="skill-card-title">
               <strong>{s.skill.frontmatter.name}</strong> <code>{s.skillId}</code>
-              <span class={s.skill.kind === 'instruction' ? 'kind-badge' : 'muted'} data-testid="import-kind">
-                {s.skill.kind === 'instruction' ? 'instructions' : s.skill.frontmatter.type}
-              </span>
+              {s.skill.kind === 'compound' ? (
+                <CompoundBadge inside={s.skill.inside} />
+              ) : (
+                <span class={s.skill.kind === 'instruction' ? 'kind-badge' : 'muted'} data-testid="import-kind">
+                  {s.skill.kind === 'instruction' ? 'instructions' : s.skill.frontmatter.type}
+                </span>
+              )}
             </div>
-            <p class="muted">from {s.origin}</p>
+            <p class="muted">
+              from {s.origin}
+              {s.carriedBy && (
+                <span data-testid="import-carried">
+                  {' '}
+                  · carried by <code>{s.carriedBy}</code>, which uses it
+                </span>
+              )}
+            </p>
+            {s.skill.kind === 'compound' && <CompoundUses inside={s.skill.inside} />}
+            {present.has(s.skillId) && <PresentNote skillId={s.skillId} present={present.get(s.skillId)!} kept={keepCarried.has(s.skillId)} onKeep={(keep) => setKeepCarried(toggled(keepCarried, s.skillId, keep))} />}
             {s.files.length > 0 && (
               <ul class="file-list" data-testid="import-files">
                 {[...s.files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => (

@@ -2,8 +2,11 @@ import type * as Y from 'yjs';
 import type { SkillFile } from '../../../shared/src/documents/skill-files';
 import { unzipSkillArchive } from '../../../shared/src/skill/archive';
 import { readSkillFolder, type FolderContents, type FolderSkill } from '../../../shared/src/skill/folder';
-import { formatSkillError } from '../../../shared/src/skill/parse';
+import { canonicalJson } from '../../../shared/src/execution/hash';
+import { formatSkillError, type ParsedSkill } from '../../../shared/src/skill/parse';
 import { saveFolderSkill } from '../../../shared/src/skill/stored-skill';
+import type { CatalogEntry } from '../documents/catalog';
+import type { VolumeRef } from '../documents/identity';
 import { freeSkillId } from './skill-save';
 
 /**
@@ -90,4 +93,31 @@ export function saveImported(doc: Y.Doc, skills: readonly FolderSkill[]): void {
     // The files were checked when the preview read them, so this is a bug if it happens.
     if (!saved.ok) throw new Error(`${skill.origin}: ${saved.error.map((e) => e.message).join(' ')}`);
   }
+}
+
+/** A carried skill the person's library already has in another volume than the one imported into. */
+export interface PresentSkill {
+  volume: VolumeRef;
+  /** It is the carried copy's skill: the same fields and body (an export may write its fields another way). */
+  same: boolean;
+}
+
+const sameSkill = (a: ParsedSkill, b: ParsedSkill): boolean => a.body === b.body && canonicalJson(a.frontmatter) === canonicalJson(b.frontmatter);
+
+/**
+ * The skills a compound skill's folder carries that the library already has in a volume other
+ * than `target` (the system's, a team's): the compound's nodes find that one, so the copy is left
+ * out unless the person keeps it (it would then take that one's place in their workflows). Those
+ * the target volume has already are the conflicts every import reports.
+ */
+export function carriedPresent(skills: readonly FolderSkill[], entries: readonly CatalogEntry[], target: VolumeRef | undefined): Map<string, PresentSkill> {
+  const present = new Map<string, PresentSkill>();
+  for (const skill of skills) {
+    if (!skill.carriedBy) continue;
+    const there = entries.filter((e) => e.skillId === skill.skillId);
+    if (there.some((e) => e.volume.volume === target?.volume && e.volume.volumeId === target.volumeId)) continue;
+    const first = there[0];
+    if (first) present.set(skill.skillId, { volume: first.volume, same: first.skill !== null && sameSkill(first.skill, skill.skill) });
+  }
+  return present;
 }

@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { shownText, shownTitle, type ShownKind } from './node-state';
 import { formatDuration, useNodeRun } from './run-context';
-import type { NodeRun } from './run-session';
+import type { CompoundProgress, NodeRun, RunSession } from './run-session';
+import { errorPieces } from './error-lines';
+import { innerNodeName } from './inner-node';
+import './run-progress.css';
 
 const MB = 1024 * 1024;
 
@@ -39,6 +42,48 @@ function useNow(active: boolean): number {
   return now;
 }
 
+/** "1 of 3 · Scale": a compound node's inner nodes done of all, and which run now (by label, else path). */
+function progressText(progress: CompoundProgress, session: RunSession): string {
+  const running = progress.running.map((path) => session.innerNode(path)?.label || path);
+  return `${progress.done} of ${progress.total}${running.length > 0 ? ` · ${running.join(', ')}` : ''}`;
+}
+
+function InnerFailure({ session, nodeId, error }: { session: RunSession; nodeId: string; error: string }) {
+  const text = innerFailureText(session, nodeId, error);
+  return text ? (
+    <span class="inner-failure" data-testid="compound-failure">
+      {text}
+    </span>
+  ) : null;
+}
+
+/** A compound node's progress, in the run bar after its state. */
+function ProgressNote({ progress, session, testId }: { progress: CompoundProgress; session: RunSession; testId: string }) {
+  return (
+    <span
+      class="run-progress muted"
+      data-testid={testId}
+      data-done={progress.done}
+      data-total={progress.total}
+      title={`Inner nodes done (or reused) of all${progress.running.length > 0 ? `; running: ${progress.running.map((path) => innerNodeName(session.innerNode(path), path)).join(', ')}` : ''}`}
+    >
+      {progressText(progress, session)}
+    </span>
+  );
+}
+
+/**
+ * What failed inside a compound node, said on the node: the inner node, its skill and the line
+ * of that skill's file (the dock shows the whole error).
+ */
+function innerFailureText(session: RunSession, nodeId: string, error: string): string | undefined {
+  const failed = session.failedInner(nodeId);
+  if (!failed) return undefined;
+  const line = errorPieces(error).find((p) => typeof p !== 'string');
+  const skill = failed.skillId ? `, skill ${failed.skillId}` : '';
+  return `failed in ${innerNodeName(session.innerNode(failed.path), failed.path)}${skill}${line && typeof line !== 'string' ? `, line ${line.line}` : ''}`;
+}
+
 /** States of a run going on now. */
 const LIVE: readonly ShownKind[] = ['queued', 'loading', 'running'];
 
@@ -60,11 +105,14 @@ export function NodeRunBar({ nodeId, compact }: { nodeId: string; compact: boole
           {stateText(run, now)}
         </span>
       )}
+      {run.kind !== 'none' && !remote && run.state?.progress && !compact && <ProgressNote progress={run.state.progress} session={session} testId="compound-progress" />}
+      {run.kind === 'error' && !remote && run.state?.progress && !compact && <InnerFailure session={session} nodeId={nodeId} error={run.state.error ?? ''} />}
       {remote && (
         <span class={`run-status run-${remote.kind}`} data-testid="remote-run-status" data-status={remote.kind} style={{ boxShadow: `inset 0 0 0 1px ${remote.color}` }} title={`${remote.name}'s run. ${shownTitle(remote.kind)}`}>
           {remote.name}: {shownText(remote.kind)}
         </span>
       )}
+      {remote?.progress && !compact && <ProgressNote progress={remote.progress} session={session} testId="remote-compound-progress" />}
       {run.kind === 'none' && !remote && !compact && <span class="run-status run-none">not run</span>}
       <span class="spacer" />
       {!compact && (

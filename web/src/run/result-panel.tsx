@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { circuitPlot } from './classify';
 import { ErrorText } from './error-text';
+import { innerNodeName } from './inner-node';
 import { downloadFile } from '../panels/download';
 import { fileOutput, type FileOutput } from './file-output';
 import { LinePlot } from './line-plot';
@@ -17,9 +18,21 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
   const circuit = useMemo(() => (type === 'ngspice' && outputs ? circuitPlot(outputs, netlist) : undefined), [type, outputs, netlist]);
   const file = useMemo(() => (outputs ? fileOutput(outputs) : undefined), [outputs]);
   if (!state) return null;
+  // A compound node's error comes from an inner node: its lines are lines of that node's skill.
+  const failed = state.error && state.progress ? session.failedInner(nodeId) : undefined;
   return (
     <div class="result-panel" data-testid="result-panel">
-      {state.error && <ErrorText error={state.error} skillId={session.skillIdOf(nodeId)} />}
+      {failed && (
+        <p class="inner-error" data-testid="inner-error" data-path={failed.path} data-skill={failed.skillId}>
+          Failed inside this compound node: {innerNodeName(session.innerNode(failed.path), failed.path)}
+          {failed.skillId && (
+            <>
+              , skill <code>{failed.skillId}</code>
+            </>
+          )}
+        </p>
+      )}
+      {state.error && <ErrorText error={state.error} skillId={failed?.skillId ?? session.skillIdOf(nodeId)} />}
       {file && <DownloadOutput file={file} />}
       {type === 'threejs' && <ThreeViewport stageKey={`${session.room}/${nodeId}`} />}
       {circuit && (

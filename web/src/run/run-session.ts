@@ -2,12 +2,14 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { runWorkflow } from '../../../shared/src/execution/executor';
 import type { NodeState, NodeStatus, ResolvedSkill, RunReport, RunRequest, Runtime, Runtimes } from '../../../shared/src/execution/types';
+import type { CompoundSkill } from '../../../shared/src/skill/parse';
 import type { WorkflowIssue } from '../../../shared/src/workflow/validate';
 import type { CatalogEntry } from '../documents/catalog';
 import type { RoomSet } from '../documents/rooms';
 import { browserRuntimes, preloadPython, pythonEngine } from '../runtimes/browser-runtimes';
 import { disposeStage } from '../runtimes/threejs-stages';
 import type { EngineState } from '../runtimes/worker-host';
+import { innerNode, isInnerNode } from './inner-node';
 import { remoteKind, shownKinds, type NodeFacts, type ShownKind, type StaleReason } from './node-state';
 import { loadNodes, resultCache, saveNode, saveTrace } from './run-store';
 import { attachTraceToCurrentSession } from './session-trace';
@@ -23,8 +25,11 @@ export interface NodeRun {
   /** How far Python has loaded, while the node waits for it. */
   engine?: EngineState;
   /** Collaborators' states of this node, from awareness, as this person should read them. */
-  remote: Array<{ name: string; color: string; kind: ShownKind }>;
+  remote: Array<{ name: string; color: string; kind: ShownKind; progress?: CompoundProgress }>;
 }
+
+/** How far a compound node's run is: inner nodes done of all, and the paths of those running. */
+export type CompoundProgress = NonNullable<NodeState['progress']>;
 
 /** The run as a whole, for the toolbar. */
 export interface RunSummary {
@@ -56,6 +61,13 @@ export interface RemoteRun {
 const KEPT: readonly NodeStatus[] = ['done', 'cached', 'error'];
 /** The awareness field next to `run`: the signature each published node state was made under. */
 const SIGNATURES_FIELD = 'runSignatures';
+/** The awareness field next to `run`: each running compound node's progress. */
+const PROGRESS_FIELD = 'runProgress';
+/** How a compound node's error names its failed inner node: `inner node <path> (<skill>) failed: …`. */
+const INNER_FAILURE = /^inner node (\S+) \(([^)]*)\) failed: /;
+/** Awareness goes to everyone on every change: a compound's published progress names a few running inner nodes at most. */
+const PUBLISHED_RUNNING = 3;
+const PUBLISHED_PATH = 200;
 /** Skill types that run in Python, whose nodes make the page load Pyodide ahead of a run. */
 const PYTHON_TYPES: readonly string[] = ['python', 'qiskit'];
 
@@ -89,6 +101,9 @@ export class RunSession {
   private starting: string | null = null;
   private published: Record<string, NodeStatus> = {};
   private publishedSignatures: Record<string, string> = {};
+  private publishedProgress: Record<string, CompoundProgress> = {};
+  /** Collaborators' compound progress, per client, node id → progress. */
+  private remoteProgress = new Map<number, Record<string, CompoundProgress>>();
   private disposed = false;
   private source: (() => RunSource) | null = null;
 
@@ -103,7 +118,7 @@ export class RunSession {
       if (this.disposed) return;
       let newest: { id: string; at: number } | null = null;
       for (const [id, s] of saved) {
-        if (this.states.has(id)) continue;
+        if (this.states.has(id) || isInnerNode(id)) continue;
         this.states.set(id, s.state);
         this.resultSignatures.set(id, s.signature);
         if (!newest || s.at > newest.at) newest = { id, at: s.at };
@@ -130,7 +145,8 @@ export class RunSession {
         const status = p.run[id];
         if (!status) return [];
         const signature = p.clientId === undefined ? undefined : this.remoteSignatures.get(p.clientId)?.[id];
-        return [{ name: p.name, color: p.color, kind: remoteKind({ state: status, signature }, this.signatures.get(id)) }];
+        const progress = p.clientId === undefined ? undefined : this.remoteProgress.get(p.clientId)?.[id];
+        return [{ name: p.name, color: p.color, kind: remoteKind({ state: status, signature }, this.signatures.get(id)), ...(progress ? { progress } : {}) }];
       }),
     };
   }
@@ -152,6 +168,27 @@ export class RunSession {
   /** The skill a node runs, if the node is in the workflow. */
   skillIdOf(id: string): string | undefined {
     return this.source?.().graph.nodes.find((n) => n.id === id)?.skillId;
+  }
+
+  /** An inner node of a compound node (`<node>/<inner>`), as the workflow's compound skills hold it now. */
+  innerNode(path: string) {
+    const source = this.source?.();
+    return source && innerNode(source.graph, path, (skillId) => compoundOf(source.entry(skillId)));
+  }
+
+  /**
+   * The inner node whose failure failed compound node `id` (the innermost, when compounds nest):
+   * its path and skill, so the dock names it and links its lines to that skill's file.
+   */
+  failedInner(id: string): { path: string; skillId: string | undefined } | undefined {
+    let found: string | undefined;
+    for (const [path, state] of this.states) {
+      if (path.startsWith(`${id}/`) && state.status === 'error' && !state.progress && (!found || path.length > found.length)) found = path;
+    }
+    if (found !== undefined) return { path: found, skillId: this.innerNode(found)?.skillId };
+    // Reopened, only the compound node's state is kept: its error names the inner node (compound-state.ts).
+    const named = INNER_FAILURE.exec(this.states.get(id)?.error ?? '');
+    return named?.[1] && named[1].startsWith(`${id}/`) ? { path: named[1], skillId: named[2] } : undefined;
   }
 
   getSummary = (): RunSummary => this.summary;
@@ -183,11 +220,13 @@ export class RunSession {
   /** Collaborators' run states; nodes whose remote states changed re-render. */
   setRemote(next: RemoteRun[]): void {
     const signaturesOf = (p: RemoteRun) => (p.clientId === undefined ? undefined : this.remoteSignatures.get(p.clientId));
-    const key = (runs: RemoteRun[], id: string) => JSON.stringify(runs.map((p) => [p.name, p.run[id], signaturesOf(p)?.[id]]));
+    const progressOf = (p: RemoteRun) => (p.clientId === undefined ? undefined : this.remoteProgress.get(p.clientId));
+    const key = (runs: RemoteRun[], id: string) => JSON.stringify(runs.map((p) => [p.name, p.run[id], signaturesOf(p)?.[id], progressOf(p)?.[id]]));
     const ids = new Set([...this.remote, ...next].flatMap((p) => Object.keys(p.run)));
     const beforeKeys = new Map([...ids].map((id) => [id, key(this.remote, id)]));
     this.remote = next;
     this.remoteSignatures = new Map(next.flatMap((p) => (p.clientId === undefined ? [] : [[p.clientId, this.readSignatures(p.clientId)] as const])));
+    this.remoteProgress = new Map(next.flatMap((p) => (p.clientId === undefined ? [] : [[p.clientId, this.readProgress(p.clientId)] as const])));
     for (const id of ids) if (beforeKeys.get(id) !== key(next, id)) this.emit(id);
   }
 
@@ -198,11 +237,25 @@ export class RunSession {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
 
+  /** A collaborator's published compound progress (another client's data: only well-formed, bounded entries). */
+  private readProgress(clientId: number): Record<string, CompoundProgress> {
+    const value = this.awareness?.getStates().get(clientId)?.[PROGRESS_FIELD] as unknown;
+    if (!value || typeof value !== 'object') return {};
+    const out: Record<string, CompoundProgress> = {};
+    for (const [id, p] of Object.entries(value as Record<string, unknown>)) {
+      const { done, total, running } = (p ?? {}) as Partial<Record<keyof CompoundProgress, unknown>>;
+      if (!Number.isInteger(done) || !Number.isInteger(total) || !Array.isArray(running)) continue;
+      const paths = running.filter((r): r is string => typeof r === 'string').slice(0, PUBLISHED_RUNNING).map((r) => r.slice(0, PUBLISHED_PATH));
+      out[id] = { done: done as number, total: total as number, running: paths };
+    }
+    return out;
+  }
+
   /** Loads Python after the canvas has painted, once, when the workflow has a Python node. */
   private preloadPython(): void {
     if (this.preloaded || this.disposed) return;
     const source = this.source?.();
-    if (!source?.graph.nodes.some((n) => PYTHON_TYPES.includes(source.entry(n.skillId)?.skill?.frontmatter.type ?? ''))) return;
+    if (!source?.graph.nodes.some((n) => runsPython(n.skillId, source.entry))) return;
     this.preloaded = true;
     const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
     const start = () => {
@@ -286,6 +339,7 @@ export class RunSession {
     const inGraph = new Set(graph.nodes.map((n) => n.id));
     this.published = Object.fromEntries(Object.entries(this.published).filter(([id]) => inGraph.has(id)));
     this.publishedSignatures = Object.fromEntries(Object.entries(this.publishedSignatures).filter(([id]) => inGraph.has(id)));
+    this.publishedProgress = {};
     this.codeStarted.clear();
     this.inPython.clear();
     if (this.last) this.last = { ...this.last, error: false };
@@ -295,10 +349,7 @@ export class RunSession {
       graph,
       resolve: (skillId) => resolveForBrowser(entry(skillId)),
       library: (skillId) => entry(skillId)?.skill?.frontmatter,
-      compounds: (skillId) => {
-        const skill = entry(skillId)?.skill;
-        return skill?.kind === 'compound' ? skill : undefined;
-      },
+      compounds: (skillId) => compoundOf(entry(skillId)),
       runtimes: this.watchStarts(browserRuntimes((request) => this.viewportKey(request))),
       cache: resultCache,
       targets,
@@ -331,6 +382,7 @@ export class RunSession {
     for (const id of this.states.keys()) disposeStage(`${this.room}/${id}`);
     this.stopEngineWatch();
     this.awareness?.setLocalStateField(SIGNATURES_FIELD, null);
+    this.awareness?.setLocalStateField(PROGRESS_FIELD, null);
     this.awareness?.setLocalStateField('run', null);
   }
 
@@ -371,18 +423,34 @@ export class RunSession {
     const codeStart = this.codeStarted.get(id);
     const state = codeStart !== undefined && reported.durationMs !== undefined && KEPT.includes(reported.status) ? { ...reported, durationMs: Date.now() - codeStart } : reported;
     if (state.status === 'running' && previous !== 'running') {
-      this.starting = id;
+      // A compound node's state follows its inner node's, before the runtime call for that inner node.
+      if (!state.progress) this.starting = id;
       this.started.set(id, Date.now());
     }
     this.states.set(id, state);
-    if (KEPT.includes(state.status)) {
+    // Inner nodes of a compound node are not canvas nodes: their states serve this session (the
+    // dock names a failed one) and the compound node carries their result, kept and shared.
+    const inner = isInnerNode(id);
+    if (KEPT.includes(state.status) && !inner) {
       this.resultSignatures.set(id, signature);
       if (previous !== state.status && (state.status === 'error' || !this.last?.error)) this.setLast(id, state.status === 'error');
       if (!this.disposed) void saveNode(this.room, id, { state, signature, at: Date.now() }).catch(() => undefined);
     }
     if (state.status === 'queued') this.resultSignatures.delete(id);
     this.refresh([id]);
+    if (inner) return;
+    if (state.progress) this.publishProgress(id, state);
     if (previous !== state.status) this.publish(id, state.status, signature);
+  }
+
+  /** Shares a compound node's progress while it runs (how many inner nodes are done, a few running paths). */
+  private publishProgress(id: string, state: NodeState): void {
+    if (!this.awareness || !state.progress) return;
+    const { [id]: _, ...others } = this.publishedProgress;
+    const { done, total, running } = state.progress;
+    const live = state.status === 'running' || state.status === 'queued';
+    this.publishedProgress = live ? { ...others, [id]: { done, total, running: running.slice(0, PUBLISHED_RUNNING).map((r) => r.slice(0, PUBLISHED_PATH)) } } : others;
+    this.awareness.setLocalStateField(PROGRESS_FIELD, this.publishedProgress);
   }
 
   /**
@@ -414,6 +482,15 @@ export class RunSession {
     this.emit('*');
   }
 }
+
+/** Whether a node of this skill runs Python: a Python skill, or a compound skill with one inside (nested too). */
+function runsPython(skillId: string, entry: RunSource['entry'], within: readonly string[] = []): boolean {
+  const skill = entry(skillId)?.skill;
+  if (skill?.kind !== 'compound') return PYTHON_TYPES.includes(skill?.frontmatter.type ?? '');
+  return !within.includes(skillId) && skill.inside.nodes.some((n) => runsPython(n.skillId, entry, [...within, skillId]));
+}
+
+const compoundOf = (entry: CatalogEntry | undefined): CompoundSkill | undefined => (entry?.skill?.kind === 'compound' ? entry.skill : undefined);
 
 /**
  * The skill as the executor should run it. A Three.js skill draws into a viewport, which a

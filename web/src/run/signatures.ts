@@ -1,5 +1,6 @@
 import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { canonicalJson, contentHash } from '../../../shared/src/execution/hash';
+import type { CatalogEntry } from '../documents/catalog';
 
 /**
  * A node's signature: a hash of everything its result depends on that the canvas can see
@@ -63,3 +64,18 @@ export function nodeSignatures(graph: WorkflowGraph, sourceOf: (skillId: string)
  */
 export const isStale = (resultSignature: string | undefined, current: string | undefined): boolean =>
   resultSignature !== undefined && current !== undefined && resultSignature !== current;
+
+/**
+ * The source a node's signature covers: its skill's text, and for a compound skill the texts of
+ * the skills inside it too (nested ones included), so editing an inner skill makes the compound
+ * node's result stale as it makes a flat node's. Undefined when any of them is missing.
+ */
+export function signatureSource(entry: (skillId: string) => CatalogEntry | undefined): (skillId: string) => string | undefined {
+  const sourceOf = (skillId: string, within: readonly string[]): string | undefined => {
+    const found = entry(skillId);
+    if (found?.skill?.kind !== 'compound' || within.includes(skillId)) return found?.source;
+    const inner = [...new Set(found.skill.inside.nodes.map((n) => n.skillId))].sort().map((id) => sourceOf(id, [...within, skillId]));
+    return inner.every((s) => s !== undefined) ? [found.source, ...inner].join('\u0000') : undefined;
+  };
+  return (skillId) => sourceOf(skillId, []);
+}
