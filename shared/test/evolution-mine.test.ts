@@ -1,6 +1,7 @@
 // The miner against a brute-force enumerator on seeded random traces (pinned seeds plus one
-// fresh seed, printed so a failure can be replayed), and its rules one by one: window, minimum
-// support, maximality, exclusions, old traces without edges, foreign input.
+// fresh seed, printed so a failure can be replayed), in full (`limit: Infinity`) and bounded to
+// the first few, and its rules one by one: window, minimum support, maximality, exclusions, old
+// traces without edges, foreign input.
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../bench/lib/seeded-traces';
 import type { RunTrace } from '../src/execution/types';
@@ -149,11 +150,28 @@ describe('mining against brute force', () => {
         [2, 3],
         [5, 4],
       ] as const) {
-        const mined = minePatterns(traces, { now: NOW, minSupport, maxNodes });
+        const mined = minePatterns(traces, { now: NOW, minSupport, maxNodes, limit: Infinity });
         const brute = bruteMine(traces, minSupport, maxNodes);
         expect(asBrute(mined.patterns), `seed ${seed}, minSupport ${minSupport}, maxNodes ${maxNodes}`).toEqual(brute);
         expect(brute.size).toBeGreaterThan(0);
         expect(mined.patterns.every((p) => p.labels.length >= 2 && p.labels.length <= maxNodes)).toBe(true);
+        // Bounded: the first `limit` by support, then nodes, then edges, as brute force ranks
+        // them (ties at the cut are broken by key, which brute force spells differently, so the
+        // cut is compared by rank and the patterns by their support).
+        const limit = 4;
+        const top = minePatterns(traces, { now: NOW, minSupport, maxNodes, limit }).patterns;
+        const rank = (support: number, nodes: number, edges: number) => [support, nodes, edges].join('/');
+        const bruteRanks = [...brute]
+          .map(([key, support]) => {
+            const [labels, edges] = JSON.parse(key) as [string[], unknown[]];
+            return { support, nodes: labels.length, edges: edges.length };
+          })
+          .sort((a, b) => b.support - a.support || b.nodes - a.nodes || b.edges - a.edges)
+          .slice(0, limit)
+          .map((r) => rank(r.support, r.nodes, r.edges));
+        expect(top.map((p) => rank(p.support, p.labels.length, p.edges.length))).toEqual(bruteRanks);
+        for (const p of top) expect(brute.get(bruteKey(p.labels, p.edges))).toBe(p.support);
+        expect(top).toEqual(mined.patterns.slice(0, limit));
       }
     });
   }
@@ -264,6 +282,7 @@ describe('mining rules', () => {
     expect(() => minePatterns([], { now: NOW, minSupport: 0 })).toThrow(/minimum support must be a whole number ≥ 1, got 0/);
     expect(() => minePatterns([], { now: NOW, days: -1 })).toThrow(/positive number of days/);
     expect(() => minePatterns([], { now: NOW, maxNodes: 40 })).toThrow(/2 to 16 nodes, got 40/);
+    expect(() => minePatterns([], { now: NOW, limit: 0 })).toThrow(/number of patterns to offer must be a whole number ≥ 1 \(or Infinity for all\), got 0/);
   });
 
   it('is deterministic: shuffled input gives the same answer', () => {
