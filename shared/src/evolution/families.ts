@@ -27,6 +27,13 @@ export interface Family {
   labels: string[];
   edges: FamilyEdge[];
   groups: Evidence[];
+  /** Each group's edges (sorted indices). */
+  groupEdges: number[][];
+  /**
+   * Groups whose edges are the whole graph of some run in them (no edge of that run was dropped)
+   * and connected: that graph is a candidate pattern of its own, whatever its size.
+   */
+  whole: boolean[];
   /** Words per group bit set. */
   words: number;
   /** Edge → its groups' bit set (`words` words each, edge k at `k * words`). */
@@ -43,6 +50,34 @@ export class EdgeLabels {
     if (id === undefined) this.ids.set(code, (id = this.ids.size));
     return id;
   }
+}
+
+/** Whether the chosen edges form one connected piece. */
+function connected(edges: readonly FamilyEdge[], chosen: readonly number[]): boolean {
+  const parent = new Map<number, number>();
+  const root = (v: number): number => {
+    let r = v;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(v, r);
+    return r;
+  };
+  let pieces = 0;
+  for (const k of chosen) {
+    const { source, target } = edges[k]!;
+    for (const v of [source, target]) {
+      if (!parent.has(v)) {
+        parent.set(v, v);
+        pieces++;
+      }
+    }
+    const a = root(source);
+    const b = root(target);
+    if (a !== b) {
+      parent.set(a, b);
+      pieces--;
+    }
+  }
+  return pieces === 1;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -67,6 +102,7 @@ export function familiesOf(runs: readonly MinedRun[], minSupport: number, labels
     groupIndex: Map<string, number>;
     groups: Evidence[];
     groupEdges: number[][];
+    whole: boolean[];
   }
   const building = new Map<string, Building>();
   runs.forEach((run, r) => {
@@ -74,7 +110,7 @@ export function familiesOf(runs: readonly MinedRun[], minSupport: number, labels
     if (kept.length === 0) return;
     const familyKey = run.workflow !== undefined ? `w\u0000${run.workflow}` : `g\u0000${JSON.stringify(kept.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle, run.skills.get(e.source), run.skills.get(e.target)]).sort())}`;
     let f = building.get(familyKey);
-    if (!f) building.set(familyKey, (f = { nodes: new Map(), labels: [], edgeIndex: new Map(), edges: [], groupIndex: new Map(), groups: [], groupEdges: [] }));
+    if (!f) building.set(familyKey, (f = { nodes: new Map(), labels: [], edgeIndex: new Map(), edges: [], groupIndex: new Map(), groups: [], groupEdges: [], whole: [] }));
     const fam = f;
     const node = (id: string): number => {
       const skill = run.skills.get(id)!;
@@ -104,7 +140,9 @@ export function familiesOf(runs: readonly MinedRun[], minSupport: number, labels
       fam.groupIndex.set(signature, (g = fam.groups.length));
       fam.groups.push({ support: 0, workflows: new Set(), lastRun: 0 });
       fam.groupEdges.push(ids);
+      fam.whole.push(false);
     }
+    if (kept.length === run.edges.length) fam.whole[g] = true;
     const evidence = fam.groups[g]!;
     evidence.support++;
     if (run.workflow !== undefined) evidence.workflows.add(run.workflow);
@@ -119,6 +157,7 @@ export function familiesOf(runs: readonly MinedRun[], minSupport: number, labels
       f.groupEdges.forEach((ids, g) => {
         for (const k of ids) groupBits[k * words + (g >>> 5)]! |= 1 << (g & 31);
       });
-      return { labels: f.labels, edges: f.edges, groups: f.groups, words, groupBits };
+      const whole = f.whole.map((complete, g) => complete && connected(f.edges, f.groupEdges[g]!));
+      return { labels: f.labels, edges: f.edges, groups: f.groups, groupEdges: f.groupEdges, whole, words, groupBits };
     });
 }

@@ -3,6 +3,7 @@ import { forEachConnectedEdgeSet, MASK_BITS } from './edge-sets';
 import { EdgeLabels, familiesOf, type Evidence } from './families';
 import { graphOf, patternOf, PatternKeys, type LabelledGraph } from './identity';
 import { readTrace, type MinedRun } from './runs';
+import { wholeEvidence } from './whole-runs';
 
 /** How mining reads its traces; `now` is required so the same traces always give the same answer. */
 export interface MineOptions {
@@ -102,9 +103,16 @@ interface Entry {
   key: string;
   evidence: Evidence;
   id: number;
+  /** The largest support of a run's whole graph strictly around it (0: none). */
+  wholeAround: number;
   /** One edge set that forms it, so its canonical form is computed only when it is offered. */
   graph: LabelledGraph;
   chosen: number[];
+}
+
+/** How many nodes the chosen edges touch. */
+function nodeCount(graph: LabelledGraph, chosen: readonly number[]): number {
+  return new Set(chosen.flatMap((k) => [graph.edges[k]!.source, graph.edges[k]!.target])).size;
 }
 
 /** The set bits of a mask below 2^53, lowest first. */
@@ -137,18 +145,24 @@ function maximalPatterns(runs: readonly MinedRun[], minSupport: number, maxNodes
   const largerIds: number[] = [];
   /** Patterns seen in a family too large for edge-set masks: their one-edge-smaller patterns are derived instead. */
   const unlinked = new Set<number>();
-  for (const family of familiesOf(runs, minSupport, labels)) {
+  const families = familiesOf(runs, minSupport, labels);
+  const wholes = wholeEvidence(families);
+  const entryOf = (key: string, graph: LabelledGraph, chosen: readonly number[]): number => {
+    let id = byKey.get(key);
+    if (id === undefined) {
+      byKey.set(key, (id = entries.length));
+      entries.push({ key, evidence: { support: 0, workflows: new Set(), lastRun: 0 }, id, wholeAround: 0, graph, chosen: [...chosen] });
+    }
+    return id;
+  };
+  for (const family of families) {
     const { words } = family;
+    const whole = wholes.get(family)!;
     /** Pattern id → the family's groups holding it (any embedding). */
     const held = new Map<number, Uint32Array>();
     const masks = family.edges.length <= MASK_BITS ? new Map<number, number>() : undefined;
     forEachConnectedEdgeSet(family, maxNodes, ({ chosen, groups, mask }) => {
-      const key = keys.keyOf(family, chosen);
-      let id = byKey.get(key);
-      if (id === undefined) {
-        byKey.set(key, (id = entries.length));
-        entries.push({ key, evidence: { support: 0, workflows: new Set(), lastRun: 0 }, id, graph: family, chosen: [...chosen] });
-      }
+      const id = entryOf(keys.keyOf(family, chosen), family, chosen);
       if (masks) masks.set(mask, id);
       else unlinked.add(id);
       const bits = held.get(id);
@@ -156,14 +170,23 @@ function maximalPatterns(runs: readonly MinedRun[], minSupport: number, maxNodes
       else for (let w = 0; w < words; w++) bits[w]! |= groups[w]!;
     });
     for (const [id, bits] of held) {
-      const evidence = entries[id]!.evidence;
+      const entry = entries[id]!;
+      const evidence = entry.evidence;
       family.groups.forEach((g, i) => {
         if ((bits[i >>> 5]! & (1 << (i & 31))) === 0) return;
         evidence.support += g.support;
         for (const w of g.workflows) evidence.workflows.add(w);
         evidence.lastRun = Math.max(evidence.lastRun, g.lastRun);
+        if (whole[i] && family.groupEdges[i]!.length > entry.chosen.length) entry.wholeAround = Math.max(entry.wholeAround, whole[i].support);
       });
     }
+    // Whole graphs too large to be enumerated are candidates of their own.
+    whole.forEach((evidence, i) => {
+      const chosen = family.groupEdges[i]!;
+      if (!evidence || evidence.support < minSupport || nodeCount(family, chosen) <= maxNodes) return;
+      const id = entryOf(keys.keyOf(family, chosen), family, chosen);
+      if (entries[id]!.evidence.support === 0) entries[id]!.evidence = evidence;
+    });
     // Linked once all are known: the enumeration does not visit smaller sets first.
     for (const [mask, id] of masks ?? []) {
       forEachBit(mask, (bit) => {
@@ -192,7 +215,7 @@ function maximalPatterns(runs: readonly MinedRun[], minSupport: number, maxNodes
     const small = smallerIds[k]!;
     if (entries[small]!.evidence.support === entries[largerIds[k]!]!.evidence.support) covered[small] = 1;
   }
-  return entries.filter((f) => f.evidence.support >= minSupport && !covered[f.id]);
+  return entries.filter((f) => f.evidence.support >= minSupport && !covered[f.id] && f.wholeAround !== f.evidence.support);
 }
 
 /** The connected patterns one edge smaller than `p` (an edge removed, with a node left bare). */
