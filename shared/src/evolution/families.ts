@@ -80,6 +80,25 @@ function connected(edges: readonly FamilyEdge[], chosen: readonly number[]): boo
   return pieces === 1;
 }
 
+/** Runs with their edges' label ids, and in how many runs each label is: read once, mined at several thresholds. */
+export interface LabelledRuns {
+  runs: readonly MinedRun[];
+  labels: EdgeLabels;
+  /** Per run, per edge, its label id. */
+  runLabels: number[][];
+  /** Label id → the runs that have it. */
+  labelRuns: Map<number, number>;
+}
+
+/** Labels every run's edges. */
+export function labelRuns(runs: readonly MinedRun[]): LabelledRuns {
+  const labels = new EdgeLabels();
+  const runLabels = runs.map((run) => run.edges.map((e) => labels.id(run.skills.get(e.source)!, e.sourceHandle, e.targetHandle, run.skills.get(e.target)!)));
+  const counts = new Map<number, number>();
+  for (const ids of runLabels) for (const id of new Set(ids)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return { runs, labels, runLabels, labelRuns: counts };
+}
+
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -88,12 +107,8 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * runs left without edges are left out. Families come in a fixed order (by their key) so mining
  * does not depend on the order the traces were read in.
  */
-export function familiesOf(runs: readonly MinedRun[], minSupport: number, labels: EdgeLabels): Family[] {
-  const labelOf = (run: MinedRun, e: MinedRun['edges'][number]) => labels.id(run.skills.get(e.source)!, e.sourceHandle, e.targetHandle, run.skills.get(e.target)!);
-  const labelRuns = new Map<number, number>();
-  const runLabels = runs.map((run) => run.edges.map((e) => labelOf(run, e)));
-  for (const ids of runLabels) for (const id of new Set(ids)) labelRuns.set(id, (labelRuns.get(id) ?? 0) + 1);
-
+export function familiesOf(labelled: LabelledRuns, minSupport: number): Family[] {
+  const { runs, runLabels, labelRuns } = labelled;
   interface Building {
     nodes: Map<string, number>;
     labels: string[];
@@ -106,7 +121,8 @@ export function familiesOf(runs: readonly MinedRun[], minSupport: number, labels
   }
   const building = new Map<string, Building>();
   runs.forEach((run, r) => {
-    const kept = run.edges.filter((_, k) => labelRuns.get(runLabels[r]![k]!)! >= minSupport);
+    const keptAt = run.edges.flatMap((_, k) => (labelRuns.get(runLabels[r]![k]!)! >= minSupport ? [k] : []));
+    const kept = keptAt.map((k) => run.edges[k]!);
     if (kept.length === 0) return;
     const familyKey = run.workflow !== undefined ? `w\u0000${run.workflow}` : `g\u0000${JSON.stringify(kept.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle, run.skills.get(e.source), run.skills.get(e.target)]).sort())}`;
     let f = building.get(familyKey);
@@ -122,14 +138,15 @@ export function familiesOf(runs: readonly MinedRun[], minSupport: number, labels
       }
       return v;
     };
-    const ids = kept.map((e) => {
+    const ids = keptAt.map((at) => {
+      const e = run.edges[at]!;
       const source = node(e.source);
       const target = node(e.target);
       const code = `${source}\u0000${target}\u0000${e.sourceHandle}\u0000${e.targetHandle}`;
       let k = fam.edgeIndex.get(code);
       if (k === undefined) {
         fam.edgeIndex.set(code, (k = fam.edges.length));
-        fam.edges.push({ source, sourceHandle: e.sourceHandle, target, targetHandle: e.targetHandle, label: labelOf(run, e) });
+        fam.edges.push({ source, sourceHandle: e.sourceHandle, target, targetHandle: e.targetHandle, label: runLabels[r]![at]! });
       }
       return k;
     });

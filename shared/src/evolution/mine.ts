@@ -1,6 +1,6 @@
 import { canonicalize, type CanonicalPattern } from './canonical';
 import { forEachConnectedEdgeSet, MASK_BITS } from './edge-sets';
-import { EdgeLabels, familiesOf, type Evidence } from './families';
+import { familiesOf, labelRuns, type Evidence, type LabelledRuns } from './families';
 import { graphOf, patternOf, PatternKeys, type LabelledGraph } from './identity';
 import { readTrace, type MinedRun } from './runs';
 import { wholeEvidence } from './whole-runs';
@@ -135,17 +135,17 @@ function forEachBit(mask: number, visit: (bit: number) => void): void {
  * a pattern's runs in a family are the union over its embeddings of the groups that hold them,
  * and a pattern is dropped when a pattern one edge larger has the same support.
  */
-function maximalPatterns(runs: readonly MinedRun[], minSupport: number, maxNodes: number): Entry[] {
+function maximalPatterns(labelled: LabelledRuns, minSupport: number, maxNodes: number): Entry[] {
   const entries: Entry[] = [];
   const byKey = new Map<string, number>();
   const keys = new PatternKeys();
-  const labels = new EdgeLabels();
+  const { labels } = labelled;
   /** Pairs (smaller, larger) of pattern ids one edge apart, seen in some run. */
   const smallerIds: number[] = [];
   const largerIds: number[] = [];
   /** Patterns seen in a family too large for edge-set masks: their one-edge-smaller patterns are derived instead. */
   const unlinked = new Set<number>();
-  const families = familiesOf(runs, minSupport, labels);
+  const families = familiesOf(labelled, minSupport);
   const wholes = wholeEvidence(families);
   const entryOf = (key: string, graph: LabelledGraph, chosen: readonly number[]): number => {
     let id = byKey.get(key);
@@ -287,8 +287,9 @@ export function minePatterns(traces: Iterable<unknown>, options: MineOptions): M
   const runs = runsIn(traces, from, now, result);
   result.runs = runs.length;
   const excluded = new Set([...(options.existing ?? []), ...(options.dismissed ?? [])]);
+  const labelled = labelRuns(runs);
   const offered = (threshold: number) =>
-    maximalPatterns(runs, threshold, maxNodes)
+    maximalPatterns(labelled, threshold, maxNodes)
       .map((f) => ({ f, pattern: patternOf(f.graph, f.chosen) }))
       .filter(({ pattern }) => !excluded.has(pattern.key))
       .map(({ f, pattern }) => ({
