@@ -13,7 +13,11 @@ export interface MineOptions {
   days?: number;
   /** A pattern is offered when at least this many distinct successful runs contain it (3). */
   minSupport?: number;
-  /** Patterns have at most this many nodes (8): workflow patterns are small, and the count grows fast with size. */
+  /**
+   * Sub-graphs have at most this many nodes (8): the count grows fast with size. A run's whole
+   * graph (when connected) is a candidate whatever its size: a workflow re-run whole is offered
+   * whole, and its pieces with the same support are not (they are not maximal).
+   */
   maxNodes?: number;
   /**
    * At most this many patterns are returned, the first by support then size (20): a person
@@ -269,12 +273,12 @@ const bySupportThenSize = (a: MinedPattern, b: MinedPattern): number =>
   b.support - a.support || b.labels.length - a.labels.length || b.edges.length - a.edges.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
- * Mines run traces for frequent connected sub-graphs (at least 2 nodes, at most `maxNodes`),
- * labelled by skill id and by ports on edges: each counted once per distinct successful run in
- * the window, kept at `minSupport` or more, only the maximal ones (none with a larger pattern
- * of the same support around it), less those already compound skills or dismissed; ranked by
- * support, then size, then key, and the first `limit` returned. Deterministic: the same traces
- * and options give the same answer.
+ * Mines run traces for frequent connected sub-graphs (at least 2 nodes, at most `maxNodes`, and
+ * any run's whole connected graph whatever its size), labelled by skill id and by ports on
+ * edges: each counted once per distinct successful run in the window, kept at `minSupport` or
+ * more, only the maximal ones (none with a larger candidate of the same support around it),
+ * less those already compound skills or dismissed; ranked by support, then size, then key, and
+ * the first `limit` returned. Deterministic: the same traces and options give the same answer.
  *
  * Only the first `limit` are wanted, so mining starts at a high support threshold and lowers it
  * (halving, down to `minSupport`) until that many are offered: the maximal patterns of support
