@@ -23,6 +23,8 @@ export interface FamilyEdge {
  * its edges' sets. Mining enumerates each family's union graph once instead of every run's graph.
  */
 export interface Family {
+  /** The workflow its runs are of, when they name one. */
+  workflow: string | undefined;
   /** Skill id of each node. */
   labels: string[];
   edges: FamilyEdge[];
@@ -110,6 +112,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export function familiesOf(labelled: LabelledRuns, minSupport: number): Family[] {
   const { runs, runLabels, labelRuns } = labelled;
   interface Building {
+    workflow: string | undefined;
     nodes: Map<string, number>;
     labels: string[];
     edgeIndex: Map<string, number>;
@@ -126,7 +129,7 @@ export function familiesOf(labelled: LabelledRuns, minSupport: number): Family[]
     if (kept.length === 0) return;
     const familyKey = run.workflow !== undefined ? `w\u0000${run.workflow}` : `g\u0000${JSON.stringify(kept.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle, run.skills.get(e.source), run.skills.get(e.target)]).sort())}`;
     let f = building.get(familyKey);
-    if (!f) building.set(familyKey, (f = { nodes: new Map(), labels: [], edgeIndex: new Map(), edges: [], groupIndex: new Map(), groups: [], groupEdges: [], whole: [] }));
+    if (!f) building.set(familyKey, (f = { workflow: run.workflow, nodes: new Map(), labels: [], edgeIndex: new Map(), edges: [], groupIndex: new Map(), groups: [], groupEdges: [], whole: [] }));
     const fam = f;
     const node = (id: string): number => {
       const skill = run.skills.get(id)!;
@@ -175,6 +178,6 @@ export function familiesOf(labelled: LabelledRuns, minSupport: number): Family[]
         for (const k of ids) groupBits[k * words + (g >>> 5)]! |= 1 << (g & 31);
       });
       const whole = f.whole.map((complete, g) => complete && connected(f.edges, f.groupEdges[g]!));
-      return { labels: f.labels, edges: f.edges, groups: f.groups, groupEdges: f.groupEdges, whole, words, groupBits };
+      return { workflow: f.workflow, labels: f.labels, edges: f.edges, groups: f.groups, groupEdges: f.groupEdges, whole, words, groupBits };
     });
 }

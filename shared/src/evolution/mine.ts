@@ -1,7 +1,8 @@
 import { canonicalize, type CanonicalPattern } from './canonical';
 import { forEachConnectedEdgeSet, MASK_BITS } from './edge-sets';
-import { familiesOf, labelRuns, type Evidence, type LabelledRuns } from './families';
+import { familiesOf, labelRuns, type LabelledRuns } from './families';
 import { graphOf, patternOf, PatternKeys, type LabelledGraph } from './identity';
+import { PatternTable } from './pattern-table';
 import { readTrace, type MinedRun } from './runs';
 import { wholeEvidence } from './whole-runs';
 
@@ -103,17 +104,6 @@ function runsIn(traces: Iterable<unknown>, from: number, now: number, result: Mi
   return [...byId.values()];
 }
 
-interface Entry {
-  key: string;
-  evidence: Evidence;
-  id: number;
-  /** The largest support of a run's whole graph strictly around it (0: none). */
-  wholeAround: number;
-  /** One edge set that forms it, so its canonical form is computed only when it is offered. */
-  graph: LabelledGraph;
-  chosen: number[];
-}
-
 /** How many nodes the chosen edges touch. */
 function nodeCount(graph: LabelledGraph, chosen: readonly number[]): number {
   return new Set(chosen.flatMap((k) => [graph.edges[k]!.source, graph.edges[k]!.target])).size;
@@ -139,11 +129,9 @@ function forEachBit(mask: number, visit: (bit: number) => void): void {
  * a pattern's runs in a family are the union over its embeddings of the groups that hold them,
  * and a pattern is dropped when a pattern one edge larger has the same support.
  */
-function maximalPatterns(labelled: LabelledRuns, minSupport: number, maxNodes: number): Entry[] {
-  const entries: Entry[] = [];
-  const byKey = new Map<string, number>();
+function maximalPatterns(labelled: LabelledRuns, minSupport: number, maxNodes: number): { table: PatternTable; maximal: number[] } {
+  const table = new PatternTable();
   const keys = new PatternKeys();
-  const { labels } = labelled;
   /** Pairs (smaller, larger) of pattern ids one edge apart, seen in some run. */
   const smallerIds: number[] = [];
   const largerIds: number[] = [];
@@ -151,45 +139,43 @@ function maximalPatterns(labelled: LabelledRuns, minSupport: number, maxNodes: n
   const unlinked = new Set<number>();
   const families = familiesOf(labelled, minSupport);
   const wholes = wholeEvidence(families);
-  const entryOf = (key: string, graph: LabelledGraph, chosen: readonly number[]): number => {
-    let id = byKey.get(key);
-    if (id === undefined) {
-      byKey.set(key, (id = entries.length));
-      entries.push({ key, evidence: { support: 0, workflows: new Set(), lastRun: 0 }, id, wholeAround: 0, graph, chosen: [...chosen] });
-    }
-    return id;
-  };
+  let pool = new Uint32Array(1024);
   for (const family of families) {
     const { words } = family;
     const whole = wholes.get(family)!;
-    /** Pattern id → the family's groups holding it (any embedding). */
-    const held = new Map<number, Uint32Array>();
+    /** Pattern id → where in `pool` the family's groups holding it (any embedding) are. */
+    const held = new Map<number, number>();
     const masks = family.edges.length <= MASK_BITS ? new Map<number, number>() : undefined;
     forEachConnectedEdgeSet(family, maxNodes, ({ chosen, groups, mask }) => {
-      const id = entryOf(keys.keyOf(family, chosen), family, chosen);
+      const id = table.idOf(keys.keyOf(family, chosen), family, chosen);
       if (masks) masks.set(mask, id);
       else unlinked.add(id);
-      const bits = held.get(id);
-      if (!bits) held.set(id, groups.slice());
-      else for (let w = 0; w < words; w++) bits[w]! |= groups[w]!;
+      let at = held.get(id);
+      if (at === undefined) {
+        at = held.size * words;
+        held.set(id, at);
+        if (at + words > pool.length) {
+          const grown = new Uint32Array(pool.length * 2);
+          grown.set(pool);
+          pool = grown;
+        }
+        pool.fill(0, at, at + words);
+      }
+      for (let w = 0; w < words; w++) pool[at + w]! |= groups[w]!;
     });
-    for (const [id, bits] of held) {
-      const entry = entries[id]!;
-      const evidence = entry.evidence;
+    for (const [id, at] of held) {
       family.groups.forEach((g, i) => {
-        if ((bits[i >>> 5]! & (1 << (i & 31))) === 0) return;
-        evidence.support += g.support;
-        for (const w of g.workflows) evidence.workflows.add(w);
-        evidence.lastRun = Math.max(evidence.lastRun, g.lastRun);
-        if (whole[i] && family.groupEdges[i]!.length > entry.chosen.length) entry.wholeAround = Math.max(entry.wholeAround, whole[i].support);
+        if ((pool[at + (i >>> 5)]! & (1 << (i & 31))) === 0) return;
+        table.add(id, family, g);
+        if (whole[i] && family.groupEdges[i]!.length > table.edges(id)) table.wholeAround[id] = Math.max(table.wholeAround[id]!, whole[i].support);
       });
     }
     // Whole graphs too large to be enumerated are candidates of their own.
     whole.forEach((evidence, i) => {
       const chosen = family.groupEdges[i]!;
       if (!evidence || evidence.support < minSupport || nodeCount(family, chosen) <= maxNodes) return;
-      const id = entryOf(keys.keyOf(family, chosen), family, chosen);
-      if (entries[id]!.evidence.support === 0) entries[id]!.evidence = evidence;
+      const id = table.idOf(keys.keyOf(family, chosen), family, chosen);
+      if (table.support[id] === 0) table.setCounted(id, evidence);
     });
     // Linked once all are known: the enumeration does not visit smaller sets first.
     for (const [mask, id] of masks ?? []) {
@@ -205,21 +191,24 @@ function maximalPatterns(labelled: LabelledRuns, minSupport: number, maxNodes: n
   // A pattern with a larger one of the same support around it has one exactly an edge larger
   // (support only falls as patterns grow), so checking one-edge extensions is enough.
   for (const id of unlinked) {
-    const entry = entries[id]!;
-    for (const smaller of oneEdgeSmaller(patternOf(entry.graph, entry.chosen))) {
-      const graph = graphOf(smaller, labels);
-      const s = byKey.get(keys.keyOf(graph, graph.edges.map((_, k) => k)));
+    const { family, chosen } = table.sample(id);
+    for (const smaller of oneEdgeSmaller(patternOf(family, chosen))) {
+      const graph = graphOf(smaller, labelled.labels);
+      const s = table.find(keys.keyOf(graph, graph.edges.map((_, k) => k)));
       if (s === undefined) continue;
       smallerIds.push(s);
       largerIds.push(id);
     }
   }
-  const covered = new Uint8Array(entries.length);
+  const { support, wholeAround } = table;
+  const covered = new Uint8Array(table.size);
   for (let k = 0; k < smallerIds.length; k++) {
     const small = smallerIds[k]!;
-    if (entries[small]!.evidence.support === entries[largerIds[k]!]!.evidence.support) covered[small] = 1;
+    if (support[small] === support[largerIds[k]!]) covered[small] = 1;
   }
-  return entries.filter((f) => f.evidence.support >= minSupport && !covered[f.id] && f.wholeAround !== f.evidence.support);
+  const maximal: number[] = [];
+  for (let id = 0; id < table.size; id++) if (support[id]! >= minSupport && !covered[id] && wholeAround[id] !== support[id]) maximal.push(id);
+  return { table, maximal };
 }
 
 /** The connected patterns one edge smaller than `p` (an edge removed, with a node left bare). */
@@ -292,16 +281,16 @@ export function minePatterns(traces: Iterable<unknown>, options: MineOptions): M
   result.runs = runs.length;
   const excluded = new Set([...(options.existing ?? []), ...(options.dismissed ?? [])]);
   const labelled = labelRuns(runs);
-  const offered = (threshold: number) =>
-    maximalPatterns(labelled, threshold, maxNodes)
-      .map((f) => ({ f, pattern: patternOf(f.graph, f.chosen) }))
-      .filter(({ pattern }) => !excluded.has(pattern.key))
-      .map(({ f, pattern }) => ({
-        ...pattern,
-        support: f.evidence.support,
-        workflows: [...f.evidence.workflows].sort(),
-        lastRun: new Date(f.evidence.lastRun).toISOString(),
-      }));
+  const offered = (threshold: number): MinedPattern[] => {
+    const { table, maximal } = maximalPatterns(labelled, threshold, maxNodes);
+    return maximal.flatMap((id) => {
+      const { family, chosen } = table.sample(id);
+      const pattern = patternOf(family, chosen);
+      if (excluded.has(pattern.key)) return [];
+      const evidence = table.evidence(id);
+      return [{ ...pattern, support: evidence.support, workflows: [...evidence.workflows].sort(), lastRun: new Date(evidence.lastRun).toISOString() }];
+    });
+  };
   let threshold = limit === Infinity ? minSupport : Math.max(minSupport, Math.ceil(runs.length / 2));
   let patterns = offered(threshold);
   while (patterns.length < limit && threshold > minSupport) {
