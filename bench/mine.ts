@@ -5,10 +5,11 @@
  * place and run: reading the traces (parsing each JSON line, reading it as the miner does) and
  * canonicalising each run's whole graph once. "bounded" is what the app and `npm run evolve`
  * ask for (the first `--limit` patterns); "all" is every maximal pattern (`limit: Infinity`),
- * measured on the smaller set only unless `--all`.
+ * measured on the smaller set only unless `--all`. The reference and the bounded mining are
+ * medians of `--repeat` runs, after a small warm-up pass in each place.
  *
  *   npm run bench:mine [-- --traces 10000 --small 1000 --nodes 20 --workflows 200 --skills 40
- *                          --seed 1 --limit 20 --all --node-only]
+ *                          --seed 1 --limit 20 --repeat 3 --all --node-only]
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     'min-support': { type: 'string', default: '3' },
     'max-nodes': { type: 'string', default: '8' },
     limit: { type: 'string', default: '20' },
+    repeat: { type: 'string', default: '3' },
     all: { type: 'boolean', default: false },
     'node-only': { type: 'boolean', default: false },
   },
@@ -41,7 +43,10 @@ const runsOf = (traces: number): MineTimingOptions => ({
   maxNodes: Number(args['max-nodes']),
   limit: Number(args.limit),
   all: args.all || traces === sizes[0],
+  repeat: Number(args.repeat),
 });
+/** A first small pass, not reported, so neither place is timed while its JIT warms up. */
+const warmUp: MineTimingOptions = { ...runsOf(300), all: false, repeat: 1 };
 
 /** The page's bundle: bench/mine-page.ts and the miner it imports. */
 async function pageScript(): Promise<string> {
@@ -67,6 +72,7 @@ async function inChromium(options: MineTimingOptions[]): Promise<MineTiming[]> {
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await page.waitForFunction(() => 'mineBench' in globalThis);
     const timings: MineTiming[] = [];
+    await page.evaluate((o) => (globalThis as unknown as { mineBench: (o: MineTimingOptions) => MineTiming }).mineBench(o), warmUp);
     for (const o of options) {
       timings.push(await page.evaluate((o) => (globalThis as unknown as { mineBench: (o: MineTimingOptions) => MineTiming }).mineBench(o), o));
     }
@@ -78,6 +84,7 @@ async function inChromium(options: MineTimingOptions[]): Promise<MineTiming[]> {
 }
 
 const options = sizes.map(runsOf);
+timeMining(warmUp);
 const node = options.map((o) => timeMining(o));
 const browser = args['node-only'] ? undefined : await inChromium(options);
 
