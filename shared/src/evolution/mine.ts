@@ -127,7 +127,8 @@ function forEachBit(mask: number, visit: (bit: number) => void): void {
 /**
  * Every maximal frequent pattern at `minSupport`: each family's union graph is enumerated once,
  * a pattern's runs in a family are the union over its embeddings of the groups that hold them,
- * and a pattern is dropped when a pattern one edge larger has the same support.
+ * and a pattern is dropped when a pattern one edge larger, or a run's whole graph around it,
+ * has the same support. Whole graphs larger than `maxNodes` join as patterns of their own.
  */
 function maximalPatterns(labelled: LabelledRuns, minSupport: number, maxNodes: number): { table: PatternTable; maximal: number[] } {
   const table = new PatternTable();
