@@ -21,11 +21,10 @@ function trace(nodes: Node[], edges: RunTrace['edges'], extra: Partial<RunTrace>
   return { id: `t${traceCount}`, workflow: 'wf', startedAt: new Date(NOW - HOUR).toISOString(), durationMs: 5, status: 'done', nodes, edges, ...extra };
 }
 
-/** A random small DAG run: few skills and ports so patterns repeat, some nodes failed, some runs failed, some old. */
-function randomTraces(seed: number, count: number): RunTrace[] {
+/** A random small DAG run: few skills (unless told) and ports so patterns repeat, some nodes failed, some runs failed, some old. */
+function randomTraces(seed: number, count: number, skills = ['a', 'b', 'c']): RunTrace[] {
   const rand = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const skills = ['a', 'b', 'c'];
   const ports = ['x', 'x', 'y'];
   return Array.from({ length: count }, (_, t) => {
     const n = 2 + Math.floor(rand() * 5);
@@ -193,7 +192,15 @@ describe('mining against brute force', () => {
     it(`seed ${seed}: same patterns, same supports`, { timeout: 180_000 }, () => {
       const fresh = randomTraces(seed, 60);
       const again = [...fresh.slice(0, 30), ...rerun(seed, fresh.slice(0, 10), 30)];
-      for (const [traces, runs] of [fresh, again].map((t) => [t, bruteRuns(t)] as const))
+      // Many skills: edge labels mostly of one workflow and one edge, as in real workflows (the
+      // miner then skips what a whole run surely covers, and brute force checks that it may).
+      const many = randomTraces(seed, 20, [...'abcdefghijkl']);
+      const varied = [...many, ...rerun(seed, many.slice(0, 8), 40)];
+      const names = new Map([
+        [again, ' (re-runs)'],
+        [varied, ' (many skills, re-runs)'],
+      ]);
+      for (const [traces, runs] of [fresh, again, varied].map((t) => [t, bruteRuns(t)] as const))
       for (const [minSupport, maxNodes] of [
         [3, 8],
         [2, 3],
@@ -201,7 +208,7 @@ describe('mining against brute force', () => {
       ] as const) {
         const mined = minePatterns(traces, { now: NOW, minSupport, maxNodes, limit: Infinity });
         const brute = bruteMine(runs, minSupport, maxNodes);
-        expect(asBrute(mined.patterns), `seed ${seed}${traces === again ? ' (re-runs)' : ''}, minSupport ${minSupport}, maxNodes ${maxNodes}`).toEqual(brute);
+        expect(asBrute(mined.patterns), `seed ${seed}${names.get(traces) ?? ''}, minSupport ${minSupport}, maxNodes ${maxNodes}`).toEqual(brute);
         expect(brute.size).toBeGreaterThan(0);
         expect(mined.patterns.every((p) => p.labels.length >= 2)).toBe(true);
         // Bounded: the first `limit` by support, then nodes, then edges, as brute force ranks

@@ -4,7 +4,7 @@ import { familiesOf, labelRuns, type LabelledRuns } from './families';
 import { graphOf, patternOf, PatternKeys, type LabelledGraph } from './identity';
 import { PatternTable } from './pattern-table';
 import { readTrace, type MinedRun } from './runs';
-import { wholeEvidence } from './whole-runs';
+import { surelyCovered, wholeEvidence } from './whole-runs';
 
 /** How mining reads its traces; `now` is required so the same traces always give the same answer. */
 export interface MineOptions {
@@ -147,7 +147,9 @@ function maximalPatterns(labelled: LabelledRuns, minSupport: number, maxNodes: n
     /** Pattern id → where in `pool` the family's groups holding it (any embedding) are. */
     const held = new Map<number, number>();
     const masks = family.edges.length <= MASK_BITS ? new Map<number, number>() : undefined;
+    const covers = surelyCovered(family, whole, labelled.labelRuns);
     forEachConnectedEdgeSet(family, maxNodes, ({ chosen, groups, mask }) => {
+      if (covers(chosen, groups)) return;
       const id = table.idOf(keys.keyOf(family, chosen), family, chosen);
       if (masks) masks.set(mask, id);
       else unlinked.add(id);

@@ -125,3 +125,32 @@ export function wholeEvidence(families: readonly Family[]): Map<Family, Array<Ev
   }
   return out;
 }
+
+/**
+ * A test, for one family's edge sets, of being surely covered by a run's whole graph. When no
+ * other edge of the family has the label of any of the set's edges, the set is its pattern's
+ * only embedding in the family; when one of those labels is in no run outside the family, every
+ * run holding the pattern is the family's. Its support is then known here, and when a whole
+ * graph of more edges among those runs has that same support, the pattern is not maximal and
+ * need not be recorded at all (neither need the patterns it would cover: the same whole graph
+ * covers them). Most of a workflow re-run whole is skipped so.
+ */
+export function surelyCovered(family: Family, whole: ReadonlyArray<Evidence | undefined>, labelRuns: ReadonlyMap<number, number>): (chosen: readonly number[], groups: Uint32Array) => boolean {
+  const inFamily = new Map<number, number>();
+  family.groupEdges.forEach((edges, g) => {
+    for (const label of new Set(edges.map((k) => family.edges[k]!.label))) inFamily.set(label, (inFamily.get(label) ?? 0) + family.groups[g]!.support);
+  });
+  const edgesWith = new Map<number, number>();
+  for (const e of family.edges) edgesWith.set(e.label, (edgesWith.get(e.label) ?? 0) + 1);
+  const alone = family.edges.map((e) => edgesWith.get(e.label) === 1);
+  const own = family.edges.map((e) => inFamily.get(e.label) === labelRuns.get(e.label));
+  const wholes = whole.flatMap((evidence, g) => (evidence ? [{ g, evidence, edges: family.groupEdges[g]!.length }] : []));
+  return (chosen, groups) => {
+    if (wholes.length === 0 || !chosen.every((k) => alone[k]) || !chosen.some((k) => own[k])) return false;
+    let support = 0;
+    family.groups.forEach((evidence, g) => {
+      if (groups[g >>> 5]! & (1 << (g & 31))) support += evidence.support;
+    });
+    return wholes.some(({ g, evidence, edges }) => edges > chosen.length && evidence.support === support && (groups[g >>> 5]! & (1 << (g & 31))) !== 0);
+  };
+}
