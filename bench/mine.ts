@@ -5,11 +5,11 @@
  * place and run: reading the traces (parsing each JSON line, reading it as the miner does) and
  * canonicalising each run's whole graph once. "bounded" is what the app and `npm run evolve`
  * ask for (the first `--limit` patterns); "all" is every maximal pattern (`limit: Infinity`),
- * measured on the smaller set only unless `--all`. The reference and the bounded mining are
+ * measured once. The reference and the bounded mining are
  * medians of `--repeat` runs, after a small warm-up pass in each place.
  *
  *   npm run bench:mine [-- --traces 10000 --small 1000 --nodes 20 --workflows 200 --skills 40
- *                          --seed 1 --limit 20 --repeat 3 --all --node-only]
+ *                          --seed 1 --limit 20 --repeat 3 --node-only]
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +31,6 @@ const { values: args } = parseArgs({
     'max-nodes': { type: 'string', default: '8' },
     limit: { type: 'string', default: '20' },
     repeat: { type: 'string', default: '3' },
-    all: { type: 'boolean', default: false },
     'node-only': { type: 'boolean', default: false },
   },
 });
@@ -42,7 +41,7 @@ const runsOf = (traces: number): MineTimingOptions => ({
   minSupport: Number(args['min-support']),
   maxNodes: Number(args['max-nodes']),
   limit: Number(args.limit),
-  all: args.all || traces === sizes[0],
+  all: true,
   repeat: Number(args.repeat),
 });
 /** A first small pass, not reported, so neither place is timed while its JIT warms up. */
