@@ -1,6 +1,7 @@
 // The miner against a brute-force enumerator on seeded random traces (pinned seeds plus one
-// fresh seed, printed so a failure can be replayed), and its rules one by one: window, minimum
-// support, maximality, exclusions, old traces without edges, foreign input.
+// fresh seed, printed so a failure can be replayed), in full (`limit: Infinity`) and bounded to
+// the first few, and its rules one by one: window, minimum support, maximality, exclusions, old
+// traces without edges, foreign input.
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../bench/lib/seeded-traces';
 import type { RunTrace } from '../src/execution/types';
@@ -20,11 +21,10 @@ function trace(nodes: Node[], edges: RunTrace['edges'], extra: Partial<RunTrace>
   return { id: `t${traceCount}`, workflow: 'wf', startedAt: new Date(NOW - HOUR).toISOString(), durationMs: 5, status: 'done', nodes, edges, ...extra };
 }
 
-/** A random small DAG run: few skills and ports so patterns repeat, some nodes failed, some runs failed, some old. */
-function randomTraces(seed: number, count: number): RunTrace[] {
+/** A random small DAG run: few skills (unless told) and ports so patterns repeat, some nodes failed, some runs failed, some old. */
+function randomTraces(seed: number, count: number, skills = ['a', 'b', 'c']): RunTrace[] {
   const rand = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const skills = ['a', 'b', 'c'];
   const ports = ['x', 'x', 'y'];
   return Array.from({ length: count }, (_, t) => {
     const n = 2 + Math.floor(rand() * 5);
@@ -44,6 +44,24 @@ function randomTraces(seed: number, count: number): RunTrace[] {
   });
 }
 
+/** Runs again: copies of some of the traces (new ids, other times), a third without their last node, as a workflow re-run whole (or up to a node) is. */
+function rerun(seed: number, traces: RunTrace[], count: number): RunTrace[] {
+  const rand = prng(seed + 1);
+  return Array.from({ length: count }, (_, k) => {
+    const t = traces[Math.floor(rand() * traces.length)]!;
+    const last = rand() < 0.3 ? t.nodes.length - 1 : t.nodes.length;
+    const kept = new Set(t.nodes.slice(0, last).map((n) => n.id));
+    return {
+      ...t,
+      id: `${t.id}-again-${k}`,
+      status: 'done',
+      startedAt: new Date(NOW - Math.floor(rand() * 6 * 24) * HOUR).toISOString(),
+      nodes: t.nodes.filter((n) => kept.has(n.id)),
+      edges: (t.edges ?? []).filter((e) => kept.has(e.source) && kept.has(e.target)),
+    };
+  });
+}
+
 /** Brute force: a canonical form trying every node order. */
 function bruteKey(labels: readonly string[], edges: readonly PatternEdge[]): string {
   const n = labels.length;
@@ -54,7 +72,9 @@ function bruteKey(labels: readonly string[], edges: readonly PatternEdge[]): str
     if (perm.length === n) {
       const pos = new Array<number>(n);
       perm.forEach((v, i) => (pos[v] = i));
-      const code = JSON.stringify([perm.map((v) => labels[v]), edges.map((e) => [pos[e.source], pos[e.target], e.sourceHandle, e.targetHandle]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))]);
+      // JSON.stringify([labels, edges sorted by their JSON]), spelled out to allocate less.
+      const edgeCodes = edges.map((e) => JSON.stringify([pos[e.source], pos[e.target], e.sourceHandle, e.targetHandle])).sort();
+      const code = `[${JSON.stringify(perm.map((v) => labels[v]))},[${edgeCodes.join(',')}]]`;
       if (best === undefined || code < best) best = code;
       return;
     }
@@ -71,20 +91,17 @@ function bruteKey(labels: readonly string[], edges: readonly PatternEdge[]): str
   return best!;
 }
 
-interface BrutePattern {
-  edges: number;
-  support: number;
-  /** Brute keys of its connected sub-patterns one edge smaller or more. */
-  subs: Set<string>;
-}
-
-/** Every connected edge subset of a pattern or run, by brute key. */
-function connectedSubsets(labelOf: (v: string) => string, edges: ReadonlyArray<{ source: string; sourceHandle: string; target: string; targetHandle: string }>, maxNodes: number): Map<string, number> {
+const subsetsCache = new Map<string, Map<string, number>>();
+/** Every connected edge subset of a pattern or run, by brute key (remembered: re-runs repeat graphs). */
+function connectedSubsets(labelOf: (v: string) => string, edges: ReadonlyArray<{ source: string; sourceHandle: string; target: string; targetHandle: string }>): Map<string, number> {
+  const input = JSON.stringify(edges.map((e) => [e.source, labelOf(e.source), e.sourceHandle, e.target, labelOf(e.target), e.targetHandle]));
+  const known = subsetsCache.get(input);
+  if (known) return known;
   const out = new Map<string, number>();
+  subsetsCache.set(input, out);
   for (let mask = 1; mask < 1 << edges.length; mask++) {
     const chosen = edges.filter((_, i) => mask & (1 << i));
     const nodes = [...new Set(chosen.flatMap((e) => [e.source, e.target]))];
-    if (nodes.length > maxNodes) continue;
     const reached = new Set([nodes[0]]);
     for (let grew = true; grew; ) {
       grew = false;
@@ -106,34 +123,63 @@ function connectedSubsets(labelOf: (v: string) => string, edges: ReadonlyArray<{
   return out;
 }
 
-/** Brute-force mining: enumerate, canonicalise, count, then keep the maximal frequent ones. */
-function bruteMine(traces: RunTrace[], minSupport: number, maxNodes: number, days = 7): Map<string, number> {
-  const counts = new Map<string, BrutePattern>();
+/** A successful run in the window, by brute force: every connected sub-graph it holds, and its whole graph when that is connected. */
+interface BruteRun {
+  subs: Map<string, number>;
+  whole?: string;
+}
+
+function bruteRuns(traces: RunTrace[], days = 7): BruteRun[] {
   const seen = new Set<string>();
+  const runs: BruteRun[] = [];
   for (const t of traces) {
     const time = Date.parse(t.startedAt);
     if (t.status !== 'done' || time < NOW - days * 24 * HOUR || time > NOW || seen.has(t.id)) continue;
     seen.add(t.id);
     const ok = new Map(t.nodes.filter((n) => n.status === 'done' || n.status === 'cached').map((n) => [n.id, n.skillId]));
     const edges = (t.edges ?? []).filter((e) => ok.has(e.source) && ok.has(e.target));
-    for (const [key, size] of connectedSubsets((v) => ok.get(v)!, edges, maxNodes)) {
-      const c = counts.get(key) ?? { edges: size, support: 0, subs: new Set() };
-      c.support++;
-      counts.set(key, c);
-    }
+    const subs = connectedSubsets((v) => ok.get(v)!, edges);
+    runs.push({ subs, whole: [...subs].find(([, size]) => size === edges.length)?.[0] });
   }
-  const frequent = [...counts].filter(([, c]) => c.support >= minSupport);
-  const result = new Map<string, number>();
-  for (const [key] of frequent) {
+  return runs;
+}
+
+const nodesOf = (key: string) => (JSON.parse(key) as [string[]])[0].length;
+const subsCache = new Map<string, Map<string, number>>();
+/** Every connected sub-graph of a pattern, by brute key. */
+function subsOf(key: string): Map<string, number> {
+  let subs = subsCache.get(key);
+  if (!subs) {
     const [labels, edges] = JSON.parse(key) as [string[], Array<[number, number, string, string]>];
-    const subs = connectedSubsets((v) => labels[Number(v)]!, edges.map(([s, t, a, b]) => ({ source: String(s), sourceHandle: a, target: String(t), targetHandle: b })), maxNodes);
-    for (const [sub] of subs) if (sub !== key) counts.get(sub)!.subs.add(key);
+    subs = connectedSubsets((v) => labels[Number(v)]!, edges.map(([s, t, a, b]) => ({ source: String(s), sourceHandle: a, target: String(t), targetHandle: b })));
+    subsCache.set(key, subs);
   }
-  for (const [key, c] of frequent) {
-    const larger = [...c.subs].some((k) => counts.get(k)!.support === c.support);
-    if (!larger) result.set(key, c.support);
+  return subs;
+}
+
+/**
+ * Brute-force mining under the miner's rules: the candidates are the connected sub-graphs of
+ * 2 to maxNodes nodes and, whatever its size, each run's whole graph when it is connected (a
+ * workflow re-run whole is offered whole, not as its many pieces of maxNodes nodes); a
+ * candidate's support is the number of runs holding it; the frequent candidates no larger
+ * candidate holds with the same support are kept.
+ */
+function bruteMine(runs: BruteRun[], minSupport: number, maxNodes: number): Map<string, number> {
+  const support = new Map<string, number>();
+  const candidates = new Set<string>();
+  for (const run of runs) {
+    for (const [key] of run.subs) {
+      support.set(key, (support.get(key) ?? 0) + 1);
+      if (nodesOf(key) <= maxNodes) candidates.add(key);
+    }
+    if (run.whole) candidates.add(run.whole);
   }
-  return result;
+  const frequent = [...candidates].filter((key) => support.get(key)! >= minSupport);
+  const covered = new Set<string>();
+  for (const larger of frequent) {
+    for (const [sub] of subsOf(larger)) if (sub !== larger && support.get(sub) === support.get(larger)) covered.add(sub);
+  }
+  return new Map(frequent.filter((key) => !covered.has(key)).map((key) => [key, support.get(key)!]));
 }
 
 const asBrute = (patterns: MinedPattern[]) => new Map(patterns.map((p) => [bruteKey(p.labels, p.edges), p.support]));
@@ -142,18 +188,46 @@ describe('mining against brute force', () => {
   const fresh = Math.floor(Math.random() * 2 ** 31);
   console.info(`evolution-mine: fresh seed ${fresh} (replay by pinning it)`);
   for (const seed of [1, 2, 3, 42, 1234, 99_991, fresh]) {
-    it(`seed ${seed}: same patterns, same supports`, () => {
-      const traces = randomTraces(seed, 60);
+    // Brute force is slow by nature: it gets more than the default time under a loaded machine.
+    it(`seed ${seed}: same patterns, same supports`, { timeout: 180_000 }, () => {
+      const fresh = randomTraces(seed, 60);
+      const again = [...fresh.slice(0, 30), ...rerun(seed, fresh.slice(0, 10), 30)];
+      // Many skills: edge labels mostly of one workflow and one edge, as in real workflows (the
+      // miner then skips what a whole run surely covers, and brute force checks that it may).
+      const many = randomTraces(seed, 20, [...'abcdefghijkl']);
+      const varied = [...many, ...rerun(seed, many.slice(0, 8), 40)];
+      const names = new Map([
+        [again, ' (re-runs)'],
+        [varied, ' (many skills, re-runs)'],
+      ]);
+      for (const [traces, runs] of [fresh, again, varied].map((t) => [t, bruteRuns(t)] as const))
       for (const [minSupport, maxNodes] of [
         [3, 8],
         [2, 3],
         [5, 4],
       ] as const) {
-        const mined = minePatterns(traces, { now: NOW, minSupport, maxNodes });
-        const brute = bruteMine(traces, minSupport, maxNodes);
-        expect(asBrute(mined.patterns), `seed ${seed}, minSupport ${minSupport}, maxNodes ${maxNodes}`).toEqual(brute);
+        const mined = minePatterns(traces, { now: NOW, minSupport, maxNodes, limit: Infinity });
+        const brute = bruteMine(runs, minSupport, maxNodes);
+        expect(asBrute(mined.patterns), `seed ${seed}${names.get(traces) ?? ''}, minSupport ${minSupport}, maxNodes ${maxNodes}`).toEqual(brute);
         expect(brute.size).toBeGreaterThan(0);
-        expect(mined.patterns.every((p) => p.labels.length >= 2 && p.labels.length <= maxNodes)).toBe(true);
+        expect(mined.patterns.every((p) => p.labels.length >= 2)).toBe(true);
+        // Bounded: the first `limit` by support, then nodes, then edges, as brute force ranks
+        // them (ties at the cut are broken by key, which brute force spells differently, so the
+        // cut is compared by rank and the patterns by their support).
+        const limit = 4;
+        const top = minePatterns(traces, { now: NOW, minSupport, maxNodes, limit }).patterns;
+        const rank = (support: number, nodes: number, edges: number) => [support, nodes, edges].join('/');
+        const bruteRanks = [...brute]
+          .map(([key, support]) => {
+            const [labels, edges] = JSON.parse(key) as [string[], unknown[]];
+            return { support, nodes: labels.length, edges: edges.length };
+          })
+          .sort((a, b) => b.support - a.support || b.nodes - a.nodes || b.edges - a.edges)
+          .slice(0, limit)
+          .map((r) => rank(r.support, r.nodes, r.edges));
+        expect(top.map((p) => rank(p.support, p.labels.length, p.edges.length))).toEqual(bruteRanks);
+        for (const p of top) expect(brute.get(bruteKey(p.labels, p.edges))).toBe(p.support);
+        expect(top).toEqual(mined.patterns.slice(0, limit));
       }
     });
   }
@@ -249,14 +323,33 @@ describe('mining rules', () => {
   });
 
   it('finds maximal patterns in runs of more edges than fit a bit mask (over 53)', () => {
-    const hub = () =>
+    // Each run has a tail of its own, so no run's whole graph is in three runs.
+    const hub = (tail: string) =>
       trace(
-        [ran('h', 'hub'), ...Array.from({ length: 60 }, (_, i) => ran(`c${i}`, 'leaf'))],
-        Array.from({ length: 60 }, (_, i) => link('h', `c${i}`)),
+        [ran('h', 'hub'), ...Array.from({ length: 60 }, (_, i) => ran(`c${i}`, 'leaf')), ran('t', tail)],
+        [...Array.from({ length: 60 }, (_, i) => link('h', `c${i}`)), link('h', 't')],
       );
-    const { patterns } = minePatterns([hub(), hub(), hub()], { now: NOW, maxNodes: 3 });
+    const { patterns } = minePatterns([hub('x'), hub('y'), hub('z')], { now: NOW, maxNodes: 3 });
     // hub → leaf is inside hub → two leaves, in the same runs: only the larger is offered.
     expect(patterns.map((p) => [p.labels.join(','), p.edges.length, p.support])).toEqual([['hub,leaf,leaf', 2, 3]]);
+  });
+
+  it('offers a workflow re-run whole as its whole graph, whatever its size, instead of its pieces', () => {
+    const hub = () => trace([ran('h', 'hub'), ...Array.from({ length: 60 }, (_, i) => ran(`c${i}`, 'leaf'))], Array.from({ length: 60 }, (_, i) => link('h', `c${i}`)));
+    const wide = minePatterns([hub(), hub(), hub()], { now: NOW, maxNodes: 3 }).patterns;
+    expect(wide.map((p) => [p.labels.length, p.edges.length, p.support])).toEqual([[61, 60, 3]]);
+    // A chain of ten run whole three times, and its first half run twice more on its own:
+    // the whole chain (support 3) and the half (support 5), nothing of maxNodes in between.
+    const chain = (n: number) =>
+      trace(
+        Array.from({ length: n }, (_, i) => ran(`s${i}`, `step-${i}`)),
+        Array.from({ length: n - 1 }, (_, i) => link(`s${i}`, `s${i + 1}`)),
+      );
+    const runs = minePatterns([chain(10), chain(10), chain(10), chain(5), chain(5)], { now: NOW, maxNodes: 4 }).patterns;
+    expect(runs.map((p) => [p.labels.length, p.support])).toEqual([
+      [5, 5],
+      [10, 3],
+    ]);
   });
 
   it('refuses options it cannot work with, saying which', () => {
@@ -264,6 +357,7 @@ describe('mining rules', () => {
     expect(() => minePatterns([], { now: NOW, minSupport: 0 })).toThrow(/minimum support must be a whole number ≥ 1, got 0/);
     expect(() => minePatterns([], { now: NOW, days: -1 })).toThrow(/positive number of days/);
     expect(() => minePatterns([], { now: NOW, maxNodes: 40 })).toThrow(/2 to 16 nodes, got 40/);
+    expect(() => minePatterns([], { now: NOW, limit: 0 })).toThrow(/number of patterns to offer must be a whole number ≥ 1 \(or Infinity for all\), got 0/);
   });
 
   it('is deterministic: shuffled input gives the same answer', () => {

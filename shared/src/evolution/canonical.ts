@@ -55,9 +55,25 @@ export function canonicalize(labels: readonly string[], edges: readonly PatternE
     if (count === classes) break;
     classes = count;
   }
-  // Nodes grouped by class in rank order; every ordering within the classes is a candidate.
+  // Nodes grouped by class in rank order; every ordering within the classes is a candidate,
+  // except that twins (nodes with the very same neighbours through the same ports: swapping
+  // them changes nothing) keep their index order, or a hub's k alike leaves would cost k! tries.
   const groups: number[][] = [];
   for (let v = 0; v < n; v++) (groups[rank[v]!] ??= []).push(v);
+  const neighbourhood = classes === n ? [] : labels.map((_, v) => {
+    const around: string[] = [];
+    edges.forEach((e, k) => {
+      if (e.source === v) around.push(`o${e.target}${ports[k]}`);
+      if (e.target === v) around.push(`i${e.source}${ports[k]}`);
+    });
+    return around.sort().join(',');
+  });
+  /** The twin placed before v, if any: v may only be placed once it is. */
+  const twinBefore = labels.map((_, v) => {
+    if (classes === n) return -1;
+    for (let u = v - 1; u >= 0; u--) if (rank[u] === rank[v] && neighbourhood[u] === neighbourhood[v]) return u;
+    return -1;
+  });
   const order: number[] = [];
   const pos = new Array<number>(n).fill(0);
   let best: string | undefined;
@@ -75,6 +91,7 @@ export function canonicalize(labels: readonly string[], edges: readonly PatternE
     if (rest.length === 0) return place(g + 1, groups[g + 1] ?? []);
     for (let i = 0; i < rest.length; i++) {
       const v = rest[i]!;
+      if (twinBefore[v] !== -1 && rest.includes(twinBefore[v]!)) continue;
       pos[v] = order.length;
       order.push(v);
       place(g, [...rest.slice(0, i), ...rest.slice(i + 1)]);
