@@ -1,16 +1,17 @@
 /**
- * The evolution engine, headless: `npm run evolve -- DIR [--min-support N] [--days D] [--out SKILLS_DIR] [--skills DIR] [--now ISO]`.
+ * The evolution engine, headless: `npm run evolve -- DIR [--min-support N] [--days D] [--limit N|all] [--out SKILLS_DIR] [--skills DIR] [--now ISO]`.
  * Reads every `*.jsonl` trace file in DIR (as `npm run workflow -- … --traces DIR` writes them),
  * prints the compound skill suggestions as one JSON array on stdout, progress on stderr; lines
  * that are not traces are skipped and counted. `--out` writes each suggestion as `<skill_id>.md`
  * (a skill file `npm run workflow -- … --skills SKILLS_DIR` runs); `--skills` names and types
- * the user's skills; `--now` ends the window somewhere else than now. Exit 0, or 2 on bad input.
+ * the user's skills; `--limit` how many suggestions at most (20 by default, `all` for every
+ * maximal pattern); `--now` ends the window somewhere else than now. Exit 0, or 2 on bad input.
  */
 import { parseArgs } from 'node:util';
 import { MineOptionsError } from '../../shared/src/evolution/mine';
 import { evolve, EvolveInputError } from '../src/headless/evolve';
 
-const USAGE = 'usage: npm run evolve -- DIR [--min-support N] [--days D] [--out SKILLS_DIR] [--skills DIR] [--now ISO]';
+const USAGE = 'usage: npm run evolve -- DIR [--min-support N] [--days D] [--limit N|all] [--out SKILLS_DIR] [--skills DIR] [--now ISO]';
 const INVALID = 2;
 
 function usage(problem: string): never {
@@ -25,6 +26,7 @@ try {
     options: {
       'min-support': { type: 'string' },
       days: { type: 'string' },
+      limit: { type: 'string' },
       out: { type: 'string' },
       skills: { type: 'string' },
       now: { type: 'string' },
@@ -54,6 +56,7 @@ try {
     dir,
     minSupport: number('min-support', args.values['min-support']),
     days: number('days', args.values.days),
+    limit: args.values.limit === 'all' ? Infinity : number('limit', args.values.limit),
     outDir: args.values.out,
     skillsDir: args.values.skills,
     now,

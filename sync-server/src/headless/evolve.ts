@@ -10,6 +10,8 @@ export interface EvolveOptions {
   dir: string;
   minSupport?: number;
   days?: number;
+  /** How many suggestions at most (the miner's default when absent; Infinity for all). */
+  limit?: number;
   /** The user's volume, for skill names and ports and for compounds already made. */
   skillsDir?: string;
   /** Where suggestions are written as `<skill_id>.md` (its compounds are not offered again). */
@@ -84,7 +86,7 @@ export async function evolve(o: EvolveOptions): Promise<EvolveResult> {
 
   const now = o.now ?? Date.now();
   const days = o.days ?? DEFAULT_DAYS;
-  const options: MineOptions = { now, days, minSupport: o.minSupport, existing };
+  const options: MineOptions = { now, days, minSupport: o.minSupport, limit: o.limit, existing };
   const t0 = performance.now();
   const mined = minePatterns(values, options);
   const skipped = notJson + mined.skipped;

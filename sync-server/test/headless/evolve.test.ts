@@ -66,6 +66,7 @@ describe('npm run evolve', () => {
     const later = new Date(Date.now() + 8 * 86_400_000).toISOString();
     expect((await evolve(traces, '--now', later)).suggestions).toEqual([]);
     expect((await evolve(traces, '--now', later, '--days', '9')).suggestions.map((s) => s.support)).toEqual([3]);
+    expect((await evolve(traces, '--limit', 'all')).suggestions.map((s) => s.support)).toEqual([3]);
   });
 
   it('skips bad and foreign lines with a count, never a crash', async () => {
@@ -102,6 +103,9 @@ describe('npm run evolve', () => {
     const zero = await evolve(traces, '--min-support', '0');
     expect(zero.code).toBe(2);
     expect(zero.stderr).toMatch(/minimum support must be a whole number ≥ 1, got 0/);
+    const none = await evolve(traces, '--limit', '0');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/number of patterns to offer must be a whole number ≥ 1 \(or Infinity for all\), got 0/);
     expect((await evolve()).stderr).toMatch(/no trace directory given\nusage: npm run evolve/);
   });
 });
