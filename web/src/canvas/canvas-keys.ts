@@ -16,7 +16,9 @@ export type CanvasAction =
         | 'rename'
         | 'note'
         | 'run-workflow'
-        | 'run-selected';
+        | 'run-selected'
+        | 'make-skill'
+        | 'unpack';
     }
   | { kind: 'select-toward' | 'move'; direction: Direction };
 
@@ -42,6 +44,7 @@ export function canvasAction(e: Keys): CanvasAction | undefined {
     if (key === 'v') return { kind: 'paste' };
     if (key === 'a') return { kind: 'select-all' };
     if (key === 'Enter') return { kind: 'run-workflow' };
+    if (key === 'g') return { kind: e.shiftKey ? 'unpack' : 'make-skill' };
     return undefined;
   }
   if (key === 'Enter' && e.shiftKey) return { kind: 'run-selected' };
