@@ -44,6 +44,8 @@ export function useCompoundActions(deps: CompoundActionDeps) {
     const result = unpackNode(doc, single.id, catalog, ORIGIN.local, undo ?? undefined);
     if (result.ok) select(result.value);
     else notify(`Not unpacked: ${result.error}`);
+    // The node that had the keyboard is gone: the canvas takes it back, so Ctrl+Z works at once.
+    refocus();
     return true;
   };
 

@@ -46,6 +46,7 @@ import {
 import { SkillBesideSlot } from '../editor/skill-beside-slot';
 import { canvasAction, onlyReads, type CanvasAction } from './canvas-keys';
 import { useCompoundActions } from './compound-actions';
+import { useHandlesMeasured } from './handle-bounds';
 import { nearestNode, type Direction } from './nearest-node';
 import { useNodeAdding } from './node-adding';
 import { startRenaming } from './node-title';
@@ -172,6 +173,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     refocus,
   });
 
+  useHandlesMeasured();
   const compound = useCompoundActions({ doc, catalog, graph, selected: selectedNodes, readOnly, undo, select: (ids) => setSelectedNodes(new Set(ids)), notify: setNotice, refocus });
 
   // The pane (not the nodes over it) says how to add a node when hovered.
