@@ -9,6 +9,7 @@ import { ORIGIN } from '../../shared/src/origins';
 import { readSkill, type CompoundSkill } from '../../shared/src/skill/parse';
 import type { NodeSkillFrontmatter } from '../../shared/src/workflow/validate';
 import { testSkill } from '../../shared/test/skill-fixture';
+import { canvasAction, onlyReads } from '../src/canvas/canvas-keys';
 import { makeSkill, type MakeSkillTarget } from '../src/canvas/make-skill';
 import { unpackNode } from '../src/canvas/unpack';
 import { applyTool, type ToolTarget } from '../src/chat/tools';
@@ -101,6 +102,17 @@ describe('Make skill on the canvas', () => {
     expect(readWorkflowGraph(doc)).toEqual(before);
     expect(listSkillSources(skills).size).toBe(0);
     expect(unpackNode(doc, 'sq', library(skills), ORIGIN.local)).toEqual({ ok: false, error: expect.stringMatching(/^"square" is not a compound skill in your library/) });
+  });
+});
+
+describe('Make skill and Unpack keys', () => {
+  it('Ctrl+G makes a skill, Ctrl+Shift+G unpacks; both change the workflow, so a read-only link has neither', () => {
+    const keys = { ctrlKey: true, metaKey: false, shiftKey: false, altKey: false };
+    const make = canvasAction({ ...keys, key: 'g' });
+    const unpack = canvasAction({ ...keys, key: 'G', shiftKey: true });
+    expect([make, unpack]).toEqual([{ kind: 'make-skill' }, { kind: 'unpack' }]);
+    expect([onlyReads(make!), onlyReads(unpack!)]).toEqual([false, false]);
+    expect(canvasAction({ ...keys, key: 'g', ctrlKey: false })).toBeUndefined();
   });
 });
 

@@ -191,7 +191,7 @@ export function MakeSkillDialog({ doc, nodes, catalog, undo, onClose, onMade }: 
             <button type="button" onClick={onClose} data-testid="make-skill-cancel">
               Cancel
             </button>
-            <button type="submit" disabled={!proposal.ok || saving} data-testid="make-skill-save">
+            <button type="submit" class="primary" disabled={!proposal.ok || saving} data-testid="make-skill-save">
               Save skill
             </button>
           </div>
