@@ -9,38 +9,22 @@ import { listSkillSources } from '../../shared/src/documents/volume-index';
 import { putEdge, putNode, readWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { readSkill } from '../../shared/src/skill/parse';
 import { useApp, waitFor, type TestClient } from './harness';
-import { addUserSkill, nodeById, numberOutput, openResult, pythonSkill, waitForNodes } from './run-e2e-helpers';
+import { addUserSkill, javascriptSkill, nodeById, numberOutput, openResult, pythonSkill, waitForNodes } from './run-e2e-helpers';
 
 const app = useApp();
 const shot = (page: Page, name: string) => (process.env.E2E_SCREENSHOTS ? page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png` }) : undefined);
 
-/** A JavaScript skill with number ports. */
-function jsSkill(skillId: string, inputs: Array<{ name: string; default?: number }>, output: string, body: string): string {
-  return [
-    '---',
-    `name: ${skillId}`,
-    `skill_id: ${skillId}`,
-    'type: javascript',
-    'inputs:',
-    ...inputs.flatMap((p) => [`  - name: ${p.name}`, '    type: number', ...(p.default === undefined ? [] : [`    default: ${p.default}`])]),
-    'outputs:',
-    `  - name: ${output}`,
-    '    type: number',
-    '---',
-    '',
-    `# ${skillId}`,
-    '',
-    '## Code',
-    '',
-    '```javascript',
-    `function execute(inputs) {\n  return { ${output}: ${body} };\n}`,
-    '```',
-    '',
-  ].join('\n');
+/** A skill file with number inputs declared (the helpers' skills declare outputs only). */
+function withInputs(markdown: string, inputs: Array<{ name: string; default?: number }>): string {
+  const declared = inputs.flatMap((p) => [`  - name: ${p.name}`, '    type: number', ...(p.default === undefined ? [] : [`    default: ${p.default}`])]);
+  return markdown.replace(/^(type: \w+)$/m, ['$1', 'inputs:', ...declared].join('\n'));
 }
 
-const SCALE = pythonSkill('mk-scale', 'def execute(inputs):\n    return {"z": inputs["y"] * inputs.get("factor", 10)}', [{ name: 'z', type: 'number' }])
-  .replace('type: python\n', 'type: python\ninputs:\n  - name: y\n    type: number\n  - name: factor\n    type: number\n    default: 10\n');
+/** A JavaScript skill with number ports, giving `output` as `body` computes it from `inputs`. */
+const jsSkill = (skillId: string, inputs: Array<{ name: string; default?: number }>, output: string, body: string): string =>
+  withInputs(javascriptSkill(skillId, `function execute(inputs) {\n  return { ${output}: ${body} };\n}`, [{ name: output, type: 'number' }]), inputs);
+
+const SCALE = withInputs(pythonSkill('mk-scale', 'def execute(inputs):\n    return {"z": inputs["y"] * inputs.get("factor", 10)}', [{ name: 'z', type: 'number' }]), [{ name: 'y' }, { name: 'factor', default: 10 }]);
 
 beforeAll(async () => {
   await addUserSkill(app.server.url, 'mk-seed', jsSkill('mk-seed', [{ name: 'n', default: 3 }], 'value', 'inputs.n'));

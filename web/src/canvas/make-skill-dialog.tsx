@@ -36,6 +36,24 @@ function innerName(inside: CompoundInside, node: string, port: string): string {
   return `${inner?.label || inner?.skillId || node}.${port}`;
 }
 
+/** The compound's inputs or outputs as proposed, each with the inner port it maps to. */
+function PortList({ title, none, ports }: { title: string; none: string; ports: Array<{ name: string; type: string; where: string; note?: string }> }) {
+  return (
+    <section data-testid={`make-skill-${title.toLowerCase()}`}>
+      <h3>{title}</h3>
+      {ports.length === 0 && <p class="muted">{none}</p>}
+      <ul>
+        {ports.map((p) => (
+          <li key={p.name} data-port={p.name}>
+            <code>{p.name}</code> <span class="muted">{p.type}</span> {p.where}
+            {p.note && <span class="muted"> ({p.note})</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export interface MakeSkillDialogProps {
   doc: Y.Doc;
   /** The selected nodes to make the skill of. */
@@ -130,29 +148,24 @@ export function MakeSkillDialog({ doc, nodes, catalog, undo, onClose, onMade }: 
           </label>
           {proposal.ok && (
             <div class="make-skill-ports">
-              <section data-testid="make-skill-inputs">
-                <h3>Inputs</h3>
-                {proposal.value.inputs.length === 0 && <p class="muted">None: nothing enters the selection.</p>}
-                <ul>
-                  {proposal.value.inputs.map((p, i) => (
-                    <li key={p.name} data-port={p.name}>
-                      <code>{p.name}</code> <span class="muted">{p.type}</span> → {proposal.value.inside.inputs[i]!.targets.map((t) => innerName(proposal.value.inside, t.node, t.port)).join(', ')}
-                      {p.default !== undefined && <span class="muted"> (default {valueText(p.default as Json)})</span>}
-                    </li>
-                  ))}
-                </ul>
-              </section>
-              <section data-testid="make-skill-outputs">
-                <h3>Outputs</h3>
-                {proposal.value.outputs.length === 0 && <p class="muted">None: nothing leaves the selection.</p>}
-                <ul>
-                  {proposal.value.outputs.map((p, i) => (
-                    <li key={p.name} data-port={p.name}>
-                      <code>{p.name}</code> <span class="muted">{p.type}</span> ← {innerName(proposal.value.inside, proposal.value.inside.outputs[i]!.node, proposal.value.inside.outputs[i]!.port)}
-                    </li>
-                  ))}
-                </ul>
-              </section>
+              <PortList
+                title="Inputs"
+                none="None: nothing enters the selection."
+                ports={proposal.value.inputs.map((p, i) => ({
+                  name: p.name,
+                  type: p.type,
+                  where: `→ ${proposal.value.inside.inputs[i]!.targets.map((t) => innerName(proposal.value.inside, t.node, t.port)).join(', ')}`,
+                  note: p.default === undefined ? undefined : `default ${valueText(p.default as Json)}`,
+                }))}
+              />
+              <PortList
+                title="Outputs"
+                none="None: nothing leaves the selection."
+                ports={proposal.value.outputs.map((p, i) => {
+                  const from = proposal.value.inside.outputs[i]!;
+                  return { name: p.name, type: p.type, where: `← ${innerName(proposal.value.inside, from.node, from.port)}` };
+                })}
+              />
             </div>
           )}
           {literals.length > 0 && (
