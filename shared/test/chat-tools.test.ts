@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { CHAT_TOOL_DEFINITIONS, isServerTool, readToolCall } from '../src/chat/tools';
 
 describe('chat tool definitions', () => {
-  it('offers the seven tools, each requiring only properties it declares', () => {
-    expect(CHAT_TOOL_DEFINITIONS.map((t) => t.name)).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill', 'read_skill', 'read_skill_file']);
+  it('offers the eight tools, each requiring only properties it declares', () => {
+    expect(CHAT_TOOL_DEFINITIONS.map((t) => t.name)).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill', 'make_compound_skill', 'read_skill', 'read_skill_file']);
     for (const tool of CHAT_TOOL_DEFINITIONS) {
       expect(tool.input_schema.type).toBe('object');
       expect(tool.description.length).toBeGreaterThan(0);
@@ -32,7 +32,7 @@ describe('readToolCall', () => {
   it('refuses an unknown tool, naming the tools there are', () => {
     expect(readToolCall('delete_everything', {})).toEqual({
       ok: false,
-      error: 'Unknown tool "delete_everything". The tools are: add_node, connect_ports, set_input, run_workflow, save_skill, read_skill, read_skill_file.',
+      error: 'Unknown tool "delete_everything". The tools are: add_node, connect_ports, set_input, run_workflow, save_skill, make_compound_skill, read_skill, read_skill_file.',
     });
     // Names inherited by every object are not tools either.
     expect(readToolCall('toString', {}).ok).toBe(false);
@@ -50,6 +50,8 @@ describe('readToolCall', () => {
     });
     expect(readToolCall('save_skill', { name: 'n', type: 'python', code: '', inputs: ['x'] })).toEqual({ ok: false, error: 'save_skill: "inputs" must be an array of objects.' });
     expect(readToolCall('set_input', 'node 1')).toEqual({ ok: false, error: 'set_input: the input must be an object.' });
+    expect(readToolCall('make_compound_skill', { name: 'n', node_ids: ['a', 2] })).toEqual({ ok: false, error: 'make_compound_skill: "node_ids" must be an array of strings.' });
+    expect(readToolCall('make_compound_skill', { name: 'n', node_ids: ['a', 'b'], promote: [{ node: 'a', port: 'x' }] }).ok).toBe(true);
   });
 });
 

@@ -13,7 +13,7 @@ type PropertySchema =
   | { readonly type: 'string'; readonly enum?: readonly string[]; readonly description?: string }
   | { readonly type: 'number'; readonly description?: string }
   | { readonly type: 'object'; readonly description?: string }
-  | { readonly type: 'array'; readonly items: { readonly type: 'object' }; readonly description?: string }
+  | { readonly type: 'array'; readonly items: { readonly type: 'object' | 'string' }; readonly description?: string }
   /** Any JSON value. */
   | { readonly description?: string; readonly type?: undefined };
 
@@ -75,6 +75,21 @@ const TOOLS = {
       required: ['name', 'type', 'code'],
     },
   },
+  make_compound_skill: {
+    description:
+      "Make a compound skill of some nodes of the open workflow and put one node of it in their place, edges rewired: edges entering them become its inputs, edges leaving them its outputs. Saved in the person's own volume; one undo step for them.",
+    input_schema: {
+      type: 'object',
+      properties: {
+        node_ids: { type: 'array', items: { type: 'string' }, description: 'The ids of the nodes that become the skill.' },
+        name: { type: 'string' },
+        skill_id: { type: 'string', description: 'Made from the name when not given.' },
+        description: { type: 'string' },
+        promote: { type: 'array', items: { type: 'object' }, description: 'Inner literal inputs to make inputs of the skill, their values as defaults: [{ "node": node id, "port": input name }].' },
+      },
+      required: ['node_ids', 'name'],
+    },
+  },
   read_skill: {
     description:
       "Read a skill's whole file (frontmatter and body: its instructions, code and the files it mentions). The prompt lists every skill by name and description only; read one when it looks relevant before relying on it.",
@@ -120,9 +135,11 @@ type ValueOf<P> = P extends { enum: readonly (infer E)[] }
       ? number
       : P extends { type: 'object' }
         ? Record<string, Json>
-        : P extends { type: 'array' }
-          ? Array<Record<string, Json>>
-          : Json;
+        : P extends { type: 'array'; items: { type: 'string' } }
+          ? string[]
+          : P extends { type: 'array' }
+            ? Array<Record<string, Json>>
+            : Json;
 
 type InputOf<S extends ToolSpec['input_schema']> = { [K in S['required'][number]]: ValueOf<S['properties'][K]> } & {
   [K in Exclude<keyof S['properties'], S['required'][number]>]?: ValueOf<S['properties'][K]>;
@@ -155,6 +172,7 @@ function misfit(schema: PropertySchema, value: unknown): string | null {
     case 'object':
       return isObject(value) ? null : 'an object';
     case 'array':
+      if (schema.items.type === 'string') return Array.isArray(value) && value.every((v) => typeof v === 'string') ? null : 'an array of strings';
       return Array.isArray(value) && value.every(isObject) ? null : 'an array of objects';
     default:
       return null;

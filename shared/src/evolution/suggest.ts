@@ -2,6 +2,7 @@ import { contentHash } from '../execution/hash';
 import { ID_PATTERN } from '../rooms';
 import type { InputPort, OutputPort } from '../skill/schema';
 import { buildCompoundMarkdown, type CompoundInside } from '../skill/compound';
+import { uniquePortName as unique } from '../skill/port-name';
 import type { MinedPattern } from './mine';
 
 /** What the library says of a skill: its name and typed ports. */
@@ -54,17 +55,6 @@ function runOrder(p: MinedPattern): number[] {
   // A cycle cannot come from a validated workflow; whatever is left keeps canonical order.
   for (let v = 0; v < p.labels.length; v++) if (!order.includes(v)) order.push(v);
   return order;
-}
-
-/** `name`, or `name_2`, `name_3`… the first not taken; made an identifier first (ngspice's `v(out)` → `v_out`). */
-function unique(name: string, taken: Set<string>): string {
-  let base = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'port';
-  if (/^[0-9]/.test(base)) base = `_${base}`;
-  base = base.slice(0, 60);
-  let candidate = base;
-  for (let k = 2; taken.has(candidate); k++) candidate = `${base}_${k}`;
-  taken.add(candidate);
-  return candidate;
 }
 
 function nameOf(parts: string[]): string {

@@ -18,7 +18,9 @@ export type CanvasAction =
         | 'run-workflow'
         | 'run-selected'
         | 'open-compound'
-        | 'leave-compound';
+        | 'leave-compound'
+        | 'make-skill'
+        | 'unpack';
     }
   | { kind: 'select-toward' | 'move'; direction: Direction };
 
@@ -44,6 +46,7 @@ export function canvasAction(e: Keys): CanvasAction | undefined {
     if (key === 'v') return { kind: 'paste' };
     if (key === 'a') return { kind: 'select-all' };
     if (key === 'Enter') return { kind: 'run-workflow' };
+    if (key === 'g') return { kind: e.shiftKey ? 'unpack' : 'make-skill' };
     return undefined;
   }
   if (key === 'Enter' && e.shiftKey) return { kind: 'run-selected' };

@@ -17,6 +17,8 @@ export const CANVAS_SHORTCUTS: ReadonlyArray<{ keys: string[]; does: string }> =
   { keys: ['Escape', 'The breadcrumb'], does: 'Go back out of an open compound node' },
   { keys: ['Ctrl+Enter'], does: 'Run the workflow' },
   { keys: ['Shift+Enter'], does: 'Run the selected nodes and what they need' },
+  { keys: ['Ctrl+G'], does: 'Make a skill of the selected nodes: they become one node of it' },
+  { keys: ['Ctrl+Shift+G'], does: 'Unpack the selected compound node into its inner nodes' },
   { keys: ['Ctrl+C', 'Ctrl+V'], does: 'Copy and paste the selected nodes' },
   { keys: ['Ctrl+A'], does: 'Select every node' },
   { keys: ['Delete', 'Backspace'], does: 'Delete the selection' },

@@ -46,6 +46,8 @@ import {
 import { SkillBesideSlot } from '../editor/skill-beside-slot';
 import { leaveCompound, openCompound } from '../compound/open-route';
 import { canvasAction, onlyReads, type CanvasAction } from './canvas-keys';
+import { useCompoundActions } from './compound-actions';
+import { useHandlesMeasured } from './handle-bounds';
 import { nearestNode, type Direction } from './nearest-node';
 import { useNodeAdding } from './node-adding';
 import { startRenaming } from './node-title';
@@ -171,6 +173,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     notify: setNotice,
     refocus,
   });
+
+  useHandlesMeasured();
+  const compound = useCompoundActions({ doc, catalog, graph, selected: selectedNodes, readOnly, undo, select: (ids) => setSelectedNodes(new Set(ids)), notify: setNotice, refocus });
 
   // The pane (not the nodes over it) says how to add a node when hovered.
   useEffect(() => {
@@ -317,9 +322,13 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         }
         case 'leave-compound':
           return leaveCompound();
+        case 'make-skill':
+          return compound.makeSkill();
+        case 'unpack':
+          return compound.unpack();
       }
     },
-    [doc, undo, selectedNodes, selectedEdges, adding, run, flow, catalog],
+    [doc, undo, selectedNodes, selectedEdges, adding, run, flow, catalog, compound],
   );
 
   // Keys are read while they go down to their target, so that an arrow selects the next node
@@ -328,7 +337,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
-      if (adding.picking || showShortcuts) return;
+      if (adding.picking || showShortcuts || compound.open) return;
       const action = canvasAction(event);
       if (!action || (readOnly && !onlyReads(action))) return;
       if (!onlyReads(action)) step();
@@ -336,7 +345,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       event.preventDefault();
       event.stopPropagation();
     },
-    [adding.picking, showShortcuts, readOnly, step, perform],
+    [adding.picking, showShortcuts, compound.open, readOnly, step, perform],
   );
 
   if (!doc) return <div class="empty">Opening workflow…</div>;
@@ -370,6 +379,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         >
           Note
         </button>
+        {compound.toolbar}
         <RunToolbar session={run} />
         <button type="button" onClick={() => setShowShortcuts(true)} data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
@@ -481,6 +491,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           <ResultsDock session={run} selected={selectedNodes} />
         </div>
       </div>
+      {compound.dialog}
       {showShortcuts && (
         <Suspense fallback={null}>
           <ShortcutsDialog

@@ -95,6 +95,9 @@ async function apply(call: ChatToolCall, target: ToolTarget): Promise<ToolOutcom
       target.skills.transact(() => putSkillSource(target.skills, built.id, built.markdown), ORIGIN.assistant);
       return done({ skill_id: built.id, saved_to: 'your volume' });
     }
+    case 'make_compound_skill':
+      // The skill format (schema and YAML libraries) loads when the assistant first makes one.
+      return (await import('./make-compound-tool')).makeCompoundTool(call.input, target);
     case 'read_skill':
     case 'read_skill_file':
       // The server answers these within the chat request (sync-server/src/chat/server-tools.ts).

@@ -22,7 +22,7 @@ export function planSave(originalId: string | null, skillId: string, own: Readon
 }
 
 /** A skill id not taken yet: `base`, else `base-2`, `base-3`, … */
-export function freeSkillId(base: string, taken: ReadonlySet<string>): string {
+export function freeSkillId(base: string, taken: Pick<ReadonlySet<string>, 'has'>): string {
   if (!taken.has(base)) return base;
   let n = 2;
   while (taken.has(`${base}-${n}`)) n++;
