@@ -11,7 +11,7 @@ export function volumeLabel(volume: VolumeRef, home: VolumeRef): string {
   return volume.volume === 'system' ? 'system' : `${volume.volume} ${volume.volumeId}`;
 }
 
-function Ports({ label, ports }: { label: string; ports: Array<{ name: string; type: string }> }) {
+export function Ports({ label, ports }: { label: string; ports: Array<{ name: string; type: string }> }) {
   if (ports.length === 0) return null;
   return (
     <div class="skill-ports">
@@ -34,7 +34,7 @@ export function SkillCard({ entry, home, shadowed }: { entry: CatalogEntry; home
   const broken = !entry.skill && entry.errors.length > 0;
   const instruction = entry.skill?.kind === 'instruction';
   // An instruction skill has nothing to run, so it is read, not placed on a workflow.
-  const usable = entry.skill?.kind === 'runnable' && !shadowed;
+  const usable = (entry.skill?.kind === 'runnable' || entry.skill?.kind === 'compound') && !shadowed;
   return (
     <li
       class={`skill-card${broken ? ' broken' : ''}${shadowed ? ' shadowed' : ''}${instruction ? ' instruction' : ''}`}

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'preact/compat';
 import { useMemo, useState } from 'preact/hooks';
 import type { Catalog } from '../documents/catalog';
 import { useIdentity } from '../documents/hooks';
@@ -6,6 +7,8 @@ import { hrefOf } from '../router';
 import { SkillCard } from './skill-card';
 import { SkillImportZone } from './skill-import-zone';
 import { groupByCategory, searchSkills } from './skill-library';
+
+const SkillSuggestions = lazy(() => import('./skill-suggestions'));
 
 /**
  * Every skill the person can read, searchable and grouped by category, ready to drag onto a
@@ -31,6 +34,9 @@ export function SkillsPanel({ catalog }: { catalog: Catalog }) {
           New skill
         </a>
       </div>
+      <Suspense fallback={null}>
+        <SkillSuggestions catalog={catalog} />
+      </Suspense>
       {catalog.entries.length === 0 && <p class="muted">Loading the skill library…</p>}
       {catalog.entries.length > 0 && groups.length === 0 && (
         <p class="muted" data-testid="skills-no-match">
