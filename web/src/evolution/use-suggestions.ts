@@ -10,12 +10,15 @@ import type { MiningStep } from './mining-client';
 import type { RunSource } from './run-traces';
 import { mineSuggestions } from './suggestions';
 
-/** Where mining is, for the library to show. */
-export type MiningState =
-  | { phase: 'waiting' }
-  | { phase: 'working'; step: MiningStep | 'gathering'; runs?: number }
-  | { phase: 'done'; suggestions: Suggestion[]; runs: number; skipped: number }
-  | { phase: 'failed'; message: string };
+/**
+ * Where mining is, for the library to show: the step under way, if any, and the last answer (kept
+ * on show while the next is mined, so a suggestion being accepted does not vanish under the person).
+ */
+export interface MiningState {
+  working: { step: MiningStep | 'gathering'; runs?: number } | null;
+  done: { suggestions: Suggestion[]; runs: number; skipped: number } | null;
+  failure: string | null;
+}
 
 const NONE = new Set<string>();
 
@@ -29,28 +32,30 @@ export function useSuggestions(catalog: Catalog, source: RunSource): MiningState
   const home = homeVolume();
   const homeRoom = useRoom(volumeRoom(home.volume, home.volumeId));
   const dismissed = useDocValue(homeRoom?.doc, listDismissedPatterns, NONE);
-  const [state, setState] = useState<MiningState>({ phase: 'waiting' });
+  const [state, setState] = useState<MiningState>({ working: null, done: null, failure: null });
   const [runsSaved, setRunsSaved] = useState(0);
   useEffect(() => {
     const onSaved = () => setRunsSaved((n) => n + 1);
     traceEvents.addEventListener('trace-saved', onSaved);
     return () => traceEvents.removeEventListener('trace-saved', onSaved);
   }, []);
-  const ready = catalog.entries.some((e) => e.skill);
-  // Only a change of the compounds (not every keystroke in any skill) changes what is offered.
+  // Skills read so far: volumes arrive one by one, and suggestions are named from them.
+  const read = catalog.entries.filter((e) => e.skill).length;
+  const ready = read > 0;
+  // Beyond that, only a change of the compounds (not every keystroke in any skill) changes what is offered.
   const compounds = catalog.entries.flatMap((e) => (e.skill?.kind === 'compound' ? [`${e.volume.volumeId}/${e.skillId}:${e.source.length}`] : [])).join('|');
   const sourceKey = `${source.kind}/${source.volumeId}`;
   useEffect(() => {
     if (!ready) return;
     let live = true;
-    mineSuggestions(rooms, catalog, source, (step, runs) => live && setState({ phase: 'working', step, runs })).then(
-      (outcome) => live && setState({ phase: 'done', ...outcome }),
-      (e: unknown) => live && setState({ phase: 'failed', message: (e as Error).message }),
+    mineSuggestions(rooms, catalog, source, (step, runs) => live && setState((s) => ({ ...s, working: { step, runs } }))).then(
+      (outcome) => live && setState({ working: null, done: outcome, failure: null }),
+      (e: unknown) => live && setState((s) => ({ ...s, working: null, failure: (e as Error).message })),
     );
     return () => {
       live = false;
     };
     // The catalog is read when mining starts; `compounds` says when it changed in a way that matters.
-  }, [ready, compounds, sourceKey, runsSaved, rooms]);
-  return useMemo(() => (state.phase === 'done' ? { ...state, suggestions: state.suggestions.filter((s) => !dismissed.has(s.key)) } : state), [state, dismissed]);
+  }, [read, compounds, sourceKey, runsSaved, rooms]);
+  return useMemo(() => (state.done ? { ...state, done: { ...state.done, suggestions: state.done.suggestions.filter((s) => !dismissed.has(s.key)) } } : state), [state, dismissed]);
 }

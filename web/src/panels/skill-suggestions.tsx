@@ -10,16 +10,16 @@ import { writableVolumes } from './skill-import-preview';
 import { SuggestionCard } from './suggestion-card';
 import './skill-suggestions.css';
 
-function progressText(state: Extract<MiningState, { phase: 'working' }>): string {
-  switch (state.step) {
+function progressText(working: NonNullable<MiningState['working']>): string {
+  switch (working.step) {
     case 'gathering':
       return 'Gathering the runs…';
     case 'reading':
       return 'Reading the library’s compound skills…';
     case 'mining':
-      return `Looking for chains that recur in ${state.runs ?? 'the'} runs…`;
+      return `Looking for chains that recur in ${working.runs ?? 'the'} runs…`;
     case 'naming':
-      return `Found patterns in ${state.runs ?? 'the'} successful runs; describing them…`;
+      return `Found patterns in ${working.runs ?? 'the'} successful runs; describing them…`;
   }
 }
 
@@ -42,10 +42,12 @@ export default function SkillSuggestions({ catalog }: { catalog: Catalog }) {
   const [accepted, setAccepted] = useState(new Set<string>());
   const nameOf = (skillId: string) => catalog.entry(skillId)?.skill?.frontmatter.name ?? skillId;
   const initialTarget: VolumeRef = source.kind === 'team' ? { volume: 'team', volumeId: source.volumeId } : home;
-  const shown = state.phase === 'done' ? state.suggestions.filter((s) => !accepted.has(s.key)) : [];
+  const { working, done, failure } = state;
+  const shown = done ? done.suggestions.filter((s) => !accepted.has(s.key)) : [];
+  const phase = working ? 'working' : done ? 'done' : failure ? 'failed' : 'waiting';
 
   return (
-    <section class="skill-suggestions" data-testid="skill-suggestions" data-phase={state.phase} aria-label="Suggested skills">
+    <section class="skill-suggestions" data-testid="skill-suggestions" data-phase={phase} aria-label="Suggested skills">
       <h3>
         Suggested from {source.kind === 'mine' ? 'your runs' : `team ${source.volumeId}’s runs`}
         {sources.length > 1 && (
@@ -58,19 +60,19 @@ export default function SkillSuggestions({ catalog }: { catalog: Catalog }) {
           </select>
         )}
       </h3>
-      {(state.phase === 'waiting' || state.phase === 'working') && (
+      {(phase === 'waiting' || working) && (
         <p class="muted" data-testid="suggestions-progress" role="status">
-          {state.phase === 'working' ? progressText(state) : 'Waiting for the library…'}
+          {working ? progressText(working) : 'Waiting for the library…'}
         </p>
       )}
-      {state.phase === 'failed' && (
+      {failure && (
         <p class="panel-error" role="alert" data-testid="suggestions-failed">
-          {state.message}
+          {failure}
         </p>
       )}
-      {state.phase === 'done' && shown.length === 0 && (
+      {done && !working && shown.length === 0 && (
         <p class="muted" data-testid="suggestions-none">
-          Nothing to suggest from {state.runs} successful run{state.runs === 1 ? '' : 's'} of the last {WINDOW_DAYS} days: a chain of nodes is suggested once it has run in {MIN_SUPPORT}.
+          Nothing to suggest from {done.runs} successful run{done.runs === 1 ? '' : 's'} of the last {WINDOW_DAYS} days: a chain of nodes is suggested once it has run in {MIN_SUPPORT}.
         </p>
       )}
       {notice && (
