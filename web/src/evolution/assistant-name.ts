@@ -19,7 +19,7 @@ function prompt(s: Suggestion, partNames: string[]): string {
 }
 
 /** The first JSON object in a text with a string name (the model may wrap it in prose or a fence). */
-function readAnswer(text: string): { name: string; description: string } {
+export function readAnswer(text: string): { name: string; description: string } {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
   let value: unknown;
