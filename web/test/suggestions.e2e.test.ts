@@ -217,9 +217,14 @@ it('an accepted suggestion is a compound skill that runs like the flat chain, fr
   expect(await item.getAttribute('data-kind')).toBe('compound');
   expect(await item.locator('[data-testid="skill-link"]').textContent()).toBe('Square, offset, halve');
   expect(await item.locator('.skill-description').textContent()).toBe('Squares x, adds an offset and halves it.');
-  // Mined again with the new compound in the library: the chain is no longer offered.
-  await page.locator('[data-testid="skill-suggestions"][data-phase="done"]').waitFor({ timeout: 30_000 });
   await waitFor(async () => (await chainSuggestion(page).count()) === 0, 'the accepted suggestion to go');
+  // Mined afresh with the new compound in the library, the chain is not offered again.
+  await page.reload();
+  await page.locator('[data-testid="tab-skills"]').click();
+  await page.locator(`[data-testid="skill-item"][data-skill-id="${id}"]`).waitFor();
+  await page.locator('[data-testid="skill-suggestions"][data-phase="done"]').waitFor({ timeout: 30_000 });
+  expect(await page.locator('[data-testid="suggestions-none"]').textContent()).toMatch(/^Nothing to suggest from 6 successful runs/);
+  expect(await chainSuggestion(page).count()).toBe(0);
 
   // On a new canvas, with the inputs of the flat run in "Squares B".
   await page.goto('/#/workflow/user/default/sg-compound');
