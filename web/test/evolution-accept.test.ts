@@ -8,24 +8,14 @@ import { suggestionOf, type SkillInfo } from '../../shared/src/evolution/suggest
 import { readSkill } from '../../shared/src/skill/parse';
 import { readAnswer } from '../src/evolution/assistant-name';
 import { compoundFileOf } from '../src/evolution/compound-file';
+import { chainRun } from './evolution-runs';
 
 const NOW = '2026-12-07T00:00:00.000Z';
 const LIBRARY: Record<string, SkillInfo> = {
   'py-square': { name: 'Square', inputs: [{ name: 'x', type: 'number', default: 3 }], outputs: [{ name: 'y', type: 'number' }] },
   'js-offset': { name: 'Offset', inputs: [{ name: 'y', type: 'number', required: true }], outputs: [{ name: 'z', type: 'number' }] },
 };
-const run = (n: number): RunTrace => ({
-  id: `r${n}`,
-  workflow: 'Squares',
-  startedAt: new Date(Date.parse(NOW) - n * 3_600_000).toISOString(),
-  durationMs: 1,
-  status: 'done',
-  nodes: [
-    { id: 'a', skillId: 'py-square', status: 'done', durationMs: 1, cached: false },
-    { id: 'b', skillId: 'js-offset', status: 'done', durationMs: 1, cached: false },
-  ],
-  edges: [{ source: 'a', sourceHandle: 'y', target: 'b', targetHandle: 'y' }],
-});
+const run = (n: number): RunTrace => chainRun(`r${n}`, 'Squares', new Date(Date.parse(NOW) - n * 3_600_000).toISOString(), ['py-square', 'js-offset'], [['y', 'y']]);
 const suggestion = suggestionOf(minePatterns([run(1), run(2), run(3)], { now: NOW }).patterns[0]!, { skill: (id) => LIBRARY[id], windowDays: 7, minedAt: NOW });
 
 const compound = (markdown: string, skillId: string) => {

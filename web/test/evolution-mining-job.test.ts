@@ -6,6 +6,7 @@ import type { RunTrace } from '../../shared/src/execution/types';
 import { applyTool, type ToolTarget } from '../src/chat/tools';
 import { suggestionSummary } from '../src/evolution/suggestions';
 import { handleMineMessage, type MineReply, type MineRequest } from '../src/evolution/mining-job';
+import { chainRun } from './evolution-runs';
 
 const NOW = Date.parse('2026-12-07T00:00:00.000Z');
 const SKILLS: MineRequest['skills'] = {
@@ -14,18 +15,8 @@ const SKILLS: MineRequest['skills'] = {
 };
 
 let n = 0;
-const trace = (workflow: string, hours: number): RunTrace => ({
-  id: `run-${++n}`,
-  workflow,
-  startedAt: new Date(NOW - hours * 3_600_000).toISOString(),
-  durationMs: 10,
-  status: 'done',
-  nodes: [
-    { id: 'ham', skillId: 'quantum-hamiltonian', status: 'done', durationMs: 5, cached: false },
-    { id: 'vqe', skillId: 'quantum-vqe', status: 'done', durationMs: 5, cached: false },
-  ],
-  edges: [{ source: 'ham', sourceHandle: 'hamiltonian', target: 'vqe', targetHandle: 'hamiltonian' }],
-});
+const trace = (workflow: string, hours: number): RunTrace =>
+  chainRun(`run-${++n}`, workflow, new Date(NOW - hours * 3_600_000).toISOString(), ['quantum-hamiltonian', 'quantum-vqe'], [['hamiltonian', 'hamiltonian']]);
 
 const request = (over: Partial<MineRequest> = {}): MineRequest => ({
   type: 'mine',

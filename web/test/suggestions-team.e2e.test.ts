@@ -10,6 +10,7 @@ import { listSkillSources, putSessionListing, putSkillSource, putWorkflowListing
 import type { RunTrace } from '../../shared/src/execution/types';
 import type { Json } from '../../shared/src/json';
 import { mintUserToken } from '../../sync-server/src/access/tokens';
+import { chainRun } from './evolution-runs';
 import { connectClient, ROOT, synced, useApp, waitFor, type TestClient } from './harness';
 
 const SECRET = 'e2e-suggest-secret-0123456789-abcdefghijk';
@@ -26,22 +27,8 @@ async function asAdmin(room: string): Promise<TestClient> {
 }
 
 /** A run of the chain in a team workflow, as a canvas run leaves it on a session. */
-const trace = (n: number, workflow: string): RunTrace => ({
-  id: `team-run-${n}`,
-  workflow: `team/lab/workflow/${workflow}`,
-  startedAt: new Date(Date.now() - n * 3_600_000).toISOString(),
-  durationMs: 30,
-  status: 'done',
-  nodes: [
-    { id: 'sq', skillId: 'py-square', status: 'done', durationMs: 10, cached: false },
-    { id: 'off', skillId: 'js-offset', status: 'done', durationMs: 10, cached: false },
-    { id: 'half', skillId: 'py-half', status: 'done', durationMs: 10, cached: false },
-  ],
-  edges: [
-    { source: 'sq', sourceHandle: 'y', target: 'off', targetHandle: 'y' },
-    { source: 'off', sourceHandle: 'z', target: 'half', targetHandle: 'z' },
-  ],
-});
+const trace = (n: number, workflow: string): RunTrace =>
+  chainRun(`team-run-${n}`, `team/lab/workflow/${workflow}`, new Date(Date.now() - n * 3_600_000).toISOString(), CHAIN, [['y', 'y'], ['z', 'z']]);
 
 async function signedIn(claims: { sub: string; teams: string[]; team_admin: string[] }): Promise<Page> {
   const { page } = await app.openPage('/');
