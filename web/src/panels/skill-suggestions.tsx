@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Catalog } from '../documents/catalog';
 import { useIdentity, useRooms } from '../documents/hooks';
-import { homeVolume, type VolumeRef } from '../documents/identity';
+import { homeVolume, linkOnly, type VolumeRef } from '../documents/identity';
 import { dismissSuggestion } from '../evolution/accept-suggestion';
 import type { RunSource } from '../evolution/run-traces';
 import { MIN_SUPPORT, WINDOW_DAYS } from '../evolution/suggestions';
@@ -28,9 +28,14 @@ const sourceKey = (s: RunSource) => `${s.kind}/${s.volumeId}`;
 /**
  * Compound skills the library suggests from the runs: chains of nodes that ran together in at
  * least three successful runs of the last week, to accept (as a compound skill) or dismiss. A
- * team admin may mine the team's shared runs instead of their own.
+ * team admin may mine the team's shared runs instead of their own. Someone here through a share
+ * link only has no volume of their own to mine, save or dismiss in: nothing is shown.
  */
 export default function SkillSuggestions({ catalog }: { catalog: Catalog }) {
+  return linkOnly(useIdentity()) ? null : <Suggestions catalog={catalog} />;
+}
+
+function Suggestions({ catalog }: { catalog: Catalog }) {
   const identity = useIdentity();
   const rooms = useRooms();
   const home = homeVolume(identity);
