@@ -8,7 +8,10 @@ import { SkillCard } from './skill-card';
 import { SkillImportZone } from './skill-import-zone';
 import { groupByCategory, searchSkills } from './skill-library';
 
-const SkillSuggestions = lazy(() => import('./skill-suggestions'));
+// Fetched as soon as the library's own code is (it too loads after first paint), so the library
+// opened offline has it; if it still cannot load, the library goes on without suggestions.
+const loadSuggestions = import('./skill-suggestions').catch(() => ({ default: () => null }));
+const SkillSuggestions = lazy(() => loadSuggestions);
 
 /**
  * Every skill the person can read, searchable and grouped by category, ready to drag onto a
