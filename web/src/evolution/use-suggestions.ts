@@ -32,7 +32,8 @@ export function useSuggestions(catalog: Catalog, source: RunSource): MiningState
   const home = homeVolume();
   const homeRoom = useRoom(volumeRoom(home.volume, home.volumeId));
   const dismissed = useDocValue(homeRoom?.doc, listDismissedPatterns, NONE);
-  const [state, setState] = useState<MiningState>({ working: null, done: null, failure: null });
+  // `of`: whose runs the last answer came from; another's is not shown while these are mined.
+  const [state, setState] = useState<MiningState & { of: string }>({ working: null, done: null, failure: null, of: '' });
   const [runsSaved, setRunsSaved] = useState(0);
   useEffect(() => {
     const onSaved = () => setRunsSaved((n) => n + 1);
@@ -49,7 +50,7 @@ export function useSuggestions(catalog: Catalog, source: RunSource): MiningState
     if (!ready) return;
     let live = true;
     mineSuggestions(rooms, catalog, source, (step, runs) => live && setState((s) => ({ ...s, working: { step, runs } }))).then(
-      (outcome) => live && setState({ working: null, done: outcome, failure: null }),
+      (outcome) => live && setState({ working: null, done: outcome, failure: null, of: sourceKey }),
       (e: unknown) => live && setState((s) => ({ ...s, working: null, failure: (e as Error).message })),
     );
     return () => {
@@ -57,5 +58,8 @@ export function useSuggestions(catalog: Catalog, source: RunSource): MiningState
     };
     // The catalog is read when mining starts; `compounds` says when it changed in a way that matters.
   }, [read, compounds, sourceKey, runsSaved, rooms]);
-  return useMemo(() => (state.done ? { ...state, done: { ...state.done, suggestions: state.done.suggestions.filter((s) => !dismissed.has(s.key)) } } : state), [state, dismissed]);
+  return useMemo((): MiningState => {
+    const { working, done, failure, of } = state;
+    return { working, failure, done: done && of === sourceKey ? { ...done, suggestions: done.suggestions.filter((s) => !dismissed.has(s.key)) } : null };
+  }, [state, dismissed, sourceKey]);
 }
