@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { CHAT_TOOL_DEFINITIONS, isServerTool, readToolCall } from '../src/chat/tools';
 
 describe('chat tool definitions', () => {
-  it('offers the eight tools, each requiring only properties it declares', () => {
-    expect(CHAT_TOOL_DEFINITIONS.map((t) => t.name)).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill', 'make_compound_skill', 'read_skill', 'read_skill_file']);
+  it('offers the nine tools, each requiring only properties it declares', () => {
+    expect(CHAT_TOOL_DEFINITIONS.map((t) => t.name)).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill', 'make_compound_skill', 'read_skill', 'read_skill_file', 'list_skill_suggestions']);
     for (const tool of CHAT_TOOL_DEFINITIONS) {
       expect(tool.input_schema.type).toBe('object');
       expect(tool.description.length).toBeGreaterThan(0);
@@ -32,7 +32,7 @@ describe('readToolCall', () => {
   it('refuses an unknown tool, naming the tools there are', () => {
     expect(readToolCall('delete_everything', {})).toEqual({
       ok: false,
-      error: 'Unknown tool "delete_everything". The tools are: add_node, connect_ports, set_input, run_workflow, save_skill, make_compound_skill, read_skill, read_skill_file.',
+      error: 'Unknown tool "delete_everything". The tools are: add_node, connect_ports, set_input, run_workflow, save_skill, make_compound_skill, read_skill, read_skill_file, list_skill_suggestions.',
     });
     // Names inherited by every object are not tools either.
     expect(readToolCall('toString', {}).ok).toBe(false);

@@ -58,7 +58,7 @@ describe('streaming', () => {
     expect(events.find((e) => e.event === 'tool_use')?.data).toEqual({ id: 'toolu_1', name: 'add_node', input: { skill_id: 'quantum-vqe' } });
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { stop_reason: 'tool_use' } });
     const tools = (fake.requests.at(-1)?.body.tools as Array<{ name: string }>).map((t) => t.name);
-    expect(tools).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill', 'make_compound_skill', 'read_skill', 'read_skill_file']);
+    expect(tools).toEqual(['add_node', 'connect_ports', 'set_input', 'run_workflow', 'save_skill', 'make_compound_skill', 'read_skill', 'read_skill_file', 'list_skill_suggestions']);
   });
 });
 

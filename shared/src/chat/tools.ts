@@ -110,6 +110,11 @@ const TOOLS = {
       required: ['skill_id', 'path'],
     },
   },
+  list_skill_suggestions: {
+    description:
+      "List the compound skills suggested from the person's recent runs (chains of nodes that ran together in at least 3 successful runs of the last 7 days): each with its name, inner skill ids, support (runs), workflows, ports. Use it when asked what could become a skill.",
+    input_schema: { type: 'object', properties: {}, required: [] },
+  },
 } as const satisfies Record<string, ToolSpec>;
 
 /**

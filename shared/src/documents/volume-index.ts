@@ -160,3 +160,20 @@ export function removeSkill(doc: Y.Doc, skillId: string): boolean {
   });
   return true;
 }
+
+/**
+ * The mined patterns this person dismissed (`dismissedPatterns` map): canonical pattern key →
+ * when (ISO). In the volume index so the choice syncs to their other devices.
+ */
+const dismissedOf = (doc: Y.Doc): Y.Map<string> => doc.getMap<string>('dismissedPatterns');
+
+/** The canonical keys of the patterns dismissed in a volume index. */
+export function listDismissedPatterns(doc: Y.Doc): Set<string> {
+  return new Set(dismissedOf(doc).keys());
+}
+
+/** Records a mined pattern as dismissed, so it is not offered again. */
+export function dismissPattern(doc: Y.Doc, key: string, at: string): void {
+  const map = dismissedOf(doc);
+  if (!map.has(key)) map.set(key, at);
+}

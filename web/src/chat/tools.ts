@@ -33,6 +33,8 @@ export interface ToolTarget {
   /** The workflow's undo history: the tool calls of one answer become one undo step. */
   undo?: { stopCapturing(): void; captureTimeout: number };
   skillFormat: SkillFormat;
+  /** The compound skill suggestions mined from the person's runs (list_skill_suggestions). */
+  suggestions?: () => Promise<unknown[]>;
 }
 
 const done = (value: unknown): ToolOutcome => ({ content: JSON.stringify(value), isError: false });
@@ -98,6 +100,8 @@ async function apply(call: ChatToolCall, target: ToolTarget): Promise<ToolOutcom
     case 'make_compound_skill':
       // The skill format (schema and YAML libraries) loads when the assistant first makes one.
       return (await import('./make-compound-tool')).makeCompoundTool(call.input, target);
+    case 'list_skill_suggestions':
+      return target.suggestions ? done({ suggestions: await target.suggestions() }) : failed('Skill suggestions are not available in this view.');
     case 'read_skill':
     case 'read_skill_file':
       // The server answers these within the chat request (sync-server/src/chat/server-tools.ts).

@@ -11,7 +11,7 @@ export function volumeLabel(volume: VolumeRef, home: VolumeRef): string {
   return volume.volume === 'system' ? 'system' : `${volume.volume} ${volume.volumeId}`;
 }
 
-function Ports({ label, ports }: { label: string; ports: Array<{ name: string; type: string }> }) {
+export function Ports({ label, ports }: { label: string; ports: Array<{ name: string; type: string }> }) {
   if (ports.length === 0) return null;
   return (
     <div class="skill-ports">

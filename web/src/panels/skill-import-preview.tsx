@@ -13,7 +13,7 @@ import type { Conflict, ImportPreview } from './skill-import';
 const NO_SKILLS = new Map<string, string>();
 
 /** The volumes this person may add skills to: their own, and the teams they administer. */
-function writableVolumes(identity: Identity): VolumeRef[] {
+export function writableVolumes(identity: Identity): VolumeRef[] {
   const admin = identity.token ? readClaims(identity.token)?.team_admin : undefined;
   const teams = Array.isArray(admin) ? admin.filter((t): t is string => typeof t === 'string') : [];
   return [...(linkOnly(identity) ? [] : [homeVolume(identity)]), ...teams.map((volumeId): VolumeRef => ({ volume: 'team', volumeId }))];

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'preact/compat';
 import { useMemo, useState } from 'preact/hooks';
 import type { Catalog } from '../documents/catalog';
 import { useIdentity } from '../documents/hooks';
@@ -6,6 +7,11 @@ import { hrefOf } from '../router';
 import { SkillCard } from './skill-card';
 import { SkillImportZone } from './skill-import-zone';
 import { groupByCategory, searchSkills } from './skill-library';
+
+// Fetched as soon as the library's own code is (it too loads after first paint), so the library
+// opened offline has it; if it still cannot load, the library goes on without suggestions.
+const loadSuggestions = import('./skill-suggestions').catch(() => ({ default: () => null }));
+const SkillSuggestions = lazy(() => loadSuggestions);
 
 /**
  * Every skill the person can read, searchable and grouped by category, ready to drag onto a
@@ -31,6 +37,9 @@ export function SkillsPanel({ catalog }: { catalog: Catalog }) {
           New skill
         </a>
       </div>
+      <Suspense fallback={null}>
+        <SkillSuggestions catalog={catalog} />
+      </Suspense>
       {catalog.entries.length === 0 && <p class="muted">Loading the skill library…</p>}
       {catalog.entries.length > 0 && groups.length === 0 && (
         <p class="muted" data-testid="skills-no-match">

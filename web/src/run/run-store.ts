@@ -133,9 +133,18 @@ export const resultCache: ResultCache = {
   },
 };
 
+/** Announces each saved trace (`trace-saved`), so what is mined from runs can follow. */
+export const traceEvents = new EventTarget();
+
 export async function saveTrace(trace: RunTrace): Promise<void> {
   await (await open()).put('traces', trace, trace.id);
   await trim('traces');
+  traceEvents.dispatchEvent(new Event('trace-saved'));
+}
+
+/** The traces this browser kept (the latest KEEP_TRACES runs), oldest first. */
+export async function listTraces(): Promise<RunTrace[]> {
+  return (await open()).getAllFromIndex('traces', 'startedAt');
 }
 
 const nodeKey = (room: string, nodeId: string) => `${room}\u0000${nodeId}`;

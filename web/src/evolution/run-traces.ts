@@ -1,0 +1,57 @@
+import { readMessages } from '../../../shared/src/documents/session';
+import { getWorkflowListing, listSessions } from '../../../shared/src/documents/volume-index';
+import { parseRoomName, sessionRoom, volumeRoom, type Volume } from '../../../shared/src/rooms';
+import type { RoomSet } from '../documents/rooms';
+import { readRoom } from '../panels/room-access';
+import { listTraces } from '../run/run-store';
+
+/** Whose runs are mined: this person's, or (for a team admin) the runs shared in a team's sessions. */
+export type RunSource = { kind: 'mine'; volumeId: string } | { kind: 'team'; volumeId: string };
+
+const DAY_MS = 86_400_000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The traces attached to a volume's sessions that were active in the window. */
+async function sessionTraces(rooms: RoomSet, volume: Volume, volumeId: string, since: number): Promise<unknown[]> {
+  const sessions = await readRoom(rooms, volumeRoom(volume, volumeId), listSessions);
+  // A session last updated before the window cannot hold a run inside it.
+  const recent = sessions.filter((s) => !(Date.parse(s.updated_at) < since));
+  const traces = await Promise.all(recent.map((s) => readRoom(rooms, sessionRoom(volume, volumeId, s.id), (doc) => readMessages(doc).flatMap((m) => m.traces ?? []))));
+  return traces.flat();
+}
+
+/**
+ * Puts each trace's workflow name in place of its room, as the library and the suggestion's
+ * description name them; a workflow that is gone keeps being told apart by its id.
+ */
+async function nameWorkflows(rooms: RoomSet, traces: Array<Record<string, unknown>>): Promise<unknown[]> {
+  const names = new Map<string, string>();
+  const wanted = new Set(traces.flatMap((t) => (typeof t.workflow === 'string' ? [t.workflow] : [])));
+  await Promise.all(
+    [...wanted].map(async (room) => {
+      const parsed = parseRoomName(room);
+      if (!parsed.ok || parsed.value.kind !== 'workflow') return;
+      const { volume, volumeId, id } = parsed.value;
+      const name = await readRoom(rooms, volumeRoom(volume, volumeId), (doc) => getWorkflowListing(doc, id)?.name).catch(() => undefined);
+      names.set(room, name || `workflow ${id.slice(0, 8)}`);
+    }),
+  );
+  return traces.map((t) => (typeof t.workflow === 'string' && names.has(t.workflow) ? { ...t, workflow: names.get(t.workflow) } : t));
+}
+
+/**
+ * The runs to mine, each once (a run kept in this browser and attached to a session is one run):
+ * for this person, the traces this browser kept and those in their sessions (runs on their other
+ * devices); for a team, the traces in the team's sessions.
+ */
+export async function gatherTraces(rooms: RoomSet, source: RunSource, days: number, now: number): Promise<unknown[]> {
+  const since = now - days * DAY_MS;
+  const [local, shared] = await Promise.all([
+    source.kind === 'mine' ? listTraces().catch((): unknown[] => []) : Promise.resolve([]),
+    sessionTraces(rooms, source.kind === 'mine' ? 'user' : 'team', source.volumeId, since),
+  ]);
+  const byId = new Map<string, Record<string, unknown>>();
+  for (const t of [...local, ...shared]) if (isObject(t) && typeof t.id === 'string' && !byId.has(t.id)) byId.set(t.id, t);
+  return nameWorkflows(rooms, [...byId.values()]);
+}
