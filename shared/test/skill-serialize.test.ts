@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { formatSkillError, parseSkill, type Skill } from '../src/skill/parse';
+import { formatSkillError, parseSkill, readSkill, type ParsedSkill, type Skill } from '../src/skill/parse';
 import { CODE_LANGUAGE, SKILL_TYPES, type SkillFrontmatter, type SkillType } from '../src/skill/schema';
 import { buildSkillMarkdown, frontmatterYaml, serializeSkill } from '../src/skill/serialize';
 
@@ -20,7 +20,18 @@ function parsed(source: string, file = 'skill.md'): Skill {
   return r.value;
 }
 
-const load = (file: string): Skill => parsed(readFileSync(new URL(file, SKILLS_DIR), 'utf8'), `skills/${file}`);
+/** Any kind of skill (the system's compound skills too). */
+function read(source: string, file: string): ParsedSkill {
+  const r = readSkill(source, { file });
+  if (!r.ok) throw new Error(r.error.map(formatSkillError).join('\n'));
+  return r.value;
+}
+
+const load = (file: string): ParsedSkill => read(readFileSync(new URL(file, SKILLS_DIR), 'utf8'), `skills/${file}`);
+
+/** What a skill runs: its code (with its language), or a compound skill's inside. */
+const whatRuns = (skill: ParsedSkill) =>
+  skill.kind === 'runnable' ? { code: skill.code, language: skill.codeLanguage } : skill.kind === 'compound' ? { inside: skill.inside } : {};
 
 /** The keys of a file's frontmatter, in the order written. */
 const keysOf = (markdown: string): string[] => {
@@ -54,16 +65,17 @@ const CODE_WITH_FENCE: Record<SkillType, string> = {
 describe('serializeSkill', () => {
   it.each(files)('re-parses %s to the same frontmatter, code and body', (file) => {
     const skill = load(file);
-    const again = parsed(serializeSkill(skill), `skills/${file}`);
+    const again = read(serializeSkill(skill), `skills/${file}`);
+    expect(again.kind).toBe(skill.kind);
     expect(again.frontmatter).toEqual(skill.frontmatter);
-    expect(again.code).toBe(skill.code);
+    expect(whatRuns(again)).toEqual(whatRuns(skill));
+    expect(whatRuns(skill)).not.toEqual({});
     expect(again.body).toBe(skill.body);
-    expect(again.codeLanguage).toBe(skill.codeLanguage);
   });
 
   it.each(files)('is a fixed point for %s after one pass', (file) => {
     const once = serializeSkill(load(file));
-    expect(serializeSkill(parsed(once))).toBe(once);
+    expect(serializeSkill(read(once, `skills/${file}`))).toBe(once);
   });
 
   it('keeps the code line in step with the frontmatter it writes', () => {

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from '../src/documents/workflow';
-import { formatSkillError, parseSkill } from '../src/skill/parse';
+import { formatSkillError, readSkill } from '../src/skill/parse';
 import { PORT_TYPES, type InputPort, type OutputPort, type PortType, type SkillFrontmatter } from '../src/skill/schema';
 import {
   describeNode,
@@ -374,9 +374,9 @@ describe('the system skills Hamiltonian → VQE → Plot Convergence', () => {
   const dir = new URL('../../skills/', import.meta.url);
   const system = new Map<string, SkillFrontmatter>();
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
-    const r = parseSkill(readFileSync(new URL(f, dir), 'utf8'), f);
+    const r = readSkill(readFileSync(new URL(f, dir), 'utf8'), { file: f });
     if (!r.ok) throw new Error(r.error.map(formatSkillError).join('\n'));
-    system.set(r.value.frontmatter.skill_id, r.value.frontmatter);
+    if (r.value.kind === 'runnable') system.set(r.value.frontmatter.skill_id, r.value.frontmatter);
   }
   const systemLookup: SkillLookup = (id) => system.get(id);
   const g = (): WorkflowGraph => ({

@@ -179,6 +179,7 @@ it('opens a compound node, edits and saves its inside, and every instance follow
   await page.locator('[data-testid="run-workflow"]').click();
   await waitForStatus(page, 'show', 'done');
   await waitForStatus(page, 'c1', 'done');
+  await waitForStatus(page, 'c2', 'done');
   expect(await numberOutput(await openResult(page, 'show'), 'w')).toBe(22);
   const c1 = await openResult(page, 'c1');
   expect([await numberOutput(c1, 'result'), await numberOutput(c1, 'w')]).toEqual([12, 22]);
@@ -256,7 +257,8 @@ it('a compound inside a compound: opened a level deeper, its promoted input rena
   await shot(page, 'compound-open-loop');
   await view.locator('[data-testid="undo"]').click();
   await view.locator('[data-testid="compound-problems"]').waitFor({ state: 'detached' });
-  expect(await view.locator('.react-flow__node').count()).toBe(1);
+  // The canvas draws the undone node's removal on its next render, after the problems list goes.
+  await waitFor(async () => (await view.locator('.react-flow__node').count()) === 1, 'the dropped node gone with the undo');
 
   await view.locator('[data-testid="compound-save"]').click();
   await view.locator('[data-testid="compound-saved"]', { hasText: 'Saved version 1.0.1' }).waitFor();

@@ -12,13 +12,17 @@ export const RunContext = createContext<RunSession | null>(null);
 export function useNodeRun(nodeId: string | null, given?: RunSession | null): { session: RunSession | null; run: NodeRun | null } {
   const context = useContext(RunContext);
   const session = given === undefined ? context : given;
-  const [run, setRun] = useState<NodeRun | null>(() => (nodeId ? session?.node(nodeId) : null) ?? null);
+  const read = (): NodeRun | null => (nodeId ? session?.node(nodeId) : null) ?? null;
+  // Kept with the node and session it was read for: when the node changes (the dock shows
+  // another one), the first render reads the new node's state instead of showing the old one's.
+  const [held, setHeld] = useState(() => ({ session, nodeId, run: read() }));
   useEffect(() => {
-    if (!session || !nodeId) return setRun(null);
-    setRun(session.node(nodeId));
-    return session.subscribe(nodeId, () => setRun(session.node(nodeId)));
+    if (!session || !nodeId) return setHeld({ session, nodeId, run: null });
+    setHeld({ session, nodeId, run: session.node(nodeId) });
+    return session.subscribe(nodeId, () => setHeld({ session, nodeId, run: session.node(nodeId) }));
   }, [session, nodeId]);
-  return { session, run };
+  const current = held.session === session && held.nodeId === nodeId;
+  return { session, run: current ? held.run : read() };
 }
 
 /** The run summary, for the toolbar. */
