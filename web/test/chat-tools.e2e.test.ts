@@ -1,22 +1,15 @@
 // The assistant edits the shared workflow: the fake model asks to add and connect nodes, the
 // browser carries the calls out on the session's workflow, a collaborator watching that
 // workflow sees the nodes appear live, and one undo in the asking browser removes them all.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readWorkflowGraph } from '../../shared/src/documents/workflow';
-import { startFakeAnthropic, type FakeAnthropic } from '../../sync-server/test/harness/fake-anthropic';
-import { useApp, waitFor } from './harness';
+import { waitFor } from './harness';
+import { useAppWithFakeChat } from './harness/fake-chat';
 import { nodeIds, visibleNodes } from './harness/canvas';
 
-let fake: FakeAnthropic;
 
-beforeAll(async () => {
-  fake = await startFakeAnthropic();
-});
-afterAll(async () => {
-  await fake?.close();
-});
-
-const app = useApp(() => ({ ANTHROPIC_API_KEY: 'sk-ant-e2e', ANTHROPIC_BASE_URL: fake.url }));
+const chat = useAppWithFakeChat();
+const app = chat.app;
 
 /** The node ids the app reported back in the tool results of a request. */
 function nodeIdsFrom(body: Record<string, unknown>): string[] {
@@ -30,7 +23,7 @@ it('tool calls build the workflow live for collaborators, and one undo removes t
   const session = ((await created.json()) as { id: string }).id;
   const { page: asker } = await app.openPage(`/#/session/user/default/${session}`);
 
-  fake.reply(
+  chat.fake.reply(
     { kind: 'stream', blocks: [{ type: 'text', text: ['Adding the nodes.'] }, { type: 'tool_use', id: 't1', name: 'add_node', input: { skill_id: 'quantum-hamiltonian' } }, { type: 'tool_use', id: 't2', name: 'add_node', input: { skill_id: 'quantum-vqe', inputs: { max_iterations: 100 } } }] },
     (body) => {
       const [ham, vqe] = nodeIdsFrom(body);

@@ -3,22 +3,15 @@
 // returns, failures are shown in words with nothing lost, the skills the assistant read are shown
 // as chips with its answer, and the key never reaches the browser:
 // everything the browser receives during these tests is kept and searched for it at the end.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startFakeAnthropic, type FakeAnthropic } from '../../sync-server/test/harness/fake-anthropic';
-import { collectErrors, OFFLINE_NOISE, ReceivedLog, startAppServer, useApp, waitFor } from './harness';
+import { collectErrors, OFFLINE_NOISE, ReceivedLog, startAppServer, waitFor } from './harness';
+import { useAppWithFakeChat } from './harness/fake-chat';
 
 const KEY = 'sk-ant-e2e-do-not-leak-42';
-let fake: FakeAnthropic;
 
-beforeAll(async () => {
-  fake = await startFakeAnthropic();
-});
-afterAll(async () => {
-  await fake?.close();
-});
-
-const app = useApp(() => ({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url }));
+const chat = useAppWithFakeChat(KEY);
+const app = chat.app;
 /** Every response body and WebSocket frame the browser received in this file's tests. */
 const received = new ReceivedLog();
 
@@ -51,7 +44,7 @@ describe('chat', () => {
   it('streams the answer into the page token by token, with the skills used', async () => {
     const page = await openSession(await newSession('Streaming'));
     const errors = collectErrors(page);
-    fake.reply({ kind: 'stream', delayMs: 250, blocks: [{ type: 'text', text: ['The divider ', 'halves ', 'the voltage: ', '**2.5 V**.'] }] });
+    chat.fake.reply({ kind: 'stream', delayMs: 250, blocks: [{ type: 'text', text: ['The divider ', 'halves ', 'the voltage: ', '**2.5 V**.'] }] });
     await say(page, 'Simulate a resistor divider circuit with ngspice');
     // Part of the answer is on the page while the rest is still coming.
     await waitFor(async () => ((await assistant(page).locator('[data-testid="message-content"]').textContent()) ?? '').includes('The divider'), 'the first tokens');
@@ -69,7 +62,7 @@ describe('chat', () => {
     await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
     await say(page, 'What does the VQE skill return?');
     await page.locator('[data-testid="message-pending"]').waitFor();
-    fake.reply({ kind: 'stream', blocks: [{ type: 'text', text: ['It returns the eigenvalue.'] }] });
+    chat.fake.reply({ kind: 'stream', blocks: [{ type: 'text', text: ['It returns the eigenvalue.'] }] });
     await page.context().setOffline(false);
     await assistant(page).locator('[data-testid="message-content"]', { hasText: 'It returns the eigenvalue.' }).waitFor();
     expect(await page.locator('[data-testid="message-pending"]').count()).toBe(0);
@@ -78,7 +71,7 @@ describe('chat', () => {
 
   it('an upstream failure is shown in words, and the question is kept', async () => {
     const page = await openSession(await newSession('Failure'));
-    fake.reply({ kind: 'status', status: 500, type: 'api_error', message: 'boom' }, { kind: 'status', status: 500, type: 'api_error', message: 'boom' });
+    chat.fake.reply({ kind: 'status', status: 500, type: 'api_error', message: 'boom' }, { kind: 'status', status: 500, type: 'api_error', message: 'boom' });
     await say(page, 'Hello?');
     await page.locator('[data-testid="message-error"]', { hasText: 'failed (500)' }).waitFor();
     expect(await page.locator('[data-testid="session-message"][data-role="user"] [data-testid="message-content"]').textContent()).toBe('Hello?');
@@ -120,7 +113,7 @@ describe('chat', () => {
       'Here is a skill:\n\n```python\ndef execute(inputs):\n    return {"twice": 2 * inputs.get("x", 1)}\n```\n\n',
       '<img src=x onerror="alert(1)"> <script>alert(2)</script> [link](javascript:alert(3))',
     ];
-    fake.reply({ kind: 'stream', blocks: [{ type: 'text', text: answer }] });
+    chat.fake.reply({ kind: 'stream', blocks: [{ type: 'text', text: answer }] });
     await say(page, 'Write me a skill that doubles a number');
     const message = assistant(page);
     await message.locator('pre code').waitFor();
@@ -143,7 +136,7 @@ describe('chat', () => {
     const id = await newSession('Reading');
     const page = await openSession(id);
     const errors = collectErrors(page);
-    fake.reply(
+    chat.fake.reply(
       // The server answers read_skill; the app carries out add_node and sends both results back.
       {
         kind: 'stream',

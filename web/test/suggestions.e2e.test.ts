@@ -6,23 +6,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { listDismissedPatterns, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
-import { startFakeAnthropic, type FakeAnthropic } from '../../sync-server/test/harness/fake-anthropic';
-import { ROOT, useApp, waitFor } from './harness';
+import { ROOT, waitFor } from './harness';
+import { useAppWithFakeChat } from './harness/fake-chat';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, nodeById, numberOutput, openResult, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
-let fake: FakeAnthropic;
-beforeAll(async () => {
-  fake = await startFakeAnthropic();
-});
-afterAll(async () => {
-  await fake?.close();
-});
 
-const app = useApp(() => ({ ANTHROPIC_API_KEY: 'sk-ant-e2e', ANTHROPIC_BASE_URL: fake.url }));
+const chat = useAppWithFakeChat();
+const app = chat.app;
 
 /** The headless evolution tests' chain: Square (Python) → Offset (JavaScript) → Half (Python). */
 const SKILLS_DIR = path.join(ROOT, 'sync-server/test/headless/fixtures/evolve-skills');
@@ -150,7 +144,7 @@ it('the assistant lists the suggestions when asked what could be a skill', async
   const page = device;
   await page.goto(`/#/session/user/default/${session}`);
   let listed: { suggestions: Array<{ name: string; skills: string[]; support: number; workflows: string[]; inputs: string[]; outputs: string[] }> } | undefined;
-  fake.reply({ kind: 'stream', blocks: [{ type: 'tool_use', id: 's1', name: 'list_skill_suggestions', input: {} }] }, (body) => {
+  chat.fake.reply({ kind: 'stream', blocks: [{ type: 'tool_use', id: 's1', name: 'list_skill_suggestions', input: {} }] }, (body) => {
     const messages = body.messages as Array<{ content: unknown }>;
     const result = messages.flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string; content?: string }>) : [])).find((b) => b.type === 'tool_result');
     listed = JSON.parse(result?.content ?? '{}') as typeof listed;
@@ -203,7 +197,7 @@ it('an accepted suggestion is a compound skill that runs like the flat chain, fr
   await suggestion.locator('[data-testid="suggestion-accept-open"]').click();
   expect(await suggestion.locator('[data-testid="suggestion-name-input"]').inputValue()).toBe('Square → Offset → Half');
   // The server has an API key: the assistant names it, and the name can still be edited.
-  fake.reply({ kind: 'stream', blocks: [{ type: 'text', text: ['{"name": "Squared Offset Half", "description": "Squares x, adds an offset and halves it."}'] }] });
+  chat.fake.reply({ kind: 'stream', blocks: [{ type: 'text', text: ['{"name": "Squared Offset Half", "description": "Squares x, adds an offset and halves it."}'] }] });
   await suggestion.locator('[data-testid="suggestion-ask-name"]').click();
   await waitFor(async () => (await suggestion.locator('[data-testid="suggestion-name-input"]').inputValue()) === 'Squared Offset Half', 'the assistant’s name');
   expect(await suggestion.locator('[data-testid="suggestion-description-input"]').inputValue()).toBe('Squares x, adds an offset and halves it.');
