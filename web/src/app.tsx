@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'preact/compat';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { WorkflowCanvas } from './canvas/workflow-canvas';
 import { useCatalog, type Catalog } from './documents/catalog';
 import { RoomsContext } from './documents/hooks';
@@ -86,13 +86,28 @@ export function App() {
   );
 }
 
+/**
+ * Gives the workflow's own canvas the keyboard back when an open compound is left, as it had it
+ * before: an element made inert loses focus, and nothing else would give it back.
+ */
+function useKeyboardBackOnLeave(open: boolean) {
+  const box = useRef<HTMLDivElement>(null);
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (wasOpen.current && !open) box.current?.querySelector<HTMLElement>('[data-testid="workflow-canvas"]')?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  return box;
+}
+
 function MainView({ route, catalog }: { route: Route; catalog: Catalog }) {
+  const workflowBox = useKeyboardBackOnLeave(route.view === 'workflow' && route.open !== undefined);
   switch (route.view) {
     case 'workflow':
       return (
         <>
           {/* Kept under an open compound, untouchable, so going back finds it as it was. */}
-          <div inert={route.open !== undefined}>
+          <div inert={route.open !== undefined} ref={workflowBox}>
             <WorkflowCanvas key={route.room} route={route} catalog={catalog} />
           </div>
           <UnlistedWorkflow key={`unlisted:${route.room}`} route={route} />

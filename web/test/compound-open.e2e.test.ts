@@ -201,6 +201,12 @@ it('opens a compound node, edits and saves its inside, and every instance follow
   await waitFor(async () => (await save.textContent()) === 'Save', 'the open node to show the copy');
   await page.keyboard.press('Escape');
   await view.waitFor({ state: 'detached' });
+  // Back on the workflow, the keyboard is its canvas's again: Enter opens the selected node once more.
+  await waitFor(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'workflow-canvas'), 'the workflow canvas to have the keyboard');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/open\/c3$/);
+  await page.keyboard.press('Escape');
+  await view.waitFor({ state: 'detached' });
 
   errors.assertNone();
   for (const c of [volume, team, workflow]) c.destroy();
