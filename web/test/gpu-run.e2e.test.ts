@@ -83,6 +83,10 @@ describe('runGpuPlan on SwiftShader', () => {
     expect(r.error).toBeUndefined();
     expect(r.adapter).toBe('swiftshader');
     expect(r.outputs?.c).toEqual(a.map((x) => 1.5 * x));
+    if (process.env.E2E_SCREENSHOTS) {
+      await page.evaluate((text) => void (document.body.textContent = text), `vector add on ${r.adapter}: c[0..4] = ${JSON.stringify((r.outputs?.c as number[]).slice(0, 5))}`);
+      await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/gpu-run.png` });
+    }
     errors.assertNone();
   });
 
