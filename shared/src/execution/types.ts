@@ -13,6 +13,8 @@ export interface NodeState {
   stdout: string;
   error?: string;
   outputs?: Record<string, Json>;
+  /** A webgpu node's device: the GPU adapter it ran on, or the CPU (its fallback) and why. */
+  device?: RunDevice;
   /** A compound node's progress: its inner nodes done (or cached) of all, and those running now. */
   progress?: { done: number; total: number; running: string[] };
 }
@@ -38,9 +40,14 @@ export interface RunRequest {
   onStdout?: (text: string) => void;
 }
 
+/** Where a webgpu skill ran: on a GPU adapter, or its fallback on the CPU and why. */
+export type RunDevice = { kind: 'gpu'; adapter: string } | { kind: 'cpu'; reason: string };
+
 export interface RunResult {
   outputs: Record<string, Json>;
   stdout: string;
+  /** webgpu skills only: the device the run used. */
+  device?: RunDevice;
 }
 
 /** Runs skills of some types (Pyodide, a JavaScript sandbox, Three.js, ngspice). */
