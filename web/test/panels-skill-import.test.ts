@@ -60,7 +60,7 @@ describe('previewImport', () => {
     const preview = previewImport([...chart, broken, { path: 'again.zip', bytes: zipSkillFiles(chart) }]);
     expect(preview.skills.map((s) => s.skillId)).toEqual(['chart-maker']);
     const texts = preview.refused.flatMap((r) => r.errors.map(refusalText));
-    expect(texts).toContain('odd.md:3: type: unknown type "pascal"; use one of python, javascript, threejs, ngspice, qiskit, python-wasm, spice, instruction, compound, or leave it out to take it from the code block');
+    expect(texts).toContain('odd.md:3: type: unknown type "pascal"; use one of python, javascript, threejs, ngspice, qiskit, webgpu, python-wasm, spice, instruction, compound, or leave it out to take it from the code block');
     expect(texts.some((t) => t.includes('already used by chart-maker/SKILL.md'))).toBe(true);
   });
 });
