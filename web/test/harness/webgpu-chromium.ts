@@ -1,0 +1,56 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Json } from '../../../shared/src/json';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser';
+import type { Timed } from './webgpu-page';
+
+/**
+ * Chromium with WebGPU: the usual flags without --disable-gpu (which takes WebGPU away with the
+ * GPU process) and with --enable-unsafe-webgpu (headless Linux has no WebGPU otherwise; here the
+ * adapter is SwiftShader, on the CPU).
+ */
+export const WEBGPU_ARGS = [...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'];
+
+/** A page that runs skills' kernels and fallbacks (webgpu-page.ts), and how to close it all. */
+export interface WebGpuPage {
+  page: Page;
+  browser: Browser;
+  /** The adapter's vendor / architecture / device / description. */
+  adapter(): Promise<string>;
+  /** Runs a skill's kernel; `keep` brings its outputs back (large ones are slow to carry). */
+  runKernel(source: string, inputs: Record<string, Json>, keep?: boolean): Promise<Timed>;
+  runFallback(source: string, inputs: Record<string, Json>, keep?: boolean): Promise<Timed>;
+  close(): Promise<void>;
+}
+
+type Run = (source: string, inputs: Record<string, Json>, keep: boolean) => Promise<Timed>;
+type PageApi = { webgpuPage: { runKernel: Run; runFallback: Run; adapter: () => Promise<string> } };
+
+/** Bundles webgpu-page.ts, serves it from 127.0.0.1 and opens it in Chromium with WebGPU on. */
+export async function openWebGpuPage(): Promise<WebGpuPage> {
+  const bundle = await build({ entryPoints: [path.join(import.meta.dirname, 'webgpu-page.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false, logLevel: 'warning' });
+  const script = bundle.outputFiles[0]!.text;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/webgpu.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>webgpu</title><script src="/webgpu.js"></script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: WEBGPU_ARGS });
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.waitForFunction(() => 'webgpuPage' in globalThis);
+  return {
+    page,
+    browser,
+    adapter: () => page.evaluate(() => (globalThis as unknown as PageApi).webgpuPage.adapter()),
+    runKernel: (source, inputs, keep = true) => page.evaluate(([s, i, k]) => (globalThis as unknown as PageApi).webgpuPage.runKernel(s, i, k), [source, inputs, keep] as const),
+    runFallback: (source, inputs, keep = true) => page.evaluate(([s, i, k]) => (globalThis as unknown as PageApi).webgpuPage.runFallback(s, i, k), [source, inputs, keep] as const),
+    close: async () => {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
