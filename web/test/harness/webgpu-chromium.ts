@@ -4,15 +4,8 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Json } from '../../../shared/src/json';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser';
+import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from './browser';
 import type { Timed } from './webgpu-page';
-
-/**
- * Chromium with WebGPU: the usual flags without --disable-gpu (which takes WebGPU away with the
- * GPU process) and with --enable-unsafe-webgpu (headless Linux has no WebGPU otherwise; here the
- * adapter is SwiftShader, on the CPU).
- */
-export const WEBGPU_ARGS = [...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'];
 
 /** A page that runs skills' kernels and fallbacks (webgpu-page.ts), and how to close it all. */
 export interface WebGpuPage {
@@ -38,7 +31,7 @@ export async function openWebGpuPage(): Promise<WebGpuPage> {
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>webgpu</title><script src="/webgpu.js"></script>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: WEBGPU_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS] });
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   await page.waitForFunction(() => 'webgpuPage' in globalThis);
