@@ -58,7 +58,7 @@ export interface NBodyParams {
 export function nbodyReference({ count, steps, dt, softening }: NBodyParams): { positions: number[]; velocities: number[] } {
   const bodies = Array.from({ length: count }, (_, i) => {
     const r = 0.2 + 0.8 * Math.sqrt((i + 0.5) / count);
-    const angle = i * 2.39996;
+    const angle = 2 * Math.PI * (((4181 * i) % 6765) / 6765 - 0.5);
     const p: Vec = { x: r * Math.cos(angle), y: r * Math.sin(angle), z: 0.02 * ((i % 7) - 3) };
     const speed = Math.sqrt((i + 0.5) / count / r);
     const v: Vec = { x: -Math.sin(angle) * speed, y: Math.cos(angle) * speed, z: 0 };
