@@ -59,6 +59,14 @@ describe('WebGPU system kernels in Chromium', () => {
     expect(relativeError(outputs?.velocities, reference.velocities)).toBeLessThan(1e-5);
   });
 
+  it('gpu-nbody from given positions starts them at rest, as its fallback does', async () => {
+    const inputs = { count: 5, steps: 3, dt: 0.05, start_positions: [0, 0, 0, 1, 0, 0, 0, 1, 0, -1, 0, 0.5, 0.3, -0.7, 0.2] };
+    const kernel = await gpu.runKernel(source('gpu-nbody'), inputs);
+    const fallback = await gpu.runFallback(source('gpu-nbody'), inputs);
+    expect(relativeError(kernel.outputs?.positions, fallback.outputs?.positions as number[])).toBeLessThan(1e-5);
+    expect(relativeError(kernel.outputs?.velocities, fallback.outputs?.velocities as number[])).toBeLessThan(1e-5);
+  });
+
   it('and their fallbacks, run in the same page, agree with the kernels', async () => {
     for (const [id, output] of [['gpu-matmul', 'c'], ['gpu-heat', 'field'], ['gpu-nbody', 'positions']] as const) {
       const kernel = await gpu.runKernel(source(id), {});

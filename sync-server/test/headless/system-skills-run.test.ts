@@ -757,6 +757,17 @@ describe('gpu-nbody (WebGPU; headless: its JavaScript fallback)', () => {
     expect(relativeError(out.velocities, reference.velocities)).toBeLessThan(1e-5);
   });
 
+  it('starts given positions at rest without velocities; all-zero positions are the generated disc', async () => {
+    // Two bodies of mass 1/2 at x = ±0.5 pull each other in: one kick-drift step of dt.
+    const dt = 0.1;
+    const pull = 0.5 / (1 + 0.05 ** 2) ** 1.5;
+    const two = await runSkill('gpu-nbody', { count: 2, steps: 1, dt, start_positions: [-0.5, 0, 0, 0.5, 0, 0] });
+    expect(two.velocities).toEqual([pull * dt, 0, 0, -pull * dt, 0, 0].map((x) => expect.closeTo(x, 12)));
+    expect(two.positions).toEqual([-0.5 + pull * dt * dt, 0, 0, 0.5 - pull * dt * dt, 0, 0].map((x) => expect.closeTo(x, 12)));
+    const zeros = await runSkill('gpu-nbody', { count: 16, steps: 2, start_positions: new Array(48).fill(0) });
+    expect(relativeError(zeros.positions, nbodyReference({ count: 16, steps: 2, dt: 0.005, softening: 0.05 }).positions)).toBeLessThan(1e-12);
+  });
+
   it('names positions of the wrong length', async () => {
     await expect(runSkill('gpu-nbody', { count: 2, start_positions: [0, 0, 0, 1, 0] })).rejects.toThrow(/start_positions has 5 numbers but count = 2 needs 6/);
   });
