@@ -3,8 +3,9 @@
  * --enable-unsafe-webgpu (here the adapter is SwiftShader: Vulkan on the CPU, so "GPU" times are
  * those of a CPU rasteriser's compute path; on a real GPU run the same command with a display).
  * Each skill's kernel runs through the shared plan/run code (plan, upload, compile, dispatches,
- * read-back) and its fallback as the JavaScript runtime runs it, both in the same page and with the
- * skills' generated inputs; medians of --runs runs after a warm-up at the smallest size.
+ * read-back) and its fallback as the JavaScript runtime runs it (its `execute`, on the page's main
+ * thread), both in the same page with the same inputs: given matrices for the multiply, the
+ * skills' generated starting states otherwise; medians of --runs runs after a warm-up of each.
  *
  *   npm run bench:webgpu [-- --runs 3]
  */
@@ -23,11 +24,15 @@ const source = (id: string) => readFileSync(new URL(`../skills/${id}.md`, import
 interface Case {
   label: string;
   skill: string;
-  inputs: Record<string, Json>;
+  /** Inputs, or the name of matrices stashed in the page. */
+  inputs: Record<string, Json> | string;
 }
 
+const SIZES = [256, 512, 1024];
 const CASES: Case[] = [
-  ...[256, 512, 1024].map((n) => ({ label: `matrix multiply n = ${n}`, skill: 'gpu-matmul', inputs: { n } })),
+  // Given matrices: with none, the kernel would generate A and B inside its inner loop (n³ times)
+  // while the fallback generates them once, which says nothing about multiplying.
+  ...SIZES.map((n) => ({ label: `matrix multiply n = ${n}`, skill: 'gpu-matmul', inputs: `matmul-${n}` })),
   { label: 'heat stencil 256² × 100 steps', skill: 'gpu-heat', inputs: { size: 256, steps: 100 } },
   { label: 'heat stencil 64² × 100 steps', skill: 'gpu-heat', inputs: { size: 64, steps: 100 } },
   { label: 'n-body 512 bodies × 10 steps', skill: 'gpu-nbody', inputs: { count: 512, steps: 10 } },
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
   const gpu: WebGpuPage = await openWebGpuPage();
   try {
     const adapter = await gpu.adapter();
+    for (const n of SIZES) await gpu.stashMatrices(`matmul-${n}`, n);
     for (const skill of ['gpu-matmul', 'gpu-heat', 'gpu-nbody']) {
       await gpu.runKernel(source(skill), {}, false);
       await gpu.runFallback(source(skill), {}, false);

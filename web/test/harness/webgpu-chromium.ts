@@ -13,14 +13,19 @@ export interface WebGpuPage {
   browser: Browser;
   /** The adapter's vendor / architecture / device / description. */
   adapter(): Promise<string>;
-  /** Runs a skill's kernel; `keep` brings its outputs back (large ones are slow to carry). */
-  runKernel(source: string, inputs: Record<string, Json>, keep?: boolean): Promise<Timed>;
-  runFallback(source: string, inputs: Record<string, Json>, keep?: boolean): Promise<Timed>;
+  /**
+   * Runs a skill's kernel on inputs, or on those stashed in the page under a name; `keep` brings its
+   * outputs back (large ones are slow to carry).
+   */
+  runKernel(source: string, inputs: Record<string, Json> | string, keep?: boolean): Promise<Timed>;
+  runFallback(source: string, inputs: Record<string, Json> | string, keep?: boolean): Promise<Timed>;
+  /** Builds matrices a and b of size n in the page, stashed under a name for the runs. */
+  stashMatrices(name: string, n: number): Promise<void>;
   close(): Promise<void>;
 }
 
-type Run = (source: string, inputs: Record<string, Json>, keep: boolean) => Promise<Timed>;
-type PageApi = { webgpuPage: { runKernel: Run; runFallback: Run; adapter: () => Promise<string> } };
+type Run = (source: string, inputs: Record<string, Json> | string, keep: boolean) => Promise<Timed>;
+type PageApi = { webgpuPage: { runKernel: Run; runFallback: Run; adapter: () => Promise<string>; stashMatrices: (name: string, n: number) => void } };
 
 /** Bundles webgpu-page.ts, serves it from 127.0.0.1 and opens it in Chromium with WebGPU on. */
 export async function openWebGpuPage(): Promise<WebGpuPage> {
@@ -41,6 +46,7 @@ export async function openWebGpuPage(): Promise<WebGpuPage> {
     adapter: () => page.evaluate(() => (globalThis as unknown as PageApi).webgpuPage.adapter()),
     runKernel: (source, inputs, keep = true) => page.evaluate(([s, i, k]) => (globalThis as unknown as PageApi).webgpuPage.runKernel(s, i, k), [source, inputs, keep] as const),
     runFallback: (source, inputs, keep = true) => page.evaluate(([s, i, k]) => (globalThis as unknown as PageApi).webgpuPage.runFallback(s, i, k), [source, inputs, keep] as const),
+    stashMatrices: (name, n) => page.evaluate(([name, n]) => (globalThis as unknown as PageApi).webgpuPage.stashMatrices(name, n), [name, n] as const),
     close: async () => {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));

@@ -32,8 +32,26 @@ export interface Timed {
   ms: number;
 }
 
-async function runKernel(source: string, inputs: Record<string, Json>, keep: boolean): Promise<Timed> {
+/** Inputs built in the page (large matrices need not cross from Node on every run), by name. */
+const stashed = new Map<string, Record<string, Json>>();
+
+/** Inputs as given, or the ones stashed under a name. */
+function inputsOf(inputs: Record<string, Json> | string): Record<string, Json> {
+  if (typeof inputs !== 'string') return inputs;
+  const found = stashed.get(inputs);
+  if (!found) throw new Error(`no inputs stashed as "${inputs}"`);
+  return found;
+}
+
+/** Stashes square matrices a and b of size n (values in (0, 1], not the skill's own generated ones). */
+function stashMatrices(name: string, n: number): void {
+  const matrix = (seed: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, k) => (((seed * i + 7 * k) % 29) + 1) / 29));
+  stashed.set(name, { a: matrix(3), b: matrix(11), n });
+}
+
+async function runKernel(source: string, given: Record<string, Json> | string, keep: boolean): Promise<Timed> {
   const gpu = await gpuDevice();
+  const inputs = inputsOf(given);
   const start = performance.now();
   const plan = planGpuRun(skillOf(source), inputs);
   if (!plan.ok) throw new Error(`plan: ${JSON.stringify(plan.error)}`);
@@ -42,7 +60,8 @@ async function runKernel(source: string, inputs: Record<string, Json>, keep: boo
   return keep ? { outputs, ms } : { ms };
 }
 
-async function runFallback(source: string, inputs: Record<string, Json>, keep: boolean): Promise<Timed> {
+async function runFallback(source: string, given: Record<string, Json> | string, keep: boolean): Promise<Timed> {
+  const inputs = inputsOf(given);
   const skill = skillOf(source);
   if (!skill.fallback) throw new Error('the skill has no ## Fallback block');
   const execute = new Function(`${skill.fallback.code}\nreturn execute;`)() as (i: Record<string, Json>) => Record<string, Json> | Promise<Record<string, Json>>;
@@ -57,4 +76,4 @@ const adapter = async (): Promise<string> => {
   return adapterInfo;
 };
 
-Object.assign(globalThis, { webgpuPage: { runKernel, runFallback, adapter } });
+Object.assign(globalThis, { webgpuPage: { runKernel, runFallback, adapter, stashMatrices } });
