@@ -40,12 +40,17 @@ export async function openWebGpuPage(): Promise<WebGpuPage> {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   await page.waitForFunction(() => 'webgpuPage' in globalThis);
+  // The inputs cross as `unknown`: Playwright's types of a recursive Json argument go too deep for tsc.
+  const run =
+    (fn: 'runKernel' | 'runFallback') =>
+    (source: string, inputs: Record<string, Json> | string, keep = true): Promise<Timed> =>
+      page.evaluate(({ fn, s, i, k }) => (globalThis as unknown as PageApi).webgpuPage[fn](s, i as Record<string, Json> | string, k), { fn, s: source, i: inputs as unknown, k: keep });
   return {
     page,
     browser,
     adapter: () => page.evaluate(() => (globalThis as unknown as PageApi).webgpuPage.adapter()),
-    runKernel: (source, inputs, keep = true) => page.evaluate(([s, i, k]) => (globalThis as unknown as PageApi).webgpuPage.runKernel(s, i, k), [source, inputs, keep] as const),
-    runFallback: (source, inputs, keep = true) => page.evaluate(([s, i, k]) => (globalThis as unknown as PageApi).webgpuPage.runFallback(s, i, k), [source, inputs, keep] as const),
+    runKernel: run('runKernel'),
+    runFallback: run('runFallback'),
     stashMatrices: (name, n) => page.evaluate(([name, n]) => (globalThis as unknown as PageApi).webgpuPage.stashMatrices(name, n), [name, n] as const),
     close: async () => {
       await browser.close();
