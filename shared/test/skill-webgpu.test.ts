@@ -176,3 +176,16 @@ describe('webgpu skills: Agent Skills export', () => {
     expect(back.value.fallback?.code).toBe(skill.fallback?.code);
   });
 });
+
+describe("the README's webgpu example", () => {
+  it('parses and plans as the README says', async () => {
+    const { planGpuRun } = await import('../src/execution/gpu-plan');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /### WebGPU skills[\s\S]*?````markdown\n([\s\S]*?)\n````/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const skill = parsed(example ?? '');
+    expect(skill.fallback).toBeDefined();
+    const plan = planGpuRun(skill, {});
+    expect(plan.ok && plan.value.wgsl).toContain('@group(0) @binding(3) var<storage, read_write> c: array<f32>;');
+  });
+});
