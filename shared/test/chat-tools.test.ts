@@ -46,7 +46,7 @@ describe('readToolCall', () => {
     expect(readToolCall('add_node', { skill_id: 'x', x: '12', inputs: [] })).toEqual({ ok: false, error: 'add_node: "x" must be a number; "inputs" must be an object.' });
     expect(readToolCall('save_skill', { name: 'n', type: 'cobol', code: '' })).toEqual({
       ok: false,
-      error: 'save_skill: "type" must be one of python, javascript, threejs, ngspice.',
+      error: 'save_skill: "type" must be one of python, javascript, threejs, ngspice, webgpu.',
     });
     expect(readToolCall('save_skill', { name: 'n', type: 'python', code: '', inputs: ['x'] })).toEqual({ ok: false, error: 'save_skill: "inputs" must be an array of objects.' });
     expect(readToolCall('set_input', 'node 1')).toEqual({ ok: false, error: 'set_input: the input must be an object.' });

@@ -60,6 +60,7 @@ const CODE_WITH_FENCE: Record<SkillType, string> = {
   javascript: 'function execute(inputs) {\n  return { md: "```js\\n```" };\n}\n',
   threejs: '// ```\nscene.add(new THREE.Mesh());\n```\nreturn {};',
   ngspice: '* a ``` comment\nR1 in 0 1k\n```\n.end',
+  webgpu: '// ```\n@compute @workgroup_size(WG_X, WG_Y, WG_Z)\nfn main() {}\n```',
 };
 
 describe('serializeSkill', () => {

@@ -48,7 +48,7 @@ describe('parseSkillQuery', () => {
     expect(query).toEqual({ words: 'plot', inputs: [], outputs: [], runtimes: [], volumes: [] });
     expect(problems).toEqual([
       '"arr" is not a port type: write in: with one of number, integer, string, boolean, object, array, any.',
-      '"type:" needs a skill type: write type: with one of python, javascript, threejs, ngspice, compound.',
+      '"type:" needs a skill type: write type: with one of python, javascript, threejs, ngspice, webgpu, compound.',
       '"mine" is not a volume: write vol: with one of system, team, user.',
     ]);
   });

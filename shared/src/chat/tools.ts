@@ -22,7 +22,7 @@ interface ToolSpec {
   readonly input_schema: { readonly type: 'object'; readonly properties: Readonly<Record<string, PropertySchema>>; readonly required: readonly string[] };
 }
 
-const SAVABLE_TYPES = ['python', 'javascript', 'threejs', 'ngspice'] as const satisfies readonly SkillType[];
+const SAVABLE_TYPES = ['python', 'javascript', 'threejs', 'ngspice', 'webgpu'] as const satisfies readonly SkillType[];
 
 const TOOLS = {
   add_node: {

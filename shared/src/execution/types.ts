@@ -38,9 +38,14 @@ export interface RunRequest {
   onStdout?: (text: string) => void;
 }
 
+/** Where a webgpu skill ran: on a GPU adapter, or its fallback on the CPU and why. */
+export type RunDevice = { kind: 'gpu'; adapter: string } | { kind: 'cpu'; reason: string };
+
 export interface RunResult {
   outputs: Record<string, Json>;
   stdout: string;
+  /** webgpu skills only: the device the run used. */
+  device?: RunDevice;
 }
 
 /** Runs skills of some types (Pyodide, a JavaScript sandbox, Three.js, ngspice). */

@@ -7,6 +7,7 @@ const LANGUAGE_ALIASES: Readonly<Record<string, CodeLanguage>> = {
   js: 'javascript',
   spice: 'spice',
   ngspice: 'spice',
+  wgsl: 'wgsl',
 };
 
 /** What a body's `## Code` section holds. Lines are 0-based lines of the body. */
@@ -25,9 +26,12 @@ export type CodeSection =
     };
 
 /** Finds the first fenced block of a body's `## Code` section. */
-export function findCodeSection(body: string): CodeSection {
+export const findCodeSection = (body: string): CodeSection => findSection(body, 'Code');
+
+/** Finds the first fenced block of a body's `## <title>` section (`Code`, `Fallback`). */
+export function findSection(body: string, title: string): CodeSection {
   const lines = body.split('\n');
-  const heading = lines.findIndex((l) => /^##\s+Code\s*$/i.test(l.trim()));
+  const heading = lines.findIndex((l) => new RegExp(`^##\\s+${title}\\s*$`, 'i').test(l.trim()));
   if (heading < 0) return { kind: 'none' };
   const open = lines.findIndex((l, i) => i > heading && /^(```|~~~)/.test(l.trim()));
   if (open < 0) return { kind: 'no-fence', headingLine: heading };

@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { err, ok, type Result } from '../result';
-import { findCodeSection, type CodeSection } from './code-block';
+import { findCodeSection, findSection, type CodeSection } from './code-block';
 import { readCompoundCode, type CompoundInside } from './compound';
 import { agentFieldWarnings, extraFields, keywordsOf, ourFields, unknownFieldWarnings, type OurFields } from './foreign-fields';
 import { splitSkillText, type SplitSkillText } from './frontmatter';
@@ -55,6 +55,8 @@ export interface Skill extends SkillCommon {
   codeLanguage: CodeLanguage;
   /** 1-based file line of the code block's first line, for mapping tracebacks back. */
   codeLine: number;
+  /** The `## Fallback` javascript block (run where the skill's own runtime is missing) and its first file line. */
+  fallback?: { code: string; line: number };
 }
 
 /** A skill with nothing to run: kept, listed, searched, read by the chat and exported, never run. */
@@ -140,6 +142,27 @@ function runnableCode(code: CodeSection, type: SkillType | typeof COMPOUND_TYPE,
         });
       }
       return ok({ code: code.code, codeLanguage: expected, codeLine: bodyLine + code.fenceLine + 2 });
+  }
+}
+
+/** The `## Fallback` block, if the body has one: JavaScript with `execute(inputs)`, as a javascript skill's code. */
+function fallbackCode(body: string, bodyLine: number): Result<{ code: string; line: number } | undefined, Located> {
+  const section = findSection(body, 'Fallback');
+  switch (section.kind) {
+    case 'none':
+      return ok(undefined);
+    case 'no-fence':
+      return err({ line: bodyLine + section.headingLine + 1, message: 'the "## Fallback" section has no fenced code block (```javascript)' });
+    case 'unclosed':
+      return err({ line: bodyLine + section.fenceLine + 1, message: `the fallback block is never closed; add a line with ${section.marker}` });
+    case 'block':
+      if (section.language !== 'javascript') {
+        return err({
+          line: bodyLine + section.fenceLine + 1,
+          message: `the "## Fallback" block's language is "${section.lang || '(none)'}"; a fallback is a javascript block with function execute(inputs)`,
+        });
+      }
+      return ok({ code: section.code, line: bodyLine + section.fenceLine + 2 });
   }
 }
 
@@ -239,7 +262,10 @@ export function readSkill(source: string, options: ReadSkillOptions = {}): Resul
     if (!inside.ok) return err(withFile(file, inside.error));
     return ok({ kind: 'compound', frontmatter, ...common, inside: inside.value, codeLine: runnable.value.codeLine });
   }
-  return ok({ kind: 'runnable', frontmatter: checked.data as SkillFrontmatter, ...common, ...runnable.value, codeLanguage: runnable.value.codeLanguage as CodeLanguage });
+  const fallback = fallbackCode(split.body, split.bodyLine);
+  if (!fallback.ok) return err(withFile(file, [fallback.error]));
+  const skill: Skill = { kind: 'runnable', frontmatter: checked.data as SkillFrontmatter, ...common, ...runnable.value, codeLanguage: runnable.value.codeLanguage as CodeLanguage };
+  return ok(fallback.value ? { ...skill, fallback: fallback.value } : skill);
 }
 
 /**

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { COMPOUND_TYPE, INSTRUCTION_TYPE } from './instruction';
 import { ID_PATTERN } from '../rooms';
 import { PORT_TYPES } from './ports';
+import { checkGpuSkill, GPU_ELEMENTS, GpuBlockSchema, GpuExprSchema } from './gpu-schema';
 
-/** Skill types that run; `qiskit` skills from the original run as Python. */
-export const SKILL_TYPES = ['python', 'javascript', 'threejs', 'ngspice', 'qiskit'] as const;
+/** Skill types that run; `qiskit` skills from the original run as Python, `webgpu` skills are WGSL compute kernels. */
+export const SKILL_TYPES = ['python', 'javascript', 'threejs', 'ngspice', 'qiskit', 'webgpu'] as const;
 export type SkillType = (typeof SKILL_TYPES)[number];
 
 export { COMPOUND_TYPE, INSTRUCTION_TYPE } from './instruction';
@@ -13,7 +14,7 @@ export { COMPOUND_TYPE, INSTRUCTION_TYPE } from './instruction';
 export const TYPE_ALIASES: Readonly<Record<string, SkillType>> = { 'python-wasm': 'python', spice: 'ngspice' };
 
 /** A code block language LLMunix runs. */
-export type CodeLanguage = 'python' | 'javascript' | 'spice';
+export type CodeLanguage = 'python' | 'javascript' | 'spice' | 'wgsl';
 
 /** The language a skill's `## Code` block must be written in, by skill type. */
 export const CODE_LANGUAGE: Record<SkillType, CodeLanguage> = {
@@ -22,10 +23,11 @@ export const CODE_LANGUAGE: Record<SkillType, CodeLanguage> = {
   javascript: 'javascript',
   threejs: 'javascript',
   ngspice: 'spice',
+  webgpu: 'wgsl',
 };
 
 /** The type a skill gets from its code block's language when its file names none. */
-export const LANGUAGE_TYPE: Record<CodeLanguage, SkillType> = { python: 'python', javascript: 'javascript', spice: 'ngspice' };
+export const LANGUAGE_TYPE: Record<CodeLanguage, SkillType> = { python: 'python', javascript: 'javascript', spice: 'ngspice', wgsl: 'webgpu' };
 
 export { PORT_TYPES, type PortType } from './ports';
 
@@ -46,12 +48,23 @@ export const VECTOR_NAME = /^[vViI]\([A-Za-z0-9_.:#+-]{1,60}(,[A-Za-z0-9_.:#+-]{
 export const isOutputName = (name: string, type: SkillType | typeof INSTRUCTION_TYPE | typeof COMPOUND_TYPE): boolean =>
   IDENTIFIER.test(name) || (type === 'ngspice' && VECTOR_NAME.test(name));
 
+/** Port fields of webgpu skills only (checked against the type in `SkillFrontmatterSchema`). */
+const GPU_PORT_FIELDS = {
+  /** The buffer's element type; f32 when not given. */
+  element: z.enum(GPU_ELEMENTS).optional(),
+  /** The buffer's element count, an expression. */
+  length: GpuExprSchema.optional(),
+  /** Rows the buffer is read back as (row-major), expressions. */
+  shape: z.array(GpuExprSchema).min(1).max(3).optional(),
+};
+
 export const InputPortSchema = z.strictObject({
   name: portName,
   type: z.enum(PORT_TYPES),
   default: z.unknown().optional(),
   required: z.boolean().optional(),
   description: z.string().max(2000).optional(),
+  ...GPU_PORT_FIELDS,
 });
 
 /** Output names are checked against the skill's type in `SkillFrontmatterSchema`. */
@@ -59,6 +72,7 @@ export const OutputPortSchema = z.strictObject({
   name: z.string().max(128),
   type: z.enum(PORT_TYPES),
   description: z.string().max(2000).optional(),
+  ...GPU_PORT_FIELDS,
 });
 
 /** LLMunix's own frontmatter fields, apart from `type`. */
@@ -82,12 +96,18 @@ const OUR_FIELDS = {
       mined_at: z.string().max(64).optional(),
     })
     .optional(),
+  gpu: GpuBlockSchema.optional(),
 };
 
 /** The names of LLMunix's own frontmatter fields (everything else a file holds is kept as written). */
 export const OUR_FIELD_NAMES: ReadonlySet<string> = new Set([...Object.keys(OUR_FIELDS), 'type']);
 
-type Ports = { type: SkillType | typeof INSTRUCTION_TYPE | typeof COMPOUND_TYPE; inputs: Array<{ name: string }>; outputs: Array<{ name: string }> };
+type Ports = {
+  type: SkillType | typeof INSTRUCTION_TYPE | typeof COMPOUND_TYPE;
+  inputs: Array<z.infer<typeof InputPortSchema>>;
+  outputs: Array<z.infer<typeof OutputPortSchema>>;
+  gpu?: z.infer<typeof GpuBlockSchema>;
+};
 
 function checkPorts(fm: Ports, ctx: z.RefinementCtx): void {
   fm.outputs.forEach((port, i) => {
@@ -104,6 +124,7 @@ function checkPorts(fm: Ports, ctx: z.RefinementCtx): void {
       seen.add(port.name);
     });
   }
+  checkGpuSkill(fm, ctx);
 }
 
 /** The frontmatter of a skill that runs. */

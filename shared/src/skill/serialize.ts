@@ -14,6 +14,7 @@ const FIELD_ORDER = [
   'estimated_time_ms',
   'inputs',
   'outputs',
+  'gpu',
   'derived_from',
 ] as const;
 

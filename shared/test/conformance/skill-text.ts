@@ -6,7 +6,7 @@ export interface Port {
   default?: unknown;
 }
 
-const LANGUAGE: Record<SkillType, string> = { python: 'python', qiskit: 'python', javascript: 'javascript', threejs: 'javascript', ngspice: 'spice' };
+const LANGUAGE: Record<SkillType, string> = { python: 'python', qiskit: 'python', javascript: 'javascript', threejs: 'javascript', ngspice: 'spice', webgpu: 'wgsl' };
 
 /** A skill file as an author writes one: frontmatter, a heading, and the `## Code` block. */
 export function skillText(type: SkillType, id: string, outputs: Port[], code: string, inputs: Port[] = []): string {

@@ -4,9 +4,10 @@ import { javascriptRuntime, type SandboxRuntime } from './javascript-runtime';
 import { NgspiceRuntime } from './ngspice-runtime';
 import { PythonRuntime, type PythonRuntimeOptions } from './python-runtime';
 import { threejsRuntime } from './threejs-runtime';
+import { WebGpuFallbackRuntime } from './webgpu-runtime';
 
 type Kind = Exclude<SkillType, 'qiskit'>;
-type NodeRuntime = (PythonRuntime | SandboxRuntime | NgspiceRuntime) & { warm(): Promise<void>; close(): Promise<void> };
+type NodeRuntime = (PythonRuntime | SandboxRuntime | NgspiceRuntime | WebGpuFallbackRuntime) & { warm(): Promise<void>; close(): Promise<void> };
 
 export type NodeRuntimes = Runtimes & {
   /** Starts the engines for these skill types now (Pyodide takes about 2 s), in parallel. */
@@ -32,6 +33,7 @@ export function nodeRuntimes(options: NodeRuntimeOptions = {}): NodeRuntimes {
     javascript: () => javascriptRuntime(options.javascriptWorkers ?? 4),
     threejs: () => threejsRuntime(),
     ngspice: () => new NgspiceRuntime(),
+    webgpu: () => new WebGpuFallbackRuntime(),
   };
   const get = (kind: Kind): NodeRuntime => {
     let runtime = made.get(kind);
@@ -50,6 +52,9 @@ export function nodeRuntimes(options: NodeRuntimeOptions = {}): NodeRuntimes {
     },
     get ngspice() {
       return get('ngspice');
+    },
+    get webgpu() {
+      return get('webgpu');
     },
     async warm(types) {
       const kinds = new Set([...types].map((t): Kind => (t === 'qiskit' ? 'python' : t)));

@@ -5,7 +5,7 @@ import { PORT_TYPES, type PortType } from '../../../shared/src/skill/ports';
  * The runtimes a `type:` filter names; `qiskit` skills run as Python and match `type:python`, and
  * `compound` skills (which run as their inner nodes) match `type:compound`.
  */
-export const RUNTIMES = ['python', 'javascript', 'threejs', 'ngspice', 'compound'] as const;
+export const RUNTIMES = ['python', 'javascript', 'threejs', 'ngspice', 'webgpu', 'compound'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
 /**

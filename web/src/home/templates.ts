@@ -38,7 +38,7 @@ export function loadTemplates(): Promise<WorkflowTemplate[]> {
 }
 
 /** How the gallery names a skill type's runtime. */
-const RUNTIME_NAMES: Record<string, string> = { python: 'Python', qiskit: 'Python', javascript: 'JavaScript', threejs: 'Three.js', ngspice: 'ngspice' };
+const RUNTIME_NAMES: Record<string, string> = { python: 'Python', qiskit: 'Python', javascript: 'JavaScript', threejs: 'Three.js', ngspice: 'ngspice', webgpu: 'WebGPU' };
 
 /** The runtimes a template's nodes run in, as people call them, from the type of each node's skill. */
 export function runtimesOf(template: WorkflowTemplate, typeOf: (skillId: string) => string | undefined): string[] {
