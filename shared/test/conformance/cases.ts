@@ -238,7 +238,7 @@ add(
   'gpu-timeout',
   'EXEC-14 EXEC-9',
   'a kernel dispatched for hours is stopped by the time limit (as its endless fallback is)',
-  webgpu([{ name: 'acc', type: 'array', length: 4096 }], kernel('acc', 'var s = 0.0;\n  for (var k = 0u; k < 20000u; k++) { s = s * 0.999 + f32(k % 7u); }\n  acc[i] = s;'), {
+  webgpu([{ name: 'acc', type: 'array', length: 1024 }], kernel('acc', 'var s = 0.0;\n  for (var k = 0u; k < 5000u; k++) { s = s * 0.999 + f32(k % 7u); }\n  acc[i] = s;'), {
     gpu: { steps: 1000000 },
     fallback: js('  while (true) {}'),
     timeoutMs: 1500,
