@@ -10,13 +10,13 @@ import type { ReadonlyStore } from '../documents/store';
  * `new Worker(new URL(…, import.meta.url))` is the form Vite bundles as a worker entry.
  */
 const python = new WorkerHost('Python', () => new Worker(new URL('./python.worker.ts', import.meta.url), { type: 'module', name: 'python' }));
-const javascript = new WorkerHost(
+const javascript: WorkerHost = new WorkerHost(
   'JavaScript',
   () => new Worker(new URL('./javascript.worker.ts', import.meta.url), { type: 'module', name: 'javascript' }),
   (request, signal) => gpuRuntime.serve(request, signal),
 );
 const webgpu = new WorkerHost('WebGPU', () => new Worker(new URL('./webgpu.worker.ts', import.meta.url), { type: 'module', name: 'webgpu' }));
-const gpuRuntime = new WebGpuRuntime(webgpu, javascript);
+const gpuRuntime: WebGpuRuntime = new WebGpuRuntime(webgpu, javascript);
 const ngspice = new WorkerHost('ngspice', () => new Worker(new URL('./ngspice.worker.ts', import.meta.url), { type: 'module', name: 'ngspice' }));
 
 /** How far Python (Pyodide) has loaded in this page. */

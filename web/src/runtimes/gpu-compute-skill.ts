@@ -38,6 +38,8 @@ function outputOf(name: string, spec: unknown): Result<Record<string, unknown>, 
  */
 export function computeSkill(spec: GpuComputeSpec): Result<ComputeSkill, string> {
   if (!spec || typeof spec !== 'object' || typeof spec.code !== 'string') return err('gpu.compute takes { code, inputs, outputs, dispatch, workgroup_size, steps, feedback } with code a WGSL string');
+  // WGSL has no backticks; a fence in the code would end the skill's code block early.
+  if (spec.code.includes('```')) return err('the kernel code contains ```, which WGSL has no use for; remove it');
   const inputs: Array<Record<string, unknown>> = [];
   const values: Record<string, Json> = {};
   for (const [name, value] of Object.entries(spec.inputs ?? {})) {
@@ -65,9 +67,9 @@ export function computeSkill(spec: GpuComputeSpec): Result<ComputeSkill, string>
     '',
     '## Code',
     '',
-    '````wgsl',
+    '```wgsl',
     spec.code,
-    '````',
+    '```',
     '',
   ].join('\n');
   return ok({ text, inputs: values });

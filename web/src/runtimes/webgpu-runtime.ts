@@ -1,7 +1,5 @@
 import type { Json } from '../../../shared/src/json';
-import type { GpuPlan } from '../../../shared/src/execution/gpu-plan';
 import { SkillRunError, type RunDevice, type RunRequest, type RunResult, type Runtime } from '../../../shared/src/execution/types';
-import { NO_WEBGPU } from '../../../shared/src/execution/gpu-plan';
 import type { WorkerHost } from './worker-host';
 import { computeSkill } from './gpu-compute-skill';
 import type { GpuRequest } from './protocol';
@@ -22,19 +20,6 @@ async function probe(): Promise<RunDevice> {
   }
 }
 
-/** `rows` of a flat array as nested arrays of `shape` (row-major), or unchanged when it does not fit. */
-function reshape(value: Json, shape: number[]): Json {
-  if (!Array.isArray(value) || shape.length < 2 || value.some(Array.isArray)) return value;
-  if (value.length !== shape.reduce((a, b) => a * b, 1)) return value;
-  const nest = (from: number, dims: number[]): Json => {
-    const [first = 0, ...rest] = dims;
-    if (rest.length === 0) return value.slice(from, from + first);
-    const size = rest.reduce((a, b) => a * b, 1);
-    return Array.from({ length: first }, (_, i) => nest(from + i * size, rest));
-  };
-  return nest(0, shape);
-}
-
 /**
  * Runs `webgpu` skills: planned here (inputs to buffers, dispatch sizes), then the kernel on the
  * WebGPU worker's device; where the page has no adapter, the skill's `## Fallback` JavaScript in
@@ -49,13 +34,13 @@ export class WebGpuRuntime implements Runtime {
   ) {}
 
   async run(request: RunRequest): Promise<RunResult> {
+    const device = await (this.device ??= probe());
+    if (device.kind === 'cpu') return this.runFallback(request, device);
     // Loaded with the first webgpu skill, not with the app.
     const { planGpuRun } = await import('../../../shared/src/execution/gpu-plan');
     const planned = planGpuRun(request.skill, request.inputs);
     if (!planned.ok) throw new SkillRunError(planned.error.message);
-    const device = await (this.device ??= probe());
-    if (device.kind === 'gpu') return { ...(await this.gpu.run(request, { plan: planned.value })), device };
-    return { ...(await this.runFallback(request, planned.value, device.reason)), device };
+    return { ...(await this.gpu.run(request, { plan: planned.value })), device };
   }
 
   /** Answers a JavaScript skill's `gpu.available()` and `gpu.compute(...)`, for its run (`signal`). */
@@ -76,12 +61,12 @@ export class WebGpuRuntime implements Runtime {
     return result.outputs;
   }
 
-  private async runFallback(request: RunRequest, plan: GpuPlan, reason: string): Promise<RunResult> {
-    const { fallback } = request.skill;
-    if (!fallback) throw new SkillRunError(NO_WEBGPU(reason));
-    const result = await this.javascript.run({ ...request, skill: { ...request.skill, code: fallback.code, codeLine: fallback.line } });
-    const outputs = { ...result.outputs };
-    for (const { name, shape } of plan.outputs) if (shape && name in outputs) outputs[name] = reshape(outputs[name]!, shape);
-    return { outputs, stdout: result.stdout };
+  /** The skill's fallback in the JavaScript worker, as headless runs it (`gpu-fallback.ts`). */
+  private async runFallback(request: RunRequest, device: Extract<RunDevice, { kind: 'cpu' }>): Promise<RunResult> {
+    const { fallbackSkill, noWebGpuMessage } = await import('../../../shared/src/execution/gpu-fallback');
+    const fallback = fallbackSkill(request.skill, request.inputs);
+    if (!fallback) throw new SkillRunError(noWebGpuMessage(device.reason));
+    const result = await this.javascript.run({ ...request, skill: fallback.skill });
+    return { ...result, outputs: fallback.shape(result.outputs), device };
   }
 }

@@ -12,11 +12,16 @@ import { post, serveRuns, startRun } from './worker-runs';
 
 lockDownGlobals();
 
-/** The skill's file line of a WGSL message, with the line itself, as other runtimes show theirs. */
+/** Each WGSL error at its line of the skill's file, with the line itself, as other runtimes show theirs. */
 function compileFailure(message: WebGpuRunMessage, error: GpuCompileError): string {
   const { file, code, codeLine } = message.skill;
-  const source = code.split('\n')[error.line - codeLine];
-  return `${file}:${error.line}\n${source !== undefined ? `${source}\n` : ''}WGSL error: ${error.message}`;
+  const lines = code.split('\n');
+  return error.messages
+    .map(({ line, message: text }) => {
+      const source = lines[line - codeLine];
+      return `${file}:${line}\n${source !== undefined ? `${source}\n` : ''}WGSL: ${text}`;
+    })
+    .join('\n');
 }
 
 serveRuns(async (message: WebGpuRunMessage) => {

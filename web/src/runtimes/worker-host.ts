@@ -167,15 +167,17 @@ export class WorkerHost {
 
   /** Runs the skill's GPU call for its run and answers the worker that asked (unless it has gone since). */
   private onGpu(request: GpuRequest): void {
-    const current = this.current;
-    const worker = this.worker;
+    const { current, worker, gpu } = this;
     const send = (answer: GpuAnswer) => this.worker === worker && worker?.postMessage(answer);
-    if (!this.gpu || current?.id !== request.id) return void send({ type: 'gpu-answer', call: request.call, ok: false, message: 'gpu is not available in this runtime' });
-    this.gpu(request, current.job.request.signal).then(
+    const refuse = (message: string) => send({ type: 'gpu-answer', call: request.call, ok: false, message });
+    if (!gpu) return void refuse(`gpu is not available in the ${this.label} runtime`);
+    if (current?.id !== request.id) return void refuse('gpu was called after the run that called it ended');
+    gpu(request, current.job.request.signal).then(
       (value) => send({ type: 'gpu-answer', call: request.call, ok: true, value }),
-      (e: unknown) => send({ type: 'gpu-answer', call: request.call, ok: false, message: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => refuse(e instanceof Error ? e.message : String(e)),
     );
   }
+
 
   private onEngine(reply: LoadingReply): void {
     if (reply.type === 'ready') return this.engineState.set({ phase: 'ready' });
