@@ -27,8 +27,6 @@ export interface FieldView {
   values: Float64Array;
   min: number;
   max: number;
-  /** The value itself, written out as JSON only when a person asks to see the numbers. */
-  source: Json;
 }
 
 /** How one output is drawn in a node's result panel. */
@@ -77,10 +75,16 @@ function chartSpec(value: Record<string, Json>): SeriesView | undefined {
   };
 }
 
-/** Pretty JSON of a value, cut after JSON_CHARS characters (the full value is in the export). */
-export function jsonText(value: Json): string {
-  const text = JSON.stringify(value, null, 2) ?? 'null';
-  return text.length > JSON_CHARS ? `${text.slice(0, JSON_CHARS)}\n… (${text.length - JSON_CHARS} more characters)` : text;
+/** Text cut after JSON_CHARS characters, saying how many more there are (the full value is in the export). */
+const cut = (text: string): string => (text.length > JSON_CHARS ? `${text.slice(0, JSON_CHARS)}\n… (${text.length - JSON_CHARS} more characters)` : text);
+
+/** Pretty JSON of a value, cut after JSON_CHARS characters. */
+const jsonText = (value: Json): string => cut(JSON.stringify(value, null, 2) ?? 'null');
+
+/** A field's numbers as JSON with one row to a line (pretty JSON would put each number on a line of its own), cut as JSON is. */
+export function fieldText(view: FieldView): string {
+  const rows = Array.from({ length: view.rows }, (_, r) => `[${Array.from(view.values.subarray(r * view.columns, (r + 1) * view.columns)).join(', ')}]`);
+  return cut(`[\n${rows.join(',\n')}\n]`);
 }
 
 /** A 2-D field: at least 2 rows, all of the same length of at least 2, of finite numbers only. */
@@ -103,7 +107,7 @@ export function fieldOf(value: Json): FieldView | undefined {
       if (v > max) max = v;
     }
   }
-  return { kind: 'field', rows: value.length, columns, values, min, max, source: value };
+  return { kind: 'field', rows: value.length, columns, values, min, max };
 }
 
 /** Decides how an output value is drawn: numbers, tables, plots, heatmaps, SVG pictures, text or JSON. */

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { jsonText, type FieldView } from './classify';
+import { fieldText, type FieldView } from './classify';
 import { fieldPixels, viridisGradient } from './colormap';
 
 /** The drawn image is at most this wide and tall (CSS pixels); small fields are scaled up. */
@@ -23,7 +23,7 @@ export function Heatmap({ view }: { view: FieldView }) {
     image.data.set(fieldPixels(view.values, view.min, view.max));
     context.putImageData(image, 0, 0);
   }, [view]);
-  const text = useMemo(() => (numbers ? jsonText(view.source) : ''), [numbers, view]);
+  const text = useMemo(() => (numbers ? fieldText(view) : ''), [numbers, view]);
   return (
     <div class="heatmap nodrag" data-testid="heatmap">
       <canvas
