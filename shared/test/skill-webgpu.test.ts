@@ -159,6 +159,12 @@ describe('webgpu skills: errors name the field and its line', () => {
     expect(e.message).toMatch(/a fallback is a javascript block/);
   });
 
+  it('leaves a "## Fallback" section of another skill type as it was read before', () => {
+    const body = WGSL_BODY.replace('wgsl', 'javascript') + '\n## Fallback\n\nIf this fails, ask a person.\n';
+    const skill = parsed(file(['name: K', 'skill_id: k', 'type: javascript'], body));
+    expect(skill.fallback).toBeUndefined();
+  });
+
   it('refuses a wgsl block in a skill of another type', () => {
     const e = one(file(['name: K', 'skill_id: k', 'type: python']));
     expect(e.message).toMatch(/language is "wgsl" but this skill's type needs "python"/);
