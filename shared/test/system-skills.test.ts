@@ -11,6 +11,8 @@
  * - threejs: the code is the body of a (possibly async) function of `THREE, scene, camera, renderer,
  *   inputs` and may return an object of outputs; of `renderer` it uses only `render(scene, camera)` and
  *   `setAnimationLoop(fn)`.
+ * - webgpu: the code is a WGSL compute kernel (entry `main`, `@workgroup_size(WG_X, WG_Y, WG_Z)`) and
+ *   the `## Fallback` block is a javascript `function execute(inputs)` under the javascript rules.
  * - ngspice: the `spice` code block is a netlist template; `{{name}}` is replaced by input values
  *   (`renderNetlist`) and an output names a vector (`vectorNameForOutput`: `v_out` → `v(out)`,
  *   `i_v1` → `i(v1)`, `time` → `time`).
@@ -41,6 +43,11 @@ const SYSTEM_SKILL_IDS = [
   'plot-bars',
   // A compound skill (issue 16): the data pipeline's three nodes packed into one.
   'weather-summary-csv',
+  // WebGPU compute (issue 17), each with a JavaScript fallback, and the point cloud N-body feeds.
+  'gpu-matmul',
+  'gpu-heat',
+  'gpu-nbody',
+  'threejs-points',
 ];
 
 const files = readdirSync(SKILLS_DIR)
@@ -115,6 +122,11 @@ describe('system skills', () => {
       if (frontmatter.type === 'javascript' || frontmatter.type === 'threejs') {
         expect(code).not.toMatch(/\b(document|window|fetch|XMLHttpRequest|localStorage)\b/);
       }
+      if (frontmatter.type === 'webgpu') {
+        expect(code).toMatch(/@compute @workgroup_size\(WG_X, WG_Y, WG_Z\)\s*fn main\(/);
+        expect(skill.fallback?.code).toMatch(/^(async )?function execute\(inputs\)/m);
+        expect(skill.fallback?.code).not.toMatch(/\b(document|window|fetch|XMLHttpRequest|localStorage)\b/);
+      }
       if (frontmatter.type === 'threejs') {
         const used = new Set(Array.from(code.matchAll(/\brenderer\.(\w+)/g), (m) => m[1]));
         expect([...used].every((m) => m === 'render' || m === 'setAnimationLoop')).toBe(true);
@@ -153,6 +165,10 @@ describe('system skills', () => {
       'table-group-summary': ['Group and Summarize', 'javascript', 'data'],
       'plot-bars': ['Bar Chart', 'javascript', 'data'],
       'weather-summary-csv': ['Weather Summary to CSV', 'compound', 'data'],
+      'gpu-matmul': ['Matrix Multiply (GPU)', 'webgpu', 'compute'],
+      'gpu-heat': ['Heat Diffusion (GPU)', 'webgpu', 'compute'],
+      'gpu-nbody': ['N-Body Step (GPU)', 'webgpu', 'compute'],
+      'threejs-points': ['Point Cloud', 'threejs', '3d'],
     });
   });
 

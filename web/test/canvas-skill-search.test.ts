@@ -74,7 +74,7 @@ describe('searchSkills', () => {
   });
 
   it('filters by input and output port types, runtime and volume, with words or without', () => {
-    expect(ids('in:array').sort()).toEqual(['plot-convergence', 'quantum-circuit', 'quantum-vqe', 'sample-weather-data', 'table-group-summary']);
+    expect(ids('in:array').sort()).toEqual(['gpu-heat', 'gpu-matmul', 'gpu-nbody', 'plot-convergence', 'quantum-circuit', 'quantum-vqe', 'sample-weather-data', 'table-group-summary', 'threejs-points']);
     expect(ids('in:any').sort()).toEqual(['export-results', 'my-export']);
     expect(ids('out:boolean')).toEqual(['quantum-vqe']);
     expect(ids('type:ngspice').sort()).toEqual(['spice-diode-iv', 'spice-resistor']);
@@ -89,7 +89,7 @@ describe('searchSkills', () => {
   it('a port dragged from narrows the list to skills with a port that fits it', () => {
     const fromArray = searchSkills(index, parseSkillQuery('').query, { side: 'input', type: 'array' }).map((s) => s.skillId).sort();
     // `any` takes everything; nothing but array (or any) takes an array.
-    expect(fromArray).toEqual(['export-results', 'my-export', 'plot-convergence', 'quantum-circuit', 'quantum-vqe', 'sample-weather-data', 'table-group-summary']);
+    expect(fromArray).toEqual(['export-results', 'gpu-heat', 'gpu-matmul', 'gpu-nbody', 'my-export', 'plot-convergence', 'quantum-circuit', 'quantum-vqe', 'sample-weather-data', 'table-group-summary', 'threejs-points']);
     const plot = index.docs.find((s) => s.skillId === 'plot-convergence')!.frontmatter;
     // An integer feeds a number input; the plot's numbers are `reference` only.
     expect(portsFitting(plot, { side: 'input', type: 'integer' }).map((p) => p.name)).toEqual(['reference']);

@@ -1,6 +1,6 @@
 // EXEC-1 … EXEC-10 in Chromium: every case
 // of the conformance table (shared/test/conformance/cases.ts) against the built app's own worker
-// scripts (Python, JavaScript, Three.js, ngspice), hosted by the app's WorkerHost through the
+// scripts (Python, JavaScript, Three.js, ngspice, WebGPU), hosted by the app's WorkerHost through the
 // shared executor, on the app's page and under its security policy.
 // sync-server/test/headless/conformance.test.ts runs the same table in Node.
 import fs from 'node:fs';
@@ -12,7 +12,8 @@ import { CASES, caseName, expectCase } from '../../shared/test/conformance/cases
 import type { WorkerUrls } from './conformance/browser-runner';
 import { useApp, WEB_DIST } from './harness';
 
-const app = useApp();
+// With a WebGPU adapter (SwiftShader): webgpu cases run their kernels here and their fallbacks in Node.
+const app = useApp({}, { webgpu: true });
 let page: Page;
 
 /** The built worker script of each runtime (Vite names them `<name>.worker-<hash>.js`). */
@@ -23,7 +24,7 @@ function workerUrls(): WorkerUrls {
     if (!file) throw new Error(`no built ${name} worker in ${WEB_DIST}/assets`);
     return `/assets/${file}`;
   };
-  return { python: find('python'), javascript: find('javascript'), ngspice: find('ngspice'), threejs: find('threejs') };
+  return { python: find('python'), javascript: find('javascript'), ngspice: find('ngspice'), threejs: find('threejs'), webgpu: find('webgpu') };
 }
 
 beforeAll(async () => {

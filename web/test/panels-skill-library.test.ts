@@ -53,7 +53,7 @@ describe('searchSkills', () => {
 describe('groupByCategory', () => {
   it('groups by category: broken first, then categories alphabetically, loading last; names sorted', () => {
     const groups = groupByCategory(all);
-    expect(groups.map((g) => g.category)).toEqual([BROKEN_GROUP, '3d', 'code', 'data', 'electronics', 'quantum', LOADING_GROUP]);
+    expect(groups.map((g) => g.category)).toEqual([BROKEN_GROUP, '3d', 'code', 'compute', 'data', 'electronics', 'quantum', LOADING_GROUP]);
     const quantum = groups.find((g) => g.category === 'quantum')!;
     const names = quantum.entries.map((e) => e.skill!.frontmatter.name);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));

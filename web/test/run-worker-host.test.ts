@@ -191,4 +191,36 @@ describe('WorkerHost', () => {
     h.terminate();
     expect(h.engine.get()).toEqual({ phase: 'idle' });
   });
+
+  it("answers a skill's gpu request with the service's value, or its error, and refuses requests of runs that ended", async () => {
+    FakeWorker.made = [];
+    const asked: Array<{ op: string; aborted: boolean }> = [];
+    const controller = new AbortController();
+    const h = new WorkerHost('Test', () => new FakeWorker() as unknown as Worker, async (gpuRequest, signal) => {
+      asked.push({ op: gpuRequest.op, aborted: signal.aborted });
+      if (gpuRequest.op === 'compute') throw new Error('no adapter');
+      return true;
+    });
+    const run = h.run(request(controller.signal));
+    const w = FakeWorker.made[0]!;
+    const id = w.lastRun().id;
+    w.reply({ type: 'started', id });
+    w.reply({ type: 'gpu', id, call: 1, op: 'available' });
+    w.reply({ type: 'gpu', id, call: 2, op: 'compute', spec: { code: '', outputs: {} } });
+    await flush();
+    expect(asked).toEqual([
+      { op: 'available', aborted: false },
+      { op: 'compute', aborted: false },
+    ]);
+    expect(w.received.filter((m) => m.type === 'gpu-answer')).toEqual([
+      { type: 'gpu-answer', call: 1, ok: true, value: true },
+      { type: 'gpu-answer', call: 2, ok: false, message: 'no adapter' },
+    ]);
+    w.reply({ type: 'done', id, result: { y: 1 }, stdout: '' });
+    await run;
+    w.reply({ type: 'gpu', id, call: 3, op: 'available' });
+    await flush();
+    expect(asked).toHaveLength(2);
+    expect(w.received.at(-1)).toEqual({ type: 'gpu-answer', call: 3, ok: false, message: 'gpu was called after the run that called it ended' });
+  });
 });

@@ -12,7 +12,7 @@ import { nodeById, openResult, waitForNodes, waitForStatus } from './run-e2e-hel
 const app = useApp();
 const VIEWPORT = { width: 1600, height: 1000 };
 /** Every template in skills/templates, by id. */
-const TEMPLATES = ['bell-state', 'diode-iv-sweep', 'h2-vqe', 'spinning-cube', 'weather-table-csv'];
+const TEMPLATES = ['bell-state', 'diode-iv-sweep', 'gpu-nbody-points', 'h2-vqe', 'spinning-cube', 'weather-table-csv'];
 const shot = async (page: Page, name: string) => {
   if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png` });
 };
@@ -198,6 +198,21 @@ it('EXEC-12: uses the Three.js template: the animation node spins the amber cube
   const cube = await openResult(page, ids['threejs-cube']!);
   await expect(cube.locator('[data-output="scene"]').textContent()).resolves.toMatch(/A three\.js scene of \d+ objects? \(.*Mesh.*\), passed on/);
   await finish(opened, 'templates-spinning-cube');
+});
+
+it('uses the GPU N-body template: the bodies (its fallback here, without WebGPU, and the node says so) drawn as a point cloud', async () => {
+  const opened = await app.openPage('/', { context: { viewport: VIEWPORT } });
+  const { page } = opened;
+  const ids = await useAndRun(page, 'gpu-nbody-points', 2);
+  await expect(nodeById(page, ids['gpu-nbody']!).locator('[data-testid="run-device"]').getAttribute('data-device')).resolves.toBe('cpu');
+  const panel = await openResult(page, ids['threejs-points']!);
+  await expect(panel.locator('[data-output="point_count"] [data-testid="output-number"]').textContent()).resolves.toBe('512');
+  const viewport = panel.locator('[data-testid="three-viewport"] canvas');
+  await viewport.waitFor();
+  const share = await warmShare(page, await viewport.screenshot());
+  console.info(`the amber points cover ${(share * 100).toFixed(2)}% of the point cloud's viewport`);
+  expect(share).toBeGreaterThan(0.001);
+  await finish(opened, 'templates-gpu-nbody-points');
 });
 
 it('uses and runs a template with the server stopped, once the service worker has installed the app', async () => {

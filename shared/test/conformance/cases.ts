@@ -9,7 +9,7 @@ import type { Json } from '../../src/json';
 import type { SkillType } from '../../src/skill/schema';
 import { ORIGINAL_FORM_CODE } from './original-form';
 import { caseFile, type CaseInput } from './run-case';
-import { lineIn, literal, skillText, type Port } from './skill-text';
+import { lineIn, literal, skillText, type GpuParts, type Port } from './skill-text';
 
 type Expected =
   /** Outputs compared with `toEqual` (asymmetric matchers allowed); stdout exactly or by pattern. */
@@ -26,7 +26,7 @@ export interface ConformanceCase extends CaseInput {
 }
 
 /** A skill as a case runs it: type, declared ports, code, and the inputs the node sets. */
-interface SkillSpec {
+interface SkillSpec extends GpuParts {
   type: SkillType;
   outputs: Port[];
   code: string;
@@ -67,6 +67,7 @@ const python = skillOf('python');
 const threejs = skillOf('threejs');
 const ngspice = skillOf('ngspice');
 const qiskit = skillOf('qiskit');
+const webgpu = (outputs: Port[], code: string, extra: Omit<SkillSpec, 'type' | 'outputs' | 'code'>): SkillSpec => ({ type: 'webgpu', outputs, code, ...extra });
 /** `execute` with this body, in JavaScript and in Python. */
 const js = (body: string) => `function execute(inputs) {\n${body}\n}`;
 const py = (body: string) => `def execute(inputs):\n${body}`;
@@ -192,10 +193,63 @@ add('qiskit-as-python', 'EXEC-7', 'a qiskit skill runs as Python', qiskit('n:int
 // ── EXEC-9: time limits ───────────────────────────────────────────────────────────────────────
 add('js-timeout', 'EXEC-9', 'an endless loop is stopped by the time limit, counted from the code’s start', javascript('x', js('  while (true) {}'), { timeoutMs: 1500 }), refused("timed out after 1500 ms; stop the loop, or raise the skill's estimated_time_ms"));
 
+// ── EXEC-14: webgpu kernels, on the GPU in Chromium (SwiftShader) and by their fallback in Node ──
+/** A kernel over one invocation per element of its first output, bounds-checked. */
+const kernel = (output: string, body: string) => `@compute @workgroup_size(WG_X, WG_Y, WG_Z)\nfn main(@builtin(global_invocation_id) id: vec3u) {\n  let i = id.x;\n  if (i >= arrayLength(&${output})) { return; }\n  ${body}\n}`;
+const SAXPY_INPUTS: Port[] = [
+  { name: 'x', type: 'array', default: [1, 2, 3, 4] },
+  { name: 'y', type: 'array', default: [10, 20, 30, 40] },
+  { name: 'a', type: 'number', default: 2 },
+];
+add(
+  'gpu-saxpy',
+  'EXEC-14 EXEC-1',
+  'array inputs bind as buffers, numbers as params; the output buffer is read back as numbers',
+  webgpu([{ name: 'z', type: 'array', length: 'len(x)' }], kernel('z', 'z[i] = params.a * x[i] + y[i];'), {
+    inputs: SAXPY_INPUTS,
+    values: { a: 0.5 },
+    fallback: js('  return { z: inputs.x.map((v, i) => inputs.a * v + inputs.y[i]) };'),
+  }),
+  gives({ z: [10.5, 21, 31.5, 42] }),
+);
+add(
+  'gpu-shape',
+  'EXEC-14',
+  'an output with a shape is read back as rows (a flat fallback result too), i32 as integers',
+  webgpu([{ name: 'grid', type: 'array', element: 'i32', length: 'rows * 3', shape: ['rows', 3] }], kernel('grid', 'grid[i] = i32(i) - 2;'), {
+    inputs: [{ name: 'rows', type: 'integer', default: 2 }],
+    fallback: js('  return { grid: Array.from({ length: inputs.rows * 3 }, (_, i) => i - 2) };'),
+  }),
+  gives({ grid: [[-2, -1, 0], [1, 2, 3]] }),
+);
+add(
+  'gpu-steps-feedback',
+  'EXEC-14',
+  'steps dispatch the kernel again, each output fed back as its input, params.step counting',
+  webgpu([{ name: 'next', type: 'array', element: 'u32', length: 'len(prev)' }], kernel('next', 'next[i] = prev[i] * 2u + params.step;'), {
+    inputs: [{ name: 'prev', type: 'array', element: 'u32', default: [0, 1, 2] }],
+    gpu: { dispatch: ['len(prev)'], steps: 3, feedback: { next: 'prev' } },
+    fallback: js('  let v = inputs.prev;\n  for (let step = 0; step < 3; step++) v = v.map((p) => p * 2 + step);\n  return { next: v };'),
+  }),
+  // ((p·2 + 0)·2 + 1)·2 + 2 = 8p + 4
+  gives({ next: [4, 12, 20] }),
+);
+add(
+  'gpu-timeout',
+  'EXEC-14 EXEC-9',
+  'a kernel dispatched for hours is stopped by the time limit (as its endless fallback is)',
+  webgpu([{ name: 'acc', type: 'array', length: 1024 }], kernel('acc', 'var s = 0.0;\n  for (var k = 0u; k < 5000u; k++) { s = s * 0.999 + f32(k % 7u); }\n  acc[i] = s;'), {
+    gpu: { steps: 1000000 },
+    fallback: js('  while (true) {}'),
+    timeoutMs: 1500,
+  }),
+  refused("timed out after 1500 ms; stop the loop, or raise the skill's estimated_time_ms"),
+);
+
 /** Every case, with its skill's file text; ids are the skills' ids. */
 export const CASES: ConformanceCase[] = Object.entries(specs).map(([key, s]) => {
   const id = `conf-${key}`;
-  const skill = skillText(s.type, id, s.outputs, s.code, s.inputs);
+  const skill = skillText(s.type, id, s.outputs, s.code, s.inputs, { gpu: s.gpu, fallback: s.fallback });
   return {
     id,
     rules: s.rules,

@@ -4,12 +4,22 @@ export interface Port {
   name: string;
   type: string;
   default?: unknown;
+  /** webgpu ports: the buffer's element type, length and read-back shape. */
+  element?: string;
+  length?: string | number;
+  shape?: Array<string | number>;
+}
+
+/** What a webgpu skill adds: its `gpu` block and its `## Fallback` JavaScript. */
+export interface GpuParts {
+  gpu?: Record<string, unknown>;
+  fallback?: string;
 }
 
 const LANGUAGE: Record<SkillType, string> = { python: 'python', qiskit: 'python', javascript: 'javascript', threejs: 'javascript', ngspice: 'spice', webgpu: 'wgsl' };
 
 /** A skill file as an author writes one: frontmatter, a heading, and the `## Code` block. */
-export function skillText(type: SkillType, id: string, outputs: Port[], code: string, inputs: Port[] = []): string {
+export function skillText(type: SkillType, id: string, outputs: Port[], code: string, inputs: Port[] = [], { gpu, fallback }: GpuParts = {}): string {
   return [
     '---',
     `name: ${id}`,
@@ -17,6 +27,7 @@ export function skillText(type: SkillType, id: string, outputs: Port[], code: st
     `type: ${type}`,
     `inputs: ${JSON.stringify(inputs)}`,
     `outputs: ${JSON.stringify(outputs)}`,
+    ...(gpu ? [`gpu: ${JSON.stringify(gpu)}`] : []),
     '---',
     '',
     `# ${id}`,
@@ -27,6 +38,7 @@ export function skillText(type: SkillType, id: string, outputs: Port[], code: st
     code,
     '```',
     '',
+    ...(fallback !== undefined ? ['## Fallback', '', '```javascript', fallback, '```', ''] : []),
   ].join('\n');
 }
 

@@ -60,11 +60,14 @@ const SANDBOX_WORKER_DIRECTIVES: Directives = {
   'script-src': ["'unsafe-eval'"],
 };
 
+/** The WebGPU worker's policy: the sandbox's without 'unsafe-eval', as it compiles no JavaScript. */
+const WEBGPU_WORKER_DIRECTIVES: Directives = { 'default-src': ["'none'"] };
+
 /**
  * The worker bundles of dist/web/assets by file name: Vite names a worker entry after its source
  * file (`javascript.worker.ts` → `javascript.worker-<hash>.js`).
  */
-const WORKER_FILE = /^(javascript|threejs|python|ngspice)\.worker-[\w-]+\.js$/;
+const WORKER_FILE = /^(javascript|threejs|python|ngspice|webgpu)\.worker-[\w-]+\.js$/;
 
 const policy = (directives: Directives) => helmet.contentSecurityPolicy({ useDefaults: false, directives });
 
@@ -86,6 +89,8 @@ export function workerScriptPolicies(webDist: string, pyodidePackageUrl?: string
   const byWorker = {
     javascript: policy(SANDBOX_WORKER_DIRECTIVES),
     threejs: policy(SANDBOX_WORKER_DIRECTIVES),
+    // Runs no JavaScript of a skill's, only WGSL: nothing to evaluate, fetch or import.
+    webgpu: policy(WEBGPU_WORKER_DIRECTIVES),
     python: policy(pythonWorkerDirectives(pyodidePackageUrl)),
     ngspice: policy(ngspiceWorkerDirectives(pyodidePackageUrl)),
   };

@@ -13,13 +13,14 @@ import * as THREE from 'three';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toJsonOutputs } from '../../../shared/src/execution/json-outputs';
 import { checkOutputs } from '../../../shared/src/execution/output-contract';
-import { passSceneOn, receiveScene } from '../../../shared/src/execution/scene-handoff';
+import { isSceneHandoff, passSceneOn, receiveScene } from '../../../shared/src/execution/scene-handoff';
 import { createScene } from '../../../shared/src/execution/threejs-scene';
 import type { ResolvedSkill } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
 import { formatSkillError, parseSkill, type Skill } from '../../../shared/src/skill/parse';
 import { renderNetlist } from '../../../shared/src/skill/ngspice';
 import { runCase } from '../../../shared/test/conformance/run-case';
+import { heatReference, matmulA, matmulB, matmulReference, nbodyReference, relativeError } from '../../../shared/test/gpu-references';
 import { nodeRuntimes } from '../../src/headless/runtimes';
 import { RecordingRenderer } from '../../src/headless/threejs-stage';
 
@@ -706,6 +707,97 @@ describe('spice-resistor (ngspice via eecircuit-engine)', () => {
     expect((await runSpice('spice-resistor', { vin: 0 })).out.v_out).toEqual([0]);
     const negative = (await runSpice('spice-resistor', { vin: -9, r1: 2000, r2: 1000 })).out.v_out as number[];
     expect(Math.abs(negative.at(-1)! - -3) / 3).toBeLessThan(1e-6);
+  });
+});
+
+describe('gpu-matmul (WebGPU; headless: its JavaScript fallback)', () => {
+  it('with its defaults multiplies the generated 64×64 matrices, as the reference does', async () => {
+    const { c } = await runSkill('gpu-matmul');
+    expect((c as number[][]).length).toBe(64);
+    expect(relativeError(c, matmulReference(matmulA(64), matmulB(64)))).toBeLessThan(1e-5);
+  });
+
+  it('multiplies given matrices (rows or flat) and names a matrix of the wrong size', async () => {
+    const a = [[1, 2], [3, 4]];
+    const b = [[5, 6], [7, 8]];
+    expect((await runSkill('gpu-matmul', { a, b, n: 2 })).c).toEqual([[19, 22], [43, 50]]);
+    expect((await runSkill('gpu-matmul', { a: a.flat(), b, n: 2 })).c).toEqual([[19, 22], [43, 50]]);
+    await expect(runSkill('gpu-matmul', { a, b, n: 3 })).rejects.toThrow(/a has 4 numbers but n = 3 needs 9/);
+  });
+});
+
+describe('gpu-heat (WebGPU; headless: its JavaScript fallback)', () => {
+  const spot = { x: 0.35, y: 0.4, radius: 0.12, temperature: 100 };
+
+  it('with its defaults spreads the hot spot over a 64×64 grid for 100 steps, as the reference does', async () => {
+    const { field } = await runSkill('gpu-heat');
+    const reference = heatReference({ size: 64, steps: 100, alpha: 0.2, spot });
+    expect([(field as number[][]).length, (field as number[][])[0]!.length]).toEqual([64, 64]);
+    expect(relativeError(field, reference)).toBeLessThan(1e-5);
+    // Heat spreads and leaks out through the cold edges: the peak falls below the spot's temperature.
+    expect(Math.max(...(field as number[][]).flat())).toBeLessThan(100);
+    expect(Math.min(...(field as number[][]).flat())).toBeGreaterThanOrEqual(0);
+  });
+
+  it('adds the spot to a given starting field, and refuses an unstable alpha', async () => {
+    const start = Array.from({ length: 8 }, (_, y) => Array.from({ length: 8 }, (_, x) => x + y));
+    const inputs = { size: 8, steps: 5, alpha: 0.25, spot_x: 0.5, spot_y: 0.5, spot_radius: 0.2, spot_temperature: 10, start };
+    const { field } = await runSkill('gpu-heat', inputs);
+    expect(relativeError(field, heatReference({ size: 8, steps: 5, alpha: 0.25, spot: { x: 0.5, y: 0.5, radius: 0.2, temperature: 10 }, start }))).toBeLessThan(1e-12);
+    await expect(runSkill('gpu-heat', { alpha: 0.3 })).rejects.toThrow(/alpha must be between 0 and 0.25/);
+  });
+});
+
+describe('gpu-nbody (WebGPU; headless: its JavaScript fallback)', () => {
+  it('with its defaults moves the generated 512-body disc 10 steps, as the reference does', async () => {
+    const out = await runSkill('gpu-nbody');
+    const reference = nbodyReference({ count: 512, steps: 10, dt: 0.005, softening: 0.05 });
+    expect((out.positions as number[]).length).toBe(1536);
+    expect(relativeError(out.positions, reference.positions)).toBeLessThan(1e-5);
+    expect(relativeError(out.velocities, reference.velocities)).toBeLessThan(1e-5);
+  });
+
+  it('starts given positions at rest without velocities; all-zero positions are the generated disc', async () => {
+    // Two bodies of mass 1/2 at x = ±0.5 pull each other in: one kick-drift step of dt.
+    const dt = 0.1;
+    const pull = 0.5 / (1 + 0.05 ** 2) ** 1.5;
+    const two = await runSkill('gpu-nbody', { count: 2, steps: 1, dt, start_positions: [-0.5, 0, 0, 0.5, 0, 0] });
+    expect(two.velocities).toEqual([pull * dt, 0, 0, -pull * dt, 0, 0].map((x) => expect.closeTo(x, 12)));
+    expect(two.positions).toEqual([-0.5 + pull * dt * dt, 0, 0, 0.5 - pull * dt * dt, 0, 0].map((x) => expect.closeTo(x, 12)));
+    const zeros = await runSkill('gpu-nbody', { count: 16, steps: 2, start_positions: new Array(48).fill(0) });
+    expect(relativeError(zeros.positions, nbodyReference({ count: 16, steps: 2, dt: 0.005, softening: 0.05 }).positions)).toBeLessThan(1e-12);
+  });
+
+  it('names positions of the wrong length', async () => {
+    await expect(runSkill('gpu-nbody', { count: 2, start_positions: [0, 0, 0, 1, 0] })).rejects.toThrow(/start_positions has 5 numbers but count = 2 needs 6/);
+  });
+});
+
+describe('threejs-points (three.js)', () => {
+  it('draws the given positions as one point cloud, coloured from white at the centre, and frames it', async () => {
+    const stage = newStage();
+    const positions = [0, 0, 0, 2, 0, 0, 0, 2, 0, -2, -2, 0];
+    const out = await runThree('threejs-points', stage, { positions });
+    expect(out.point_count).toBe(4);
+    // The centre is the mean, (0, 0, 0); the farthest point is (-2, -2, 0).
+    expect(out.radius).toBeCloseTo(2 * Math.SQRT2, 9);
+    const cloud = stage.scene.getObjectByName('point-cloud') as THREE.Points;
+    expect(cloud).toBeInstanceOf(THREE.Points);
+    expect(Array.from(cloud.geometry.getAttribute('position').array)).toEqual(positions);
+    expect(stage.frames).toHaveLength(1);
+    expect(isSceneHandoff(out.scene as Json)).toBe(true);
+  });
+
+  it('with no positions draws its sample spiral; a length not a multiple of 3 or a non-number is named', async () => {
+    expect((await runThree('threejs-points', newStage())).point_count).toBe(2000);
+    await expect(runThree('threejs-points', newStage(), { positions: [1, 2, 3, 4] })).rejects.toThrow(/a multiple of 3 numbers\), got 4 numbers/);
+    await expect(runThree('threejs-points', newStage(), { positions: [1, 2, 'x'] })).rejects.toThrow(/positions\[2\] is not a finite number/);
+  });
+
+  it('takes N-Body Step (GPU) positions as they come', async () => {
+    const { positions } = await runSkill('gpu-nbody', { count: 64, steps: 2 });
+    const out = await runThree('threejs-points', newStage(), { positions });
+    expect(out.point_count).toBe(64);
   });
 });
 

@@ -18,6 +18,17 @@ export interface SeriesView {
   reference?: number;
 }
 
+/** A 2-D numeric field (rows of equal length), drawn as a heatmap. */
+export interface FieldView {
+  kind: 'field';
+  rows: number;
+  columns: number;
+  /** The values row by row. */
+  values: Float64Array;
+  min: number;
+  max: number;
+}
+
 /** How one output is drawn in a node's result panel. */
 export type OutputView =
   | { kind: 'number'; value: number }
@@ -27,6 +38,7 @@ export type OutputView =
   | { kind: 'svg'; url: string }
   | { kind: 'table'; columns: string[]; rows: Json[][]; total: number }
   | SeriesView
+  | FieldView
   | { kind: 'json'; text: string };
 
 /** Tables show this many rows; the rest are counted. */
@@ -63,7 +75,42 @@ function chartSpec(value: Record<string, Json>): SeriesView | undefined {
   };
 }
 
-/** Decides how an output value is drawn: numbers, tables, plots, SVG pictures, text or JSON. */
+/** Text cut after JSON_CHARS characters, saying how many more there are (the full value is in the export). */
+const cut = (text: string): string => (text.length > JSON_CHARS ? `${text.slice(0, JSON_CHARS)}\n… (${text.length - JSON_CHARS} more characters)` : text);
+
+/** Pretty JSON of a value, cut after JSON_CHARS characters. */
+const jsonText = (value: Json): string => cut(JSON.stringify(value, null, 2) ?? 'null');
+
+/** A field's numbers as JSON with one row to a line (pretty JSON would put each number on a line of its own), cut as JSON is. */
+export function fieldText(view: FieldView): string {
+  const rows = Array.from({ length: view.rows }, (_, r) => `[${Array.from(view.values.subarray(r * view.columns, (r + 1) * view.columns)).join(', ')}]`);
+  return cut(`[\n${rows.join(',\n')}\n]`);
+}
+
+/** A 2-D field: at least 2 rows, all of the same length of at least 2, of finite numbers only. */
+export function fieldOf(value: Json): FieldView | undefined {
+  if (!Array.isArray(value) || value.length < 2) return undefined;
+  const first = value[0];
+  if (!Array.isArray(first) || first.length < 2) return undefined;
+  const columns = first.length;
+  const values = new Float64Array(value.length * columns);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let r = 0; r < value.length; r++) {
+    const row = value[r];
+    if (!Array.isArray(row) || row.length !== columns) return undefined;
+    for (let c = 0; c < columns; c++) {
+      const v = row[c];
+      if (!isFiniteNumber(v)) return undefined;
+      values[r * columns + c] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { kind: 'field', rows: value.length, columns, values, min, max };
+}
+
+/** Decides how an output value is drawn: numbers, tables, plots, heatmaps, SVG pictures, text or JSON. */
 export function classifyOutput(name: string, value: Json): OutputView {
   if (typeof value === 'number') return { kind: 'number', value };
   if (typeof value === 'boolean') return { kind: 'boolean', value };
@@ -71,6 +118,8 @@ export function classifyOutput(name: string, value: Json): OutputView {
   if (isNumberArray(value) && value.length >= 2) {
     return { kind: 'series', xLabel: 'index', x: value.map((_, i) => i), series: [{ name, values: value }] };
   }
+  const field = fieldOf(value);
+  if (field) return field;
   if (Array.isArray(value) && value.length > 0 && value.every((row) => isPlainObject(row) && Object.values(row).every(isScalar))) {
     const rows = value as Array<Record<string, Json>>;
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -83,8 +132,7 @@ export function classifyOutput(name: string, value: Json): OutputView {
   // A scene passed to the next Three.js node (EXEC-12) is drawn in that node's view; its JSON
   // (every vertex of every geometry) says nothing to a person.
   if (isSceneHandoff(value)) return { kind: 'text', value: sceneSummary(value.scene) };
-  const text = JSON.stringify(value, null, 2) ?? 'null';
-  return { kind: 'json', text: text.length > JSON_CHARS ? `${text.slice(0, JSON_CHARS)}\n… (${text.length - JSON_CHARS} more characters)` : text };
+  return { kind: 'json', text: jsonText(value) };
 }
 
 /** "A three.js scene of 3 objects (Mesh, DirectionalLight…), passed on to the next Three.js node". */

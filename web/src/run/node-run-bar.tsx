@@ -4,6 +4,7 @@ import { formatDuration, useNodeRun } from './run-context';
 import type { CompoundProgress, NodeRun, RunSession } from './run-session';
 import { errorPieces } from './error-lines';
 import { innerNodeName } from './inner-node';
+import { DeviceNote } from './device-note';
 import './run-progress.css';
 
 const MB = 1024 * 1024;
@@ -105,6 +106,7 @@ export function NodeRunBar({ nodeId, compact }: { nodeId: string; compact: boole
           {stateText(run, now)}
         </span>
       )}
+      {run.kind !== 'none' && !remote && run.state?.device && !LIVE.includes(run.kind) && <DeviceNote device={run.state.device} compact />}
       {run.kind !== 'none' && !remote && run.state?.progress && !compact && <ProgressNote progress={run.state.progress} session={session} testId="compound-progress" />}
       {run.kind === 'error' && !remote && run.state?.progress && !compact && <InnerFailure session={session} nodeId={nodeId} error={run.state.error ?? ''} />}
       {remote && (

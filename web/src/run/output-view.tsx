@@ -1,5 +1,6 @@
 import type { Json } from '../../../shared/src/json';
 import { classifyOutput, type OutputView } from './classify';
+import { Heatmap } from './heatmap';
 import { LinePlot } from './line-plot';
 
 const cell = (v: Json) => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -36,6 +37,8 @@ export function OutputBody({ view }: { view: OutputView }) {
       );
     case 'series':
       return <LinePlot view={view} />;
+    case 'field':
+      return <Heatmap view={view} />;
     case 'json':
       return <pre class="output-json nowheel nodrag">{view.text}</pre>;
   }

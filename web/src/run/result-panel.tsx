@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { circuitPlot } from './classify';
+import { DeviceNote } from './device-note';
 import { ErrorText } from './error-text';
 import { innerNodeName } from './inner-node';
 import { downloadFile } from '../panels/download';
@@ -32,6 +33,7 @@ export default function ResultPanel({ session, nodeId, run }: { session: RunSess
           )}
         </p>
       )}
+      {state.device && <DeviceNote device={state.device} />}
       {state.error && <ErrorText error={state.error} skillId={failed?.skillId ?? session.skillIdOf(nodeId)} />}
       {file && <DownloadOutput file={file} />}
       {type === 'threejs' && <ThreeViewport stageKey={`${session.room}/${nodeId}`} />}

@@ -1,5 +1,6 @@
 import type { RunRequest, Runtimes } from '../../../shared/src/execution/types';
 import { ThreeRuntime } from './threejs-stages';
+import { WebGpuRuntime } from './webgpu-runtime';
 import { WorkerHost, type EngineState } from './worker-host';
 import type { ReadonlyStore } from '../documents/store';
 
@@ -9,7 +10,13 @@ import type { ReadonlyStore } from '../documents/store';
  * `new Worker(new URL(…, import.meta.url))` is the form Vite bundles as a worker entry.
  */
 const python = new WorkerHost('Python', () => new Worker(new URL('./python.worker.ts', import.meta.url), { type: 'module', name: 'python' }));
-const javascript = new WorkerHost('JavaScript', () => new Worker(new URL('./javascript.worker.ts', import.meta.url), { type: 'module', name: 'javascript' }));
+const javascript: WorkerHost = new WorkerHost(
+  'JavaScript',
+  () => new Worker(new URL('./javascript.worker.ts', import.meta.url), { type: 'module', name: 'javascript' }),
+  (request, signal) => gpuRuntime.serve(request, signal),
+);
+const webgpu = new WorkerHost('WebGPU', () => new Worker(new URL('./webgpu.worker.ts', import.meta.url), { type: 'module', name: 'webgpu' }));
+const gpuRuntime: WebGpuRuntime = new WebGpuRuntime(webgpu, javascript);
 const ngspice = new WorkerHost('ngspice', () => new Worker(new URL('./ngspice.worker.ts', import.meta.url), { type: 'module', name: 'ngspice' }));
 
 /** How far Python (Pyodide) has loaded in this page. */
@@ -25,5 +32,6 @@ export function browserRuntimes(viewportKey: (request: RunRequest) => string): R
     javascript: { run: (r) => javascript.run(r) },
     ngspice: { run: (r) => ngspice.run(r) },
     threejs: new ThreeRuntime(viewportKey),
+    webgpu: gpuRuntime,
   };
 }

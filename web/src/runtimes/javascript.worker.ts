@@ -7,8 +7,10 @@ import type { RunMessage } from './protocol';
 import { lockDownGlobals, lockDownMessaging } from './sandbox';
 import { captureRunOutput, runSandboxed, type SandboxedKind } from './sandboxed-run';
 import { serveRuns } from './worker-runs';
+import { installGpu } from './gpu-global';
 
 captureRunOutput();
+installGpu();
 lockDownGlobals();
 
 type Execute = (inputs: unknown) => unknown;

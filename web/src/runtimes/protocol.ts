@@ -1,5 +1,6 @@
 import type { RunReply } from '../../../shared/src/execution/worker-protocol';
 import type { Json } from '../../../shared/src/json';
+import type { GpuPlan } from '../../../shared/src/execution/gpu-plan';
 
 /**
  * Messages between a runtime's host (main thread) and its worker. One run at a time per worker;
@@ -44,5 +45,28 @@ export type LoadingReply =
   | { type: 'ready' }
   | { type: 'load-failed' };
 
-/** What the worker says about a run (`shared/src/execution/worker-protocol.ts`) or about its engine. */
-export type WorkerReply = RunReply<Record<string, Json>> | LoadingReply;
+/** What a JavaScript skill's `gpu.compute(...)` asks for; inputs by value (typed arrays keep their element type). */
+export interface GpuComputeSpec {
+  code: string;
+  inputs?: Record<string, unknown>;
+  /** Each output's element count, or its `length`, `element` and `shape`. */
+  outputs: Record<string, unknown>;
+  dispatch?: unknown[];
+  workgroup_size?: unknown[];
+  steps?: unknown;
+  feedback?: Record<string, string>;
+}
+
+/** A JavaScript skill asks the page, during run `id`, whether it has a GPU, or to run a kernel there. */
+export type GpuRequest = { type: 'gpu'; id: number; call: number } & ({ op: 'available' } | { op: 'compute'; spec: GpuComputeSpec });
+
+/** The page's answer to a `GpuRequest`. */
+export type GpuAnswer = { type: 'gpu-answer'; call: number } & ({ ok: true; value: Json } | { ok: false; message: string });
+
+/** What the worker says about a run (`shared/src/execution/worker-protocol.ts`), about its engine, or asks of the page. */
+export type WorkerReply = RunReply<Record<string, Json>> | LoadingReply | GpuRequest;
+
+/** A `webgpu` skill's run: its kernel planned on the page (`planGpuRun`), ready for the device. */
+export interface WebGpuRunMessage extends RunMessage {
+  plan: GpuPlan;
+}

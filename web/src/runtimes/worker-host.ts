@@ -1,8 +1,12 @@
 import type { RunRequest, RunResult } from '../../../shared/src/execution/types';
+import type { Json } from '../../../shared/src/json';
 import { replyError } from '../../../shared/src/execution/worker-protocol';
 import { createStore, type ReadonlyStore } from '../documents/store';
 import { RuntimeError, RuntimeLoadError } from './errors';
-import type { CancelMessage, LoadingReply, PreloadMessage, RunMessage, WorkerReply, WorkerSkill } from './protocol';
+import type { CancelMessage, GpuAnswer, GpuRequest, LoadingReply, PreloadMessage, RunMessage, WorkerReply, WorkerSkill } from './protocol';
+
+/** Answers a skill's `gpu.*` call for the run it belongs to (aborted with that run). */
+export type GpuService = (request: GpuRequest, signal: AbortSignal) => Promise<Json>;
 
 /** Where a runtime's engine is: not asked for yet, loading (with its progress), or ready. */
 export type EngineState = { phase: 'idle' } | { phase: 'loading'; loaded: number; total?: number; step: 'downloading' | 'starting' } | { phase: 'ready' };
@@ -54,6 +58,8 @@ export class WorkerHost {
     /** What the runtime is called in messages ("Python", "ngspice"). */
     readonly label: string,
     private readonly create: () => Worker,
+    /** Serves `gpu.compute(...)` for the skills of this worker (the JavaScript runtime's). */
+    private readonly gpu?: GpuService,
   ) {}
 
   /** Runs a skill; `extra` fields are added to the run message (with `transfer` moved, not copied). */
@@ -139,6 +145,7 @@ export class WorkerHost {
 
   private onReply(reply: WorkerReply): void {
     if (reply.type === 'loading' || reply.type === 'ready' || reply.type === 'load-failed') return this.onEngine(reply);
+    if (reply.type === 'gpu') return this.onGpu(reply);
     if (this.withdrawn.has(reply.id)) return this.onWithdrawnReply(reply);
     const current = this.current;
     if (!current || reply.id !== current.id) return;
@@ -157,6 +164,20 @@ export class WorkerHost {
         return this.finish(reply.id, () => job.reject(replyError(reply)));
     }
   }
+
+  /** Runs the skill's GPU call for its run and answers the worker that asked (unless it has gone since). */
+  private onGpu(request: GpuRequest): void {
+    const { current, worker, gpu } = this;
+    const send = (answer: GpuAnswer) => this.worker === worker && worker?.postMessage(answer);
+    const refuse = (message: string) => send({ type: 'gpu-answer', call: request.call, ok: false, message });
+    if (!gpu) return void refuse(`gpu is not available in the ${this.label} runtime`);
+    if (current?.id !== request.id) return void refuse('gpu was called after the run that called it ended');
+    gpu(request, current.job.request.signal).then(
+      (value) => send({ type: 'gpu-answer', call: request.call, ok: true, value }),
+      (e: unknown) => refuse(e instanceof Error ? e.message : String(e)),
+    );
+  }
+
 
   private onEngine(reply: LoadingReply): void {
     if (reply.type === 'ready') return this.engineState.set({ phase: 'ready' });

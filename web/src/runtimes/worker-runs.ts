@@ -15,6 +15,10 @@ export function serveRuns<T extends RunMessage>(run: (message: T) => Promise<voi
 }
 
 const withdrawn = new Set<number>();
+let started: number | undefined;
+
+/** The run whose code started last (the host refuses requests of runs that have ended). */
+export const currentRun = (): number | undefined => started;
 /** Taken at load: a skill sandbox may take `postMessage` away from the global scope later. */
 export const post = self.postMessage.bind(self) as (reply: WorkerReply) => void;
 
@@ -27,6 +31,7 @@ export function startRun(id: number): boolean {
     post({ type: 'failed', id, kind: 'runtime', message: 'withdrawn', stdout: '' });
     return false;
   }
+  started = id;
   post({ type: 'started', id });
   return true;
 }

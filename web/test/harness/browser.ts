@@ -17,12 +17,25 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * What `--enable-unsafe-webgpu` adds: a WebGPU adapter (SwiftShader, on the CPU here) for pages
+ * from 127.0.0.1 and their workers. Measured on Chromium 156: it works alongside `--disable-gpu`
+ * (which then only turns off GPU compositing), and without the flag `navigator.gpu` is present but
+ * gives no adapter.
+ */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
+
+export interface LaunchOptions {
+  /** Give pages a WebGPU adapter (`WEBGPU_ARGS`); other tests run without one. */
+  webgpu?: boolean;
+}
+
 /** Launches headless Chromium; one per test file is plenty (contexts are cheap and isolated). */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser({ webgpu = false }: LaunchOptions = {}): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: the e2e tests need Debian's chromium (apt-get install -y chromium, as .ci/run does).`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: webgpu ? [...CHROMIUM_ARGS, ...WEBGPU_ARGS] : CHROMIUM_ARGS });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, beforeAll } from 'vitest';
 import { connectSynced, type TestClient } from '../../../sync-server/test/harness/clients';
 import { startAppServer, type AppServer } from './app-server';
-import { collectErrors, launchBrowser, newContext, type PageErrors } from './browser';
+import { collectErrors, launchBrowser, newContext, type LaunchOptions, type PageErrors } from './browser';
 
 /** A page in its own browser profile, with its errors collected from before it loaded anything. */
 export interface AppPage {
@@ -37,12 +37,13 @@ export interface App {
 
 /**
  * The app server and a browser for one test file: started before its tests, closed after them.
+ * `launch` picks the browser (`{ webgpu: true }` gives pages a WebGPU adapter).
  * `env` is for `startAppServer`; a function is read when the server starts, after the `beforeAll`
  * hooks registered before this call (a fake upstream's URL, a data directory). Hooks registered
  * after it run once the server is up, and their `afterAll` before it closes (vitest runs `afterAll`
  * hooks last registered first).
  */
-export function useApp(env: Record<string, string> | (() => Record<string, string>) = {}): App {
+export function useApp(env: Record<string, string> | (() => Record<string, string>) = {}, launch: LaunchOptions = {}): App {
   let server: AppServer | undefined;
   let browser: Browser | undefined;
   const clients = new Set<TestClient>();
@@ -50,7 +51,7 @@ export function useApp(env: Record<string, string> | (() => Record<string, strin
   beforeAll(async () => {
     await Promise.all([
       startAppServer(typeof env === 'function' ? env() : env).then((started) => (server = started)),
-      launchBrowser().then((launched) => (browser = launched)),
+      launchBrowser(launch).then((launched) => (browser = launched)),
     ]);
   });
   afterAll(async () => {
