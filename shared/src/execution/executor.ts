@@ -128,7 +128,7 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
     const key = cacheKey(source, inputs);
     if (fm.deterministic && o.cache) {
       const hit = await o.cache.get(key).catch(() => undefined);
-      if (hit) return set(id, { status: 'cached', durationMs: 0, stdout: hit.stdout, outputs: hit.outputs });
+      if (hit) return set(id, { status: 'cached', durationMs: 0, stdout: hit.stdout, outputs: hit.outputs, ...(hit.device ? { device: hit.device } : {}) });
     }
     const runtime = o.runtimes[fm.type === 'qiskit' ? 'python' : fm.type];
     if (!runtime) return set(id, { status: 'error', stdout: '', error: `No ${fm.type} runtime is available here.` });
@@ -167,9 +167,10 @@ export async function runWorkflow(o: ExecutorOptions): Promise<RunReport> {
       } catch (e) {
         throw new SkillRunError((e as Error).message, result.stdout);
       }
-      const run: RunResult = { outputs: checked.outputs, stdout: (result.stdout || stdout) + checked.note };
+      const device = result.device ? { device: result.device } : {};
+      const run: RunResult = { outputs: checked.outputs, stdout: (result.stdout || stdout) + checked.note, ...device };
       if (fm.deterministic && o.cache) await o.cache.set(key, run).catch(() => undefined);
-      set(id, { status: 'done', durationMs: Date.now() - t0, stdout: run.stdout, outputs: run.outputs });
+      set(id, { status: 'done', durationMs: Date.now() - t0, stdout: run.stdout, outputs: run.outputs, ...device });
     } catch (e) {
       const durationMs = Date.now() - t0;
       const reason = abort.signal.aborted ? abort.signal.reason : e;

@@ -15,6 +15,8 @@ export interface NodeState {
   outputs?: Record<string, Json>;
   /** A compound node's progress: its inner nodes done (or cached) of all, and those running now. */
   progress?: { done: number; total: number; running: string[] };
+  /** webgpu skills: where the result was computed (also when it comes from the cache). */
+  device?: RunDevice;
 }
 
 /** A skill ready to run: parsed, with the exact source its cache key covers. */
