@@ -158,7 +158,7 @@ const SKILLS: Record<string, string> = {
   'e2e-wgsl-broken': webgpuSkill('e2e-wgsl-broken', ['outputs:', '  - { name: out, type: array, length: 64 }'], BROKEN_WGSL),
   'e2e-wgsl-long': webgpuSkill(
     'e2e-wgsl-long',
-    ['inputs:', '  - { name: acc, type: array, length: 1024 }', 'outputs:', '  - { name: acc_out, type: array, length: 1024 }', 'gpu:', '  steps: 1000000', '  feedback: { acc_out: acc }'],
+    ['inputs:', '  - { name: acc, type: array, length: 1024, required: false }', 'outputs:', '  - { name: acc_out, type: array, length: 1024 }', 'gpu:', '  steps: 1000000', '  feedback: { acc_out: acc }'],
     LONG_WGSL,
   ),
 };
@@ -249,13 +249,19 @@ describe('with WebGPU (SwiftShader)', () => {
 
   it('Cancel stops a long kernel; the next run gets a fresh device and works', { timeout: 120_000 }, async () => {
     const { context, page, errors } = await app.openWorkflow('webgpu-cancel', { context: { viewport: { width: 1600, height: 1000 } } });
-    await dropSkill(page, 'e2e-wgsl-long', { x: 60, y: 500 });
     const { gpu, check } = await saxpyWithCheck(page, 'e2e-saxpy');
+    await dropSkill(page, 'e2e-wgsl-long', { x: 60, y: 500 });
     const long = (await waitForNodes(page, 3))['e2e-wgsl-long']!;
     await nodeById(page, long).locator('[data-testid="run-node"]').click();
     await waitForStatus(page, long, 'running');
+    const webgpuWorker = () => page.workers().find((w) => w.url().includes('webgpu.worker'));
+    await waitFor(() => webgpuWorker() !== undefined, 'the WebGPU worker to start');
+    const worker = webgpuWorker()!;
+    const closed = new Promise((resolve) => worker.once('close', resolve));
     await page.locator('[data-testid="cancel-run"]').click();
     await waitForStatus(page, long, 'cancelled', 10_000);
+    // The worker, and its device with it, is gone: the next run starts a fresh one.
+    await closed;
     await nodeById(page, check).locator('[data-testid="run-node"]').click();
     await waitForStatus(page, check, 'done');
     expect(await nodeById(page, gpu).locator('[data-testid="run-device"]').textContent()).toBe('GPU: swiftshader');
