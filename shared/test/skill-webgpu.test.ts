@@ -159,6 +159,12 @@ describe('webgpu skills: errors name the field and its line', () => {
     expect(e.message).toMatch(/a fallback is a javascript block/);
   });
 
+  it('leaves a "## Fallback" section of another skill type as it was read before', () => {
+    const body = WGSL_BODY.replace('wgsl', 'javascript') + '\n## Fallback\n\nIf this fails, ask a person.\n';
+    const skill = parsed(file(['name: K', 'skill_id: k', 'type: javascript'], body));
+    expect(skill.fallback).toBeUndefined();
+  });
+
   it('refuses a wgsl block in a skill of another type', () => {
     const e = one(file(['name: K', 'skill_id: k', 'type: python']));
     expect(e.message).toMatch(/language is "wgsl" but this skill's type needs "python"/);
@@ -174,5 +180,18 @@ describe('webgpu skills: Agent Skills export', () => {
     if (!back.ok) throw new Error(back.error.map(formatSkillError).join('\n'));
     expect(back.value.frontmatter).toEqual(skill.frontmatter);
     expect(back.value.fallback?.code).toBe(skill.fallback?.code);
+  });
+});
+
+describe("the README's webgpu example", () => {
+  it('parses and plans as the README says', async () => {
+    const { planGpuRun } = await import('../src/execution/gpu-plan');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /### WebGPU skills[\s\S]*?````markdown\n([\s\S]*?)\n````/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const skill = parsed(example ?? '');
+    expect(skill.fallback).toBeDefined();
+    const plan = planGpuRun(skill, {});
+    expect(plan.ok && plan.value.wgsl).toContain('@group(0) @binding(3) var<storage, read_write> c: array<f32>;');
   });
 });

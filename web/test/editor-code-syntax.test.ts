@@ -82,3 +82,15 @@ describe('codeSyntaxErrors', () => {
     expect(codeSyntaxErrors(skill('spice', 'R1 in out ((( nonsense'))).toEqual([]);
   });
 });
+
+describe('codeSyntaxErrors: webgpu skills', () => {
+  it('leaves WGSL to its compiler and checks the fallback as JavaScript, at its own lines', () => {
+    const kernel = { file: 'k.md', codeLine: 20, codeLanguage: 'wgsl' as const, code: '@compute @workgroup_size(WG_X) fn main( {' };
+    expect(codeSyntaxErrors(kernel)).toEqual([]);
+    const fallback = { code: 'function execute(inputs) {\n  return { c: [1, 2 };\n}', line: 40 };
+    const errors = codeSyntaxErrors({ ...kernel, fallback });
+    expect(lines(errors)).toEqual([41]);
+    expect(errors[0]?.message).toMatch(/^JavaScript syntax error/);
+    expect(codeSyntaxErrors({ ...kernel, fallback: { code: 'function execute(inputs) {\n  return {};\n}', line: 40 } })).toEqual([]);
+  });
+});

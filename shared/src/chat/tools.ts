@@ -60,7 +60,7 @@ const TOOLS = {
     input_schema: { type: 'object', properties: { node_id: { type: 'string' } }, required: [] },
   },
   save_skill: {
-    description: "Save code as a new skill in the person's own volume.",
+    description: "Save code as a new skill in the person's own volume (type webgpu: WGSL compute code, array ports with length, an optional JavaScript fallback).",
     input_schema: {
       type: 'object',
       properties: {
@@ -71,6 +71,8 @@ const TOOLS = {
         code: { type: 'string' },
         inputs: { type: 'array', items: { type: 'object' } },
         outputs: { type: 'array', items: { type: 'object' } },
+        gpu: { type: 'object', description: 'webgpu skills only: { dispatch, workgroup_size, steps, feedback } (see the README).' },
+        fallback: { type: 'string', description: 'webgpu skills only: JavaScript with function execute(inputs), run where there is no WebGPU.' },
       },
       required: ['name', 'type', 'code'],
     },

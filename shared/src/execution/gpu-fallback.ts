@@ -1,6 +1,11 @@
 import type { Json } from '../json';
 import type { Skill } from '../skill/parse';
+import type { RunDevice } from './types';
 import { outputShapes, toRows } from './gpu-shape';
+
+/** Where a run ran, as a node says it: "ran on the GPU (…)" or "ran on the CPU: <reason>". */
+export const describeDevice = (device: RunDevice): string =>
+  device.kind === 'gpu' ? `ran on the GPU (${device.adapter})` : `ran on the CPU: ${device.reason}`;
 
 /** What a node says when a webgpu skill cannot run: what WebGPU needs, and that a fallback would run. */
 export const noWebGpuMessage = (reason: string): string =>

@@ -19,6 +19,7 @@ export class GpuCompileError extends Error {
 // BufferUsage and MapMode are globals only where WebGPU exists; their values are fixed by the spec.
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
 const MAP_READ_MODE = 0x1;
+const COMPUTE_STAGE = 0x4;
 
 const byteSize = (elements: number): number => Math.max(4, elements * 4);
 
@@ -48,14 +49,25 @@ async function compile(device: GPUDevice, plan: GpuPlan): Promise<GPUShaderModul
 export async function runGpuPlan(device: GPUDevice, plan: GpuPlan, signal: AbortSignal): Promise<Record<string, Json>> {
   throwIfAborted(signal);
   const module = await compile(device, plan);
-  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: plan.entryPoint } });
+  // An explicit layout: 'auto' would leave out the bindings a kernel does not use (often params).
+  const layout = device.createBindGroupLayout({
+    entries: [
+      { binding: 0, visibility: COMPUTE_STAGE, buffer: { type: 'uniform' } },
+      ...plan.inputs.map((i) => ({ binding: i.binding, visibility: COMPUTE_STAGE, buffer: { type: 'read-only-storage' as const } })),
+      ...plan.outputs.map((o) => ({ binding: o.binding, visibility: COMPUTE_STAGE, buffer: { type: 'storage' as const } })),
+    ],
+  });
   const made: GPUBuffer[] = [];
   const buffer = (size: number, usage: number): GPUBuffer => {
     const b = device.createBuffer({ size, usage });
     made.push(b);
     return b;
   };
+  // Validation errors are otherwise silent (a dispatch that does nothing): catch them as the run's.
+  device.pushErrorScope('validation');
+  let scoped = true;
   try {
+    const pipeline = await device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: plan.entryPoint } });
     const uniform = buffer(plan.uniform.byteLength, USAGE.UNIFORM | USAGE.COPY_DST);
     const storage = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
     const bound = new Map<string, GPUBuffer>();
@@ -74,7 +86,7 @@ export async function runGpuPlan(device: GPUDevice, plan: GpuPlan, signal: Abort
       stepView.setUint32(plan.stepOffset, step, true);
       device.queue.writeBuffer(uniform, 0, params);
       const group = device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
+        layout,
         entries: bindings.map((b) => ({ binding: b.binding, resource: { buffer: b.binding === 0 ? uniform : (bound.get(b.name) as GPUBuffer) } })),
       });
       const encoder = device.createCommandEncoder();
@@ -103,6 +115,9 @@ export async function runGpuPlan(device: GPUDevice, plan: GpuPlan, signal: Abort
       return { output, read };
     });
     device.queue.submit([encoder.finish()]);
+    scoped = false;
+    const invalid = await device.popErrorScope();
+    if (invalid) throw new Error(`WebGPU refused the kernel's setup: ${invalid.message}`);
     const result: Record<string, Json> = {};
     for (const { output, read } of staged) {
       await read.mapAsync(MAP_READ_MODE);
@@ -113,6 +128,7 @@ export async function runGpuPlan(device: GPUDevice, plan: GpuPlan, signal: Abort
     }
     return result;
   } finally {
+    if (scoped) void device.popErrorScope().catch(() => undefined);
     for (const b of made) b.destroy();
   }
 }

@@ -21,7 +21,6 @@ export function flattenNumbers(value: unknown): Result<number[], { index: string
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     if (typeof item === 'number') out.push(item);
-    else if (typeof item === 'boolean') out.push(item ? 1 : 0);
     else if (Array.isArray(item)) {
       const inner = flattenNumbers(item);
       if (!inner.ok) return err({ index: `[${i}]${inner.error.index}`, value: inner.error.value });

@@ -13,6 +13,8 @@ export interface NodeState {
   stdout: string;
   error?: string;
   outputs?: Record<string, Json>;
+  /** A webgpu node's device: the GPU adapter it ran on, or the CPU (its fallback) and why. */
+  device?: RunDevice;
   /** A compound node's progress: its inner nodes done (or cached) of all, and those running now. */
   progress?: { done: number; total: number; running: string[] };
   /** webgpu skills: where the result was computed (also when it comes from the cache). */

@@ -263,9 +263,10 @@ export function readSkill(source: string, options: ReadSkillOptions = {}): Resul
     return ok({ kind: 'compound', frontmatter, ...common, inside: inside.value, codeLine: runnable.value.codeLine });
   }
   const fallback = fallbackCode(split.body, split.bodyLine);
-  if (!fallback.ok) return err(withFile(file, [fallback.error]));
+  // Only webgpu skills run a fallback now: other files with a "## Fallback" section of their own are read as before.
+  if (!fallback.ok && decided.type === 'webgpu') return err(withFile(file, [fallback.error]));
   const skill: Skill = { kind: 'runnable', frontmatter: checked.data as SkillFrontmatter, ...common, ...runnable.value, codeLanguage: runnable.value.codeLanguage as CodeLanguage };
-  return ok(fallback.value ? { ...skill, fallback: fallback.value } : skill);
+  return ok(fallback.ok && fallback.value ? { ...skill, fallback: fallback.value } : skill);
 }
 
 /**

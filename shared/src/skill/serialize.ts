@@ -35,12 +35,16 @@ export function serializeSkill(skill: { frontmatter: AnySkillFrontmatter; body: 
   return `---\n${frontmatterYaml(skill.frontmatter)}---\n${skill.body}`;
 }
 
-/** Builds a new skill file from its parts, with the original's body layout. */
-export function buildSkillMarkdown(fm: SkillFrontmatter, code: string, whenToUse?: string): string {
-  const lang = CODE_LANGUAGE[fm.type];
+const fenced = (lang: string, code: string): string => {
   const fence = code.includes('```') ? '~~~' : '```';
+  return `${fence}${lang}\n${code.replace(/\n+$/, '')}\n${fence}`;
+};
+
+/** Builds a new skill file from its parts, with the original's body layout (and a `## Fallback` when given). */
+export function buildSkillMarkdown(fm: SkillFrontmatter, code: string, whenToUse?: string, fallback?: string): string {
   const sections = [`# Skill: ${fm.name}`, fm.description];
   if (whenToUse) sections.push(`## When to Use\n${whenToUse}`);
-  sections.push(`## Code\n\n${fence}${lang}\n${code.replace(/\n+$/, '')}\n${fence}`);
+  sections.push(`## Code\n\n${fenced(CODE_LANGUAGE[fm.type], code)}`);
+  if (fallback) sections.push(`## Fallback\n\n${fenced('javascript', fallback)}`);
   return serializeSkill({ frontmatter: fm, body: `\n${sections.filter(Boolean).join('\n\n')}\n` });
 }

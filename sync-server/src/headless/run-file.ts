@@ -5,7 +5,8 @@ import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { cacheKey, runWorkflow } from '../../../shared/src/execution/executor';
 import { expandCompounds, validateExpanded } from '../../../shared/src/execution/expand-compound';
 import { resolveInputs } from '../../../shared/src/execution/inputs';
-import type { NodeState, NodeStatus, ResolvedSkill, ResultCache, RunTrace } from '../../../shared/src/execution/types';
+import { describeDevice } from '../../../shared/src/execution/gpu-fallback';
+import type { NodeState, NodeStatus, ResolvedSkill, ResultCache, RunDevice, RunTrace } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
 import type { SkillType } from '../../../shared/src/skill/schema';
 import { scheduleWaves } from '../../../shared/src/workflow/schedule';
@@ -20,6 +21,8 @@ export interface NodeSummary {
   status: NodeStatus | 'invalid';
   outputs?: Record<string, Json>;
   error?: string;
+  /** webgpu nodes: where the node ran. */
+  device?: RunDevice;
 }
 
 /** The file `--traces DIR` appends to, one trace per line. */
@@ -168,6 +171,7 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
       const gist = s.error?.split('\n').filter((l) => l.trim() && !/^\s/.test(l)).at(-1);
       const why = gist && s.status !== 'cancelled' ? `: ${gist}` : '';
       log(`${stamp()} ${id} ${shown}${time}${why}`);
+      if (s.device && (s.status === 'done' || s.status === 'cached')) log(`${stamp()} ${id} ${describeDevice(s.device)}`);
     };
     const report = await runWorkflow({
       graph,
@@ -187,7 +191,7 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
     for (const n of graph.nodes) {
       const s = report.nodes[n.id];
       if (!s) continue;
-      nodes[n.id] = { status: s.status, ...(s.outputs ? { outputs: s.outputs } : {}), ...(s.error ? { error: s.error } : {}) };
+      nodes[n.id] = { status: s.status, ...(s.outputs ? { outputs: s.outputs } : {}), ...(s.error ? { error: s.error } : {}), ...(s.device ? { device: s.device } : {}) };
     }
     log(`${stamp()} ${report.trace.status}`);
     const exitCode = report.ok ? EXIT.done : o.signal?.aborted ? EXIT.interrupted : EXIT.failed;

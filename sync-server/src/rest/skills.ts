@@ -38,7 +38,7 @@ const CreateSkill = z.union([
     name: z.string().trim().min(1).max(100),
     description: z.string().max(2000).default(''),
     code: z.string().min(1).max(1_000_000),
-    language: z.enum(['python', 'javascript', 'spice']).optional(),
+    language: z.enum(['python', 'javascript', 'spice', 'wgsl']).optional(),
     type: z.enum(SKILL_TYPES).optional(),
     tags: z.array(z.string()).optional(),
     category: z.string().optional(),

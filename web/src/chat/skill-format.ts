@@ -18,9 +18,10 @@ export const skillFormat: SkillFormat = async () => {
         inputs: input.inputs ?? [],
         outputs: input.outputs ?? [],
         category: 'assistant',
+        ...(input.gpu === undefined ? {} : { gpu: input.gpu }),
       });
       if (!fm.success) return { ok: false, errors: fm.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
-      const markdown = buildSkillMarkdown(fm.data, input.code);
+      const markdown = buildSkillMarkdown(fm.data, input.code, undefined, input.fallback);
       const parsed = parseSkill(markdown, `${fm.data.skill_id}.md`);
       if (!parsed.ok) return { ok: false, errors: parsed.error.map(formatSkillError) };
       return { ok: true, id: fm.data.skill_id, markdown };

@@ -22,10 +22,16 @@ function lineAt(code: string, offset: number): { line: number; text: string } {
 }
 
 /**
- * The syntax errors of a skill's code, at their lines of the skill's file (the first few, one per
- * line): Lezer's parse tree marks what it could not read with error nodes.
+ * The syntax errors of a skill's code and of its `## Fallback` block (JavaScript), at their lines
+ * of the skill's file (the first few of each, one per line). WGSL is checked when it compiles.
  */
-export function codeSyntaxErrors(skill: Pick<Skill, 'file' | 'code' | 'codeLanguage' | 'codeLine'>): SkillError[] {
+export function codeSyntaxErrors(skill: Pick<Skill, 'file' | 'code' | 'codeLanguage' | 'codeLine' | 'fallback'>): SkillError[] {
+  const fallback = skill.fallback ? blockSyntaxErrors({ file: skill.file, code: skill.fallback.code, codeLanguage: 'javascript', codeLine: skill.fallback.line }) : [];
+  return [...blockSyntaxErrors(skill), ...fallback];
+}
+
+/** Lezer's parse tree marks what it could not read with error nodes. */
+function blockSyntaxErrors(skill: Pick<Skill, 'file' | 'code' | 'codeLanguage' | 'codeLine'>): SkillError[] {
   const grammar = PARSERS[skill.codeLanguage];
   if (!grammar) return [];
   const errors: SkillError[] = [];
