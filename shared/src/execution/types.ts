@@ -17,8 +17,6 @@ export interface NodeState {
   device?: RunDevice;
   /** A compound node's progress: its inner nodes done (or cached) of all, and those running now. */
   progress?: { done: number; total: number; running: string[] };
-  /** webgpu skills: where the result was computed (also when it comes from the cache). */
-  device?: RunDevice;
 }
 
 /** A skill ready to run: parsed, with the exact source its cache key covers. */
