@@ -270,4 +270,17 @@ describe('result cache', () => {
     expect(statuses(fourth.nodes)).toEqual({ a: 'done', b: 'done', c: 'done', r: 'done' });
     expect(statuses((await run(graph(2), { cache })).nodes)).toEqual({ a: 'cached', b: 'cached', c: 'cached', r: 'done' });
   });
+
+  it('keeps where a result was computed (a webgpu run\'s device) on the node and in the cache', async () => {
+    const cache = new MemoryResultCache();
+    const device = { kind: 'cpu' as const, reason: 'no WebGPU adapter' };
+    const onCpu: Runtime = { run: async (r) => ({ ...(await js.run(r)), device }) };
+    const graph: WorkflowGraph = { nodes: [node('a', 'add', { a: 40 })], edges: [] };
+    const first = await run(graph, { cache, runtimes: { javascript: onCpu } });
+    expect(first.nodes.a).toMatchObject({ status: 'done', outputs: { sum: 42 }, device });
+    const second = await run(graph, { cache, runtimes: { javascript: onCpu } });
+    expect(second.nodes.a).toMatchObject({ status: 'cached', outputs: { sum: 42 }, device });
+    // A runtime that says nothing of a device leaves it out.
+    expect((await run({ nodes: [node('p', 'add', { a: 41 })], edges: [] })).nodes.p).not.toHaveProperty('device');
+  });
 });

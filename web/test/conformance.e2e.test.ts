@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES, caseName, expectCase } from '../../shared/test/conformance/cases';
 import type { WorkerUrls } from './conformance/browser-runner';
 import { useApp, WEB_DIST } from './harness';
@@ -55,6 +55,8 @@ describe('runtime contract conformance: browser workers', () => {
         where: urls,
       });
       expectCase(c, state);
+      // Here the kernels themselves ran (their fallbacks run in Node).
+      if (c.type === 'webgpu' && 'outputs' in c.expected) expect(state.device).toEqual({ kind: 'gpu', adapter: 'swiftshader' });
     });
   }
 });

@@ -5,9 +5,10 @@
 // the flag, the fallback runs and the node says "ran on the CPU", a skill without a fallback
 // fails saying how to get WebGPU, and gpu.compute throws an error a skill can catch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { collectErrors, launchBrowser, newContext, useApp, waitFor, type PageErrors } from './harness';
 import { connectPorts, dropSkill } from './harness/canvas';
+import { skillText, type Port } from '../../shared/test/conformance/skill-text';
 import { addUserSkill, nodeById, numberOutput, openResult, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 const N = 1024;
@@ -27,40 +28,14 @@ const SAXPY_FALLBACK = `function execute(inputs) {
   return { z: inputs.x.map((v, i) => inputs.a * v + inputs.y[i]) };
 }`;
 
-/** A webgpu skill file: frontmatter lines after `type`, the kernel, and an optional fallback. */
-function webgpuSkill(id: string, frontmatter: string[], code: string, fallback?: string): string {
-  return [
-    '---',
-    `name: ${id}`,
-    `skill_id: ${id}`,
-    'type: webgpu',
-    ...frontmatter,
-    '---',
-    '',
-    `# ${id}`,
-    '',
-    '## Code',
-    '',
-    '```wgsl',
-    code,
-    '```',
-    '',
-    ...(fallback ? ['## Fallback', '', '```javascript', fallback, '```', ''] : []),
-  ].join('\n');
-}
-
-const SAXPY_PORTS = [
-  'inputs:',
-  `  - { name: x, type: array, length: n, default: ${JSON.stringify(X)} }`,
-  `  - { name: y, type: array, length: n, default: ${JSON.stringify(Y)} }`,
-  `  - { name: a, type: number, default: ${A} }`,
-  `  - { name: n, type: integer, default: ${N} }`,
-  'outputs:',
-  '  - { name: z, type: array, length: n }',
-  'gpu:',
-  '  dispatch: [n]',
-  '  workgroup_size: [64]',
+const SAXPY_INPUTS: Port[] = [
+  { name: 'x', type: 'array', length: 'n', default: X },
+  { name: 'y', type: 'array', length: 'n', default: Y },
+  { name: 'a', type: 'number', default: A },
+  { name: 'n', type: 'integer', default: N },
 ];
+const SAXPY_OUTPUTS: Port[] = [{ name: 'z', type: 'array', length: 'n' }];
+const SAXPY_GPU = { dispatch: ['n'], workgroup_size: [64] };
 
 /** The CPU reference of z (in doubles) and the largest relative error of `z` against it, in skill code. */
 const CHECK_BODY = `  const x = ${JSON.stringify(X)};
@@ -151,16 +126,14 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 }`;
 
 const SKILLS: Record<string, string> = {
-  'e2e-saxpy': webgpuSkill('e2e-saxpy', SAXPY_PORTS, SAXPY_WGSL, SAXPY_FALLBACK),
-  'e2e-saxpy-nofallback': webgpuSkill('e2e-saxpy-nofallback', SAXPY_PORTS, SAXPY_WGSL),
+  'e2e-saxpy': skillText('webgpu', 'e2e-saxpy', SAXPY_OUTPUTS, SAXPY_WGSL, SAXPY_INPUTS, { gpu: SAXPY_GPU, fallback: SAXPY_FALLBACK }),
+  'e2e-saxpy-nofallback': skillText('webgpu', 'e2e-saxpy-nofallback', SAXPY_OUTPUTS, SAXPY_WGSL, SAXPY_INPUTS, { gpu: SAXPY_GPU }),
   'e2e-saxpy-check': CHECK_SKILL,
   'e2e-gpu-compute': GPU_COMPUTE_SKILL,
-  'e2e-wgsl-broken': webgpuSkill('e2e-wgsl-broken', ['outputs:', '  - { name: out, type: array, length: 64 }'], BROKEN_WGSL),
-  'e2e-wgsl-long': webgpuSkill(
-    'e2e-wgsl-long',
-    ['inputs:', '  - { name: acc, type: array, length: 1024 }', 'outputs:', '  - { name: acc_out, type: array, length: 1024 }', 'gpu:', '  steps: 1000000', '  feedback: { acc_out: acc }'],
-    LONG_WGSL,
-  ),
+  'e2e-wgsl-broken': skillText('webgpu', 'e2e-wgsl-broken', [{ name: 'out', type: 'array', length: 64 }], BROKEN_WGSL),
+  'e2e-wgsl-long': skillText('webgpu', 'e2e-wgsl-long', [{ name: 'acc_out', type: 'array', length: 1024 }], LONG_WGSL, [{ name: 'acc', type: 'array', length: 1024, required: false }], {
+    gpu: { steps: 1000000, feedback: { acc_out: 'acc' } },
+  }),
 };
 
 /** The file line of the first line in `text` holding `needle`. */
@@ -185,6 +158,15 @@ async function saxpyWithCheck(page: Page, skillId: string): Promise<{ gpu: strin
   await connectPorts(page, { node: gpu, output: 'z' }, { node: check, input: 'z' });
   await waitFor(async () => (await page.locator('.react-flow__edge').count()) === 1, 'one edge');
   return { gpu, check };
+}
+
+/** Drops one skill, runs the workflow until its node reaches `status`, and returns its result panel. */
+async function runAlone(page: Page, skillId: string, status: string): Promise<{ id: string; panel: Locator }> {
+  await dropSkill(page, skillId, { x: 60, y: 60 });
+  const id = (await waitForNodes(page, 1))[skillId]!;
+  await page.locator('[data-testid="run-workflow"]').click();
+  await waitForStatus(page, id, status);
+  return { id, panel: await openResult(page, id) };
 }
 
 describe('with WebGPU (SwiftShader)', () => {
@@ -233,11 +215,7 @@ describe('with WebGPU (SwiftShader)', () => {
 
   it('a WGSL compile error shows at its line of the skill file, linked to the editor', { timeout: 60_000 }, async () => {
     const { context, page, errors } = await app.openWorkflow('webgpu-broken');
-    await dropSkill(page, 'e2e-wgsl-broken', { x: 60, y: 60 });
-    const id = (await waitForNodes(page, 1))['e2e-wgsl-broken']!;
-    await page.locator('[data-testid="run-workflow"]').click();
-    await waitForStatus(page, id, 'error');
-    const panel = await openResult(page, id);
+    const { panel } = await runAlone(page, 'e2e-wgsl-broken', 'error');
     const line = lineOf(SKILLS['e2e-wgsl-broken']!, 'not_declared_anywhere');
     const error = await panel.locator('[data-testid="result-error"]').textContent();
     expect(error).toMatch(new RegExp(`^volumes/user/default/skills/e2e-wgsl-broken\\.md:${line}\\n  let v = not_declared_anywhere \\+ 1\\.0;\\nWGSL: .*not_declared_anywhere`));
@@ -249,13 +227,19 @@ describe('with WebGPU (SwiftShader)', () => {
 
   it('Cancel stops a long kernel; the next run gets a fresh device and works', { timeout: 120_000 }, async () => {
     const { context, page, errors } = await app.openWorkflow('webgpu-cancel', { context: { viewport: { width: 1600, height: 1000 } } });
-    await dropSkill(page, 'e2e-wgsl-long', { x: 60, y: 500 });
     const { gpu, check } = await saxpyWithCheck(page, 'e2e-saxpy');
+    await dropSkill(page, 'e2e-wgsl-long', { x: 60, y: 500 });
     const long = (await waitForNodes(page, 3))['e2e-wgsl-long']!;
     await nodeById(page, long).locator('[data-testid="run-node"]').click();
     await waitForStatus(page, long, 'running');
+    const webgpuWorker = () => page.workers().find((w) => w.url().includes('webgpu.worker'));
+    await waitFor(() => webgpuWorker() !== undefined, 'the WebGPU worker to start');
+    const worker = webgpuWorker()!;
+    const closed = new Promise((resolve) => worker.once('close', resolve));
     await page.locator('[data-testid="cancel-run"]').click();
     await waitForStatus(page, long, 'cancelled', 10_000);
+    // The worker, and its device with it, is gone: the next run starts a fresh one.
+    await closed;
     await nodeById(page, check).locator('[data-testid="run-node"]').click();
     await waitForStatus(page, check, 'done');
     expect(await nodeById(page, gpu).locator('[data-testid="run-device"]').textContent()).toBe('GPU: swiftshader');
@@ -334,11 +318,8 @@ describe('without WebGPU (Chromium without the flag)', () => {
 
   it('a skill without a fallback fails saying how to get WebGPU', { timeout: 60_000 }, async () => {
     await open('webgpu-nofallback');
-    await dropSkill(page, 'e2e-saxpy-nofallback', { x: 60, y: 60 });
-    const id = (await waitForNodes(page, 1))['e2e-saxpy-nofallback']!;
-    await page.locator('[data-testid="run-workflow"]').click();
-    await waitForStatus(page, id, 'error');
-    const error = await (await openResult(page, id)).locator('[data-testid="result-error"]').textContent();
+    const { panel } = await runAlone(page, 'e2e-saxpy-nofallback', 'error');
+    const error = await panel.locator('[data-testid="result-error"]').textContent();
     expect(error).toContain('--enable-unsafe-webgpu');
     expect(error).toContain('## Fallback');
     errors.assertNone();
@@ -347,11 +328,7 @@ describe('without WebGPU (Chromium without the flag)', () => {
 
   it('gpu.compute throws an error a skill can catch, saying there is no adapter', { timeout: 60_000 }, async () => {
     await open('webgpu-compute-cpu');
-    await dropSkill(page, 'e2e-gpu-compute', { x: 60, y: 60 });
-    const id = (await waitForNodes(page, 1))['e2e-gpu-compute']!;
-    await page.locator('[data-testid="run-workflow"]').click();
-    await waitForStatus(page, id, 'done');
-    const panel = await openResult(page, id);
+    const { panel } = await runAlone(page, 'e2e-gpu-compute', 'done');
     expect(await panel.locator('[data-output="available"]').textContent()).toContain('false');
     expect(await panel.locator('[data-output="message"]').textContent()).toContain('GpuError: gpu.compute: WebGPU is not available here: no WebGPU adapter');
     errors.assertNone();

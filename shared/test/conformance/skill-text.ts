@@ -4,6 +4,7 @@ export interface Port {
   name: string;
   type: string;
   default?: unknown;
+  required?: boolean;
   /** webgpu ports: the buffer's element type, length and read-back shape. */
   element?: string;
   length?: string | number;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { shownText, shownTitle, type ShownKind } from './node-state';
-import { formatDuration, useNodeRun } from './run-context';
+import { formatDuration, useNodeRun, useRunSummary } from './run-context';
 import type { CompoundProgress, NodeRun, RunSession } from './run-session';
 import { errorPieces } from './error-lines';
 import { innerNodeName } from './inner-node';
@@ -97,6 +97,9 @@ const LIVE: readonly ShownKind[] = ['queued', 'loading', 'running'];
 export function NodeRunBar({ nodeId, compact }: { nodeId: string; compact: boolean }) {
   const { session, run } = useNodeRun(nodeId);
   const now = useNow(run?.kind === 'running');
+  // The summary, not `session.running`: a node whose last change came before the run ended must
+  // still see it end, or its ▶ stays disabled.
+  const running = useRunSummary(session)?.running ?? false;
   if (!session || !run) return null;
   const remote = run.kind === 'none' ? run.remote[0] : LIVE.includes(run.kind) ? undefined : run.remote.find((r) => LIVE.includes(r.kind));
   return (
@@ -123,7 +126,7 @@ export function NodeRunBar({ nodeId, compact }: { nodeId: string; compact: boole
           class="nodrag run-node"
           data-testid="run-node"
           title="Run this node and what it needs"
-          disabled={session.running}
+          disabled={running}
           onClick={() => session.requestRun([nodeId])}
         >
           ▶
