@@ -19,6 +19,7 @@ describe('isRequiredInput and inputDefault', () => {
     ['default: null', { name: 'a', type: 'any', default: null }, false, null],
     ['default: null and required: true', { name: 'a', type: 'any', default: null, required: true }, true, undefined],
     ['default: null and required: false', { name: 'a', type: 'any', default: null, required: false }, false, null],
+    ['a WebGPU length and no default (a zero-filled buffer)', { name: 'a', type: 'array', length: 'n * n' }, false, undefined],
   ])('an input with %s', (_label, port, required, value) => {
     expect(isRequiredInput(port)).toBe(required);
     expect(inputDefault(port)).toBe(value);

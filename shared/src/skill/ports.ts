@@ -18,6 +18,7 @@ export const inputDefault = (port: InputPort): unknown => (port.default === null
 
 /**
  * An input must be fed or set when it has no default and does not say `required: false`; a
- * default satisfies it whether or not it says `required: true`.
+ * default satisfies it whether or not it says `required: true`. A WebGPU array input with a
+ * `length` needs nothing either: left unfed, it is a zero-filled buffer of that length.
  */
-export const isRequiredInput = (port: InputPort): boolean => inputDefault(port) === undefined && port.required !== false;
+export const isRequiredInput = (port: InputPort): boolean => inputDefault(port) === undefined && port.required !== false && port.length === undefined;

@@ -44,6 +44,17 @@ function headlessLocator({ file, code, codeLine }: SandboxJob): ErrorLocator {
 
 type Body = (...args: unknown[]) => Promise<unknown>;
 
+/**
+ * The browser's `gpu` global for JavaScript skills, as it is where there is no adapter: Node has
+ * no WebGPU here, so `gpu.available()` is false and `gpu.compute` throws an error a skill can
+ * catch to compute on the CPU (made in the skill's realm, so `instanceof Error` holds there).
+ */
+const NO_GPU = `(() => {
+  class GpuError extends Error { constructor(message) { super(message); this.name = 'GpuError'; } }
+  const why = 'no WebGPU in Node here: gpu.compute runs kernels in a browser with WebGPU; check gpu.available() and compute on the CPU when it is false';
+  Object.defineProperty(globalThis, 'gpu', { value: Object.freeze({ available: async () => false, compute: async () => { throw new GpuError(why); } }) });
+})();`;
+
 serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
   async () => {
     // Loaded before the realm is closed: loading a module may need what skills may not have.
@@ -58,6 +69,7 @@ serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
     try {
       const inputs = (vm.runInContext('JSON.parse', context) as (s: string) => unknown)(job.inputsJson);
       if (job.kind === 'javascript') {
+        vm.runInContext(NO_GPU, context);
         new vm.Script(job.code, { filename: job.file, lineOffset: job.codeLine - 1 }).runInContext(context);
         const execute = vm.runInContext('typeof execute === "function" ? execute : undefined', context) as Body | undefined;
         if (!execute) throw new SkillRunError('the skill defines no function execute(inputs)');

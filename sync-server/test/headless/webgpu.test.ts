@@ -70,4 +70,13 @@ describe('webgpu skills headless', () => {
     );
     expect(r.nodes.bare?.device).toBeUndefined();
   });
+
+  it('give JavaScript skills a gpu global that says there is no WebGPU, so a skill can compute on the CPU instead', async () => {
+    const r = await run([{ id: 'sum', skillId: 'gpu-or-cpu', inputs: { xs: [1, 2, 3, 4] } }]);
+    expect(r.exitCode, r.log.join('\n')).toBe(EXIT.done);
+    expect(r.nodes.sum?.outputs).toEqual({
+      total: 20,
+      where: 'cpu (unavailable): no WebGPU in Node here: gpu.compute runs kernels in a browser with WebGPU; check gpu.available() and compute on the CPU when it is false',
+    });
+  });
 });
