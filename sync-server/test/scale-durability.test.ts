@@ -100,7 +100,7 @@ describe('scale-out durability', () => {
     }
     const ready = (await (await fetch(`${a.url}/readyz`)).json()) as { status: string; backends: Record<string, { ok: boolean }> };
     expect(ready).toMatchObject({ status: 'ready', backends: { redis: { ok: true }, 'file snapshots': { ok: true } } });
-  });
+  }, 90_000); // Two servers and a Redis restart: 6 s alone, and past 30 s once under the full suite's load.
 
   it('S3 without Redis: one instance keeps its log on disk and its snapshots in S3', async () => {
     const s3 = await startS3Server();

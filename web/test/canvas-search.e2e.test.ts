@@ -155,8 +155,11 @@ describe('node search', () => {
     const search = await dropConnection(page, plot, { type: 'target', name: 'convergence_trace' }, { x: 420, y: 160 });
     expect(await search.getAttribute('aria-label')).toBe('Add a node that feeds convergence_trace (array)');
     // Skills with an array output (export-results has none: its `any` is an input), the compound
-    // weather-summary-csv among them (its summary).
+    // weather-summary-csv among them (its summary), and the WebGPU kernels (their buffers).
     expect((await choices(search, 'node-search-item')).sort()).toEqual([
+      'gpu-heat',
+      'gpu-matmul',
+      'gpu-nbody',
       'plot-bars',
       'quantum-circuit',
       'quantum-vqe',

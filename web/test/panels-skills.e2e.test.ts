@@ -59,7 +59,7 @@ describe('skill library', () => {
     const { context, page, errors } = await app.openPage('/');
     await openLibrary(page);
     await waitFor(async () => (await categories(page))[0] === 'Broken skills', 'the broken skill');
-    expect(await categories(page)).toEqual(['Broken skills', '3d', 'code', 'data', 'electronics', 'quantum']);
+    expect(await categories(page)).toEqual(['Broken skills', '3d', 'code', 'compute', 'data', 'electronics', 'quantum']);
     const quantum = page.locator('[data-testid="skill-category"][data-category="quantum"] [data-testid="skill-item"]');
     expect((await quantum.evaluateAll((els) => els.map((e) => e.getAttribute('data-skill-id')))).sort()).toEqual(['quantum-circuit', 'quantum-hamiltonian', 'quantum-vqe']);
 
