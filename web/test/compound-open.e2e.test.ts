@@ -205,6 +205,8 @@ it('opens a compound node, edits and saves its inside, and every instance follow
   await waitFor(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'workflow-canvas'), 'the workflow canvas to have the keyboard');
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/open\/c3$/);
+  // Open once its inside has loaded (the view listens for Escape from when it is mounted).
+  await waitFor(async () => (await view.locator('[data-testid="compound-breadcrumb"] li').count()) === 2, 'c3 open again');
   await page.keyboard.press('Escape');
   await view.waitFor({ state: 'detached' });
 
