@@ -14,6 +14,7 @@ import { buildCompoundMarkdown, type CompoundInside } from '../shared/src/skill/
 import { parseSkill, readSkill, type CompoundSkill } from '../shared/src/skill/parse';
 import { MemoryResultCache } from '../sync-server/src/headless/cache';
 import { javascriptRuntime } from '../sync-server/src/headless/javascript-runtime';
+import { percentile } from './lib/proc';
 
 const { values: args } = parseArgs({ options: { nodes: { type: 'string', default: '20' }, runs: { type: 'string', default: '30' } } });
 const K = Number(args.nodes);
@@ -53,7 +54,7 @@ const COMPOUNDS = new Map([
   ['nested-k', compoundOf('nested-k', K / GROUP, 'five')],
 ]);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const median = (xs: number[]) => percentile(xs, 50);
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
 const runtime = javascriptRuntime(1);

@@ -25,7 +25,8 @@ export async function loadSystemVolume(rooms: Rooms, skillsDir: string): Promise
     const name = path.join(path.basename(skillsDir), file);
     // A system skill runs: by its own code, or (a compound skill) as its inner nodes.
     const read = readSkill(source, { file: name });
-    const parsed = read.ok && read.value.kind === 'compound' ? read : parseSkill(source, name);
+    // An instruction skill is refused here: parseSkill says why (it has nothing to run).
+    const parsed = read.ok && read.value.kind === 'instruction' ? parseSkill(source, name) : read;
     if (!parsed.ok) problems.push(...parsed.error.map(formatSkillError));
     else if (skills.has(parsed.value.frontmatter.skill_id)) problems.push(`${file}: duplicate skill_id "${parsed.value.frontmatter.skill_id}"`);
     else skills.set(parsed.value.frontmatter.skill_id, source);

@@ -23,6 +23,8 @@ export type CodeSection =
       language: CodeLanguage | undefined;
       code: string;
       fenceLine: number;
+      /** The closing fence's line. */
+      closeLine: number;
     };
 
 /** Finds the first fenced block of a body's `## Code` section. */
@@ -31,7 +33,8 @@ export const findCodeSection = (body: string): CodeSection => findSection(body, 
 /** Finds the first fenced block of a body's `## <title>` section (`Code`, `Fallback`). */
 export function findSection(body: string, title: string): CodeSection {
   const lines = body.split('\n');
-  const heading = lines.findIndex((l) => new RegExp(`^##\\s+${title}\\s*$`, 'i').test(l.trim()));
+  const headingPattern = new RegExp(`^##\\s+${title}\\s*$`, 'i');
+  const heading = lines.findIndex((l) => headingPattern.test(l.trim()));
   if (heading < 0) return { kind: 'none' };
   const open = lines.findIndex((l, i) => i > heading && /^(```|~~~)/.test(l.trim()));
   if (open < 0) return { kind: 'no-fence', headingLine: heading };
@@ -40,5 +43,5 @@ export function findSection(body: string, title: string): CodeSection {
   const lang = fence.slice(3).trim().split(/\s+/)[0]?.toLowerCase() ?? '';
   const close = lines.findIndex((l, i) => i > open && l.trim() === marker);
   if (close < 0) return { kind: 'unclosed', fenceLine: open, marker };
-  return { kind: 'block', lang, language: LANGUAGE_ALIASES[lang], code: lines.slice(open + 1, close).join('\n'), fenceLine: open };
+  return { kind: 'block', lang, language: LANGUAGE_ALIASES[lang], code: lines.slice(open + 1, close).join('\n'), fenceLine: open, closeLine: close };
 }

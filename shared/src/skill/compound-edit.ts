@@ -106,8 +106,7 @@ export function rewriteCompoundSource(source: string, save: CompoundSave): strin
   const section = findCodeSection(split.body);
   const block = ['```json', ...code.split('\n'), '```'];
   if (section.kind === 'block') {
-    const close = lines.findIndex((l, i) => i > section.fenceLine && l.trim() === (lines[section.fenceLine] ?? '').trim().slice(0, 3));
-    lines.splice(section.fenceLine, close - section.fenceLine + 1, ...block);
+    lines.splice(section.fenceLine, section.closeLine - section.fenceLine + 1, ...block);
   } else {
     lines.push('## Code', '', ...block, '');
   }

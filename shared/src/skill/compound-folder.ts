@@ -1,6 +1,6 @@
 import type { SkillFile } from '../documents/skill-files';
 import { err, ok, type Result } from '../result';
-import { CARRIED_DIR, carriedDir, writeSkillFolder, type StoredSkill } from './folder';
+import { CARRIED_DIR, carriedDir, carriedListPath, dirOf, writeSkillFolder, type StoredSkill } from './folder';
 import type { SkillError } from './parse';
 
 /** Finds a stored skill by id (the first readable volume that has it), for a compound skill's export. */
@@ -14,8 +14,6 @@ export interface CarriedSkill {
   /** Its Markdown's path inside the compound's folder. */
   path: string;
 }
-
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 
 /**
  * The skills a compound skill needs to run, each once in the order its inner nodes (and those of
@@ -72,9 +70,11 @@ export function writeSkillFolderWithInner(stored: StoredSkill, lookup: StoredLoo
   const { found, missing, broken } = skillsNeeded(stored, lookup);
   if (missing.length > 0) return err(`"${id}" uses ${missing.map((m) => `"${m}"`).join(', ')}, which none of your volumes has: import or make ${missing.length === 1 ? 'it' : 'them'} first, or take the node${missing.length === 1 ? '' : 's'} out of the compound skill`);
   if (broken.length > 0) return err(`"${id}" uses ${broken.map((m) => `"${m}"`).join(', ')}, whose file has errors: fix ${broken.length === 1 ? 'it' : 'them'} first`);
-  const base = carriedDir(dirOf(own[0]?.path ?? ''));
+  const dir = dirOf(own[0]?.path ?? '');
+  const base = carriedDir(dir);
+  const listPath = carriedListPath(dir);
   // A list kept from an earlier import is replaced by the one made now.
-  const files = own.filter((f) => f.path !== `${base}/README.md`);
+  const files = own.filter((f) => f.path !== listPath);
   const carried: CarriedSkill[] = [];
   for (const inner of found) {
     const innerId = inner.skill.frontmatter.skill_id;
@@ -86,6 +86,6 @@ export function writeSkillFolderWithInner(stored: StoredSkill, lookup: StoredLoo
     for (const f of rest) files.push({ path: `${folder}/${from ? f.path.slice(from.length + 1) : f.path}`, bytes: f.bytes });
     carried.push({ skillId: innerId, name: inner.skill.frontmatter.name, type: inner.skill.frontmatter.type, path: `${CARRIED_DIR}/${innerId}/SKILL.md` });
   }
-  files.push({ path: `${base}/README.md`, bytes: new TextEncoder().encode(carriedList(stored.skill.frontmatter.name, id, carried)) });
+  files.push({ path: listPath, bytes: new TextEncoder().encode(carriedList(stored.skill.frontmatter.name, id, carried)) });
   return ok(files);
 }

@@ -135,11 +135,15 @@ export function readCompoundCode(code: string, codeLine: number, fm: Pick<Compou
   } catch (e) {
     return err([jsonError(code, (e as Error).message, codeLine)]);
   }
-  const counter = new LineCounter();
-  const at = new FieldLocator(parseDocument(code, { lineCounter: counter }), counter, codeLine - 1);
+  // Lines are only needed for errors: the YAML reader (JSON is YAML) maps fields to them then.
+  let at: FieldLocator | undefined;
+  const locator = (): FieldLocator => {
+    const counter = new LineCounter();
+    return (at ??= new FieldLocator(parseDocument(code, { lineCounter: counter }), counter, codeLine - 1));
+  };
   // `inputs[0].targets[0].node "hamx" is not an inner node`; a schema message after a colon.
   const located = (path: FieldPath, message: string): CompoundCodeError => ({
-    line: at.line(path),
+    line: locator().line(path),
     field: 'code',
     message: `${pathText(path) || '(block)'}${message.startsWith('"') ? ' ' : ': '}${message}`,
   });

@@ -41,7 +41,8 @@ export const CARRIED_DIR = 'skills';
 export const CARRIED_LIST = `${CARRIED_DIR}/README.md`;
 const SYSTEM_FILE = /(^|\/)(__MACOSX\/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)/;
 
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+/** The folder a path is in ('' at the top). */
+export const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 const within = (dir: string, path: string): boolean => dir === '' || path.startsWith(`${dir}/`);
 const relative = (dir: string, path: string): string => (dir === '' ? path : path.slice(dir.length + 1));
 
@@ -93,7 +94,7 @@ function markCarried(out: FolderContents): void {
     const list = skill.files.find((f) => f.path === CARRIED_LIST);
     if (!list) continue;
     skill.files = skill.files.filter((f) => f !== list);
-    out.skipped.push({ path: dir ? `${dir}/${CARRIED_LIST}` : CARRIED_LIST, reason: `the list of the skills "${skill.skillId}" carries, made again when it is exported` });
+    out.skipped.push({ path: carriedListPath(dir), reason: `the list of the skills "${skill.skillId}" carries, made again when it is exported` });
   }
   for (const skill of out.skills) {
     const carrier = compounds
@@ -105,6 +106,9 @@ function markCarried(out: FolderContents): void {
 
 /** The folder of a compound skill's carried skills, for the compound's folder `compoundDir`. */
 export const carriedDir = (compoundDir: string): string => (compoundDir ? `${compoundDir}/${CARRIED_DIR}` : CARRIED_DIR);
+
+/** Where a compound skill's folder keeps the list of the skills it carries. */
+export const carriedListPath = (compoundDir: string): string => (compoundDir ? `${compoundDir}/${CARRIED_LIST}` : CARRIED_LIST);
 
 function addSkill(out: FolderContents, origin: string, bytes: Uint8Array, files: SkillFile[], single = false): void {
   const source = utf8Text(bytes);

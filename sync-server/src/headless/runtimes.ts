@@ -33,7 +33,7 @@ export function nodeRuntimes(options: NodeRuntimeOptions = {}): NodeRuntimes {
     javascript: () => javascriptRuntime(options.javascriptWorkers ?? 4),
     threejs: () => threejsRuntime(),
     ngspice: () => new NgspiceRuntime(),
-    webgpu: () => new WebGpuFallbackRuntime(),
+    webgpu: () => new WebGpuFallbackRuntime(get('javascript')),
   };
   const get = (kind: Kind): NodeRuntime => {
     let runtime = made.get(kind);

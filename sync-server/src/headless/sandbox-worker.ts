@@ -49,11 +49,11 @@ type Body = (...args: unknown[]) => Promise<unknown>;
  * no WebGPU here, so `gpu.available()` is false and `gpu.compute` throws an error a skill can
  * catch to compute on the CPU (made in the skill's realm, so `instanceof Error` holds there).
  */
-const NO_GPU = `(() => {
+const NO_GPU = new vm.Script(`(() => {
   class GpuError extends Error { constructor(message) { super(message); this.name = 'GpuError'; } }
   const why = 'no WebGPU in Node here: gpu.compute runs kernels in a browser with WebGPU; check gpu.available() and compute on the CPU when it is false';
   Object.defineProperty(globalThis, 'gpu', { value: Object.freeze({ available: async () => false, compute: async () => { throw new GpuError(why); } }) });
-})();`;
+})();`);
 
 serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
   async () => {
@@ -69,7 +69,7 @@ serve<SandboxJob, SandboxAnswer, typeof ThreeModule>(
     try {
       const inputs = (vm.runInContext('JSON.parse', context) as (s: string) => unknown)(job.inputsJson);
       if (job.kind === 'javascript') {
-        vm.runInContext(NO_GPU, context);
+        NO_GPU.runInContext(context);
         new vm.Script(job.code, { filename: job.file, lineOffset: job.codeLine - 1 }).runInContext(context);
         const execute = vm.runInContext('typeof execute === "function" ? execute : undefined', context) as Body | undefined;
         if (!execute) throw new SkillRunError('the skill defines no function execute(inputs)');

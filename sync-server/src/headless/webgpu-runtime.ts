@@ -1,7 +1,6 @@
 import type { RunRequest, RunResult, Runtime } from '../../../shared/src/execution/types';
 import { SkillRunError } from '../../../shared/src/execution/types';
 import { fallbackSkill, noWebGpuMessage } from '../../../shared/src/execution/gpu-fallback';
-import { SandboxRuntime } from './javascript-runtime';
 
 /** Why a webgpu skill runs on the CPU headless. */
 export const HEADLESS_CPU_REASON = 'no WebGPU in Node here';
@@ -12,11 +11,8 @@ export const HEADLESS_CPU_REASON = 'no WebGPU in Node here';
  * ran on the CPU. A skill without a fallback fails saying how to get WebGPU.
  */
 export class WebGpuFallbackRuntime implements Runtime {
-  private readonly sandbox: SandboxRuntime;
-
-  constructor(workers = 2) {
-    this.sandbox = new SandboxRuntime('javascript', workers);
-  }
+  /** The JavaScript runtime's pool, whose owner closes it: a fallback is a JavaScript skill. */
+  constructor(private readonly sandbox: Runtime & { warm(): Promise<void> }) {}
 
   async run(request: RunRequest): Promise<RunResult> {
     const skill = fallbackSkill(request.skill, request.inputs);
@@ -29,7 +25,8 @@ export class WebGpuFallbackRuntime implements Runtime {
     return this.sandbox.warm();
   }
 
+  /** Nothing of its own to close: the JavaScript runtime's pool is closed with it. */
   close(): Promise<void> {
-    return this.sandbox.close();
+    return Promise.resolve();
   }
 }

@@ -1,3 +1,4 @@
+import { freeSkillId } from '../panels/skill-save';
 import type { Suggestion } from '../../../shared/src/evolution/suggest';
 import { buildCompoundMarkdown } from '../../../shared/src/skill/compound';
 import { readSkill } from '../../../shared/src/skill/parse';
@@ -15,8 +16,7 @@ export function compoundFileOf(s: Suggestion, name: string, description: string 
   const read = readSkill(s.markdown, { skillId: s.skill_id });
   if (!read.ok || read.value.kind !== 'compound') throw new SuggestionFileError(`The suggested skill "${s.skill_id}" does not read back as a compound skill; mine again after reloading the app.`);
   const { frontmatter: fm, inside } = read.value;
-  let skillId = s.skill_id;
-  for (let k = 2; taken.has(skillId); k++) skillId = `${s.skill_id}-${k}`;
+  const skillId = freeSkillId(s.skill_id, taken);
   const markdown = buildCompoundMarkdown({
     name: name.trim() || fm.name,
     skillId,

@@ -26,15 +26,21 @@ async function sessionTraces(rooms: RoomSet, volume: Volume, volumeId: string, s
  * description name them; a workflow that is gone keeps being told apart by its id.
  */
 async function nameWorkflows(rooms: RoomSet, traces: Array<Record<string, unknown>>): Promise<unknown[]> {
+  // The workflows' ids by the volume index that lists them: each index is read once.
+  const byVolume = new Map<string, Map<string, string>>();
+  for (const t of traces) {
+    const parsed = typeof t.workflow === 'string' ? parseRoomName(t.workflow) : undefined;
+    if (!parsed?.ok || parsed.value.kind !== 'workflow') continue;
+    const { volume, volumeId, id } = parsed.value;
+    const index = volumeRoom(volume, volumeId);
+    if (!byVolume.has(index)) byVolume.set(index, new Map());
+    byVolume.get(index)!.set(t.workflow as string, id);
+  }
   const names = new Map<string, string>();
-  const wanted = new Set(traces.flatMap((t) => (typeof t.workflow === 'string' ? [t.workflow] : [])));
   await Promise.all(
-    [...wanted].map(async (room) => {
-      const parsed = parseRoomName(room);
-      if (!parsed.ok || parsed.value.kind !== 'workflow') return;
-      const { volume, volumeId, id } = parsed.value;
-      const name = await readRoom(rooms, volumeRoom(volume, volumeId), (doc) => getWorkflowListing(doc, id)?.name).catch(() => undefined);
-      names.set(room, name || `workflow ${id.slice(0, 8)}`);
+    [...byVolume].map(async ([index, workflows]) => {
+      const listed = await readRoom(rooms, index, (doc) => new Map([...workflows].map(([room, id]) => [room, getWorkflowListing(doc, id)?.name]))).catch(() => undefined);
+      for (const [room, id] of workflows) names.set(room, listed?.get(room) || `workflow ${id.slice(0, 8)}`);
     }),
   );
   return traces.map((t) => (typeof t.workflow === 'string' && names.has(t.workflow) ? { ...t, workflow: names.get(t.workflow) } : t));
