@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { appendMessage, messageRefs, updateMessage, writeSessionMeta, type SessionMessage } from '../src/documents/session';
 import { moveNode, nodesOf, putEdge, putNode, putNote, removeEdge, removeNode, setNodeInput, writeWorkflowMeta, type WorkflowNode } from '../src/documents/workflow';
-import { summarizeChanges } from '../src/history/change-summary';
 import { lineDiff, roomChanges, sameContent, sameSkillContent, skillChanges } from '../src/history/changes';
 import { peerOf } from './y-peers';
 
@@ -217,29 +216,3 @@ describe('lineDiff', () => {
   });
 });
 
-describe('summarizeChanges', () => {
-  it('names nodes, counts the rest and says when nothing changed', () => {
-    const before = workflow();
-    const after = peerOf(before);
-    putNode(after, node('d', 'Offset'));
-    putNode(after, node('e', 'Scale'));
-    removeNode(after, 'c');
-    putEdge(after, edge('bd', 'b', 'd'));
-    putEdge(after, edge('be', 'b', 'e'));
-    writeWorkflowMeta(after, { name: 'W2' });
-    expect(summarizeChanges(roomChanges('workflow', before, after))).toBe('added Offset, Scale; removed Print; 2 edges added; 1 edge removed; name or description changed');
-    expect(summarizeChanges(roomChanges('workflow', before, peerOf(before)))).toBe('no changes');
-    expect(summarizeChanges(roomChanges('workflow', null, before))).toBe('added Load, Square, Print; 2 edges added; 1 note added; name or description changed');
-  });
-
-  it('spells out three names and counts the others', () => {
-    const many = { added: ['A', 'B', 'C', 'D', 'E'].map((label) => ({ id: label.toLowerCase(), label })), removed: [], changed: [] };
-    expect(summarizeChanges({ kind: 'graph', nodes: many, edges: { added: 0, removed: 0, changed: 0 }, meta: false })).toBe('added A, B, C and 2 more');
-  });
-
-  it('gives lines and files for a skill, messages for a session', () => {
-    expect(summarizeChanges({ kind: 'text', added: 12, removed: 3, files: { added: 1, removed: 0, changed: 2 } })).toBe('+12 −3 lines; 1 file added; 2 files changed');
-    expect(summarizeChanges({ kind: 'text', added: 1, removed: 0 })).toBe('+1 −0 line');
-    expect(summarizeChanges({ kind: 'messages', added: 2, removed: 0, changed: 1 })).toBe('2 messages added; 1 message changed');
-  });
-});
