@@ -383,12 +383,8 @@ export class RunSession {
   private async drain(): Promise<void> {
     if (this.controller || this.draining || this.disposed || !this.source) return;
     this.draining = true;
-    let next: QueuedRun | null = null;
-    try {
-      next = await takeNextRun(this.room).catch(() => null);
-    } finally {
-      this.draining = false;
-    }
+    const next = await takeNextRun(this.room).catch(() => null);
+    this.draining = false;
     await this.refreshQueue();
     if (!next) return;
     if (this.disposed || this.controller) {
