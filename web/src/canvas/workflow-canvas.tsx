@@ -516,6 +516,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
  * The workflow's run session (web/src/run): created with the room, fed the current workflow and
  * skills, node signatures (for staleness) and collaborators' run states; stopped on close.
  */
+/** How long a queued run waits for its skills after the workflow opens (then it runs, and says what is missing). */
+const QUEUED_SKILL_WAIT_MS = 15_000;
+
 function useRunSession(room: ReturnType<typeof useRoom>, graph: WorkflowGraph, catalog: Catalog, peers: Peer[]): RunSession | null {
   const rooms = useRooms();
   const session = useMemo(() => (room ? new RunSession(room.name, rooms, room.provider.awareness) : null), [room, rooms]);
@@ -528,6 +531,7 @@ function useRunSession(room: ReturnType<typeof useRoom>, graph: WorkflowGraph, c
       graph: latest.current.graph,
       entry: (id) => latest.current.catalog.entry(id),
       signatures: (other) => nodeSignatures(other, signatureSource(latest.current.catalog.entry)),
+      whenReady: async (g) => void (await Promise.all(g.nodes.map((n) => latest.current.catalog.whenSkill(n.skillId, QUEUED_SKILL_WAIT_MS)))),
     }));
   }, [session]);
   const signatures = useMemo(() => nodeSignatures(graph, signatureSource(catalog.entry)), [graph, catalog]);

@@ -52,6 +52,8 @@ export interface RunSummary {
 export interface RunSource {
   graph: WorkflowGraph;
   entry: (skillId: string) => CatalogEntry | undefined;
+  /** Resolves once the skills of a graph's nodes are here (or will not come): a queued run waits for it. */
+  whenReady?: (graph: WorkflowGraph) => Promise<void>;
   /** Node signatures of another graph (a queued run's inputs); the canvas's own are `setSignatures`'. */
   signatures?: (graph: WorkflowGraph) => Map<string, string>;
 }
@@ -383,8 +385,19 @@ export class RunSession {
   private async drain(): Promise<void> {
     if (this.controller || this.draining || this.disposed || !this.source) return;
     this.draining = true;
-    const next = await takeNextRun(this.room).catch(() => null);
-    this.draining = false;
+    let next: QueuedRun | null = null;
+    try {
+      if ((await queuedRuns(this.room)).length === 0) return;
+      // After a reload the skills come a moment after the workflow: a queued run started
+      // before they are here would fail to validate and be lost.
+      const { graph, whenReady } = this.source();
+      await whenReady?.(graph).catch(() => undefined);
+      next = await takeNextRun(this.room);
+    } catch {
+      // The queue's store is unavailable: nothing is taken, the runs wait on.
+    } finally {
+      this.draining = false;
+    }
     await this.refreshQueue();
     if (!next) return;
     if (this.disposed || this.controller) {
