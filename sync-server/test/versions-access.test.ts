@@ -1,4 +1,4 @@
-// HIST-ACCESS: versions follow their room's access (DESIGN §7), over REST, for each kind of caller:
+// HIST-12: versions follow their room's access (DESIGN §7), over REST, for each kind of caller:
 // a workflow's versions as its room, a skill's as its volume (changing needs the skill right).
 // Expectations are written out by hand, not computed with the access function; every refused
 // write is checked to leave the versions and the room as they were.

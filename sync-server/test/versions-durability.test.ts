@@ -1,4 +1,4 @@
-// HIST-DUR: a version the server has acknowledged (a named version's 201, a checkpoint listed)
+// HIST-13: a version the server has acknowledged (a named version's 201, a checkpoint listed)
 // survives kill -9 and a restart, on the file backend and on Redis + S3; with Redis + S3 the
 // restarted server even gets a fresh DATA_DIR, so the versions can only have come from there.
 import { describe, expect, it } from 'vitest';
