@@ -6,7 +6,7 @@
  * the live room's load grows with its history. Then listing the 1,000 versions over REST, and
  * restoring one (the REST call, and until a connected client holds the restored workflow).
  *
- *   npm run bench:history [-- --versions 1000 --nodes 60 --restarts 5]
+ *   npm run bench:history [-- --versions 1000 --nodes 60 --restarts 9]
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -25,7 +25,7 @@ import { startOurs, type BenchServer } from './lib/servers';
 
 process.setMaxListeners(0);
 const { values: args } = parseArgs({
-  options: { versions: { type: 'string', default: '1000' }, nodes: { type: 'string', default: '60' }, restarts: { type: 'string', default: '5' } },
+  options: { versions: { type: 'string', default: '1000' }, nodes: { type: 'string', default: '60' }, restarts: { type: 'string', default: '9' } },
 });
 const VERSIONS = Number(args.versions);
 const NODES = Number(args.nodes);
