@@ -10,10 +10,14 @@ import { loopbackHostsOnly } from './http/local-host';
 import { restRateLimit } from './http/rate-limits';
 import { securityHeaders, workerScriptPolicies } from './http/security-headers';
 import { errorHandler, HttpError } from './http/errors';
+import type { Checkpoints } from './history/checkpoints';
+import { restAuthor } from './history/authors';
+import type { HistoryStore } from './history/history-store';
 import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
+import { versionsRouter } from './rest/versions';
 import type { Rooms } from './rooms/rooms';
-import type { Storage } from './storage/storage';
+import type { Storage, StorageHealth } from './storage/storage';
 
 export interface AppDeps {
   rooms: Rooms;
@@ -30,6 +34,9 @@ export interface AppDeps {
   authenticate?: RequestHandler;
   /** CORS origins and the REST rate limit. */
   http: HttpConfig;
+  /** Versions beside the rooms, and what takes them. */
+  history: HistoryStore;
+  checkpoints: Checkpoints;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -51,13 +58,15 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const storage = await deps.storage.health().catch((e: unknown) => ({ ok: false, detail: String(e) }));
+    const healthOf = (check: Promise<StorageHealth>) => check.catch((e: unknown): StorageHealth => ({ ok: false, detail: String(e) }));
+    const [storage, history] = await Promise.all([healthOf(deps.storage.health()), healthOf(deps.history.health())]);
     const draining = deps.isDraining?.() ?? false;
-    const ready = storage.ok && !draining;
+    const ready = storage.ok && history.ok && !draining;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       draining,
-      backends: 'backends' in storage && storage.backends ? storage.backends : { [deps.storage.kind]: storage },
+      // The versions beside the rooms, under their own name.
+      backends: { ...(storage.backends ?? { [deps.storage.kind]: storage }), history: { ok: history.ok, ...(history.detail ? { detail: history.detail } : {}) } },
       rooms_loaded: deps.rooms.loaded.length,
     });
   });
@@ -68,12 +77,15 @@ export function createApp(deps: AppDeps): Express {
   });
 
   if (deps.authenticate) {
-    app.use(['/api/sessions', '/api/skills', '/api/chat', '/chat'], deps.authenticate);
+    app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/chat', '/chat'], deps.authenticate);
   }
-  app.use(['/api/sessions', '/api/skills'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  app.use(['/api/sessions', '/api/skills', '/api/versions'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  // What a REST call changes in a room counts as its caller's, in the versions' authors.
+  app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/chat', '/chat'], restAuthor(deps.identify));
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
+  app.use('/api/versions', versionsRouter({ rooms: deps.rooms, history: deps.history, checkpoints: deps.checkpoints, identify: deps.identify }));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });
