@@ -1,0 +1,123 @@
+// The storage budget in the app: a small budget set in the Storage panel, runs past it drop the
+// results used longest ago (a run of those inputs computes again) and keep the newest (reused),
+// the panel follows along, and clearing the cache empties it.
+import { beforeAll, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { useApp, waitFor } from './harness';
+import { dropSkill } from './harness/canvas';
+import { addUserSkill, nodeById, statusOf, waitForNodes, waitForStatus } from './run-e2e-helpers';
+
+const app = useApp();
+
+/** Returns about 3 kB of text for each n, so a few results fill a budget of 10 kB. */
+const PADDED = [
+  '---',
+  'name: padded',
+  'skill_id: padded',
+  'type: javascript',
+  'inputs:',
+  '  - name: n',
+  '    type: number',
+  '    default: 0',
+  'outputs:',
+  '  - name: result',
+  '    type: string',
+  '---',
+  '',
+  '# padded',
+  '',
+  '## Code',
+  '',
+  '```javascript',
+  'function execute(inputs) {',
+  "  return { result: String(inputs.n).padStart(3000, '.') };",
+  '}',
+  '```',
+  '',
+].join('\n');
+
+beforeAll(async () => {
+  await addUserSkill(app.server.url, 'padded', PADDED);
+});
+
+/** The keys of the cached results in the page's run store. */
+const cachedKeys = (page: Page): Promise<string[]> =>
+  page.evaluate(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('llmunix-runs');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const keys = open.result.transaction('results').objectStore('results').getAllKeys();
+      keys.onsuccess = () => { open.result.close(); resolve(keys.result); };
+    };
+  })`) as Promise<string[]>;
+
+/** Sets the node's input n and runs the workflow; resolves with the state it ends in (done: computed, cached: reused). */
+async function runWith(page: Page, node: string, n: number): Promise<string> {
+  const field = nodeById(page, node).locator('[data-testid="literal-n"]');
+  const ranBefore = (await statusOf(page, node)) !== null;
+  await field.fill(String(n));
+  await field.press('Enter');
+  // Its earlier result goes out of date first, so the state awaited below is this run's.
+  if (ranBefore) await waitForStatus(page, node, 'stale', 10_000);
+  await page.locator('[data-testid="run-workflow"]').click();
+  await nodeById(page, node).locator('[data-testid="run-status"][data-status="done"], [data-testid="run-status"][data-status="cached"]').waitFor();
+  return (await nodeById(page, node).locator('[data-testid="run-status"]').getAttribute('data-status')) ?? '';
+}
+
+const numberAttr = async (locator: Locator, name: string) => Number(await locator.getAttribute(name));
+
+it('runs past a small budget drop the oldest results, keep the newest, and the Storage panel shows it; clearing empties the cache', async () => {
+  const { context, page, errors } = await app.openWorkflow('run-budget');
+  await dropSkill(page, 'padded', { x: 80, y: 160 });
+  const node = (await waitForNodes(page, 1)).padded!;
+
+  await page.locator('[data-testid="storage-open"]').click();
+  const panel = page.locator('[data-testid="storage-panel"]');
+  const results = panel.locator('[data-testid="storage-results"]');
+  const used = panel.locator('[data-testid="storage-budget-used"]');
+  // The browser has answered the request for persistent storage, and says what the site uses.
+  await waitFor(async () => (await panel.locator('[data-testid="storage-persistence"]').getAttribute('data-state')) !== 'asking', 'the answer on persistent storage');
+  expect(['persistent', 'best-effort']).toContain(await panel.locator('[data-testid="storage-persistence"]').getAttribute('data-state'));
+  await waitFor(async () => (await numberAttr(panel.locator('[data-testid="storage-estimate"]'), 'data-quota')) > 0, "the browser's estimate");
+
+  // A bad budget is refused with a reason; 0.01 MiB (10,486 bytes) holds two results and the node's own.
+  const budget = panel.locator('[data-testid="storage-budget-input"]');
+  await expect(budget.inputValue()).resolves.toBe('500');
+  await budget.fill('lots');
+  await panel.locator('[data-testid="storage-budget-save"]').click();
+  await expect(panel.locator('[data-testid="storage-budget-error"]').textContent()).resolves.toContain('"lots" is not a size');
+  await budget.fill('0.01');
+  await panel.locator('[data-testid="storage-budget-save"]').click();
+  await waitFor(async () => (await numberAttr(used, 'data-budget')) === 10486, 'the new budget');
+
+  for (const n of [1, 2, 3, 4]) {
+    expect(await runWith(page, node, n)).toBe('done');
+    // The panel follows each run: at most two results fit beside the node's.
+    await waitFor(async () => (await numberAttr(results, 'data-entries')) === Math.min(n, 2), `the panel to show ${Math.min(n, 2)} cached results after run ${n}`);
+    expect(await cachedKeys(page)).toHaveLength(Math.min(n, 2));
+    expect(await numberAttr(used, 'data-bytes')).toBeLessThanOrEqual(10486);
+  }
+  await waitFor(async () => (await numberAttr(panel.locator('[data-testid="storage-nodes"]'), 'data-entries')) === 1, 'the node’s saved result');
+  expect(await numberAttr(results, 'data-bytes')).toBeGreaterThan(6000);
+
+  // The oldest result is gone: its inputs compute again. The newest is kept: it is reused.
+  expect(await runWith(page, node, 1)).toBe('done');
+  expect(await runWith(page, node, 4)).toBe('cached');
+  // 3 was used longest ago now.
+  expect(await runWith(page, node, 3)).toBe('done');
+
+  // Clearing empties the cache (after a confirmation); the same inputs then compute again.
+  await panel.locator('[data-testid="storage-clear-results"]').click();
+  await panel.locator('[data-testid="storage-clear-results-confirm"]').click();
+  await waitFor(async () => (await numberAttr(results, 'data-entries')) === 0 && (await numberAttr(results, 'data-bytes')) === 0, 'the panel to show an empty cache');
+  expect(await cachedKeys(page)).toEqual([]);
+  expect(await runWith(page, node, 4)).toBe('done');
+  await waitFor(async () => (await numberAttr(results, 'data-entries')) === 1, 'the one new result');
+
+  // The budget is this browser's: a reload keeps it.
+  await page.reload();
+  await page.locator('[data-testid="storage-open"]').click();
+  await expect(page.locator('[data-testid="storage-budget-input"]').inputValue()).resolves.toBe('0.01');
+  errors.assertNone();
+  await context.close();
+});
