@@ -6,7 +6,8 @@ import { openRunDb, sizeOf, type CountedStore, type RunsDB } from './run-db';
  * The storage budget of the result cache and the saved node results: every write is counted
  * (its size and time in `usage`, the store's bytes in `totals`), every read marks the entry used,
  * and a write that takes the two stores over the budget drops the least recently used entries
- * until they fit again. Cached results of runs in the run history are pinned and never dropped.
+ * until they fit again. Cached results of runs in the run history are pinned and never dropped;
+ * an entry larger than the whole budget is dropped too, once everything older has gone.
  */
 
 /** The cache keys of results to keep whatever their age (the outputs of runs in the run history). */

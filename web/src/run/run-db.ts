@@ -34,7 +34,10 @@ export interface RunsDB extends DBSchema {
   totals: { key: CountedStore; value: number };
 }
 
-/** The size a counted entry is charged: its length as JSON (results and node states are JSON values). */
+/**
+ * The size a counted entry is charged: the characters of its JSON (results and node states are
+ * JSON values, mostly numbers and ASCII text, a byte a character), measured in one native pass.
+ */
 export const sizeOf = (value: RunResult | SavedNode): number => JSON.stringify(value).length;
 
 type UpgradeTx = IDBPTransaction<RunsDB, StoreNames<RunsDB>[], 'versionchange'>;
