@@ -2,26 +2,16 @@
 // against Chromium's real IndexedDB: the least recently used go first, pinned results stay, the
 // counted bytes match what is stored, and the two stores share one budget.
 import path from 'node:path';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { BudgetPage } from './budget/budget-page';
-import { useApp } from './harness';
+import { bundleForPage, useApp } from './harness';
 
 const app = useApp();
 let bundle: string;
 
 beforeAll(async () => {
-  const built = await build({
-    entryPoints: [path.join(import.meta.dirname, 'budget/budget-page.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'warning',
-  });
-  bundle = built.outputFiles[0]!.text;
+  bundle = await bundleForPage(path.join(import.meta.dirname, 'budget/budget-page.ts'));
 });
 
 /** A fresh profile (its own IndexedDB) on a blank page of the app's origin, with the run store loaded. */
