@@ -1,8 +1,10 @@
-// The storage budget in the app: a small budget set in the Storage panel, runs past it drop the
-// results used longest ago (a run of those inputs computes again) and keep the newest (reused),
-// the panel follows along, and clearing the cache empties it.
+// The storage budget in the app: with a small budget set in the Storage panel, the outputs of the
+// runs in the workflow's run history stay cached past it (pinned); once a run leaves the history,
+// the next run drops its result as the one used longest ago (those inputs compute again) and
+// keeps the newest (reused); the panel follows along, and clearing the cache empties it.
 import { beforeAll, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { listRuns, runsOf } from '../../shared/src/documents/runs';
 import { useApp, waitFor } from './harness';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, nodeById, statusOf, waitForNodes, waitForStatus } from './run-e2e-helpers';
@@ -66,7 +68,7 @@ async function runWith(page: Page, node: string, n: number): Promise<string> {
 
 const numberAttr = async (locator: Locator, name: string) => Number(await locator.getAttribute(name));
 
-it('runs past a small budget drop the oldest results, keep the newest, and the Storage panel shows it; clearing empties the cache', async () => {
+it('past a small budget, results of runs in the history stay, one whose run left it goes first, and the Storage panel shows it; clearing empties the cache', async () => {
   const { context, page, errors } = await app.openWorkflow('run-budget');
   await dropSkill(page, 'padded', { x: 80, y: 160 });
   const node = (await waitForNodes(page, 1)).padded!;
@@ -74,13 +76,14 @@ it('runs past a small budget drop the oldest results, keep the newest, and the S
   await page.locator('[data-testid="storage-open"]').click();
   const panel = page.locator('[data-testid="storage-panel"]');
   const results = panel.locator('[data-testid="storage-results"]');
+  const nodes = panel.locator('[data-testid="storage-nodes"]');
   const used = panel.locator('[data-testid="storage-budget-used"]');
   // The browser has answered the request for persistent storage, and says what the site uses.
   await waitFor(async () => (await panel.locator('[data-testid="storage-persistence"]').getAttribute('data-state')) !== 'asking', 'the answer on persistent storage');
   expect(['persistent', 'best-effort']).toContain(await panel.locator('[data-testid="storage-persistence"]').getAttribute('data-state'));
   await waitFor(async () => (await numberAttr(panel.locator('[data-testid="storage-estimate"]'), 'data-quota')) > 0, "the browser's estimate");
 
-  // A bad budget is refused with a reason; 0.01 MiB (10,486 bytes) holds two results and the node's own.
+  // A bad budget is refused with a reason; 0.01 MiB (10,486 bytes) holds three results of 3 kB.
   const budget = panel.locator('[data-testid="storage-budget-input"]');
   await expect(budget.inputValue()).resolves.toBe('500');
   await budget.fill('lots');
@@ -90,23 +93,44 @@ it('runs past a small budget drop the oldest results, keep the newest, and the S
   await panel.locator('[data-testid="storage-budget-save"]').click();
   await waitFor(async () => (await numberAttr(used, 'data-budget')) === 10486, 'the new budget');
 
+  // Four runs, each in the run history: their results all stay, over the budget from the third on;
+  // the node's saved result, not pinned, is what goes then.
   for (const n of [1, 2, 3, 4]) {
     expect(await runWith(page, node, n)).toBe('done');
-    // The panel follows each run: at most two results fit beside the node's.
-    await waitFor(async () => (await numberAttr(results, 'data-entries')) === Math.min(n, 2), `the panel to show ${Math.min(n, 2)} cached results after run ${n}`);
-    expect(await cachedKeys(page)).toHaveLength(Math.min(n, 2));
-    expect(await numberAttr(used, 'data-bytes')).toBeLessThanOrEqual(10486);
+    const shown = async () => [await numberAttr(results, 'data-entries'), await numberAttr(results, 'data-pinned-entries'), await numberAttr(nodes, 'data-entries')];
+    await waitFor(async () => JSON.stringify(await shown()) === JSON.stringify([n, n, n <= 2 ? 1 : 0]), `the panel to show ${n} pinned results after run ${n}`, 15_000).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}; the panel showed [results, pinned, nodes] = ${JSON.stringify(await shown())}`);
+    });
   }
-  await waitFor(async () => (await numberAttr(panel.locator('[data-testid="storage-nodes"]'), 'data-entries')) === 1, 'the node’s saved result');
-  expect(await numberAttr(results, 'data-bytes')).toBeGreaterThan(6000);
+  expect(await numberAttr(used, 'data-bytes')).toBeGreaterThan(10486);
+  // What is cached is exactly the outputs the history records.
+  const history = await app.connect('user/default/runs/run-budget');
+  await waitFor(() => listRuns(history.doc).length === 4, 'the four runs on the server');
+  const runs = listRuns(history.doc).reverse();
+  const [first, ...later] = runs.map((r) => r.nodes[node]?.cache_key ?? '');
+  expect((await cachedKeys(page)).sort()).toEqual([first, ...later].sort());
 
-  // The oldest result is gone: its inputs compute again. The newest is kept: it is reused.
+  // The first run leaves the history (as one past the newest kept does). The next run makes room
+  // by dropping its result, the one used longest ago; the later runs' results stay.
+  runsOf(history.doc).delete(runs[0]!.id);
+  history.destroy();
+  await page.locator('[data-testid="storage-close"]').click();
+  await page.locator('[data-testid="runs-button"]').click();
+  await waitFor(async () => (await page.locator('[data-testid="run-row"]').count()) === 3, 'three runs in the history');
+  await page.locator('[data-testid="runs-button"]').click();
+  await page.locator('[data-testid="storage-open"]').click();
+  expect(await runWith(page, node, 5)).toBe('done');
+  await waitFor(async () => !(await cachedKeys(page)).includes(first!), 'the result of the run that left the history to go');
+  const kept = await cachedKeys(page);
+  expect(kept).toHaveLength(4);
+  for (const key of later) expect(kept).toContain(key);
+  await waitFor(async () => (await numberAttr(results, 'data-entries')) === 4, 'the panel to show four results');
+
+  // Those inputs compute again; the newest are reused.
   expect(await runWith(page, node, 1)).toBe('done');
-  expect(await runWith(page, node, 4)).toBe('cached');
-  // 3 was used longest ago now.
-  expect(await runWith(page, node, 3)).toBe('done');
+  expect(await runWith(page, node, 5)).toBe('cached');
 
-  // Clearing empties the cache (after a confirmation); the same inputs then compute again.
+  // Clearing empties the cache (after a confirmation), pinned results too; inputs run before then compute again.
   await panel.locator('[data-testid="storage-clear-results"]').click();
   await panel.locator('[data-testid="storage-clear-results-confirm"]').click();
   await waitFor(async () => (await numberAttr(results, 'data-entries')) === 0 && (await numberAttr(results, 'data-bytes')) === 0, 'the panel to show an empty cache');

@@ -57,13 +57,15 @@ it('past the budget, the least recently used results go first; reading one makes
   await page.context().close();
 });
 
-it('a result written again under its key is counted once, at its new size', async () => {
+it('a result written again under its key is counted once, at its new size; the pinned are counted apart', async () => {
   const page = await budgetPage();
   await call(page, 'set', 'a', 1000);
   await call(page, 'set', 'a', 3000);
   await call(page, 'set', 'b', 500);
   expect((await expectConsistent(page)).totals).toEqual({ results: 3500, nodes: 0 });
-  expect(await call(page, 'usage')).toEqual({ results: { bytes: 3500, entries: 2 }, nodes: { bytes: 0, entries: 0 } });
+  // What the Storage panel shows: b is pinned (and a key pinned but not cached counts nothing).
+  await call(page, 'pin', ['b', 'gone']);
+  expect(await call(page, 'usage')).toEqual({ results: { bytes: 3500, entries: 2 }, nodes: { bytes: 0, entries: 0 }, pinned: { bytes: 500, entries: 1 } });
   await page.context().close();
 });
 
@@ -127,6 +129,6 @@ it('a lower budget takes effect at once; clearing empties one store, pinned resu
   after = await expectConsistent(page);
   expect(after.results).toEqual([]);
   expect(after.nodes).toHaveLength(1);
-  expect(await call(page, 'usage')).toEqual({ results: { bytes: 0, entries: 0 }, nodes: { bytes: 1000, entries: 1 } });
+  expect(await call(page, 'usage')).toEqual({ results: { bytes: 0, entries: 0 }, nodes: { bytes: 1000, entries: 1 }, pinned: { bytes: 0, entries: 0 } });
   await page.context().close();
 });

@@ -128,12 +128,19 @@ export interface StoreUsage {
   entries: number;
 }
 
-/** What the result cache and the saved node results hold. */
-export async function countedUsage(): Promise<Record<CountedStore, StoreUsage>> {
+/** What the result cache and the saved node results hold, and how much of the cache is pinned. */
+export async function countedUsage(): Promise<Record<CountedStore, StoreUsage> & { pinned: StoreUsage }> {
   const d = await openRunDb();
   const bytes = await storeBytes(d);
   const [results, nodes] = await Promise.all([d.count('usage', wholeStore('results')), d.count('usage', wholeStore('nodes'))]);
-  return { results: { bytes: bytes.results, entries: results }, nodes: { bytes: bytes.nodes, entries: nodes } };
+  const keys = [...(await pinnedKeys().catch(() => new Set<string>()))];
+  const tx = d.transaction('usage');
+  const pinned = (await Promise.all(keys.map((key) => tx.store.get(['results', key])))).filter((u) => u !== undefined);
+  return {
+    results: { bytes: bytes.results, entries: results },
+    nodes: { bytes: bytes.nodes, entries: nodes },
+    pinned: { bytes: pinned.reduce((n, u) => n + u.bytes, 0), entries: pinned.length },
+  };
 }
 
 /** Empties a counted store, pinned entries included: the person asked for the room. */

@@ -10,7 +10,7 @@ import { persistence, type Persistence } from './persistent-storage';
 import './storage-panel.css';
 
 interface Usage {
-  counted: Record<CountedStore, StoreUsage>;
+  counted: Awaited<ReturnType<typeof countedUsage>>;
   /** What the browser says this site uses of what it may, all storage included; null when it cannot say. */
   estimate: { usage: number; quota: number } | null;
 }
@@ -41,13 +41,13 @@ function useUsage(): { usage: Usage | null; failure: string | null } {
     };
     read();
     usageEvents.addEventListener('usage-changed', soon);
-    // Other tabs write to the same store without telling this one.
-    window.addEventListener('focus', soon);
+    // Other tabs write to the same store, and run histories pin results, without telling this one.
+    const every = setInterval(read, 5000);
     return () => {
       live = false;
       clearTimeout(timer);
+      clearInterval(every);
       usageEvents.removeEventListener('usage-changed', soon);
-      window.removeEventListener('focus', soon);
     };
   }, []);
   return { usage, failure };
@@ -109,6 +109,7 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
             label="Cached results"
             title="Outputs of skill runs, reused when a node runs again with the same skill and inputs"
             usage={usage?.counted.results}
+            pinned={usage?.counted.pinned}
             onClear={() => watch('Clearing the result cache', clearCounted('results'))}
           />
           <CountedRow
@@ -159,14 +160,22 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
   );
 }
 
-function CountedRow(props: { store: CountedStore; label: string; title: string; usage: StoreUsage | undefined; onClear(): void }) {
-  const { store, usage } = props;
+function CountedRow(props: { store: CountedStore; label: string; title: string; usage: StoreUsage | undefined; pinned?: StoreUsage; onClear(): void }) {
+  const { store, usage, pinned } = props;
   return (
-    <tr data-testid={`storage-${store}`} data-bytes={usage?.bytes} data-entries={usage?.entries}>
+    <tr data-testid={`storage-${store}`} data-bytes={usage?.bytes} data-entries={usage?.entries} data-pinned-entries={pinned?.entries}>
       <th scope="row" title={props.title}>
         {props.label}
       </th>
-      <td>{usage ? `${usage.entries} · ${fileSize(usage.bytes)}` : '…'}</td>
+      <td>
+        {usage ? `${usage.entries} · ${fileSize(usage.bytes)}` : '…'}
+        {pinned && pinned.entries > 0 && (
+          <span class="muted" title="Outputs of runs in a workflow’s run history: kept while their run is, whatever the budget">
+            {' '}
+            ({pinned.entries} of them kept for run histories)
+          </span>
+        )}
+      </td>
       <td>
         <ConfirmButton label="Clear" question="Clear them all?" testId={`storage-clear-${store}`} onConfirm={props.onClear} />
       </td>
