@@ -69,18 +69,22 @@ it('a result written again under its key is counted once, at its new size; the p
   await page.context().close();
 });
 
-it('pinned results stay whatever their age, even when they alone are over the budget', async () => {
+it('pinned results stay whatever their age, beside the budget, which bounds the rest', async () => {
   const page = await budgetPage();
-  await call(page, 'setBudget', 3500);
+  await call(page, 'setBudget', 2500);
   await call(page, 'pin', ['a', 'b']);
   for (const key of ['a', 'b', 'c', 'd', 'e']) await call(page, 'set', key, 1000);
-  // a and b are the oldest, but pinned: c and d went instead.
-  expect((await expectConsistent(page)).results).toEqual(['a', 'b', 'e']);
-  // A budget below the pinned alone drops everything else, the newest too, and keeps them.
+  // a and b are the oldest, but pinned: c went instead, as d and e fit the budget.
+  expect((await expectConsistent(page)).results).toEqual(['a', 'b', 'd', 'e']);
   await call(page, 'setBudget', 1500);
   await call(page, 'keepToBudget');
+  expect((await expectConsistent(page)).results).toEqual(['a', 'b', 'e']);
+  // A budget below even the newest result drops it too; the pinned stay.
+  await call(page, 'setBudget', 500);
+  await call(page, 'keepToBudget');
   expect((await expectConsistent(page)).results).toEqual(['a', 'b']);
-  // Once their run is gone from the history, they go like any other.
+  // Once their run is gone from the history, they go like any other: the oldest first.
+  await call(page, 'setBudget', 1500);
   await call(page, 'pin', []);
   await call(page, 'keepToBudget');
   expect((await expectConsistent(page)).results).toEqual(['b']);
@@ -121,9 +125,9 @@ it('a lower budget takes effect at once; clearing empties one store, pinned resu
   expect((await expectConsistent(page)).results).toEqual(['a', 'b', 'c', 'd']);
   await call(page, 'setBudget', 3000);
   await call(page, 'keepToBudget');
-  // a is pinned; of the rest, the two used last (d and the node result) fit beside it.
+  // a is pinned, beside the budget; of the rest, the three used last (c, d and the node result) fit it.
   let after = await expectConsistent(page);
-  expect(after.results).toEqual(['a', 'd']);
+  expect(after.results).toEqual(['a', 'c', 'd']);
   expect(after.nodes).toEqual(['user/default/workflow/w\u0000n']);
   await call(page, 'clear', 'results');
   after = await expectConsistent(page);

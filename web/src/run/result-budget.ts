@@ -1,13 +1,16 @@
 import type { IDBPDatabase } from 'idb';
 import { storageBudget } from './budget-setting';
-import { openRunDb, sizeOf, type CountedStore, type RunsDB } from './run-db';
+import { openRunDb, sizeOf, type CountedStore, type RunsDB, type UsageEntry } from './run-db';
 
 /**
  * The storage budget of the result cache and the saved node results: every write is counted
  * (its size and time in `usage`, the store's bytes in `totals`), every read marks the entry used,
  * and a write that takes the two stores over the budget drops the least recently used entries
- * until they fit again. Cached results of runs in the run history are pinned and never dropped;
- * an entry larger than the whole budget is dropped too, once everything older has gone.
+ * until they fit again; an entry larger than the whole budget goes too, once all older have gone.
+ *
+ * Cached results of runs in a run history are pinned: never dropped, and outside the budget,
+ * which bounds the rest. Counted inside it, pinned results alone could fill it, and then every
+ * new result would go as soon as written, before its run, recorded when it ends, could pin it.
  */
 
 /** The cache keys of results to keep whatever their age (the outputs of runs in the run history). */
@@ -99,6 +102,14 @@ export function keepToBudget(): Promise<void> {
   return keeping;
 }
 
+/** The usage entries of the pinned keys that are cached, read through a transaction's `usage` store. */
+async function pinnedEntries(get: (key: [CountedStore, string]) => Promise<UsageEntry | undefined>, pinned: Set<string>): Promise<UsageEntry[]> {
+  const entries = await Promise.all([...pinned].map((key) => get(['results', key])));
+  return entries.filter((u) => u !== undefined);
+}
+
+const sumBytes = (entries: UsageEntry[]) => entries.reduce((n, u) => n + u.bytes, 0);
+
 async function dropLeastRecentlyUsed(budget: number): Promise<void> {
   const d = await openRunDb();
   const before = await storeBytes(d);
@@ -108,14 +119,18 @@ async function dropLeastRecentlyUsed(budget: number): Promise<void> {
   const pinned = await pinnedKeys().catch(() => null);
   if (!pinned) return;
   const tx = d.transaction(['results', 'nodes', 'usage', 'totals'], 'readwrite');
+  const usage = tx.objectStore('usage');
   const totals = tx.objectStore('totals');
-  const bytes = { results: (await totals.get('results')) ?? 0, nodes: (await totals.get('nodes')) ?? 0 };
+  const [results, nodes, kept] = await Promise.all([totals.get('results'), totals.get('nodes'), pinnedEntries((key) => usage.get(key), pinned)]);
+  const bytes = { results: results ?? 0, nodes: nodes ?? 0 };
+  let over = bytes.results + bytes.nodes - sumBytes(kept) - budget;
   let dropped = 0;
-  for (let cursor = await tx.objectStore('usage').index('at').openCursor(); cursor && bytes.results + bytes.nodes > budget; cursor = await cursor.continue()) {
+  for (let cursor = await usage.index('at').openCursor(); cursor && over > 0; cursor = await cursor.continue()) {
     const entry = cursor.value;
     if (entry.store === 'results' && pinned.has(entry.key)) continue;
     await Promise.all([tx.objectStore(entry.store).delete(entry.key), cursor.delete()]);
     bytes[entry.store] -= entry.bytes;
+    over -= entry.bytes;
     dropped++;
   }
   await Promise.all([totals.put(bytes.results, 'results'), totals.put(bytes.nodes, 'nodes'), tx.done]);
@@ -133,13 +148,14 @@ export async function countedUsage(): Promise<Record<CountedStore, StoreUsage> &
   const d = await openRunDb();
   const bytes = await storeBytes(d);
   const [results, nodes] = await Promise.all([d.count('usage', wholeStore('results')), d.count('usage', wholeStore('nodes'))]);
-  const keys = [...(await pinnedKeys().catch(() => new Set<string>()))];
-  const tx = d.transaction('usage');
-  const pinned = (await Promise.all(keys.map((key) => tx.store.get(['results', key])))).filter((u) => u !== undefined);
+  // Asked before the transaction opens, which would commit while waiting on anything else.
+  const keys = await pinnedKeys().catch(() => new Set<string>());
+  const usage = d.transaction('usage').store;
+  const pinned = await pinnedEntries((key) => usage.get(key), keys);
   return {
     results: { bytes: bytes.results, entries: results },
     nodes: { bytes: bytes.nodes, entries: nodes },
-    pinned: { bytes: pinned.reduce((n, u) => n + u.bytes, 0), entries: pinned.length },
+    pinned: { bytes: sumBytes(pinned), entries: pinned.length },
   };
 }
 

@@ -80,7 +80,9 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
     setStorageBudget(parsed.value);
     watch('Keeping to the new budget', keepToBudget());
   };
-  const used = usage ? usage.counted.results.bytes + usage.counted.nodes.bytes : 0;
+  // Pinned results are kept beside the budget, which bounds the rest.
+  const pinnedBytes = usage?.counted.pinned.bytes ?? 0;
+  const used = usage ? usage.counted.results.bytes + usage.counted.nodes.bytes - pinnedBytes : 0;
   return (
     <div
       class="storage-panel"
@@ -137,7 +139,7 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
         </button>
         <span class="muted" data-testid="storage-budget-used" data-bytes={used} data-budget={budget}>
           {' '}
-          {usage ? `${fileSize(used)} of ${fileSize(budget)} used` : ''}
+          {usage ? `${fileSize(used)} of ${fileSize(budget)} used${pinnedBytes > 0 ? `, and ${fileSize(pinnedBytes)} kept for run histories` : ''}` : ''}
         </span>
         {budgetError && (
           <p class="panel-error" role="alert" data-testid="storage-budget-error">
@@ -146,8 +148,8 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
         )}
       </form>
       <p class="muted">
-        Past the budget, the results used longest ago are dropped first (running the node again brings them back); outputs of runs in a
-        workflow’s run history are kept.
+        Past the budget, the results used longest ago are dropped first (running the node again brings them back). Outputs of runs in a
+        workflow’s run history are kept beside the budget while their run is there.
       </p>
       <p data-testid="storage-estimate" data-usage={usage?.estimate?.usage} data-quota={usage?.estimate?.quota}>
         {!usage
