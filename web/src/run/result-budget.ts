@@ -51,6 +51,7 @@ export async function putCounted<S extends CountedStore>(store: S, key: string, 
   const totals = tx.objectStore('totals');
   const [before, total] = await Promise.all([usage.get([store, key]), totals.get(store)]);
   await Promise.all([
+    // idb types each store's values, but cannot follow `S` from the name to the value: StoreValues does.
     tx.objectStore(store).put(value as never, key),
     usage.put({ store, key, bytes, at: useTime() }, [store, key]),
     totals.put((total ?? 0) - (before?.bytes ?? 0) + bytes, store),
