@@ -2,8 +2,6 @@ import type { ResultCache, RunTrace } from '../../../shared/src/execution/types'
 import { markUsed, putCounted } from './result-budget';
 import { openRunDb, type SavedNode } from './run-db';
 
-export type { SavedNode } from './run-db';
-
 /**
  * How many traces the history keeps: a workflow run adds one each time, so without a bound
  * IndexedDB would grow for as long as the app is used. Results and node states are bounded by
