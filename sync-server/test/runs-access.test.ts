@@ -9,6 +9,7 @@ import { addRun, listRuns, type RunRecord } from '../../shared/src/documents/run
 import { mintShareToken, mintUserToken } from '../src/access/tokens';
 import { startTestServer } from './harness/in-process';
 import { openPeer } from './harness/raw-peer';
+import { storedBytes, storedDoc } from './harness/stored';
 
 const SECRET = 'runs-access-secret-0123456789-abcdef';
 
@@ -55,16 +56,6 @@ afterAll(async () => {
   await server.close();
 });
 
-/** The room's document as storage holds it. */
-async function storedDoc(room: string): Promise<Y.Doc> {
-  const stored = await server.storage.load(room);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc;
-}
-const storedBytes = async (room: string) => Buffer.from(Y.encodeStateAsUpdate(await storedDoc(room))).toString('base64');
-
 let n = 0;
 function record(room: string): RunRecord {
   const now = new Date().toISOString();
@@ -86,11 +77,11 @@ describe('runs rooms over the WebSocket follow their workflow room', () => {
     for (const room of ROOMS) {
       const expected = cell(who, room);
       it(`${who} · ${room} → ${{ '-': 'refused', R: 'read only', W: 'read and write' }[expected]}`, async () => {
-        const before = await storedBytes(room);
+        const before = await storedBytes(server.storage, room);
         const opened = await openPeer(server.url, room, tokens[who]);
         if (expected === '-') {
           expect(opened).toEqual({ ok: false, code: who === 'no token' ? CLOSE.unauthorized.code : CLOSE.forbidden.code });
-          expect(await storedBytes(room)).toBe(before);
+          expect(await storedBytes(server.storage, room)).toBe(before);
           return;
         }
         if (!opened.ok) throw new Error(`connection refused with ${opened.code}`);
@@ -100,13 +91,13 @@ describe('runs rooms over the WebSocket follow their workflow room', () => {
           // A run is recorded in a runs room; a workflow room gets a node, as the canvas would write.
           peer.write((doc) => (room.includes('/runs/') ? addRun(doc, run) : doc.getMap('nodes').set(run.id, new Y.Map())));
           await peer.roundTrip();
-          const stored = await storedDoc(room);
+          const stored = await storedDoc(server.storage, room);
           const written = room.includes('/runs/') ? listRuns(stored).some((r) => r.id === run.id) : stored.getMap('nodes').has(run.id);
           expect(written).toBe(expected === 'W');
           if (expected === 'W') expect(peer.denials).toEqual([]);
           else {
             expect(peer.denials).toHaveLength(1);
-            expect(await storedBytes(room)).toBe(before);
+            expect(await storedBytes(server.storage, room)).toBe(before);
           }
         } finally {
           peer.close();

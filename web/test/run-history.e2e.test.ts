@@ -8,38 +8,19 @@ import type { Page } from 'playwright-core';
 import { listRuns, type RunRecord } from '../../shared/src/documents/runs';
 import { putNode, setNodeInput } from '../../shared/src/documents/workflow';
 import { useApp, waitFor, type TestClient } from './harness';
-import { addUserSkill, nodeById, numberOutput, openResult, waitForNodes, waitForStatus } from './run-e2e-helpers';
+import { addUserSkill, javascriptSkill, nodeById, numberOutput, openResult, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 const app = useApp();
+const shot = (page: Page, name: string) => (process.env.E2E_SCREENSHOTS ? page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png` }) : undefined);
 
 /** A JavaScript skill with a number input `n` that waits `wait` ms, then gives `2n`. */
 const doubling = (skillId: string, wait: number) =>
-  [
-    '---',
-    `name: ${skillId}`,
-    `skill_id: ${skillId}`,
-    'type: javascript',
-    'inputs:',
-    '  - name: n',
-    '    type: number',
-    '    default: 1',
-    'outputs:',
-    '  - name: result',
-    '    type: number',
-    '---',
-    '',
-    `# ${skillId}`,
-    '',
-    '## Code',
-    '',
-    '```javascript',
-    'async function execute(inputs) {',
-    `  await new Promise((r) => setTimeout(r, ${wait}));`,
-    '  return { result: inputs.n * 2 };',
-    '}',
-    '```',
-    '',
-  ].join('\n');
+  javascriptSkill(
+    skillId,
+    `async function execute(inputs) {\n  await new Promise((r) => setTimeout(r, ${wait}));\n  return { result: inputs.n * 2 };\n}`,
+    [{ name: 'result', type: 'number' }],
+    [{ name: 'n', type: 'number', default: 1 }],
+  );
 
 beforeAll(async () => {
   await addUserSkill(app.server.url, 'double-n', doubling('double-n', 0));
@@ -111,6 +92,7 @@ it("shows both people's runs to each, and runs again with a past run's inputs fr
   // Her own run shows its outputs from her cache.
   await rows(alice.page).nth(1).click();
   await expect(numberOutput(detail.locator('[data-testid="run-outputs"]'), 'result')).resolves.toBe(6);
+  await shot(alice.page, 'run-history-detail');
 
   // Run again: n goes back to 3 (for Bob too, live), and the result comes from the cache.
   await detail.locator('[data-testid="run-again"]').click();
@@ -146,6 +128,7 @@ it('queues runs asked for during a run; a cancelled one never runs, the others r
   }
   const queued = page.locator('[data-testid="queued-run"]');
   await waitFor(async () => (await queued.count()) === 3, 'three runs queued');
+  await shot(page, 'run-queue');
   await expect(page.locator('[data-testid="run-summary"]').textContent()).resolves.toMatch(/queued/);
 
   // The second queued run (n = 3) is cancelled before it starts.

@@ -40,7 +40,7 @@ export interface RunRecord {
   duration_ms: number;
   by: { sub: string; name: string };
   status: RunStatus;
-  /** What started it: "run" (the Run button), "queue", "again" (run again with a past run's inputs)… */
+  /** What started it: "run" (Run), "node" (one node and what it needs), "again" (a past run's inputs), "assistant" (the chat). */
   trigger: string;
   nodes: Record<string, RunNodeRecord>;
 }

@@ -1,9 +1,12 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { addRun, runCacheKeys, type RunRecord } from '../../../shared/src/documents/runs';
-import { parseRoomName } from '../../../shared/src/rooms';
-import { roomMode } from '../documents/identity';
+import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
+import type { RunReport } from '../../../shared/src/execution/types';
+import { parseRoomName, runsRoomOf } from '../../../shared/src/rooms';
+import { currentIdentity, roomMode } from '../documents/identity';
 import type { RoomSet } from '../documents/rooms';
+import { runRecordOf, type RunFacts } from './run-record';
 
 /** Where RoomSet keeps each room's local copy: the IndexedDB database `llmunix:<room>`. */
 const DB_PREFIX = 'llmunix:';
@@ -37,13 +40,23 @@ export function rememberRunsRoom(room: string): void {
 
 /**
  * Adds a finished run to its workflow's run history room, as this person's change (synced to
- * collaborators like any edit). A workflow opened with a read link has no writable history: the
- * server would refuse the record, so none is written.
+ * collaborators like any edit). A run that did not start (validation issues) is not one; a
+ * workflow opened with a read link has no writable history (the server would refuse the
+ * record), so none is written there.
  */
-export async function recordRun(rooms: RoomSet, runsRoom: string, record: RunRecord): Promise<void> {
-  if (roomMode(runsRoom) === 'read') return;
+export async function recordRun(
+  rooms: RoomSet,
+  report: RunReport,
+  graph: WorkflowGraph,
+  facts: Omit<RunFacts, 'id' | 'by' | 'finishedAt'>,
+): Promise<RunRecord | null> {
+  const runsRoom = runsRoomOf(facts.workflowRoom);
+  if (!runsRoom || report.issues.length > 0 || roomMode(runsRoom) === 'read') return null;
+  const { userId, name } = currentIdentity.get();
+  const record = runRecordOf(report, graph, { ...facts, id: report.trace.id, by: { sub: userId, name }, finishedAt: Date.now() });
   rememberRunsRoom(runsRoom);
   await rooms.edit(runsRoom, (doc) => addRun(doc, record));
+  return record;
 }
 
 /** The runs rooms whose copies this browser holds in IndexedDB. */

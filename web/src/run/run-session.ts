@@ -2,11 +2,9 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { runWorkflow } from '../../../shared/src/execution/executor';
 import type { NodeState, NodeStatus, ResolvedSkill, RunReport, RunRequest, Runtime, Runtimes } from '../../../shared/src/execution/types';
-import { runsRoomOf } from '../../../shared/src/rooms';
 import type { CompoundSkill } from '../../../shared/src/skill/parse';
 import type { WorkflowIssue } from '../../../shared/src/workflow/validate';
 import type { CatalogEntry } from '../documents/catalog';
-import { currentIdentity } from '../documents/identity';
 import type { RoomSet } from '../documents/rooms';
 import { browserRuntimes, preloadPython, pythonEngine } from '../runtimes/browser-runtimes';
 import { disposeStage } from '../runtimes/threejs-stages';
@@ -15,7 +13,7 @@ import { innerNode, isInnerNode } from './inner-node';
 import { remoteKind, shownKinds, type NodeFacts, type ShownKind, type StaleReason } from './node-state';
 import { recordRun } from './run-history';
 import { cancelQueuedRun, enqueueRun, queuedRuns, restoreQueuedRun, takeNextRun, type QueuedRun } from './run-queue';
-import { literalInputs, runRecordOf, withInputs, type NodeInputs } from './run-record';
+import { literalInputs, withInputs, type NodeInputs } from './run-record';
 import { loadNodes, resultCache, saveNode, saveTrace } from './run-store';
 import { attachTraceToCurrentSession } from './session-trace';
 
@@ -129,8 +127,6 @@ export class RunSession {
   private queue: QueuedRun[] = [];
   /** Set while the next queued run is being taken, so two never start at once. */
   private draining = false;
-  /** Where finished runs are recorded: the workflow's run history room. */
-  private readonly runsRoom: string | null;
 
   constructor(
     /** The workflow's room name (also the trace's `workflow`). */
@@ -139,7 +135,6 @@ export class RunSession {
     private readonly rooms: RoomSet,
     private readonly awareness?: Awareness,
   ) {
-    this.runsRoom = runsRoomOf(room);
     // Runs asked for before a reload are still waiting: show them, and start them once the canvas gives the workflow.
     void this.refreshQueue().then(() => this.drain());
     void loadNodes(room).then((saved) => {
@@ -457,27 +452,13 @@ export class RunSession {
     if (report.issues.length === 0) {
       void saveTrace(report.trace).catch(() => undefined);
       void attachTraceToCurrentSession(this.rooms, report.trace, this.room).catch(() => undefined);
-      if (this.runsRoom && error === undefined) this.record(report, graph, entry, { startedAt, trigger: ask.trigger ?? 'run' });
+      if (error === undefined) {
+        const facts = { workflowRoom: this.room, startedAt, trigger: ask.trigger ?? 'run', resolve: (skillId: string) => resolveForBrowser(entry(skillId)), shownState: (id: string) => this.states.get(id) };
+        void recordRun(this.rooms, report, graph, facts).catch(() => undefined);
+      }
     }
     this.setSummary({ running: false, issues: report.issues, error, report: { ok: report.ok, trace: report.trace } });
     void this.drain();
-  }
-
-  /** Adds the finished run to the workflow's run history (web/src/run/run-history.ts). */
-  private record(report: RunReport, graph: WorkflowGraph, entry: (skillId: string) => CatalogEntry | undefined, facts: { startedAt: number; trigger: string }): void {
-    if (!this.runsRoom) return;
-    const { userId, name } = currentIdentity.get();
-    const record = runRecordOf(report, graph, {
-      id: report.trace.id,
-      workflowRoom: this.room,
-      startedAt: facts.startedAt,
-      finishedAt: Date.now(),
-      by: { sub: userId, name },
-      trigger: facts.trigger,
-      resolve: (skillId) => resolveForBrowser(entry(skillId)),
-      shownState: (id) => this.states.get(id),
-    });
-    void recordRun(this.rooms, this.runsRoom, record).catch(() => undefined);
   }
 
   /** Stops the run: running workers are terminated, queued nodes never start. */

@@ -4,6 +4,7 @@ import { listRuns, type RunRecord } from '../../../shared/src/documents/runs';
 import type { Json } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
 import { runsRoomOf } from '../../../shared/src/rooms';
+import { useRefitWhenOpened } from '../canvas/refit-when-opened';
 import { useDocValue, useRoom } from '../documents/hooks';
 import { workflowUndo } from '../documents/undo';
 import { OutputItem } from './output-view';
@@ -53,6 +54,8 @@ export function useQueue(session: RunSession | null): readonly QueuedRun[] {
 export function RunsPanel({ session, room, doc, readOnly, onClose }: { session: RunSession | null; room: string; doc: Y.Doc; readOnly: boolean; onClose: () => void }) {
   const runsRoom = runsRoomOf(room);
   const runs = useRoom(runsRoom);
+  // Opening beside the flow narrows it: nodes it hides come back into view.
+  useRefitWhenOpened(true);
   useEffect(() => {
     if (runsRoom) rememberRunsRoom(runsRoom);
   }, [runsRoom]);
@@ -86,7 +89,7 @@ export function RunsPanel({ session, room, doc, readOnly, onClose }: { session: 
           <h4>Waiting to run here</h4>
           <ol>
             {queue.map((q, i) => (
-              <li key={q.id} data-testid="queued-run" data-queue-id={q.id}>
+              <li key={q.id} data-testid="queued-run" data-queue-id={q.id} title={`Runs with the inputs as they were then: ${JSON.stringify(q.inputs).slice(0, 500)}`}>
                 <span>
                   {i + 1}. asked at {when(q.asked_at)}
                   {q.trigger === 'again' ? ' (run again)' : q.targets ? ` (${q.targets.length} node${q.targets.length > 1 ? 's' : ''})` : ''}
