@@ -7,36 +7,17 @@ import type { Locator, Page } from 'playwright-core';
 import { listRuns, runsOf } from '../../shared/src/documents/runs';
 import { useApp, waitFor } from './harness';
 import { dropSkill } from './harness/canvas';
-import { addUserSkill, nodeById, statusOf, waitForNodes, waitForStatus } from './run-e2e-helpers';
+import { addUserSkill, javascriptSkill, nodeById, statusOf, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 const app = useApp();
 
 /** Returns about 3 kB of text for each n, so a few results fill a budget of 7 kB. */
-const PADDED = [
-  '---',
-  'name: padded',
-  'skill_id: padded',
-  'type: javascript',
-  'inputs:',
-  '  - name: n',
-  '    type: number',
-  '    default: 0',
-  'outputs:',
-  '  - name: result',
-  '    type: string',
-  '---',
-  '',
-  '# padded',
-  '',
-  '## Code',
-  '',
-  '```javascript',
-  'function execute(inputs) {',
-  "  return { result: String(inputs.n).padStart(3000, '.') };",
-  '}',
-  '```',
-  '',
-].join('\n');
+const PADDED = javascriptSkill(
+  'padded',
+  "function execute(inputs) {\n  return { result: String(inputs.n).padStart(3000, '.') };\n}",
+  [{ name: 'result', type: 'string' }],
+  [{ name: 'n', type: 'number', default: 0 }],
+);
 
 beforeAll(async () => {
   await addUserSkill(app.server.url, 'padded', PADDED);
