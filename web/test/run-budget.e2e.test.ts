@@ -91,6 +91,21 @@ it('pinned results stay whatever their age, beside the budget, which bounds the 
   await page.context().close();
 });
 
+it('a pass reads past hundreds of pinned entries to the least recently used of the rest', async () => {
+  const page = await budgetPage();
+  await call(page, 'fill', 'k', 1200, 100);
+  // The 600 oldest are pinned, more than a pass reads at once; half the other 600 fit the budget.
+  await call(page, 'pin', Array.from({ length: 600 }, (_, i) => `k${i}`));
+  await call(page, 'setBudget', 30_000);
+  await call(page, 'keepToBudget');
+  const { results } = await expectConsistent(page);
+  const kept = new Set(results);
+  const expected = [...Array.from({ length: 600 }, (_, i) => i), ...Array.from({ length: 300 }, (_, i) => 900 + i)];
+  expect(results).toHaveLength(expected.length);
+  for (const i of expected) expect(kept.has(`k${i}`), `k${i}`).toBe(true);
+  await page.context().close();
+});
+
 it('when the pinned keys cannot be read, nothing is dropped', async () => {
   const page = await budgetPage();
   await call(page, 'setBudget', 1500);

@@ -29,6 +29,11 @@ const budgetPage = {
     await resultCache.set(key, result(key, bytes));
     await keepToBudget();
   },
+  /** Writes `count` cached results `prefix0`, `prefix1`… oldest first, then waits until the store keeps to its budget. */
+  async fill(prefix: string, count: number, bytes: number) {
+    for (let i = 0; i < count; i++) await resultCache.set(`${prefix}${i}`, result(`${prefix}${i}`, bytes));
+    await keepToBudget();
+  },
   /** Reads a cached result (marking it used); its tag, or null when it is not kept. */
   async get(key: string): Promise<string | null> {
     const found = await resultCache.get(key);
