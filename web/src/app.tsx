@@ -14,6 +14,7 @@ import { IdentityControl } from './shell/identity-control';
 import { ShareLink } from './shell/share-link';
 import { SignIn } from './shell/sign-in';
 import { StatusBadge } from './shell/status-badge';
+import { StorageButton } from './shell/storage-button';
 import { UpdatePrompt } from './shell/update-prompt';
 
 // The first screen is a workflow's canvas or the home; sessions, the skill library and the skill
@@ -61,6 +62,7 @@ export function App() {
           <StatusBadge />
           <SignIn />
           <span class="spacer" />
+          <StorageButton />
           <IdentityControl />
         </header>
         <aside class="sidebar">

@@ -5,12 +5,11 @@
 // sync-server/test/headless/conformance.test.ts runs the same table in Node.
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES, caseName, expectCase } from '../../shared/test/conformance/cases';
 import type { WorkerUrls } from './conformance/browser-runner';
-import { useApp, WEB_DIST } from './harness';
+import { bundleForPage, useApp, WEB_DIST } from './harness';
 
 // With a WebGPU adapter (SwiftShader): webgpu cases run their kernels here and their fallbacks in Node.
 const app = useApp({}, { webgpu: true });
@@ -28,18 +27,10 @@ function workerUrls(): WorkerUrls {
 }
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [path.join(import.meta.dirname, 'conformance/browser-runner.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'warning',
-  });
+  const bundle = await bundleForPage(path.join(import.meta.dirname, 'conformance/browser-runner.ts'));
   // The service worker would answer the runner's request itself: it is blocked, so the route does.
   ({ page } = await app.newPage({ context: { serviceWorkers: 'block' } }));
-  await page.route('**/conformance-runner.js', (route) => route.fulfill({ contentType: 'text/javascript', body: bundle.outputFiles[0]!.text }));
+  await page.route('**/conformance-runner.js', (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }));
   await page.goto('/');
   await page.addScriptTag({ url: '/conformance-runner.js' });
 });

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Json } from '../../../shared/src/json';
 import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from './browser';
+import { bundleForPage } from './page-bundle';
 import type { Timed } from './webgpu-page';
 
 /** A page that runs skills' kernels and fallbacks (webgpu-page.ts), and how to close it all. */
@@ -29,8 +29,7 @@ type PageApi = { webgpuPage: { runKernel: Run; runFallback: Run; adapter: () => 
 
 /** Bundles webgpu-page.ts, serves it from 127.0.0.1 and opens it in Chromium with WebGPU on. */
 export async function openWebGpuPage(): Promise<WebGpuPage> {
-  const bundle = await build({ entryPoints: [path.join(import.meta.dirname, 'webgpu-page.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false, logLevel: 'warning' });
-  const script = bundle.outputFiles[0]!.text;
+  const script = await bundleForPage(path.join(import.meta.dirname, 'webgpu-page.ts'));
   const server = http.createServer((req, res) => {
     if (req.url === '/webgpu.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>webgpu</title><script src="/webgpu.js"></script>');

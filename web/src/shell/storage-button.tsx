@@ -1,0 +1,22 @@
+import { lazy, Suspense } from 'preact/compat';
+import { useState } from 'preact/hooks';
+
+// The panel, its queries and its styles load when first opened.
+const StoragePanel = lazy(() => import('./storage-panel').then((m) => ({ default: m.StoragePanel })));
+
+/** Opens the Storage panel: what this browser keeps for the app, its budget, and a way to clear it. */
+export function StorageButton() {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" class="small" aria-expanded={open} title="What this browser keeps for the app" data-testid="storage-open" onClick={() => setOpen(!open)}>
+        Storage
+      </button>
+      {open && (
+        <Suspense fallback={null}>
+          <StoragePanel onClose={() => setOpen(false)} />
+        </Suspense>
+      )}
+    </>
+  );
+}
