@@ -12,6 +12,7 @@ import { SplitStorage } from '../src/storage/split';
 import { MemoryStorage } from '../src/storage/memory';
 import { MemorySnapshotStore } from '../src/storage/memory-snapshots';
 import type { RoomLog } from '../src/storage/room-log';
+import type { SnapshotStore } from '../src/storage/snapshot-store';
 import type { Storage, StoredRoom } from '../src/storage/storage';
 import { roomLogContract } from './room-log-contract';
 import { snapshotStoreContract } from './snapshot-store-contract';
@@ -50,7 +51,7 @@ storageContract(
 );
 
 snapshotStoreContract('memory', { open: async () => new MemorySnapshotStore() });
-snapshotStoreContract('file', persistent('llmunix-snap-', (dir) => FileSnapshotStore.open(dir)));
+snapshotStoreContract('file', persistent<SnapshotStore>('llmunix-snap-', (dir) => FileSnapshotStore.open(dir)));
 
 roomLogContract('file', {
   ...persistent<RoomLog>('llmunix-log-', (dir) => FileRoomLog.open(dir)),
