@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CloseCode } from '../../../shared/src/codes';
 import type { Storage } from '../storage/storage';
-import { Room } from './room';
+import { Room, type RoomOptions } from './room';
 
 export interface RoomsOptions {
   /** How long an unused room stays in memory before it is compacted and unloaded. */
@@ -10,6 +10,10 @@ export interface RoomsOptions {
   groupCommitMs: number;
   /** Called after a room's changes are durable (mirrors listen here). */
   onDurableChange?: (room: Room) => void;
+  /** Called for each change applied to a room (history's authors; see `RoomOptions.onApplied`). */
+  onApplied?: RoomOptions['onApplied'];
+  /** Awaited before a room is unloaded, while its document is still whole (history's last checkpoint). */
+  beforeUnload?: (room: Room) => Promise<void>;
 }
 
 /** A room was asked for after `closeAll`: the server is shutting down and loads nothing more. */
@@ -56,6 +60,7 @@ export class Rooms {
         compactAfter: this.options.compactAfter,
         groupCommitMs: this.options.groupCommitMs,
         onDurableChange: this.options.onDurableChange,
+        onApplied: this.options.onApplied,
         onFailure: (failed) => this.fail(failed),
       }, this.log);
       entry = { room, users: 0 };
@@ -104,7 +109,10 @@ export class Rooms {
     if (this.entries.get(name) !== entry || entry.users > 0) return;
     this.entries.delete(name);
     const done = entry.room
-      .then((room) => room.unload())
+      .then(async (room) => {
+        await this.options.beforeUnload?.(room).catch((e: unknown) => this.log.error({ room: name, err: e }, 'what runs before a room unloads (its last checkpoint) failed'));
+        await room.unload();
+      })
       .catch((e: unknown) => this.log.error({ room: name, err: e }, 'unloading room failed'))
       .finally(() => this.settled(name, done));
     this.unloading.set(name, done);
@@ -112,8 +120,10 @@ export class Rooms {
   }
 
   /**
-   * Deletes a room for good (a trash purge): if loaded, its clients are closed with `code` and
-   * it leaves memory without being compacted; then everything stored of it is deleted. Uses of
+   * Deletes a room for good (a trash purge): if loaded, its clients are closed with `code`, what
+   * runs before an unload runs (history takes what it had pending, removed with the subject's
+   * other versions after), and it leaves memory without being compacted; then everything stored
+   * of it is deleted. Uses of
    * the room that come meanwhile wait, then find it empty.
    */
   purge(name: string, code: CloseCode): Promise<void> {
@@ -127,7 +137,7 @@ export class Rooms {
     const done: Promise<void> = (async () => {
       await previous?.catch(() => undefined);
       const room = entry ? await entry.room.catch(() => null) : null;
-      await room?.discard(code);
+      await room?.discard(code, this.options.beforeUnload);
       await this.storage.delete(name);
     })().finally(() => this.settled(name, done));
     this.unloading.set(name, done);
