@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { getTrashEntry, trashWorkflow } from '../../shared/src/documents/trash';
 import { putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
+import type { HistoryStore } from '../src/history/history-store';
+import { openHistory } from '../src/history/open-history';
 import { FileStorage } from '../src/storage/file';
 import { RedisRoomLog } from '../src/storage/redis-log';
 import { S3SnapshotStore } from '../src/storage/s3-snapshots';
@@ -30,6 +32,8 @@ interface Backend {
   hasSnapshot(room: string): Promise<boolean>;
   /** The storage the server used, opened by the test once the server is gone. */
   open(): Promise<Storage>;
+  /** The history store the server used, likewise. */
+  openHistory(): Promise<HistoryStore>;
 }
 
 async function fileBackend(): Promise<Backend> {
@@ -38,6 +42,7 @@ async function fileBackend(): Promise<Backend> {
     env: { DATA_DIR: dataDir },
     hasSnapshot: (room) => fs.access(path.join(dataDir, 'rooms', `${encodeURIComponent(room)}.snapshot`)).then(() => true, () => false),
     open: () => FileStorage.open(dataDir),
+    openHistory: () => openHistory({ storage: 'file', dataDir }),
   };
 }
 
@@ -51,10 +56,12 @@ async function redisS3Backend(): Promise<Backend> {
   process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
   const snapshots = new S3SnapshotStore(s3.config);
   cleanups.push(() => snapshots.close());
+  const dataDir = await tempDir();
   return {
-    env: { REDIS_URL: redis.url, S3_BUCKET: s3.bucket, S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_FORCE_PATH_STYLE: 'true', DATA_DIR: await tempDir() },
+    env: { REDIS_URL: redis.url, S3_BUCKET: s3.bucket, S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_FORCE_PATH_STYLE: 'true', DATA_DIR: dataDir },
     hasSnapshot: async (room) => (await snapshots.get(room)) !== null,
     open: async () => new SplitStorage(RedisRoomLog.connect(redis.url), new S3SnapshotStore(s3.config)),
+    openHistory: () => openHistory({ storage: 'file', dataDir, redisUrl: redis.url, s3: s3.config }),
   };
 }
 
@@ -81,6 +88,7 @@ async function trashSurvivesAndExpires(backend: Backend): Promise<void> {
   const { json: session } = await api(server, 'POST', '/api/sessions', { name: 'Kept', initial_message: 'first' });
   const sessionRoom = `user/default/session/${session.id}`;
   await api(server, 'POST', `/api/sessions/${session.id}/messages`, { role: 'assistant', content: 'second' });
+  expect((await api(server, 'POST', '/api/versions', { room: sessionRoom, name: 'both messages' })).status).toBe(201);
   expect((await api(server, 'POST', '/api/skills', { name: 'Gone Skill', code: 'def execute(inputs):\n    return {}' })).status).toBe(201);
   // A workflow made as the app makes it, and seen by another client (so durable).
   const author = await client(server, workflowRoom);
@@ -114,6 +122,8 @@ async function trashSurvivesAndExpires(backend: Backend): Promise<void> {
     { id: 'user.default.skill.gone-skill', kind: 'skill', name: 'Gone Skill', deleted_by: 'default' },
     { id: 'user.default.workflow.w1', kind: 'workflow', name: 'Filter chain', deleted_by: 'alice' },
   ]);
+  // The trash leaves versions alone until a purge.
+  expect((await api(server, 'GET', `/api/versions?room=${sessionRoom}`)).json.versions.map((v: { name: string }) => v.name)).toContain('both messages');
   // Restored after the crash: the workflow with its nodes and edges.
   expect((await api(server, 'POST', '/api/trash/user.default.workflow.w1/restore')).status).toBe(200);
   const reopened = await client(server, workflowRoom);
@@ -137,14 +147,17 @@ async function trashSurvivesAndExpires(backend: Backend): Promise<void> {
   expect(await backend.hasSnapshot(sessionRoom)).toBe(false);
   const workflow = await storage.read(workflowRoom);
   expect(workflow.snapshot !== null || workflow.updates.length > 0).toBe(true);
+  const history = await backend.openHistory();
+  cleanups.push(() => history.close());
+  expect(await history.list(sessionRoom)).toEqual([]);
 }
 
 describe('TRASH-3, TRASH-4: the trash across kill -9 and restarts', () => {
-  it('file backend: trashed items survive, a restored workflow comes back whole, and expiry deletes the rest from disk', async () => {
+  it('file backend: trashed items survive, a restored workflow comes back whole, and expiry deletes the rest (and its versions) from disk', async () => {
     await trashSurvivesAndExpires(await fileBackend());
   }, 90_000);
 
-  it('Redis + S3: trashed items survive, a restored workflow comes back whole, and expiry deletes the rest from the stream and the bucket', async () => {
+  it('Redis + S3: trashed items survive, a restored workflow comes back whole, and expiry deletes the rest (and its versions) from the stream and the bucket', async () => {
     await trashSurvivesAndExpires(await redisS3Backend());
   }, 90_000);
 });

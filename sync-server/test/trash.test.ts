@@ -12,13 +12,15 @@ import { readMessages } from '../../shared/src/documents/session';
 import { writeSkillFiles } from '../../shared/src/documents/skill-files';
 import { getTrashEntry, listTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
 import { getWorkflowListing, putWorkflowListing } from '../../shared/src/documents/volume-index';
-import { readWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
+import { readWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
+import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
 import { ORIGIN } from '../../shared/src/origins';
 import { loadConfig } from '../src/config';
 import { Rooms } from '../src/rooms/rooms';
 import { MemoryStorage } from '../src/storage/memory';
 import type { Storage } from '../src/storage/storage';
-import { purgeTrashEntry, type SubjectVersions } from '../src/trash/purge';
+import { MemoryHistory } from '../src/history/memory-history';
+import { purgeTrashEntry } from '../src/trash/purge';
 import { isExpired, sweepTrash } from '../src/trash/trash-expiry';
 import { connectClient, connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
@@ -205,24 +207,40 @@ describe('TRASH-4: deleting for good', () => {
 describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', () => {
   const DAY = 24 * 60 * 60 * 1000;
 
-  /** Versions kept per subject, as a HistoryStore keeps them: enough to see which subjects a purge removes. */
-  class VersionsBySubject implements SubjectVersions {
-    readonly subjects = new Set<string>();
+  /** The memory history store, made to fail its next `removeSubject` when asked (a backend that is down). */
+  class History extends MemoryHistory {
     failNext = false;
-    async removeSubject(subject: string): Promise<void> {
+    override async removeSubject(subject: string): Promise<void> {
       if (this.failNext) {
         this.failNext = false;
         throw new Error('history backend down');
       }
-      this.subjects.delete(subject);
+      return super.removeSubject(subject);
     }
   }
+
+  /** One checkpoint of a subject, as the checkpoints store one. */
+  async function addVersion(history: MemoryHistory, subject: string): Promise<void> {
+    const meta: VersionMeta = {
+      id: versionIdOf(subject, Date.now(), 'abcd'),
+      room: subject,
+      name: null,
+      created_at: new Date().toISOString(),
+      authors: ['ada'],
+      changes: { kind: 'text', added: 1, removed: 0 },
+      size: 1,
+    };
+    await history.add(meta, new Uint8Array([1]));
+  }
+
+  /** Subjects that still have versions, of those given. */
+  const versioned = async (history: MemoryHistory, subjects: string[]) => (await Promise.all(subjects.map(async (s) => ((await history.list(s)).length > 0 ? [s] : [])))).flat();
 
   async function setup() {
     const storage = new MemoryStorage();
     const rooms = new Rooms(storage, { idleMs: 10, compactAfter: 1000, groupCommitMs: 0 }, silent);
     cleanups.push(() => rooms.closeAll());
-    const versions = new VersionsBySubject();
+    const versions = new History();
     return { storage, rooms, versions, deps: { rooms, versions, log: silent } };
   }
 
@@ -237,12 +255,13 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
       room.doc.getMap('skills').set('s', new Y.Text('---\nname: S\n---\n'));
     });
     await rooms.use('team/lab', (room) => trashSkill(room.doc, team, 's', { by: 'ada', at: '2026-01-02T00:00:00.000Z' }));
-    for (const s of ['team/lab/workflow/w', 'team/lab/workflow/kept', 'team/lab/skill/s']) versions.subjects.add(s);
+    const subjects = ['team/lab/workflow/w', 'team/lab/workflow/kept', 'team/lab/skill/s'];
+    for (const s of subjects) await addVersion(versions, s);
 
     const now = Date.parse('2026-01-01T00:00:00.000Z') + 30 * DAY - 1;
     expect(await sweepTrash(storage, deps, { days: 30, now: () => now })).toEqual({ purged: [], failed: [] });
     expect(await sweepTrash(storage, deps, { days: 30, now: () => now + 2 * DAY })).toEqual({ purged: ['team.lab.skill.s', 'team.lab.workflow.w'], failed: [] });
-    expect([...versions.subjects]).toEqual(['team/lab/workflow/kept']);
+    expect(await versioned(versions, subjects)).toEqual(['team/lab/workflow/kept']);
     expect((await storedWorkflow(storage, 'team/lab/workflow/w')).empty).toBe(true);
     expect((await storedWorkflow(storage, 'team/lab/workflow/kept')).empty).toBe(false);
     expect(await rooms.use('team/lab', (room) => listTrash(room.doc).map((e) => e.id))).toEqual(['team.lab.workflow.kept']);
@@ -252,13 +271,13 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     const { storage, rooms, versions, deps } = await setup();
     await seedWorkflow(rooms, home, 'w');
     await rooms.use('user/default', (room) => trashWorkflow(room.doc, home, 'w', { by: 'default', at: '2026-01-01T00:00:00.000Z' }));
-    versions.subjects.add('user/default/workflow/w');
+    await addVersion(versions, 'user/default/workflow/w');
     versions.failNext = true;
     const later = () => Date.parse('2026-03-01T00:00:00.000Z');
     expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: [], failed: ['user.default.workflow.w'] });
     expect(await rooms.use('user/default', (room) => getTrashEntry(room.doc, 'user.default.workflow.w')?.item_id)).toBe('w');
     expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: ['user.default.workflow.w'], failed: [] });
-    expect(versions.subjects.size).toBe(0);
+    expect(await versioned(versions, ['user/default/workflow/w'])).toEqual([]);
   });
 
   it('a room in use when it is purged: its holder is cut off, uses that come meanwhile wait and then find it empty', async () => {
@@ -286,6 +305,25 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     expect(await purgeTrashEntry(deps, 'user/default', 'user.default.workflow.x', ORIGIN.rest, (e) => isExpired(e, 30, Date.parse('2026-01-02T00:00:00.000Z')))).toBeNull();
     expect((await storedWorkflow(storage, 'user/default/workflow/x')).empty).toBe(false);
     expect(isExpired({ deleted_at: 'not a date' } as TrashEntry, 0, Date.now())).toBe(false);
+  });
+
+  it('versions: kept through the trash and a restore; deleted for good with the room, a checkpoint still pending included', async () => {
+    // Checkpoints wait 1.5 s of quiet: the edit below is still pending when the room is purged.
+    const server = await start({ HISTORY_PAUSE_MS: '1500', HISTORY_MAX_MS: '1500' });
+    const room = 'user/default/workflow/wv';
+    await seedWorkflow(server.rooms, home, 'wv');
+    expect((await api(server, 'POST', '/api/versions', { room, name: 'before the refactor' })).status).toBe(201);
+    await trashInIndex(server, 'wv');
+    expect((await api(server, 'POST', '/api/trash/user.default.workflow.wv/restore')).status).toBe(200);
+    expect((await api(server, 'GET', `/api/versions?room=${room}`)).json.versions.map((v: VersionMeta) => v.name)).toEqual(['before the refactor']);
+
+    await server.rooms.use(room, (r) => r.doc.transact(() => writeWorkflowMeta(r.doc, { name: 'Renamed just before' }), ORIGIN.rest));
+    await trashInIndex(server, 'wv');
+    expect((await api(server, 'DELETE', '/api/trash/user.default.workflow.wv')).status).toBe(200);
+    expect(await server.history.list(room)).toEqual([]);
+    // Past the pause, the checkpoint that was pending has not come back.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await api(server, 'GET', `/api/versions?room=${room}`)).json.versions).toEqual([]);
   });
 
   it('a purged session room is gone with its messages', async () => {
