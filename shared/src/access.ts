@@ -1,4 +1,4 @@
-import type { RoomName } from './rooms';
+import { workflowRoom, type RoomName } from './rooms';
 
 /** Who is asking: a signed-in person, a share-link holder, or the server itself. */
 export type Identity =
@@ -24,6 +24,8 @@ const ALL: Access = { read: true, write: true, writeSkills: true };
  * system is readable by all and written only by the server; a team is read and written by its
  * members, its skills only by its admins; a user volume belongs to its owner alone.
  * A share link grants exactly its room and mode, and reading the system volume like everyone.
+ * A workflow's run history room (`…/runs/{id}`) has its workflow room's access: a share link to
+ * the workflow opens its runs too (the runs are part of what was shared), never the other way.
  */
 export function accessTo(identity: Identity, room: RoomName, roomName: string): Access {
   switch (identity.kind) {
@@ -33,7 +35,7 @@ export function accessTo(identity: Identity, room: RoomName, roomName: string): 
       // System is read by everyone (a shared workflow needs its skills) and written by nobody
       // over the network, whatever a link claims.
       if (room.volume === 'system') return READ;
-      if (identity.room !== roomName) return NONE;
+      if (identity.room !== roomName && identity.room !== sharedThrough(room)) return NONE;
       return identity.mode === 'write' ? { read: true, write: true, writeSkills: false } : READ;
     case 'user':
       switch (room.volume) {
@@ -48,6 +50,10 @@ export function accessTo(identity: Identity, room: RoomName, roomName: string): 
       }
   }
 }
+
+/** The room whose share link also opens `room`: a runs room's workflow room. */
+const sharedThrough = (room: RoomName): string | null =>
+  room.kind === 'runs' ? workflowRoom(room.volume, room.volumeId, room.id) : null;
 
 /** The identity of the one person in single-user local mode. */
 export const localIdentity = (sub: string): Identity => ({ kind: 'user', sub, teams: [], team_admin: [] });

@@ -19,7 +19,9 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 export type RoomName =
   | { kind: 'volume'; volume: Volume; volumeId: string }
   | { kind: 'session'; volume: Volume; volumeId: string; id: string }
-  | { kind: 'workflow'; volume: Volume; volumeId: string; id: string };
+  | { kind: 'workflow'; volume: Volume; volumeId: string; id: string }
+  /** The run history of the workflow `id`: a room of its own, so runs never weigh on the workflow's load. */
+  | { kind: 'runs'; volume: Volume; volumeId: string; id: string };
 
 export type RoomKind = RoomName['kind'];
 
@@ -33,7 +35,7 @@ const invalid = (room: string, why: string): { ok: false; error: RoomNameError }
   err({
     code: 'invalid_room',
     room,
-    message: `Invalid room name "${room.slice(0, 200)}": ${why}. Rooms look like "user/{id}", "team/{id}/session/{id}" or "system/system".`,
+    message: `Invalid room name "${room.slice(0, 200)}": ${why}. Rooms look like "user/{id}", "team/{id}/session/{id}", "user/{id}/runs/{workflowId}" or "system/system".`,
   });
 
 /** Tells whether a string is a valid id (volume id, session, workflow or skill id). */
@@ -53,7 +55,7 @@ export function parseRoomName(room: string): Result<RoomName, RoomNameError> {
   if (volume === 'system' && volumeId !== SYSTEM_VOLUME_ID) return invalid(room, 'the system volume id is "system"');
   const v = volume as Volume;
   if (kind === undefined) return ok({ kind: 'volume', volume: v, volumeId });
-  if (kind !== 'session' && kind !== 'workflow') return invalid(room, 'the third part must be "session" or "workflow"');
+  if (kind !== 'session' && kind !== 'workflow' && kind !== 'runs') return invalid(room, 'the third part must be "session", "workflow" or "runs"');
   if (id === undefined || !isValidId(id)) return invalid(room, `the ${kind} id must be letters, digits, "-" or "_"`);
   return ok({ kind, volume: v, volumeId, id });
 }
@@ -77,3 +79,21 @@ export const sessionRoom = (volume: Volume, volumeId: string, id: string): strin
 /** The room of one workflow. */
 export const workflowRoom = (volume: Volume, volumeId: string, id: string): string =>
   roomNameOf({ kind: 'workflow', volume, volumeId, id });
+
+/** The run history room of one workflow. */
+export const runsRoom = (volume: Volume, volumeId: string, workflowId: string): string =>
+  roomNameOf({ kind: 'runs', volume, volumeId, id: workflowId });
+
+/** The run history room of a workflow room; null when `room` is not a workflow's. */
+export function runsRoomOf(room: string): string | null {
+  const parsed = parseRoomName(room);
+  if (!parsed.ok || parsed.value.kind !== 'workflow') return null;
+  return runsRoom(parsed.value.volume, parsed.value.volumeId, parsed.value.id);
+}
+
+/** The workflow room a run history room belongs to; null when `room` is not a runs room. */
+export function workflowRoomOfRuns(room: string): string | null {
+  const parsed = parseRoomName(room);
+  if (!parsed.ok || parsed.value.kind !== 'runs') return null;
+  return workflowRoom(parsed.value.volume, parsed.value.volumeId, parsed.value.id);
+}

@@ -8,6 +8,7 @@ import { allowedIn, callerTokens, CALLERS as WHO, type Caller as Who } from './h
 import { startTestServer } from './harness/in-process';
 import { openPeer } from './harness/raw-peer';
 import { requestAs } from './harness/rest-as';
+import { storedBytes, storedDoc } from './harness/stored';
 
 const SECRET = 'permission-table-secret-0123456789-abcdef';
 
@@ -42,16 +43,6 @@ let userSession = '';
 let teamSession = '';
 
 const api = (path: string, who: Who, init: { method?: string; body?: unknown } = {}) => requestAs(server.url, tokens[who], path, init);
-
-/** The room's document as storage holds it. */
-async function storedDoc(room: string): Promise<Y.Doc> {
-  const stored = await server.storage.load(room);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc;
-}
-const storedBytes = async (room: string) => Buffer.from(Y.encodeStateAsUpdate(await storedDoc(room))).toString('base64');
 
 /** The room each action is about, and the part of its document a write changes. */
 function targetOf(action: Action): { room: string; part: 'listings' | 'skills' | 'session' | null } {
@@ -92,7 +83,7 @@ const marker = () => `probe-${++n}`;
 
 /** Whether a write left its mark in storage. */
 async function marked(room: string, part: 'listings' | 'skills' | 'session', mark: string): Promise<boolean> {
-  const doc = await storedDoc(room);
+  const doc = await storedDoc(server.storage, room);
   if (part === 'listings') return doc.getMap('workflows').has(mark);
   if (part === 'skills') return doc.getMap('skills').has(mark);
   return doc.getMap('meta').get('name') === mark;
@@ -104,12 +95,12 @@ describe('over the WebSocket', () => {
       const yes = allowed(who, action);
       it(`${who} · ${action} → ${yes ? 'allowed' : 'refused'}`, async () => {
         const { room, part } = targetOf(action);
-        const before = await storedBytes(room);
+        const before = await storedBytes(server.storage, room);
         const opened = await openPeer(server.url, room, tokens[who]);
         if (!allowed(who, readOf(action))) {
           const refusal = who === 'no token' ? CLOSE.unauthorized.code : CLOSE.forbidden.code;
           expect(opened).toEqual({ ok: false, code: refusal });
-          expect(await storedBytes(room)).toBe(before);
+          expect(await storedBytes(server.storage, room)).toBe(before);
           return;
         }
         if (!opened.ok) throw new Error(`connection refused with ${opened.code}`);
@@ -132,7 +123,7 @@ describe('over the WebSocket', () => {
           } else {
             expect(peer.denials).toHaveLength(1);
             expect(peer.denials[0]).toContain('not saved');
-            expect(await storedBytes(room)).toBe(before);
+            expect(await storedBytes(server.storage, room)).toBe(before);
           }
         } finally {
           peer.close();
@@ -166,15 +157,15 @@ describe('over REST', () => {
         const { room } = targetOf(action);
         const mark = marker();
         const req = requestOf(action, mark);
-        const before = await storedBytes(room);
+        const before = await storedBytes(server.storage, room);
         const res = await api(req.path, who, req);
         const refused = who === 'no token' ? 401 : 403;
         expect(res.status, JSON.stringify(res.body)).toBe(yes ? req.ok : refused);
         if (!yes) {
           expect((res.body.error as { message: string }).message).toBeTruthy();
-          expect(await storedBytes(room)).toBe(before);
+          expect(await storedBytes(server.storage, room)).toBe(before);
         } else if (action.startsWith('write')) {
-          expect(await storedBytes(room)).not.toBe(before);
+          expect(await storedBytes(server.storage, room)).not.toBe(before);
         }
       });
     }

@@ -3,7 +3,6 @@
 // volume index: workflows and sessions for those who may write the volume, skills for those who
 // may write its skills), and every refused request is checked to leave storage as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { CLOSE } from '../../shared/src/codes';
 import { forgetTrashEntry, getTrashEntry, restoreFromTrash, trashSkill, trashWorkflow, type TrashVolume } from '../../shared/src/documents/trash';
 import { putSkillSource } from '../../shared/src/documents/volume-index';
@@ -11,7 +10,8 @@ import { ORIGIN } from '../../shared/src/origins';
 import { allowedIn, callerTokens, CALLERS as WHO, type Caller as Who } from './harness/callers';
 import { startTestServer } from './harness/in-process';
 import { openPeer } from './harness/raw-peer';
-import { restCall } from './harness/rest-call';
+import { requestAs } from './harness/rest-as';
+import { storedBytes } from './harness/stored';
 import { seedWorkflow } from './harness/trash-items';
 
 const SECRET = 'trash-access-table-secret-0123456789-abcdef';
@@ -55,19 +55,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const api = async (path: string, who: Who, method = 'GET') => {
-  const { status, json } = await restCall(server.url, method, path, undefined, tokens[who]);
-  return { status, body: json as Record<string, unknown> };
-};
-
-/** The volume index room's document as storage holds it, encoded, to compare before and after. */
-async function storedBytes(room: string): Promise<string> {
-  const stored = await server.storage.read(room);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64');
-}
+const api = (path: string, who: Who, method = 'GET') => requestAs(server.url, tokens[who], path, { method });
 
 let n = 0;
 
@@ -95,7 +83,7 @@ describe('TRASH-2: over REST', () => {
       const yes = allowed(who, action);
       it(`${who} · ${action} → ${yes ? 'allowed' : 'refused'}`, async () => {
         const item = await itemFor(action);
-        const before = await storedBytes(item.index);
+        const before = await storedBytes(server.storage, item.index);
         const [verb, scope] = action.split(' ') as ['list' | 'restore' | 'purge', 'user' | 'team'];
         const res =
           verb === 'list' ? await api(`/api/trash?volume=${scope}&volume_id=${item.where.volumeId}`, who)
@@ -104,7 +92,7 @@ describe('TRASH-2: over REST', () => {
         expect(res.status, JSON.stringify(res.body)).toBe(yes ? 200 : who === 'no token' ? 401 : 403);
         if (!yes) {
           expect((res.body.error as { message: string }).message).toBeTruthy();
-          expect(await storedBytes(item.index)).toBe(before);
+          expect(await storedBytes(server.storage, item.index)).toBe(before);
           expect(await inTrash(item.index, item.trashId)).toBe(true);
           return;
         }
@@ -140,12 +128,12 @@ describe('TRASH-2: over the WebSocket', () => {
         const item = await itemFor(action);
         const fromTrash = action === 'ws restore team skill' || action === 'ws forget team skill';
         if (fromTrash) await server.rooms.use(item.index, (room) => trashSkill(room.doc, item.where, item.id, stamp));
-        const before = await storedBytes(item.index);
+        const before = await storedBytes(server.storage, item.index);
         const opened = await openPeer(server.url, item.index, tokens[who]);
         if (!opened.ok) {
           expect(yes).toBe(false);
           expect(opened.code).toBe(who === 'no token' ? CLOSE.unauthorized.code : CLOSE.forbidden.code);
-          expect(await storedBytes(item.index)).toBe(before);
+          expect(await storedBytes(server.storage, item.index)).toBe(before);
           return;
         }
         const { peer } = opened;
@@ -164,7 +152,7 @@ describe('TRASH-2: over the WebSocket', () => {
           } else {
             expect(peer.denials).toHaveLength(1);
             expect(peer.denials[0]).toContain('"skillTrash"');
-            expect(await storedBytes(item.index)).toBe(before);
+            expect(await storedBytes(server.storage, item.index)).toBe(before);
           }
         } finally {
           peer.close();

@@ -18,7 +18,7 @@ import { connectSynced, type TestClient } from './harness/clients';
 import { startRedis } from './harness/redis-server';
 import { startS3Server } from './harness/s3-server';
 import { startServerProcess, type ServerProcess } from './harness/server-process';
-import { restCall, type RestAnswer } from './harness/rest-call';
+import { requestAs } from './harness/rest-as';
 import { teardownEachTest } from './harness/teardown';
 import { SEEDED_GRAPH } from './harness/trash-items';
 import { waitFor } from './harness/wait';
@@ -72,7 +72,7 @@ async function start(backend: Backend, extra: Record<string, string> = {}): Prom
   return server;
 }
 
-const api = (server: ServerProcess, method: string, url: string, body?: unknown): Promise<RestAnswer> => restCall(server.url, method, url, body);
+const api = (server: ServerProcess, method: string, url: string, body?: unknown) => requestAs(server.url, undefined, url, { method, body });
 
 async function client(server: ServerProcess, room: string): Promise<TestClient> {
   const c = await connectSynced(server.url, room);
@@ -85,7 +85,7 @@ const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) =>
 async function trashSurvivesAndExpires(backend: Backend): Promise<void> {
   const workflowRoom = 'user/default/workflow/w1';
   let server = await start(backend);
-  const { json: session } = await api(server, 'POST', '/api/sessions', { name: 'Kept', initial_message: 'first' });
+  const { body: session } = await api(server, 'POST', '/api/sessions', { name: 'Kept', initial_message: 'first' });
   const sessionRoom = `user/default/session/${session.id}`;
   await api(server, 'POST', `/api/sessions/${session.id}/messages`, { role: 'assistant', content: 'second' });
   expect((await api(server, 'POST', '/api/versions', { room: sessionRoom, name: 'both messages' })).status).toBe(201);
@@ -116,14 +116,14 @@ async function trashSurvivesAndExpires(backend: Backend): Promise<void> {
   await server.stop('SIGKILL');
 
   server = await start(backend);
-  const listed = (await api(server, 'GET', '/api/trash')).json.trash as Array<{ id: string; kind: string; name: string; deleted_by: string }>;
+  const listed = (await api(server, 'GET', '/api/trash')).body.trash as Array<{ id: string; kind: string; name: string; deleted_by: string }>;
   expect(byId(listed).map(({ id, kind, name, deleted_by }) => ({ id, kind, name, deleted_by }))).toEqual([
     { id: 'user.default.session.' + session.id, kind: 'session', name: 'Kept', deleted_by: 'default' },
     { id: 'user.default.skill.gone-skill', kind: 'skill', name: 'Gone Skill', deleted_by: 'default' },
     { id: 'user.default.workflow.w1', kind: 'workflow', name: 'Filter chain', deleted_by: 'alice' },
   ]);
   // The trash leaves versions alone until a purge.
-  expect((await api(server, 'GET', `/api/versions?room=${sessionRoom}`)).json.versions.map((v: { name: string }) => v.name)).toContain('both messages');
+  expect((await api(server, 'GET', `/api/versions?room=${sessionRoom}`)).body.versions.map((v: { name: string }) => v.name)).toContain('both messages');
   // Restored after the crash: the workflow with its nodes and edges.
   expect((await api(server, 'POST', '/api/trash/user.default.workflow.w1/restore')).status).toBe(200);
   const reopened = await client(server, workflowRoom);
@@ -135,7 +135,7 @@ async function trashSurvivesAndExpires(backend: Backend): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
   server = await start(backend, { TRASH_DAYS: '0.00001' });
   await waitFor(() => server.logs.filter((l) => l.msg === 'purged from the trash for good').length === 2, 'the expired entries to be purged at start');
-  expect((await api(server, 'GET', '/api/trash')).json.trash).toEqual([]);
+  expect((await api(server, 'GET', '/api/trash')).body.trash).toEqual([]);
   expect((await api(server, 'GET', '/api/skills/gone-skill')).status).toBe(404);
   expect((await api(server, 'POST', `/api/trash/user.default.session.${session.id}/restore`)).status).toBe(404);
   await server.stop('SIGKILL');

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOSE } from '../../shared/src/codes';
+import { runsOf } from '../../shared/src/documents/runs';
 import { readMessages } from '../../shared/src/documents/session';
 import { writeSkillFiles } from '../../shared/src/documents/skill-files';
 import { getTrashEntry, listTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
@@ -24,7 +25,7 @@ import { purgeTrashEntry } from '../src/trash/purge';
 import { isExpired, sweepTrash } from '../src/trash/trash-expiry';
 import { connectClient, connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
-import { restCall, type RestAnswer } from './harness/rest-call';
+import { requestAs } from './harness/rest-as';
 import { teardownEachTest } from './harness/teardown';
 import { SEEDED_GRAPH, seedWorkflow } from './harness/trash-items';
 import { waitFor } from './harness/wait';
@@ -46,7 +47,7 @@ function client(server: Server, room: string): TestClient {
   return c;
 }
 
-const api = (server: Server, method: string, url: string, body?: unknown): Promise<RestAnswer> => restCall(server.url, method, url, body);
+const api = (server: Server, method: string, url: string, body?: unknown) => requestAs(server.url, undefined, url, { method, body });
 
 const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) => a.id.localeCompare(b.id));
 const sameGraph = (graph: WorkflowGraph) => ({ nodes: byId(graph.nodes), edges: byId(graph.edges) });
@@ -78,7 +79,7 @@ describe('TRASH-1: to the trash and back', () => {
     const listed = await api(server, 'GET', '/api/trash');
     expect(listed).toEqual({
       status: 200,
-      json: {
+      body: {
         trash: [
           {
             id: 'user.default.workflow.w1',
@@ -100,7 +101,7 @@ describe('TRASH-1: to the trash and back', () => {
     expect(open.provider.wsconnected).toBe(true);
 
     const restored = await api(server, 'POST', `/api/trash/${entry.id}/restore`);
-    expect(restored).toEqual({ status: 200, json: { restored: entry.id, kind: 'workflow', item_id: 'w1', room: 'user/default/workflow/w1', name: 'Filter chain' } });
+    expect(restored).toEqual({ status: 200, body: { restored: entry.id, kind: 'workflow', item_id: 'w1', room: 'user/default/workflow/w1', name: 'Filter chain' } });
     const index = await server.rooms.use('user/default', (room) => ({ listing: getWorkflowListing(room.doc, 'w1'), trash: listTrash(room.doc) }));
     expect(index).toEqual({ listing: entry.listing, trash: [] });
     expect(sameGraph((await storedWorkflow(server.storage, 'user/default/workflow/w1')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
@@ -109,31 +110,31 @@ describe('TRASH-1: to the trash and back', () => {
 
   it('DELETE /api/sessions/:id moves a session to the trash; restored, GET gives it back with its messages', async () => {
     const server = await start();
-    const { json: s } = await api(server, 'POST', '/api/sessions', { name: 'VQE study', initial_message: 'Find the H2 ground state' });
+    const { body: s } = await api(server, 'POST', '/api/sessions', { name: 'VQE study', initial_message: 'Find the H2 ground state' });
     await api(server, 'POST', `/api/sessions/${s.id}/messages`, { role: 'assistant', content: 'E = -1.137 Ha' });
     const deleted = await api(server, 'DELETE', `/api/sessions/${s.id}`);
-    expect(deleted.json).toEqual({ deleted: true, id: s.id, trash_id: `user.default.session.${s.id}` });
-    expect((await api(server, 'GET', '/api/sessions')).json.sessions).toEqual([]);
-    expect((await api(server, 'GET', '/api/trash')).json.trash).toEqual([
+    expect(deleted.body).toEqual({ deleted: true, id: s.id, trash_id: `user.default.session.${s.id}` });
+    expect((await api(server, 'GET', '/api/sessions')).body.sessions).toEqual([]);
+    expect((await api(server, 'GET', '/api/trash')).body.trash).toEqual([
       expect.objectContaining({ id: `user.default.session.${s.id}`, kind: 'session', name: 'VQE study', deleted_by: 'default' }),
     ]);
     expect((await api(server, 'POST', `/api/trash/user.default.session.${s.id}/restore`)).status).toBe(200);
     const back = await api(server, 'GET', `/api/sessions/${s.id}`);
-    expect(back.json).toMatchObject({ id: s.id, name: 'VQE study' });
-    expect(back.json.messages.map((m: { content: string }) => m.content)).toEqual(['Find the H2 ground state', 'E = -1.137 Ha']);
+    expect(back.body).toMatchObject({ id: s.id, name: 'VQE study' });
+    expect(back.body.messages.map((m: { content: string }) => m.content)).toEqual(['Find the H2 ground state', 'E = -1.137 Ha']);
   });
 
   it('DELETE /api/skills/:id moves a skill with its files to the skill trash; restored, it is whole again', async () => {
     const server = await start();
     await api(server, 'POST', '/api/skills', { name: 'Temp', code: 'def execute(inputs):\n    return {}' });
     await server.rooms.use('user/default', (room) => writeSkillFiles(room.doc, 'temp', [{ path: 'scripts/a.py', bytes: new Uint8Array([1, 2, 3]) }]));
-    const before = (await api(server, 'GET', '/api/skills/temp')).json;
-    expect((await api(server, 'DELETE', '/api/skills/temp')).json).toEqual({ deleted: true, skill_id: 'temp', trash_id: 'user.default.skill.temp' });
+    const before = (await api(server, 'GET', '/api/skills/temp')).body;
+    expect((await api(server, 'DELETE', '/api/skills/temp')).body).toEqual({ deleted: true, skill_id: 'temp', trash_id: 'user.default.skill.temp' });
     expect((await api(server, 'GET', '/api/skills/temp')).status).toBe(404);
-    expect((await api(server, 'GET', '/api/trash')).json.trash).toEqual([expect.objectContaining({ id: 'user.default.skill.temp', kind: 'skill', name: 'Temp' })]);
+    expect((await api(server, 'GET', '/api/trash')).body.trash).toEqual([expect.objectContaining({ id: 'user.default.skill.temp', kind: 'skill', name: 'Temp' })]);
     await server.rooms.use('user/default', (room) => expect(room.doc.getMap('skillTrash').has('user.default.skill.temp')).toBe(true));
     expect((await api(server, 'POST', '/api/trash/user.default.skill.temp/restore')).status).toBe(200);
-    expect((await api(server, 'GET', '/api/skills/temp')).json).toEqual(before);
+    expect((await api(server, 'GET', '/api/skills/temp')).body).toEqual(before);
     expect(before.files).toEqual([{ path: 'scripts/a.py', size: 3 }]);
   });
 
@@ -144,11 +145,11 @@ describe('TRASH-1: to the trash and back', () => {
     await server.rooms.use('user/default', (room) => putWorkflowListing(room.doc, 'w2', { name: 'A new w2' }));
     const conflict = await api(server, 'POST', `/api/trash/${entry.id}/restore`);
     expect(conflict.status).toBe(409);
-    expect(conflict.json.error.message).toMatch(/exists again/);
+    expect(conflict.body.error.message).toMatch(/exists again/);
     for (const bad of ['w2', 'user.default', 'user.default.notes.x', '..%2F..%2Fx', 'user.default.workflow.a%2Fb']) {
       const res = await api(server, 'POST', `/api/trash/${bad}/restore`);
       expect(res.status, bad).toBe(400);
-      expect(res.json.error.code, bad).toBe('invalid_id');
+      expect(res.body.error.code, bad).toBe('invalid_id');
       expect((await api(server, 'DELETE', `/api/trash/${bad}`)).status, bad).toBe(400);
     }
     expect((await api(server, 'POST', '/api/trash/user.default.workflow.none/restore')).status).toBe(404);
@@ -158,10 +159,12 @@ describe('TRASH-1: to the trash and back', () => {
 });
 
 describe('TRASH-4: deleting for good', () => {
-  it('DELETE /api/trash/:id closes the room\'s clients with 4410, deletes its storage and its mirror, and forgets the entry', async () => {
+  it('DELETE /api/trash/:id closes the room\'s clients with 4410, deletes its storage, its run history and its mirror, and forgets the entry', async () => {
     const dataDir = await tempDir();
     const server = await start({ STORAGE: 'file', DATA_DIR: dataDir });
     await seedWorkflow(server.rooms, home, 'w3');
+    // Its run history, in a room of its own.
+    await server.rooms.use('user/default/runs/w3', (room) => runsOf(room.doc).set('r1', { id: 'r1', status: 'done' }));
     const mirrored = path.join(dataDir, 'volumes/user/default/workflows/w3.json');
     await waitFor(() => fs.access(mirrored).then(() => true, () => false), 'the workflow to be mirrored');
     const open = client(server, 'user/default/workflow/w3');
@@ -169,11 +172,12 @@ describe('TRASH-4: deleting for good', () => {
     const entry = await trashInIndex(server, 'w3');
     await waitFor(() => fs.access(mirrored).then(() => false, () => true), 'the trashed workflow\'s mirror to be deleted');
 
-    expect(await api(server, 'DELETE', `/api/trash/${entry.id}`)).toEqual({ status: 200, json: { deleted: true, id: entry.id } });
+    expect(await api(server, 'DELETE', `/api/trash/${entry.id}`)).toEqual({ status: 200, body: { deleted: true, id: entry.id } });
     await waitFor(() => open.closeCodes.includes(CLOSE.roomDeleted.code), 'the collaborator to be told the room is gone');
     expect(await storedWorkflow(server.storage, 'user/default/workflow/w3')).toEqual({ empty: true, graph: { nodes: [], edges: [] } });
     expect(await server.storage.list()).not.toContain('user/default/workflow/w3');
-    expect((await api(server, 'GET', '/api/trash')).json.trash).toEqual([]);
+    expect(await server.storage.read('user/default/runs/w3')).toEqual({ snapshot: null, updates: [] });
+    expect((await api(server, 'GET', '/api/trash')).body.trash).toEqual([]);
     expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(404);
     // A stock client never reconnects after a 44xx code; the room is not loaded again.
     await new Promise((r) => setTimeout(r, 300));
@@ -194,7 +198,7 @@ describe('TRASH-4: deleting for good', () => {
     expect(await server.trashExpiry.sweep()).toEqual({ purged: ['user.default.workflow.old'], failed: [] });
     expect((await storedWorkflow(server.storage, 'user/default/workflow/old')).empty).toBe(true);
     expect(sameGraph((await storedWorkflow(server.storage, 'user/default/workflow/young')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
-    expect((await api(server, 'GET', '/api/trash')).json.trash.map((e: { id: string }) => e.id)).toEqual(['user.default.workflow.young']);
+    expect((await api(server, 'GET', '/api/trash')).body.trash.map((e: { id: string }) => e.id)).toEqual(['user.default.workflow.young']);
   });
 
   it('TRASH_DAYS is validated: a positive number of days, fractions allowed', async () => {
@@ -315,7 +319,7 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     expect((await api(server, 'POST', '/api/versions', { room, name: 'before the refactor' })).status).toBe(201);
     await trashInIndex(server, 'wv');
     expect((await api(server, 'POST', '/api/trash/user.default.workflow.wv/restore')).status).toBe(200);
-    expect((await api(server, 'GET', `/api/versions?room=${room}`)).json.versions.map((v: VersionMeta) => v.name)).toEqual(['before the refactor']);
+    expect((await api(server, 'GET', `/api/versions?room=${room}`)).body.versions.map((v: VersionMeta) => v.name)).toEqual(['before the refactor']);
 
     await server.rooms.use(room, (r) => r.doc.transact(() => writeWorkflowMeta(r.doc, { name: 'Renamed just before' }), ORIGIN.rest));
     await trashInIndex(server, 'wv');
@@ -323,12 +327,12 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     expect(await server.history.list(room)).toEqual([]);
     // Past the pause, the checkpoint that was pending has not come back.
     await new Promise((r) => setTimeout(r, 2000));
-    expect((await api(server, 'GET', `/api/versions?room=${room}`)).json.versions).toEqual([]);
+    expect((await api(server, 'GET', `/api/versions?room=${room}`)).body.versions).toEqual([]);
   });
 
   it('a purged session room is gone with its messages', async () => {
     const server = await start();
-    const { json: s } = await api(server, 'POST', '/api/sessions', { name: 'Gone', initial_message: 'hello' });
+    const { body: s } = await api(server, 'POST', '/api/sessions', { name: 'Gone', initial_message: 'hello' });
     await api(server, 'DELETE', `/api/sessions/${s.id}`);
     const room = `user/default/session/${s.id}`;
     expect(await server.rooms.use(room, (r) => readMessages(r.doc).length)).toBe(1);

@@ -2,7 +2,9 @@
 // browser carries the calls out on the session's workflow, a collaborator watching that
 // workflow sees the nodes appear live, and one undo in the asking browser removes them all.
 import { expect, it } from 'vitest';
+import { listRuns } from '../../shared/src/documents/runs';
 import { readWorkflowGraph } from '../../shared/src/documents/workflow';
+import { runsRoomOf } from '../../shared/src/rooms';
 import { waitFor } from './harness';
 import { useAppWithFakeChat } from './harness/fake-chat';
 import { nodeIds, visibleNodes } from './harness/canvas';
@@ -51,6 +53,11 @@ it('tool calls build the workflow live for collaborators, and one undo removes t
   const room = `user/default/workflow/${link!.split('/').pop()}`;
   const script = await app.connect(room);
   expect(readWorkflowGraph(script.doc).nodes.find((n) => n.skillId === 'quantum-vqe')?.inputs).toEqual({ max_iterations: 100 });
+  // The assistant's run is in the workflow's run history, as the person's, made by the assistant.
+  const runs = await app.connect(runsRoomOf(room)!);
+  await waitFor(() => listRuns(runs.doc).length === 1, 'the assistant’s run in the history');
+  expect(listRuns(runs.doc)[0]).toMatchObject({ trigger: 'assistant', status: 'done', workflow_room: room });
+  runs.destroy();
 
   // The person who asked undoes once: every edit of that answer goes, for everyone.
   await asker.goto(`/${link}`);

@@ -64,20 +64,21 @@ export async function addUserSkill(serverUrl: string, skillId: string, markdown:
   index.destroy();
 }
 
-type Ports = Array<{ name: string; type: string }>;
+type Ports = Array<{ name: string; type: string; default?: number | string | boolean }>;
 
-/** A minimal JavaScript skill file. */
-export const javascriptSkill = (skillId: string, code: string, outputs?: Ports): string => skillFile('javascript', skillId, code, outputs);
+/** A minimal JavaScript skill file (with `inputs`, when given). */
+export const javascriptSkill = (skillId: string, code: string, outputs?: Ports, inputs?: Ports): string => skillFile('javascript', skillId, code, outputs, inputs);
 
 /** A minimal Python skill file. */
 export const pythonSkill = (skillId: string, code: string, outputs?: Ports): string => skillFile('python', skillId, code, outputs);
 
-function skillFile(language: 'javascript' | 'python', skillId: string, code: string, outputs: Ports = [{ name: 'result', type: 'any' }]): string {
+function skillFile(language: 'javascript' | 'python', skillId: string, code: string, outputs: Ports = [{ name: 'result', type: 'any' }], inputs: Ports = []): string {
   return [
     '---',
     `name: ${skillId}`,
     `skill_id: ${skillId}`,
     `type: ${language}`,
+    ...(inputs.length > 0 ? ['inputs:', ...inputs.flatMap((i) => [`  - name: ${i.name}`, `    type: ${i.type}`, ...(i.default === undefined ? [] : [`    default: ${JSON.stringify(i.default)}`])])] : []),
     'outputs:',
     ...outputs.flatMap((o) => [`  - name: ${o.name}`, `    type: ${o.type}`]),
     '---',

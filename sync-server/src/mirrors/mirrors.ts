@@ -41,7 +41,8 @@ type VolumeRoom = Extract<RoomName, { kind: 'volume' }>;
  * - a volume index: its session set (Redis), its skill files, and the deletion of the files of
  *   removed skills and workflows and of the keys of removed sessions;
  * - a session room: `session:{id}` and its messages, while its volume lists it;
- * - a workflow room: `workflows/{id}.json`, while its volume lists it.
+ * - a workflow room: `workflows/{id}.json`, while its volume lists it;
+ * - a workflow's runs room: nothing (the original kept no run history).
  *
  * Ids come from validated room names and document keys; a key that is not a valid id is
  * skipped (and logged), so nothing is written outside its folder or key prefix.
@@ -91,9 +92,17 @@ export class Mirrors {
       return;
     }
     const r = room.value;
-    if (r.kind === 'volume') await this.mirrorVolume(r);
-    else if (r.kind === 'session') await this.mirrorSession(r);
-    else await this.mirrorWorkflow(r);
+    switch (r.kind) {
+      case 'volume':
+        return this.mirrorVolume(r);
+      case 'session':
+        return this.mirrorSession(r);
+      case 'workflow':
+        return this.mirrorWorkflow(r);
+      case 'runs':
+        // A run history has no read model in the original: its runs are read from the room.
+        return;
+    }
   }
 
   /** Keeps the ids that can name a key or file; the rest are logged and skipped. */

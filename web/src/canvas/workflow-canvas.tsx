@@ -26,6 +26,7 @@ import { ResultsDock } from '../run/results-dock';
 import { RunContext } from '../run/run-context';
 import { RunSession } from '../run/run-session';
 import { RunToolbar } from '../run/run-toolbar';
+import { RunsPanel } from '../run/runs-panel';
 import { nodeSignatures, signatureSource } from '../run/signatures';
 import {
   addSkillNode,
@@ -126,6 +127,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const flowBox = useRef<HTMLDivElement>(null);
   const canvasBox = useRef<HTMLDivElement>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
+  const [showRuns, setShowRuns] = useState(false);
   const [viewport, setViewport] = useState<Viewport | null>(null);
   const settled = useFirstContent(room);
   const run = useRunSession(room, graph, catalog, peers);
@@ -381,6 +383,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         </button>
         {compound.toolbar}
         <RunToolbar session={run} />
+        <button type="button" onClick={() => setShowRuns((v) => !v)} aria-pressed={showRuns} data-testid="runs-button" title="This workflow’s runs: everyone’s history, and the runs waiting here">
+          Runs
+        </button>
         <button type="button" onClick={() => setShowShortcuts(true)} data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>
@@ -488,6 +493,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         {/* One column beside the flow, never over it: the skill being fixed above its results. */}
         <div class="canvas-side">
           <SkillBesideSlot catalog={catalog} />
+          {showRuns && <RunsPanel session={run} room={route.room} doc={doc} readOnly={readOnly} onClose={() => setShowRuns(false)} />}
           <ResultsDock session={run} selected={selectedNodes} />
         </div>
       </div>
@@ -510,6 +516,9 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
  * The workflow's run session (web/src/run): created with the room, fed the current workflow and
  * skills, node signatures (for staleness) and collaborators' run states; stopped on close.
  */
+/** How long a queued run waits for its skills after the workflow opens (then it runs, and says what is missing). */
+const QUEUED_SKILL_WAIT_MS = 15_000;
+
 function useRunSession(room: ReturnType<typeof useRoom>, graph: WorkflowGraph, catalog: Catalog, peers: Peer[]): RunSession | null {
   const rooms = useRooms();
   const session = useMemo(() => (room ? new RunSession(room.name, rooms, room.provider.awareness) : null), [room, rooms]);
@@ -518,7 +527,12 @@ function useRunSession(room: ReturnType<typeof useRoom>, graph: WorkflowGraph, c
   latest.current = { graph, catalog };
   useEffect(() => {
     // Read at the moment of the click, so a run uses exactly what the canvas shows.
-    session?.setSource(() => ({ graph: latest.current.graph, entry: (id) => latest.current.catalog.entry(id) }));
+    session?.setSource(() => ({
+      graph: latest.current.graph,
+      entry: (id) => latest.current.catalog.entry(id),
+      signatures: (other) => nodeSignatures(other, signatureSource(latest.current.catalog.entry)),
+      whenReady: async (g) => void (await Promise.all(g.nodes.map((n) => latest.current.catalog.whenSkill(n.skillId, QUEUED_SKILL_WAIT_MS)))),
+    }));
   }, [session]);
   const signatures = useMemo(() => nodeSignatures(graph, signatureSource(catalog.entry)), [graph, catalog]);
   useEffect(() => session?.setSignatures(signatures), [session, signatures]);

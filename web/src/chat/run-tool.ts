@@ -3,6 +3,8 @@ import { readWorkflowGraph } from '../../../shared/src/documents/workflow';
 import { runWorkflow } from '../../../shared/src/execution/executor';
 import type { RunTrace } from '../../../shared/src/execution/types';
 import type { Catalog } from '../documents/catalog';
+import type { RoomSet } from '../documents/rooms';
+import { recordRun } from '../run/run-history';
 import { resolveForBrowser } from '../run/run-session';
 import { resultCache, saveTrace } from '../run/run-store';
 import { browserRuntimes } from '../runtimes/browser-runtimes';
@@ -19,16 +21,19 @@ function brief(value: unknown): unknown {
 /**
  * The assistant's run_workflow tool: runs the workflow in this browser with the same executor,
  * runtimes and result cache as the canvas, keeps the trace, and tells the model what each node
- * did (outputs, errors, or why nothing ran).
+ * did (outputs, errors, or why nothing ran). The run joins the workflow's run history, as the
+ * assistant's ("assistant") on behalf of this person.
  */
-export async function runForAssistant(room: string, doc: Y.Doc, catalog: Catalog, nodeId?: string): Promise<ToolOutcome & { trace: RunTrace }> {
+export async function runForAssistant(rooms: RoomSet, room: string, doc: Y.Doc, catalog: Catalog, nodeId?: string): Promise<ToolOutcome & { trace: RunTrace }> {
   const graph = readWorkflowGraph(doc);
   if (nodeId && !graph.nodes.some((n) => n.id === nodeId)) {
     return { content: `No node "${nodeId}" in the workflow.`, isError: true, trace: emptyTrace(room) };
   }
+  const startedAt = Date.now();
+  const resolve = (skillId: string) => resolveForBrowser(catalog.entry(skillId));
   const report = await runWorkflow({
     graph,
-    resolve: (skillId) => resolveForBrowser(catalog.entry(skillId)),
+    resolve,
     library: catalog.library,
     runtimes: browserRuntimes(() => `assistant:${room}`),
     cache: resultCache,
@@ -37,6 +42,7 @@ export async function runForAssistant(room: string, doc: Y.Doc, catalog: Catalog
     newId: () => crypto.randomUUID(),
   });
   await saveTrace(report.trace).catch(() => undefined);
+  void recordRun(rooms, report, graph, { workflowRoom: room, startedAt, trigger: 'assistant', resolve }).catch(() => undefined);
   if (report.issues.length > 0) {
     return { content: `Nothing ran; fix these first:\n${report.issues.map((i) => `- ${i.message}`).join('\n')}`, isError: true, trace: report.trace };
   }

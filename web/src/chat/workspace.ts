@@ -54,7 +54,7 @@ export async function toolTargetFor(rooms: RoomSet, session: Y.Doc, catalog: Cat
     skillFormat,
     undo: workflowUndo(workflow.doc),
     // The runtimes (Pyodide, ngspice…) load only when the model first asks for a run.
-    run: async (nodeId) => (await import('./run-tool')).runForAssistant(name, workflow.doc, catalog, nodeId),
+    run: async (nodeId) => (await import('./run-tool')).runForAssistant(rooms, name, workflow.doc, catalog, nodeId),
     suggestions: async () => (await import('../evolution/suggestions')).suggestionsForAssistant(rooms, catalog),
   };
 }

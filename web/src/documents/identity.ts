@@ -1,4 +1,4 @@
-import { isValidId, LOCAL_USER_ID, SYSTEM_VOLUME_ID, type Volume } from '../../../shared/src/rooms';
+import { isValidId, LOCAL_USER_ID, SYSTEM_VOLUME_ID, workflowRoomOfRuns, type Volume } from '../../../shared/src/rooms';
 import { createStore, type ReadonlyStore } from './store';
 
 /** Who is using this browser: a name and colour picked here, kept in localStorage. */
@@ -53,9 +53,20 @@ export function setIdentity(next: Partial<Identity>): void {
   save(stored.get());
 }
 
+/**
+ * The share token that opens a room: the room's own link, or for a workflow's run history the
+ * workflow's link (shared/src/access.ts: a link to a workflow opens its runs too).
+ */
+function shareTokenOf(room: string, identity: Identity): string | undefined {
+  const own = identity.shareTokens?.[room];
+  if (own) return own;
+  const workflow = workflowRoomOfRuns(room);
+  return workflow ? identity.shareTokens?.[workflow] : undefined;
+}
+
 /** The token a room is opened with: its share link's, else the person's own. */
 export function tokenFor(room: string, identity: Identity = stored.get()): string | undefined {
-  const own = identity.shareTokens?.[room] ?? identity.token;
+  const own = shareTokenOf(room, identity) ?? identity.token;
   if (own || !room.startsWith(`system/`)) return own;
   // Someone who came only through share links still reads the system skills, as everyone does
   // (shared/src/access.ts): any of their links that has not expired opens the system volume.
@@ -85,7 +96,7 @@ export type RoomMode = 'read' | 'write';
  * still decides, and says so when it refuses).
  */
 export function roomMode(room: string, identity: Identity = stored.get()): RoomMode {
-  const token = identity.shareTokens?.[room];
+  const token = shareTokenOf(room, identity);
   const share = token ? readClaims(token)?.share : undefined;
   return typeof share === 'object' && share !== null && (share as { mode?: unknown }).mode === 'read' ? 'read' : 'write';
 }

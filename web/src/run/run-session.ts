@@ -11,6 +11,9 @@ import { disposeStage } from '../runtimes/threejs-stages';
 import type { EngineState } from '../runtimes/worker-host';
 import { innerNode, isInnerNode } from './inner-node';
 import { remoteKind, shownKinds, type NodeFacts, type ShownKind, type StaleReason } from './node-state';
+import { recordRun } from './run-history';
+import { cancelQueuedRun, enqueueRun, queuedRuns, restoreQueuedRun, takeNextRun, type QueuedRun } from './run-queue';
+import { literalInputs, withInputs, type NodeInputs } from './run-record';
 import { loadNodes, resultCache, saveNode, saveTrace } from './run-store';
 import { attachTraceToCurrentSession } from './session-trace';
 
@@ -47,6 +50,18 @@ export interface RunSummary {
 export interface RunSource {
   graph: WorkflowGraph;
   entry: (skillId: string) => CatalogEntry | undefined;
+  /** Resolves once the skills of a graph's nodes are here (or will not come): a queued run waits for it. */
+  whenReady?: (graph: WorkflowGraph) => Promise<void>;
+  /** Node signatures of another graph (a queued run's inputs); the canvas's own are `setSignatures`'. */
+  signatures?: (graph: WorkflowGraph) => Map<string, string>;
+}
+
+/** What to run: only `targets` (and what they need) when given; with these literal inputs when given, else the canvas's. */
+export interface RunAsk {
+  targets?: string[];
+  inputs?: NodeInputs;
+  /** What asked ("run", "node", "again"), kept in the run's record. */
+  trigger?: string;
 }
 
 /** A collaborator's published run states. */
@@ -68,6 +83,8 @@ const INNER_FAILURE = /^inner node (\S+) \(([^)]*)\) failed: /;
 /** Awareness goes to everyone on every change: a compound's published progress names a few running inner nodes at most. */
 const PUBLISHED_RUNNING = 3;
 const PUBLISHED_PATH = 200;
+/** The listener key of the queue (not a node id: ids never hold "*"). */
+export const QUEUE = '*queue';
 /** Skill types that run in Python, whose nodes make the page load Pyodide ahead of a run. */
 const PYTHON_TYPES: readonly string[] = ['python', 'qiskit'];
 
@@ -106,6 +123,10 @@ export class RunSession {
   private remoteProgress = new Map<number, Record<string, CompoundProgress>>();
   private disposed = false;
   private source: (() => RunSource) | null = null;
+  /** This workflow's runs waiting in this browser's queue (run-queue.ts), first first. */
+  private queue: QueuedRun[] = [];
+  /** Set while the next queued run is being taken, so two never start at once. */
+  private draining = false;
 
   constructor(
     /** The workflow's room name (also the trace's `workflow`). */
@@ -114,6 +135,8 @@ export class RunSession {
     private readonly rooms: RoomSet,
     private readonly awareness?: Awareness,
   ) {
+    // Runs asked for before a reload are still waiting: show them, and start them once the canvas gives the workflow.
+    void this.refreshQueue().then(() => this.drain());
     void loadNodes(room).then((saved) => {
       if (this.disposed) return;
       let newest: { id: string; at: number } | null = null;
@@ -193,7 +216,7 @@ export class RunSession {
 
   getSummary = (): RunSummary => this.summary;
 
-  /** Listens to one node (`'*'`: the run summary). */
+  /** Listens to one node (`'*'`: the run summary; `QUEUE`: the queue). */
   subscribe(id: string, listener: () => void): () => void {
     let set = this.listeners.get(id);
     if (!set) this.listeners.set(id, (set = new Set()));
@@ -296,6 +319,7 @@ export class RunSession {
   /** Where `requestRun` gets the workflow and skills from: the canvas's current ones. */
   setSource(source: () => RunSource): void {
     this.source = source;
+    void this.drain();
   }
 
   /** The skill type of a node, from the current workflow and catalog. */
@@ -315,12 +339,69 @@ export class RunSession {
     return node ? source?.entry(node.skillId)?.skill : undefined;
   }
 
-  /** Runs the current workflow (or `targets` and what they need); ignored while a run is on. */
-  requestRun(targets?: string[]): void {
+  /**
+   * Runs the current workflow (or `targets` and what they need). Asked for while a run is on (or
+   * while runs wait), it joins this browser's queue with the inputs the canvas has now, and runs
+   * with those when its turn comes.
+   */
+  requestRun(targets?: string[], ask: Omit<RunAsk, 'targets'> = {}): void {
     const source = this.source?.();
-    if (!source || this.controller) return;
+    if (!source) return;
     if (source.graph.nodes.length === 0) return this.setSummary({ running: false, issues: [], empty: true });
-    void this.run(source.graph, source.entry, targets);
+    const trigger = ask.trigger ?? (targets ? 'node' : 'run');
+    if (this.controller || this.queue.length > 0 || this.draining) {
+      const inputs = ask.inputs ? { ...literalInputs(source.graph), ...ask.inputs } : literalInputs(source.graph);
+      void enqueueRun({ room: this.room, trigger, inputs, ...(targets ? { targets } : {}) })
+        .then(() => this.refreshQueue())
+        .then(() => this.drain())
+        .catch(() => undefined);
+      return;
+    }
+    void this.run(source.graph, source.entry, { targets, inputs: ask.inputs, trigger });
+  }
+
+  /** This workflow's runs waiting in this browser, first first. */
+  getQueue = (): readonly QueuedRun[] => this.queue;
+
+  /** Takes a waiting run out of the queue before it starts. */
+  async cancelQueued(id: string): Promise<void> {
+    await cancelQueuedRun(id);
+    await this.refreshQueue();
+  }
+
+  private async refreshQueue(): Promise<void> {
+    const next = await queuedRuns(this.room).catch(() => this.queue);
+    if (this.disposed) return;
+    this.queue = next;
+    this.emit(QUEUE);
+  }
+
+  /** Starts the first waiting run, when nothing runs and the canvas has given the workflow. */
+  private async drain(): Promise<void> {
+    if (this.controller || this.draining || this.disposed || !this.source) return;
+    this.draining = true;
+    let next: QueuedRun | null = null;
+    try {
+      if ((await queuedRuns(this.room)).length === 0) return;
+      // After a reload the skills come a moment after the workflow: a queued run started
+      // before they are here would fail to validate and be lost.
+      const { graph, whenReady } = this.source();
+      await whenReady?.(graph).catch(() => undefined);
+      next = await takeNextRun(this.room);
+    } catch {
+      // The queue's store is unavailable: nothing is taken, the runs wait on.
+    } finally {
+      this.draining = false;
+    }
+    await this.refreshQueue();
+    if (!next) return;
+    if (this.disposed || this.controller) {
+      // Closed (or a run started) meanwhile: the run waits on, in its place.
+      await restoreQueuedRun(next).catch(() => undefined);
+      return this.refreshQueue();
+    }
+    const source = this.source();
+    void this.run(source.graph, source.entry, { targets: next.targets, inputs: next.inputs, trigger: next.trigger });
   }
 
   get running(): boolean {
@@ -331,11 +412,16 @@ export class RunSession {
    * Runs the workflow, or only `targets` and what they need. Unchanged nodes come from the
    * result cache ("cached"), so this runs exactly what is stale.
    */
-  async run(graph: WorkflowGraph, entry: (skillId: string) => CatalogEntry | undefined, targets?: string[]): Promise<void> {
+  async run(current: WorkflowGraph, entry: (skillId: string) => CatalogEntry | undefined, ask: RunAsk = {}): Promise<void> {
     if (this.controller) return;
+    const { targets } = ask;
     const controller = new AbortController();
     this.controller = controller;
-    const signatures = new Map(this.signatures);
+    const startedAt = Date.now();
+    // A queued run (or a run again) uses the inputs it was asked with; its results are shown
+    // under the signatures of those inputs, so they read as out of date if the canvas moved on.
+    const graph = ask.inputs ? withInputs(current, ask.inputs) : current;
+    const signatures = ask.inputs ? (this.source?.().signatures?.(graph) ?? new Map<string, string>()) : new Map(this.signatures);
     const inGraph = new Set(graph.nodes.map((n) => n.id));
     this.published = Object.fromEntries(Object.entries(this.published).filter(([id]) => inGraph.has(id)));
     this.publishedSignatures = Object.fromEntries(Object.entries(this.publishedSignatures).filter(([id]) => inGraph.has(id)));
@@ -366,8 +452,13 @@ export class RunSession {
     if (report.issues.length === 0) {
       void saveTrace(report.trace).catch(() => undefined);
       void attachTraceToCurrentSession(this.rooms, report.trace, this.room).catch(() => undefined);
+      if (error === undefined) {
+        const facts = { workflowRoom: this.room, startedAt, trigger: ask.trigger ?? 'run', resolve: (skillId: string) => resolveForBrowser(entry(skillId)), shownState: (id: string) => this.states.get(id) };
+        void recordRun(this.rooms, report, graph, facts).catch(() => undefined);
+      }
     }
     this.setSummary({ running: false, issues: report.issues, error, report: { ok: report.ok, trace: report.trace } });
+    void this.drain();
   }
 
   /** Stops the run: running workers are terminated, queued nodes never start. */

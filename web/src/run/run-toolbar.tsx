@@ -1,13 +1,15 @@
 import { useRunSummary, formatDuration } from './run-context';
 import type { RunSession } from './run-session';
+import { useQueue } from './runs-panel';
 
 /** Run and Cancel for the whole workflow, and how the last run went. */
 export function RunToolbar({ session }: { session: RunSession | null }) {
   const summary = useRunSummary(session);
+  const queued = useQueue(session).length;
   if (!session || !summary) return null;
   const trace = summary.report?.trace;
   let text = '';
-  if (summary.running) text = 'Running…';
+  if (summary.running) text = queued > 0 ? `Running… (${queued} queued)` : 'Running…';
   else if (summary.empty) text = 'Nothing to run: this workflow has no nodes yet. Add a skill to the canvas first.';
   else if (summary.error) text = `Run failed: ${summary.error}`;
   else if (summary.issues.length > 0) text = `Cannot run: ${summary.issues.map((i) => i.message).join(' ')}`;
@@ -21,7 +23,13 @@ export function RunToolbar({ session }: { session: RunSession | null }) {
   }
   return (
     <span class="run-toolbar">
-      <button type="button" class="primary" data-testid="run-workflow" disabled={summary.running} onClick={() => session.requestRun()} title="Run every node whose result is out of date or missing (the others reuse their results)">
+      <button
+        type="button"
+        class="primary"
+        data-testid="run-workflow"
+        onClick={() => session.requestRun()}
+        title={summary.running ? 'Queue a run with the inputs as they are now: it starts when the runs before it end (Runs lists the queue)' : 'Run every node whose result is out of date or missing (the others reuse their results)'}
+      >
         Run
       </button>
       <button type="button" data-testid="cancel-run" disabled={!summary.running} onClick={() => session.cancel()}>

@@ -11,7 +11,8 @@ export function ShareLink({ token }: { token: string }) {
   useEffect(() => {
     const share = readClaims(token)?.share as { room?: unknown } | undefined;
     const room = typeof share?.room === 'string' ? parseRoomName(share.room) : null;
-    if (!room?.ok || room.value.kind === 'volume') {
+    // A run history opens with its workflow's link, never on its own (there is no view of it alone).
+    if (!room?.ok || room.value.kind === 'volume' || room.value.kind === 'runs') {
       setError('This share link is not valid: ask for a new one.');
       return;
     }

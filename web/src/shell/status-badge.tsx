@@ -71,5 +71,6 @@ function subjectOf(room: string, here: boolean): string {
   if (!parsed.ok) return `"${room}"`;
   const name = parsed.value;
   if (name.kind === 'volume') return `${name.volume === 'team' ? 'team ' : ''}“${name.volumeId}”’s library`;
+  if (name.kind === 'runs') return here ? 'this workflow’s run history' : `the run history of workflow “${name.id}”`;
   return here ? `this ${name.kind}` : `the ${name.kind} “${name.id}”`;
 }

@@ -1,0 +1,123 @@
+/*
+ * The run history's browser stores in Chromium's real IndexedDB, bundled as they ship:
+ * `pinnedCacheKeys` (what the storage budget keeps) reads the runs rooms this browser holds, as
+ * RoomSet stores them; the run queue keeps order per workflow, cancels, and never hands one
+ * run to two takers.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { collectErrors, launchBrowser } from './harness/browser';
+import { ROOT } from './harness/paths';
+
+// What the page can do: write a room's local copy as RoomSet does (IndexeddbPersistence under
+// `llmunix:<room>`), and call the stores.
+const ENTRY = `
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { addRun } from './shared/src/documents/runs';
+import { putNode } from './shared/src/documents/workflow';
+import { pinnedCacheKeys } from './web/src/run/run-history';
+import { cancelQueuedRun, enqueueRun, queuedRuns, takeNextRun } from './web/src/run/run-queue';
+
+async function inRoom(room, change) {
+  const doc = new Y.Doc();
+  const persistence = new IndexeddbPersistence('llmunix:' + room, doc);
+  await persistence.whenSynced;
+  change(doc);
+  await new Promise((r) => setTimeout(r, 50));
+  await persistence.destroy();
+}
+export const addRuns = (room, records, keep) => inRoom(room, (doc) => records.forEach((r) => addRun(doc, r, keep)));
+export const addNode = (room) => inRoom(room, (doc) => putNode(doc, { id: 'n', skillId: 's', label: '', position: { x: 0, y: 0 }, inputs: {} }));
+export const pinned = async () => [...(await pinnedCacheKeys())].sort();
+export { cancelQueuedRun, enqueueRun, queuedRuns, takeNextRun };
+`;
+
+let server: http.Server;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  const bundle = await build({ stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' }, bundle: true, write: false, format: 'iife', globalName: 'runsTest', target: 'es2022' });
+  const js = bundle.outputFiles[0]?.text ?? '';
+  server = http.createServer((req, res) => {
+    if (req.url === '/runs.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script src="/runs.js"></script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  browser = await launchBrowser();
+  context = await browser.newContext();
+  page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** Calls one of the entry's exports in the page. */
+const call = <T>(name: string, ...args: unknown[]): Promise<T> =>
+  page.evaluate(([n, a]) => (window as unknown as { runsTest: Record<string, (...x: unknown[]) => Promise<unknown>> }).runsTest[n as string]!(...(a as unknown[])), [name, args] as const) as Promise<T>;
+
+const record = (id: string, second: number, keys: string[]) => ({
+  id,
+  workflow_room: 'user/default/workflow/w',
+  started_at: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
+  finished_at: new Date(Date.UTC(2026, 0, 1, 0, 0, second + 1)).toISOString(),
+  duration_ms: 1000,
+  by: { sub: 'default', name: 'Alice' },
+  status: 'done',
+  trigger: 'run',
+  nodes: Object.fromEntries(keys.map((k, i) => [`n${i}`, { skill_id: 's', label: 's', status: 'done', duration_ms: 1, inputs: {}, cache_key: k }])),
+});
+
+describe('pinnedCacheKeys', () => {
+  it('gives the cache keys of the runs kept in every runs room this browser holds, and only those', async () => {
+    const errors = collectErrors(page);
+    expect(await call('pinned')).toEqual([]);
+    await call('addRuns', 'user/default/runs/w1', [record('a', 1, ['k1', 'k2']), record('b', 2, ['k3'])]);
+    await call('addRuns', 'team/lab/runs/w2', [record('c', 3, ['k4'])]);
+    // A workflow room's copy is not a run history.
+    await call('addNode', 'user/default/workflow/w1');
+    expect(await call('pinned')).toEqual(['k1', 'k2', 'k3', 'k4']);
+    // Runs dropped from a history (beyond its newest) let go of their keys.
+    await call('addRuns', 'user/default/runs/w1', [record('d', 4, ['k5'])], 2);
+    expect(await call('pinned')).toEqual(['k3', 'k4', 'k5']);
+    errors.assertNone();
+  });
+});
+
+describe('the run queue', () => {
+  const ask = (room: string, n: number) => call<{ id: string }>('enqueueRun', { room, trigger: 'run', inputs: { a: { n } } });
+  const order = async (room: string) => (await call<Array<{ inputs: { a: { n: number } } }>>('queuedRuns', room)).map((q) => q.inputs.a.n);
+
+  it('keeps each workflow\'s runs in the order asked, cancels one, and hands each to one taker', async () => {
+    const w = 'user/default/workflow/q';
+    const other = 'user/default/workflow/other';
+    const asked = [];
+    for (const n of [1, 2, 3, 4]) asked.push(await ask(w, n));
+    await ask(other, 9);
+    expect(await order(w)).toEqual([1, 2, 3, 4]);
+    expect(await call('cancelQueuedRun', asked[1]!.id)).toBe(true);
+    expect(await call('cancelQueuedRun', asked[1]!.id)).toBe(false);
+    expect(await order(w)).toEqual([1, 3, 4]);
+    // Two takers at once (two tabs) get two different runs, first first.
+    const [a, b] = await page.evaluate((room) => {
+      const t = (window as unknown as { runsTest: { takeNextRun(r: string): Promise<{ inputs: { a: { n: number } } } | null> } }).runsTest;
+      return Promise.all([t.takeNextRun(room), t.takeNextRun(room)]).then((runs) => runs.map((r) => r?.inputs.a.n ?? null));
+    }, w);
+    expect([a, b]).toEqual([1, 3]);
+    expect(await order(w)).toEqual([4]);
+    expect(await order(other)).toEqual([9]);
+  });
+
+  it('is still there after a reload', async () => {
+    await page.reload();
+    expect(await order('user/default/workflow/q')).toEqual([4]);
+  });
+});
