@@ -159,7 +159,7 @@ describe('TRASH-1: to the trash and back', () => {
 });
 
 describe('TRASH-4: deleting for good', () => {
-  it('DELETE /api/trash/:id closes the room\'s clients with 4410, deletes its storage, its run history and its mirror, and forgets the entry', async () => {
+  it('the mirror follows the listing (gone in the trash, back on restore); DELETE /api/trash/:id closes the room\'s clients with 4410, deletes its storage, its run history and its mirror, and forgets the entry', async () => {
     const dataDir = await tempDir();
     const server = await start({ STORAGE: 'file', DATA_DIR: dataDir });
     await seedWorkflow(server.rooms, home, 'w3');
@@ -169,8 +169,14 @@ describe('TRASH-4: deleting for good', () => {
     await waitFor(() => fs.access(mirrored).then(() => true, () => false), 'the workflow to be mirrored');
     const open = client(server, 'user/default/workflow/w3');
     await waitFor(() => open.provider.synced, 'the collaborator to sync');
-    const entry = await trashInIndex(server, 'w3');
-    await waitFor(() => fs.access(mirrored).then(() => false, () => true), 'the trashed workflow\'s mirror to be deleted');
+    const mirrorGone = () => waitFor(() => fs.access(mirrored).then(() => false, () => true), 'the trashed workflow\'s mirror to be deleted');
+    let entry = await trashInIndex(server, 'w3');
+    await mirrorGone();
+    expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(200);
+    await waitFor(() => fs.access(mirrored).then(() => true, () => false), 'the restored workflow to be mirrored again');
+    expect(JSON.parse(await fs.readFile(mirrored, 'utf8')).nodes).toHaveLength(2);
+    entry = await trashInIndex(server, 'w3');
+    await mirrorGone();
 
     expect(await api(server, 'DELETE', `/api/trash/${entry.id}`)).toEqual({ status: 200, body: { deleted: true, id: entry.id } });
     await waitFor(() => open.closeCodes.includes(CLOSE.roomDeleted.code), 'the collaborator to be told the room is gone');
