@@ -110,7 +110,7 @@ export class Rooms {
     this.entries.delete(name);
     const done = entry.room
       .then(async (room) => {
-        await this.options.beforeUnload?.(room).catch((e: unknown) => this.log.error({ room: name, err: e }, 'what runs before a room unloads (its last checkpoint) failed'));
+        await this.beforeUnload(room);
         await room.unload();
       })
       .catch((e: unknown) => this.log.error({ room: name, err: e }, 'unloading room failed'))
@@ -123,8 +123,7 @@ export class Rooms {
    * Deletes a room for good (a trash purge): if loaded, its clients are closed with `code`, what
    * runs before an unload runs (history takes what it had pending, removed with the subject's
    * other versions after), and it leaves memory without being compacted; then everything stored
-   * of it is deleted. Uses of
-   * the room that come meanwhile wait, then find it empty.
+   * of it is deleted. Uses of the room that come meanwhile wait, then find it empty.
    */
   purge(name: string, code: CloseCode): Promise<void> {
     // Taken out of use at once (not after an await), so no use can load the room meanwhile.
@@ -137,11 +136,16 @@ export class Rooms {
     const done: Promise<void> = (async () => {
       await previous?.catch(() => undefined);
       const room = entry ? await entry.room.catch(() => null) : null;
-      await room?.discard(code, this.options.beforeUnload);
+      await room?.discard(code, (r) => this.beforeUnload(r));
       await this.storage.delete(name);
     })().finally(() => this.settled(name, done));
     this.unloading.set(name, done);
     return done;
+  }
+
+  /** Runs what comes before a room leaves memory (history's last checkpoint); its failure is logged, not thrown. */
+  private async beforeUnload(room: Room): Promise<void> {
+    await this.options.beforeUnload?.(room).catch((e: unknown) => this.log.error({ room: room.name, err: e }, 'what runs before a room unloads (its last checkpoint) failed'));
   }
 
   /** An unload or purge is over: uses of the room stop waiting for it (unless another came after it). */
