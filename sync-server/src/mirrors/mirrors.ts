@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { readMessages, readSessionMeta, sessionExists } from '../../../shared/src/documents/session';
+import { listTrash } from '../../../shared/src/documents/trash';
 import {
   getSessionListing,
   getWorkflowListing,
@@ -120,11 +121,12 @@ export class Mirrors {
     const name = volumeRoom(r.volume, r.volumeId);
     const index = await this.reader.read(name, (doc) => ({
       sessions: listSessions(doc).map((s) => s.id),
+      trashedSessions: listTrash(doc).flatMap((e) => (e.kind === 'session' ? [e.item_id] : [])),
       workflows: listWorkflows(doc).map((w) => w.id),
       skills: listSkillSources(doc),
     }));
     if (redis) {
-      const added = await redis.writeVolumeSessions(r.volume, r.volumeId, this.validIds(index.sessions, 'session', name));
+      const added = await redis.writeVolumeSessions(r.volume, r.volumeId, this.validIds(index.sessions, 'session', name), this.validIds(index.trashedSessions, 'session', name));
       for (const id of added) this.queue.schedule(sessionRoom(r.volume, r.volumeId, id));
     }
     if (blobs) {

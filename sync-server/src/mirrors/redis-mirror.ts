@@ -61,15 +61,17 @@ export class RedisMirror {
 
   /**
    * Makes a volume's session set hold exactly the ids its index lists, keeps `all:sessions` in
-   * step, and deletes the keys of sessions no longer listed. Returns the ids that were not in the
-   * set yet, whose own keys the caller writes from their rooms.
+   * step, and deletes the keys of sessions no longer listed, and of those in its trash (`trashed`:
+   * a session trashed before it reached the set has keys its room's mirror wrote, which nothing
+   * else would delete). Returns the ids that were not in the set yet, whose own keys the caller
+   * writes from their rooms.
    */
-  async writeVolumeSessions(volume: Volume, volumeId: string, ids: string[]): Promise<string[]> {
+  async writeVolumeSessions(volume: Volume, volumeId: string, ids: string[], trashed: string[] = []): Promise<string[]> {
     const key = volumeSessionsKey(volume, volumeId);
     const before = new Set(await this.redis.smembers(key));
     const listed = new Set(ids);
     const added = ids.filter((id) => !before.has(id));
-    const removed = [...before].filter((id) => !listed.has(id));
+    const removed = [...new Set([...before, ...trashed])].filter((id) => !listed.has(id));
     const multi = this.redis.multi();
     if (ids.length > 0) {
       multi.sadd(key, ...ids);

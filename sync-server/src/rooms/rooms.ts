@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CloseCode } from '../../../shared/src/codes';
 import type { Storage } from '../storage/storage';
 import { Room, type RoomOptions } from './room';
 
@@ -25,6 +26,8 @@ export class RoomsClosedError extends Error {
 
 interface Entry {
   room: Promise<Room>;
+  /** The room, once loaded: a release names the entry it came from, not a later one of the same name. */
+  loaded?: Room;
   users: number;
   idleTimer?: NodeJS.Timeout;
 }
@@ -48,7 +51,8 @@ export class Rooms {
   /** Loads (or finds) a room and holds it in memory until `release`. */
   async acquire(name: string): Promise<Room> {
     if (this.closed) throw new RoomsClosedError(name);
-    await this.unloading.get(name);
+    // An unload or a purge may start while this waits for another: the room loads after the last.
+    while (this.unloading.has(name)) await this.unloading.get(name);
     if (this.closed) throw new RoomsClosedError(name);
     let entry = this.entries.get(name);
     if (!entry) {
@@ -68,7 +72,7 @@ export class Rooms {
     entry.users++;
     clearTimeout(entry.idleTimer);
     try {
-      return await entry.room;
+      return (entry.loaded = await entry.room);
     } catch (e) {
       entry.users--;
       throw e;
@@ -78,7 +82,7 @@ export class Rooms {
   /** Lets go of a room acquired earlier. */
   release(room: Room): void {
     const entry = this.entries.get(room.name);
-    if (!entry) return;
+    if (!entry || entry.loaded !== room) return;
     entry.users--;
     if (entry.users > 0) return;
     entry.idleTimer = setTimeout(() => void this.unload(room.name, entry), this.options.idleMs);
@@ -106,13 +110,47 @@ export class Rooms {
     this.entries.delete(name);
     const done = entry.room
       .then(async (room) => {
-        await this.options.beforeUnload?.(room).catch((e: unknown) => this.log.error({ room: name, err: e }, 'what runs before a room unloads (its last checkpoint) failed'));
+        await this.beforeUnload(room);
         await room.unload();
       })
       .catch((e: unknown) => this.log.error({ room: name, err: e }, 'unloading room failed'))
-      .finally(() => this.unloading.delete(name));
+      .finally(() => this.settled(name, done));
     this.unloading.set(name, done);
     await done;
+  }
+
+  /**
+   * Deletes a room for good (a trash purge): if loaded, its clients are closed with `code`, what
+   * runs before an unload runs (history takes what it had pending, removed with the subject's
+   * other versions after), and it leaves memory without being compacted; then everything stored
+   * of it is deleted. Uses of the room that come meanwhile wait, then find it empty.
+   */
+  purge(name: string, code: CloseCode): Promise<void> {
+    // Taken out of use at once (not after an await), so no use can load the room meanwhile.
+    const previous = this.unloading.get(name);
+    const entry = this.entries.get(name);
+    if (entry) {
+      this.entries.delete(name);
+      clearTimeout(entry.idleTimer);
+    }
+    const done: Promise<void> = (async () => {
+      await previous?.catch(() => undefined);
+      const room = entry ? await entry.room.catch(() => null) : null;
+      await room?.discard(code, (r) => this.beforeUnload(r));
+      await this.storage.delete(name);
+    })().finally(() => this.settled(name, done));
+    this.unloading.set(name, done);
+    return done;
+  }
+
+  /** Runs what comes before a room leaves memory (history's last checkpoint); its failure is logged, not thrown. */
+  private async beforeUnload(room: Room): Promise<void> {
+    await this.options.beforeUnload?.(room).catch((e: unknown) => this.log.error({ room: room.name, err: e }, 'what runs before a room unloads (its last checkpoint) failed'));
+  }
+
+  /** An unload or purge is over: uses of the room stop waiting for it (unless another came after it). */
+  private settled(name: string, done: Promise<void>): void {
+    if (this.unloading.get(name) === done) this.unloading.delete(name);
   }
 
   /** Forgets a room whose storage failed; the next use loads it afresh. */
