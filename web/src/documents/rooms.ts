@@ -125,9 +125,19 @@ export class RoomSet {
     for (const name of this.unsent.names()) this.release(this.acquire(name));
   }
 
-  /** Forgets a deleted room's local copy. */
-  async clearLocal(name: string): Promise<void> {
-    await this.open.get(name)?.persistence.clearData();
+  /**
+   * Forgets the local copy of a room deleted for good: closed at once if nobody here uses it (a
+   * lingering copy would reconnect and send its content back), and its IndexedDB data cleared.
+   */
+  async forgetLocal(name: string): Promise<void> {
+    const entry = this.open.get(name);
+    if (entry && entry.users > 0) return entry.persistence.clearData();
+    if (entry) {
+      this.unsent.clear(name);
+      this.close(entry);
+      this.refreshStatus();
+    }
+    await new IndexeddbPersistence(`llmunix:${name}`, new Y.Doc()).clearData();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { listSessions, type SessionListing } from '../../../shared/src/documents/volume-index';
-import { useDocValue, useRooms } from '../documents/hooks';
+import { useDocValue, useIdentity, useRooms } from '../documents/hooks';
 import { hrefOf, useRoute } from '../router';
 import { useFailure, useHomeIndex } from './home-index';
 import { filterByName } from './listings';
@@ -13,6 +13,7 @@ const NONE: SessionListing[] = [];
 export function SessionsPanel() {
   const { home, room } = useHomeIndex();
   const rooms = useRooms();
+  const identity = useIdentity();
   const sessions = useDocValue(room?.doc, listSessions, NONE);
   const route = useRoute();
   const { failure, watch } = useFailure();
@@ -76,7 +77,7 @@ export function SessionsPanel() {
               setStatus: (status) => watch('Changing the status', updateSession(rooms, home, listing.id, { status })),
               remove: () => {
                 if (isCurrent(listing.id)) location.hash = '#/';
-                watch('Deleting the session', deleteSession(rooms, home, listing.id));
+                watch('Moving the session to the trash', deleteSession(rooms, home, listing.id, identity.name));
               },
             }}
           />

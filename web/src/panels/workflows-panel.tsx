@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { listWorkflows, type WorkflowListing } from '../../../shared/src/documents/volume-index';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue, useRooms } from '../documents/hooks';
+import { useDocValue, useIdentity, useRooms } from '../documents/hooks';
 import { hrefOf, useRoute } from '../router';
 import { useFailure, useHomeIndex } from './home-index';
 import { newestFirst } from './listings';
@@ -28,6 +28,7 @@ const NONE: WorkflowListing[] = [];
 export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
   const { home, room } = useHomeIndex();
   const rooms = useRooms();
+  const identity = useIdentity();
   const listings = useDocValue(room?.doc, listWorkflows, NONE);
   const workflows = useMemo(() => newestFirst(listings), [listings]);
   const route = useRoute();
@@ -65,7 +66,7 @@ export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
       ),
     remove: () => {
       if (isCurrent(listing.id)) location.hash = '#/';
-      watch('Deleting the workflow', deleteWorkflow(rooms, home, listing.id));
+      watch('Moving the workflow to the trash', deleteWorkflow(rooms, home, listing.id, identity.name));
     },
   });
 

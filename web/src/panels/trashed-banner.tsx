@@ -1,0 +1,40 @@
+import { useState } from 'preact/hooks';
+import type { TrashEntry } from '../../../shared/src/documents/trash';
+import { useRooms } from '../documents/hooks';
+import type { VolumeRef } from '../documents/identity';
+import { hrefOf } from '../router';
+import { timeAgo } from './time-ago';
+import { restoreTrashed } from './trash-actions';
+
+/**
+ * Says that the workflow, session or skill on screen is in the trash, who put it there and when,
+ * and offers to restore it: shown to whoever has it open when it is deleted, and to whoever
+ * opens its link later. It stays read-only until restored.
+ */
+export function TrashedBanner({ entry, volume }: { entry: TrashEntry; volume: VolumeRef }) {
+  const rooms = useRooms();
+  const [problem, setProblem] = useState<string | null>(null);
+  const restore = () =>
+    void restoreTrashed(rooms, volume, entry.id).then(
+      (result) => setProblem(result.ok ? null : `It could not be restored: ${result.error}`),
+      (e: unknown) => setProblem(`Restoring failed: ${e instanceof Error ? e.message : String(e)}. Check the browser's storage space and try again.`),
+    );
+  return (
+    <div class="trashed-banner" role="status" data-testid="trashed-banner" data-trash-id={entry.id}>
+      <span>
+        <strong data-testid="trashed-by">
+          Deleted by {entry.deleted_by || 'someone'}, {timeAgo(entry.deleted_at)}
+        </strong>{' '}
+        — this {entry.kind} is in the <a href={hrefOf.trash()}>trash</a> and read-only until it is restored.
+      </span>
+      <button type="button" class="small" data-testid="trashed-restore" onClick={restore}>
+        Restore
+      </button>
+      {problem && (
+        <span class="trashed-problem" role="alert">
+          {problem}
+        </span>
+      )}
+    </div>
+  );
+}
