@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { rootsChangedBy } from '../src/sync/roots-changed';
 import { putSkillOrigin, writeSkillFiles } from '../../shared/src/documents/skill-files';
+import { restoreFromTrash, trashSkill, trashWorkflow } from '../../shared/src/documents/trash';
 import { refusalOf, writePolicyOf, type WritePolicy } from '../src/sync/write-policy';
 
 const member: WritePolicy = { kind: 'except', roots: ['skills'] };
@@ -76,6 +77,24 @@ describe('write policy', () => {
     expect(refusalOf(adminPolicy, server, origin)).toBeNull();
     const listing = updateOf(clientOf(server), (d) => d.getMap('workflows').set('w9', new Y.Map()));
     expect(refusalOf(memberPolicy, server, listing)).toBeNull();
+  });
+
+  it("bars a team member from the skills' trash (deleting, restoring or forgetting a skill) but not from the trash of workflows and sessions", () => {
+    const room = { kind: 'volume', volume: 'team', volumeId: 'lab' } as const;
+    const memberPolicy = writePolicyOf({ read: true, write: true, writeSkills: false }, room);
+    const adminPolicy = writePolicyOf({ read: true, write: true, writeSkills: true }, room);
+    const { server } = setup();
+    const stamp = { by: 'admin', at: '2026-02-01T00:00:00.000Z' };
+    const trashing = updateOf(clientOf(server), (d) => trashSkill(d, room, 's1', stamp));
+    expect(refusalOf(memberPolicy, server, trashing)).toBe('you may not change "skills", "skillTrash"');
+    expect(refusalOf(adminPolicy, server, trashing)).toBeNull();
+    Y.applyUpdate(server, trashing);
+    const restoring = updateOf(clientOf(server), (d) => restoreFromTrash(d, 'team.lab.skill.s1'));
+    expect(refusalOf(memberPolicy, server, restoring)).toBe('you may not change "skills", "skillTrash"');
+    const forgetting = updateOf(clientOf(server), (d) => d.getMap('skillTrash').delete('team.lab.skill.s1'));
+    expect(refusalOf(memberPolicy, server, forgetting)).toBe('you may not change "skillTrash"');
+    const workflow = updateOf(clientOf(server), (d) => trashWorkflow(d, room, 'w1', stamp));
+    expect(refusalOf(memberPolicy, server, workflow)).toBeNull();
   });
 
   it('refuses everything to a reader and nothing to a writer', () => {

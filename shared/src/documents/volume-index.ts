@@ -32,8 +32,11 @@ export const skillFilesOf = (doc: Y.Doc): Y.Map<Y.Map<Uint8Array>> => doc.getMap
 /** Where each imported skill's Markdown came from (`pdf/SKILL.md`, `x.md`); absent for skills made here. */
 export const skillOriginsOf = (doc: Y.Doc): Y.Map<string> => doc.getMap<string>('skillOrigins');
 
-/** The root types of a volume index that hold its skills: written by those who may write skills. */
-export const SKILL_ROOTS = ['skills', 'skillFiles', 'skillOrigins'] as const;
+/**
+ * The root types of a volume index that hold its skills: written by those who may write skills.
+ * `skillTrash` (`trash.ts`) holds deleted skills, so restoring or emptying it is a skill write too.
+ */
+export const SKILL_ROOTS = ['skills', 'skillFiles', 'skillOrigins', 'skillTrash'] as const;
 
 function readSession(id: string, m: Y.Map<unknown>): SessionListing {
   const status = m.get('status');
