@@ -39,5 +39,5 @@ export async function updateSession(rooms: RoomSet, home: VolumeRef, id: string,
  * as for workflows; its room (meta and messages) is kept for a restore.
  */
 export function deleteSession(rooms: RoomSet, home: VolumeRef, id: string, by: string): Promise<void> {
-  return writeRoom(rooms, indexOf(home), (doc) => trashSession(doc, id, by, nowIso()));
+  return writeRoom(rooms, indexOf(home), (doc) => trashSession(doc, home, id, { by, at: nowIso() }));
 }

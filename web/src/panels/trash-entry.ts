@@ -1,12 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
-import { trashEntryOf, type TrashEntry } from '../../../shared/src/documents/trash';
+import { trashEntryOf, type TrashEntry, type TrashKind } from '../../../shared/src/documents/trash';
 import { volumeRoom } from '../../../shared/src/rooms';
 import { useIdentity, useRoom } from '../documents/hooks';
 import { readableVolumes, type VolumeRef } from '../documents/identity';
-
-/** What can be in a volume's trash. */
-export type TrashKind = TrashEntry['kind'];
 
 const sameEntry = (a: TrashEntry | null, b: TrashEntry | null): boolean =>
   a === b || (a !== null && b !== null && a.id === b.id && a.deleted_at === b.deleted_at && a.deleted_by === b.deleted_by);

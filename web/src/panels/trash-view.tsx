@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { listTrash, type TrashEntry } from '../../../shared/src/documents/trash';
 import { volumeRoom } from '../../../shared/src/rooms';
 import { useDocValue, useIdentity, useRoom, useRooms, useSyncStatus } from '../documents/hooks';
@@ -60,8 +60,7 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
   const { volume, token } = props;
   const rooms = useRooms();
   const index = useRoom(volumeRoom(volume.volume, volume.volumeId));
-  const listed = useDocValue(index?.doc, listTrash, NONE);
-  const entries = useMemo(() => [...listed].sort((a, b) => b.deleted_at.localeCompare(a.deleted_at)), [listed]);
+  const entries = useDocValue(index?.doc, listTrash, NONE);
   const [problem, setProblem] = useState<string | null>(null);
   const title = volume.volume === 'user' ? 'Your trash' : `Team ${volume.volumeId}’s trash`;
   const skillBlocked = props.writesSkills ? null : 'Only the team’s admins may restore or delete its skills.';

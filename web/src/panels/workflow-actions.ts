@@ -76,7 +76,7 @@ export async function duplicateWorkflow(rooms: RoomSet, home: VolumeRef, listing
  * The room keeps its content for a restore; only deleting it for good (the server) removes that.
  */
 export function deleteWorkflow(rooms: RoomSet, home: VolumeRef, id: string, by: string): Promise<void> {
-  return writeRoom(rooms, indexOf(home), (doc) => trashWorkflow(doc, id, by, nowIso()));
+  return writeRoom(rooms, indexOf(home), (doc) => trashWorkflow(doc, home, id, { by, at: nowIso() }));
 }
 
 /**
