@@ -1,0 +1,116 @@
+// The trash in Chromium against the real server: a workflow deleted by one person while another
+// has it open is read-only for the other, who is told who deleted it and restores it; it comes
+// back in both lists with its nodes. The Trash view lists what was deleted and restores it too,
+// and a trashed workflow's link opens read-only with the same banner.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { trashEntryOf } from '../../shared/src/documents/trash';
+import { getWorkflowListing, putWorkflowListing } from '../../shared/src/documents/volume-index';
+import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
+import { useApp, waitFor, type TestClient } from './harness';
+import { dropSkill, visibleNodes } from './harness/canvas';
+
+const app = useApp();
+
+const GRAPH: WorkflowGraph = {
+  nodes: [
+    { id: 'ham', skillId: 'quantum-hamiltonian', label: 'Hamiltonian', position: { x: 0, y: 0 }, inputs: { bond_length: 0.74 } },
+    { id: 'vqe', skillId: 'quantum-vqe', label: 'VQE', position: { x: 320, y: 0 }, inputs: {} },
+  ],
+  edges: [{ id: 'ham-vqe', source: 'ham', sourceHandle: 'hamiltonian', target: 'vqe', targetHandle: 'hamiltonian' }],
+};
+
+/** A listed two-node workflow, written as a script or another device would. */
+async function makeWorkflow(id: string, name: string): Promise<{ index: TestClient; room: TestClient }> {
+  const [index, room] = await Promise.all([app.connect('user/default'), app.connect(`user/default/workflow/${id}`)]);
+  const fields = { name, description: '', created_at: '2026-12-01T00:00:00Z', updated_at: '2026-12-01T00:00:00Z' };
+  room.doc.transact(() => {
+    writeWorkflowMeta(room.doc, fields);
+    writeWorkflowGraph(room.doc, GRAPH);
+  });
+  index.doc.transact(() => putWorkflowListing(index.doc, id, fields));
+  return { index, room };
+}
+
+async function nameMyself(page: Page, name: string): Promise<void> {
+  await page.locator('[data-testid="identity-name"]').fill(name);
+  await page.locator('[data-testid="identity-name"]').press('Enter');
+}
+
+const listItem = (page: Page, id: string) => page.locator(`[data-testid="workflow-item"][data-id="${id}"]`);
+
+describe('trash', () => {
+  it('one person deletes a workflow the other has open; the other sees who, restores it, and it is back in both lists with its nodes', async () => {
+    const { index, room } = await makeWorkflow('shared-study', 'Shared study');
+    const ada = await app.openPage('/');
+    const bob = await app.openWorkflow('shared-study');
+    await nameMyself(ada.page, 'Ada');
+    await nameMyself(bob.page, 'Bob');
+    await listItem(ada.page, 'shared-study').waitFor();
+    await waitFor(async () => (await visibleNodes(bob.page).count()) === 2, 'Bob to see the two nodes');
+
+    // Ada deletes it from her list.
+    await listItem(ada.page, 'shared-study').locator('[data-testid="delete-workflow"]').click();
+    await listItem(ada.page, 'shared-study').locator('[data-testid="delete-workflow-confirm"]').click();
+    await listItem(ada.page, 'shared-study').waitFor({ state: 'detached' });
+
+    // Bob is told who deleted it, it leaves his list too, and his canvas keeps the nodes but is read-only.
+    const banner = bob.page.locator('[data-testid="trashed-banner"]');
+    await banner.waitFor();
+    expect(await banner.locator('[data-testid="trashed-by"]').textContent()).toMatch(/^Deleted by Ada, just now$/);
+    await listItem(bob.page, 'shared-study').waitFor({ state: 'detached' });
+    expect(await visibleNodes(bob.page).count()).toBe(2);
+    expect(await bob.page.locator('[data-testid="workflow-name"]').textContent()).toBe('Shared study');
+    expect(await bob.page.locator('[data-testid="add-note"]').isDisabled()).toBe(true);
+    await dropSkill(bob.page, 'plot-convergence', { x: 300, y: 300 });
+    await waitFor(async () => ((await bob.page.locator('[data-testid="canvas-notice"]').textContent()) ?? '').includes('in the trash'), 'the read-only notice');
+    await waitFor(() => getWorkflowListing(index.doc, 'shared-study') === undefined && trashEntryOf(index.doc, 'workflow', 'shared-study')?.deleted_by === 'Ada', 'the trash entry on the server');
+    expect(readWorkflowGraph(room.doc).nodes.map((n) => n.id).sort()).toEqual(['ham', 'vqe']);
+
+    // Bob restores it: it is back in both lists, with its nodes and edge, editable again.
+    await banner.locator('[data-testid="trashed-restore"]').click();
+    await banner.waitFor({ state: 'detached' });
+    await listItem(bob.page, 'shared-study').waitFor();
+    await listItem(ada.page, 'shared-study').waitFor();
+    await waitFor(() => getWorkflowListing(index.doc, 'shared-study')?.name === 'Shared study' && trashEntryOf(index.doc, 'workflow', 'shared-study') === undefined, 'the restore on the server');
+    expect(readWorkflowGraph(room.doc)).toEqual(GRAPH);
+    expect(await bob.page.locator('[data-testid="add-note"]').isDisabled()).toBe(false);
+    await ada.page.locator('[data-testid="workflow-link"]:text-is("Shared study")').click();
+    await waitFor(async () => (await visibleNodes(ada.page).count()) === 2, 'Ada to open it with its nodes');
+
+    ada.errors.assertNone();
+    bob.errors.assertNone();
+    await ada.context.close();
+    await bob.context.close();
+  });
+
+  it('the Trash view lists a deleted workflow with who deleted it; its link opens read-only; Restore there brings it back', async () => {
+    const { index } = await makeWorkflow('from-the-trash', 'Kept for later');
+    const { context, page, errors } = await app.openPage('/');
+    await nameMyself(page, 'Ada');
+    await listItem(page, 'from-the-trash').locator('[data-testid="delete-workflow"]').click();
+    await listItem(page, 'from-the-trash').locator('[data-testid="delete-workflow-confirm"]').click();
+    await waitFor(() => trashEntryOf(index.doc, 'workflow', 'from-the-trash') !== undefined, 'the trash entry on the server');
+
+    await page.locator('[data-testid="open-trash"]').click();
+    const entry = page.locator('[data-testid="trash-item"][data-id="user.default.workflow.from-the-trash"]');
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('Kept for later');
+    expect(await entry.textContent()).toContain('deleted by Ada, just now');
+
+    // Its link shows the workflow read-only, with the banner.
+    await entry.locator('[data-testid="trash-item-name"]').click();
+    await page.locator('[data-testid="trashed-banner"]').waitFor();
+    await waitFor(async () => (await visibleNodes(page).count()) === 2, 'the trashed workflow’s nodes');
+    expect(await page.locator('[data-testid="unlisted-workflow"]').count()).toBe(0);
+
+    await page.goBack();
+    await entry.locator('[data-testid="trash-restore"]').click();
+    await entry.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="trash-empty"]').waitFor();
+    await listItem(page, 'from-the-trash').waitFor();
+    await waitFor(() => getWorkflowListing(index.doc, 'from-the-trash') !== undefined, 'the restore on the server');
+    errors.assertNone();
+    await context.close();
+  });
+});
