@@ -1,13 +1,15 @@
 // The trash in Chromium against the real server: a workflow deleted by one person while another
 // has it open is read-only for the other, who is told who deleted it and restores it; it comes
 // back in both lists with its nodes. The Trash view lists what was deleted and restores it too,
-// and a trashed workflow's link opens read-only with the same banner.
+// and a trashed workflow's link opens read-only with the same banner. Offline, delete, undo and
+// restore work (they are edits of the volume index); deleting for good waits for the server.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trashEntryOf } from '../../shared/src/documents/trash';
 import { getWorkflowListing, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
-import { useApp, waitFor, type TestClient } from './harness';
+import { getSessionListing } from '../../shared/src/documents/volume-index';
+import { OFFLINE_NOISE, useApp, waitFor, type TestClient } from './harness';
 import { dropSkill, visibleNodes } from './harness/canvas';
 
 const app = useApp();
@@ -110,6 +112,49 @@ describe('trash', () => {
     await page.locator('[data-testid="trash-empty"]').waitFor();
     await listItem(page, 'from-the-trash').waitFor();
     await waitFor(() => getWorkflowListing(index.doc, 'from-the-trash') !== undefined, 'the restore on the server');
+    errors.assertNone();
+    await context.close();
+  });
+
+  it('offline: a session goes to the trash and Undo brings it back; in the Trash view Delete forever is disabled with the reason, and Restore works', async () => {
+    const index = await app.connect('user/default');
+    const { context, page, errors } = await app.openPage('/', { ignore: OFFLINE_NOISE });
+    await page.locator('[data-testid="tab-sessions"]').click();
+    await page.locator('[data-testid="new-session-name"]').fill('Offline notes');
+    await page.locator('[data-testid="new-session"]').click();
+    const row = page.locator('[data-testid="session-item"]').filter({ has: page.locator('[data-testid="session-link"]:text-is("Offline notes")') });
+    await row.waitFor();
+    const id = await page.evaluate(() => location.hash.split('/').pop() ?? '');
+    await waitFor(() => getSessionListing(index.doc, id) !== undefined, 'the session on the server');
+
+    await context.setOffline(true);
+    await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
+    await row.locator('[data-testid="delete-session"]').click();
+    await row.locator('[data-testid="delete-session-confirm"]').click();
+    await row.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="moved-to-trash"]').waitFor();
+    await page.locator('[data-testid="undo-delete"]').click();
+    await row.waitFor();
+    await row.locator('[data-testid="delete-session"]').click();
+    await row.locator('[data-testid="delete-session-confirm"]').click();
+    await row.waitFor({ state: 'detached' });
+
+    await page.locator('[data-testid="open-trash"]').click();
+    const entry = page.locator(`[data-testid="trash-item"][data-id="user.default.session.${id}"]`);
+    await entry.waitFor();
+    const forever = entry.locator('[data-testid="trash-delete-forever"]');
+    expect(await forever.isDisabled()).toBe(true);
+    expect(await forever.getAttribute('title')).toMatch(/offline: deleting for good needs the server/);
+    expect(await page.locator('[data-testid="empty-trash"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="trash-offline"]').waitFor();
+    // Nothing of this reached the server yet: it still lists the session.
+    expect(getSessionListing(index.doc, id)?.name).toBe('Offline notes');
+
+    await entry.locator('[data-testid="trash-restore"]').click();
+    await entry.waitFor({ state: 'detached' });
+    await context.setOffline(false);
+    await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+    await waitFor(() => getSessionListing(index.doc, id)?.name === 'Offline notes' && trashEntryOf(index.doc, 'session', id) === undefined, 'the server to hold the restored session');
     errors.assertNone();
     await context.close();
   });

@@ -1,5 +1,5 @@
 import { writeSessionMeta, type SessionStatus } from '../../../shared/src/documents/session';
-import { trashSession } from '../../../shared/src/documents/trash';
+import { trashIdOf, trashSession } from '../../../shared/src/documents/trash';
 import { putSessionListing } from '../../../shared/src/documents/volume-index';
 import { nowIso } from '../../../shared/src/json';
 import { sessionRoom, volumeRoom } from '../../../shared/src/rooms';
@@ -36,8 +36,10 @@ export async function updateSession(rooms: RoomSet, home: VolumeRef, id: string,
 
 /**
  * Moves a session to its volume's trash, `by` naming who deleted it: one transaction on the index,
- * as for workflows; its room (meta and messages) is kept for a restore.
+ * as for workflows; its room (meta and messages) is kept for a restore. Resolves with the trash
+ * entry's id.
  */
-export function deleteSession(rooms: RoomSet, home: VolumeRef, id: string, by: string): Promise<void> {
-  return writeRoom(rooms, indexOf(home), (doc) => trashSession(doc, home, id, { by, at: nowIso() }));
+export async function deleteSession(rooms: RoomSet, home: VolumeRef, id: string, by: string): Promise<string> {
+  await writeRoom(rooms, indexOf(home), (doc) => trashSession(doc, home, id, { by, at: nowIso() }));
+  return trashIdOf(roomOf(home, id));
 }

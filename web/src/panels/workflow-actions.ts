@@ -8,7 +8,7 @@ import {
   type WorkflowGraph,
   type WorkflowNote,
 } from '../../../shared/src/documents/workflow';
-import { trashWorkflow } from '../../../shared/src/documents/trash';
+import { trashIdOf, trashWorkflow } from '../../../shared/src/documents/trash';
 import { putWorkflowListing, type WorkflowListing } from '../../../shared/src/documents/volume-index';
 import { nowIso } from '../../../shared/src/json';
 import { ok, type Result } from '../../../shared/src/result';
@@ -74,9 +74,11 @@ export async function duplicateWorkflow(rooms: RoomSet, home: VolumeRef, listing
  * Moves a workflow to its volume's trash, `by` naming who deleted it: one transaction on the
  * index (its listing becomes a trash entry), so it works offline and everyone sees it at once.
  * The room keeps its content for a restore; only deleting it for good (the server) removes that.
+ * Resolves with the trash entry's id.
  */
-export function deleteWorkflow(rooms: RoomSet, home: VolumeRef, id: string, by: string): Promise<void> {
-  return writeRoom(rooms, indexOf(home), (doc) => trashWorkflow(doc, home, id, { by, at: nowIso() }));
+export async function deleteWorkflow(rooms: RoomSet, home: VolumeRef, id: string, by: string): Promise<string> {
+  await writeRoom(rooms, indexOf(home), (doc) => trashWorkflow(doc, home, id, { by, at: nowIso() }));
+  return trashIdOf(roomOf(home, id));
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 } from './workflow-actions';
 import { TemplatesGallery } from '../home/templates-gallery';
 import { downloadFile } from './download';
+import { useMovedToTrash } from './moved-to-trash';
 import { WorkflowRow } from './workflow-row';
 
 /** Larger files are refused before parsing, so a wrong file cannot freeze the page. */
@@ -33,6 +34,7 @@ export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
   const workflows = useMemo(() => newestFirst(listings), [listings]);
   const route = useRoute();
   const { failure, watch } = useFailure();
+  const trashNote = useMovedToTrash(home);
   const [name, setName] = useState('');
   const [importProblem, setImportProblem] = useState<{ file: string; errors: string[] } | null>(null);
 
@@ -66,7 +68,7 @@ export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
       ),
     remove: () => {
       if (isCurrent(listing.id)) location.hash = '#/';
-      watch('Moving the workflow to the trash', deleteWorkflow(rooms, home, listing.id, identity.name));
+      watch('Moving the workflow to the trash', deleteWorkflow(rooms, home, listing.id, identity.name).then((trashId) => trashNote.moved(trashId, listing.name)));
     },
   });
 
@@ -114,6 +116,7 @@ export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
           </button>
         </div>
       )}
+      {trashNote.note}
       {failure && (
         <p class="panel-error" role="alert" data-testid="workflows-failure">
           {failure}
