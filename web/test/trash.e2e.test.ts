@@ -116,7 +116,7 @@ describe('trash', () => {
     await context.close();
   });
 
-  it('offline: a session goes to the trash and Undo brings it back; in the Trash view Delete forever is disabled with the reason, and Restore works', async () => {
+  it('offline: a session goes to the trash and Undo brings it back; in the Trash view Delete forever is disabled with the reason, its link is read-only, and Restore works', async () => {
     const index = await app.connect('user/default');
     const { context, page, errors } = await app.openPage('/', { ignore: OFFLINE_NOISE });
     await page.locator('[data-testid="tab-sessions"]').click();
@@ -149,6 +149,12 @@ describe('trash', () => {
     await page.locator('[data-testid="trash-offline"]').waitFor();
     // Nothing of this reached the server yet: it still lists the session.
     expect(getSessionListing(index.doc, id)?.name).toBe('Offline notes');
+
+    // Its link opens the session read-only, with the banner.
+    await entry.locator('[data-testid="trash-item-name"]').click();
+    await page.locator('[data-testid="session-view"] [data-testid="trashed-banner"]').waitFor();
+    expect(await page.locator('[data-testid="chat-input"]').isDisabled()).toBe(true);
+    await page.goBack();
 
     await entry.locator('[data-testid="trash-restore"]').click();
     await entry.waitFor({ state: 'detached' });
