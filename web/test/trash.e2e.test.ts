@@ -5,10 +5,9 @@
 // restore work (they are edits of the volume index); deleting for good waits for the server.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { trashEntryOf } from '../../shared/src/documents/trash';
-import { getWorkflowListing, putWorkflowListing } from '../../shared/src/documents/volume-index';
+import { trashEntryOf, trashSkill } from '../../shared/src/documents/trash';
+import { getSessionListing, getSkillSource, getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
-import { getSessionListing } from '../../shared/src/documents/volume-index';
 import { OFFLINE_NOISE, useApp, waitFor, type TestClient } from './harness';
 import { dropSkill, visibleNodes } from './harness/canvas';
 
@@ -38,6 +37,29 @@ async function nameMyself(page: Page, name: string): Promise<void> {
   await page.locator('[data-testid="identity-name"]').fill(name);
   await page.locator('[data-testid="identity-name"]').press('Enter');
 }
+
+const QUADRUPLE = `---
+name: Quadruple
+skill_id: quadruple-it
+type: python
+category: arithmetic
+description: Multiplies a number by four.
+inputs:
+  - name: x
+    type: number
+outputs:
+  - name: result
+    type: number
+---
+# Skill: Quadruple
+
+## Code
+
+\`\`\`python
+def execute(inputs):
+    return {"result": inputs["x"] * 4}
+\`\`\`
+`;
 
 const listItem = (page: Page, id: string) => page.locator(`[data-testid="workflow-item"][data-id="${id}"]`);
 
@@ -86,7 +108,7 @@ describe('trash', () => {
     await bob.context.close();
   });
 
-  it('the Trash view lists a deleted workflow with who deleted it; its link opens read-only; Restore there brings it back', async () => {
+  it('the Trash view lists a deleted workflow with who deleted it; its link opens read-only; Restore there brings it back, and a deleted skill too', async () => {
     const { index } = await makeWorkflow('from-the-trash', 'Kept for later');
     const { context, page, errors } = await app.openPage('/');
     await nameMyself(page, 'Ada');
@@ -109,9 +131,18 @@ describe('trash', () => {
     await page.goBack();
     await entry.locator('[data-testid="trash-restore"]').click();
     await entry.waitFor({ state: 'detached' });
-    await page.locator('[data-testid="trash-empty"]').waitFor();
     await listItem(page, 'from-the-trash').waitFor();
     await waitFor(() => getWorkflowListing(index.doc, 'from-the-trash') !== undefined, 'the restore on the server');
+
+    // A skill deleted elsewhere (a script, as the REST API does) shows up live and comes back with its text.
+    index.doc.transact(() => putSkillSource(index.doc, 'quadruple-it', QUADRUPLE));
+    index.doc.transact(() => trashSkill(index.doc, { volume: 'user', volumeId: 'default' }, 'quadruple-it', { by: 'a script', at: new Date().toISOString() }));
+    const skill = page.locator('[data-testid="trash-item"][data-id="user.default.skill.quadruple-it"]');
+    await skill.waitFor();
+    expect(await skill.textContent()).toContain('Skill · deleted by a script, just now');
+    await skill.locator('[data-testid="trash-restore"]').click();
+    await page.locator('[data-testid="trash-empty"]').waitFor();
+    await waitFor(() => getSkillSource(index.doc, 'quadruple-it') === QUADRUPLE, 'the skill restored on the server');
     errors.assertNone();
     await context.close();
   });
