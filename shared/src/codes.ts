@@ -43,6 +43,11 @@ export const CLOSE = {
     reason: 'invalid room',
     help: 'The room name is not valid. Rooms look like "user/{id}", "team/{id}/workflow/{id}" or "system/system".',
   },
+  roomDeleted: {
+    code: 4410,
+    reason: 'room deleted',
+    help: 'This workflow or session was deleted for good: its time in the trash ran out, or someone deleted it forever. Nothing of it is kept on the server, so it cannot be opened again.',
+  },
   roomUnavailable: {
     code: 4500,
     reason: 'room unavailable',

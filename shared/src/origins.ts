@@ -9,6 +9,8 @@ export const ORIGIN = {
   restore: 'restore',
   systemLoader: 'system-loader',
   redis: 'redis',
+  /** The server's own trash expiry, forgetting the entries it purged. */
+  trashExpiry: 'trash-expiry',
 } as const;
 
 export type NamedOrigin = (typeof ORIGIN)[keyof typeof ORIGIN];

@@ -12,8 +12,10 @@ import { securityHeaders, workerScriptPolicies } from './http/security-headers';
 import { errorHandler, HttpError } from './http/errors';
 import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
+import { trashRouter } from './rest/trash';
 import type { Rooms } from './rooms/rooms';
 import type { Storage } from './storage/storage';
+import type { PurgeDeps } from './trash/purge';
 
 export interface AppDeps {
   rooms: Rooms;
@@ -30,6 +32,8 @@ export interface AppDeps {
   authenticate?: RequestHandler;
   /** CORS origins and the REST rate limit. */
   http: HttpConfig;
+  /** `TRASH_DAYS`, and what deleting from the trash for good touches beside the rooms (versions, mirrors). */
+  trash: { days: number } & Omit<PurgeDeps, 'rooms' | 'log'>;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -68,12 +72,14 @@ export function createApp(deps: AppDeps): Express {
   });
 
   if (deps.authenticate) {
-    app.use(['/api/sessions', '/api/skills', '/api/chat', '/chat'], deps.authenticate);
+    app.use(['/api/sessions', '/api/skills', '/api/trash', '/api/chat', '/chat'], deps.authenticate);
   }
-  app.use(['/api/sessions', '/api/skills'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  app.use(['/api/sessions', '/api/skills', '/api/trash'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
+  const { days, ...purge } = deps.trash;
+  app.use('/api/trash', trashRouter({ ...purge, rooms: deps.rooms, identify: deps.identify, log: deps.log, trashDays: days }));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });

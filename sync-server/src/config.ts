@@ -55,6 +55,11 @@ const EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   CORS_ORIGINS: z.string().default('').transform(parseOrigins),
   REST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  TRASH_DAYS: z.coerce
+    .number()
+    .positive('must be a positive number of days (fractions allowed: 0.5 is 12 hours)')
+    .max(36_500, 'must be at most 36500 days (100 years)')
+    .default(30),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -82,6 +87,8 @@ export interface Config {
   /** Snapshots (and the blob mirror) in S3; credentials come from the standard AWS variables. */
   s3?: { bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
   http: HttpConfig;
+  /** How long deleted workflows, sessions and skills stay in the trash before they are purged for good. */
+  trashDays: number;
 }
 
 /** How the HTTP side meets other sites and busy clients. */
@@ -142,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     s3: e.S3_BUCKET ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' } : undefined,
     http: { corsOrigins: e.CORS_ORIGINS, restRatePerMinute: e.REST_RATE_LIMIT_PER_MINUTE },
+    trashDays: e.TRASH_DAYS,
     chat: {
       apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
       baseUrl: e.ANTHROPIC_BASE_URL,

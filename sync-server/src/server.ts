@@ -11,18 +11,32 @@ import { Rooms } from './rooms/rooms';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
 import { loadSystemVolume } from './system-volume';
+import type { SubjectVersions } from './trash/purge';
+import { startTrashExpiry, type TrashExpiry } from './trash/trash-expiry';
 
 export interface RunningServer {
   url: string;
   port: number;
   rooms: Rooms;
   storage: Storage;
+  /** The trash expiry: its sweep at start, and a sweep on demand. */
+  trashExpiry: TrashExpiry;
   /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
   close(): Promise<void>;
 }
 
 /** Starts the whole server: storage, system volume, REST, WebSocket sync and the PWA. */
-export async function startServer(config: Config, options: { log?: Logger; identify?: Identify } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: {
+    log?: Logger;
+    identify?: Identify;
+    /** The versions beside the rooms, removed with a subject purged from the trash. */
+    versions?: SubjectVersions;
+    /** The clock of the trash expiry, for tests. */
+    now?: () => number;
+  } = {},
+): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
   const tokens = config.authSecret ? tokenIdentities(config.authSecret) : null;
   const identify = options.identify ?? tokens?.identify ?? identifyLocal;
@@ -42,8 +56,11 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   const skills = await loadSystemVolume(rooms, config.skillsDir);
   log.info({ skills }, 'system volume loaded');
 
+  // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted.
+  const besideRooms = { versions: options.versions, roomGone: (room: string) => mirrors?.changed(room) };
+  const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, trash: { days: config.trashDays, ...besideRooms } });
   const server = http.createServer(app);
   const { sockets } = openWebSocketEdge(server, { config, rooms, identify, tokens, log, isDraining: () => draining });
 
@@ -54,6 +71,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, port, storage: storage.kind, dataDir: config.storage === 'file' ? config.dataDir : undefined }, 'listening');
+  const trashExpiry = startTrashExpiry(storage, purge, { days: config.trashDays, now: options.now });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -63,6 +81,7 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const ws of sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
       server.closeIdleConnections();
+      await trashExpiry.stop();
       // Rooms flush and compact once; the mirrors then write what is stored, read from storage
       // (which is why it closes last), including what closing the rooms made durable.
       await rooms.closeAll();
@@ -74,5 +93,5 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       log.info('shutdown complete');
     })());
 
-  return { url, port, rooms, storage, close };
+  return { url, port, rooms, storage, trashExpiry, close };
 }

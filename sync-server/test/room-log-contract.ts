@@ -132,6 +132,7 @@ export function roomLogContract(name: string, target: RoomLogContractTarget): vo
         await expect(log.read(room, null), room).rejects.toBeInstanceOf(InvalidNameError);
         await expect(log.append(room, [bytes(1)]), room).rejects.toBeInstanceOf(InvalidNameError);
         await expect(log.trim(room, '1'), room).rejects.toBeInstanceOf(InvalidNameError);
+        await expect(log.delete(room), room).rejects.toBeInstanceOf(InvalidNameError);
       }
       expect(await log.list()).toEqual([]);
       const room = 'user/u1';
@@ -141,6 +142,24 @@ export function roomLogContract(name: string, target: RoomLogContractTarget): vo
         await expect(log.trim(room, id), JSON.stringify(id)).rejects.toBeInstanceOf(StorageError);
       }
       expect((await log.read(room, null)).map((e) => e.id)).toEqual(ids);
+    });
+
+    it('LOG-9: delete drops a room and every entry of it, even after a release; entries appended afterwards are all it holds, across a restart', async () => {
+      let log = await fresh();
+      const room = 'user/u1/workflow/del';
+      await log.append(room, [bytes(1), bytes(2)]);
+      await log.append('user/u1/workflow/other', [bytes(3)]);
+      await log.release(room);
+      await log.delete(room);
+      expect(await log.read(room, null)).toEqual([]);
+      expect(await log.list()).toEqual(['user/u1/workflow/other']);
+      await log.delete(room);
+      await log.delete('user/u1/workflow/never');
+      await log.append(room, [bytes(4)]);
+      log = await restart(log);
+      expect(contents(await log.read(room, null))).toEqual([[4]]);
+      expect(contents(await log.read('user/u1/workflow/other', null))).toEqual([[3]]);
+      expect(await log.list()).toEqual(['user/u1/workflow/del', 'user/u1/workflow/other']);
     });
 
     if (target.tear) {

@@ -143,6 +143,20 @@ export function snapshotStoreContract(name: string, target: SnapshotContractTarg
       }
     });
 
+    it('SNAP-12: delete removes a room\'s snapshot and leaves the others; deleting a missing one is fine', async () => {
+      const s = await fresh();
+      const gone = room();
+      const kept = room();
+      await s.put(gone, { data: new Uint8Array([1, 2]), upTo: '5-0' });
+      await s.put(kept, { data: new Uint8Array([3]), upTo: null });
+      await s.delete(gone);
+      expect(await s.get(gone)).toBeNull();
+      expect(await s.list()).not.toContain(gone);
+      expect(await s.get(kept)).toEqual({ data: new Uint8Array([3]), upTo: null });
+      await s.delete(gone);
+      await s.delete(room());
+    });
+
     it('SNAP-9: health reports ok', async () => {
       const s = await fresh();
       expect(await s.health()).toMatchObject({ ok: true });
@@ -153,6 +167,7 @@ export function snapshotStoreContract(name: string, target: SnapshotContractTarg
       for (const r of UNPARSEABLE_ROOMS) {
         await expect(s.get(r), r).rejects.toBeInstanceOf(InvalidNameError);
         await expect(s.put(r, { data: new Uint8Array([1]), upTo: null }), r).rejects.toBeInstanceOf(InvalidNameError);
+        await expect(s.delete(r), r).rejects.toBeInstanceOf(InvalidNameError);
       }
       expect((await s.list()).filter((r) => UNPARSEABLE_ROOMS.includes(r))).toEqual([]);
     });

@@ -150,12 +150,53 @@ export function storageContract(name: string, target: ContractTarget): void {
         await expect(s.load(room), room).rejects.toBeInstanceOf(InvalidNameError);
         await expect(s.append(room, [bytes(1)]), room).rejects.toBeInstanceOf(InvalidNameError);
         await expect(s.compact(room, bytes(1)), room).rejects.toBeInstanceOf(InvalidNameError);
+        await expect(s.delete(room), room).rejects.toBeInstanceOf(InvalidNameError);
       }
       expect((await s.list()).filter((room) => UNPARSEABLE_ROOMS.includes(room))).toEqual([]);
     });
 
+    it('STORE-11: delete removes a room for good (snapshot and log), leaves the others, and a room written again afterwards holds only the new updates', async () => {
+      const s = await fresh();
+      const room = 'user/u1/workflow/gone';
+      const { updates, doc } = docUpdates(20);
+      await s.append(room, updates.slice(0, 10));
+      await s.compact(room, Y.encodeStateAsUpdate(rebuild({ snapshot: null, updates: updates.slice(0, 10) })));
+      await s.append(room, updates.slice(10));
+      await s.append('user/u1/workflow/kept', [bytes(4)]);
+      expect(rebuild(await s.load(room)).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+      await s.release(room);
+      await s.delete(room);
+      expect(await s.load(room)).toEqual({ snapshot: null, updates: [] });
+      expect(await s.read(room)).toEqual({ snapshot: null, updates: [] });
+      expect(await s.list()).not.toContain(room);
+      expect((await s.load('user/u1/workflow/kept')).updates.map((u) => [...u])).toEqual([[4]]);
+      // Deleting what is not there (again, or never written) is fine: a purge cut short runs again.
+      await s.delete(room);
+      await s.delete('user/u1/workflow/never');
+      await s.append(room, [bytes(5)]);
+      const reborn = await s.load(room);
+      expect({ snapshot: reborn.snapshot, updates: reborn.updates.map((u) => [...u]) }).toEqual({ snapshot: null, updates: [[5]] });
+      expect(await s.list()).toContain(room);
+    });
+
     if (target.reopen) {
       const reopen = target.reopen;
+      it('STORE-11: a deleted room stays deleted after a close and reopen', async () => {
+        const s = await target.open();
+        const { updates, doc } = docUpdates(10);
+        await s.append('user/u1/workflow/del', updates.slice(0, 5));
+        await s.compact('user/u1/workflow/del', Y.encodeStateAsUpdate(rebuild({ snapshot: null, updates: updates.slice(0, 5) })));
+        await s.append('user/u1/workflow/del', updates.slice(5));
+        await s.append('user/u1/workflow/stays', updates);
+        await s.delete('user/u1/workflow/del');
+        await s.close();
+        const again = await reopen(s);
+        open.push(again);
+        expect(await again.load('user/u1/workflow/del')).toEqual({ snapshot: null, updates: [] });
+        expect(await again.list()).not.toContain('user/u1/workflow/del');
+        expect(rebuild(await again.load('user/u1/workflow/stays')).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+      });
+
       it('STORE-8: what was appended and compacted survives a close and reopen', async () => {
         const s = await target.open();
         const { updates, doc } = docUpdates(30);

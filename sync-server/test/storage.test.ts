@@ -10,9 +10,12 @@ import { FileSnapshotStore } from '../src/storage/file-snapshots';
 import { decodeRecords, encodeRecord } from '../src/storage/log-record';
 import { SplitStorage } from '../src/storage/split';
 import { MemoryStorage } from '../src/storage/memory';
+import { MemorySnapshotStore } from '../src/storage/memory-snapshots';
 import type { RoomLog } from '../src/storage/room-log';
+import type { SnapshotStore } from '../src/storage/snapshot-store';
 import type { Storage, StoredRoom } from '../src/storage/storage';
 import { roomLogContract } from './room-log-contract';
+import { snapshotStoreContract } from './snapshot-store-contract';
 import { storageContract } from './storage-contract';
 
 const dirs: string[] = [];
@@ -46,6 +49,9 @@ storageContract(
   'file log + file snapshots (split)',
   persistent<Storage>('llmunix-split-', async (dir) => new SplitStorage(await FileRoomLog.open(dir), await FileSnapshotStore.open(dir))),
 );
+
+snapshotStoreContract('memory', { open: async () => new MemorySnapshotStore() });
+snapshotStoreContract('file', persistent<SnapshotStore>('llmunix-snap-', (dir) => FileSnapshotStore.open(dir)));
 
 roomLogContract('file', {
   ...persistent<RoomLog>('llmunix-log-', (dir) => FileRoomLog.open(dir)),

@@ -3,7 +3,6 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   appendMessage,
-  clearSession,
   MESSAGE_ROLES,
   readMessages,
   readSessionMeta,
@@ -13,12 +12,8 @@ import {
   type SessionMessage,
   type SessionMeta,
 } from '../../../shared/src/documents/session';
-import {
-  getSessionListing,
-  listSessions,
-  putSessionListing,
-  removeSessionListing,
-} from '../../../shared/src/documents/volume-index';
+import { trashSession } from '../../../shared/src/documents/trash';
+import { getSessionListing, listSessions, putSessionListing } from '../../../shared/src/documents/volume-index';
 import { nowIso, type Json } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
 import { parseRoomName, sessionRoom, volumeRoom, VOLUMES } from '../../../shared/src/rooms';
@@ -27,6 +22,7 @@ import type { Rooms } from '../rooms/rooms';
 import { HttpError } from '../http/errors';
 import { IdSchema, idOr400, parseOr400 } from '../http/validate';
 import { canAccess, requireAccess, searchOrder, targetIndex, VolumeQuerySchema, type VolumeQuery, type VolumeRef } from '../access/volumes';
+import { deleterOf } from './trash';
 
 const JsonValue: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
@@ -151,15 +147,17 @@ export function sessionsRouter(rooms: Rooms, identify: Identify): Router {
     res.json(await readSession(ref, id));
   });
 
+  // To the trash: the listing moves into the volume's trash and the room keeps its messages until it is purged.
   router.delete('/:id', async (req, res) => {
     const id = idOr400(req.params.id, 'id', 'session id');
+    const identity = identify(req);
     const ref = await locate(req, parseOr400(VolumeQuerySchema, req.query, 'query'), id);
-    requireAccess(identify(req), volumeRoom(ref.volume, ref.volumeId), 'write');
-    await rooms.use(volumeRoom(ref.volume, ref.volumeId), (room) =>
-      room.doc.transact(() => removeSessionListing(room.doc, id), ORIGIN.rest),
+    requireAccess(identity, volumeRoom(ref.volume, ref.volumeId), 'write');
+    const trashed = await rooms.use(volumeRoom(ref.volume, ref.volumeId), (room) =>
+      room.doc.transact(() => trashSession(room.doc, ref, id, { by: deleterOf(identity), at: nowIso() }), ORIGIN.rest),
     );
-    await rooms.use(sessionRoom(ref.volume, ref.volumeId, id), (room) => clearSession(room.doc));
-    res.json({ deleted: true, id });
+    if (!trashed.ok) throw new HttpError('not_found', `No session "${id}".`);
+    res.json({ deleted: true, id, trash_id: trashed.value.id });
   });
 
   router.post('/:id/messages', async (req, res) => {

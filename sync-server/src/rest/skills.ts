@@ -2,7 +2,9 @@ import express, { Router } from 'express';
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { deleteSkillFiles, listSkillFiles } from '../../../shared/src/documents/skill-files';
-import { getSkillSource, listSkillSources, putSkillSource, removeSkill, skillOriginsOf } from '../../../shared/src/documents/volume-index';
+import { trashSkill } from '../../../shared/src/documents/trash';
+import { getSkillSource, listSkillSources, putSkillSource, skillOriginsOf } from '../../../shared/src/documents/volume-index';
+import { nowIso } from '../../../shared/src/json';
 import { ORIGIN } from '../../../shared/src/origins';
 import { VOLUMES } from '../../../shared/src/rooms';
 import { ok } from '../../../shared/src/result';
@@ -20,6 +22,7 @@ import { targetIndex, VolumeQuerySchema, type VolumeRef } from '../access/volume
 import { addSkillDownloads } from './skill-downloads';
 import { folderSkillOf, ImportFileSchema, invalidSkill, SKILL_IMPORT_BODY_BYTES } from './skill-import';
 import { findReadableSkill, skillFile } from './skill-lookup';
+import { deleterOf } from './trash';
 
 /**
  * The original's create body, plus our typed ports; or a whole skill file as `content`, with the
@@ -158,16 +161,16 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
     res.status(201).json({ ...answer, skill_id: id, warnings: incoming.skill.warnings });
   });
 
+  // To the volume's skill trash, with its files and origin, until it is restored or purged.
   router.delete('/:skill_id', async (req, res) => {
     const id = idOr400(req.params.skill_id, 'skill_id', 'skill id');
-    const { ref, index } = targetIndex(identify(req), parseOr400(VolumeQuerySchema, req.query, 'query'), 'writeSkills');
-    const removed = await rooms.use(index, (room) => {
-      let done = false;
-      room.doc.transact(() => (done = removeSkill(room.doc, id)), ORIGIN.rest);
-      return done;
-    });
-    if (!removed) throw new HttpError('not_found', `No skill "${id}" in ${ref.volume}/${ref.volumeId}.`);
-    res.json({ deleted: true, skill_id: id });
+    const identity = identify(req);
+    const { ref, index } = targetIndex(identity, parseOr400(VolumeQuerySchema, req.query, 'query'), 'writeSkills');
+    const trashed = await rooms.use(index, (room) =>
+      room.doc.transact(() => trashSkill(room.doc, ref, id, { by: deleterOf(identity), at: nowIso() }), ORIGIN.rest),
+    );
+    if (!trashed.ok) throw new HttpError('not_found', `No skill "${id}" in ${ref.volume}/${ref.volumeId}.`);
+    res.json({ deleted: true, skill_id: id, trash_id: trashed.value.id });
   });
 
   return router;

@@ -80,6 +80,8 @@ export class Room {
   private idleWaiters: Array<() => void> = [];
   private loggedSinceSnapshot: number;
   private failed = false;
+  /** Set once the room is deleted for good: a client that joins late is closed with it. */
+  private deletedWith: CloseCode | null = null;
   /** True while stored state is replayed at load, which must not be logged again. */
   private restoring = false;
   /** The other server instances serving this room, when there are any. */
@@ -141,6 +143,7 @@ export class Room {
 
   /** Adds a connected client: it gets our state vector and everyone's awareness. */
   addPeer(peer: RoomPeer): void {
+    if (this.deletedWith) return peer.close(this.deletedWith);
     this.peers.add(peer);
     peer.send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
@@ -307,6 +310,24 @@ export class Room {
     if (this.failed) return Promise.reject(new Error(`room ${this.name} failed`));
     if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Drops the room because its storage is being deleted for good (a trash purge): its clients
+   * are closed with `code`, what is already being written is let finish (so no append lands
+   * after the delete), and nothing more is written or compacted.
+   */
+  async discard(code: CloseCode): Promise<void> {
+    this.deletedWith = code;
+    for (const peer of [...this.peers]) peer.close(code);
+    for (const stop of this.stopReplication.splice(0)) stop();
+    await this.durable().catch(() => undefined);
+    this.failed = true;
+    await this.storage.release(this.name);
+    this.awarenessToPeers.cancel();
+    this.awarenessToReplicas.cancel();
+    this.awareness.destroy();
+    this.doc.destroy();
   }
 
   /** Flushes, compacts when the log has grown, and frees the document. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CloseCode } from '../../../shared/src/codes';
 import type { Storage } from '../storage/storage';
 import { Room } from './room';
 
@@ -103,6 +104,27 @@ export class Rooms {
       .then((room) => room.unload())
       .catch((e: unknown) => this.log.error({ room: name, err: e }, 'unloading room failed'))
       .finally(() => this.unloading.delete(name));
+    this.unloading.set(name, done);
+    await done;
+  }
+
+  /**
+   * Deletes a room for good (a trash purge): if loaded, its clients are closed with `code` and
+   * it leaves memory without being compacted; then everything stored of it is deleted. Uses of
+   * the room that come meanwhile wait, then find it empty.
+   */
+  async purge(name: string, code: CloseCode): Promise<void> {
+    await this.unloading.get(name);
+    const entry = this.entries.get(name);
+    const done = (async () => {
+      if (entry) {
+        this.entries.delete(name);
+        clearTimeout(entry.idleTimer);
+        const room = await entry.room.catch(() => null);
+        await room?.discard(code);
+      }
+      await this.storage.delete(name);
+    })().finally(() => this.unloading.delete(name));
     this.unloading.set(name, done);
     await done;
   }

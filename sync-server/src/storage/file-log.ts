@@ -1,7 +1,7 @@
 import { constants, writev as writevCallback } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import { decodeRecords, encodeRecord, type LogRecord } from './log-record';
-import { replaceFile, syncDirectory } from './replace-file';
+import { removeFile, replaceFile, syncDirectory } from './replace-file';
 import { folderHealth, roomFile, roomFolder, roomsIn } from './room-files';
 import type { LogEntry, RoomLog } from './room-log';
 import { RoomSerializer } from './room-serializer';
@@ -106,6 +106,19 @@ export class FileRoomLog implements RoomLog {
     return this.serial.run(room, async () => {
       await this.closeHandle(room);
       this.next.delete(room);
+    });
+  }
+
+  async delete(room: string): Promise<void> {
+    checkedRoom(room);
+    return this.serial.run(room, async () => {
+      await this.closeHandle(room);
+      this.next.delete(room);
+      try {
+        await removeFile(this.file(room));
+      } catch (e) {
+        throw new StorageError(`cannot delete the log of room "${room}": ${(e as Error).message}`, room, { cause: e });
+      }
     });
   }
 

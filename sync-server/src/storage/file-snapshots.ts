@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { replaceFile } from './replace-file';
+import { removeFile, replaceFile } from './replace-file';
 import { folderHealth, roomFile, roomFolder, roomsIn } from './room-files';
 import type { Snapshot, SnapshotStore } from './snapshot-store';
 import { StorageError } from './storage';
@@ -45,6 +45,15 @@ export class FileSnapshotStore implements SnapshotStore {
     const header = Buffer.alloc(4);
     header.writeUInt32LE(upTo.length, 0);
     await replaceFile(this.file(room), [header, upTo, snapshot.data]);
+  }
+
+  async delete(room: string): Promise<void> {
+    const file = this.file(room);
+    try {
+      await removeFile(file);
+    } catch (e) {
+      throw new StorageError(`cannot delete the snapshot of room "${room}" (${file}): ${(e as Error).message}`, room, { cause: e });
+    }
   }
 
   list(): Promise<string[]> {

@@ -19,6 +19,10 @@ export class MemorySnapshotStore implements SnapshotStore {
     return [...this.snapshots.keys()].sort();
   }
 
+  async delete(room: string): Promise<void> {
+    this.snapshots.delete(checkedRoom(room));
+  }
+
   async health(): Promise<{ ok: boolean }> {
     return { ok: true };
   }

@@ -30,6 +30,10 @@ export class MemoryStorage implements Storage {
 
   async release(): Promise<void> {}
 
+  async delete(room: string): Promise<void> {
+    this.rooms.delete(checkedRoom(room));
+  }
+
   async health(): Promise<StorageHealth> {
     return { ok: true };
   }

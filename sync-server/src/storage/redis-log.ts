@@ -119,6 +119,16 @@ export class RedisRoomLog implements RoomLog {
 
   async release(): Promise<void> {}
 
+  async delete(room: string): Promise<void> {
+    try {
+      // The stream and the room's place in the set of rooms go together.
+      const results = (await this.redis.multi().del(streamKey(room)).srem(ROOMS_KEY, room).exec()) ?? [];
+      for (const [error] of results) if (error) throw error;
+    } catch (e) {
+      this.fail('delete the log', room, e);
+    }
+  }
+
   async list(): Promise<string[]> {
     // The set is shared with whatever else writes this Redis: only room names are rooms.
     return (await this.redis.smembers(ROOMS_KEY)).filter((room) => parseRoomName(room).ok).sort();

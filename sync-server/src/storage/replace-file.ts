@@ -11,6 +11,17 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Deletes `file` durably (its directory synced); a file that is not there is fine. */
+export async function removeFile(file: string): Promise<void> {
+  try {
+    await fs.unlink(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  await syncDirectory(path.dirname(file));
+}
+
 /**
  * Replaces `file` with `data` so that a reader, or the disk after a crash, holds the old file or
  * the new one whole, never part of either: written to `tmp`, synced, renamed over `file`, and the

@@ -21,6 +21,8 @@ export interface RoomLog {
   trim(room: string, upToId: string): Promise<void>;
   /** Frees what the log holds for a room no longer in memory (an open file, say). */
   release(room: string): Promise<void>;
+  /** Drops every entry of a room and the room itself (fine when it has none); its ids may start again. */
+  delete(room: string): Promise<void>;
   /** Every room with log entries. */
   list(): Promise<string[]>;
   health(): Promise<{ ok: boolean; detail?: string }>;

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { crc32 } from 'node:zlib';
 import { createS3Client, describeS3Error, isNotFound, listKeys, S3BlobStore, type S3Config } from './s3-client';
 import type { Snapshot, SnapshotStore } from './snapshot-store';
@@ -140,6 +140,18 @@ export class S3SnapshotStore implements SnapshotStore {
         );
       } catch (e) {
         throw this.fail('put', room, e);
+      }
+    });
+  }
+
+  delete(room: string): Promise<void> {
+    return this.track(room, async () => {
+      const Key = S3SnapshotStore.keyOf(room);
+      try {
+        // S3 answers a delete of a missing key with success too.
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+      } catch (e) {
+        throw this.fail('delete', room, e);
       }
     });
   }

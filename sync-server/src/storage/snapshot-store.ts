@@ -17,6 +17,8 @@ export interface SnapshotStore {
   put(room: string, snapshot: Snapshot): Promise<void>;
   /** Every room with a snapshot. */
   list(): Promise<string[]>;
+  /** Deletes a room's snapshot (fine when it has none). */
+  delete(room: string): Promise<void>;
   health(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
 }

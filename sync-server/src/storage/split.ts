@@ -2,7 +2,7 @@ import { RedisRoomLog } from './redis-log';
 import { RedisReplication } from './redis-replication';
 import type { RoomLog } from './room-log';
 import type { SnapshotStore } from './snapshot-store';
-import type { Replication, Storage, StorageHealth, StoredRoom } from './storage';
+import { StorageError, type Replication, type Storage, type StorageHealth, type StoredRoom } from './storage';
 
 /** How long a compaction may hold a room's lock before another instance may take over. */
 const COMPACTION_LOCK_MS = 60_000;
@@ -111,6 +111,23 @@ export class SplitStorage implements Storage {
   async release(room: string): Promise<void> {
     this.positions.delete(room);
     await this.log.release(room);
+  }
+
+  async delete(room: string): Promise<void> {
+    const run = async () => {
+      this.positions.delete(room);
+      // The snapshot first: a snapshot left without its log would hide a new log's entries (a
+      // file log's ids start again), while a log left without its snapshot is only part of the
+      // room, deleted when the purge runs again.
+      await this.snapshots.delete(room);
+      await this.log.delete(room);
+    };
+    // Under the compaction lock: another instance's compaction must not put a snapshot back.
+    if (this.log instanceof RedisRoomLog) {
+      if (!(await this.log.withLock(room, COMPACTION_LOCK_MS, run))) {
+        throw new StorageError(`room "${room}" is being compacted by another instance; delete it again in a moment`, room);
+      }
+    } else await run();
   }
 
   async health(): Promise<StorageHealth> {

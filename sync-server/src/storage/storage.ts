@@ -65,6 +65,13 @@ export interface Storage {
   list(): Promise<string[]>;
   /** Frees what the backend holds for a room no longer in memory (open files, say). */
   release(room: string): Promise<void>;
+  /**
+   * Deletes everything stored of a room, for good (a trash purge): afterwards it loads as never
+   * written and `list` no longer names it. The room must not be loaded. Deleting a room with
+   * nothing stored is fine, so a purge cut short by a crash is simply run again; until then, the
+   * room may load as part of what it was.
+   */
+  delete(room: string): Promise<void>;
   health(): Promise<StorageHealth>;
   /** Flushes and closes; the storage is unusable afterwards. */
   close(): Promise<void>;
