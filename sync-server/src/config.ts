@@ -60,6 +60,8 @@ const EnvSchema = z.object({
     .positive('must be a positive number of days (fractions allowed: 0.5 is 12 hours)')
     .max(36_500, 'must be at most 36500 days (100 years)')
     .default(30),
+  HISTORY_PAUSE_MS: z.coerce.number().int().min(1).max(86_400_000).default(30_000),
+  HISTORY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -89,6 +91,15 @@ export interface Config {
   http: HttpConfig;
   /** How long deleted workflows, sessions and skills stay in the trash before they are purged for good. */
   trashDays: number;
+  history: HistoryConfig;
+}
+
+/** When versions are taken automatically (DESIGN §11). */
+export interface HistoryConfig {
+  /** A checkpoint follows this long a pause in a room's changes. */
+  pauseMs: number;
+  /** While changes go on without a pause, a checkpoint at least this often. */
+  maxMs: number;
 }
 
 /** How the HTTP side meets other sites and busy clients. */
@@ -131,6 +142,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  HOST=${JSON.stringify(e.HOST)} without AUTH_SECRET: with no secret the server is in single-user local mode, where anyone who can reach it is you. Set AUTH_SECRET (npm run token mints tokens with it) or listen on 127.0.0.1.`,
     );
   }
+  if (e.HISTORY_MAX_MS < e.HISTORY_PAUSE_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HISTORY_MAX_MS=${e.HISTORY_MAX_MS} is below HISTORY_PAUSE_MS=${e.HISTORY_PAUSE_MS}: the longest time between checkpoints cannot be shorter than the pause that takes one. Raise HISTORY_MAX_MS or lower HISTORY_PAUSE_MS.`,
+    );
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -150,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     s3: e.S3_BUCKET ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' } : undefined,
     http: { corsOrigins: e.CORS_ORIGINS, restRatePerMinute: e.REST_RATE_LIMIT_PER_MINUTE },
     trashDays: e.TRASH_DAYS,
+    history: { pauseMs: e.HISTORY_PAUSE_MS, maxMs: e.HISTORY_MAX_MS },
     chat: {
       apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
       baseUrl: e.ANTHROPIC_BASE_URL,

@@ -6,6 +6,9 @@ import { identifyLocal, tokenIdentities, type Identify } from './access/identity
 import { createApp } from './app';
 import type { Config } from './config';
 import { openWebSocketEdge } from './edge/websocket';
+import { Checkpoints } from './history/checkpoints';
+import type { HistoryStore } from './history/history-store';
+import { openHistory } from './history/open-history';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
 import { openStorage } from './storage/open';
@@ -21,6 +24,7 @@ export interface RunningServer {
   storage: Storage;
   /** The trash expiry: its sweep at start, and a sweep on demand. */
   trashExpiry: TrashExpiry;
+  history: HistoryStore;
   /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
   close(): Promise<void>;
 }
@@ -31,7 +35,7 @@ export async function startServer(
   options: {
     log?: Logger;
     identify?: Identify;
-    /** The versions beside the rooms, removed with a subject purged from the trash. */
+    /** The versions beside the rooms, removed with a subject purged from the trash (the history store unless given). */
     versions?: SubjectVersions;
     /** The clock of the trash expiry, for tests. */
     now?: () => number;
@@ -43,24 +47,32 @@ export async function startServer(
   const { storage, redis, s3Blobs } = await openStorage(config);
   // The rooms report durable changes to the mirrors, which read the documents from storage.
   const mirrors = openMirrors(config, storage, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
-  const rooms = new Rooms(
+  const history = await openHistory(config);
+  // The rooms feed the checkpoints (made next: no room changes before then), which read the rooms for named versions.
+  const rooms: Rooms = new Rooms(
     storage,
     {
       idleMs: config.roomIdleMs,
       compactAfter: config.compactAfterUpdates,
       groupCommitMs: config.groupCommitMs,
-      onDurableChange: (room) => mirrors?.changed(room.name),
+      onDurableChange: (room) => {
+        mirrors?.changed(room.name);
+        checkpoints.changed(room);
+      },
+      onApplied: (room, by, transaction) => checkpoints.applied(room, by, transaction),
+      beforeUnload: (room) => checkpoints.unloading(room),
     },
     log,
   );
+  const checkpoints: Checkpoints = new Checkpoints(rooms, history, config.history, log.child({ component: 'history' }));
   const skills = await loadSystemVolume(rooms, config.skillsDir);
   log.info({ skills }, 'system volume loaded');
 
   // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted.
-  const besideRooms = { versions: options.versions, roomGone: (room: string) => mirrors?.changed(room) };
+  const besideRooms = { versions: options.versions ?? history, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, trash: { days: config.trashDays, ...besideRooms } });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, trash: { days: config.trashDays, ...besideRooms }, history, checkpoints });
   const server = http.createServer(app);
   const { sockets } = openWebSocketEdge(server, { config, rooms, identify, tokens, log, isDraining: () => draining });
 
@@ -85,6 +97,9 @@ export async function startServer(
       // Rooms flush and compact once; the mirrors then write what is stored, read from storage
       // (which is why it closes last), including what closing the rooms made durable.
       await rooms.closeAll();
+      // Unloading took each room's last checkpoint; they are stored before the history closes.
+      await checkpoints.close();
+      await history.close();
       await mirrors?.close();
       await storage.close();
       for (const ws of sockets) ws.terminate();
@@ -93,5 +108,5 @@ export async function startServer(
       log.info('shutdown complete');
     })());
 
-  return { url, port, rooms, storage, trashExpiry, close };
+  return { url, port, rooms, storage, trashExpiry, history, close };
 }
