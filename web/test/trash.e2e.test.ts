@@ -61,11 +61,26 @@ def execute(inputs):
 \`\`\`
 `;
 
+/** The names of a room's versions, newest first, as `GET /api/versions` lists them. */
+async function versionNames(room: string): Promise<Array<string | null>> {
+  const res = await fetch(`${app.server.url}/api/versions?room=${encodeURIComponent(room)}`);
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { versions: Array<{ name: string | null }> };
+  return body.versions.map((v) => v.name);
+}
+
+/** Names a version of a room (`POST /api/versions`). */
+async function nameVersion(room: string, name: string): Promise<void> {
+  const res = await fetch(`${app.server.url}/api/versions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ room, name }) });
+  expect(res.status).toBe(201);
+}
+
 const listItem = (page: Page, id: string) => page.locator(`[data-testid="workflow-item"][data-id="${id}"]`);
 
 describe('trash', () => {
-  it('one person deletes a workflow the other has open; the other sees who, restores it, and it is back in both lists with its nodes', async () => {
+  it('one person deletes a workflow the other has open; the other sees who, restores it, and it is back in both lists with its nodes and versions', async () => {
     const { index, room } = await makeWorkflow('shared-study', 'Shared study');
+    await nameVersion('user/default/workflow/shared-study', 'before the delete');
     const ada = await app.openPage('/');
     const bob = await app.openWorkflow('shared-study');
     await nameMyself(ada.page, 'Ada');
@@ -98,6 +113,7 @@ describe('trash', () => {
     await listItem(ada.page, 'shared-study').waitFor();
     await waitFor(() => getWorkflowListing(index.doc, 'shared-study')?.name === 'Shared study' && trashEntryOf(index.doc, 'workflow', 'shared-study') === undefined, 'the restore on the server');
     expect(readWorkflowGraph(room.doc)).toEqual(GRAPH);
+    expect(await versionNames('user/default/workflow/shared-study')).toContain('before the delete');
     expect(await bob.page.locator('[data-testid="add-note"]').isDisabled()).toBe(false);
     await ada.page.locator('[data-testid="workflow-link"]:text-is("Shared study")').click();
     await waitFor(async () => (await visibleNodes(ada.page).count()) === 2, 'Ada to open it with its nodes');
@@ -194,5 +210,50 @@ describe('trash', () => {
     await waitFor(() => getSessionListing(index.doc, id)?.name === 'Offline notes' && trashEntryOf(index.doc, 'session', id) === undefined, 'the server to hold the restored session');
     errors.assertNone();
     await context.close();
+  });
+
+  it('Delete forever removes the room and its versions on the server; whoever has it open is told and does not bring it back; Empty trash deletes the rest', async () => {
+    const { index } = await makeWorkflow('gone-for-good', 'Scratch');
+    await makeWorkflow('also-gone', 'Scratch too');
+    await nameVersion('user/default/workflow/gone-for-good', 'a named version');
+    const ada = await app.openPage('/');
+    const bob = await app.openWorkflow('gone-for-good');
+    await waitFor(async () => (await visibleNodes(bob.page).count()) === 2, 'Bob to see the nodes');
+    for (const id of ['gone-for-good', 'also-gone']) {
+      await listItem(ada.page, id).locator('[data-testid="delete-workflow"]').click();
+      await listItem(ada.page, id).locator('[data-testid="delete-workflow-confirm"]').click();
+      await listItem(ada.page, id).waitFor({ state: 'detached' });
+    }
+    await bob.page.locator('[data-testid="trashed-banner"]').waitFor();
+
+    await ada.page.locator('[data-testid="open-trash"]').click();
+    const entry = ada.page.locator('[data-testid="trash-item"][data-id="user.default.workflow.gone-for-good"]');
+    await entry.locator('[data-testid="trash-delete-forever"]').click();
+    await entry.locator('[data-testid="trash-delete-forever-confirm"]').click();
+    await entry.waitFor({ state: 'detached' });
+
+    // Bob's canvas says it is gone for good, and his copy sends nothing back, even after a reload.
+    await bob.page.locator('[data-testid="room-deleted"]').waitFor();
+    await waitFor(() => trashEntryOf(index.doc, 'workflow', 'gone-for-good') === undefined, 'the entry forgotten on the server');
+    expect(await versionNames('user/default/workflow/gone-for-good')).toEqual([]);
+    await bob.page.reload();
+    await bob.page.locator('[data-testid="workflow-canvas"]').waitFor();
+    await bob.page.locator('[data-testid="canvas-empty-hint"]').waitFor();
+    const fresh = await app.connect('user/default/workflow/gone-for-good');
+    expect(readWorkflowGraph(fresh.doc).nodes).toEqual([]);
+    expect(getWorkflowListing(index.doc, 'gone-for-good')).toBeUndefined();
+
+    // Empty trash takes what is left.
+    await ada.page.locator('[data-testid="empty-trash"]').click();
+    await ada.page.locator('[data-testid="empty-trash-confirm"]').click();
+    await ada.page.locator('[data-testid="trash-empty"]').waitFor();
+    await waitFor(() => trashEntryOf(index.doc, 'workflow', 'also-gone') === undefined, 'the trash emptied on the server');
+    const other = await app.connect('user/default/workflow/also-gone');
+    expect(readWorkflowGraph(other.doc).nodes).toEqual([]);
+
+    ada.errors.assertNone();
+    bob.errors.assertNone();
+    await ada.context.close();
+    await bob.context.close();
   });
 });

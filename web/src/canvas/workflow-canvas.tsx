@@ -18,10 +18,10 @@ import './canvas.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readWorkflowGraph, readWorkflowMeta, readWorkflowNotes, type WorkflowGraph, type WorkflowNote } from '../../../shared/src/documents/workflow';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
+import { useDocValue, useIdentity, useRoom, useRoomDeleted, useRooms } from '../documents/hooks';
 import { roomMode } from '../documents/identity';
 import { useTrashEntry } from '../panels/trash-entry';
-import { TrashedBanner } from '../panels/trashed-banner';
+import { DeletedForGood, TrashedBanner } from '../panels/trashed-banner';
 import { workflowUndo } from '../documents/undo';
 import type { Route } from '../router';
 import { ResultsDock } from '../run/results-dock';
@@ -122,6 +122,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   // in the trash is read-only too until restored: edits to it would appear in no list.
   const linkReadOnly = roomMode(route.room, useIdentity()) === 'read';
   const trashed = useTrashEntry(route, 'workflow', route.id);
+  const deleted = useRoomDeleted(route.room);
   const readOnly = linkReadOnly || trashed !== null;
   const readOnlyNotice = trashed ? TRASHED_NOTICE : READ_ONLY_NOTICE;
   const flow = useReactFlow();
@@ -355,6 +356,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     [adding.picking, showShortcuts, compound.open, readOnly, step, perform],
   );
 
+  if (deleted) return <DeletedForGood />;
   if (!doc) return <div class="empty">Opening workflow…</div>;
 
   return (

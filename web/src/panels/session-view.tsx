@@ -3,11 +3,11 @@ import { readSessionMeta, sessionExists } from '../../../shared/src/documents/se
 import { ChatPanel } from '../chat/chat-panel';
 import type { Catalog } from '../documents/catalog';
 import { setCurrentSession } from '../run/session-trace';
-import { useDocValue, useRoom, useSyncStatus } from '../documents/hooks';
+import { useDocValue, useRoom, useRoomDeleted, useSyncStatus } from '../documents/hooks';
 import type { Room } from '../documents/rooms';
 import type { Route } from '../router';
 import { useTrashEntry } from './trash-entry';
-import { TrashedBanner } from './trashed-banner';
+import { DeletedForGood, TrashedBanner } from './trashed-banner';
 
 /** Whether the server has sent its copy of the room since it was opened. */
 function useServerCopy(room: Room | null): boolean {
@@ -37,8 +37,10 @@ export function SessionView({ route, catalog }: { route: Extract<Route, { view: 
   const meta = useDocValue(doc, readSessionMeta, null);
   const serverCopy = useServerCopy(room);
   const trashed = useTrashEntry(route, 'session', route.id);
+  const deleted = useRoomDeleted(route.room);
   const { state } = useSyncStatus();
 
+  if (deleted) return <DeletedForGood />;
   if (!room) return <div class="empty">Opening session…</div>;
   if (!exists || !meta) {
     // A session made on another device or over the API arrives with the server's copy.

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { CLOSE } from '../../../shared/src/codes';
 import type { TrashEntry } from '../../../shared/src/documents/trash';
 import { useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
@@ -35,6 +36,15 @@ export function TrashedBanner({ entry, volume }: { entry: TrashEntry; volume: Vo
           {problem}
         </span>
       )}
+    </div>
+  );
+}
+
+/** In place of a workflow or session the server deleted for good while it was open here. */
+export function DeletedForGood() {
+  return (
+    <div class="empty" role="alert" data-testid="room-deleted">
+      {CLOSE.roomDeleted.help} <a href="#/">Back to the home page</a>.
     </div>
   );
 }
