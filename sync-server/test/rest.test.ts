@@ -80,6 +80,7 @@ describe('/api/sessions', () => {
 
   it('updates status and name by body or query, adds messages, and deletes', async () => {
     const { json: s } = await api('POST', '/api/sessions', { name: 'To change' });
+    const index = await client('user/default');
     const room = await client(`user/default/session/${s.id}`);
     expect((await api('PUT', `/api/sessions/${s.id}?status=paused`)).json.status).toBe('paused');
     const renamed = await api('PUT', `/api/sessions/${s.id}`, { name: 'Changed', status: 'completed', metadata: { k: 1 } });
@@ -94,9 +95,11 @@ describe('/api/sessions', () => {
     const listed = (await api('GET', '/api/sessions')).json.sessions.find((x: { id: string }) => x.id === s.id);
     expect(listed).toMatchObject({ name: 'Changed', status: 'completed' });
 
-    expect((await api('DELETE', `/api/sessions/${s.id}`)).json).toEqual({ deleted: true, id: s.id });
+    // To the trash: unlisted, its room kept whole until it is restored or purged (trash.test.ts).
+    expect((await api('DELETE', `/api/sessions/${s.id}`)).json).toEqual({ deleted: true, id: s.id, trash_id: `user.default.session.${s.id}` });
     expect((await api('GET', `/api/sessions/${s.id}`)).status).toBe(404);
-    await waitFor(() => readMessages(room.doc).length === 0, 'the deletion to reach the client');
+    await waitFor(() => !listSessions(index.doc).some((l) => l.id === s.id), 'the deletion to reach the client');
+    expect(readMessages(room.doc)).toHaveLength(1);
     expect((await api('DELETE', `/api/sessions/${s.id}`)).status).toBe(404);
   });
 
@@ -207,7 +210,7 @@ describe('/api/skills', () => {
 
   it('deletes a user skill', async () => {
     await api('POST', '/api/skills', { name: 'Temp', code: 'def execute(inputs):\n    return {}' });
-    expect((await api('DELETE', '/api/skills/temp')).json).toEqual({ deleted: true, skill_id: 'temp' });
+    expect((await api('DELETE', '/api/skills/temp')).json).toEqual({ deleted: true, skill_id: 'temp', trash_id: 'user.default.skill.temp' });
     expect((await api('DELETE', '/api/skills/temp')).status).toBe(404);
     expect((await api('GET', '/api/skills/temp')).status).toBe(404);
   });

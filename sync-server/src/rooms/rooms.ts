@@ -26,6 +26,8 @@ export class RoomsClosedError extends Error {
 
 interface Entry {
   room: Promise<Room>;
+  /** The room, once loaded: a release names the entry it came from, not a later one of the same name. */
+  loaded?: Room;
   users: number;
   idleTimer?: NodeJS.Timeout;
 }
@@ -49,7 +51,8 @@ export class Rooms {
   /** Loads (or finds) a room and holds it in memory until `release`. */
   async acquire(name: string): Promise<Room> {
     if (this.closed) throw new RoomsClosedError(name);
-    await this.unloading.get(name);
+    // An unload or a purge may start while this waits for another: the room loads after the last.
+    while (this.unloading.has(name)) await this.unloading.get(name);
     if (this.closed) throw new RoomsClosedError(name);
     let entry = this.entries.get(name);
     if (!entry) {
@@ -69,7 +72,7 @@ export class Rooms {
     entry.users++;
     clearTimeout(entry.idleTimer);
     try {
-      return await entry.room;
+      return (entry.loaded = await entry.room);
     } catch (e) {
       entry.users--;
       throw e;
@@ -79,7 +82,7 @@ export class Rooms {
   /** Lets go of a room acquired earlier. */
   release(room: Room): void {
     const entry = this.entries.get(room.name);
-    if (!entry) return;
+    if (!entry || entry.loaded !== room) return;
     entry.users--;
     if (entry.users > 0) return;
     entry.idleTimer = setTimeout(() => void this.unload(room.name, entry), this.options.idleMs);
@@ -111,7 +114,7 @@ export class Rooms {
         await room.unload();
       })
       .catch((e: unknown) => this.log.error({ room: name, err: e }, 'unloading room failed'))
-      .finally(() => this.unloading.delete(name));
+      .finally(() => this.settled(name, done));
     this.unloading.set(name, done);
     await done;
   }
@@ -121,20 +124,27 @@ export class Rooms {
    * it leaves memory without being compacted; then everything stored of it is deleted. Uses of
    * the room that come meanwhile wait, then find it empty.
    */
-  async purge(name: string, code: CloseCode): Promise<void> {
-    await this.unloading.get(name);
+  purge(name: string, code: CloseCode): Promise<void> {
+    // Taken out of use at once (not after an await), so no use can load the room meanwhile.
+    const previous = this.unloading.get(name);
     const entry = this.entries.get(name);
-    const done = (async () => {
-      if (entry) {
-        this.entries.delete(name);
-        clearTimeout(entry.idleTimer);
-        const room = await entry.room.catch(() => null);
-        await room?.discard(code);
-      }
+    if (entry) {
+      this.entries.delete(name);
+      clearTimeout(entry.idleTimer);
+    }
+    const done: Promise<void> = (async () => {
+      await previous?.catch(() => undefined);
+      const room = entry ? await entry.room.catch(() => null) : null;
+      await room?.discard(code);
       await this.storage.delete(name);
-    })().finally(() => this.unloading.delete(name));
+    })().finally(() => this.settled(name, done));
     this.unloading.set(name, done);
-    await done;
+    return done;
+  }
+
+  /** An unload or purge is over: uses of the room stop waiting for it (unless another came after it). */
+  private settled(name: string, done: Promise<void>): void {
+    if (this.unloading.get(name) === done) this.unloading.delete(name);
   }
 
   /** Forgets a room whose storage failed; the next use loads it afresh. */

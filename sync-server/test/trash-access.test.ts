@@ -1,0 +1,184 @@
+// TRASH-2: every cell of the trash's access table, over REST and over the WebSocket, for each
+// kind of caller. Expectations are written out by hand from DESIGN §7 (the trash follows its
+// volume index: workflows and sessions for those who may write the volume, skills for those who
+// may write its skills), and every refused request is checked to leave storage as it was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CLOSE } from '../../shared/src/codes';
+import { forgetTrashEntry, getTrashEntry, restoreFromTrash, trashSkill, trashWorkflow, type TrashVolume } from '../../shared/src/documents/trash';
+import { putSkillSource } from '../../shared/src/documents/volume-index';
+import { ORIGIN } from '../../shared/src/origins';
+import { mintShareToken, mintUserToken } from '../src/access/tokens';
+import { startTestServer } from './harness/in-process';
+import { openPeer } from './harness/raw-peer';
+import { seedWorkflow } from './harness/trash-items';
+
+const SECRET = 'trash-access-table-secret-0123456789-abcdef';
+
+const WHO = ['owner', 'member', 'admin', 'outsider', 'share reader', 'share writer', 'no token'] as const;
+type Who = (typeof WHO)[number];
+
+const ACTIONS = [
+  'list user', 'restore user workflow', 'purge user workflow',
+  'list team', 'restore team workflow', 'purge team workflow', 'restore team skill', 'purge team skill',
+  'ws trash user workflow', 'ws trash team workflow', 'ws trash team skill', 'ws restore team skill', 'ws forget team skill',
+] as const;
+type Action = (typeof ACTIONS)[number];
+
+// alice owns user/alice; bob is a member of team "lab"; ada administers it; eve is in neither.
+// The share links are for a workflow room of alice's (read and write). Y: allowed, N: refused.
+//                               REST user   REST team           WebSocket
+// (Fs: forgetting a skill's entry straight from `skillTrash`, without restoring it.)
+//                               L  R  P     L  Rw Pw Rs Ps      Tu Tw Ts Rs Fs
+const TABLE: Record<Who, string> = {
+  owner: /*                  */ 'Y  Y  Y     N  N  N  N  N       Y  N  N  N  N',
+  member: /*                 */ 'N  N  N     Y  Y  Y  N  N       N  Y  N  N  N',
+  admin: /*                  */ 'N  N  N     Y  Y  Y  Y  Y       N  Y  Y  Y  Y',
+  outsider: /*               */ 'N  N  N     N  N  N  N  N       N  N  N  N  N',
+  'share reader': /*         */ 'N  N  N     N  N  N  N  N       N  N  N  N  N',
+  'share writer': /*         */ 'N  N  N     N  N  N  N  N       N  N  N  N  N',
+  'no token': /*             */ 'N  N  N     N  N  N  N  N       N  N  N  N  N',
+};
+const allowed = (who: Who, action: Action): boolean => TABLE[who].split(/\s+/)[ACTIONS.indexOf(action)] === 'Y';
+
+const alice: TrashVolume = { volume: 'user', volumeId: 'alice' };
+const lab: TrashVolume = { volume: 'team', volumeId: 'lab' };
+const stamp = { by: 'setup', at: '2026-02-01T00:00:00.000Z' };
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const tokens = {} as Record<Who, string | undefined>;
+
+beforeAll(async () => {
+  server = await startTestServer({ AUTH_SECRET: SECRET, COMPACT_AFTER_UPDATES: '100000' });
+  tokens.owner = await mintUserToken(SECRET, { sub: 'alice' });
+  tokens.member = await mintUserToken(SECRET, { sub: 'bob', teams: ['lab'] });
+  tokens.admin = await mintUserToken(SECRET, { sub: 'ada', teams: ['lab'], team_admin: ['lab'] });
+  tokens.outsider = await mintUserToken(SECRET, { sub: 'eve' });
+  await seedWorkflow(server.rooms, alice, 'shared');
+  tokens['share reader'] = await mintShareToken(SECRET, 'user/alice/workflow/shared', 'read');
+  tokens['share writer'] = await mintShareToken(SECRET, 'user/alice/workflow/shared', 'write');
+  tokens['no token'] = undefined;
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const api = async (path: string, who: Who, method = 'GET') => {
+  const token = tokens[who];
+  const res = await fetch(`${server.url}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+/** The volume index room's document as storage holds it, encoded, to compare before and after. */
+async function storedBytes(room: string): Promise<string> {
+  const stored = await server.storage.read(room);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64');
+}
+
+let n = 0;
+
+/** A fresh item for one cell: a workflow (with its room) or a skill, in the trash unless the cell trashes it. */
+async function itemFor(action: Action): Promise<{ where: TrashVolume; index: string; id: string; trashId: string; kind: 'workflow' | 'skill' }> {
+  const where = action.includes('user') ? alice : lab;
+  const index = `${where.volume}/${where.volumeId}`;
+  const kind = action.endsWith('skill') ? 'skill' : 'workflow';
+  const id = `item-${++n}`;
+  if (kind === 'workflow') await seedWorkflow(server.rooms, where, id);
+  else await server.rooms.use(index, (room) => putSkillSource(room.doc, id, `---\nname: ${id}\n---\n`));
+  if (!action.startsWith('ws trash')) {
+    await server.rooms.use(index, (room) =>
+      room.doc.transact(() => (kind === 'skill' ? trashSkill(room.doc, where, id, stamp) : trashWorkflow(room.doc, where, id, stamp)), ORIGIN.rest),
+    );
+  }
+  return { where, index, id, kind, trashId: `${where.volume}.${where.volumeId}.${kind}.${id}` };
+}
+
+const inTrash = (index: string, trashId: string) => server.rooms.use(index, (room) => getTrashEntry(room.doc, trashId) !== undefined);
+
+describe('TRASH-2: over REST', () => {
+  for (const who of WHO) {
+    for (const action of ACTIONS.filter((a) => !a.startsWith('ws'))) {
+      const yes = allowed(who, action);
+      it(`${who} · ${action} → ${yes ? 'allowed' : 'refused'}`, async () => {
+        const item = await itemFor(action);
+        const before = await storedBytes(item.index);
+        const [verb, scope] = action.split(' ') as ['list' | 'restore' | 'purge', 'user' | 'team'];
+        const res =
+          verb === 'list' ? await api(`/api/trash?volume=${scope}&volume_id=${item.where.volumeId}`, who)
+          : verb === 'restore' ? await api(`/api/trash/${item.trashId}/restore`, who, 'POST')
+          : await api(`/api/trash/${item.trashId}`, who, 'DELETE');
+        expect(res.status, JSON.stringify(res.body)).toBe(yes ? 200 : who === 'no token' ? 401 : 403);
+        if (!yes) {
+          expect((res.body.error as { message: string }).message).toBeTruthy();
+          expect(await storedBytes(item.index)).toBe(before);
+          expect(await inTrash(item.index, item.trashId)).toBe(true);
+          return;
+        }
+        if (verb === 'list') expect((res.body.trash as Array<{ id: string }>).map((e) => e.id)).toContain(item.trashId);
+        else expect(await inTrash(item.index, item.trashId)).toBe(false);
+      });
+    }
+  }
+
+  it('without a volume, each caller sees the trash of every volume it may restore in, skills only where it may write them', async () => {
+    const user = await itemFor('restore user workflow');
+    const teamWorkflow = await itemFor('restore team workflow');
+    const teamSkill = await itemFor('restore team skill');
+    const seen = async (who: Who) => ((await api('/api/trash', who)).body.trash as Array<{ id: string }>).map((e) => e.id);
+    const visible = { owner: await seen('owner'), member: await seen('member'), admin: await seen('admin'), outsider: await seen('outsider'), share: await seen('share writer') };
+    expect(visible.owner).toContain(user.trashId);
+    expect(visible.owner).not.toContain(teamWorkflow.trashId);
+    expect(visible.member).toEqual(expect.arrayContaining([teamWorkflow.trashId]));
+    expect(visible.member).not.toContain(teamSkill.trashId);
+    expect(visible.member).not.toContain(user.trashId);
+    expect(visible.admin).toEqual(expect.arrayContaining([teamWorkflow.trashId, teamSkill.trashId]));
+    expect(visible.outsider).toEqual([]);
+    expect(visible.share).toEqual([]);
+    expect((await api('/api/trash', 'no token')).status).toBe(401);
+  });
+});
+
+describe('TRASH-2: over the WebSocket', () => {
+  for (const who of WHO) {
+    for (const action of ACTIONS.filter((a) => a.startsWith('ws'))) {
+      const yes = allowed(who, action);
+      it(`${who} · ${action} → ${yes ? 'allowed' : 'refused'}`, async () => {
+        const item = await itemFor(action);
+        const fromTrash = action === 'ws restore team skill' || action === 'ws forget team skill';
+        if (fromTrash) await server.rooms.use(item.index, (room) => trashSkill(room.doc, item.where, item.id, stamp));
+        const before = await storedBytes(item.index);
+        const opened = await openPeer(server.url, item.index, tokens[who]);
+        if (!opened.ok) {
+          expect(yes).toBe(false);
+          expect(opened.code).toBe(who === 'no token' ? CLOSE.unauthorized.code : CLOSE.forbidden.code);
+          expect(await storedBytes(item.index)).toBe(before);
+          return;
+        }
+        const { peer } = opened;
+        try {
+          peer.write((doc) => {
+            if (action === 'ws restore team skill') restoreFromTrash(doc, item.trashId);
+            else if (action === 'ws forget team skill') forgetTrashEntry(doc, item.trashId);
+            else if (item.kind === 'skill') trashSkill(doc, item.where, item.id, stamp);
+            else trashWorkflow(doc, item.where, item.id, stamp);
+          });
+          await peer.roundTrip();
+          const trashed = await inTrash(item.index, item.trashId);
+          expect(trashed).toBe(fromTrash ? !yes : yes);
+          if (yes) {
+            expect(peer.denials).toEqual([]);
+          } else {
+            expect(peer.denials).toHaveLength(1);
+            expect(peer.denials[0]).toContain('"skillTrash"');
+            expect(await storedBytes(item.index)).toBe(before);
+          }
+        } finally {
+          peer.close();
+        }
+      });
+    }
+  }
+});

@@ -1,0 +1,308 @@
+// TRASH-1: deletes move workflows, sessions and skills to their volume's trash, with their
+// content kept; /api/trash lists, restores and deletes for good. TRASH-4: a purge (delete
+// forever, or expiry after TRASH_DAYS) closes the room's clients with 4410, deletes its storage,
+// its mirror and its versions, and forgets the entry last, so a purge cut short runs again.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CLOSE } from '../../shared/src/codes';
+import { readMessages } from '../../shared/src/documents/session';
+import { writeSkillFiles } from '../../shared/src/documents/skill-files';
+import { getTrashEntry, listTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
+import { getWorkflowListing, putWorkflowListing } from '../../shared/src/documents/volume-index';
+import { readWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
+import { ORIGIN } from '../../shared/src/origins';
+import { loadConfig } from '../src/config';
+import { Rooms } from '../src/rooms/rooms';
+import { MemoryStorage } from '../src/storage/memory';
+import type { Storage } from '../src/storage/storage';
+import { purgeTrashEntry, type SubjectVersions } from '../src/trash/purge';
+import { isExpired, sweepTrash } from '../src/trash/trash-expiry';
+import { connectClient, connectSynced, type TestClient } from './harness/clients';
+import { startTestServer } from './harness/in-process';
+import { teardownEachTest } from './harness/teardown';
+import { SEEDED_GRAPH, seedWorkflow } from './harness/trash-items';
+import { waitFor } from './harness/wait';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+const { cleanups, tempDir } = teardownEachTest('llmunix-trash-');
+const silent = pino({ level: 'silent' });
+const home = { volume: 'user', volumeId: 'default' } as const;
+
+async function start(env: Record<string, string> = {}): Promise<Server> {
+  const server = await startTestServer(env);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function client(server: Server, room: string): TestClient {
+  const c = connectClient(server.url, room);
+  cleanups.push(() => c.destroy());
+  return c;
+}
+
+// Bodies are checked field by field, so they stay loosely typed here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function api(server: Server, method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${server.url}${url}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) => a.id.localeCompare(b.id));
+const sameGraph = (graph: WorkflowGraph) => ({ nodes: byId(graph.nodes), edges: byId(graph.edges) });
+
+/** Everything stored of a room, as one document's JSON of the roots a workflow has. */
+async function storedWorkflow(storage: Pick<Storage, 'read'>, room: string): Promise<{ empty: boolean; graph: WorkflowGraph }> {
+  const stored = await storage.read(room);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return { empty: stored.snapshot === null && stored.updates.length === 0, graph: readWorkflowGraph(doc) };
+}
+
+/** Trashes a workflow the way the app does: one transaction on the index, by a person. */
+async function trashInIndex(server: Server, id: string, by = 'default', at = new Date().toISOString()): Promise<TrashEntry> {
+  const trashed = await server.rooms.use('user/default', (room) => room.doc.transact(() => trashWorkflow(room.doc, home, id, { by, at }), ORIGIN.rest));
+  if (!trashed.ok) throw new Error(trashed.error.message);
+  return trashed.value;
+}
+
+describe('TRASH-1: to the trash and back', () => {
+  it('a deleted workflow keeps its room; the trash lists it; restore brings it back with its nodes, while a collaborator stays in the room', async () => {
+    const server = await start();
+    await seedWorkflow(server.rooms, home, 'w1', 'Filter chain');
+    const open = await connectSynced(server.url, 'user/default/workflow/w1');
+    cleanups.push(() => open.destroy());
+    const entry = await trashInIndex(server, 'w1', 'alice', '2026-03-01T10:00:00.000Z');
+
+    const listed = await api(server, 'GET', '/api/trash');
+    expect(listed).toEqual({
+      status: 200,
+      json: {
+        trash: [
+          {
+            id: 'user.default.workflow.w1',
+            kind: 'workflow',
+            item_id: 'w1',
+            room: 'user/default/workflow/w1',
+            name: 'Filter chain',
+            deleted_at: '2026-03-01T10:00:00.000Z',
+            deleted_by: 'alice',
+            expires_at: '2026-03-31T10:00:00.000Z',
+            volume: 'user',
+            volume_id: 'default',
+          },
+        ],
+      },
+    });
+    // The room is kept whole meanwhile, and whoever has it open keeps it.
+    expect(sameGraph(readWorkflowGraph(open.doc))).toEqual(sameGraph(SEEDED_GRAPH));
+    expect(open.provider.wsconnected).toBe(true);
+
+    const restored = await api(server, 'POST', `/api/trash/${entry.id}/restore`);
+    expect(restored).toEqual({ status: 200, json: { restored: entry.id, kind: 'workflow', item_id: 'w1', room: 'user/default/workflow/w1', name: 'Filter chain' } });
+    const index = await server.rooms.use('user/default', (room) => ({ listing: getWorkflowListing(room.doc, 'w1'), trash: listTrash(room.doc) }));
+    expect(index).toEqual({ listing: entry.listing, trash: [] });
+    expect(sameGraph((await storedWorkflow(server.storage, 'user/default/workflow/w1')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
+    expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(404);
+  });
+
+  it('DELETE /api/sessions/:id moves a session to the trash; restored, GET gives it back with its messages', async () => {
+    const server = await start();
+    const { json: s } = await api(server, 'POST', '/api/sessions', { name: 'VQE study', initial_message: 'Find the H2 ground state' });
+    await api(server, 'POST', `/api/sessions/${s.id}/messages`, { role: 'assistant', content: 'E = -1.137 Ha' });
+    const deleted = await api(server, 'DELETE', `/api/sessions/${s.id}`);
+    expect(deleted.json).toEqual({ deleted: true, id: s.id, trash_id: `user.default.session.${s.id}` });
+    expect((await api(server, 'GET', '/api/sessions')).json.sessions).toEqual([]);
+    expect((await api(server, 'GET', '/api/trash')).json.trash).toEqual([
+      expect.objectContaining({ id: `user.default.session.${s.id}`, kind: 'session', name: 'VQE study', deleted_by: 'default' }),
+    ]);
+    expect((await api(server, 'POST', `/api/trash/user.default.session.${s.id}/restore`)).status).toBe(200);
+    const back = await api(server, 'GET', `/api/sessions/${s.id}`);
+    expect(back.json).toMatchObject({ id: s.id, name: 'VQE study' });
+    expect(back.json.messages.map((m: { content: string }) => m.content)).toEqual(['Find the H2 ground state', 'E = -1.137 Ha']);
+  });
+
+  it('DELETE /api/skills/:id moves a skill with its files to the skill trash; restored, it is whole again', async () => {
+    const server = await start();
+    await api(server, 'POST', '/api/skills', { name: 'Temp', code: 'def execute(inputs):\n    return {}' });
+    await server.rooms.use('user/default', (room) => writeSkillFiles(room.doc, 'temp', [{ path: 'scripts/a.py', bytes: new Uint8Array([1, 2, 3]) }]));
+    const before = (await api(server, 'GET', '/api/skills/temp')).json;
+    expect((await api(server, 'DELETE', '/api/skills/temp')).json).toEqual({ deleted: true, skill_id: 'temp', trash_id: 'user.default.skill.temp' });
+    expect((await api(server, 'GET', '/api/skills/temp')).status).toBe(404);
+    expect((await api(server, 'GET', '/api/trash')).json.trash).toEqual([expect.objectContaining({ id: 'user.default.skill.temp', kind: 'skill', name: 'Temp' })]);
+    await server.rooms.use('user/default', (room) => expect(room.doc.getMap('skillTrash').has('user.default.skill.temp')).toBe(true));
+    expect((await api(server, 'POST', '/api/trash/user.default.skill.temp/restore')).status).toBe(200);
+    expect((await api(server, 'GET', '/api/skills/temp')).json).toEqual(before);
+    expect(before.files).toEqual([{ path: 'scripts/a.py', size: 3 }]);
+  });
+
+  it('refuses a restore whose id is in use again (409), a trash id that is not one (400), and an unknown one (404)', async () => {
+    const server = await start();
+    await seedWorkflow(server.rooms, home, 'w2');
+    const entry = await trashInIndex(server, 'w2');
+    await server.rooms.use('user/default', (room) => putWorkflowListing(room.doc, 'w2', { name: 'A new w2' }));
+    const conflict = await api(server, 'POST', `/api/trash/${entry.id}/restore`);
+    expect(conflict.status).toBe(409);
+    expect(conflict.json.error.message).toMatch(/exists again/);
+    for (const bad of ['w2', 'user.default', 'user.default.notes.x', '..%2F..%2Fx', 'user.default.workflow.a%2Fb']) {
+      const res = await api(server, 'POST', `/api/trash/${bad}/restore`);
+      expect(res.status, bad).toBe(400);
+      expect(res.json.error.code, bad).toBe('invalid_id');
+      expect((await api(server, 'DELETE', `/api/trash/${bad}`)).status, bad).toBe(400);
+    }
+    expect((await api(server, 'POST', '/api/trash/user.default.workflow.none/restore')).status).toBe(404);
+    expect((await api(server, 'DELETE', '/api/trash/user.default.workflow.none')).status).toBe(404);
+    expect((await api(server, 'GET', '/api/trash?volume=user&volume_id=x%2Fy')).status).toBe(400);
+  });
+});
+
+describe('TRASH-4: deleting for good', () => {
+  it('DELETE /api/trash/:id closes the room\'s clients with 4410, deletes its storage and its mirror, and forgets the entry', async () => {
+    const dataDir = await tempDir();
+    const server = await start({ STORAGE: 'file', DATA_DIR: dataDir });
+    await seedWorkflow(server.rooms, home, 'w3');
+    const mirrored = path.join(dataDir, 'volumes/user/default/workflows/w3.json');
+    await waitFor(() => fs.access(mirrored).then(() => true, () => false), 'the workflow to be mirrored');
+    const open = client(server, 'user/default/workflow/w3');
+    await waitFor(() => open.provider.synced, 'the collaborator to sync');
+    const entry = await trashInIndex(server, 'w3');
+    await waitFor(() => fs.access(mirrored).then(() => false, () => true), 'the trashed workflow\'s mirror to be deleted');
+
+    expect(await api(server, 'DELETE', `/api/trash/${entry.id}`)).toEqual({ status: 200, json: { deleted: true, id: entry.id } });
+    await waitFor(() => open.closeCodes.includes(CLOSE.roomDeleted.code), 'the collaborator to be told the room is gone');
+    expect(await storedWorkflow(server.storage, 'user/default/workflow/w3')).toEqual({ empty: true, graph: { nodes: [], edges: [] } });
+    expect(await server.storage.list()).not.toContain('user/default/workflow/w3');
+    expect((await api(server, 'GET', '/api/trash')).json.trash).toEqual([]);
+    expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(404);
+    // A stock client never reconnects after a 44xx code; the room is not loaded again.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(open.closeCodes).toEqual([CLOSE.roomDeleted.code]);
+    expect(server.rooms.loaded).not.toContain('user/default/workflow/w3');
+    await expect(fs.access(mirrored)).rejects.toThrow();
+  });
+
+  it('expiry: an entry older than TRASH_DAYS is purged by the sweep, a younger one stays', async () => {
+    // 0.00002 days is 1.7 s.
+    const server = await start({ TRASH_DAYS: '0.00002' });
+    await seedWorkflow(server.rooms, home, 'old');
+    await seedWorkflow(server.rooms, home, 'young');
+    await trashInIndex(server, 'old');
+    await new Promise((r) => setTimeout(r, 2000));
+    await trashInIndex(server, 'young');
+    // Made durable before the sweep reads the index from storage.
+    expect(await server.trashExpiry.sweep()).toEqual({ purged: ['user.default.workflow.old'], failed: [] });
+    expect((await storedWorkflow(server.storage, 'user/default/workflow/old')).empty).toBe(true);
+    expect(sameGraph((await storedWorkflow(server.storage, 'user/default/workflow/young')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
+    expect((await api(server, 'GET', '/api/trash')).json.trash.map((e: { id: string }) => e.id)).toEqual(['user.default.workflow.young']);
+  });
+
+  it('TRASH_DAYS is validated: a positive number of days, fractions allowed', async () => {
+    expect(loadConfig({}).trashDays).toBe(30);
+    expect(loadConfig({ TRASH_DAYS: '0.5' }).trashDays).toBe(0.5);
+    for (const bad of ['0', '-1', 'thirty', '100000']) expect(() => loadConfig({ TRASH_DAYS: bad }), bad).toThrow(/TRASH_DAYS=/);
+  });
+});
+
+describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+
+  /** Versions kept per subject, as a HistoryStore keeps them: enough to see which subjects a purge removes. */
+  class VersionsBySubject implements SubjectVersions {
+    readonly subjects = new Set<string>();
+    failNext = false;
+    async removeSubject(subject: string): Promise<void> {
+      if (this.failNext) {
+        this.failNext = false;
+        throw new Error('history backend down');
+      }
+      this.subjects.delete(subject);
+    }
+  }
+
+  async function setup() {
+    const storage = new MemoryStorage();
+    const rooms = new Rooms(storage, { idleMs: 10, compactAfter: 1000, groupCommitMs: 0 }, silent);
+    cleanups.push(() => rooms.closeAll());
+    const versions = new VersionsBySubject();
+    return { storage, rooms, versions, deps: { rooms, versions, log: silent } };
+  }
+
+  it('purges what is older than TRASH_DAYS by the clock given, and removes the versions of the workflow and of a skill', async () => {
+    const { storage, rooms, versions, deps } = await setup();
+    const team = { volume: 'team', volumeId: 'lab' } as const;
+    await seedWorkflow(rooms, team, 'w');
+    await seedWorkflow(rooms, team, 'kept');
+    await rooms.use('team/lab', (room) => {
+      trashWorkflow(room.doc, team, 'w', { by: 'ada', at: '2026-01-01T00:00:00.000Z' });
+      trashWorkflow(room.doc, team, 'kept', { by: 'ada', at: '2026-01-20T00:00:00.000Z' });
+      room.doc.getMap('skills').set('s', new Y.Text('---\nname: S\n---\n'));
+    });
+    await rooms.use('team/lab', (room) => trashSkill(room.doc, team, 's', { by: 'ada', at: '2026-01-02T00:00:00.000Z' }));
+    for (const s of ['team/lab/workflow/w', 'team/lab/workflow/kept', 'team/lab/skill/s']) versions.subjects.add(s);
+
+    const now = Date.parse('2026-01-01T00:00:00.000Z') + 30 * DAY - 1;
+    expect(await sweepTrash(storage, deps, { days: 30, now: () => now })).toEqual({ purged: [], failed: [] });
+    expect(await sweepTrash(storage, deps, { days: 30, now: () => now + 2 * DAY })).toEqual({ purged: ['team.lab.skill.s', 'team.lab.workflow.w'], failed: [] });
+    expect([...versions.subjects]).toEqual(['team/lab/workflow/kept']);
+    expect((await storedWorkflow(storage, 'team/lab/workflow/w')).empty).toBe(true);
+    expect((await storedWorkflow(storage, 'team/lab/workflow/kept')).empty).toBe(false);
+    expect(await rooms.use('team/lab', (room) => listTrash(room.doc).map((e) => e.id))).toEqual(['team.lab.workflow.kept']);
+  });
+
+  it('a purge cut short keeps the entry, and the next sweep finishes it', async () => {
+    const { storage, rooms, versions, deps } = await setup();
+    await seedWorkflow(rooms, home, 'w');
+    await rooms.use('user/default', (room) => trashWorkflow(room.doc, home, 'w', { by: 'default', at: '2026-01-01T00:00:00.000Z' }));
+    versions.subjects.add('user/default/workflow/w');
+    versions.failNext = true;
+    const later = () => Date.parse('2026-03-01T00:00:00.000Z');
+    expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: [], failed: ['user.default.workflow.w'] });
+    expect(await rooms.use('user/default', (room) => getTrashEntry(room.doc, 'user.default.workflow.w')?.item_id)).toBe('w');
+    expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: ['user.default.workflow.w'], failed: [] });
+    expect(versions.subjects.size).toBe(0);
+  });
+
+  it('a room in use when it is purged: its holder is cut off, uses that come meanwhile wait and then find it empty', async () => {
+    const { storage, rooms } = await setup();
+    const name = 'user/default/workflow/w';
+    await seedWorkflow(rooms, home, 'w');
+    const held = await rooms.acquire(name);
+    const purging = rooms.purge(name, CLOSE.roomDeleted);
+    const during = rooms.use(name, (room) => readWorkflowGraph(room.doc).nodes.length);
+    await purging;
+    expect(await during).toBe(0);
+    await expect(held.durable()).rejects.toThrow();
+    // The old holder's release does not count against the room loaded since.
+    rooms.release(held);
+    const again = await rooms.acquire(name);
+    expect(again).not.toBe(held);
+    rooms.release(again);
+    expect(await storage.read(name)).toEqual({ snapshot: null, updates: [] });
+  });
+
+  it('an entry not due by the purge\'s own test is left alone, and one whose time does not parse never expires', async () => {
+    const { storage, rooms, deps } = await setup();
+    await seedWorkflow(rooms, home, 'x');
+    await rooms.use('user/default', (room) => trashWorkflow(room.doc, home, 'x', { by: 'default', at: '2026-01-01T00:00:00.000Z' }));
+    expect(await purgeTrashEntry(deps, 'user/default', 'user.default.workflow.x', ORIGIN.rest, (e) => isExpired(e, 30, Date.parse('2026-01-02T00:00:00.000Z')))).toBeNull();
+    expect((await storedWorkflow(storage, 'user/default/workflow/x')).empty).toBe(false);
+    expect(isExpired({ deleted_at: 'not a date' } as TrashEntry, 0, Date.now())).toBe(false);
+  });
+
+  it('a purged session room is gone with its messages', async () => {
+    const server = await start();
+    const { json: s } = await api(server, 'POST', '/api/sessions', { name: 'Gone', initial_message: 'hello' });
+    await api(server, 'DELETE', `/api/sessions/${s.id}`);
+    const room = `user/default/session/${s.id}`;
+    expect(await server.rooms.use(room, (r) => readMessages(r.doc).length)).toBe(1);
+    expect((await api(server, 'DELETE', `/api/trash/user.default.session.${s.id}`)).status).toBe(200);
+    expect(await server.storage.read(room)).toEqual({ snapshot: null, updates: [] });
+  });
+});
