@@ -1,4 +1,4 @@
-// HIST-REST: /api/versions over a real server: checkpoints after a pause, at most every
+// HIST-10, HIST-11: /api/versions over a real server: checkpoints after a pause, at most every
 // HISTORY_MAX_MS and when a room unloads, only when the content changed, with the authors whose
 // updates reached the room (a peer's identity, or a REST call's caller); named versions; reads in
 // the REST shapes; raw bytes; restores that collaborators receive live; clear 400s and 404s.
@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import type { VersionMeta } from '../../shared/src/history/version';
 import { getSkillSource } from '../../shared/src/documents/volume-index';
 import { putNode, readWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
+import { ConfigError, loadConfig } from '../src/config';
 import { connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { teardownEachTest } from './harness/teardown';
@@ -144,5 +145,17 @@ describe('/api/versions', () => {
       expect((await api('GET', `/api/versions/${id}`)).status, id).toBe(404);
       expect((await api('POST', `/api/versions/${id}/restore`)).status, id).toBe(404);
     }
+  });
+});
+
+describe('HISTORY_PAUSE_MS and HISTORY_MAX_MS', () => {
+  it('default to 30 s and 5 min, and refuse what is not a positive whole number of ms, or a bound below the pause', () => {
+    expect(loadConfig({}).history).toEqual({ pauseMs: 30_000, maxMs: 300_000 });
+    expect(loadConfig({ HISTORY_PAUSE_MS: '200', HISTORY_MAX_MS: '200' }).history).toEqual({ pauseMs: 200, maxMs: 200 });
+    for (const [name, value] of [['HISTORY_PAUSE_MS', '0'], ['HISTORY_PAUSE_MS', 'soon'], ['HISTORY_MAX_MS', '1.5'], ['HISTORY_MAX_MS', '-1']]) {
+      expect(() => loadConfig({ [name as string]: value }), `${name}=${value}`).toThrow(new RegExp(`${name}=`));
+    }
+    expect(() => loadConfig({ HISTORY_PAUSE_MS: '60000', HISTORY_MAX_MS: '1000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HISTORY_PAUSE_MS: '60000', HISTORY_MAX_MS: '1000' })).toThrow(/HISTORY_MAX_MS=1000 is below HISTORY_PAUSE_MS=60000/);
   });
 });
