@@ -84,7 +84,7 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
           label="Empty trash"
           question={`Delete ${purgeable.length} item${purgeable.length === 1 ? '' : 's'} for good?`}
           testId="empty-trash"
-          disabledBecause={purgeable.length === 0 ? 'The trash is empty.' : props.purgeBlocked}
+          disabledBecause={purgeable.length === 0 ? (skillBlocked && entries.length > 0 ? skillBlocked : 'The trash is empty.') : props.purgeBlocked}
           onConfirm={() => void purge(purgeable)}
         />
       </header>
