@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import { hrefOf } from '../router';
+import { failureMessage } from './home-index';
 import { restoreTrashed } from './trash-actions';
 
 /**
@@ -18,10 +19,13 @@ export function useMovedToTrash(home: VolumeRef): { moved: (trashId: string, nam
     setLast({ trashId, name });
   };
   const undo = (trashId: string) =>
-    void restoreTrashed(rooms, home, trashId).then((result) => {
-      setLast(null);
-      setProblem(result.ok ? null : `The delete could not be undone: ${result.error}`);
-    });
+    void restoreTrashed(rooms, home, trashId).then(
+      (result) => {
+        setLast(null);
+        setProblem(result.ok ? null : `The delete could not be undone: ${result.error}`);
+      },
+      (e: unknown) => setProblem(failureMessage('Undoing the delete', e)),
+    );
   if (problem) {
     return {
       moved,

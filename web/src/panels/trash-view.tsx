@@ -6,6 +6,7 @@ import { readableVolumes, type Identity, type VolumeRef } from '../documents/ide
 import type { SyncState } from '../documents/sync-status';
 import { hrefOf } from '../router';
 import { ConfirmButton } from './confirm-button';
+import { failureMessage } from './home-index';
 import { writableVolumes } from './skill-import-preview';
 import { timeAgo } from './time-ago';
 import { deleteForever, restoreTrashed } from './trash-actions';
@@ -65,8 +66,12 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
   const title = volume.volume === 'user' ? 'Your trash' : `Team ${volume.volumeId}’s trash`;
   const skillBlocked = props.writesSkills ? null : 'Only the team’s admins may restore or delete its skills.';
 
+  const broken = (what: string) => (e: unknown) => setProblem(failureMessage(what, e));
   const restore = (entry: TrashEntry) =>
-    void restoreTrashed(rooms, volume, entry.id).then((result) => setProblem(result.ok ? null : `“${entry.name}” could not be restored: ${result.error}`));
+    void restoreTrashed(rooms, volume, entry.id).then(
+      (result) => setProblem(result.ok ? null : `“${entry.name}” could not be restored: ${result.error}`),
+      broken('Restoring'),
+    );
   const purge = async (list: TrashEntry[]) => {
     setProblem(null);
     for (const entry of list) {
@@ -85,7 +90,7 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
           question={`Delete ${purgeable.length} item${purgeable.length === 1 ? '' : 's'} for good?`}
           testId="empty-trash"
           disabledBecause={purgeable.length === 0 ? (skillBlocked && entries.length > 0 ? skillBlocked : 'The trash is empty.') : props.purgeBlocked}
-          onConfirm={() => void purge(purgeable)}
+          onConfirm={() => void purge(purgeable).catch(broken('Deleting for good'))}
         />
       </header>
       {problem && (
@@ -124,7 +129,7 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
                   question="Delete for good? This cannot be undone."
                   testId="trash-delete-forever"
                   disabledBecause={blocked ?? props.purgeBlocked}
-                  onConfirm={() => void purge([entry])}
+                  onConfirm={() => void purge([entry]).catch(broken('Deleting for good'))}
                 />
               </div>
             </li>

@@ -4,6 +4,7 @@ import type { TrashEntry } from '../../../shared/src/documents/trash';
 import { useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import { hrefOf } from '../router';
+import { failureMessage } from './home-index';
 import { timeAgo } from './time-ago';
 import { restoreTrashed } from './trash-actions';
 
@@ -18,7 +19,7 @@ export function TrashedBanner({ entry, volume }: { entry: TrashEntry; volume: Vo
   const restore = () =>
     void restoreTrashed(rooms, volume, entry.id).then(
       (result) => setProblem(result.ok ? null : `It could not be restored: ${result.error}`),
-      (e: unknown) => setProblem(`Restoring failed: ${e instanceof Error ? e.message : String(e)}. Check the browser's storage space and try again.`),
+      (e: unknown) => setProblem(failureMessage('Restoring', e)),
     );
   return (
     <div class="trashed-banner" role="status" data-testid="trashed-banner" data-trash-id={entry.id}>
