@@ -36,11 +36,11 @@ export interface AppDeps {
   authenticate?: RequestHandler;
   /** CORS origins and the REST rate limit. */
   http: HttpConfig;
-  /** `TRASH_DAYS`, and what deleting from the trash for good touches beside the rooms (versions, mirrors). */
-  trash: { days: number } & Omit<PurgeDeps, 'rooms' | 'log'>;
   /** Versions beside the rooms, and what takes them. */
   history: HistoryStore;
   checkpoints: Checkpoints;
+  /** `TRASH_DAYS`, and what deleting from the trash for good touches beside the rooms (versions, mirrors). */
+  trash: { days: number } & Omit<PurgeDeps, 'rooms' | 'log'>;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -79,17 +79,17 @@ export function createApp(deps: AppDeps): Express {
   });
 
   if (deps.authenticate) {
-    app.use(['/api/sessions', '/api/skills', '/api/trash', '/api/versions', '/api/chat', '/chat'], deps.authenticate);
+    app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], deps.authenticate);
   }
-  app.use(['/api/sessions', '/api/skills', '/api/trash', '/api/versions'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
   // What a REST call changes in a room counts as its caller's, in the versions' authors.
-  app.use(['/api/sessions', '/api/skills', '/api/trash', '/api/versions', '/api/chat', '/chat'], restAuthor(deps.identify));
+  app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], restAuthor(deps.identify));
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
+  app.use('/api/versions', versionsRouter({ rooms: deps.rooms, history: deps.history, checkpoints: deps.checkpoints, identify: deps.identify }));
   const { days, ...purge } = deps.trash;
   app.use('/api/trash', trashRouter({ ...purge, rooms: deps.rooms, identify: deps.identify, log: deps.log, trashDays: days }));
-  app.use('/api/versions', versionsRouter({ rooms: deps.rooms, history: deps.history, checkpoints: deps.checkpoints, identify: deps.identify }));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });

@@ -14,7 +14,6 @@ import { Rooms } from './rooms/rooms';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
 import { loadSystemVolume } from './system-volume';
-import type { SubjectVersions } from './trash/purge';
 import { startTrashExpiry, type TrashExpiry } from './trash/trash-expiry';
 
 export interface RunningServer {
@@ -22,9 +21,9 @@ export interface RunningServer {
   port: number;
   rooms: Rooms;
   storage: Storage;
+  history: HistoryStore;
   /** The trash expiry: its sweep at start, and a sweep on demand. */
   trashExpiry: TrashExpiry;
-  history: HistoryStore;
   /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
   close(): Promise<void>;
 }
@@ -35,8 +34,6 @@ export async function startServer(
   options: {
     log?: Logger;
     identify?: Identify;
-    /** The versions beside the rooms, removed with a subject purged from the trash (the history store unless given). */
-    versions?: SubjectVersions;
     /** The clock of the trash expiry, for tests. */
     now?: () => number;
   } = {},
@@ -68,11 +65,11 @@ export async function startServer(
   const skills = await loadSystemVolume(rooms, config.skillsDir);
   log.info({ skills }, 'system volume loaded');
 
-  // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted.
-  const besideRooms = { versions: options.versions ?? history, roomGone: (room: string) => mirrors?.changed(room) };
+  // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted; its versions go with it.
+  const besideRooms = { versions: history, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, trash: { days: config.trashDays, ...besideRooms }, history, checkpoints });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms } });
   const server = http.createServer(app);
   const { sockets } = openWebSocketEdge(server, { config, rooms, identify, tokens, log, isDraining: () => draining });
 
@@ -108,5 +105,5 @@ export async function startServer(
       log.info('shutdown complete');
     })());
 
-  return { url, port, rooms, storage, trashExpiry, history, close };
+  return { url, port, rooms, storage, history, trashExpiry, close };
 }

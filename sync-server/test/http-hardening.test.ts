@@ -213,8 +213,9 @@ describe('REST rate limit', () => {
   it('answers 429 with the error body and Retry-After once an identity has spent its minute; others go on', async () => {
     const alice = await mintUserToken(SECRET, { sub: 'alice' });
     const bob = await mintUserToken(SECRET, { sub: 'bob' });
-    // Sessions and skills share one budget.
-    for (const route of ['/api/sessions', '/api/skills', '/api/sessions']) expect((await get(route, alice)).status).toBe(200);
+    // Sessions, skills and the trash share one budget.
+    for (const route of ['/api/sessions', '/api/skills', '/api/trash']) expect((await get(route, alice)).status).toBe(200);
+    expect((await get('/api/trash', alice)).status).toBe(429);
     const refused = await get('/api/skills', alice);
     expect(refused.status).toBe(429);
     expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', message: expect.stringContaining('at most 3 a minute'), help: expect.any(String) } });

@@ -224,6 +224,8 @@ const PATH_ROUTES: PathRoute[] = [
   { method: 'DELETE', url: '/api/skills/{}', param: 'skill_id' },
   { method: 'GET', url: '/api/skills/{}/files/notes.md', param: 'skill_id' },
   { method: 'GET', url: '/api/skills/{}/export', param: 'skill_id' },
+  { method: 'POST', url: '/api/trash/{}/restore', param: 'id' },
+  { method: 'DELETE', url: '/api/trash/{}', param: 'id' },
 ];
 
 interface QueryRoute {
@@ -243,6 +245,7 @@ const QUERY_ROUTES: QueryRoute[] = [
   { method: 'DELETE', url: '/api/skills/known-id' },
   { method: 'GET', url: '/api/skills/quantum-vqe/files/notes.md' },
   { method: 'GET', url: '/api/skills/quantum-vqe/export' },
+  { method: 'GET', url: '/api/trash' },
 ];
 
 interface BodyRoute {

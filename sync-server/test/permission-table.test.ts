@@ -4,14 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOSE } from '../../shared/src/codes';
-import { mintShareToken, mintUserToken } from '../src/access/tokens';
+import { allowedIn, callerTokens, CALLERS as WHO, type Caller as Who } from './harness/callers';
 import { startTestServer } from './harness/in-process';
 import { openPeer } from './harness/raw-peer';
+import { requestAs } from './harness/rest-as';
 
 const SECRET = 'permission-table-secret-0123456789-abcdef';
-
-const WHO = ['owner', 'member', 'admin', 'outsider', 'share reader', 'share writer', 'no token'] as const;
-type Who = (typeof WHO)[number];
 
 /** Each cell of the table: a room, and what is attempted in it. */
 const ACTIONS = [
@@ -36,22 +34,14 @@ const TABLE: Record<Who, string> = {
   'share writer': /*          */ 'N  N  N     Y  Y          N  N  N     N  N          Y  N  N',
   'no token': /*              */ 'N  N  N     N  N          N  N  N     N  N          N  N  N',
 };
-const allowed = (who: Who, action: Action): boolean => TABLE[who].split(/\s+/)[ACTIONS.indexOf(action)] === 'Y';
+const allowed = allowedIn(TABLE, ACTIONS);
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
-const tokens = {} as Record<Who, string | undefined>;
+let tokens = {} as Record<Who, string | undefined>;
 let userSession = '';
 let teamSession = '';
 
-const api = async (path: string, who: Who, init: { method?: string; body?: unknown } = {}) => {
-  const token = tokens[who];
-  const res = await fetch(`${server.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const api = (path: string, who: Who, init: { method?: string; body?: unknown } = {}) => requestAs(server.url, tokens[who], path, init);
 
 /** The room's document as storage holds it. */
 async function storedDoc(room: string): Promise<Y.Doc> {
@@ -84,18 +74,14 @@ function readOf(action: Action): Action {
 beforeAll(async () => {
   // No compaction during the test, so "storage unchanged" compares the same log byte for byte.
   server = await startTestServer({ AUTH_SECRET: SECRET, COMPACT_AFTER_UPDATES: '100000' });
-  tokens.owner = await mintUserToken(SECRET, { sub: 'alice' });
-  tokens.member = await mintUserToken(SECRET, { sub: 'bob', teams: ['lab'] });
-  tokens.admin = await mintUserToken(SECRET, { sub: 'ada', teams: ['lab'], team_admin: ['lab'] });
-  tokens.outsider = await mintUserToken(SECRET, { sub: 'eve' });
-  tokens['no token'] = undefined;
+  // The owner and the admin make the sessions; the share links are then for alice's.
+  tokens = await callerTokens(SECRET, 'user/alice/session/none');
   const mine = await api('/api/sessions', 'owner', { method: 'POST', body: { name: 'Alice’s notes' } });
   userSession = mine.body.id as string;
   const ours = await api('/api/sessions', 'admin', { method: 'POST', body: { name: 'Lab notes', volume: 'team', volume_id: 'lab' } });
   teamSession = ours.body.id as string;
   expect([mine.status, ours.status]).toEqual([201, 201]);
-  tokens['share reader'] = await mintShareToken(SECRET, `user/alice/session/${userSession}`, 'read');
-  tokens['share writer'] = await mintShareToken(SECRET, `user/alice/session/${userSession}`, 'write');
+  tokens = await callerTokens(SECRET, `user/alice/session/${userSession}`);
 });
 afterAll(async () => {
   await server.close();

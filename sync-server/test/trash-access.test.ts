@@ -8,15 +8,13 @@ import { CLOSE } from '../../shared/src/codes';
 import { forgetTrashEntry, getTrashEntry, restoreFromTrash, trashSkill, trashWorkflow, type TrashVolume } from '../../shared/src/documents/trash';
 import { putSkillSource } from '../../shared/src/documents/volume-index';
 import { ORIGIN } from '../../shared/src/origins';
-import { mintShareToken, mintUserToken } from '../src/access/tokens';
+import { allowedIn, callerTokens, CALLERS as WHO, type Caller as Who } from './harness/callers';
 import { startTestServer } from './harness/in-process';
 import { openPeer } from './harness/raw-peer';
+import { restCall } from './harness/rest-call';
 import { seedWorkflow } from './harness/trash-items';
 
 const SECRET = 'trash-access-table-secret-0123456789-abcdef';
-
-const WHO = ['owner', 'member', 'admin', 'outsider', 'share reader', 'share writer', 'no token'] as const;
-type Who = (typeof WHO)[number];
 
 const ACTIONS = [
   'list user', 'restore user workflow', 'purge user workflow',
@@ -39,34 +37,27 @@ const TABLE: Record<Who, string> = {
   'share writer': /*         */ 'N  N  N     N  N  N  N  N       N  N  N  N  N',
   'no token': /*             */ 'N  N  N     N  N  N  N  N       N  N  N  N  N',
 };
-const allowed = (who: Who, action: Action): boolean => TABLE[who].split(/\s+/)[ACTIONS.indexOf(action)] === 'Y';
+const allowed = allowedIn(TABLE, ACTIONS);
 
 const alice: TrashVolume = { volume: 'user', volumeId: 'alice' };
 const lab: TrashVolume = { volume: 'team', volumeId: 'lab' };
 const stamp = { by: 'setup', at: '2026-02-01T00:00:00.000Z' };
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
-const tokens = {} as Record<Who, string | undefined>;
+let tokens = {} as Record<Who, string | undefined>;
 
 beforeAll(async () => {
   server = await startTestServer({ AUTH_SECRET: SECRET, COMPACT_AFTER_UPDATES: '100000' });
-  tokens.owner = await mintUserToken(SECRET, { sub: 'alice' });
-  tokens.member = await mintUserToken(SECRET, { sub: 'bob', teams: ['lab'] });
-  tokens.admin = await mintUserToken(SECRET, { sub: 'ada', teams: ['lab'], team_admin: ['lab'] });
-  tokens.outsider = await mintUserToken(SECRET, { sub: 'eve' });
   await seedWorkflow(server.rooms, alice, 'shared');
-  tokens['share reader'] = await mintShareToken(SECRET, 'user/alice/workflow/shared', 'read');
-  tokens['share writer'] = await mintShareToken(SECRET, 'user/alice/workflow/shared', 'write');
-  tokens['no token'] = undefined;
+  tokens = await callerTokens(SECRET, 'user/alice/workflow/shared');
 });
 afterAll(async () => {
   await server.close();
 });
 
 const api = async (path: string, who: Who, method = 'GET') => {
-  const token = tokens[who];
-  const res = await fetch(`${server.url}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const { status, json } = await restCall(server.url, method, path, undefined, tokens[who]);
+  return { status, body: json as Record<string, unknown> };
 };
 
 /** The volume index room's document as storage holds it, encoded, to compare before and after. */

@@ -16,6 +16,7 @@ import { connectSynced, type TestClient } from './harness/clients';
 import { startRedis } from './harness/redis-server';
 import { startS3Server } from './harness/s3-server';
 import { startServerProcess, type ServerProcess } from './harness/server-process';
+import { restCall, type RestAnswer } from './harness/rest-call';
 import { teardownEachTest } from './harness/teardown';
 import { SEEDED_GRAPH } from './harness/trash-items';
 import { waitFor } from './harness/wait';
@@ -64,15 +65,7 @@ async function start(backend: Backend, extra: Record<string, string> = {}): Prom
   return server;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function api(server: ServerProcess, method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const api = (server: ServerProcess, method: string, url: string, body?: unknown): Promise<RestAnswer> => restCall(server.url, method, url, body);
 
 async function client(server: ServerProcess, room: string): Promise<TestClient> {
   const c = await connectSynced(server.url, room);

@@ -22,6 +22,7 @@ import { purgeTrashEntry, type SubjectVersions } from '../src/trash/purge';
 import { isExpired, sweepTrash } from '../src/trash/trash-expiry';
 import { connectClient, connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
+import { restCall, type RestAnswer } from './harness/rest-call';
 import { teardownEachTest } from './harness/teardown';
 import { SEEDED_GRAPH, seedWorkflow } from './harness/trash-items';
 import { waitFor } from './harness/wait';
@@ -43,16 +44,7 @@ function client(server: Server, room: string): TestClient {
   return c;
 }
 
-// Bodies are checked field by field, so they stay loosely typed here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function api(server: Server, method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const api = (server: Server, method: string, url: string, body?: unknown): Promise<RestAnswer> => restCall(server.url, method, url, body);
 
 const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) => a.id.localeCompare(b.id));
 const sameGraph = (graph: WorkflowGraph) => ({ nodes: byId(graph.nodes), edges: byId(graph.edges) });

@@ -24,6 +24,11 @@ export function roomDocOf(content: Uint8Array): Y.Doc {
     doc.destroy();
     throw new Error(`This version's content (${content.byteLength} bytes) is not a Yjs document update: ${(e as Error).message}`, { cause: e });
   }
+  // A version holds a whole document: an update that waits on others is a fragment, not one.
+  if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+    doc.destroy();
+    throw new Error(`This version's content (${content.byteLength} bytes) is part of a Yjs document that depends on changes it does not hold, not a whole document.`);
+  }
   return doc;
 }
 

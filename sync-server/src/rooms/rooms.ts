@@ -120,8 +120,10 @@ export class Rooms {
   }
 
   /**
-   * Deletes a room for good (a trash purge): if loaded, its clients are closed with `code` and
-   * it leaves memory without being compacted; then everything stored of it is deleted. Uses of
+   * Deletes a room for good (a trash purge): if loaded, its clients are closed with `code`, what
+   * runs before an unload runs (history takes what it had pending, removed with the subject's
+   * other versions after), and it leaves memory without being compacted; then everything stored
+   * of it is deleted. Uses of
    * the room that come meanwhile wait, then find it empty.
    */
   purge(name: string, code: CloseCode): Promise<void> {
@@ -135,7 +137,7 @@ export class Rooms {
     const done: Promise<void> = (async () => {
       await previous?.catch(() => undefined);
       const room = entry ? await entry.room.catch(() => null) : null;
-      await room?.discard(code);
+      await room?.discard(code, this.options.beforeUnload);
       await this.storage.delete(name);
     })().finally(() => this.settled(name, done));
     this.unloading.set(name, done);
