@@ -6,6 +6,7 @@ import { RoomsContext } from './documents/hooks';
 import { currentIdentity } from './documents/identity';
 import { afterFirstPaint } from './documents/after-first-paint';
 import { RoomSet } from './documents/rooms';
+import { TrashLink } from './panels/trash-link';
 import { UnlistedWorkflow } from './panels/unlisted-workflow';
 import { WorkflowsPanel } from './panels/workflows-panel';
 import { useRoute, type Route } from './router';
@@ -23,13 +24,15 @@ const loadSessionView = () => import('./panels/session-view');
 const loadSessionsPanel = () => import('./panels/sessions-panel');
 const loadSkillEditor = () => import('./panels/skill-editor');
 const loadSkillsPanel = () => import('./panels/skills-panel');
+const loadTrashView = () => import('./panels/trash-view');
 const SessionView = lazy(() => loadSessionView().then((m) => ({ default: m.SessionView })));
 const SessionsPanel = lazy(() => loadSessionsPanel().then((m) => ({ default: m.SessionsPanel })));
 const SkillEditor = lazy(() => loadSkillEditor().then((m) => ({ default: m.SkillEditor })));
 const SkillsPanel = lazy(() => loadSkillsPanel().then((m) => ({ default: m.SkillsPanel })));
+const TrashView = lazy(() => loadTrashView().then((m) => ({ default: m.TrashView })));
 // An open compound node (web/src/compound): loaded when one is opened.
 const CompoundView = lazy(() => import('./compound/compound-view').then((m) => ({ default: m.CompoundView })));
-afterFirstPaint(() => void Promise.all([loadSessionView(), loadSessionsPanel(), loadSkillEditor(), loadSkillsPanel()]).catch(() => undefined));
+afterFirstPaint(() => void Promise.all([loadSessionView(), loadSessionsPanel(), loadSkillEditor(), loadSkillsPanel(), loadTrashView()]).catch(() => undefined));
 
 const opening = <div class="empty">Opening…</div>;
 
@@ -78,6 +81,7 @@ export function App() {
             {tab === 'sessions' && <SessionsPanel />}
             {tab === 'skills' && <SkillsPanel catalog={catalog} />}
           </Suspense>
+          <TrashLink />
         </aside>
         <main class="main">
           <MainView route={route} catalog={catalog} />
@@ -135,6 +139,12 @@ function MainView({ route, catalog }: { route: Route; catalog: Catalog }) {
       );
     case 'share':
       return <ShareLink token={route.token} />;
+    case 'trash':
+      return (
+        <Suspense fallback={opening}>
+          <TrashView />
+        </Suspense>
+      );
     case 'not-found':
       return (
         <div class="empty" data-testid="not-found">

@@ -9,6 +9,7 @@ export type Route =
   | { view: 'skill'; volume: Volume; volumeId: string; skillId: string }
   | { view: 'new-skill' }
   | { view: 'share'; token: string }
+  | { view: 'trash' }
   | { view: 'not-found'; hash: string };
 
 /** Parses a location hash; anything that is not a valid room or id is "not found", never a path. */
@@ -29,6 +30,7 @@ export function parseRoute(hash: string): Route {
     }
   }
   if (kind === 'skill' && rest.length === 1 && rest[0] === 'new') return { view: 'new-skill' };
+  if (kind === 'trash' && rest.length === 0) return { view: 'trash' };
   if (kind === 'share' && rest.length === 1 && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(rest[0] ?? '')) return { view: 'share', token: rest[0] as string };
   if (kind === 'skill' && rest.length === 3) {
     const parsed = parseRoomName(`${rest[0]}/${rest[1]}`);
@@ -39,12 +41,13 @@ export function parseRoute(hash: string): Route {
   return { view: 'not-found', hash };
 }
 
-/** The URL hash of a workflow, session or skill. */
+/** The URL hash of a workflow, session or skill, and of the trash. */
 export const hrefOf = {
   workflow: (volume: string, volumeId: string, id: string) => `#/workflow/${volume}/${volumeId}/${id}`,
   session: (volume: string, volumeId: string, id: string) => `#/session/${volume}/${volumeId}/${id}`,
   skill: (volume: string, volumeId: string, skillId: string) => `#/skill/${volume}/${volumeId}/${skillId}`,
   newSkill: () => '#/skill/new',
+  trash: () => '#/trash',
 };
 
 /** The current route, following hash changes. */

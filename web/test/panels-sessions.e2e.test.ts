@@ -1,9 +1,10 @@
 // The sessions panel and session view in Chromium against the real server: create, search,
-// rename, status and delete, with the listing and the session's own room kept in step; and a
+// rename, status and delete (to the trash), with the listing and the session's own room kept in step; and a
 // session created over REST opening at its URL with its history.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readMessages, readSessionMeta, sessionExists } from '../../shared/src/documents/session';
+import { trashEntryOf } from '../../shared/src/documents/trash';
 import { getSessionListing, listSessions } from '../../shared/src/documents/volume-index';
 import { useApp, waitFor, type TestClient } from './harness';
 
@@ -75,12 +76,14 @@ describe('sessions panel', () => {
     await waitFor(() => readSessionMeta(vqeRoom.doc).status === 'completed' && getSessionListing(index.doc, vqe)?.status === 'completed', 'completed on the server');
     expect(await item(page, 'VQE sweep, STO-3G').getAttribute('data-status')).toBe('completed');
 
-    // Delete: the listing goes and the room is emptied; the others stay.
+    // Delete: the listing moves to the trash and the room keeps the session for a restore; the others stay.
     const spiceRoom = await room(spice);
     await item(page, 'Resistor divider').locator('[data-testid="delete-session"]').click();
     await item(page, 'Resistor divider').locator('[data-testid="delete-session-confirm"]').click();
     await item(page, 'Resistor divider').waitFor({ state: 'detached' });
-    await waitFor(() => getSessionListing(index.doc, spice) === undefined && !sessionExists(spiceRoom.doc), 'the delete on the server');
+    await waitFor(() => getSessionListing(index.doc, spice) === undefined && trashEntryOf(index.doc, 'session', spice) !== undefined, 'the move to the trash on the server');
+    expect(trashEntryOf(index.doc, 'session', spice)?.name).toBe('Resistor divider');
+    expect(sessionExists(spiceRoom.doc)).toBe(true);
     expect(listSessions(index.doc).map((s) => s.name).sort()).toEqual(['VQE bond lengths', 'VQE sweep, STO-3G']);
     errors.assertNone();
     await context.close();

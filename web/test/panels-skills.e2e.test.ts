@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { trashEntryOf } from '../../shared/src/documents/trash';
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
 import { ROOT, useApp, waitFor, type TestClient } from './harness';
 import { editorReady, editorText } from './harness/skill-editor';
@@ -162,12 +163,13 @@ describe('skill library', () => {
     await waitFor(() => getSkillSource(index.doc, 'triple-it')?.includes('Triples a whole number.') ?? false, 'the replacement on the server');
     await waitFor(async () => (await page.evaluate(() => location.hash)) === '#/skill/user/default/triple-it', 'the replaced skill to open');
 
-    // Deleting it removes it from the volume and the library.
+    // Deleting it removes it from the volume and the library, into the trash with its text.
     await page.locator('[data-testid="skill-editor"][data-mode="edit"]').waitFor();
     await page.locator('[data-testid="delete-skill"]').click();
     await page.locator('[data-testid="delete-skill-confirm"]').click();
     await mine.waitFor({ state: 'detached' });
-    await waitFor(() => getSkillSource(index.doc, 'triple-it') === undefined, 'the delete on the server');
+    await waitFor(() => getSkillSource(index.doc, 'triple-it') === undefined && trashEntryOf(index.doc, 'skill', 'triple-it') !== undefined, 'the move to the trash on the server');
+    expect(trashEntryOf(index.doc, 'skill', 'triple-it')?.markdown).toContain('Triples a whole number.');
     errors.assertNone();
     await context.close();
   });

@@ -1,8 +1,9 @@
-// The workflows panel in Chromium against the real server: create, rename, duplicate, delete,
-// and an export → import round trip, each checked in the server's copy of the documents.
+// The workflows panel in Chromium against the real server: create, rename, duplicate, delete (to
+// the trash), and an export → import round trip, each checked in the server's copy of the documents.
 import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { trashEntryOf } from '../../shared/src/documents/trash';
 import { listWorkflows } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, readWorkflowMeta, writeWorkflowGraph, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { parseWorkflowFile, WORKFLOW_FORMAT_VERSION } from '../../shared/src/workflow/file';
@@ -87,12 +88,15 @@ describe('workflows panel', () => {
     for (const x of [...copied.nodes, ...copied.edges]) expect(oldIds.has(x.id)).toBe(false);
     expect(readWorkflowGraph(original.doc).nodes.map((n) => n.id).sort()).toEqual(['ham', 'vqe']);
 
-    // Delete the original: its listing goes, its room is emptied; the copy stays whole.
+    // Delete the original: its listing moves to the trash, named, and its room keeps its nodes and
+    // edges for a restore; the copy stays whole.
     await item(page, 'H2 ground state').locator('[data-testid="delete-workflow"]').click();
     await item(page, 'H2 ground state').locator('[data-testid="delete-workflow-confirm"]').click();
     await item(page, 'H2 ground state').waitFor({ state: 'detached' });
-    await waitFor(() => listed('H2 ground state') === undefined, 'the listing removed on the server');
-    await waitFor(() => readWorkflowGraph(original.doc).nodes.length === 0 && readWorkflowGraph(original.doc).edges.length === 0, 'the room emptied');
+    await waitFor(() => listed('H2 ground state') === undefined && trashEntryOf(index.doc, 'workflow', id) !== undefined, 'the move to the trash on the server');
+    expect(trashEntryOf(index.doc, 'workflow', id)?.name).toBe('H2 ground state');
+    expect(readWorkflowGraph(original.doc).nodes.map((n) => n.id).sort()).toEqual(['ham', 'vqe']);
+    expect(readWorkflowGraph(original.doc).edges).toHaveLength(1);
     expect(readWorkflowGraph(copy.doc).nodes).toHaveLength(2);
     expect(await page.locator('[data-testid="workflow-link"]').allTextContents()).toEqual(['H2 ground state (copy)', 'Second']);
     errors.assertNone();

@@ -18,8 +18,10 @@ import './canvas.css';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { readWorkflowGraph, readWorkflowMeta, readWorkflowNotes, type WorkflowGraph, type WorkflowNote } from '../../../shared/src/documents/workflow';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
+import { useDocValue, useIdentity, useRoom, useRoomDeleted, useRooms } from '../documents/hooks';
 import { roomMode } from '../documents/identity';
+import { useTrashEntry } from '../panels/trash-entry';
+import { DeletedForGood, TrashedBanner } from '../panels/trashed-banner';
 import { workflowUndo } from '../documents/undo';
 import type { Route } from '../router';
 import { ResultsDock } from '../run/results-dock';
@@ -88,6 +90,7 @@ const NUDGES: Record<Direction, { x: number; y: number }> = {
 
 /** What the canvas says when someone holding a read share link tries to change the workflow. */
 const READ_ONLY_NOTICE = 'This link is read-only: you can view and run this workflow, but not change it.';
+const TRASHED_NOTICE = 'This workflow is in the trash: restore it (above) to change it.';
 
 /**
  * React Flow changes that only touch this browser's view (selection, measured sizes), never the
@@ -116,8 +119,13 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const [notice, setNotice] = useState<string | null>(null);
   const { peers, setCursor, setSelection } = usePresence(room?.provider);
   // Opened with a read share link: the server refuses every write, so none is offered. The
-  // person's presence (cursor, selection) is awareness, which the server still relays.
-  const readOnly = roomMode(route.room, useIdentity()) === 'read';
+  // person's presence (cursor, selection) is awareness, which the server still relays. A workflow
+  // in the trash is read-only too until restored: edits to it would appear in no list.
+  const linkReadOnly = roomMode(route.room, useIdentity()) === 'read';
+  const trashed = useTrashEntry(route, 'workflow', route.id);
+  const deleted = useRoomDeleted(route.room);
+  const readOnly = linkReadOnly || trashed !== null;
+  const readOnlyNotice = trashed ? TRASHED_NOTICE : READ_ONLY_NOTICE;
   const flow = useReactFlow();
   const view = useMemo(() => new WorkflowView(), []);
   const noteView = useMemo(() => new NoteView(), []);
@@ -226,12 +234,12 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   const onConnect = useCallback(
     (c: Connection) => {
       if (!doc) return;
-      if (readOnly) return setNotice(READ_ONLY_NOTICE);
+      if (readOnly) return setNotice(readOnlyNotice);
       step();
       const result = connect(doc, readWorkflowGraph(doc), c, catalog.lookup);
       if (!result.ok) setNotice(`Not connected: ${result.reason}`);
     },
-    [doc, catalog, step, readOnly],
+    [doc, catalog, step, readOnly, readOnlyNotice],
   );
 
   const { whenSkill } = catalog;
@@ -240,7 +248,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       event.preventDefault();
       const skillId = event.dataTransfer?.getData(SKILL_DRAG_TYPE);
       if (!doc || !skillId) return;
-      if (readOnly) return setNotice(READ_ONLY_NOTICE);
+      if (readOnly) return setNotice(readOnlyNotice);
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       void (async () => {
         // A drop in the first moment after start may beat the skill parser or the volume's sync.
@@ -253,7 +261,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         addSkillNode(doc, skill.frontmatter, at);
       })();
     },
-    [doc, flow, step, readOnly, whenSkill],
+    [doc, flow, step, readOnly, readOnlyNotice, whenSkill],
   );
 
   const perform = useCallback(
@@ -350,13 +358,15 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     [adding.picking, showShortcuts, compound.open, readOnly, step, perform],
   );
 
+  if (deleted) return <DeletedForGood />;
   if (!doc) return <div class="empty">Opening workflow…</div>;
 
   return (
-    <div class="canvas" ref={canvasBox} tabIndex={0} onKeyDownCapture={onKeyDown} data-testid="workflow-canvas">
+    <div class="canvas" ref={canvasBox} tabIndex={0} onKeyDownCapture={onKeyDown} data-testid="workflow-canvas" data-trashed={trashed !== null}>
+      {trashed && <TrashedBanner entry={trashed} volume={route} />}
       <div class="canvas-toolbar">
         <strong data-testid="workflow-name">{meta?.name || 'Untitled workflow'}</strong>
-        {readOnly && (
+        {linkReadOnly && (
           <span class="read-only-room" data-testid="read-only-room" title="You opened this workflow with a read-only share link: you can view it, run it in this browser and show your cursor, but not change it.">
             Read-only link
           </span>

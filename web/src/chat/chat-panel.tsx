@@ -116,8 +116,11 @@ function ChatWorkflow({ room }: { room: string | undefined }) {
   );
 }
 
-/** A session's conversation with the assistant: history, streaming answers, and the composer. */
-export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
+/**
+ * A session's conversation with the assistant: history, streaming answers, and the composer
+ * (closed while the session is in the trash, `trashed`).
+ */
+export function ChatPanel({ room, catalog, trashed = false }: { room: Room; catalog: Catalog; trashed?: boolean }) {
   const messages = useDocValue(room.doc, readMessages, NO_MESSAGES);
   const workflow = useDocValue(room.doc, linkedWorkflow, undefined);
   const rooms = useRooms();
@@ -125,7 +128,8 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
   const { streaming, kick } = useChatSender(rooms, room, catalog);
   const [draft, setDraft] = useState('');
   // A session opened with a read share link: the server would refuse the message, so none is offered.
-  const readOnly = roomMode(room.name, useIdentity()) === 'read';
+  const linkReadOnly = roomMode(room.name, useIdentity()) === 'read';
+  const readOnly = linkReadOnly || trashed;
   const lastAssistant = useMemo(() => messages.map((m) => m.role).lastIndexOf('assistant'), [messages]);
   const send = () => {
     const text = draft.trim();
@@ -155,7 +159,7 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
           ))}
         </ol>
       )}
-      {readOnly && (
+      {linkReadOnly && (
         <p class="note" data-testid="read-only-room">
           <span class="read-only-room">Read-only link</span> You can read this session, but not write in it: ask its owner for a link that lets you take part.
         </p>
@@ -169,7 +173,9 @@ export function ChatPanel({ room, catalog }: { room: Room; catalog: Catalog }) {
       >
         <textarea
           data-testid="chat-input"
-          placeholder={readOnly ? 'This session is read-only for you' : 'Message the assistant (Enter to send, Shift+Enter for a new line)'}
+          placeholder={
+            trashed ? 'This session is in the trash: restore it to write in it' : readOnly ? 'This session is read-only for you' : 'Message the assistant (Enter to send, Shift+Enter for a new line)'
+          }
           disabled={readOnly}
           value={draft}
           onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}

@@ -6,6 +6,7 @@ import { WorkflowCanvas } from '../canvas/workflow-canvas';
 import type { Catalog } from '../documents/catalog';
 import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
 import { linkOnly, roomMode } from '../documents/identity';
+import { useTrashEntry } from '../panels/trash-entry';
 import type { Route } from '../router';
 import './compound-open.css';
 import { draftChanged, readDraft, seedDraft, setDraftPorts } from './compound-draft';
@@ -129,7 +130,10 @@ function SaveBar(props: { level: OpenLevel; catalog: Catalog; saved: string | nu
   }, [entry?.source, draft?.base]);
   const copy = 'target' in plan && plan.target.kind === 'copy';
   const stale = draft !== undefined && entry !== undefined && draft.base !== entry.source && changed;
-  const parentReadOnly = roomMode(level.parent.name, identity) === 'read';
+  const parent = useMemo(() => draftRoute(level.parent.name), [level.parent.name]);
+  // A workflow in the trash is read-only (web/src/panels/trash-entry.ts): no save lands in it.
+  const parentTrashed = useTrashEntry(parent, 'workflow', parent.id) !== null;
+  const parentReadOnly = roomMode(level.parent.name, identity) === 'read' || parentTrashed;
   const blocked = plan.problems.length > 0 || saving || parentReadOnly || (!changed && !copy);
   const save = async () => {
     setSaving(true);

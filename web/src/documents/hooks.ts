@@ -52,6 +52,9 @@ export function useDocValue<T>(doc: Y.Doc | null | undefined, read: (doc: Y.Doc)
   return value;
 }
 
+/** Whether the server said this room was deleted for good while it was open here. */
+export const useRoomDeleted = (name: string): boolean => useStore(useRooms().deleted, (deleted) => deleted.has(name));
+
 /** The sync status badge's data. */
 export const useSyncStatus = (): SyncStatus => useStore(useRooms().status);
 

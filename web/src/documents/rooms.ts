@@ -2,6 +2,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { readAuthMessage } from 'y-protocols/auth';
 import { messageAuth, WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { CLOSE } from '../../../shared/src/codes';
 import { ORIGIN } from '../../../shared/src/origins';
 import { tokenFor, type Identity } from './identity';
 import { dismissRefusal, recordRefusal, type Refusals } from './refusals';
@@ -63,10 +64,13 @@ export class RoomSet {
   private readonly unsent = new UnsentRooms();
   private readonly statusStore = createStore<SyncStatus>({ state: 'offline', pending: 0 }, sameSyncStatus);
   private readonly refusalStore = createStore<Refusals>([]);
+  private readonly deletedStore = createStore<ReadonlySet<string>>(new Set());
   /** Offline / connecting / synced, and the count of local changes not yet sent. */
   readonly status: ReadonlyStore<SyncStatus> = this.statusStore;
   /** The latest write the server refused in each room, newest first. */
   readonly refusals: ReadonlyStore<Refusals> = this.refusalStore;
+  /** The rooms the server said were deleted for good (closed with `roomDeleted`) while open here. */
+  readonly deleted: ReadonlyStore<ReadonlySet<string>> = this.deletedStore;
 
   /**
    * When the browser says it is offline, stop the sockets (an open WebSocket can outlive the
@@ -77,7 +81,8 @@ export class RoomSet {
     this.refreshStatus();
   };
   private readonly onOnline = () => {
-    for (const { room } of this.open.values()) room.provider.connect();
+    const deleted = this.deletedStore.get();
+    for (const { room } of this.open.values()) if (!deleted.has(room.name)) room.provider.connect();
     this.refreshStatus();
   };
 
@@ -125,9 +130,19 @@ export class RoomSet {
     for (const name of this.unsent.names()) this.release(this.acquire(name));
   }
 
-  /** Forgets a deleted room's local copy. */
-  async clearLocal(name: string): Promise<void> {
-    await this.open.get(name)?.persistence.clearData();
+  /**
+   * Forgets the local copy of a room deleted for good: closed at once if nobody here uses it (a
+   * lingering copy would reconnect and send its content back), and its IndexedDB data cleared.
+   */
+  async forgetLocal(name: string): Promise<void> {
+    const entry = this.open.get(name);
+    if (entry && entry.users > 0) return entry.persistence.clearData();
+    if (entry) {
+      this.unsent.clear(name);
+      this.close(entry);
+      this.refreshStatus();
+    }
+    await new IndexeddbPersistence(`llmunix:${name}`, new Y.Doc()).clearData();
   }
 
   /**
@@ -192,13 +207,25 @@ export class RoomSet {
       this.refreshStatus();
     };
     const onStatus = () => this.refreshStatus();
+    // Deleted for good on the server (the trash purged it): this copy must never send it back,
+    // neither now (y-websocket stops by itself) nor after a reload, so its local data goes too.
+    const onClosed = ({ code }: { code: number }) => {
+      if (code !== CLOSE.roomDeleted.code) return;
+      entry.pending = 0;
+      this.unsent.clear(name);
+      void persistence.clearData();
+      this.deletedStore.set(new Set([...this.deletedStore.get(), name]));
+      this.refreshStatus();
+    };
     doc.on('update', onUpdate);
     provider.on('sync', onSync);
     provider.on('status', onStatus);
+    provider.on('closed', onClosed);
     entry.stopWatching = () => {
       doc.off('update', onUpdate);
       provider.off('sync', onSync);
       provider.off('status', onStatus);
+      provider.off('closed', onClosed);
     };
     return entry;
   }
@@ -225,7 +252,9 @@ export class RoomSet {
   }
 
   private refreshStatus(): void {
-    const rooms = [...this.open.values()].map((e) => ({ provider: e.room.provider, pending: e.pending }));
+    // A room deleted for good never syncs again: it says nothing of the connection.
+    const deleted = this.deletedStore.get();
+    const rooms = [...this.open.values()].filter((e) => !deleted.has(e.room.name)).map((e) => ({ provider: e.room.provider, pending: e.pending }));
     this.statusStore.set(syncStatusOf(rooms, navigator.onLine));
   }
 }

@@ -16,16 +16,18 @@ export function useHomeIndex(): { home: VolumeRef; room: Room | null } {
 }
 
 /**
- * The last failed action of a panel, to show inline. Writes go to the local database, so they
- * fail only when it is broken (storage full, private mode); the message says what to try.
+ * What to tell the person when a write failed. Writes go to the local database, so they fail
+ * only when it is broken (storage full, private mode); the message says what to try.
  */
+export const failureMessage = (what: string, e: unknown): string =>
+  `${what} failed: ${e instanceof Error ? e.message : String(e)}. Check the browser's storage space, reload and try again.`;
+
+/** The last failed action of a panel, to show inline (`failureMessage`). */
 export function useFailure(): { failure: string | null; watch: (what: string, action: Promise<unknown>) => void } {
   const [failure, setFailure] = useState<string | null>(null);
   const watch = useCallback((what: string, action: Promise<unknown>) => {
     setFailure(null);
-    action.catch((e: unknown) =>
-      setFailure(`${what} failed: ${e instanceof Error ? e.message : String(e)}. Check the browser's storage space, reload and try again.`),
-    );
+    action.catch((e: unknown) => setFailure(failureMessage(what, e)));
   }, []);
   return { failure, watch };
 }

@@ -56,9 +56,9 @@ export async function readRoom<T>(rooms: RoomSet, name: string, read: (doc: Y.Do
 /**
  * Writes to a room (one local transaction, through `RoomSet.edit`) and keeps the room open until the
  * server has the change: a room closed while offline would keep its edit in IndexedDB only,
- * until someone opened it again. `then` runs once the server has it.
+ * until someone opened it again.
  */
-export async function writeRoom(rooms: RoomSet, name: string, write: (doc: Y.Doc) => void, then?: () => Promise<void>): Promise<void> {
+export async function writeRoom(rooms: RoomSet, name: string, write: (doc: Y.Doc) => void): Promise<void> {
   const room = rooms.acquire(name);
   try {
     await rooms.edit(name, write);
@@ -66,17 +66,5 @@ export async function writeRoom(rooms: RoomSet, name: string, write: (doc: Y.Doc
     rooms.release(room);
     throw e;
   }
-  void whenServerHasIt(room)
-    .then(then)
-    // What `then` tidies (a deleted room's local copy) is only stale data if it fails.
-    .catch(() => undefined)
-    .finally(() => rooms.release(room));
-}
-
-/**
- * Empties a deleted room, so its content stops syncing to anyone, and forgets its local copy
- * once the server has the emptying.
- */
-export function emptyRoom(rooms: RoomSet, name: string, empty: (doc: Y.Doc) => void): Promise<void> {
-  return writeRoom(rooms, name, empty, () => rooms.clearLocal(name));
+  void whenServerHasIt(room).finally(() => rooms.release(room));
 }

@@ -1,10 +1,11 @@
-import { clearSession, writeSessionMeta, type SessionStatus } from '../../../shared/src/documents/session';
-import { putSessionListing, removeSessionListing } from '../../../shared/src/documents/volume-index';
+import { writeSessionMeta, type SessionStatus } from '../../../shared/src/documents/session';
+import { trashIdOf, trashSession } from '../../../shared/src/documents/trash';
+import { putSessionListing } from '../../../shared/src/documents/volume-index';
 import { nowIso } from '../../../shared/src/json';
 import { sessionRoom, volumeRoom } from '../../../shared/src/rooms';
 import type { VolumeRef } from '../documents/identity';
 import type { RoomSet } from '../documents/rooms';
-import { emptyRoom, writeRoom } from './room-access';
+import { writeRoom } from './room-access';
 
 // A session's meta lives in its own room and is mirrored by its listing in the volume index; both
 // are written together, the room first, as the REST API does.
@@ -33,8 +34,12 @@ export async function updateSession(rooms: RoomSet, home: VolumeRef, id: string,
   await writeRoom(rooms, indexOf(home), (doc) => putSessionListing(doc, id, fields));
 }
 
-/** Removes a session's listing and empties its room (meta and messages). */
-export async function deleteSession(rooms: RoomSet, home: VolumeRef, id: string): Promise<void> {
-  await writeRoom(rooms, indexOf(home), (doc) => removeSessionListing(doc, id));
-  await emptyRoom(rooms, roomOf(home, id), clearSession);
+/**
+ * Moves a session to its volume's trash, `by` naming who deleted it: one transaction on the index,
+ * as for workflows; its room (meta and messages) is kept for a restore. Resolves with the trash
+ * entry's id.
+ */
+export async function deleteSession(rooms: RoomSet, home: VolumeRef, id: string, by: string): Promise<string> {
+  await writeRoom(rooms, indexOf(home), (doc) => trashSession(doc, home, id, { by, at: nowIso() }));
+  return trashIdOf(roomOf(home, id));
 }

@@ -49,7 +49,7 @@ export function SessionRow(props: { listing: SessionListing; href: string; curre
         <button type="button" class="small" data-testid="rename-session" onClick={() => setRenaming(true)}>
           Rename
         </button>
-        <ConfirmButton label="Delete" question="Delete?" testId="delete-session" onConfirm={actions.remove} />
+        <ConfirmButton label="Delete" question="Move to the trash?" testId="delete-session" onConfirm={actions.remove} />
       </div>
     </li>
   );

@@ -3,9 +3,11 @@ import { readSessionMeta, sessionExists } from '../../../shared/src/documents/se
 import { ChatPanel } from '../chat/chat-panel';
 import type { Catalog } from '../documents/catalog';
 import { setCurrentSession } from '../run/session-trace';
-import { useDocValue, useRoom, useSyncStatus } from '../documents/hooks';
+import { useDocValue, useRoom, useRoomDeleted, useSyncStatus } from '../documents/hooks';
 import type { Room } from '../documents/rooms';
 import type { Route } from '../router';
+import { useTrashEntry } from './trash-entry';
+import { DeletedForGood, TrashedBanner } from './trashed-banner';
 
 /** Whether the server has sent its copy of the room since it was opened. */
 function useServerCopy(room: Room | null): boolean {
@@ -34,8 +36,11 @@ export function SessionView({ route, catalog }: { route: Extract<Route, { view: 
   const exists = useDocValue(doc, sessionExists, false);
   const meta = useDocValue(doc, readSessionMeta, null);
   const serverCopy = useServerCopy(room);
+  const trashed = useTrashEntry(route, 'session', route.id);
+  const deleted = useRoomDeleted(route.room);
   const { state } = useSyncStatus();
 
+  if (deleted) return <DeletedForGood />;
   if (!room) return <div class="empty">Opening session…</div>;
   if (!exists || !meta) {
     // A session made on another device or over the API arrives with the server's copy.
@@ -51,7 +56,8 @@ export function SessionView({ route, catalog }: { route: Extract<Route, { view: 
     );
   }
   return (
-    <div class="session-view" data-testid="session-view">
+    <div class="session-view" data-testid="session-view" data-trashed={trashed !== null}>
+      {trashed && <TrashedBanner entry={trashed} volume={route} />}
       <header class="session-header">
         <h2 data-testid="session-name">{meta.name || 'Untitled session'}</h2>
         <span class={`session-status status-${meta.status}`} data-testid="session-status-label">
@@ -59,7 +65,7 @@ export function SessionView({ route, catalog }: { route: Extract<Route, { view: 
         </span>
         {meta.created_at && <span class="muted">started {formatTime(meta.created_at)}</span>}
       </header>
-      <ChatPanel room={room} catalog={catalog} />
+      <ChatPanel room={room} catalog={catalog} trashed={trashed !== null} />
     </div>
   );
 }

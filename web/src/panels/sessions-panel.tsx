@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
 import { listSessions, type SessionListing } from '../../../shared/src/documents/volume-index';
-import { useDocValue, useRooms } from '../documents/hooks';
+import { useDocValue, useIdentity, useRooms } from '../documents/hooks';
 import { hrefOf, useRoute } from '../router';
 import { useFailure, useHomeIndex } from './home-index';
 import { filterByName } from './listings';
+import { useMovedToTrash } from './moved-to-trash';
 import { createSession, deleteSession, updateSession } from './session-actions';
 import { SessionRow } from './session-row';
 
@@ -13,9 +14,11 @@ const NONE: SessionListing[] = [];
 export function SessionsPanel() {
   const { home, room } = useHomeIndex();
   const rooms = useRooms();
+  const identity = useIdentity();
   const sessions = useDocValue(room?.doc, listSessions, NONE);
   const route = useRoute();
   const { failure, watch } = useFailure();
+  const trashNote = useMovedToTrash(home);
   const [name, setName] = useState('');
   const [query, setQuery] = useState('');
   const shown = useMemo(() => filterByName(sessions, query), [sessions, query]);
@@ -53,6 +56,7 @@ export function SessionsPanel() {
         data-testid="session-search"
         onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
       />
+      {trashNote.note}
       {failure && (
         <p class="panel-error" role="alert" data-testid="sessions-failure">
           {failure}
@@ -76,7 +80,7 @@ export function SessionsPanel() {
               setStatus: (status) => watch('Changing the status', updateSession(rooms, home, listing.id, { status })),
               remove: () => {
                 if (isCurrent(listing.id)) location.hash = '#/';
-                watch('Deleting the session', deleteSession(rooms, home, listing.id));
+                watch('Moving the session to the trash', deleteSession(rooms, home, listing.id, identity.name).then((trashId) => trashNote.moved(trashId, listing.name)));
               },
             }}
           />

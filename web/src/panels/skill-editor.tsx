@@ -1,10 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
-import { getSkillSource, removeSkill } from '../../../shared/src/documents/volume-index';
+import { trashSkill } from '../../../shared/src/documents/trash';
+import { getSkillSource } from '../../../shared/src/documents/volume-index';
+import { nowIso } from '../../../shared/src/json';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue, useRoom, useRooms } from '../documents/hooks';
+import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
 import { hrefOf, type Route } from '../router';
@@ -18,6 +20,8 @@ import { LiveSkill } from './skill-live';
 import { carriedFolder, freeSkillId, skillFileName, type CarriedFolder } from './skill-save';
 import { SkillSourceEditor } from './skill-source-editor';
 import { skillTemplate, useSkillTools, type SkillTools } from './skill-tools';
+import { useTrashEntry } from './trash-entry';
+import { TrashedBanner } from './trashed-banner';
 
 type SkillRoute = Extract<Route, { view: 'skill' }>;
 
@@ -64,10 +68,19 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
   const source = useDocValue(room?.doc, read, undefined);
   const [copy, setCopy] = useState<{ text: string; folder: CarriedFolder } | null>(null);
   const { failure, watch } = useFailure();
+  const identity = useIdentity();
+  const trashed = useTrashEntry(route, 'skill', route.skillId);
   const own = route.volume === home.volume && route.volumeId === home.volumeId;
 
   if (copy !== null) return <SkillDraft {...props} initial={copy.text} carried={copy.folder} onSaved={openOwnSkill(home)} />;
   if (!room) return <div class="empty">Opening the skill…</div>;
+  if (source === undefined && trashed) {
+    return (
+      <div class="skill-editor" data-testid="skill-trashed">
+        <TrashedBanner entry={trashed} volume={route} />
+      </div>
+    );
+  }
   if (source === undefined) {
     return (
       <div class="empty" data-testid="skill-missing">
@@ -80,10 +93,10 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
   if (own) {
     const remove = () =>
       watch(
-        'Deleting the skill',
-        rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => removeSkill(doc, route.skillId)).then(() => (location.hash = '#/')),
+        'Moving the skill to the trash',
+        rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => trashSkill(doc, home, route.skillId, { by: identity.name, at: nowIso() })).then(() => (location.hash = '#/')),
       );
-    const actions = <ConfirmButton label="Delete" question="Delete this skill?" testId="delete-skill" onConfirm={remove} />;
+    const actions = <ConfirmButton label="Delete" question="Move this skill to the trash?" testId="delete-skill" onConfirm={remove} />;
     const footer = (
       <>
         <FailureNote failure={failure} />

@@ -1,6 +1,5 @@
 import type * as Y from 'yjs';
 import {
-  clearWorkflow,
   readWorkflowGraph,
   readWorkflowMeta,
   readWorkflowNotes,
@@ -9,14 +8,15 @@ import {
   type WorkflowGraph,
   type WorkflowNote,
 } from '../../../shared/src/documents/workflow';
-import { putWorkflowListing, removeWorkflowListing, type WorkflowListing } from '../../../shared/src/documents/volume-index';
+import { trashIdOf, trashWorkflow } from '../../../shared/src/documents/trash';
+import { putWorkflowListing, type WorkflowListing } from '../../../shared/src/documents/volume-index';
 import { nowIso } from '../../../shared/src/json';
 import { ok, type Result } from '../../../shared/src/result';
 import { volumeRoom, workflowRoom } from '../../../shared/src/rooms';
 import type { VolumeRef } from '../documents/identity';
 import type { RoomSet } from '../documents/rooms';
 import { afterFirstPaint } from '../documents/after-first-paint';
-import { emptyRoom, readRoom, writeRoom } from './room-access';
+import { readRoom, writeRoom } from './room-access';
 import { copyName, exportFileName, importedName, withFreshIds } from './workflow-transfer';
 
 // Every workflow listed in a volume index lives in that volume: its room meta and its listing
@@ -70,10 +70,15 @@ export async function duplicateWorkflow(rooms: RoomSet, home: VolumeRef, listing
   return createWorkflow(rooms, home, copyName(meta.name || listing.name), meta.description || listing.description, withFreshIds(graph));
 }
 
-/** Removes a workflow's listing and empties its room. */
-export async function deleteWorkflow(rooms: RoomSet, home: VolumeRef, id: string): Promise<void> {
-  await writeRoom(rooms, indexOf(home), (doc) => removeWorkflowListing(doc, id));
-  await emptyRoom(rooms, roomOf(home, id), clearWorkflow);
+/**
+ * Moves a workflow to its volume's trash, `by` naming who deleted it: one transaction on the
+ * index (its listing becomes a trash entry), so it works offline and everyone sees it at once.
+ * The room keeps its content for a restore; only deleting it for good (the server) removes that.
+ * Resolves with the trash entry's id.
+ */
+export async function deleteWorkflow(rooms: RoomSet, home: VolumeRef, id: string, by: string): Promise<string> {
+  await writeRoom(rooms, indexOf(home), (doc) => trashWorkflow(doc, home, id, { by, at: nowIso() }));
+  return trashIdOf(roomOf(home, id));
 }
 
 /**

@@ -42,7 +42,7 @@ export function WorkflowRow(props: { listing: WorkflowListing; href: string; cur
         <button type="button" class="small" data-testid="export-workflow" onClick={actions.exportFile}>
           Export
         </button>
-        <ConfirmButton label="Delete" question="Delete?" testId="delete-workflow" onConfirm={actions.remove} />
+        <ConfirmButton label="Delete" question="Move to the trash?" testId="delete-workflow" onConfirm={actions.remove} />
       </div>
     </li>
   );

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { listWorkflows, type WorkflowListing } from '../../../shared/src/documents/volume-index';
 import type { Catalog } from '../documents/catalog';
-import { useDocValue, useRooms } from '../documents/hooks';
+import { useDocValue, useIdentity, useRooms } from '../documents/hooks';
 import { hrefOf, useRoute } from '../router';
 import { useFailure, useHomeIndex } from './home-index';
 import { newestFirst } from './listings';
@@ -15,6 +15,7 @@ import {
 } from './workflow-actions';
 import { TemplatesGallery } from '../home/templates-gallery';
 import { downloadFile } from './download';
+import { useMovedToTrash } from './moved-to-trash';
 import { WorkflowRow } from './workflow-row';
 
 /** Larger files are refused before parsing, so a wrong file cannot freeze the page. */
@@ -28,10 +29,12 @@ const NONE: WorkflowListing[] = [];
 export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
   const { home, room } = useHomeIndex();
   const rooms = useRooms();
+  const identity = useIdentity();
   const listings = useDocValue(room?.doc, listWorkflows, NONE);
   const workflows = useMemo(() => newestFirst(listings), [listings]);
   const route = useRoute();
   const { failure, watch } = useFailure();
+  const trashNote = useMovedToTrash(home);
   const [name, setName] = useState('');
   const [importProblem, setImportProblem] = useState<{ file: string; errors: string[] } | null>(null);
 
@@ -65,7 +68,7 @@ export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
       ),
     remove: () => {
       if (isCurrent(listing.id)) location.hash = '#/';
-      watch('Deleting the workflow', deleteWorkflow(rooms, home, listing.id));
+      watch('Moving the workflow to the trash', deleteWorkflow(rooms, home, listing.id, identity.name).then((trashId) => trashNote.moved(trashId, listing.name)));
     },
   });
 
@@ -113,6 +116,7 @@ export function WorkflowsPanel({ catalog }: { catalog: Catalog }) {
           </button>
         </div>
       )}
+      {trashNote.note}
       {failure && (
         <p class="panel-error" role="alert" data-testid="workflows-failure">
           {failure}
