@@ -44,6 +44,7 @@ import {
   type SkillFlowNode,
 } from './flow-binding';
 import { SkillBesideSlot } from '../editor/skill-beside-slot';
+import { useWorkflowHistory } from '../history/workflow-history';
 import { leaveCompound, openCompound } from '../compound/open-route';
 import { canvasAction, onlyReads, type CanvasAction } from './canvas-keys';
 import { useCompoundActions } from './compound-actions';
@@ -175,6 +176,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   });
 
   useHandlesMeasured();
+  const history = useWorkflowHistory({ room: route.room, doc, undo, readOnly, catalog });
   const compound = useCompoundActions({ doc, catalog, graph, selected: selectedNodes, readOnly, undo, select: (ids) => setSelectedNodes(new Set(ids)), notify: setNotice, refocus });
 
   // The pane (not the nodes over it) says how to add a node when hovered.
@@ -337,7 +339,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
-      if (adding.picking || showShortcuts || compound.open) return;
+      // A previewed version covers the canvas: keys would edit a workflow the person cannot see.
+      if (adding.picking || showShortcuts || compound.open || history.previewing) return;
       const action = canvasAction(event);
       if (!action || (readOnly && !onlyReads(action))) return;
       if (!onlyReads(action)) step();
@@ -345,7 +348,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       event.preventDefault();
       event.stopPropagation();
     },
-    [adding.picking, showShortcuts, compound.open, readOnly, step, perform],
+    [adding.picking, showShortcuts, compound.open, history.previewing, readOnly, step, perform],
   );
 
   if (!doc) return <div class="empty">Opening workflow…</div>;
@@ -381,6 +384,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         </button>
         {compound.toolbar}
         <RunToolbar session={run} />
+        {history.button}
         <button type="button" onClick={() => setShowShortcuts(true)} data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>
@@ -418,7 +422,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         onDblClick={(e) => {
           // Only the empty canvas: a double-click on a node opens its skill beside the canvas.
           const on = e.target as Element;
-          if (readOnly || !on.closest('.react-flow') || on.closest('.react-flow__node, .react-flow__edge, .react-flow__panel, .canvas-picker')) return;
+          if (readOnly || !on.closest('.react-flow') || on.closest('.react-flow__node, .react-flow__edge, .react-flow__panel, .canvas-picker, .version-preview')) return;
           adding.openSearch({ x: e.clientX, y: e.clientY });
         }}
       >
@@ -436,6 +440,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           </div>
         )}
         {adding.overlay}
+        {history.overlay}
         {viewport && (
         <RunContext.Provider value={run}>
         <CanvasEditable.Provider value={!readOnly}>
@@ -487,6 +492,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       </div>
         {/* One column beside the flow, never over it: the skill being fixed above its results. */}
         <div class="canvas-side">
+          {history.side}
           <SkillBesideSlot catalog={catalog} />
           <ResultsDock session={run} selected={selectedNodes} />
         </div>

@@ -1,0 +1,51 @@
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { useMemo } from 'preact/hooks';
+import type * as Y from 'yjs';
+import { readWorkflowGraph, readWorkflowNotes } from '../../../shared/src/documents/workflow';
+import { WorkflowView } from '../canvas/flow-binding';
+import { NoteDoc, NoteView } from '../canvas/note-binding';
+import { NoteNode } from '../canvas/note-node';
+import { CanvasEditable, SkillNode } from '../canvas/skill-node';
+import type { Catalog } from '../documents/catalog';
+
+const nodeTypes = { skill: SkillNode, note: NoteNode };
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * A version of a workflow drawn read-only, as the canvas draws the live one: its nodes (with
+ * the skills' ports from the catalog), edges and notes. A version never changes, so React Flow
+ * keeps the nodes itself (measured sizes included); a new version is a new component.
+ */
+export function VersionCanvas({ doc, catalog }: { doc: Y.Doc; catalog: Catalog }) {
+  const { nodes, edges } = useMemo(() => {
+    const graph = readWorkflowGraph(doc);
+    const view = new WorkflowView();
+    return { nodes: [...new NoteView().nodes(readWorkflowNotes(doc), NONE), ...view.nodes(graph, catalog.lookup, NONE)], edges: view.edges(graph, NONE) };
+  }, [doc, catalog]);
+  return (
+    <ReactFlowProvider>
+      <CanvasEditable.Provider value={false}>
+        <NoteDoc.Provider value={null}>
+          <ReactFlow
+            defaultNodes={nodes}
+            defaultEdges={edges}
+            nodeTypes={nodeTypes}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable={false}
+            deleteKeyCode={null}
+            fitView
+            minZoom={0.05}
+            maxZoom={2}
+            colorMode="dark"
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={16} />
+            <MiniMap pannable zoomable nodeColor="#334155" maskColor="rgba(15, 23, 42, 0.6)" />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </NoteDoc.Provider>
+      </CanvasEditable.Provider>
+    </ReactFlowProvider>
+  );
+}
