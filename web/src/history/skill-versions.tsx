@@ -36,8 +36,8 @@ export function SkillVersions(props: { volume: Volume; volumeId: string; skillId
     if (!content.ok) return content.error.message;
     try {
       return decodeSkillContent(content.value);
-    } catch {
-      return 'The server sent this version in a form this app cannot read: reload to get the newest app.';
+    } catch (e) {
+      return (e as Error).message;
     }
   };
 

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
+import { roomDocOf } from '../../../shared/src/history/content';
 import { restoreRoom } from '../../../shared/src/history/restore';
 import type { VersionMeta } from '../../../shared/src/history/version';
 import { ORIGIN } from '../../../shared/src/origins';
@@ -43,9 +44,8 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
     setPreview((shown) => {
       if (shown?.meta.id !== meta.id) return shown;
       if (!content.ok) return { meta, state: 'failed', message: content.error.message };
-      const version = new Y.Doc();
-      Y.applyUpdate(version, content.value);
-      return { meta, state: 'open', doc: version };
+      const version = readVersion(content.value);
+      return typeof version === 'string' ? { meta, state: 'failed', message: version } : { meta, state: 'open', doc: version };
     });
   };
 
@@ -56,8 +56,8 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
     const content = await versionContent(room, meta.id);
     setRestoring(null);
     if (!content.ok) return setOutcome({ ok: false, message: `Not restored: ${content.error.message}` });
-    const version = new Y.Doc();
-    Y.applyUpdate(version, content.value);
+    const version = readVersion(content.value);
+    if (typeof version === 'string') return setOutcome({ ok: false, message: `Not restored: ${version}` });
     // Its own undo step: not merged with an edit made just before, nor with one just after.
     undo.stopCapturing();
     doc.transact(() => restoreRoom(doc, version, 'workflow'), ORIGIN.local);
@@ -130,6 +130,15 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
   );
 
   return { button, side, overlay, previewing: preview !== null };
+}
+
+/** A version's document, or what is wrong with its bytes (a server of another release, a damaged copy). */
+function readVersion(content: Uint8Array): Y.Doc | string {
+  try {
+    return roomDocOf(content);
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 function RestoreButton(props: { meta: VersionMeta; busy: boolean; readOnly: boolean; onRestore: (meta: VersionMeta) => Promise<void>; label?: string }) {
