@@ -113,6 +113,12 @@ describe('workflow versions', () => {
     expect(await named.locator('[data-testid="version-title"]').textContent()).toBe('before the refactor');
     expect((await serverVersions(room, token)).some((v) => v.name === 'before the refactor')).toBe(true);
     const listed = await page.locator('[data-testid="version"]').count();
+    // Previewed once online, a version's content is kept in this browser.
+    const checkpoint = page.locator('[data-testid="version"][data-named="false"]').first();
+    const checkpointId = await checkpoint.getAttribute('data-id');
+    await checkpoint.locator('[data-testid="preview-version"]').click();
+    await page.locator('[data-testid="version-preview"][data-state="open"] .react-flow__node').first().waitFor();
+    await page.locator('[data-testid="close-preview"]').click();
 
     await page.context().setOffline(true);
     await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
@@ -128,6 +134,8 @@ describe('workflow versions', () => {
     await page.locator('[data-testid="history-button"]').click();
     await page.locator('[data-testid="versions-failure"][data-kind="unreachable"]', { hasText: 'as of' }).waitFor();
     expect(await page.locator('[data-testid="version"]').count()).toBe(listed);
+    await page.locator(`[data-testid="version"][data-id="${checkpointId}"] [data-testid="preview-version"]`).click();
+    await page.locator('[data-testid="version-preview"][data-state="open"] .react-flow__node').first().waitFor();
     await page.context().setOffline(false);
     await page.context().close();
   });

@@ -55,8 +55,13 @@ export function SkillVersions(props: { volume: Volume; volumeId: string; skillId
     const undo = text instanceof Y.Text ? skillUndo(text) : null;
     // Its own undo step, apart from typing just before or after.
     undo?.stopCapturing();
-    doc.transact(() => restoreSkill(doc, skillId, content), SKILL_RESTORE);
-    undo?.stopCapturing();
+    try {
+      doc.transact(() => restoreSkill(doc, skillId, content), SKILL_RESTORE);
+    } catch (e) {
+      return setOutcome({ ok: false, message: (e as Error).message });
+    } finally {
+      undo?.stopCapturing();
+    }
     setOutcome({ ok: true, message: `Restored "${versionTitle(meta)}" from ${whenText(meta.created_at, Date.now())}. Ctrl+Z in the editor takes it back.` });
   };
 
