@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VersionMeta } from '../../../shared/src/history/version';
 import { useSyncStatus } from '../documents/hooks';
 import type { VersionList } from './use-versions';
@@ -34,8 +34,11 @@ export function VersionListView(props: {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
+  // Back online: the server may have taken versions meanwhile.
+  const wasState = useRef(state);
   useEffect(() => {
-    if (state === 'synced') list.refresh();
+    if (state === 'synced' && wasState.current !== 'synced') list.refresh();
+    wasState.current = state;
   }, [state, list.refresh]);
   useEffect(() => setNow(Date.now()), [list.versions]);
 
