@@ -50,34 +50,7 @@ import {
   type WorkflowEdge,
   type WorkflowNode,
 } from '../src/documents/workflow';
-
-/** Sends each document's missing updates to the other, so both converge. */
-function sync(a: Y.Doc, b: Y.Doc): void {
-  const sa = Y.encodeStateVector(a);
-  const sb = Y.encodeStateVector(b);
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, sb));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, sa));
-}
-
-/** A second peer holding a copy of `doc`. */
-function peerOf(doc: Y.Doc): Y.Doc {
-  const peer = new Y.Doc();
-  Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
-  return peer;
-}
-
-/** Counts the 'update' events `fn` causes on `doc`. */
-function updatesDuring(doc: Y.Doc, fn: () => void): number {
-  let count = 0;
-  const on = () => count++;
-  doc.on('update', on);
-  try {
-    fn();
-  } finally {
-    doc.off('update', on);
-  }
-  return count;
-}
+import { peerOf, sync, updatesDuring } from './y-peers';
 
 const message = (over: Partial<SessionMessage> = {}): SessionMessage => ({
   role: 'user',
@@ -566,6 +539,22 @@ describe('replaceText', () => {
     expect(text.toString()).toBe('xyz');
     replaceText(text, '');
     expect(text.toString()).toBe('');
+  });
+
+  it('keeps characters outside the basic plane whole when two share a surrogate half', () => {
+    // "😀" and "😃" share their high surrogate, "😃" and "🙃" their low one: cutting between the halves left U+FFFD.
+    for (const [from, to] of [
+      ['a😀b', 'a😃b'],
+      ['😃', '🙃'],
+      ['x😀😀y', 'x😃😀y'],
+    ] as const) {
+      const doc = new Y.Doc();
+      const text = doc.getText('t');
+      text.insert(0, from);
+      replaceText(text, to);
+      expect(text.toString(), `${from} → ${to}`).toBe(to);
+      expect(peerOf(doc).getText('t').toString(), `${from} → ${to}`).toBe(to);
+    }
   });
 
   it('handles repeated characters where prefix and suffix could overlap', () => {

@@ -21,15 +21,9 @@ import {
 } from '../src/documents/workflow';
 import { scheduleWaves } from '../src/workflow/schedule';
 import { validateWorkflow } from '../src/workflow/validate';
+import { sync } from './y-peers';
 
 const note = (id: string, text = 'hello'): WorkflowNote => ({ id, text, position: { x: 10, y: 20 }, size: { width: 240, height: 120 }, color: 'green' });
-
-function sync(a: Y.Doc, b: Y.Doc): void {
-  const sa = Y.encodeStateVector(a);
-  const sb = Y.encodeStateVector(b);
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, sb));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, sa));
-}
 
 describe('workflow notes', () => {
   it('are put, moved, resized, recoloured and removed', () => {

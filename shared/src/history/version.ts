@@ -49,8 +49,17 @@ export type VersionChanges =
       edges: { added: number; removed: number; changed: number };
       /** The workflow's name or description changed. */
       meta: boolean;
+      /** Sticky notes added, removed and changed (absent in versions listed before notes were counted). */
+      notes?: { added: number; removed: number; changed: number };
     }
-  | { kind: 'text'; /** Lines added and removed. */ added: number; removed: number }
+  | {
+      kind: 'text';
+      /** Lines added and removed. */
+      added: number;
+      removed: number;
+      /** The skill's other files added, removed and changed (absent in versions listed before files were counted). */
+      files?: { added: number; removed: number; changed: number };
+    }
   | { kind: 'messages'; added: number; removed: number; changed: number };
 
 /** A node by id, with the label it had (or its skill id when it had none), to name it in a list. */
