@@ -39,6 +39,20 @@ function nextId(id: string): string {
   return `${ms}-${BigInt(seq ?? '0') + 1n}`;
 }
 
+/** A connection to `url` (redis://host:port/db) that reconnects with backoff and fails calls after `commandTimeoutMs` while Redis is away. */
+export function connectRedis(url: string, commandTimeoutMs = 5000): Redis {
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    commandTimeout: commandTimeoutMs,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+    enableOfflineQueue: true,
+  });
+  // Connection errors are reported through the calls that fail and /readyz; not thrown here.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
 /**
  * Room logs in Redis streams (XADD / XRANGE / XTRIM MINID). `ioredis` reconnects with backoff by
  * itself; while Redis is away, calls fail after `commandTimeout` and the room that made them
@@ -55,16 +69,7 @@ export class RedisRoomLog implements RoomLog {
 
   /** Connects to `url` (redis://host:port/db) with reconnection and backoff. */
   static connect(url: string, options: { commandTimeoutMs?: number; instanceId?: string } = {}): RedisRoomLog {
-    const redis = new Redis(url, {
-      lazyConnect: false,
-      maxRetriesPerRequest: 2,
-      commandTimeout: options.commandTimeoutMs ?? 5000,
-      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
-      enableOfflineQueue: true,
-    });
-    // Connection errors are reported through the calls that fail and /readyz; not thrown here.
-    redis.on('error', () => undefined);
-    return new RedisRoomLog(redis, options.instanceId);
+    return new RedisRoomLog(connectRedis(url, options.commandTimeoutMs), options.instanceId);
   }
 
   private fail(what: string, room: string, e: unknown): never {

@@ -155,10 +155,16 @@ export class S3BlobStore {
 
   /** The blob as UTF-8 text, or null when there is none. */
   async getBlob(key: string): Promise<string | null> {
+    const bytes = await this.getBlobBytes(key);
+    return bytes === null ? null : Buffer.from(bytes).toString('utf8');
+  }
+
+  /** The blob's bytes, or null when there is none. */
+  async getBlobBytes(key: string): Promise<Uint8Array | null> {
     checkBlobKey(key);
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return out.Body ? await out.Body.transformToString('utf-8') : '';
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
     } catch (e) {
       if (isNotFound(e)) return null;
       throw this.fail('get', key, e);
