@@ -39,6 +39,7 @@ async function request(subject: string, path: string, init: RequestInit = {}): P
 /** `GET /api/versions?room=`: the subject's versions, newest first. */
 export async function fetchVersions(subject: string): Promise<Result<VersionMeta[], VersionsFailure>> {
   const answer = await request(subject, `/api/versions?room=${encodeURIComponent(subject)}`);
+  if (!answer.ok && answer.error.kind === 'not-found') return err({ kind: 'refused', message: 'This server keeps no versions: it may be an older release of LLMunix.' });
   if (!answer.ok) return answer;
   const body = (await answer.value.json().catch(() => null)) as { versions?: VersionMeta[] } | null;
   if (!Array.isArray(body?.versions)) return err({ kind: 'refused', message: 'The server sent no list of versions: it may be an older release without history.' });
