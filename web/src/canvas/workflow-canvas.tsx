@@ -1,7 +1,5 @@
 import {
-  Background,
   Controls,
-  MiniMap,
   ReactFlow,
   ReactFlowProvider,
   getViewportForBounds,
@@ -53,11 +51,11 @@ import { nearestNode, type Direction } from './nearest-node';
 import { useNodeAdding } from './node-adding';
 import { startRenaming } from './node-title';
 import { addNote, applyNoteChanges, copyNotes, deleteNotes, NoteDoc, NoteView, pasteNotes } from './note-binding';
-import { NoteNode } from './note-node';
+import { FLOW_LOOK, FlowBackdrop, nodeTypes } from './flow-look';
 import { usePresence, type Peer } from './presence';
 import { revealNode } from './reveal-node';
 import { openSkillBeside } from './skill-beside';
-import { CanvasEditable, NODE_WIDTH, provideNodeEditing, SkillNode } from './skill-node';
+import { CanvasEditable, NODE_WIDTH, provideNodeEditing } from './skill-node';
 
 /** How long a dropped skill may take to reach the library (parsed, its volume synced). */
 const SKILL_WAIT_MS = 2000;
@@ -65,7 +63,6 @@ const SKILL_WAIT_MS = 2000;
 /** The drag-and-drop type the skill library puts a skill id under. */
 export const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
 
-const nodeTypes = { skill: SkillNode, note: NoteNode };
 const ShortcutsDialog = lazy(() => import('./shortcuts').then((m) => ({ default: m.ShortcutsDialog })));
 const EMPTY: WorkflowGraph = { nodes: [], edges: [] };
 const NO_NOTES: WorkflowNote[] = [];
@@ -458,14 +455,10 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           deleteKeyCode={null}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
-          minZoom={0.05}
-          maxZoom={2}
           defaultViewport={viewport}
-          colorMode="dark"
-          proOptions={{ hideAttribution: true }}
+          {...FLOW_LOOK}
         >
-          <Background gap={16} />
-          <MiniMap pannable zoomable nodeColor="#334155" maskColor="rgba(15, 23, 42, 0.6)" />
+          <FlowBackdrop />
           <Controls />
           <ViewportPortal>
             {peers

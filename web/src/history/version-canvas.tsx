@@ -1,14 +1,13 @@
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { useMemo } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { readWorkflowGraph, readWorkflowNotes } from '../../../shared/src/documents/workflow';
 import { WorkflowView } from '../canvas/flow-binding';
+import { FLOW_LOOK, FlowBackdrop, nodeTypes } from '../canvas/flow-look';
 import { NoteDoc, NoteView } from '../canvas/note-binding';
-import { NoteNode } from '../canvas/note-node';
-import { CanvasEditable, SkillNode } from '../canvas/skill-node';
+import { CanvasEditable } from '../canvas/skill-node';
 import type { Catalog } from '../documents/catalog';
 
-const nodeTypes = { skill: SkillNode, note: NoteNode };
 const NONE: ReadonlySet<string> = new Set();
 
 /**
@@ -35,13 +34,9 @@ export function VersionCanvas({ doc, catalog }: { doc: Y.Doc; catalog: Catalog }
             elementsSelectable={false}
             deleteKeyCode={null}
             fitView
-            minZoom={0.05}
-            maxZoom={2}
-            colorMode="dark"
-            proOptions={{ hideAttribution: true }}
+            {...FLOW_LOOK}
           >
-            <Background gap={16} />
-            <MiniMap pannable zoomable nodeColor="#334155" maskColor="rgba(15, 23, 42, 0.6)" />
+            <FlowBackdrop />
             <Controls showInteractive={false} />
           </ReactFlow>
         </NoteDoc.Provider>
