@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { appendMessage, messageRefs, updateMessage, writeSessionMeta, type SessionMessage } from '../src/documents/session';
 import { moveNode, nodesOf, putEdge, putNode, putNote, removeEdge, removeNode, setNodeInput, writeWorkflowMeta, type WorkflowNode } from '../src/documents/workflow';
-import { lineDiff, roomChanges, sameContent, skillChanges } from '../src/history/changes';
+import { lineDiff, roomChanges, sameContent, sameSkillContent, skillChanges } from '../src/history/changes';
 import { peerOf } from './y-peers';
 
 const node = (id: string, label: string, skillId = `skill-${id}`): WorkflowNode => ({ id, skillId, label, position: { x: 0, y: 0 }, inputs: { n: 1 } });
@@ -152,6 +152,15 @@ describe('skillChanges', () => {
     expect(skillChanges(content, { ...content })).toEqual({ kind: 'text', added: 0, removed: 0, files: { added: 0, removed: 0, changed: 0 } });
   });
 
+  it('tells equal skill contents from different ones, whatever the files\' order', () => {
+    const a = { markdown: 'm', files: { 'x.txt': b64('x'), 'y.txt': b64('y') } };
+    expect(sameSkillContent(a, { markdown: 'm', files: { 'y.txt': b64('y'), 'x.txt': b64('x') } })).toBe(true);
+    expect(sameSkillContent(a, { markdown: 'm', files: { 'x.txt': b64('x') } })).toBe(false);
+    expect(sameSkillContent(a, { ...a, markdown: 'n' })).toBe(false);
+    expect(sameSkillContent(null, a)).toBe(false);
+    expect(sameSkillContent(null, null)).toBe(true);
+  });
+
   it('reads file names like "constructor" as files, not object properties', () => {
     expect(skillChanges({ markdown: '', files: {} }, { markdown: '', files: { constructor: b64('x'), __proto__x: b64('y') } })).toMatchObject({ files: { added: 2, removed: 0, changed: 0 } });
   });
@@ -206,3 +215,4 @@ describe('lineDiff', () => {
     ]);
   });
 });
+

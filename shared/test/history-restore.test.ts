@@ -378,10 +378,13 @@ describe('restoring a skill', () => {
     expect(getSkillSource(bob, 'sq')).toBe(getSkillSource(alice, 'sq'));
   });
 
-  it('refuses content whose file is not base64, changing nothing', () => {
+  it('refuses content whose files are not base64 or not allowed, changing nothing', () => {
     const live = indexWithSkill();
     const before = skillContentOf(live, 'sq');
     expect(() => restoreSkill(live, 'sq', { markdown: 'x', files: { 'a.txt': 'not base64!' } })).toThrow(/"a.txt" is not base64/);
+    expect(skillContentOf(live, 'sq')).toEqual(before);
+    // Nor a file the index would refuse (a path leaving the skill's folder), not even the Markdown.
+    expect(() => restoreSkill(live, 'sq', { markdown: 'x', files: { '../escape.txt': 'eA==' } })).toThrow(/cannot be restored: .*must stay inside the skill's folder/);
     expect(skillContentOf(live, 'sq')).toEqual(before);
   });
 });

@@ -12,6 +12,12 @@ export function sameContent(kind: RoomKind, a: Y.Doc, b: Y.Doc): boolean {
   return roomRoots(a, kind).every(([name, root]) => sameValue(root, theirs.get(name)));
 }
 
+/** Whether two skill contents are equal: the same Markdown and the same files (in any order). */
+export function sameSkillContent(a: SkillVersionContent | null, b: SkillVersionContent | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.markdown === b.markdown && sameValue(a.files, b.files);
+}
+
 /** What changed in a workflow or session room from `before` (null for its first version) to `after`. */
 export function roomChanges(kind: RoomKind, before: Y.Doc | null, after: Y.Doc): VersionChanges {
   return kind === 'workflow' ? workflowChanges(before, after) : sessionChanges(before, after);

@@ -1,7 +1,7 @@
 import { diffArrays } from 'diff';
 import * as Y from 'yjs';
 import { putSkillSource, skillsOf } from '../documents/volume-index';
-import { writeSkillFiles } from '../documents/skill-files';
+import { checkSkillFiles, writeSkillFiles } from '../documents/skill-files';
 import { filesOfContent } from './content';
 import { roomRoots, type RoomKind } from './room-roots';
 import type { SkillVersionContent } from './version';
@@ -36,12 +36,14 @@ export function restoreRoom(live: Y.Doc, version: Y.Doc, kind: RoomKind): void {
  */
 export function restoreSkill(indexDoc: Y.Doc, skillId: string, content: SkillVersionContent): void {
   const files = filesOfContent(content);
+  // Checked before anything is written: a throw inside the transaction would leave half a restore.
+  const checked = checkSkillFiles(files);
+  if (!checked.ok) throw new Error(`The version of skill "${skillId}" cannot be restored: ${checked.error.map((e) => e.message).join(' ')}`);
   indexDoc.transact(() => {
     const text = skillsOf(indexDoc).get(skillId);
     if (text instanceof Y.Text) spliceText(text, content.markdown);
     else putSkillSource(indexDoc, skillId, content.markdown);
-    const written = writeSkillFiles(indexDoc, skillId, files);
-    if (!written.ok) throw new Error(`The version of skill "${skillId}" cannot be restored: ${written.error.map((e) => e.message).join(' ')}`);
+    writeSkillFiles(indexDoc, skillId, files);
   });
 }
 
