@@ -10,8 +10,12 @@ import { loopbackHostsOnly } from './http/local-host';
 import { restRateLimit } from './http/rate-limits';
 import { securityHeaders, workerScriptPolicies } from './http/security-headers';
 import { errorHandler, HttpError } from './http/errors';
+import type { Checkpoints } from './history/checkpoints';
+import { restAuthor } from './history/authors';
+import type { HistoryStore } from './history/history-store';
 import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
+import { versionsRouter } from './rest/versions';
 import type { Rooms } from './rooms/rooms';
 import type { Storage } from './storage/storage';
 
@@ -30,6 +34,9 @@ export interface AppDeps {
   authenticate?: RequestHandler;
   /** CORS origins and the REST rate limit. */
   http: HttpConfig;
+  /** Versions beside the rooms, and what takes them. */
+  history: HistoryStore;
+  checkpoints: Checkpoints;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -68,12 +75,15 @@ export function createApp(deps: AppDeps): Express {
   });
 
   if (deps.authenticate) {
-    app.use(['/api/sessions', '/api/skills', '/api/chat', '/chat'], deps.authenticate);
+    app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/chat', '/chat'], deps.authenticate);
   }
-  app.use(['/api/sessions', '/api/skills'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  app.use(['/api/sessions', '/api/skills', '/api/versions'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  // What a REST call changes in a room counts as its caller's, in the versions' authors.
+  app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/chat', '/chat'], restAuthor(deps.identify));
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
+  app.use('/api/versions', versionsRouter({ rooms: deps.rooms, history: deps.history, checkpoints: deps.checkpoints, identify: deps.identify }));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });

@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   CORS_ORIGINS: z.string().default('').transform(parseOrigins),
   REST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  HISTORY_PAUSE_MS: z.coerce.number().int().min(1).max(86_400_000).default(30_000),
+  HISTORY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -82,6 +84,15 @@ export interface Config {
   /** Snapshots (and the blob mirror) in S3; credentials come from the standard AWS variables. */
   s3?: { bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
   http: HttpConfig;
+  history: HistoryConfig;
+}
+
+/** When versions are taken automatically (DESIGN §11). */
+export interface HistoryConfig {
+  /** A checkpoint follows this long a pause in a room's changes. */
+  pauseMs: number;
+  /** While changes go on without a pause, a checkpoint at least this often. */
+  maxMs: number;
 }
 
 /** How the HTTP side meets other sites and busy clients. */
@@ -124,6 +135,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  HOST=${JSON.stringify(e.HOST)} without AUTH_SECRET: with no secret the server is in single-user local mode, where anyone who can reach it is you. Set AUTH_SECRET (npm run token mints tokens with it) or listen on 127.0.0.1.`,
     );
   }
+  if (e.HISTORY_MAX_MS < e.HISTORY_PAUSE_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HISTORY_MAX_MS=${e.HISTORY_MAX_MS} is below HISTORY_PAUSE_MS=${e.HISTORY_PAUSE_MS}: the longest time between checkpoints cannot be shorter than the pause that takes one. Raise HISTORY_MAX_MS or lower HISTORY_PAUSE_MS.`,
+    );
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -142,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     s3: e.S3_BUCKET ? { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' } : undefined,
     http: { corsOrigins: e.CORS_ORIGINS, restRatePerMinute: e.REST_RATE_LIMIT_PER_MINUTE },
+    history: { pauseMs: e.HISTORY_PAUSE_MS, maxMs: e.HISTORY_MAX_MS },
     chat: {
       apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
       baseUrl: e.ANTHROPIC_BASE_URL,

@@ -6,6 +6,9 @@ import { identifyLocal, tokenIdentities, type Identify } from './access/identity
 import { createApp } from './app';
 import type { Config } from './config';
 import { openWebSocketEdge } from './edge/websocket';
+import { Checkpoints } from './history/checkpoints';
+import type { HistoryStore } from './history/history-store';
+import { openHistory } from './history/open-history';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
 import { openStorage } from './storage/open';
@@ -17,6 +20,7 @@ export interface RunningServer {
   port: number;
   rooms: Rooms;
   storage: Storage;
+  history: HistoryStore;
   /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
   close(): Promise<void>;
 }
@@ -29,21 +33,29 @@ export async function startServer(config: Config, options: { log?: Logger; ident
   const { storage, redis, s3Blobs } = await openStorage(config);
   // The rooms report durable changes to the mirrors, which read the documents from storage.
   const mirrors = openMirrors(config, storage, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
-  const rooms = new Rooms(
+  const history = await openHistory(config);
+  // The rooms feed the checkpoints (made next: no room changes before then), which read the rooms for named versions.
+  const rooms: Rooms = new Rooms(
     storage,
     {
       idleMs: config.roomIdleMs,
       compactAfter: config.compactAfterUpdates,
       groupCommitMs: config.groupCommitMs,
-      onDurableChange: (room) => mirrors?.changed(room.name),
+      onDurableChange: (room) => {
+        mirrors?.changed(room.name);
+        checkpoints.changed(room);
+      },
+      onApplied: (room, by, transaction) => checkpoints.applied(room, by, transaction),
+      beforeUnload: (room) => checkpoints.unloading(room),
     },
     log,
   );
+  const checkpoints: Checkpoints = new Checkpoints(rooms, history, config.history, log.child({ component: 'history' }));
   const skills = await loadSystemVolume(rooms, config.skillsDir);
   log.info({ skills }, 'system volume loaded');
 
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints });
   const server = http.createServer(app);
   const { sockets } = openWebSocketEdge(server, { config, rooms, identify, tokens, log, isDraining: () => draining });
 
@@ -66,6 +78,9 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       // Rooms flush and compact once; the mirrors then write what is stored, read from storage
       // (which is why it closes last), including what closing the rooms made durable.
       await rooms.closeAll();
+      // Unloading took each room's last checkpoint; they are stored before the history closes.
+      await checkpoints.close();
+      await history.close();
       await mirrors?.close();
       await storage.close();
       for (const ws of sockets) ws.terminate();
@@ -74,5 +89,5 @@ export async function startServer(config: Config, options: { log?: Logger; ident
       log.info('shutdown complete');
     })());
 
-  return { url, port, rooms, storage, close };
+  return { url, port, rooms, storage, history, close };
 }

@@ -1,4 +1,4 @@
-// The history stores pass one contract: in memory, in files, and with the index in a real
+// HIST-1…9: the history stores pass one contract: in memory, in files, and with the index in a real
 // redis-server and the content under DATA_DIR or in a real S3 server (s3rver).
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import fs from 'node:fs/promises';

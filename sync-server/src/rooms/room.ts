@@ -38,6 +38,12 @@ export interface RoomOptions {
   onFailure: (room: Room) => void;
   /** Called after changes to the document are durable (from this instance or another): mirrors rebuild from here. */
   onDurableChange?: (room: Room) => void;
+  /**
+   * Called for each change applied to the document (never for what is replayed at load), with
+   * the identity (`RoomPeer.who`) of the peer that sent it, or null for a change made in this
+   * process (REST, the assistant) or relayed by another instance: history names authors from here.
+   */
+  onApplied?: (room: Room, by: string | null, transaction: Y.Transaction) => void;
 }
 
 /** The owner, in a room's awareness, of the ids of clients connected to other instances. */
@@ -97,7 +103,7 @@ export class Room {
     this.loggedSinceSnapshot = storedUpdates;
     // The server has no awareness state of its own.
     this.awareness.setLocalState(null);
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => this.onDocUpdate(update, origin, transaction));
     this.awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.onAwareness(changes, origin));
   }
 
@@ -203,8 +209,9 @@ export class Room {
     Y.applyUpdate(this.doc, update, peer);
   }
 
-  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+  private onDocUpdate(update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
     if (this.restoring) return;
+    this.options.onApplied?.(this, this.peers.has(origin as RoomPeer) ? (origin as RoomPeer).who : null, transaction);
     if (origin === ORIGIN.redis) {
       // Another instance logged it before relaying it: it is durable, so it goes out at once.
       this.sendToAll(encodeUpdate(update));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/storage';
-import { Room } from './room';
+import { Room, type RoomOptions } from './room';
 
 export interface RoomsOptions {
   /** How long an unused room stays in memory before it is compacted and unloaded. */
@@ -9,6 +9,10 @@ export interface RoomsOptions {
   groupCommitMs: number;
   /** Called after a room's changes are durable (mirrors listen here). */
   onDurableChange?: (room: Room) => void;
+  /** Called for each change applied to a room (history's authors; see `RoomOptions.onApplied`). */
+  onApplied?: RoomOptions['onApplied'];
+  /** Awaited before a room is unloaded, while its document is still whole (history's last checkpoint). */
+  beforeUnload?: (room: Room) => Promise<void>;
 }
 
 /** A room was asked for after `closeAll`: the server is shutting down and loads nothing more. */
@@ -52,6 +56,7 @@ export class Rooms {
         compactAfter: this.options.compactAfter,
         groupCommitMs: this.options.groupCommitMs,
         onDurableChange: this.options.onDurableChange,
+        onApplied: this.options.onApplied,
         onFailure: (failed) => this.fail(failed),
       }, this.log);
       entry = { room, users: 0 };
@@ -100,7 +105,10 @@ export class Rooms {
     if (this.entries.get(name) !== entry || entry.users > 0) return;
     this.entries.delete(name);
     const done = entry.room
-      .then((room) => room.unload())
+      .then(async (room) => {
+        await this.options.beforeUnload?.(room).catch((e: unknown) => this.log.error({ room: name, err: e }, 'what runs before a room unloads (its last checkpoint) failed'));
+        await room.unload();
+      })
       .catch((e: unknown) => this.log.error({ room: name, err: e }, 'unloading room failed'))
       .finally(() => this.unloading.delete(name));
     this.unloading.set(name, done);
