@@ -5,9 +5,10 @@
 // A skill's versions: compared with the text now, restored, and the restore undone in the editor.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
+import { getSkillSource } from '../../shared/src/documents/volume-index';
 import type { VersionMeta } from '../../shared/src/history/version';
 import { mintUserToken } from '../../sync-server/src/access/tokens';
+import { hrefOf } from '../src/router';
 import { collectErrors, connectClient, OFFLINE_NOISE, synced, useApp, waitFor } from './harness';
 import { dropSkill, nodeIds } from './harness/canvas';
 import { signedIn } from './harness/sign-in';
@@ -34,11 +35,13 @@ async function historyShows(page: Page, count: number): Promise<void> {
   }, `${count} versions in the History panel`);
 }
 
-const openWorkflow = async (page: Page, room: string) => {
-  await page.goto(`/#/workflow/${room}`);
+/** Opens a workflow room's canvas (`{volume}/{volumeId}/workflow/{id}`) on a signed-in page. */
+async function openWorkflow(page: Page, room: string): Promise<void> {
+  const [volume, volumeId, , id] = room.split('/') as [string, string, string, string];
+  await page.goto(`/${hrefOf.workflow(volume, volumeId, id)}`);
   await page.locator('[data-testid="workflow-canvas"]').waitFor();
   await page.locator('.react-flow__pane').waitFor();
-};
+}
 
 describe('workflow versions', () => {
   it('two people edit; the list names both; one restores a version, the other sees it live, and undo takes it back', async () => {
@@ -120,6 +123,8 @@ describe('workflow versions', () => {
     await page.locator('[data-testid="version-preview"][data-state="open"] .react-flow__node').first().waitFor();
     await page.locator('[data-testid="close-preview"]').click();
 
+    // The service worker serves the app for the reload offline below.
+    await page.evaluate(async () => navigator.serviceWorker.ready);
     await page.context().setOffline(true);
     await page.locator('[data-testid="sync-status"][data-state="offline"]').waitFor();
     await page.locator('[data-testid="versions-refresh"]').click();
@@ -178,9 +183,17 @@ export function execute(inputs) {
 describe('skill versions', () => {
   it('a skill’s earlier text is compared with now and restored; undo in the editor takes the restore back', async () => {
     const token = await member('alice');
+    // A script makes the skill, by REST; she edits it in the app.
+    const made = await fetch(`${app.server.url}/api/skills`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: skillText('Halves a number.') }),
+    });
+    expect(made.status).toBe(201);
     const index = connectClient(app.server.url, 'user/alice', { params: { token } });
     await synced(index);
-    putSkillSource(index.doc, 'halver', skillText('Halves a number.'));
+    const original = getSkillSource(index.doc, 'halver') as string;
+    expect(original).toContain('description: Halves a number.');
     await waitFor(async () => (await serverVersions('user/alice/skill/halver', token)).length >= 1, 'the skill’s first version');
 
     const page = await signedIn(app, token);
@@ -205,7 +218,7 @@ describe('skill versions', () => {
     await version.locator('[data-testid="restore-version"]').click();
     await page.locator('[data-testid="restore-outcome"]', { hasText: 'takes it back' }).waitFor();
     await waitFor(async () => !(await editorText(page)).includes('Rounds nothing.'), 'the earlier text in the editor');
-    await waitFor(() => getSkillSource(index.doc, 'halver') === skillText('Halves a number.'), 'the earlier text on the server');
+    await waitFor(() => getSkillSource(index.doc, 'halver') === original, 'the earlier text on the server');
 
     await page.locator('[data-testid="skill-source"]').focus();
     await page.keyboard.press('Control+z');
