@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VersionChanges } from '../../shared/src/history/version';
-import { authorsText, changesText, versionTitle, whenText } from '../src/history/version-summary';
+import { authorsText, changesText, versionPhrase, versionTitle, whenText } from '../src/history/version-summary';
 
 const graph = (over: Partial<Extract<VersionChanges, { kind: 'graph' }>> = {}): VersionChanges => ({
   kind: 'graph',
@@ -48,5 +48,7 @@ describe('version summary', () => {
     expect(whenText('2026-12-07T09:57:00Z', now)).toBe('3 min ago');
     expect(whenText('2026-12-07T07:00:00Z', now)).toBe('3 h ago');
     expect(whenText('not a time', now)).toBe('not a time');
+    expect(versionPhrase({ name: null, created_at: '2026-12-07T09:57:00Z' }, now)).toBe('the checkpoint from 3 min ago');
+    expect(versionPhrase({ name: 'before the refactor', created_at: '2026-12-07T09:59:50Z' }, now)).toBe('"before the refactor" (just now)');
   });
 });

@@ -11,7 +11,7 @@ import { SKILL_RESTORE, skillUndo } from '../editor/skill-undo';
 import { SkillDiff } from './skill-diff';
 import { useVersions, versionContent } from './use-versions';
 import { VersionListView } from './version-list';
-import { versionTitle, whenText } from './version-summary';
+import { versionPhrase } from './version-summary';
 
 type Compared = { meta: VersionMeta; state: 'loading' } | { meta: VersionMeta; state: 'open'; content: SkillVersionContent } | { meta: VersionMeta; state: 'failed'; message: string };
 
@@ -62,7 +62,7 @@ export function SkillVersions(props: { volume: Volume; volumeId: string; skillId
     } finally {
       undo?.stopCapturing();
     }
-    setOutcome({ ok: true, message: `Restored "${versionTitle(meta)}" from ${whenText(meta.created_at, Date.now())}. Ctrl+Z in the editor takes it back.` });
+    setOutcome({ ok: true, message: `Restored ${versionPhrase(meta, Date.now())}. Ctrl+Z in the editor takes it back.` });
   };
 
   const actions = (meta: VersionMeta) => (
@@ -88,7 +88,7 @@ export function SkillVersions(props: { volume: Volume; volumeId: string; skillId
         <div class="skill-version-compare" data-testid="skill-version-compare" data-state={compared.state}>
           <div class="version-head">
             <span>
-              <strong>{versionTitle(compared.meta)}</strong> against the text now (<span class="diff-removed">removed since</span>, <span class="diff-added">added since</span>)
+              <strong>{versionPhrase(compared.meta, Date.now())}</strong> against the text now (<span class="diff-removed">removed since</span>, <span class="diff-added">added since</span>)
             </span>
             <button type="button" class="small" onClick={() => setCompared(null)}>
               Close

@@ -9,6 +9,8 @@ import { CanvasEditable } from '../canvas/skill-node';
 import type { Catalog } from '../documents/catalog';
 
 const NONE: ReadonlySet<string> = new Set();
+/** A version of one or two nodes is shown at their size, not blown up to fill the canvas. */
+const FIT = { maxZoom: 1, padding: 0.1 };
 
 /**
  * A version of a workflow drawn read-only, as the canvas draws the live one: its nodes (with
@@ -34,6 +36,7 @@ export function VersionCanvas({ doc, catalog }: { doc: Y.Doc; catalog: Catalog }
             elementsSelectable={false}
             deleteKeyCode={null}
             fitView
+            fitViewOptions={FIT}
             {...FLOW_LOOK}
           >
             <FlowBackdrop />

@@ -67,3 +67,7 @@ export function whenText(createdAt: string, now: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   return new Date(at).toLocaleString();
 }
+
+/** A version named in a sentence: "before the refactor" in quotes, else "the checkpoint from 3 min ago". */
+export const versionPhrase = (meta: Pick<VersionMeta, 'name' | 'created_at'>, now: number): string =>
+  meta.name === null ? `the checkpoint from ${whenText(meta.created_at, now)}` : `"${meta.name}" (${whenText(meta.created_at, now)})`;

@@ -10,7 +10,7 @@ import { useIdentity } from '../documents/hooks';
 import { useVersions, versionContent } from './use-versions';
 import { VersionCanvas } from './version-canvas';
 import { VersionListView } from './version-list';
-import { authorsText, versionTitle, whenText } from './version-summary';
+import { authorsText, versionPhrase } from './version-summary';
 
 /** What a read share link may do with versions: look, not restore or name. */
 const READ_LINK = 'This link is read-only: you can look at versions, not name or restore them.';
@@ -64,7 +64,7 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
     undo.stopCapturing();
     version.destroy();
     setPreview(null);
-    setOutcome({ ok: true, message: `Restored "${versionTitle(meta)}" from ${whenText(meta.created_at, Date.now())}. Undo takes it back.` });
+    setOutcome({ ok: true, message: `Restored ${versionPhrase(meta, Date.now())}. Undo takes it back.` });
   };
 
   const actions = (meta: VersionMeta) => (
@@ -107,7 +107,7 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
     <div class="version-preview" data-testid="version-preview" data-state={preview.state}>
       <div class="version-preview-bar">
         <span>
-          Previewing <strong>{versionTitle(preview.meta)}</strong> from {whenText(preview.meta.created_at, Date.now())}, by {authorsText(preview.meta.authors, identity.userId)}. Read-only.
+          Previewing <strong>{versionPhrase(preview.meta, Date.now())}</strong>, by {authorsText(preview.meta.authors, identity.userId)}. Read-only.
         </span>
         <span class="spacer" />
         <RestoreButton meta={preview.meta} busy={restoring === preview.meta.id} readOnly={readOnly} onRestore={restore} label="Restore this version" />
