@@ -7,6 +7,7 @@ import { CLOSE } from '../../shared/src/codes';
 import { mintShareToken, mintUserToken } from '../src/access/tokens';
 import { startTestServer } from './harness/in-process';
 import { openPeer } from './harness/raw-peer';
+import { requestAs } from './harness/rest-as';
 
 const SECRET = 'permission-table-secret-0123456789-abcdef';
 
@@ -43,15 +44,7 @@ const tokens = {} as Record<Who, string | undefined>;
 let userSession = '';
 let teamSession = '';
 
-const api = async (path: string, who: Who, init: { method?: string; body?: unknown } = {}) => {
-  const token = tokens[who];
-  const res = await fetch(`${server.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const api = (path: string, who: Who, init: { method?: string; body?: unknown } = {}) => requestAs(server.url, tokens[who], path, init);
 
 /** The room's document as storage holds it. */
 async function storedDoc(room: string): Promise<Y.Doc> {

@@ -8,6 +8,7 @@ import { putSkillSource } from '../../shared/src/documents/volume-index';
 import { putNode } from '../../shared/src/documents/workflow';
 import { mintShareToken, mintUserToken } from '../src/access/tokens';
 import { startTestServer } from './harness/in-process';
+import { requestAs } from './harness/rest-as';
 
 const SECRET = 'versions-access-secret-0123456789-abcdef';
 
@@ -39,15 +40,7 @@ const tokens = {} as Record<Who, string | undefined>;
 /** A version of each subject, taken before the live room changed again (so restoring it changes the room). */
 const versionOf = {} as Record<Subject, string>;
 
-const api = async (path: string, who: Who, init: { method?: string; body?: unknown } = {}) => {
-  const token = tokens[who];
-  const res = await fetch(`${server.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const api = (path: string, who: Who, init: { method?: string; body?: unknown } = {}) => requestAs(server.url, tokens[who], path, init);
 
 /** What a subject's room holds now, and its versions' ids: a refused write changes neither. */
 async function stateOf(subject: Subject): Promise<string> {

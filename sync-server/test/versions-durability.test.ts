@@ -8,6 +8,7 @@ import { putNode, readWorkflowGraph } from '../../shared/src/documents/workflow'
 import { connectSynced } from './harness/clients';
 import { startRedis } from './harness/redis-server';
 import { startS3Server } from './harness/s3-server';
+import { requestAs } from './harness/rest-as';
 import { startServerProcess, type ServerProcess } from './harness/server-process';
 import { teardownEachTest } from './harness/teardown';
 import { waitFor } from './harness/wait';
@@ -20,12 +21,8 @@ async function start(env: Record<string, string>): Promise<ServerProcess> {
   cleanups.push(() => server.stop('SIGKILL'));
   return server;
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function api(server: ServerProcess, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${server.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
-}
-const versionsOf = async (server: ServerProcess): Promise<VersionMeta[]> => (await api(server, 'GET', `/api/versions?room=${room}`)).json.versions;
+const api = (server: ServerProcess, method: string, path: string, body?: unknown) => requestAs(server.url, undefined, path, { method, body });
+const versionsOf = async (server: ServerProcess): Promise<VersionMeta[]> => (await api(server, 'GET', `/api/versions?room=${room}`)).body.versions;
 
 /** Edits, waits for a checkpoint, names versions in a burst and kills the server right after the last 201; then checks a restart has them all. */
 async function survives(first: Record<string, string>, second: Record<string, string>): Promise<void> {
@@ -39,7 +36,7 @@ async function survives(first: Record<string, string>, second: Record<string, st
   for (let i = 0; i < 5; i++) {
     const made = await api(server, 'POST', '/api/versions', { room, name: `named ${i}` });
     expect(made.status).toBe(201);
-    named.push(made.json.id);
+    named.push(made.body.id);
   }
   const acknowledged = (await versionsOf(server)).map((v) => v.id);
   await server.stop('SIGKILL');
@@ -49,7 +46,7 @@ async function survives(first: Record<string, string>, second: Record<string, st
   const listed = await versionsOf(restarted);
   expect(listed.map((v) => v.id)).toEqual(expect.arrayContaining([...acknowledged, ...named]));
   const last = await api(restarted, 'GET', `/api/versions/${named[4]}`);
-  expect(last.json).toMatchObject({ name: 'named 4', content: { nodes: [expect.objectContaining({ id: 'n1' }), expect.objectContaining({ id: 'n2' })] } });
+  expect(last.body).toMatchObject({ name: 'named 4', content: { nodes: [expect.objectContaining({ id: 'n1' }), expect.objectContaining({ id: 'n2' })] } });
   // The first checkpoint still restores: the live room goes back to its one node.
   const checkpoint = listed.find((v) => v.name === null && !named.includes(v.id)) as VersionMeta;
   expect((await api(restarted, 'POST', `/api/versions/${checkpoint.id}/restore`)).status).toBe(200);

@@ -10,6 +10,7 @@ import { putNode, readWorkflowGraph, writeWorkflowMeta } from '../../shared/src/
 import { ConfigError, loadConfig } from '../src/config';
 import { connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
+import { requestAs } from './harness/rest-as';
 import { teardownEachTest } from './harness/teardown';
 import { waitFor } from './harness/wait';
 
@@ -27,13 +28,8 @@ async function client(room: string): Promise<TestClient> {
   cleanups.push(() => c.destroy());
   return c;
 }
-// Response bodies are checked field by field, so they stay loosely typed here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
-}
-const versionsOf = async (room: string): Promise<VersionMeta[]> => (await api('GET', `/api/versions?room=${encodeURIComponent(room)}`)).json.versions;
+const api = (method: string, path: string, body?: unknown) => requestAs(url, undefined, path, { method, body });
+const versionsOf = async (room: string): Promise<VersionMeta[]> => (await api('GET', `/api/versions?room=${encodeURIComponent(room)}`)).body.versions;
 const node = (id: string, label: string) => ({ id, skillId: 'square', label, position: { x: 0, y: 0 }, inputs: {} });
 
 describe('/api/versions', () => {
@@ -55,12 +51,12 @@ describe('/api/versions', () => {
     expect(await versionsOf(room)).toHaveLength(1);
     const named = await api('POST', '/api/versions', { room, name: '  before the refactor ' });
     expect(named.status).toBe(201);
-    expect(named.json).toMatchObject({ room, name: 'before the refactor', authors: [] });
-    expect((await versionsOf(room)).map((v) => v.id)).toEqual([named.json.id, first!.id]);
+    expect(named.body).toMatchObject({ room, name: 'before the refactor', authors: [] });
+    expect((await versionsOf(room)).map((v) => v.id)).toEqual([named.body.id, first!.id]);
 
     const read = await api('GET', `/api/versions/${first!.id}`);
     expect(read.status).toBe(200);
-    expect(read.json).toMatchObject({ ...first, content: { name: 'Tides', description: 'harbour', nodes: [expect.objectContaining({ id: 'n1', label: 'Square' })], edges: [], notes: [] } });
+    expect(read.body).toMatchObject({ ...first, content: { name: 'Tides', description: 'harbour', nodes: [expect.objectContaining({ id: 'n1', label: 'Square' })], edges: [], notes: [] } });
     const raw = await fetch(`${url}/api/versions/${first!.id}/raw`);
     expect(raw.headers.get('content-type')).toBe('application/octet-stream');
     const preview = new Y.Doc();
@@ -72,7 +68,7 @@ describe('/api/versions', () => {
     editor.doc.transact(() => putNode(editor.doc, node('n2', 'Offset')));
     await waitFor(() => readWorkflowGraph(watcher.doc).nodes.length === 2, 'the second node to reach the watcher');
     const restored = await api('POST', `/api/versions/${first!.id}/restore`);
-    expect(restored).toEqual({ status: 200, json: { restored: first!.id, room } });
+    expect(restored).toEqual({ status: 200, body: { restored: first!.id, room } });
     await waitFor(() => readWorkflowGraph(watcher.doc).nodes.length === 1, 'the restore to reach the watcher');
     expect(readWorkflowGraph(editor.doc).nodes.map((n) => n.id)).toEqual(['n1']);
   });
@@ -102,19 +98,19 @@ describe('/api/versions', () => {
   it('versions a session written over REST, its caller the author; a skill per skill, restored by REST', async () => {
     await start();
     const session = await api('POST', '/api/sessions', { name: 'VQE', initial_message: 'hello' });
-    const sessionRoom = `user/default/session/${session.json.id}`;
+    const sessionRoom = `user/default/session/${session.body.id}`;
     await waitFor(async () => (await versionsOf(sessionRoom)).length === 1, 'the session checkpoint');
     const [sv] = await versionsOf(sessionRoom);
     expect(sv).toMatchObject({ authors: ['default'], changes: { kind: 'messages', added: 1 } });
-    expect((await api('GET', `/api/versions/${sv!.id}`)).json.content).toMatchObject({ name: 'VQE', status: 'active', messages: [expect.objectContaining({ content: 'hello' })] });
+    expect((await api('GET', `/api/versions/${sv!.id}`)).body.content).toMatchObject({ name: 'VQE', status: 'active', messages: [expect.objectContaining({ content: 'hello' })] });
 
     const created = await api('POST', '/api/skills', { name: 'Tide table', code: 'def execute(inputs):\n    return {}' });
     expect(created.status).toBe(201);
-    const skillId = created.json.skill_id as string;
+    const skillId = created.body.skill_id as string;
     const subject = `user/default/skill/${skillId}`;
     await waitFor(async () => (await versionsOf(subject)).length === 1, 'the skill checkpoint');
     const [v1] = await versionsOf(subject);
-    const firstMarkdown = (await api('GET', `/api/versions/${v1!.id}`)).json.content;
+    const firstMarkdown = (await api('GET', `/api/versions/${v1!.id}`)).body.content;
     expect(firstMarkdown).toMatchObject({ skill_id: skillId, files: [] });
     expect(firstMarkdown.markdown).toContain('def execute');
 
@@ -132,7 +128,7 @@ describe('/api/versions', () => {
     await start();
     const badRoom = await api('GET', '/api/versions?room=user/default/volume/x');
     expect(badRoom.status).toBe(400);
-    expect(badRoom.json.error.message).toContain('user/default/volume/x');
+    expect(badRoom.body.error.message).toContain('user/default/volume/x');
     expect((await api('GET', '/api/versions')).status).toBe(400);
     expect((await api('GET', '/api/versions?room=user/default/workflow/w&extra=1')).status).toBe(400);
     expect((await api('POST', '/api/versions', { room: 'user/default/workflow/w', name: ' ' })).status).toBe(400);
@@ -140,7 +136,7 @@ describe('/api/versions', () => {
     expect((await api('POST', '/api/versions', { room: 'user/default/workflow/w' })).status).toBe(400);
     const noSkill = await api('POST', '/api/versions', { room: 'user/default/skill/nope', name: 'n' });
     expect(noSkill.status).toBe(404);
-    expect(noSkill.json.error.message).toContain('nope');
+    expect(noSkill.body.error.message).toContain('nope');
     for (const id of ['nope', 'user.default.workflow.w.000000001abcd', '..%2F..%2Fetc']) {
       expect((await api('GET', `/api/versions/${id}`)).status, id).toBe(404);
       expect((await api('POST', `/api/versions/${id}/restore`)).status, id).toBe(404);

@@ -51,6 +51,7 @@ type Capture =
  */
 export class Checkpoints {
   private readonly pending = new Map<string, Pending>();
+  private readonly versioned = new WeakMap<Room, ReturnType<typeof versionedRoom>>();
   private readonly subjects = new RoomSerializer('history checkpoints');
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly now: () => number;
@@ -68,7 +69,9 @@ export class Checkpoints {
 
   /** Rooms' hook: a change was applied, sent by `by` (a peer's identity) or made here. */
   applied(room: Room, by: string | null, transaction: Y.Transaction): void {
-    const parsed = versionedRoom(room.name);
+    // Every applied update comes here: the room's name is parsed once, not once an update.
+    let parsed = this.versioned.get(room);
+    if (parsed === undefined) this.versioned.set(room, (parsed = versionedRoom(room.name)));
     if (!parsed) return;
     const who = by ?? currentRestCaller();
     const author = who === undefined ? null : authorOf(who);
