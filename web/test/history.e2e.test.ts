@@ -1,13 +1,15 @@
 // Versions in Chromium against the real server, which takes a checkpoint soon after each pause in
 // editing (a short HISTORY_PAUSE_MS): two people of a team edit a workflow; the History lists the
 // versions with both authors; one previews a version on the canvas and restores it; the other sees
-// the restore live; the restorer's undo takes it back. Versions seen once stay browsable offline.
+// the restore live; the restorer's undo takes it back. Versions seen once stay browsable offline;
+// a read link sees versions without restoring them; someone without access is told so.
 // A skill's versions: compared with the text now, restored, and the restore undone in the editor.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { getSkillSource } from '../../shared/src/documents/volume-index';
+import { putNode } from '../../shared/src/documents/workflow';
 import type { VersionMeta } from '../../shared/src/history/version';
-import { mintUserToken } from '../../sync-server/src/access/tokens';
+import { mintShareToken, mintUserToken } from '../../sync-server/src/access/tokens';
 import { hrefOf } from '../src/router';
 import { collectErrors, connectClient, OFFLINE_NOISE, synced, useApp, waitFor } from './harness';
 import { dropSkill, nodeIds } from './harness/canvas';
@@ -142,6 +144,27 @@ describe('workflow versions', () => {
     await page.locator(`[data-testid="version"][data-id="${checkpointId}"] [data-testid="preview-version"]`).click();
     await page.locator('[data-testid="version-preview"][data-state="open"] .react-flow__node').first().waitFor();
     await page.context().setOffline(false);
+    await page.context().close();
+  });
+
+  it('a read link lists and previews versions, and cannot restore or name one', async () => {
+    const room = 'team/lab/workflow/history-read';
+    const token = await member('alice');
+    const script = connectClient(app.server.url, room, { params: { token } });
+    await synced(script);
+    putNode(script.doc, { id: 'h', skillId: 'quantum-hamiltonian', label: 'H2', position: { x: 0, y: 0 }, inputs: {} });
+    await waitFor(async () => (await serverVersions(room, token)).length === 1, 'a version of the script’s node');
+
+    const { page } = await app.openPage(`/#/share/${await mintShareToken(SECRET, room, 'read')}`);
+    await page.locator('[data-testid="read-only-room"]').waitFor();
+    await historyShows(page, 1);
+    expect(await page.locator('[data-testid="restore-version"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid="name-version"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="name-version-unavailable"]', { hasText: 'read-only' }).waitFor();
+    await page.locator('[data-testid="preview-version"]').click();
+    await page.locator('[data-testid="version-preview"][data-state="open"] .react-flow__node').first().waitFor();
+    expect(await page.locator('[data-testid="version-preview"] [data-testid="restore-version"]').isDisabled()).toBe(true);
+    script.destroy();
     await page.context().close();
   });
 
