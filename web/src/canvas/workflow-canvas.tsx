@@ -51,7 +51,7 @@ import { nearestNode, type Direction } from './nearest-node';
 import { useNodeAdding } from './node-adding';
 import { startRenaming } from './node-title';
 import { addNote, applyNoteChanges, copyNotes, deleteNotes, NoteDoc, NoteView, pasteNotes } from './note-binding';
-import { FLOW_LOOK, FlowBackdrop, nodeTypes } from './flow-look';
+import { FLOW_LOOK, FlowBackdrop } from './flow-look';
 import { usePresence, type Peer } from './presence';
 import { revealNode } from './reveal-node';
 import { openSkillBeside } from './skill-beside';
@@ -445,14 +445,12 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         <ReactFlow
           nodes={nodes}
           edges={edges}
-          nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onNodeDoubleClick={(e: MouseEvent, node: SkillFlowNode) => node.type === 'skill' && !(e.target as HTMLElement).closest('input, textarea, select') && openSkillBeside(node.data.skillId)}
           onConnectEnd={adding.onConnectEnd}
           zoomOnDoubleClick={false}
-          deleteKeyCode={null}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
           defaultViewport={viewport}

@@ -3,7 +3,7 @@ import { useMemo } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { readWorkflowGraph, readWorkflowNotes } from '../../../shared/src/documents/workflow';
 import { WorkflowView } from '../canvas/flow-binding';
-import { FLOW_LOOK, FlowBackdrop, nodeTypes } from '../canvas/flow-look';
+import { FLOW_LOOK, FlowBackdrop } from '../canvas/flow-look';
 import { NoteDoc, NoteView } from '../canvas/note-binding';
 import { CanvasEditable } from '../canvas/skill-node';
 import type { Catalog } from '../documents/catalog';
@@ -30,12 +30,10 @@ export function VersionCanvas({ doc, catalog }: { doc: Y.Doc; catalog: Catalog }
           <ReactFlow
             defaultNodes={nodes}
             defaultEdges={edges}
-            nodeTypes={nodeTypes}
-            nodesDraggable={false}
+              nodesDraggable={false}
             nodesConnectable={false}
             elementsSelectable={false}
-            deleteKeyCode={null}
-            fitView
+              fitView
             fitViewOptions={FIT}
             {...FLOW_LOOK}
           >
