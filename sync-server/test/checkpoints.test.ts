@@ -1,0 +1,91 @@
+// HIST-10: who a checkpoint names and what it prunes. Authors are the identities whose updates
+// reached the room since the version before: two people over the WebSocket, a share link, a REST
+// caller; after each version the subject's checkpoints are pruned to the retention policy.
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { putNode } from '../../shared/src/documents/workflow';
+import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
+import { mintShareToken, mintUserToken } from '../src/access/tokens';
+import { Checkpoints } from '../src/history/checkpoints';
+import { MemoryHistory } from '../src/history/memory-history';
+import { Rooms } from '../src/rooms/rooms';
+import { MemoryStorage } from '../src/storage/memory';
+import { connectClient, synced, type TestClient } from './harness/clients';
+import { startTestServer } from './harness/in-process';
+import { requestAs } from './harness/rest-as';
+import { waitFor } from './harness/wait';
+
+const SECRET = 'checkpoint-authors-secret-0123456789-abcdef';
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+const node = (id: string) => ({ id, skillId: 'square', label: id, position: { x: 0, y: 0 }, inputs: {} });
+
+describe('checkpoint authors', () => {
+  it('names everyone whose changes reached the room since the last version, and only them', async () => {
+    const server = await startTestServer({ AUTH_SECRET: SECRET, HISTORY_PAUSE_MS: '200', HISTORY_MAX_MS: '60000' });
+    cleanups.push(() => server.close());
+    const room = 'team/lab/workflow/shared';
+    const token = { bob: await mintUserToken(SECRET, { sub: 'bob', teams: ['lab'] }), ada: await mintUserToken(SECRET, { sub: 'ada', teams: ['lab'] }) };
+    const open = async (t: string): Promise<TestClient> => {
+      const c = connectClient(server.url, room, { params: { token: t } });
+      cleanups.push(() => c.destroy());
+      await synced(c);
+      return c;
+    };
+    const list = async (): Promise<VersionMeta[]> => (await requestAs(server.url, token.bob, `/api/versions?room=${room}`)).body.versions;
+    const bob = await open(token.bob);
+    const ada = await open(token.ada);
+    putNode(bob.doc, node('b1'));
+    putNode(ada.doc, node('a1'));
+    await waitFor(async () => (await list()).length === 1, 'the first checkpoint');
+    expect((await list())[0]!.authors).toEqual(['ada', 'bob']);
+
+    // Only ada since then; then a share link's holder and a REST caller (carol's named version holds no change of hers).
+    putNode(ada.doc, node('a2'));
+    await waitFor(async () => (await list()).length === 2, 'the second checkpoint');
+    expect((await list())[0]!.authors).toEqual(['ada']);
+    const link = await open(await mintShareToken(SECRET, room, 'write'));
+    putNode(link.doc, node('s1'));
+    await waitFor(async () => (await list()).length === 3, 'the third checkpoint');
+    expect((await list())[0]!.authors).toEqual(['share link']);
+    const carol = await mintUserToken(SECRET, { sub: 'carol', teams: ['lab'] });
+    const named = await requestAs(server.url, carol, '/api/versions', { method: 'POST', body: { room, name: 'carol names it' } });
+    expect(named.body.authors).toEqual([]);
+    expect((await requestAs(server.url, carol, `/api/versions/${(await list())[3]!.id}/restore`, { method: 'POST' })).status).toBe(200);
+    await waitFor(async () => (await list()).length === 5, 'the checkpoint of the restore');
+    expect((await list())[0]).toMatchObject({ name: null, authors: ['carol'] });
+  });
+});
+
+describe('retention', () => {
+  it('prunes the subject to the retention policy after each version: named ones and the newest of each hour stay', async () => {
+    const storage = new MemoryStorage();
+    const history = new MemoryHistory();
+    const now = Date.UTC(2026, 5, 10, 12, 0, 0);
+    const rooms: Rooms = new Rooms(storage, { idleMs: 60_000, compactAfter: 1000, groupCommitMs: 0, onDurableChange: (r) => checkpoints.changed(r), onApplied: (r, by, t) => checkpoints.applied(r, by, t) }, pino({ level: 'silent' }));
+    const checkpoints: Checkpoints = new Checkpoints(rooms, history, { pauseMs: 60_000, maxMs: 60_000, now: () => now }, pino({ level: 'silent' }));
+    cleanups.push(async () => {
+      await rooms.closeAll();
+      await checkpoints.close();
+    });
+    const subject = 'user/alice/workflow/old';
+    // Two days ago: six checkpoints in one hour and a named version among them.
+    const twoDaysAgo = now - 2 * 86_400_000;
+    const old: VersionMeta[] = [0, 1, 2, 3, 4, 5].map((i) => ({
+      id: versionIdOf(subject, twoDaysAgo + i * 60_000, `o${i}`),
+      room: subject,
+      name: i === 2 ? 'kept by name' : null,
+      created_at: new Date(twoDaysAgo + i * 60_000).toISOString(),
+      authors: ['alice'],
+      changes: { kind: 'messages', added: 0, removed: 0, changed: 0 },
+      size: 1,
+    }));
+    for (const meta of old) await history.add(meta, Y.encodeStateAsUpdate(new Y.Doc()));
+    await rooms.use(subject, (room) => putNode(room.doc, node('n1')));
+    const taken = await checkpoints.named({ kind: 'workflow', volume: 'user', volumeId: 'alice', id: 'old', room: subject, name: subject }, 'now');
+    expect((await history.list(subject)).map((v) => v.id)).toEqual([taken!.id, old[5]!.id, old[2]!.id]);
+  });
+});
