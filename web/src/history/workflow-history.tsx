@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { roomDocOf } from '../../../shared/src/history/content';
 import { restoreRoom } from '../../../shared/src/history/restore';
@@ -37,6 +37,12 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
   const [restoring, setRestoring] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const list = useVersions(room, open);
+  // A previewed version's document lives as long as its preview.
+  useEffect(() => {
+    if (preview?.state !== 'open') return;
+    const shown = preview.doc;
+    return () => shown.destroy();
+  }, [preview]);
 
   const showPreview = async (meta: VersionMeta) => {
     setPreview({ meta, state: 'loading' });
