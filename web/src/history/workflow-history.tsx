@@ -110,7 +110,8 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
   );
 
   const overlay = preview && (
-    <div class="version-preview" data-testid="version-preview" data-state={preview.state}>
+    // Nothing dropped on a previewed version reaches the live workflow under it.
+    <div class="version-preview" data-testid="version-preview" data-state={preview.state} onDragOver={(e) => e.stopPropagation()} onDrop={(e) => e.stopPropagation()}>
       <div class="version-preview-bar">
         <span>
           Previewing <strong>{versionPhrase(preview.meta, Date.now())}</strong>, by {authorsText(preview.meta.authors, identity.userId)}. Read-only.
