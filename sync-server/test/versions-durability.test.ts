@@ -1,11 +1,13 @@
 // HIST-13: a version the server has acknowledged (a named version's 201, a checkpoint listed)
 // survives kill -9 and a restart, on the file backend and on Redis + S3; with Redis + S3 the
 // restarted server even gets a fresh DATA_DIR, so the versions can only have come from there.
+// Two instances on one Redis list the same versions, each change versioned once.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { VersionMeta } from '../../shared/src/history/version';
 import { putNode, readWorkflowGraph } from '../../shared/src/documents/workflow';
 import { connectSynced } from './harness/clients';
+import { startTestServer } from './harness/in-process';
 import { startRedis } from './harness/redis-server';
 import { startS3Server } from './harness/s3-server';
 import { requestAs } from './harness/rest-as';
@@ -81,4 +83,24 @@ describe('versions survive kill -9', () => {
     };
     await survives({ ...shared, DATA_DIR: await tempDir() }, { ...shared, DATA_DIR: await tempDir() });
   }, 90_000);
+});
+
+describe('versions with two instances on one Redis', () => {
+  it('a checkpoint taken by the instance that logged the change is listed by both, and taken once', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => redis.destroy());
+    const env = { REDIS_URL: redis.url, DATA_DIR: await tempDir(), HISTORY_PAUSE_MS: '150', HISTORY_MAX_MS: '1000' };
+    const [a, b] = [await startTestServer(env), await startTestServer(env)];
+    cleanups.push(() => a.close(), () => b.close());
+    const onA = await connectSynced(a.url, room);
+    const onB = await connectSynced(b.url, room);
+    cleanups.push(() => onA.destroy(), () => onB.destroy());
+    putNode(onA.doc, { id: 'n1', skillId: 'square', label: 'Square', position: { x: 0, y: 0 }, inputs: {} });
+    await waitFor(() => readWorkflowGraph(onB.doc).nodes.length === 1, 'the edit on the other instance');
+    const listed = async (url: string): Promise<VersionMeta[]> => (await requestAs(url, undefined, `/api/versions?room=${room}`)).body.versions;
+    await waitFor(async () => (await listed(b.url)).length === 1, 'the checkpoint, listed on the other instance');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await listed(a.url)).toEqual(await listed(b.url));
+    expect(await listed(b.url)).toHaveLength(1);
+  });
 });

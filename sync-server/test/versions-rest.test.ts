@@ -137,6 +137,9 @@ describe('/api/versions', () => {
     const noSkill = await api('POST', '/api/versions', { room: 'user/default/skill/nope', name: 'n' });
     expect(noSkill.status).toBe(404);
     expect(noSkill.body.error.message).toContain('nope');
+    const noRoom = await api('POST', '/api/versions', { room: 'user/default/workflow/never-written', name: 'n' });
+    expect(noRoom.status).toBe(404);
+    expect(noRoom.body.error.message).toContain('user/default/workflow/never-written');
     for (const id of ['nope', 'user.default.workflow.w.000000001abcd', '..%2F..%2Fetc']) {
       expect((await api('GET', `/api/versions/${id}`)).status, id).toBe(404);
       expect((await api('POST', `/api/versions/${id}/restore`)).status, id).toBe(404);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { skillFilesOf, skillsOf } from '../../../shared/src/documents/volume-index';
 import { roomChanges, sameContent, skillChanges } from '../../../shared/src/history/changes';
 import { decodeSkillContent, encodeSkillContent, roomContentOf, roomDocOf, skillContentOf } from '../../../shared/src/history/content';
@@ -46,8 +46,10 @@ type Capture =
  * of each skill changed in a volume index, after `pauseMs` of quiet, at most every `maxMs` while
  * edits go on, and when the room unloads, and only when the content differs from the subject's
  * last version. Named versions (REST) are taken whatever the content. After each version the
- * subject's history is pruned to the retention policy. The system volume has no versions: its
- * skills come from the files in `skills/`, which nobody edits through the server.
+ * subject's history is pruned to the retention policy. With several instances, each versions the
+ * changes it logged (a change relayed from another instance is that one's to version). The
+ * system volume has no versions: its skills come from the files in `skills/`, which nobody edits
+ * through the server.
  */
 export class Checkpoints {
   private readonly pending = new Map<string, Pending>();
@@ -106,8 +108,8 @@ export class Checkpoints {
 
   /**
    * Takes a named version of a subject now (REST `POST /api/versions`), stored even when equal to
-   * the last; its authors are those who changed it since. Null when the subject does not exist
-   * (a skill not in its volume).
+   * the last; its authors are those who changed it since. Null when the subject does not exist:
+   * a skill not in its volume, a room never written.
    */
   async named(subject: HistorySubject, name: string): Promise<VersionMeta | null> {
     const capture = await this.rooms.use(subject.room, (room): Capture | null => {
@@ -119,6 +121,7 @@ export class Checkpoints {
         pending?.skills.delete(subject.id);
         return { kind: 'skill', subject: subject.name, content, authors };
       }
+      if (Y.encodeStateVector(room.doc).byteLength <= 1) return null;
       const authors = pending?.authors ?? new Set<string>();
       if (pending) pending.authors = new Set();
       return { kind: subject.kind, subject: subject.name, content: roomContentOf(room.doc), authors };

@@ -23,11 +23,12 @@ export interface VersionContentStore {
 }
 
 /** The folder of versions under DATA_DIR. */
-export const HISTORY_FOLDER = 'history';
+const HISTORY_FOLDER = 'history';
 
 /** A stamp as `versionIdOf` makes them; anything else never names a file. */
 const STAMP = /^[0-9a-z]{9,40}$/;
 
+/** The stamp, when it is one; a StorageError otherwise. Backends call it before building a path or key. */
 export function checkedStamp(stamp: string): string {
   if (!STAMP.test(stamp)) throw new StorageError(`"${String(stamp).slice(0, 100)}" is not a version stamp`);
   return stamp;

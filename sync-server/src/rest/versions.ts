@@ -69,7 +69,9 @@ export function versionsRouter(deps: { rooms: Rooms; history: HistoryStore; chec
     const subject = subjectOr400(body.room);
     requireSubjectAccess(req, identify, subject, 'write');
     const meta = await checkpoints.named(subject, body.name);
-    if (!meta) throw new HttpError('not_found', `No skill "${subject.id}" in "${subject.room}".`);
+    if (!meta) {
+      throw new HttpError('not_found', subject.kind === 'skill' ? `No skill "${subject.id}" in "${subject.room}".` : `No ${subject.kind} "${subject.room}": nothing was ever written to it.`);
+    }
     res.status(201).json(meta);
   });
 

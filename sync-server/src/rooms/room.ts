@@ -39,9 +39,10 @@ export interface RoomOptions {
   /** Called after changes to the document are durable (from this instance or another): mirrors rebuild from here. */
   onDurableChange?: (room: Room) => void;
   /**
-   * Called for each change applied to the document (never for what is replayed at load), with
-   * the identity (`RoomPeer.who`) of the peer that sent it, or null for a change made in this
-   * process (REST, the assistant) or relayed by another instance: history names authors from here.
+   * Called for each change applied here (never for what is replayed at load, nor for what another
+   * instance logged and relays: that instance reports it), with the identity (`RoomPeer.who`) of
+   * the peer that sent it, or null for a change made in this process (REST, the assistant):
+   * history names authors from here.
    */
   onApplied?: (room: Room, by: string | null, transaction: Y.Transaction) => void;
 }
@@ -211,13 +212,13 @@ export class Room {
 
   private onDocUpdate(update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
     if (this.restoring) return;
-    this.options.onApplied?.(this, this.peers.has(origin as RoomPeer) ? (origin as RoomPeer).who : null, transaction);
     if (origin === ORIGIN.redis) {
       // Another instance logged it before relaying it: it is durable, so it goes out at once.
       this.sendToAll(encodeUpdate(update));
       this.options.onDurableChange?.(this);
       return;
     }
+    this.options.onApplied?.(this, this.peers.has(origin as RoomPeer) ? (origin as RoomPeer).who : null, transaction);
     const seq = ++this.appliedSeq;
     this.pending.push(update);
     const message = encodeUpdate(update);
