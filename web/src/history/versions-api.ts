@@ -53,6 +53,7 @@ export async function nameVersion(subject: string, name: string): Promise<Result
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ room: subject, name }),
   });
+  if (!answer.ok && answer.error.kind === 'not-found') return err({ kind: 'not-found', message: 'There is nothing to name yet: the server has no content here. Make a change first.' });
   if (!answer.ok) return answer;
   return ok((await answer.value.json()) as VersionMeta);
 }
