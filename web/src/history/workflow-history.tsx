@@ -4,9 +4,14 @@ import type * as Y from 'yjs';
 import { roomDocOf } from '../../../shared/src/history/content';
 import { restoreRoom } from '../../../shared/src/history/restore';
 import type { VersionMeta } from '../../../shared/src/history/version';
+import { getWorkflowListing, putWorkflowListing } from '../../../shared/src/documents/volume-index';
+import { readWorkflowMeta, type WorkflowMeta } from '../../../shared/src/documents/workflow';
+import { nowIso } from '../../../shared/src/json';
+import { parseRoomName, volumeRoom } from '../../../shared/src/rooms';
 import { ORIGIN } from '../../../shared/src/origins';
 import type { Catalog } from '../documents/catalog';
-import { useIdentity } from '../documents/hooks';
+import { useIdentity, useRooms } from '../documents/hooks';
+import type { RoomSet } from '../documents/rooms';
 import { useVersions, versionContent } from './use-versions';
 import { VersionCanvas } from './version-canvas';
 import { VersionListView } from './version-list';
@@ -32,6 +37,7 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
 } {
   const { room, doc, undo, readOnly, catalog } = options;
   const identity = useIdentity();
+  const rooms = useRooms();
   const [open, setOpen] = useState(false);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [restoring, setRestoring] = useState<string | null>(null);
@@ -69,6 +75,7 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
     doc.transact(() => restoreRoom(doc, version, 'workflow'), ORIGIN.local);
     undo.stopCapturing();
     version.destroy();
+    void followListing(rooms, room, readWorkflowMeta(doc));
     setPreview(null);
     setOutcome({ ok: true, message: `Restored ${versionPhrase(meta, Date.now())}. Undo takes it back.` });
   };
@@ -137,6 +144,23 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
   );
 
   return { button, side, overlay, previewing: preview !== null };
+}
+
+/**
+ * A restored version may bring back an earlier name or description: the workflow's listing in
+ * its volume says the same, as a rename keeps them (web/src/panels/workflow-actions.ts).
+ */
+async function followListing(rooms: RoomSet, room: string, meta: WorkflowMeta): Promise<void> {
+  const parsed = parseRoomName(room);
+  // A version from before the workflow had a name leaves the listing's as it is.
+  if (!parsed.ok || parsed.value.kind !== 'workflow' || meta.name === '') return;
+  const { volume, volumeId, id } = parsed.value;
+  await rooms.edit(volumeRoom(volume, volumeId), (index) => {
+    const listing = getWorkflowListing(index, id);
+    if (listing && (listing.name !== meta.name || listing.description !== meta.description)) {
+      putWorkflowListing(index, id, { name: meta.name, description: meta.description, updated_at: nowIso() });
+    }
+  });
 }
 
 /** A version's document, or what is wrong with its bytes (a server of another release, a damaged copy). */
