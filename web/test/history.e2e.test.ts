@@ -2,15 +2,16 @@
 // editing (a short HISTORY_PAUSE_MS): two people of a team edit a workflow; the History lists the
 // versions with both authors; one previews a version on the canvas and restores it; the other sees
 // the restore live; the restorer's undo takes it back. Versions seen once stay browsable offline;
-// a read link sees versions without restoring them; someone without access is told so.
+// a restored earlier name reaches the workflow list; a read link sees versions without restoring
+// them; someone without access is told so.
 // A skill's versions: compared with the text now, restored, and the restore undone in the editor.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { getSkillSource } from '../../shared/src/documents/volume-index';
-import { putNode } from '../../shared/src/documents/workflow';
+import { getSkillSource, getWorkflowListing, putWorkflowListing } from '../../shared/src/documents/volume-index';
+import { putNode, writeWorkflowMeta } from '../../shared/src/documents/workflow';
 import type { VersionMeta } from '../../shared/src/history/version';
 import { mintShareToken, mintUserToken } from '../../sync-server/src/access/tokens';
-import { hrefOf } from '../src/router';
+import { hrefOf, parseRoute } from '../src/router';
 import { collectErrors, connectClient, OFFLINE_NOISE, synced, useApp, waitFor } from './harness';
 import { dropSkill, nodeIds } from './harness/canvas';
 import { signedIn } from './harness/sign-in';
@@ -144,6 +145,37 @@ describe('workflow versions', () => {
     await page.locator(`[data-testid="version"][data-id="${checkpointId}"] [data-testid="preview-version"]`).click();
     await page.locator('[data-testid="version-preview"][data-state="open"] .react-flow__node').first().waitFor();
     await page.context().setOffline(false);
+    await page.context().close();
+  });
+
+  it('a restore that brings back an earlier name shows it on the canvas and in the list', async () => {
+    const token = await member('alice');
+    const page = await signedIn(app, token);
+    const errors = collectErrors(page);
+    await page.locator('[data-testid="new-workflow-name"]').fill('Study A');
+    await page.locator('[data-testid="new-workflow"]').click();
+    await page.locator('[data-testid="workflow-name"]', { hasText: 'Study A' }).waitFor();
+    const route = parseRoute(new URL(page.url()).hash);
+    if (route.view !== 'workflow') throw new Error(`New opened ${page.url()}, not a workflow`);
+    const { room, id } = route;
+    await waitFor(async () => (await serverVersions(room, token)).length === 1, 'the first version');
+
+    // A script renames it, as the app does: its room and its listing.
+    const [script, index] = [connectClient(app.server.url, room, { params: { token } }), connectClient(app.server.url, 'user/alice', { params: { token } })];
+    await Promise.all([synced(script), synced(index)]);
+    writeWorkflowMeta(script.doc, { name: 'Study B' });
+    putWorkflowListing(index.doc, id, { name: 'Study B' });
+    await page.locator('[data-testid="workflow-item"]', { hasText: 'Study B' }).waitFor();
+    await waitFor(async () => (await serverVersions(room, token)).length === 2, 'the renamed version');
+
+    await historyShows(page, 2);
+    await page.locator('[data-testid="version"]').last().locator('[data-testid="restore-version"]').click();
+    await page.locator('[data-testid="workflow-name"]', { hasText: 'Study A' }).waitFor();
+    await page.locator(`[data-testid="workflow-item"][data-id="${id}"]`, { hasText: 'Study A' }).waitFor();
+    await waitFor(() => getWorkflowListing(index.doc, id)?.name === 'Study A', 'the listing renamed on the server');
+    script.destroy();
+    index.destroy();
+    errors.assertNone();
     await page.context().close();
   });
 
