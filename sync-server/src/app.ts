@@ -17,7 +17,7 @@ import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
 import { versionsRouter } from './rest/versions';
 import type { Rooms } from './rooms/rooms';
-import type { Storage } from './storage/storage';
+import type { Storage, StorageHealth } from './storage/storage';
 
 export interface AppDeps {
   rooms: Rooms;
@@ -58,13 +58,15 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const storage = await deps.storage.health().catch((e: unknown) => ({ ok: false, detail: String(e) }));
+    const healthOf = (check: Promise<StorageHealth>) => check.catch((e: unknown): StorageHealth => ({ ok: false, detail: String(e) }));
+    const [storage, history] = await Promise.all([healthOf(deps.storage.health()), healthOf(deps.history.health())]);
     const draining = deps.isDraining?.() ?? false;
-    const ready = storage.ok && !draining;
+    const ready = storage.ok && history.ok && !draining;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       draining,
-      backends: 'backends' in storage && storage.backends ? storage.backends : { [deps.storage.kind]: storage },
+      // The versions beside the rooms, under their own name.
+      backends: { ...(storage.backends ?? { [deps.storage.kind]: storage }), history: { ok: history.ok, ...(history.detail ? { detail: history.detail } : {}) } },
       rooms_loaded: deps.rooms.loaded.length,
     });
   });

@@ -124,8 +124,11 @@ describe('/api/versions', () => {
     expect(await versionsOf(`user/default/skill/${skillId}-other`)).toEqual([]);
   });
 
-  it('answers bad rooms, names and ids with 400 and 404 that say what is wrong', async () => {
+  it('answers bad rooms, names and ids with 400 and 404 that say what is wrong; /readyz reports the history store', async () => {
     await start();
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { backends: Record<string, unknown> }).backends).toEqual({ memory: { ok: true }, history: { ok: true } });
     const badRoom = await api('GET', '/api/versions?room=user/default/volume/x');
     expect(badRoom.status).toBe(400);
     expect(badRoom.body.error.message).toContain('user/default/volume/x');

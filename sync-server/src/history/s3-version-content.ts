@@ -4,6 +4,7 @@ import { checkedSubject } from './history-store';
 import { checkedStamp, type VersionContentStore } from './version-content';
 
 const prefixOf = (subject: string) => `history/${checkedSubject(subject)}/`;
+const keyOf = (subject: string, stamp: string) => `${prefixOf(subject)}${checkedStamp(stamp)}.bin`;
 
 /** Content as S3 objects `history/<subject>/<stamp>.bin`, beside the rooms' snapshots in the same bucket. */
 export class S3VersionContent implements VersionContentStore {
@@ -17,15 +18,15 @@ export class S3VersionContent implements VersionContentStore {
   }
 
   put(subject: string, stamp: string, content: Uint8Array): Promise<void> {
-    return this.blobs.putBlob(`${prefixOf(subject)}${checkedStamp(stamp)}.bin`, content, 'application/octet-stream');
+    return this.blobs.putBlob(keyOf(subject, stamp), content, 'application/octet-stream');
   }
 
   get(subject: string, stamp: string): Promise<Uint8Array | null> {
-    return this.blobs.getBlobBytes(`${prefixOf(subject)}${checkedStamp(stamp)}.bin`);
+    return this.blobs.getBlobBytes(keyOf(subject, stamp));
   }
 
   async remove(subject: string, stamps: string[]): Promise<void> {
-    for (const stamp of stamps) await this.blobs.deleteBlob(`${prefixOf(subject)}${checkedStamp(stamp)}.bin`);
+    for (const stamp of stamps) await this.blobs.deleteBlob(keyOf(subject, stamp));
   }
 
   async removeSubject(subject: string): Promise<void> {
