@@ -110,7 +110,7 @@ describe('scale-out durability', () => {
     const s3env = { S3_BUCKET: s3.bucket, S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_FORCE_PATH_STYLE: 'true', STORAGE: 'file' };
     const server = await startTestServer({ DATA_DIR: await tempDir(), ...s3env });
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { backends: Record<string, { ok: boolean }> };
-    expect(ready.backends).toEqual({ file: { ok: true }, 's3 snapshots': { ok: true } });
+    expect(ready.backends).toEqual({ file: { ok: true }, 's3 snapshots': { ok: true }, history: { ok: true } });
     const room = 'user/default/workflow/s3-only';
     const c = await connectSynced(server.url, room);
     for (let k = 0; k < 50; k++) c.doc.getMap('m').set(`k${k}`, k);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { skillFilesOf, skillsOf } from '../../../shared/src/documents/volume-index';
-import { roomChanges, sameContent, skillChanges } from '../../../shared/src/history/changes';
+import { roomChanges, sameContent, sameSkillContent, skillChanges } from '../../../shared/src/history/changes';
 import { decodeSkillContent, encodeSkillContent, roomContentOf, roomDocOf, skillContentOf } from '../../../shared/src/history/content';
 import { DEFAULT_RETENTION, expiredVersions, type RetentionPolicy } from '../../../shared/src/history/retention';
 import { skillSubject, versionIdOf, type HistorySubject, type SkillVersionContent, type VersionChanges, type VersionMeta } from '../../../shared/src/history/version';
@@ -193,7 +193,7 @@ export class Checkpoints {
       if (capture.kind === 'skill') {
         const previous = before ? decodeSkillContent(before.content) : null;
         bytes = encodeSkillContent(capture.content);
-        if (name === null && before && Buffer.from(bytes).equals(encodeSkillContent(previous as SkillVersionContent))) return null;
+        if (name === null && before && sameSkillContent(previous, capture.content)) return null;
         changes = skillChanges(previous, capture.content);
       } else {
         const previous = before ? roomDocOf(before.content) : null;
