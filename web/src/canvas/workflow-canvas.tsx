@@ -1,7 +1,5 @@
 import {
-  Background,
   Controls,
-  MiniMap,
   ReactFlow,
   ReactFlowProvider,
   getViewportForBounds,
@@ -47,6 +45,7 @@ import {
   type SkillFlowNode,
 } from './flow-binding';
 import { SkillBesideSlot } from '../editor/skill-beside-slot';
+import { useWorkflowHistory } from '../history/workflow-history';
 import { leaveCompound, openCompound } from '../compound/open-route';
 import { canvasAction, onlyReads, type CanvasAction } from './canvas-keys';
 import { useCompoundActions } from './compound-actions';
@@ -55,11 +54,11 @@ import { nearestNode, type Direction } from './nearest-node';
 import { useNodeAdding } from './node-adding';
 import { startRenaming } from './node-title';
 import { addNote, applyNoteChanges, copyNotes, deleteNotes, NoteDoc, NoteView, pasteNotes } from './note-binding';
-import { NoteNode } from './note-node';
+import { FLOW_LOOK, FlowBackdrop } from './flow-look';
 import { usePresence, type Peer } from './presence';
 import { revealNode } from './reveal-node';
 import { openSkillBeside } from './skill-beside';
-import { CanvasEditable, NODE_WIDTH, provideNodeEditing, SkillNode } from './skill-node';
+import { CanvasEditable, NODE_WIDTH, provideNodeEditing } from './skill-node';
 
 /** How long a dropped skill may take to reach the library (parsed, its volume synced). */
 const SKILL_WAIT_MS = 2000;
@@ -67,7 +66,6 @@ const SKILL_WAIT_MS = 2000;
 /** The drag-and-drop type the skill library puts a skill id under. */
 export const SKILL_DRAG_TYPE = 'application/x-llmunix-skill';
 
-const nodeTypes = { skill: SkillNode, note: NoteNode };
 const ShortcutsDialog = lazy(() => import('./shortcuts').then((m) => ({ default: m.ShortcutsDialog })));
 const EMPTY: WorkflowGraph = { nodes: [], edges: [] };
 const NO_NOTES: WorkflowNote[] = [];
@@ -185,6 +183,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   });
 
   useHandlesMeasured();
+  const history = useWorkflowHistory({ room: route.room, doc, undo, readOnly, catalog });
   const compound = useCompoundActions({ doc, catalog, graph, selected: selectedNodes, readOnly, undo, select: (ids) => setSelectedNodes(new Set(ids)), notify: setNotice, refocus });
 
   // The pane (not the nodes over it) says how to add a node when hovered.
@@ -347,7 +346,8 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
     (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
-      if (adding.picking || showShortcuts || compound.open) return;
+      // A previewed version covers the canvas: keys would edit a workflow the person cannot see.
+      if (adding.picking || showShortcuts || compound.open || history.previewing) return;
       const action = canvasAction(event);
       if (!action || (readOnly && !onlyReads(action))) return;
       if (!onlyReads(action)) step();
@@ -355,7 +355,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       event.preventDefault();
       event.stopPropagation();
     },
-    [adding.picking, showShortcuts, compound.open, readOnly, step, perform],
+    [adding.picking, showShortcuts, compound.open, history.previewing, readOnly, step, perform],
   );
 
   if (deleted) return <DeletedForGood />;
@@ -396,6 +396,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         <button type="button" onClick={() => setShowRuns((v) => !v)} aria-pressed={showRuns} data-testid="runs-button" title="This workflow’s runs: everyone’s history, and the runs waiting here">
           Runs
         </button>
+        {history.button}
         <button type="button" onClick={() => setShowShortcuts(true)} data-testid="shortcuts-button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>
@@ -433,7 +434,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         onDblClick={(e) => {
           // Only the empty canvas: a double-click on a node opens its skill beside the canvas.
           const on = e.target as Element;
-          if (readOnly || !on.closest('.react-flow') || on.closest('.react-flow__node, .react-flow__edge, .react-flow__panel, .canvas-picker')) return;
+          if (readOnly || !on.closest('.react-flow') || on.closest('.react-flow__node, .react-flow__edge, .react-flow__panel, .canvas-picker, .version-preview')) return;
           adding.openSearch({ x: e.clientX, y: e.clientY });
         }}
       >
@@ -451,6 +452,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
           </div>
         )}
         {adding.overlay}
+        {history.overlay}
         {viewport && (
         <RunContext.Provider value={run}>
         <CanvasEditable.Provider value={!readOnly}>
@@ -458,24 +460,18 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
         <ReactFlow
           nodes={nodes}
           edges={edges}
-          nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onNodeDoubleClick={(e: MouseEvent, node: SkillFlowNode) => node.type === 'skill' && !(e.target as HTMLElement).closest('input, textarea, select') && openSkillBeside(node.data.skillId)}
           onConnectEnd={adding.onConnectEnd}
           zoomOnDoubleClick={false}
-          deleteKeyCode={null}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
-          minZoom={0.05}
-          maxZoom={2}
           defaultViewport={viewport}
-          colorMode="dark"
-          proOptions={{ hideAttribution: true }}
+          {...FLOW_LOOK}
         >
-          <Background gap={16} />
-          <MiniMap pannable zoomable nodeColor="#334155" maskColor="rgba(15, 23, 42, 0.6)" />
+          <FlowBackdrop />
           <Controls />
           <ViewportPortal>
             {peers
@@ -502,6 +498,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
       </div>
         {/* One column beside the flow, never over it: the skill being fixed above its results. */}
         <div class="canvas-side">
+          {history.side}
           <SkillBesideSlot catalog={catalog} />
           {showRuns && <RunsPanel session={run} room={route.room} doc={doc} readOnly={readOnly} onClose={() => setShowRuns(false)} />}
           <ResultsDock session={run} selected={selectedNodes} />

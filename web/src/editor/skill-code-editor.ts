@@ -9,10 +9,11 @@ import { Annotation, EditorState, StateEffect, StateField, type Extension, type 
 import { Decoration, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
 import { yCollab, ySyncFacet, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { SkillError } from '../../../shared/src/skill/parse';
 import { countAsLocalEdits } from '../documents/rooms';
 import { skillEditorTheme, skillHighlightStyle } from './skill-editor-theme';
+import { skillUndo } from './skill-undo';
 import { spiceLanguage } from './spice-language';
 
 /**
@@ -52,20 +53,6 @@ const FENCE_LANGUAGES = [
 ];
 
 const skillLanguage = (): LanguageSupport => yamlFrontmatter({ content: markdown({ codeLanguages: FENCE_LANGUAGES }) });
-
-/** Each person's undo history of a skill's text: only the edits they made in this browser's editors. */
-const undoHistories = new WeakMap<Y.Text, Y.UndoManager>();
-
-function undoOf(ytext: Y.Text): Y.UndoManager {
-  let manager = undoHistories.get(ytext);
-  if (!manager) {
-    // No origin tracked at first: each editor adds its own sync origin (y-codemirror.next), so
-    // collaborators' edits, saves and renames are never part of this person's undo.
-    manager = new Y.UndoManager(ytext, { trackedOrigins: new Set() });
-    undoHistories.set(ytext, manager);
-  }
-  return manager;
-}
 
 /** Marks a text-mode change that came from the editor's owner, not from typing: not reported back. */
 const fromOwner = Annotation.define<boolean>();
@@ -109,7 +96,7 @@ function sourceExtensions(options: SkillCodeEditorOptions): Extension[] {
       }),
     ];
   }
-  return [keymap.of(yUndoManagerKeymap), yCollab(source.ytext, source.awareness, { undoManager: undoOf(source.ytext) })];
+  return [keymap.of(yUndoManagerKeymap), yCollab(source.ytext, source.awareness, { undoManager: skillUndo(source.ytext) })];
 }
 
 /**

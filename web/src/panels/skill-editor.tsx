@@ -9,6 +9,7 @@ import type { Catalog } from '../documents/catalog';
 import { useDocValue, useIdentity, useRoom, useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import type { Room } from '../documents/rooms';
+import { SkillVersions } from '../history/skill-versions';
 import { hrefOf, type Route } from '../router';
 import { ConfirmButton } from './confirm-button';
 import { useFailure, useHomeIndex } from './home-index';
@@ -89,7 +90,16 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
       </div>
     );
   }
-  const folder = <SkillFilesView doc={room.doc} skillId={route.skillId} file={skillFileName(route.volume, route.volumeId, route.skillId)} />;
+  // System skills ship with the app: they have no versions on the server.
+  const versions = route.volume !== 'system' && (
+    <SkillVersions volume={route.volume} volumeId={route.volumeId} skillId={route.skillId} doc={room.doc} editable={own} cannotRestore={readOnlyReason(route)} />
+  );
+  const folder = (
+    <>
+      <SkillFilesView doc={room.doc} skillId={route.skillId} file={skillFileName(route.volume, route.volumeId, route.skillId)} />
+      {versions}
+    </>
+  );
   if (own) {
     const remove = () =>
       watch(
