@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { VersionMeta } from '../../shared/src/history/version';
-import { getSkillSource } from '../../shared/src/documents/volume-index';
+import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
 import { putNode, readWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
 import { ConfigError, loadConfig } from '../src/config';
 import { connectSynced, type TestClient } from './harness/clients';
@@ -122,6 +122,14 @@ describe('/api/versions', () => {
     await waitFor(() => getSkillSource(index.doc, skillId) === firstMarkdown.markdown, 'the restored skill to reach the client');
     // Another skill of the same volume has versions of its own.
     expect(await versionsOf(`user/default/skill/${skillId}-other`)).toEqual([]);
+  });
+
+  it('versions a skill a client made first in a volume the server had not yet written (a root the server never asked for)', async () => {
+    await start();
+    const index = await client('user/default');
+    putSkillSource(index.doc, 'tide-table', '---\nname: Tide table\nskill_id: tide-table\ntype: python\n---\n## Code\n```python\ndef execute(inputs):\n    return {}\n```\n');
+    await waitFor(async () => (await versionsOf('user/default/skill/tide-table')).length === 1, 'the checkpoint of a skill made by a client');
+    expect((await versionsOf('user/default/skill/tide-table'))[0]).toMatchObject({ name: null, changes: { kind: 'text' } });
   });
 
   it('answers bad rooms, names and ids with 400 and 404 that say what is wrong; /readyz reports the history store', async () => {

@@ -245,9 +245,13 @@ function versionedRoom(name: string): Extract<RoomName, { kind: 'workflow' | 'se
  */
 function skillsTouched(doc: Y.Doc, transaction: Y.Transaction): Set<string> {
   const roots = new Set<unknown>([skillsOf(doc), skillFilesOf(doc)]);
+  // When a client's update is the first to reach a root the server never asked for, Yjs files
+  // the change under a placeholder type, which `getMap` (in skillsOf) then replaces by a Y.Map
+  // sharing the placeholder's entries: a root is known by those entries, not by its object.
+  const rootEntries = new Set<unknown>([skillsOf(doc)._map, skillFilesOf(doc)._map]);
   const touched = new Set<string>();
   for (const [type, keys] of transaction.changed) {
-    if (roots.has(type)) {
+    if (roots.has(type) || (type._item === null && rootEntries.has(type._map))) {
       for (const key of keys) if (key !== null) touched.add(key);
       continue;
     }
