@@ -121,7 +121,7 @@ describe('trashing and restoring', () => {
   it('moves a skill with its files and origin into skillTrash (a skill root) and restores them byte for byte', () => {
     const doc = indexWithItems();
     const files = readSkillFiles(doc, 'square');
-    const trashed = trashSkill(doc, lab, 'square', stamp('2026-02-01T10:00:00.000Z'));
+    const trashed = trashSkill(doc, lab, 'square', stamp('2026-02-01T10:00:00.000Z'), 'Square It');
     expect(trashed.ok && trashed.value).toMatchObject({
       id: 'team.lab.skill.square',
       kind: 'skill',

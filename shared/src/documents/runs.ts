@@ -50,29 +50,40 @@ const MAX_TEXT = 2000;
 const MAX_ERROR = 4000;
 const MAX_NODES = 2000;
 
-const JsonSchema: z.ZodType<Json> = z.json();
+/**
+ * The record's schema, built on first use: this module is loaded with the app's first screen,
+ * and a schema built while modules load is built before web/src/zod-jitless.ts has switched
+ * zod's compiled parsers off, so zod would probe `new Function`, which the app's
+ * Content-Security-Policy reports as a violation.
+ */
+const recordSchema = (() => {
+  let built: ReturnType<typeof buildRecordSchema> | undefined;
+  return () => (built ??= buildRecordSchema());
+})();
 
-const NodeSchema = z.object({
-  skill_id: z.string().max(MAX_TEXT),
-  label: z.string().max(MAX_TEXT),
-  status: z.string().max(40),
-  duration_ms: z.number().finite().nonnegative(),
-  error: z.string().max(MAX_ERROR).optional(),
-  inputs: z.record(z.string(), JsonSchema),
-  cache_key: z.string().max(200).optional(),
-});
-
-const RecordSchema = z.object({
-  id: z.string().min(1).max(200),
-  workflow_room: z.string().max(MAX_TEXT),
-  started_at: z.iso.datetime(),
-  finished_at: z.iso.datetime(),
-  duration_ms: z.number().finite().nonnegative(),
-  by: z.object({ sub: z.string().max(MAX_TEXT), name: z.string().max(MAX_TEXT) }),
-  status: z.enum(RUN_STATUSES),
-  trigger: z.string().max(MAX_TEXT),
-  nodes: z.record(z.string(), NodeSchema).refine((n) => Object.keys(n).length <= MAX_NODES, `a run records at most ${MAX_NODES} nodes`),
-});
+function buildRecordSchema() {
+  const JsonSchema: z.ZodType<Json> = z.json();
+  const NodeSchema = z.object({
+    skill_id: z.string().max(MAX_TEXT),
+    label: z.string().max(MAX_TEXT),
+    status: z.string().max(40),
+    duration_ms: z.number().finite().nonnegative(),
+    error: z.string().max(MAX_ERROR).optional(),
+    inputs: z.record(z.string(), JsonSchema),
+    cache_key: z.string().max(200).optional(),
+  });
+  return z.object({
+    id: z.string().min(1).max(200),
+    workflow_room: z.string().max(MAX_TEXT),
+    started_at: z.iso.datetime(),
+    finished_at: z.iso.datetime(),
+    duration_ms: z.number().finite().nonnegative(),
+    by: z.object({ sub: z.string().max(MAX_TEXT), name: z.string().max(MAX_TEXT) }),
+    status: z.enum(RUN_STATUSES),
+    trigger: z.string().max(MAX_TEXT),
+    nodes: z.record(z.string(), NodeSchema).refine((n) => Object.keys(n).length <= MAX_NODES, `a run records at most ${MAX_NODES} nodes`),
+  });
+}
 
 /** The root holding the records. */
 export const runsOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap<unknown>('runs');
@@ -82,7 +93,7 @@ export const runsOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap<unknown>('runs'
  * so what does not have a record's shape (or whose key is not its id) is left out, not trusted.
  */
 export function parseRunRecord(value: unknown, key?: string): RunRecord | null {
-  const parsed = RecordSchema.safeParse(value);
+  const parsed = recordSchema().safeParse(value);
   if (!parsed.success || (key !== undefined && parsed.data.id !== key)) return null;
   return parsed.data as RunRecord;
 }
@@ -107,7 +118,7 @@ export function getRun(doc: Y.Doc, id: string): RunRecord | null {
  * refused with what is wrong, since writing it would only hide it from every reader.
  */
 export function addRun(doc: Y.Doc, record: RunRecord, keep = KEEP_RUNS): void {
-  const parsed = RecordSchema.safeParse(record);
+  const parsed = recordSchema().safeParse(record);
   if (!parsed.success) throw new Error(`Not a run record: ${z.prettifyError(parsed.error)}`);
   doc.transact(() => {
     runsOf(doc).set(record.id, parsed.data);

@@ -3,7 +3,6 @@ import type * as Y from 'yjs';
 import { parseSubject, skillSubject } from '../history/version';
 import { err, ok, type Result } from '../result';
 import { sessionRoom, workflowRoom, type Volume } from '../rooms';
-import { readSkill } from '../skill/parse';
 import { checkSkillFiles, putSkillOrigin, readSkillFiles, writeSkillFiles, type SkillFile } from './skill-files';
 import { SESSION_STATUSES, type SessionStatus } from './session';
 import {
@@ -149,14 +148,12 @@ export function trashSession(doc: Y.Doc, where: TrashVolume, id: string, stamp: 
   return roomTrash(doc, 'session', getSessionListing(doc, id), sessionRoom(where.volume, where.volumeId, id), id, stamp);
 }
 
-/** A skill's `name`, or its id when the file does not validate (a broken skill is trashed all the same). */
-function skillNameOf(markdown: string, skillId: string): string {
-  const read = readSkill(markdown, { skillId });
-  return read.ok ? read.value.frontmatter.name : skillId;
-}
-
-/** Moves a skill (its Markdown, files and origin) from a volume index into its `skillTrash`. One transaction. */
-export function trashSkill(doc: Y.Doc, where: TrashVolume, skillId: string, stamp: TrashStamp): Result<TrashEntry, TrashError> {
+/**
+ * Moves a skill (its Markdown, files and origin) from a volume index into its `skillTrash`. One
+ * transaction. `name` is the skill's name as the caller parsed it (its id when it does not
+ * parse): reading it here would put the skill parser, YAML and zod into every page that deletes.
+ */
+export function trashSkill(doc: Y.Doc, where: TrashVolume, skillId: string, stamp: TrashStamp, name: string = skillId): Result<TrashEntry, TrashError> {
   const markdown = getSkillSource(doc, skillId);
   if (markdown === undefined) return err({ code: 'not_found', message: `No skill "${skillId}" in this volume.` });
   const room = skillSubject(where.volume, where.volumeId, skillId);
@@ -167,7 +164,7 @@ export function trashSkill(doc: Y.Doc, where: TrashVolume, skillId: string, stam
     kind: 'skill',
     item_id: skillId,
     room,
-    name: skillNameOf(markdown, skillId),
+    name,
     deleted_at: stamp.at,
     deleted_by: stamp.by,
     markdown,

@@ -109,6 +109,13 @@ function save(doc: Y.Doc, skill: FolderSkill | MadeHere): void {
   if (!saved.ok) throw new HttpError('bad_request', saved.error.map((e) => e.message).join(' '), saved.error);
 }
 
+/** A stored skill's name, or its id when its file does not validate (a broken skill is trashed all the same). */
+function skillNameIn(doc: Y.Doc, skillId: string): string {
+  const source = getSkillSource(doc, skillId);
+  const read = source === undefined ? null : readSkill(source, { skillId });
+  return read?.ok ? read.value.frontmatter.name : skillId;
+}
+
 /** The REST face of skills (`/api/skills`), read from and written to the volume index rooms. */
 export function skillsRouter(rooms: Rooms, identify: Identify): Router {
   const router = Router();
@@ -167,7 +174,7 @@ export function skillsRouter(rooms: Rooms, identify: Identify): Router {
     const identity = identify(req);
     const { ref, index } = targetIndex(identity, parseOr400(VolumeQuerySchema, req.query, 'query'), 'writeSkills');
     const trashed = await rooms.use(index, (room) =>
-      room.doc.transact(() => trashSkill(room.doc, ref, id, { by: deleterOf(identity), at: nowIso() }), ORIGIN.rest),
+      room.doc.transact(() => trashSkill(room.doc, ref, id, { by: deleterOf(identity), at: nowIso() }, skillNameIn(room.doc, id)), ORIGIN.rest),
     );
     if (!trashed.ok) throw new HttpError('not_found', `No skill "${id}" in ${ref.volume}/${ref.volumeId}.`);
     res.json({ deleted: true, skill_id: id, trash_id: trashed.value.id });

@@ -104,7 +104,7 @@ function SkillFile(props: { route: SkillRoute; home: VolumeRef; homeRoom: Room; 
     const remove = () =>
       watch(
         'Moving the skill to the trash',
-        rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => trashSkill(doc, home, route.skillId, { by: identity.name, at: nowIso() })).then(() => (location.hash = '#/')),
+        rooms.edit(volumeRoom(home.volume, home.volumeId), (doc) => trashSkill(doc, home, route.skillId, { by: identity.name, at: nowIso() }, props.catalog.entry(route.skillId)?.skill?.frontmatter.name)).then(() => (location.hash = '#/')),
       );
     const actions = <ConfirmButton label="Delete" question="Move this skill to the trash?" testId="delete-skill" onConfirm={remove} />;
     const footer = (
