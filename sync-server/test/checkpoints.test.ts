@@ -4,16 +4,21 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { CLOSE } from '../../shared/src/codes';
+import { trashWorkflow } from '../../shared/src/documents/trash';
 import { putNode } from '../../shared/src/documents/workflow';
+import { ORIGIN } from '../../shared/src/origins';
 import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
 import { mintShareToken, mintUserToken } from '../src/access/tokens';
 import { Checkpoints } from '../src/history/checkpoints';
 import { MemoryHistory } from '../src/history/memory-history';
 import { Rooms } from '../src/rooms/rooms';
 import { MemoryStorage } from '../src/storage/memory';
+import { purgeTrashEntry } from '../src/trash/purge';
 import { connectClient, synced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { requestAs } from './harness/rest-as';
+import { seedWorkflow } from './harness/trash-items';
 import { waitFor } from './harness/wait';
 
 const SECRET = 'checkpoint-authors-secret-0123456789-abcdef';
@@ -87,5 +92,71 @@ describe('retention', () => {
     await rooms.use(subject, (room) => putNode(room.doc, node('n1')));
     const taken = await checkpoints.named({ kind: 'workflow', volume: 'user', volumeId: 'alice', id: 'old', room: subject, name: subject }, 'now');
     expect((await history.list(subject)).map((v) => v.id)).toEqual([taken!.id, old[5]!.id, old[2]!.id]);
+  });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const silent = pino({ level: 'silent' });
+
+/** Memory versions whose reads take `delayMs`: a checkpoint spends that long being stored. */
+class SlowHistory extends MemoryHistory {
+  constructor(private readonly delayMs: number) {
+    super();
+  }
+  override async latest(subject: string): Promise<VersionMeta | null> {
+    await sleep(this.delayMs);
+    return super.latest(subject);
+  }
+}
+
+/** Rooms wired to checkpoints as the server wires them. */
+function checkpointedRooms(history: MemoryHistory, options: { pauseMs: number; maxMs: number; idleMs?: number }) {
+  const storage = new MemoryStorage();
+  const rooms: Rooms = new Rooms(
+    storage,
+    {
+      idleMs: options.idleMs ?? 60_000,
+      compactAfter: 1000,
+      groupCommitMs: 0,
+      onDurableChange: (r) => checkpoints.changed(r),
+      onApplied: (r, by, t) => checkpoints.applied(r, by, t),
+      beforeUnload: (r) => checkpoints.unloading(r),
+      onDropped: (r) => checkpoints.dropped(r),
+    },
+    silent,
+  );
+  const checkpoints: Checkpoints = new Checkpoints(rooms, history, options, silent);
+  cleanups.push(async () => {
+    await rooms.closeAll();
+    await checkpoints.close();
+  });
+  return { storage, rooms, checkpoints };
+}
+
+describe('checkpoints and a purge for good', () => {
+  const home = { volume: 'user', volumeId: 'alice' } as const;
+  const room = 'user/alice/workflow/w';
+
+  it('a checkpoint being stored when its room is purged does not land after the purge removed the versions', async () => {
+    const history = new SlowHistory(100);
+    const { rooms, checkpoints } = checkpointedRooms(history, { pauseMs: 1, maxMs: 10 });
+    await seedWorkflow(rooms, home, 'w');
+    // The checkpoint's timer has fired: its version is being stored (reading the latest takes 100 ms).
+    await sleep(20);
+    await rooms.use('user/alice', (r) => trashWorkflow(r.doc, home, 'w', { by: 'alice', at: new Date().toISOString() }));
+    const purged = await purgeTrashEntry({ rooms, versions: checkpoints, log: silent }, 'user/alice', 'user.alice.workflow.w', ORIGIN.rest);
+    expect(purged?.room).toBe(room);
+    await sleep(300);
+    expect(await history.list(room)).toEqual([]);
+  });
+
+  it('a room purged with changes pending takes no checkpoint of them, not even at close', async () => {
+    const history = new MemoryHistory();
+    const { rooms, checkpoints } = checkpointedRooms(history, { pauseMs: 60_000, maxMs: 60_000 });
+    await rooms.use(room, (r) => putNode(r.doc, node('n1')));
+    await rooms.purge(room, CLOSE.roomDeleted);
+    await rooms.closeAll();
+    await checkpoints.close();
+    expect(await history.list(room)).toEqual([]);
   });
 });

@@ -5,11 +5,12 @@ import { skillFilesOf, skillsOf } from '../../../shared/src/documents/volume-ind
 import { roomChanges, sameContent, sameSkillContent, skillChanges } from '../../../shared/src/history/changes';
 import { decodeSkillContent, encodeSkillContent, roomContentOf, roomDocOf, skillContentOf } from '../../../shared/src/history/content';
 import { DEFAULT_RETENTION, expiredVersions, type RetentionPolicy } from '../../../shared/src/history/retention';
-import { skillSubject, versionIdOf, type HistorySubject, type SkillVersionContent, type VersionChanges, type VersionMeta } from '../../../shared/src/history/version';
+import { parseSubject, skillSubject, versionIdOf, type HistorySubject, type SkillVersionContent, type VersionChanges, type VersionMeta } from '../../../shared/src/history/version';
 import { parseRoomName, type RoomName } from '../../../shared/src/rooms';
 import type { Room } from '../rooms/room';
 import type { Rooms } from '../rooms/rooms';
 import { RoomSerializer } from '../storage/room-serializer';
+import { InvalidNameError } from '../storage/storage';
 import { authorOf, currentRestCaller } from './authors';
 import type { HistoryStore } from './history-store';
 
@@ -99,6 +100,35 @@ export class Checkpoints {
     clearTimeout(pending.timer);
     const wait = Math.max(0, Math.min(this.options.pauseMs, pending.since + this.options.maxMs - now));
     pending.timer = setTimeout(() => void this.checkpoint(room.name), wait);
+  }
+
+  /**
+   * Rooms' hook: the room left memory without unloading (purged for good, or its storage failed),
+   * so nothing is taken of it: what it had pending is dropped.
+   */
+  dropped(room: Room): void {
+    const pending = this.pending.get(room.name);
+    if (pending?.room !== room) return;
+    clearTimeout(pending.timer);
+    this.pending.delete(room.name);
+  }
+
+  /**
+   * Forgets a subject for good (a trash purge): what was pending for it is dropped, and its
+   * versions are removed in the subject's queue, after any version of it being stored, so a
+   * checkpoint in flight cannot land after the removal.
+   */
+  forget(subject: string): Promise<void> {
+    const parsed = parseSubject(subject);
+    if (!parsed.ok) return Promise.reject(new InvalidNameError(parsed.error.message));
+    const { kind, room, id } = parsed.value;
+    const pending = this.pending.get(room);
+    if (pending && kind === 'skill') pending.skills.delete(id);
+    else if (pending) {
+      clearTimeout(pending.timer);
+      this.pending.delete(room);
+    }
+    return this.track(this.subjects.run(subject, () => this.history.removeSubject(subject)));
   }
 
   /** Rooms' hook: the room is about to unload, so what changed since its last version is taken now. */
