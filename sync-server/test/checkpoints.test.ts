@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CLOSE } from '../../shared/src/codes';
 import { trashWorkflow } from '../../shared/src/documents/trash';
+import { putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { putNode } from '../../shared/src/documents/workflow';
 import { ORIGIN } from '../../shared/src/origins';
 import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
@@ -110,8 +111,7 @@ class SlowHistory extends MemoryHistory {
 }
 
 /** Rooms wired to checkpoints as the server wires them. */
-function checkpointedRooms(history: MemoryHistory, options: { pauseMs: number; maxMs: number; idleMs?: number }) {
-  const storage = new MemoryStorage();
+function checkpointedRooms(history: MemoryHistory, options: { pauseMs: number; maxMs: number; idleMs?: number }, storage = new MemoryStorage()) {
   const rooms: Rooms = new Rooms(
     storage,
     {
@@ -158,5 +158,43 @@ describe('checkpoints and a purge for good', () => {
     await rooms.closeAll();
     await checkpoints.close();
     expect(await history.list(room)).toEqual([]);
+  });
+});
+
+/** Memory storage whose appends fail once told to (a backend that went down). */
+class FailingStorage extends MemoryStorage {
+  failing = false;
+  override async append(room: string, updates: Uint8Array[]): Promise<void> {
+    if (this.failing) throw new Error('storage down');
+    return super.append(room, updates);
+  }
+}
+
+describe('what the checkpoints keep pending', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+
+  it('a volume index change that touches no skill leaves nothing pending; a skill change does', async () => {
+    const { rooms, checkpoints } = checkpointedRooms(new MemoryHistory(), { pauseMs: 60_000, maxMs: 60_000 });
+    await rooms.use('user/alice', (r) => putWorkflowListing(r.doc, 'w', { name: 'W', description: '', created_at: at, updated_at: at }));
+    expect(checkpoints.pendingRooms).toEqual([]);
+    await rooms.use('user/alice', (r) => r.doc.getMap('skills').set('s', new Y.Text('---\nname: S\n---\n')));
+    expect(checkpoints.pendingRooms).toEqual(['user/alice']);
+  });
+
+  it('a room whose storage fails is forgotten, and what is applied to it afterwards too', async () => {
+    const storage = new FailingStorage();
+    const { rooms, checkpoints } = checkpointedRooms(new MemoryHistory(), { pauseMs: 60_000, maxMs: 60_000 }, storage);
+    const room = 'user/alice/workflow/w';
+    const held = await rooms.acquire(room);
+    storage.failing = true;
+    putNode(held.doc, node('n1'));
+    // The write in flight fails; the room says so from then on.
+    await held.durable().catch(() => undefined);
+    await expect(held.durable()).rejects.toThrow();
+    expect(checkpoints.pendingRooms).toEqual([]);
+    // A holder that has not let go yet writes on.
+    putNode(held.doc, node('n2'));
+    expect(checkpoints.pendingRooms).toEqual([]);
+    rooms.release(held);
   });
 });

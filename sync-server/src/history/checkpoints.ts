@@ -55,6 +55,8 @@ type Capture =
 export class Checkpoints {
   private readonly pending = new Map<string, Pending>();
   private readonly versioned = new WeakMap<Room, ReturnType<typeof versionedRoom>>();
+  /** Rooms purged or failed: what is still applied to them is never versioned. */
+  private readonly gone = new WeakSet<Room>();
   private readonly subjects = new RoomSerializer('history checkpoints');
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly now: () => number;
@@ -75,12 +77,15 @@ export class Checkpoints {
     // Every applied update comes here: the room's name is parsed once, not once an update.
     let parsed = this.versioned.get(room);
     if (parsed === undefined) this.versioned.set(room, (parsed = versionedRoom(room.name)));
-    if (!parsed) return;
+    if (!parsed || this.gone.has(room)) return;
+    // Only skills are versioned in a volume index: its other changes (listings, the trash) leave nothing pending.
+    const skills = parsed.kind === 'volume' ? skillsTouched(room.doc, transaction) : null;
+    if (skills?.size === 0) return;
     const who = by ?? currentRestCaller();
     const author = who === undefined ? null : authorOf(who);
     const pending = this.pendingOf(room);
-    if (parsed.kind === 'volume') {
-      for (const skillId of skillsTouched(room.doc, transaction)) {
+    if (skills) {
+      for (const skillId of skills) {
         const authors = pending.skills.get(skillId) ?? new Set<string>();
         if (author) authors.add(author);
         pending.skills.set(skillId, authors);
@@ -107,6 +112,7 @@ export class Checkpoints {
    * so nothing is taken of it: what it had pending is dropped.
    */
   dropped(room: Room): void {
+    this.gone.add(room);
     const pending = this.pending.get(room.name);
     if (pending?.room !== room) return;
     clearTimeout(pending.timer);
@@ -157,6 +163,11 @@ export class Checkpoints {
       return { kind: subject.kind, subject: subject.name, content: roomContentOf(room.doc), authors };
     });
     return capture ? this.track(this.store(capture, name)) : null;
+  }
+
+  /** The rooms with changes waiting for a checkpoint (for tests and diagnostics). */
+  get pendingRooms(): string[] {
+    return [...this.pending.keys()];
   }
 
   /** Stops the timers and waits for versions being stored; rooms unloading afterwards take none. */

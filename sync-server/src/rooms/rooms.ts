@@ -161,6 +161,7 @@ export class Rooms {
 
   /** Forgets a room whose storage failed; the next use loads it afresh. */
   private fail(room: Room): void {
+    this.options.onDropped?.(room);
     const entry = this.entries.get(room.name);
     if (!entry) return;
     this.entries.delete(room.name);
