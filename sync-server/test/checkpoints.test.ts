@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { CLOSE } from '../../shared/src/codes';
 import { trashWorkflow } from '../../shared/src/documents/trash';
 import { putWorkflowListing } from '../../shared/src/documents/volume-index';
-import { putNode } from '../../shared/src/documents/workflow';
+import { putNode, readWorkflowGraph } from '../../shared/src/documents/workflow';
 import { ORIGIN } from '../../shared/src/origins';
 import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
 import { mintShareToken, mintUserToken } from '../src/access/tokens';
@@ -196,5 +196,37 @@ describe('what the checkpoints keep pending', () => {
     putNode(held.doc, node('n2'));
     expect(checkpoints.pendingRooms).toEqual([]);
     rooms.release(held);
+  });
+});
+
+/** Memory versions whose `add` waits until `open` is called (a history backend that hangs). */
+class GatedHistory extends MemoryHistory {
+  open!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+  override async add(meta: VersionMeta, content: Uint8Array): Promise<void> {
+    await this.gate;
+    return super.add(meta, content);
+  }
+}
+
+describe('a room unloading while its checkpoint is stored', () => {
+  it('reopens at once; close waits for the version being stored', async () => {
+    const history = new GatedHistory();
+    const { rooms, checkpoints } = checkpointedRooms(history, { pauseMs: 60_000, maxMs: 60_000, idleMs: 10 });
+    // Should the test fail, the store is let finish so that closing does not hang (cleanups run last first).
+    cleanups.push(() => history.open());
+    const room = 'user/alice/workflow/w';
+    await rooms.use(room, (r) => putNode(r.doc, node('n1')));
+    await waitFor(() => !rooms.loaded.includes(room), 'the room to unload');
+    const reopened = rooms.use(room, (r) => readWorkflowGraph(r.doc).nodes.length).then((n) => `loaded with ${n} node`);
+    expect(await Promise.race([reopened, sleep(1000).then(() => 'still waiting')])).toBe('loaded with 1 node');
+
+    let closed = false;
+    const closing = checkpoints.close().then(() => (closed = true));
+    await sleep(50);
+    expect(closed).toBe(false);
+    history.open();
+    await closing;
+    expect((await history.list(room)).map((v) => v.name)).toEqual([null]);
   });
 });

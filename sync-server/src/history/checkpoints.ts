@@ -137,9 +137,14 @@ export class Checkpoints {
     return this.track(this.subjects.run(subject, () => this.history.removeSubject(subject)));
   }
 
-  /** Rooms' hook: the room is about to unload, so what changed since its last version is taken now. */
-  async unloading(room: Room): Promise<void> {
-    await this.checkpoint(room.name);
+  /**
+   * Rooms' hook: the room is about to unload, so what changed since its last version is taken
+   * now. It resolves once the content is captured: storing it (S3 may be slow, or down) must not
+   * hold the room's reopening; `close` waits for it.
+   */
+  unloading(room: Room): Promise<void> {
+    void this.checkpoint(room.name);
+    return Promise.resolve();
   }
 
   /**
