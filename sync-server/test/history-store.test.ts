@@ -1,6 +1,6 @@
 // HIST-1…9: the history stores pass one contract: in memory, in files, and with the index in a real
 // redis-server and the content under DATA_DIR or in a real S3 server (s3rver).
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,4 +93,32 @@ describe('file history on disk', () => {
     expect(await again.list(subject)).toEqual([second, first]);
     await again.close();
   });
+});
+
+describe('S3 version content', () => {
+  it('removes a subject of 1,001 versions in two delete requests, and leaves other subjects alone', async () => {
+    const bucket = `history-batch-${Date.now()}`;
+    const client = createS3Client(s3.config);
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    const requests = new Map<string, number>();
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        requests.set(context.commandName ?? '?', (requests.get(context.commandName ?? '?') ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    const content = new S3VersionContent({ ...s3.config, bucket }, client);
+    const subject = 'user/u1/workflow/many';
+    const stamps = Array.from({ length: 1001 }, (_, i) => `stamp${String(i).padStart(6, '0')}`);
+    for (let i = 0; i < stamps.length; i += 50) await Promise.all(stamps.slice(i, i + 50).map((s) => content.put(subject, s, new Uint8Array([1]))));
+    await content.put('user/u1/workflow/other', 'stamp000000', new Uint8Array([2]));
+    requests.clear();
+    await content.removeSubject(subject);
+    expect(requests.get('DeleteObjectsCommand')).toBe(2);
+    expect(requests.get('DeleteObjectCommand')).toBeUndefined();
+    const left = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'history/' }));
+    expect((left.Contents ?? []).map((o) => o.Key)).toEqual(['history/user/u1/workflow/other/stamp000000.bin']);
+    await content.close();
+  }, 60_000);
 });
