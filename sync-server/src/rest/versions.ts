@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Access } from '../../../shared/src/access';
 import { decodeSkillContent, roomDocOf } from '../../../shared/src/history/content';
 import { restShapeOf } from '../../../shared/src/history/rest-shape';
-import { restoreRoom, restoreSkill } from '../../../shared/src/history/restore';
+import { restoreRoom, restoreSkill, SkillRestoreError } from '../../../shared/src/history/restore';
 import { parseSubject, subjectOfVersionId, type HistorySubject } from '../../../shared/src/history/version';
 import { ORIGIN } from '../../../shared/src/origins';
 import type { Identify } from '../access/identity';
@@ -89,7 +89,12 @@ export function versionsRouter(deps: { rooms: Rooms; history: HistoryStore; chec
     const { subject, meta, content } = await versionOf(req, 'write');
     if (subject.kind === 'skill') {
       const skill = decodeSkillContent(content);
-      await rooms.use(subject.room, (room) => room.doc.transact(() => restoreSkill(room.doc, subject.id, skill), ORIGIN.rest));
+      try {
+        await rooms.use(subject.room, (room) => room.doc.transact(() => restoreSkill(room.doc, subject.id, skill), ORIGIN.rest));
+      } catch (e) {
+        if (e instanceof SkillRestoreError) throw new HttpError('unprocessable', e.message);
+        throw e;
+      }
     } else {
       const version = roomDocOf(content);
       try {
