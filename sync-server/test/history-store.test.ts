@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileHistory } from '../src/history/file-history';
 import type { HistoryStore } from '../src/history/history-store';
 import { MemoryHistory } from '../src/history/memory-history';
-import { RedisHistory } from '../src/history/redis-history';
+import { historyKey, RedisHistory } from '../src/history/redis-history';
 import { S3VersionContent } from '../src/history/s3-version-content';
 import { FileVersionContent } from '../src/history/version-content';
 import { connectRedis } from '../src/storage/redis-log';
@@ -121,4 +121,24 @@ describe('S3 version content', () => {
     expect((left.Contents ?? []).map((o) => o.Key)).toEqual(['history/user/u1/workflow/other/stamp000000.bin']);
     await content.close();
   }, 60_000);
+});
+
+describe('Redis history index', () => {
+  it('skips a row that does not parse, as the file index skips a torn line: the other versions still list and read', async () => {
+    const dir = await freshDir();
+    const store = await redisStore(nextDb++ % 16, () => FileVersionContent.open(dir), true);
+    const subject = 'user/u1/workflow/corrupt';
+    const good = metaOf(subject);
+    await store.add(good, new Uint8Array([1]));
+    const corrupt = metaOf(subject);
+    await store.add(corrupt, new Uint8Array([2]));
+    const connection = connectRedis(`${redis.url}/${where.get(store)!.db}`);
+    await connection.hset(historyKey(subject), corrupt.id, '{"id": "torn');
+    await connection.quit();
+    expect(await store.list(subject)).toEqual([good]);
+    expect(await store.latest(subject)).toEqual(good);
+    expect(await store.get(corrupt.id)).toBeNull();
+    expect((await store.get(good.id))?.content).toEqual(new Uint8Array([1]));
+    await store.close();
+  });
 });

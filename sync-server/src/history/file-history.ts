@@ -4,7 +4,7 @@ import { subjectOfVersionId, type VersionMeta } from '../../../shared/src/histor
 import { replaceFile, syncDirectory } from '../storage/replace-file';
 import { RoomSerializer } from '../storage/room-serializer';
 import { StorageError, type StorageHealth } from '../storage/storage';
-import { checkedMeta, checkedSubject, newestFirst, stampOf, type HistoryStore, type StoredVersion } from './history-store';
+import { checkedMeta, checkedSubject, newestFirst, stampOf, storedMeta, type HistoryStore, type StoredVersion } from './history-store';
 import { FileVersionContent } from './version-content';
 
 const INDEX = 'index.jsonl';
@@ -43,13 +43,8 @@ export class FileHistory implements HistoryStore {
     }
     const metas: VersionMeta[] = [];
     for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const meta = JSON.parse(line) as VersionMeta;
-        if (meta?.room === subject && subjectOfVersionId(meta.id) === subject) metas.push(meta);
-      } catch {
-        // A line torn by a crash mid-append.
-      }
+      const meta = line.trim() === '' ? null : storedMeta(line, subject);
+      if (meta) metas.push(meta);
     }
     return metas;
   }

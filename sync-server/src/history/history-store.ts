@@ -54,5 +54,18 @@ export function checkedMeta(meta: VersionMeta): string {
   return stampOf(meta.room, meta.id);
 }
 
+/**
+ * One stored line or row of a subject's index, or null when it does not parse or names another
+ * subject (a line torn by a crash, a row someone corrupted): listing skips it rather than fail.
+ */
+export function storedMeta(text: string, subject: string): VersionMeta | null {
+  try {
+    const meta = JSON.parse(text) as VersionMeta;
+    return meta?.room === subject && subjectOfVersionId(meta.id) === subject ? meta : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Newest first: ids sort by their stamp within a subject (`versionIdOf`). */
 export const newestFirst = (metas: VersionMeta[]): VersionMeta[] => metas.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
