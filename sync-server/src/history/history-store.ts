@@ -26,6 +26,15 @@ export interface HistoryStore {
   close(): Promise<void>;
 }
 
+/** The `latest` of every backend: the head of its list, which each keeps newest first. */
+export abstract class ListedHistory {
+  abstract list(subject: string): Promise<VersionMeta[]>;
+
+  async latest(subject: string): Promise<VersionMeta | null> {
+    return (await this.list(subject))[0] ?? null;
+  }
+}
+
 export interface StoredVersion {
   meta: VersionMeta;
   content: Uint8Array;

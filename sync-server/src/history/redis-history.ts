@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { subjectOfVersionId, type VersionMeta } from '../../../shared/src/history/version';
 import { StorageError, type StorageHealth } from '../storage/storage';
-import { checkedMeta, checkedSubject, newestFirst, stampOf, storedMeta, type HistoryStore, type StoredVersion } from './history-store';
+import { checkedMeta, checkedSubject, ListedHistory, newestFirst, stampOf, storedMeta, type HistoryStore, type StoredVersion } from './history-store';
 import type { VersionContentStore } from './version-content';
 
 /** One hash per subject, version id → meta as JSON. Subjects parse before they name a key. */
@@ -12,13 +12,14 @@ export const historyKey = (subject: string): string => `llmunix:history:${checke
  * in S3 or under DATA_DIR (`VersionContentStore`). `add` writes the content, then the index
  * entry, so an entry always names content that is there; `remove` does the opposite.
  */
-export class RedisHistory implements HistoryStore {
+export class RedisHistory extends ListedHistory implements HistoryStore {
   readonly kind: string;
 
   constructor(
     private readonly redis: Redis,
     private readonly content: VersionContentStore,
   ) {
+    super();
     this.kind = `redis+${content.kind}`;
   }
 
@@ -46,10 +47,6 @@ export class RedisHistory implements HistoryStore {
     }
     // A row that does not parse is skipped, as the file index skips a torn line: one cannot hide the rest.
     return newestFirst(Object.values(rows).flatMap((row) => storedMeta(row, subject) ?? []));
-  }
-
-  async latest(subject: string): Promise<VersionMeta | null> {
-    return (await this.list(subject))[0] ?? null;
   }
 
   async get(id: string): Promise<StoredVersion | null> {
