@@ -58,6 +58,7 @@ export async function startServer(
       },
       onApplied: (room, by, transaction) => checkpoints.applied(room, by, transaction),
       beforeUnload: (room) => checkpoints.unloading(room),
+      onDropped: (room) => checkpoints.dropped(room),
     },
     log,
   );
@@ -66,7 +67,7 @@ export async function startServer(
   log.info({ skills }, 'system volume loaded');
 
   // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted; its versions go with it.
-  const besideRooms = { versions: history, roomGone: (room: string) => mirrors?.changed(room) };
+  const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
   const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms } });

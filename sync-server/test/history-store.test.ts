@@ -1,6 +1,6 @@
 // HIST-1…9: the history stores pass one contract: in memory, in files, and with the index in a real
 // redis-server and the content under DATA_DIR or in a real S3 server (s3rver).
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileHistory } from '../src/history/file-history';
 import type { HistoryStore } from '../src/history/history-store';
 import { MemoryHistory } from '../src/history/memory-history';
-import { RedisHistory } from '../src/history/redis-history';
+import { historyKey, RedisHistory } from '../src/history/redis-history';
 import { S3VersionContent } from '../src/history/s3-version-content';
 import { FileVersionContent } from '../src/history/version-content';
 import { connectRedis } from '../src/storage/redis-log';
@@ -92,5 +92,53 @@ describe('file history on disk', () => {
     await again.add(second, new Uint8Array([2]));
     expect(await again.list(subject)).toEqual([second, first]);
     await again.close();
+  });
+});
+
+describe('S3 version content', () => {
+  it('removes a subject of 1,001 versions in two delete requests, and leaves other subjects alone', async () => {
+    const bucket = `history-batch-${Date.now()}`;
+    const client = createS3Client(s3.config);
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    const requests = new Map<string, number>();
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        requests.set(context.commandName ?? '?', (requests.get(context.commandName ?? '?') ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    const content = new S3VersionContent({ ...s3.config, bucket }, client);
+    const subject = 'user/u1/workflow/many';
+    const stamps = Array.from({ length: 1001 }, (_, i) => `stamp${String(i).padStart(6, '0')}`);
+    for (let i = 0; i < stamps.length; i += 50) await Promise.all(stamps.slice(i, i + 50).map((s) => content.put(subject, s, new Uint8Array([1]))));
+    await content.put('user/u1/workflow/other', 'stamp000000', new Uint8Array([2]));
+    requests.clear();
+    await content.removeSubject(subject);
+    expect(requests.get('DeleteObjectsCommand')).toBe(2);
+    expect(requests.get('DeleteObjectCommand')).toBeUndefined();
+    const left = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'history/' }));
+    expect((left.Contents ?? []).map((o) => o.Key)).toEqual(['history/user/u1/workflow/other/stamp000000.bin']);
+    await content.close();
+  }, 60_000);
+});
+
+describe('Redis history index', () => {
+  it('skips a row that does not parse, as the file index skips a torn line: the other versions still list and read', async () => {
+    const dir = await freshDir();
+    const store = await redisStore(nextDb++ % 16, () => FileVersionContent.open(dir), true);
+    const subject = 'user/u1/workflow/corrupt';
+    const good = metaOf(subject);
+    await store.add(good, new Uint8Array([1]));
+    const corrupt = metaOf(subject);
+    await store.add(corrupt, new Uint8Array([2]));
+    const connection = connectRedis(`${redis.url}/${where.get(store)!.db}`);
+    await connection.hset(historyKey(subject), corrupt.id, '{"id": "torn');
+    await connection.quit();
+    expect(await store.list(subject)).toEqual([good]);
+    expect(await store.latest(subject)).toEqual(good);
+    expect(await store.get(corrupt.id)).toBeNull();
+    expect((await store.get(good.id))?.content).toEqual(new Uint8Array([1]));
+    await store.close();
   });
 });

@@ -20,6 +20,7 @@ import { loadConfig } from '../src/config';
 import { Rooms } from '../src/rooms/rooms';
 import { MemoryStorage } from '../src/storage/memory';
 import type { Storage } from '../src/storage/storage';
+import { Checkpoints } from '../src/history/checkpoints';
 import { MemoryHistory } from '../src/history/memory-history';
 import { purgeTrashEntry } from '../src/trash/purge';
 import { isExpired, sweepTrash } from '../src/trash/trash-expiry';
@@ -251,7 +252,9 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     const rooms = new Rooms(storage, { idleMs: 10, compactAfter: 1000, groupCommitMs: 0 }, silent);
     cleanups.push(() => rooms.closeAll());
     const versions = new History();
-    return { storage, rooms, versions, deps: { rooms, versions, log: silent } };
+    const checkpoints = new Checkpoints(rooms, versions, { pauseMs: 60_000, maxMs: 60_000 }, silent);
+    cleanups.push(() => checkpoints.close());
+    return { storage, rooms, versions, deps: { rooms, versions: checkpoints, log: silent } };
   }
 
   it('purges what is older than TRASH_DAYS by the clock given, and removes the versions of the workflow and of a skill', async () => {

@@ -4,7 +4,8 @@
 // the REST shapes; raw bytes; restores that collaborators receive live; clear 400s and 404s.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { VersionMeta } from '../../shared/src/history/version';
+import { encodeSkillContent } from '../../shared/src/history/content';
+import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
 import { getSkillSource, putSkillSource } from '../../shared/src/documents/volume-index';
 import { putNode, readWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
 import { ConfigError, loadConfig } from '../src/config';
@@ -130,6 +131,19 @@ describe('/api/versions', () => {
     putSkillSource(index.doc, 'tide-table', '---\nname: Tide table\nskill_id: tide-table\ntype: python\n---\n## Code\n```python\ndef execute(inputs):\n    return {}\n```\n');
     await waitFor(async () => (await versionsOf('user/default/skill/tide-table')).length === 1, 'the checkpoint of a skill made by a client');
     expect((await versionsOf('user/default/skill/tide-table'))[0]).toMatchObject({ name: null, changes: { kind: 'text' } });
+  });
+
+  it('refuses with 422, saying why and writing nothing, to restore a skill version whose files break the rules', async () => {
+    const server = await start();
+    const subject = 'user/default/skill/tides';
+    const content = encodeSkillContent({ markdown: '---\nname: Tides\n---\n', files: { '../outside.txt': Buffer.from('x').toString('base64') } });
+    const meta: VersionMeta = { id: versionIdOf(subject, Date.now(), 'bad0'), room: subject, name: 'stored long ago', created_at: new Date().toISOString(), authors: [], changes: { kind: 'text', added: 3, removed: 0 }, size: content.byteLength };
+    await server.history.add(meta, content);
+    const restored = await api('POST', `/api/versions/${meta.id}/restore`);
+    expect(restored.status).toBe(422);
+    expect(restored.body.error).toMatchObject({ code: 'unprocessable', message: expect.stringContaining('"tides" cannot be restored') });
+    expect(restored.body.error.message).toContain('../outside.txt');
+    expect(await server.rooms.use('user/default', (room) => getSkillSource(room.doc, 'tides'))).toBeUndefined();
   });
 
   it('answers bad rooms, names and ids with 400 and 404 that say what is wrong; /readyz reports the history store', async () => {

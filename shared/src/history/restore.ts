@@ -30,15 +30,21 @@ export function restoreRoom(live: Y.Doc, version: Y.Doc, kind: RoomKind): void {
   });
 }
 
+/** A skill version that cannot be restored as it stands (its files break today's rules); nothing was written. */
+export class SkillRestoreError extends Error {
+  override name = 'SkillRestoreError';
+}
+
 /**
  * Makes one skill of a volume index hold `content`: its Markdown edited by minimal splice (or
  * created, when the skill is gone from the index) and its files set to exactly the version's.
+ * Throws `SkillRestoreError`, writing nothing, when the version's files do not pass `checkSkillFiles`.
  */
 export function restoreSkill(indexDoc: Y.Doc, skillId: string, content: SkillVersionContent): void {
   const files = filesOfContent(content);
   // Checked before anything is written: a throw inside the transaction would leave half a restore.
   const checked = checkSkillFiles(files);
-  if (!checked.ok) throw new Error(`The version of skill "${skillId}" cannot be restored: ${checked.error.map((e) => e.message).join(' ')}`);
+  if (!checked.ok) throw new SkillRestoreError(`The version of skill "${skillId}" cannot be restored: ${checked.error.map((e) => e.message).join(' ')}`);
   indexDoc.transact(() => {
     const text = skillsOf(indexDoc).get(skillId);
     if (text instanceof Y.Text) spliceText(text, content.markdown);

@@ -60,6 +60,11 @@ export function searchOrder(identity: Identity, q: VolumeQuery, includeSystem: b
   return out;
 }
 
+/** The part of a volume's access that changing an item of `kind` needs: a skill's own right for skills, `write` for the rest. */
+export function writeNeedOf(kind: string): 'write' | 'writeSkills' {
+  return kind === 'skill' ? 'writeSkills' : 'write';
+}
+
 /** The caller's access to a room, or a 403 when it lacks the part it needs. */
 export function requireAccess(identity: Identity, roomName: string, need: keyof Access): Access {
   const room = parseRoomName(roomName);

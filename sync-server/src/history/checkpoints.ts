@@ -5,11 +5,12 @@ import { skillFilesOf, skillsOf } from '../../../shared/src/documents/volume-ind
 import { roomChanges, sameContent, sameSkillContent, skillChanges } from '../../../shared/src/history/changes';
 import { decodeSkillContent, encodeSkillContent, roomContentOf, roomDocOf, skillContentOf } from '../../../shared/src/history/content';
 import { DEFAULT_RETENTION, expiredVersions, type RetentionPolicy } from '../../../shared/src/history/retention';
-import { skillSubject, versionIdOf, type HistorySubject, type SkillVersionContent, type VersionChanges, type VersionMeta } from '../../../shared/src/history/version';
+import { parseSubject, skillSubject, versionIdOf, type HistorySubject, type SkillVersionContent, type VersionChanges, type VersionMeta } from '../../../shared/src/history/version';
 import { parseRoomName, type RoomName } from '../../../shared/src/rooms';
 import type { Room } from '../rooms/room';
 import type { Rooms } from '../rooms/rooms';
 import { RoomSerializer } from '../storage/room-serializer';
+import { InvalidNameError } from '../storage/storage';
 import { authorOf, currentRestCaller } from './authors';
 import type { HistoryStore } from './history-store';
 
@@ -54,6 +55,8 @@ type Capture =
 export class Checkpoints {
   private readonly pending = new Map<string, Pending>();
   private readonly versioned = new WeakMap<Room, ReturnType<typeof versionedRoom>>();
+  /** Rooms purged or failed: what is still applied to them is never versioned. */
+  private readonly gone = new WeakSet<Room>();
   private readonly subjects = new RoomSerializer('history checkpoints');
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly now: () => number;
@@ -74,12 +77,15 @@ export class Checkpoints {
     // Every applied update comes here: the room's name is parsed once, not once an update.
     let parsed = this.versioned.get(room);
     if (parsed === undefined) this.versioned.set(room, (parsed = versionedRoom(room.name)));
-    if (!parsed) return;
+    if (!parsed || this.gone.has(room)) return;
+    // Only skills are versioned in a volume index: its other changes (listings, the trash) leave nothing pending.
+    const skills = parsed.kind === 'volume' ? skillsTouched(room.doc, transaction) : null;
+    if (skills?.size === 0) return;
     const who = by ?? currentRestCaller();
     const author = who === undefined ? null : authorOf(who);
     const pending = this.pendingOf(room);
-    if (parsed.kind === 'volume') {
-      for (const skillId of skillsTouched(room.doc, transaction)) {
+    if (skills) {
+      for (const skillId of skills) {
         const authors = pending.skills.get(skillId) ?? new Set<string>();
         if (author) authors.add(author);
         pending.skills.set(skillId, authors);
@@ -101,9 +107,44 @@ export class Checkpoints {
     pending.timer = setTimeout(() => void this.checkpoint(room.name), wait);
   }
 
-  /** Rooms' hook: the room is about to unload, so what changed since its last version is taken now. */
-  async unloading(room: Room): Promise<void> {
-    await this.checkpoint(room.name);
+  /**
+   * Rooms' hook: the room left memory without unloading (purged for good, or its storage failed),
+   * so nothing is taken of it: what it had pending is dropped.
+   */
+  dropped(room: Room): void {
+    this.gone.add(room);
+    const pending = this.pending.get(room.name);
+    if (pending?.room !== room) return;
+    clearTimeout(pending.timer);
+    this.pending.delete(room.name);
+  }
+
+  /**
+   * Forgets a subject for good (a trash purge): what was pending for it is dropped, and its
+   * versions are removed in the subject's queue, after any version of it being stored, so a
+   * checkpoint in flight cannot land after the removal.
+   */
+  forget(subject: string): Promise<void> {
+    const parsed = parseSubject(subject);
+    if (!parsed.ok) return Promise.reject(new InvalidNameError(parsed.error.message));
+    const { kind, room, id } = parsed.value;
+    const pending = this.pending.get(room);
+    if (pending && kind === 'skill') pending.skills.delete(id);
+    else if (pending) {
+      clearTimeout(pending.timer);
+      this.pending.delete(room);
+    }
+    return this.track(this.subjects.run(subject, () => this.history.removeSubject(subject)));
+  }
+
+  /**
+   * Rooms' hook: the room is about to unload, so what changed since its last version is taken
+   * now. It resolves once the content is captured: storing it (S3 may be slow, or down) must not
+   * hold the room's reopening; `close` waits for it.
+   */
+  unloading(room: Room): Promise<void> {
+    void this.checkpoint(room.name);
+    return Promise.resolve();
   }
 
   /**
@@ -127,6 +168,11 @@ export class Checkpoints {
       return { kind: subject.kind, subject: subject.name, content: roomContentOf(room.doc), authors };
     });
     return capture ? this.track(this.store(capture, name)) : null;
+  }
+
+  /** The rooms with changes waiting for a checkpoint (for tests and diagnostics). */
+  get pendingRooms(): string[] {
+    return [...this.pending.keys()];
   }
 
   /** Stops the timers and waits for versions being stored; rooms unloading afterwards take none. */

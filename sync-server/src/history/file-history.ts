@@ -4,7 +4,7 @@ import { subjectOfVersionId, type VersionMeta } from '../../../shared/src/histor
 import { replaceFile, syncDirectory } from '../storage/replace-file';
 import { RoomSerializer } from '../storage/room-serializer';
 import { StorageError, type StorageHealth } from '../storage/storage';
-import { checkedMeta, checkedSubject, newestFirst, stampOf, type HistoryStore, type StoredVersion } from './history-store';
+import { checkedMeta, checkedSubject, ListedHistory, newestFirst, stampOf, storedMeta, type HistoryStore, type StoredVersion } from './history-store';
 import { FileVersionContent } from './version-content';
 
 const INDEX = 'index.jsonl';
@@ -17,11 +17,13 @@ const INDEX = 'index.jsonl';
  * only leave content without a line) is never written. Removing rewrites the index whole
  * (`replaceFile`), then deletes the content it no longer names.
  */
-export class FileHistory implements HistoryStore {
+export class FileHistory extends ListedHistory implements HistoryStore {
   readonly kind = 'file';
   private readonly serial = new RoomSerializer('file history');
 
-  private constructor(private readonly content: FileVersionContent) {}
+  private constructor(private readonly content: FileVersionContent) {
+    super();
+  }
 
   /** Opens (creating) `DATA_DIR/history`. */
   static async open(dataDir: string): Promise<FileHistory> {
@@ -43,13 +45,8 @@ export class FileHistory implements HistoryStore {
     }
     const metas: VersionMeta[] = [];
     for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const meta = JSON.parse(line) as VersionMeta;
-        if (meta?.room === subject && subjectOfVersionId(meta.id) === subject) metas.push(meta);
-      } catch {
-        // A line torn by a crash mid-append.
-      }
+      const meta = line.trim() === '' ? null : storedMeta(line, subject);
+      if (meta) metas.push(meta);
     }
     return metas;
   }
@@ -81,10 +78,6 @@ export class FileHistory implements HistoryStore {
   async list(subject: string): Promise<VersionMeta[]> {
     checkedSubject(subject);
     return this.serial.run(subject, async () => newestFirst(await this.read(subject)));
-  }
-
-  async latest(subject: string): Promise<VersionMeta | null> {
-    return (await this.list(subject))[0] ?? null;
   }
 
   async get(id: string): Promise<StoredVersion | null> {

@@ -26,6 +26,15 @@ export interface HistoryStore {
   close(): Promise<void>;
 }
 
+/** The `latest` of every backend: the head of its list, which each keeps newest first. */
+export abstract class ListedHistory {
+  abstract list(subject: string): Promise<VersionMeta[]>;
+
+  async latest(subject: string): Promise<VersionMeta | null> {
+    return (await this.list(subject))[0] ?? null;
+  }
+}
+
 export interface StoredVersion {
   meta: VersionMeta;
   content: Uint8Array;
@@ -52,6 +61,19 @@ export function stampOf(subject: string, id: string): string {
 /** Checks a version about to be stored: its id belongs to its subject. Returns the stamp. */
 export function checkedMeta(meta: VersionMeta): string {
   return stampOf(meta.room, meta.id);
+}
+
+/**
+ * One stored line or row of a subject's index, or null when it does not parse or names another
+ * subject (a line torn by a crash, a row someone corrupted): listing skips it rather than fail.
+ */
+export function storedMeta(text: string, subject: string): VersionMeta | null {
+  try {
+    const meta = JSON.parse(text) as VersionMeta;
+    return meta?.room === subject && subjectOfVersionId(meta.id) === subject ? meta : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Newest first: ids sort by their stamp within a subject (`versionIdOf`). */

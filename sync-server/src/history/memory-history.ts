@@ -1,9 +1,9 @@
 import { subjectOfVersionId, type VersionMeta } from '../../../shared/src/history/version';
 import type { StorageHealth } from '../storage/storage';
-import { checkedMeta, checkedSubject, newestFirst, stampOf, type HistoryStore, type StoredVersion } from './history-store';
+import { checkedMeta, checkedSubject, ListedHistory, newestFirst, stampOf, type HistoryStore, type StoredVersion } from './history-store';
 
 /** Versions in process memory: for tests and throwaway servers. Refuses what the durable backends refuse. */
-export class MemoryHistory implements HistoryStore {
+export class MemoryHistory extends ListedHistory implements HistoryStore {
   readonly kind = 'memory';
   private readonly subjects = new Map<string, Map<string, StoredVersion>>();
 
@@ -17,10 +17,6 @@ export class MemoryHistory implements HistoryStore {
   async list(subject: string): Promise<VersionMeta[]> {
     const versions = this.subjects.get(checkedSubject(subject));
     return newestFirst([...(versions?.values() ?? [])].map((v) => structuredClone(v.meta)));
-  }
-
-  async latest(subject: string): Promise<VersionMeta | null> {
-    return (await this.list(subject))[0] ?? null;
   }
 
   async get(id: string): Promise<StoredVersion | null> {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { subjectOfVersionId, type VersionMeta } from '../../../shared/src/history/version';
 import { StorageError, type StorageHealth } from '../storage/storage';
-import { checkedMeta, checkedSubject, newestFirst, stampOf, type HistoryStore, type StoredVersion } from './history-store';
+import { checkedMeta, checkedSubject, ListedHistory, newestFirst, stampOf, storedMeta, type HistoryStore, type StoredVersion } from './history-store';
 import type { VersionContentStore } from './version-content';
 
 /** One hash per subject, version id → meta as JSON. Subjects parse before they name a key. */
@@ -12,13 +12,14 @@ export const historyKey = (subject: string): string => `llmunix:history:${checke
  * in S3 or under DATA_DIR (`VersionContentStore`). `add` writes the content, then the index
  * entry, so an entry always names content that is there; `remove` does the opposite.
  */
-export class RedisHistory implements HistoryStore {
+export class RedisHistory extends ListedHistory implements HistoryStore {
   readonly kind: string;
 
   constructor(
     private readonly redis: Redis,
     private readonly content: VersionContentStore,
   ) {
+    super();
     this.kind = `redis+${content.kind}`;
   }
 
@@ -44,11 +45,8 @@ export class RedisHistory implements HistoryStore {
     } catch (e) {
       return this.fail('list the versions', subject, e);
     }
-    return newestFirst(Object.values(rows).map((row) => JSON.parse(row) as VersionMeta));
-  }
-
-  async latest(subject: string): Promise<VersionMeta | null> {
-    return (await this.list(subject))[0] ?? null;
+    // A row that does not parse is skipped, as the file index skips a torn line: one cannot hide the rest.
+    return newestFirst(Object.values(rows).flatMap((row) => storedMeta(row, subject) ?? []));
   }
 
   async get(id: string): Promise<StoredVersion | null> {
@@ -60,9 +58,10 @@ export class RedisHistory implements HistoryStore {
     } catch (e) {
       return this.fail('read a version', subject, e);
     }
-    if (row === null) return null;
+    const meta = row === null ? null : storedMeta(row, subject);
+    if (meta?.id !== id) return null;
     const content = await this.content.get(subject, stampOf(subject, id));
-    return content ? { meta: JSON.parse(row) as VersionMeta, content } : null;
+    return content ? { meta, content } : null;
   }
 
   async remove(subject: string, ids: string[]): Promise<void> {

@@ -12,8 +12,12 @@ export class S3VersionContent implements VersionContentStore {
   private readonly client: S3Client;
   private readonly blobs: S3BlobStore;
 
-  constructor(private readonly config: S3Config) {
-    this.client = createS3Client(config);
+  /** `client`, when given, is used instead of one made from `config` (tests count its requests). */
+  constructor(
+    private readonly config: S3Config,
+    client?: S3Client,
+  ) {
+    this.client = client ?? createS3Client(config);
     this.blobs = new S3BlobStore(this.client, config.bucket, config.listPageSize);
   }
 
@@ -25,12 +29,13 @@ export class S3VersionContent implements VersionContentStore {
     return this.blobs.getBlobBytes(keyOf(subject, stamp));
   }
 
-  async remove(subject: string, stamps: string[]): Promise<void> {
-    for (const stamp of stamps) await this.blobs.deleteBlob(keyOf(subject, stamp));
+  remove(subject: string, stamps: string[]): Promise<void> {
+    return this.blobs.deleteBlobs(stamps.map((stamp) => keyOf(subject, stamp)));
   }
 
+  /** Lists the subject's objects and deletes them a thousand a request: a subject may have thousands of versions. */
   async removeSubject(subject: string): Promise<void> {
-    for (const key of await this.blobs.listBlobs(prefixOf(subject))) await this.blobs.deleteBlob(key);
+    await this.blobs.deleteBlobs(await this.blobs.listBlobs(prefixOf(subject)));
   }
 
   async health(): Promise<{ ok: boolean; detail?: string }> {

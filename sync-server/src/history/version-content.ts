@@ -85,8 +85,16 @@ export class FileVersionContent implements VersionContentStore {
     for (const stamp of stamps) await fs.rm(path.join(folder, `${checkedStamp(stamp)}.bin`), { force: true });
   }
 
+  /** Removes the subject's folder, and syncs its parent so that the removal survives a crash (the versions cannot come back). */
   async removeSubject(subject: string): Promise<void> {
-    await fs.rm(this.folderOf(subject), { recursive: true, force: true });
+    const folder = this.folderOf(subject);
+    await fs.rm(folder, { recursive: true, force: true });
+    try {
+      await syncDirectory(path.dirname(folder));
+    } catch (e) {
+      // No parent: the subject never had a version, and nothing was removed.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
   }
 
   health(): Promise<{ ok: boolean; detail?: string }> {

@@ -5,7 +5,7 @@ import { parseSubject } from '../../../shared/src/history/version';
 import { ORIGIN } from '../../../shared/src/origins';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { Identify } from '../access/identity';
-import { canAccess, requireAccess, searchOrder, VolumeQuerySchema } from '../access/volumes';
+import { canAccess, requireAccess, searchOrder, VolumeQuerySchema, writeNeedOf } from '../access/volumes';
 import { HttpError } from '../http/errors';
 import { parseOr400 } from '../http/validate';
 import { purgeTrashEntry, type PurgeDeps } from '../trash/purge';
@@ -28,9 +28,6 @@ export function deleterOf(identity: Identity): string {
       return 'the server';
   }
 }
-
-/** What restoring or purging an entry needs: writing the volume's listings, or its skills. */
-const needFor = (entry: Pick<TrashEntry, 'kind'>) => (entry.kind === 'skill' ? 'writeSkills' : 'write');
 
 /** A trash id from the path: the volume index it lives in and what it holds, or a 400 that says what a trash id is. */
 function locate(raw: unknown): { id: string; index: string; kind: TrashEntry['kind'] } {
@@ -90,7 +87,7 @@ export function trashRouter(deps: TrashRouterDeps): Router {
 
   router.post('/:id/restore', async (req, res) => {
     const { id, index, kind } = locate(req.params.id);
-    requireAccess(identify(req), index, needFor({ kind }));
+    requireAccess(identify(req), index, writeNeedOf(kind));
     const restored = await rooms.use(index, (room) =>
       room.doc.transact(() => restoreFromTrash(room.doc, id), ORIGIN.rest),
     );
@@ -101,7 +98,7 @@ export function trashRouter(deps: TrashRouterDeps): Router {
 
   router.delete('/:id', async (req, res) => {
     const { id, index, kind } = locate(req.params.id);
-    requireAccess(identify(req), index, needFor({ kind }));
+    requireAccess(identify(req), index, writeNeedOf(kind));
     const purged = await purgeTrashEntry(deps, index, id, ORIGIN.rest);
     if (!purged) throw new HttpError('not_found', `Nothing in the trash has id "${id}".`);
     res.json({ deleted: true, id });

@@ -1,13 +1,12 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { Access } from '../../../shared/src/access';
 import { decodeSkillContent, roomDocOf } from '../../../shared/src/history/content';
 import { restShapeOf } from '../../../shared/src/history/rest-shape';
-import { restoreRoom, restoreSkill } from '../../../shared/src/history/restore';
+import { restoreRoom, restoreSkill, SkillRestoreError } from '../../../shared/src/history/restore';
 import { parseSubject, subjectOfVersionId, type HistorySubject } from '../../../shared/src/history/version';
 import { ORIGIN } from '../../../shared/src/origins';
 import type { Identify } from '../access/identity';
-import { requireAccess } from '../access/volumes';
+import { requireAccess, writeNeedOf } from '../access/volumes';
 import type { Checkpoints } from '../history/checkpoints';
 import type { HistoryStore } from '../history/history-store';
 import { HttpError } from '../http/errors';
@@ -32,8 +31,7 @@ function subjectOr400(room: string): HistorySubject {
  * session as its room's access; a skill as the volume's, where changing needs `writeSkills`.
  */
 function requireSubjectAccess(req: Request, identify: Identify, subject: HistorySubject, need: 'read' | 'write'): void {
-  const part: keyof Access = need === 'write' && subject.kind === 'skill' ? 'writeSkills' : need;
-  requireAccess(identify(req), subject.room, part);
+  requireAccess(identify(req), subject.room, need === 'read' ? 'read' : writeNeedOf(subject.kind));
 }
 
 /**
@@ -89,7 +87,12 @@ export function versionsRouter(deps: { rooms: Rooms; history: HistoryStore; chec
     const { subject, meta, content } = await versionOf(req, 'write');
     if (subject.kind === 'skill') {
       const skill = decodeSkillContent(content);
-      await rooms.use(subject.room, (room) => room.doc.transact(() => restoreSkill(room.doc, subject.id, skill), ORIGIN.rest));
+      try {
+        await rooms.use(subject.room, (room) => room.doc.transact(() => restoreSkill(room.doc, subject.id, skill), ORIGIN.rest));
+      } catch (e) {
+        if (e instanceof SkillRestoreError) throw new HttpError('unprocessable', e.message);
+        throw e;
+      }
     } else {
       const version = roomDocOf(content);
       try {

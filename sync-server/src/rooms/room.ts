@@ -323,16 +323,14 @@ export class Room {
   /**
    * Drops the room because its storage is being deleted for good (a trash purge): its clients
    * are closed with `code`, what is already being written is let finish (so no append lands
-   * after the delete), and nothing more is written or compacted. `whileWhole` runs last while
-   * the document is still whole (history settles what it had pending, to be removed with the rest).
+   * after the delete), and nothing more is written or compacted.
    */
-  async discard(code: CloseCode, whileWhole?: (room: Room) => Promise<void>): Promise<void> {
+  async discard(code: CloseCode): Promise<void> {
     this.deletedWith = code;
     for (const peer of [...this.peers]) peer.close(code);
     for (const stop of this.stopReplication.splice(0)) stop();
     await this.durable().catch(() => undefined);
     this.failed = true;
-    await whileWhole?.(this);
     await this.storage.release(this.name);
     this.awarenessToPeers.cancel();
     this.awarenessToReplicas.cancel();

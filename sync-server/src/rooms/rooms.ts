@@ -14,6 +14,11 @@ export interface RoomsOptions {
   onApplied?: RoomOptions['onApplied'];
   /** Awaited before a room is unloaded, while its document is still whole (history's last checkpoint). */
   beforeUnload?: (room: Room) => Promise<void>;
+  /**
+   * Called when a room leaves memory without unloading: purged for good, or dropped because its
+   * storage failed. Nothing is taken of it (history forgets what it had pending).
+   */
+  onDropped?: (room: Room) => void;
 }
 
 /** A room was asked for after `closeAll`: the server is shutting down and loads nothing more. */
@@ -120,10 +125,10 @@ export class Rooms {
   }
 
   /**
-   * Deletes a room for good (a trash purge): if loaded, its clients are closed with `code`, what
-   * runs before an unload runs (history takes what it had pending, removed with the subject's
-   * other versions after), and it leaves memory without being compacted; then everything stored
-   * of it is deleted. Uses of the room that come meanwhile wait, then find it empty.
+   * Deletes a room for good (a trash purge): if loaded, it is dropped (`onDropped`: history takes
+   * no checkpoint of content about to be deleted), its clients are closed with `code`, and it
+   * leaves memory without being compacted; then everything stored of it is deleted. Uses of the
+   * room that come meanwhile wait, then find it empty.
    */
   purge(name: string, code: CloseCode): Promise<void> {
     // Taken out of use at once (not after an await), so no use can load the room meanwhile.
@@ -136,7 +141,8 @@ export class Rooms {
     const done: Promise<void> = (async () => {
       await previous?.catch(() => undefined);
       const room = entry ? await entry.room.catch(() => null) : null;
-      await room?.discard(code, (r) => this.beforeUnload(r));
+      if (room) this.options.onDropped?.(room);
+      await room?.discard(code);
       await this.storage.delete(name);
     })().finally(() => this.settled(name, done));
     this.unloading.set(name, done);
@@ -155,6 +161,7 @@ export class Rooms {
 
   /** Forgets a room whose storage failed; the next use loads it afresh. */
   private fail(room: Room): void {
+    this.options.onDropped?.(room);
     const entry = this.entries.get(room.name);
     if (!entry) return;
     this.entries.delete(room.name);

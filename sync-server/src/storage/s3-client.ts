@@ -1,5 +1,6 @@
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -98,6 +99,9 @@ export function describeS3Error(e: unknown): string {
   return err.message || String(e);
 }
 
+/** Keys one DeleteObjects request may name (S3's limit). */
+const DELETE_BATCH = 1000;
+
 /** Keys the snapshot store owns; blobs may not be written there. */
 export const RESERVED_PREFIX = 'rooms/';
 
@@ -180,6 +184,28 @@ export class S3BlobStore {
       if (isNotFound(e)) return;
       throw this.fail('delete', key, e);
     }
+  }
+
+  /**
+   * Deletes many blobs, up to 1,000 a request (S3's limit for DeleteObjects); keys that are not
+   * there are fine. Throws naming the first key S3 refused, after trying every batch.
+   */
+  async deleteBlobs(keys: readonly string[]): Promise<void> {
+    for (const key of keys) checkBlobKey(key);
+    const refused: Array<{ key: string; why: string }> = [];
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      try {
+        const out = await this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        );
+        for (const e of out.Errors ?? []) refused.push({ key: e.Key ?? '?', why: `${e.Code ?? 'error'}: ${e.Message ?? ''}`.trim() });
+      } catch (e) {
+        throw this.fail('delete', batch.length === 1 ? String(batch[0]) : `${batch[0]} (and ${batch.length - 1} more)`, e);
+      }
+    }
+    const first = refused[0];
+    if (first) throw new StorageError(`S3 delete of "${first.key}" in bucket "${this.bucket}" failed: ${first.why}${refused.length > 1 ? ` (and ${refused.length - 1} more keys)` : ''}`);
   }
 
   /** Every blob key under `prefix` (e.g. `volumes/user/alice/`), sorted; snapshots are never listed. */

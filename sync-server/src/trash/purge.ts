@@ -5,9 +5,10 @@ import type { NamedOrigin } from '../../../shared/src/origins';
 import { runsRoomOf } from '../../../shared/src/rooms';
 import type { Rooms } from '../rooms/rooms';
 
-/** What a purge needs of the versions kept beside the rooms (`HistoryStore`). */
+/** What a purge needs of the versions kept beside the rooms (`Checkpoints`). */
 export interface SubjectVersions {
-  removeSubject(subject: string): Promise<void>;
+  /** Drops what was pending for the subject and removes its versions, after any being stored. */
+  forget(subject: string): Promise<void>;
 }
 
 /** What purging for good touches beside the trash entry itself. */
@@ -49,7 +50,7 @@ export async function purgeTrashEntry(
     await deps.rooms.purge(room, CLOSE.roomDeleted);
     deps.roomGone?.(room);
   }
-  await deps.versions?.removeSubject(entry.room);
+  await deps.versions?.forget(entry.room);
   await deps.rooms.use(index, (room) =>
     room.doc.transact(() => {
       // Restored and deleted again meanwhile: that newer entry is not the one purged.
