@@ -75,7 +75,8 @@ async function itemFor(action: Action): Promise<{ where: TrashVolume; index: str
   return { where, index, id, kind, trashId: `${where.volume}.${where.volumeId}.${kind}.${id}` };
 }
 
-const inTrash = (index: string, trashId: string) => server.rooms.use(index, (room) => getTrashEntry(room.doc, trashId) !== undefined);
+const volumeOfIndex = (index: string): TrashVolume => (index === 'team/lab' ? lab : alice);
+const inTrash = (index: string, trashId: string) => server.rooms.use(index, (room) => getTrashEntry(room.doc, volumeOfIndex(index), trashId) !== undefined);
 
 describe('TRASH-2: over REST', () => {
   for (const who of WHO) {
@@ -139,7 +140,7 @@ describe('TRASH-2: over the WebSocket', () => {
         const { peer } = opened;
         try {
           peer.write((doc) => {
-            if (action === 'ws restore team skill') restoreFromTrash(doc, item.trashId);
+            if (action === 'ws restore team skill') restoreFromTrash(doc, item.where, item.trashId);
             else if (action === 'ws forget team skill') forgetTrashEntry(doc, item.trashId);
             else if (item.kind === 'skill') trashSkill(doc, item.where, item.id, stamp);
             else trashWorkflow(doc, item.where, item.id, stamp);

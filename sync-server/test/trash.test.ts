@@ -11,8 +11,8 @@ import { CLOSE } from '../../shared/src/codes';
 import { runsOf } from '../../shared/src/documents/runs';
 import { readMessages } from '../../shared/src/documents/session';
 import { writeSkillFiles } from '../../shared/src/documents/skill-files';
-import { getTrashEntry, listTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
-import { getWorkflowListing, putWorkflowListing } from '../../shared/src/documents/volume-index';
+import { getTrashEntry, listTrash, markPurging, restoreFromTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
+import { getSkillSource, getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
 import { ORIGIN } from '../../shared/src/origins';
@@ -21,7 +21,7 @@ import { Rooms } from '../src/rooms/rooms';
 import { MemoryStorage } from '../src/storage/memory';
 import type { Storage } from '../src/storage/storage';
 import { MemoryHistory } from '../src/history/memory-history';
-import { purgeTrashEntry } from '../src/trash/purge';
+import { purgeTrashEntry, STALE_PURGE_MS } from '../src/trash/purge';
 import { isExpired, sweepTrash } from '../src/trash/trash-expiry';
 import { connectClient, connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
@@ -102,7 +102,7 @@ describe('TRASH-1: to the trash and back', () => {
 
     const restored = await api(server, 'POST', `/api/trash/${entry.id}/restore`);
     expect(restored).toEqual({ status: 200, body: { restored: entry.id, kind: 'workflow', item_id: 'w1', room: 'user/default/workflow/w1', name: 'Filter chain' } });
-    const index = await server.rooms.use('user/default', (room) => ({ listing: getWorkflowListing(room.doc, 'w1'), trash: listTrash(room.doc) }));
+    const index = await server.rooms.use('user/default', (room) => ({ listing: getWorkflowListing(room.doc, 'w1'), trash: listTrash(room.doc, { volume: 'user', volumeId: 'default' }) }));
     expect(index).toEqual({ listing: entry.listing, trash: [] });
     expect(sameGraph((await storedWorkflow(server.storage, 'user/default/workflow/w1')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
     expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(404);
@@ -220,7 +220,10 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
   /** The memory history store, made to fail its next `removeSubject` when asked (a backend that is down). */
   class History extends MemoryHistory {
     failNext = false;
+    /** When set, `removeSubject` waits for it (a slow backend, to act while a purge runs). */
+    hold: Promise<void> | null = null;
     override async removeSubject(subject: string): Promise<void> {
+      await this.hold;
       if (this.failNext) {
         this.failNext = false;
         throw new Error('history backend down');
@@ -274,7 +277,7 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     expect(await versioned(versions, subjects)).toEqual(['team/lab/workflow/kept']);
     expect((await storedWorkflow(storage, 'team/lab/workflow/w')).empty).toBe(true);
     expect((await storedWorkflow(storage, 'team/lab/workflow/kept')).empty).toBe(false);
-    expect(await rooms.use('team/lab', (room) => listTrash(room.doc).map((e) => e.id))).toEqual(['team.lab.workflow.kept']);
+    expect(await rooms.use('team/lab', (room) => listTrash(room.doc, { volume: 'team', volumeId: 'lab' }).map((e) => e.id))).toEqual(['team.lab.workflow.kept']);
   });
 
   it('a purge cut short keeps the entry, and the next sweep finishes it', async () => {
@@ -285,9 +288,79 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     versions.failNext = true;
     const later = () => Date.parse('2026-03-01T00:00:00.000Z');
     expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: [], failed: ['user.default.workflow.w'] });
-    expect(await rooms.use('user/default', (room) => getTrashEntry(room.doc, 'user.default.workflow.w')?.item_id)).toBe('w');
+    expect(await rooms.use('user/default', (room) => getTrashEntry(room.doc, { volume: 'user', volumeId: 'default' }, 'user.default.workflow.w')?.item_id)).toBe('w');
     expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: ['user.default.workflow.w'], failed: [] });
     expect(await versioned(versions, ['user/default/workflow/w'])).toEqual([]);
+  });
+
+  it('a forged entry (another volume\'s room, a skill outside skillTrash, a kind or id not its subject\'s) is neither listed nor purged', async () => {
+    const { storage, rooms, versions, deps } = await setup();
+    const bob = { volume: 'user', volumeId: 'bob' } as const;
+    const mallory = { volume: 'user', volumeId: 'mallory' } as const;
+    await seedWorkflow(rooms, bob, 'w');
+    await addVersion(versions, 'user/bob/workflow/w');
+    const old = { name: 'x', deleted_at: '2000-01-01T00:00:00.000Z', deleted_by: 'mallory' };
+    // What Mallory may write over WebSocket: her own index's `trash` root.
+    await rooms.use('user/mallory', (room) => {
+      const trash = room.doc.getMap('trash');
+      trash.set('user.bob.workflow.w', { kind: 'workflow', item_id: 'w', room: 'user/bob/workflow/w', ...old });
+      trash.set('user.mallory.skill.s', { kind: 'skill', item_id: 's', room: 'user/mallory/skill/s', ...old });
+      trash.set('user.mallory.workflow.w', { kind: 'session', item_id: 'w', room: 'user/mallory/workflow/w', ...old });
+      trash.set('user.mallory.session.s', { kind: 'session', item_id: 'other', room: 'user/mallory/session/s', ...old });
+    });
+    expect(await rooms.use('user/mallory', (room) => listTrash(room.doc, mallory))).toEqual([]);
+    expect(await sweepTrash(storage, deps, { days: 30 })).toEqual({ purged: [], failed: [] });
+    expect(await purgeTrashEntry(deps, 'user/mallory', 'user.bob.workflow.w', ORIGIN.rest)).toBeNull();
+    expect(await versioned(versions, ['user/bob/workflow/w'])).toEqual(['user/bob/workflow/w']);
+    expect(sameGraph((await storedWorkflow(storage, 'user/bob/workflow/w')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
+  });
+
+  it('an entry whose id is listed again is only forgotten: the new workflow\'s room and the new skill and its versions are kept', async () => {
+    const { storage, rooms, versions, deps } = await setup();
+    await seedWorkflow(rooms, home, 'w');
+    await rooms.use('user/default', (room) => {
+      trashWorkflow(room.doc, home, 'w', { by: 'default', at: '2026-01-01T00:00:00.000Z' });
+      putSkillSource(room.doc, 's', '---\nname: S\n---\nold');
+    });
+    await rooms.use('user/default', (room) => trashSkill(room.doc, home, 's', { by: 'default', at: '2026-01-01T00:00:00.000Z' }));
+    // Made again under the same ids, with their own content and versions.
+    await seedWorkflow(rooms, home, 'w');
+    await rooms.use('user/default', (room) => putSkillSource(room.doc, 's', '---\nname: S\n---\nnew work'));
+    await addVersion(versions, 'user/default/skill/s');
+    await addVersion(versions, 'user/default/workflow/w');
+
+    expect((await purgeTrashEntry(deps, 'user/default', 'user.default.skill.s', ORIGIN.rest))?.id).toBe('user.default.skill.s');
+    expect(await sweepTrash(storage, deps, { days: 30 })).toEqual({ purged: ['user.default.workflow.w'], failed: [] });
+    expect(await rooms.use('user/default', (room) => ({ trash: listTrash(room.doc, home), skill: getSkillSource(room.doc, 's') }))).toEqual({ trash: [], skill: '---\nname: S\n---\nnew work' });
+    expect(await versioned(versions, ['user/default/skill/s', 'user/default/workflow/w'])).toEqual(['user/default/skill/s', 'user/default/workflow/w']);
+    expect(sameGraph((await storedWorkflow(storage, 'user/default/workflow/w')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
+  });
+
+  it('a restore while the purge runs is refused as being deleted for good, and a purge cut short is retried by the sweep only once its marker is stale', async () => {
+    const { storage, rooms, versions, deps } = await setup();
+    await seedWorkflow(rooms, home, 'w');
+    await rooms.use('user/default', (room) => trashWorkflow(room.doc, home, 'w', { by: 'default', at: new Date().toISOString() }));
+    let release = () => {};
+    versions.hold = new Promise((r) => (release = r));
+    const purging = purgeTrashEntry(deps, 'user/default', 'user.default.workflow.w', ORIGIN.rest);
+    await waitFor(() => rooms.use('user/default', (room) => getTrashEntry(room.doc, home, 'user.default.workflow.w')?.purging !== undefined), 'the purging marker');
+    const restored = await rooms.use('user/default', (room) => room.doc.transact(() => restoreFromTrash(room.doc, home, 'user.default.workflow.w'), ORIGIN.rest));
+    expect(restored).toMatchObject({ ok: false, error: { code: 'purging', message: expect.stringContaining('being deleted for good') } });
+    release();
+    expect((await purging)?.id).toBe('user.default.workflow.w');
+    expect(await rooms.use('user/default', (room) => ({ listed: getWorkflowListing(room.doc, 'w'), trash: listTrash(room.doc, home) }))).toEqual({ listed: undefined, trash: [] });
+
+    // A purge that crashed after its marker: a recent deletion, so only the stale marker makes it due.
+    versions.hold = null;
+    await seedWorkflow(rooms, home, 'c');
+    await rooms.use('user/default', (room) => {
+      trashWorkflow(room.doc, home, 'c', { by: 'default', at: new Date().toISOString() });
+      markPurging(room.doc, home, 'user.default.workflow.c', new Date().toISOString());
+    });
+    expect(await sweepTrash(storage, deps, { days: 30 })).toEqual({ purged: [], failed: [] });
+    const later = () => Date.now() + STALE_PURGE_MS + 1;
+    expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: ['user.default.workflow.c'], failed: [] });
+    expect((await storedWorkflow(storage, 'user/default/workflow/c')).empty).toBe(true);
   });
 
   it('a room in use when it is purged: its holder is cut off, uses that come meanwhile wait and then find it empty', async () => {
