@@ -17,6 +17,7 @@ import { readWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../
 import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
 import { ORIGIN } from '../../shared/src/origins';
 import { loadConfig } from '../src/config';
+import { RoomDeletedError } from '../src/rooms/room';
 import { Rooms } from '../src/rooms/rooms';
 import { MemoryStorage } from '../src/storage/memory';
 import type { Storage } from '../src/storage/storage';
@@ -155,6 +156,37 @@ describe('TRASH-1: to the trash and back', () => {
     expect((await api(server, 'POST', '/api/trash/user.default.workflow.none/restore')).status).toBe(404);
     expect((await api(server, 'DELETE', '/api/trash/user.default.workflow.none')).status).toBe(404);
     expect((await api(server, 'GET', '/api/trash?volume=user&volume_id=x%2Fy')).status).toBe(400);
+  });
+  it('versions of a trashed workflow or skill can be neither named nor restored (409, saying how to restore it first); a restore the entry\'s files refuse is a 409', async () => {
+    const server = await start();
+    await seedWorkflow(server.rooms, home, 'wt');
+    const room = 'user/default/workflow/wt';
+    const named = await api(server, 'POST', '/api/versions', { room, name: 'before the delete' });
+    expect(named.status).toBe(201);
+    await api(server, 'POST', '/api/skills', { name: 'Kept', code: 'def execute(inputs):\n    return {}' });
+    const skillVersion = await api(server, 'POST', '/api/versions', { room: 'user/default/skill/kept', name: 'v1' });
+    expect(skillVersion.status).toBe(201);
+    await trashInIndex(server, 'wt');
+    expect((await api(server, 'DELETE', '/api/skills/kept')).status).toBe(200);
+
+    for (const [call, trashId] of [
+      [() => api(server, 'POST', '/api/versions', { room, name: 'in the trash' }), 'user.default.workflow.wt'],
+      [() => api(server, 'POST', `/api/versions/${named.body.id}/restore`), 'user.default.workflow.wt'],
+      [() => api(server, 'POST', `/api/versions/${skillVersion.body.id}/restore`), 'user.default.skill.kept'],
+    ] as const) {
+      const res = await call();
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain(`is in the trash; restore it first (POST /api/trash/${trashId}/restore)`);
+    }
+    expect((await api(server, 'GET', '/api/skills/kept')).status).toBe(404);
+
+    await server.rooms.use('user/default', (r) => {
+      const entry = r.doc.getMap('skillTrash').get('user.default.skill.kept') as Record<string, unknown>;
+      r.doc.getMap('skillTrash').set('user.default.skill.kept', { ...entry, files: { '../escape': 'AA==' } });
+    });
+    const bad = await api(server, 'POST', '/api/trash/user.default.skill.kept/restore');
+    expect(bad.status).toBe(409);
+    expect(bad.body.error.message).toMatch(/cannot be restored/);
   });
 });
 
@@ -372,7 +404,8 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     const during = rooms.use(name, (room) => readWorkflowGraph(room.doc).nodes.length);
     await purging;
     expect(await during).toBe(0);
-    await expect(held.durable()).rejects.toThrow();
+    // A REST call that held it answers 410 "deleted for good" (sync-server/src/http/errors.ts).
+    await expect(held.durable()).rejects.toBeInstanceOf(RoomDeletedError);
     // The old holder's release does not count against the room loaded since.
     rooms.release(held);
     const again = await rooms.acquire(name);
