@@ -162,3 +162,28 @@ describe('TRASH-2: over the WebSocket', () => {
     }
   }
 });
+
+describe('TRASH-2: a share link to a workflow in the trash', () => {
+  it('its guest may open it read-only, not edit it; once restored the link writes again', async () => {
+    const room = 'user/alice/workflow/shared';
+    await server.rooms.use('user/alice', (r) => trashWorkflow(r.doc, alice, 'shared', stamp));
+    try {
+      const before = await storedBytes(server.storage, room);
+      const opened = await openPeer(server.url, room, tokens['share writer']);
+      if (!opened.ok) throw new Error(`refused with ${opened.code}`);
+      opened.peer.write((doc) => doc.getMap('meta').set('name', 'Edited by the guest'));
+      await opened.peer.roundTrip();
+      opened.peer.close();
+      expect(opened.peer.denials).toEqual([expect.stringContaining('read-only')]);
+      expect(await storedBytes(server.storage, room)).toBe(before);
+    } finally {
+      await server.rooms.use('user/alice', (r) => restoreFromTrash(r.doc, alice, 'user.alice.workflow.shared'));
+    }
+    const again = await openPeer(server.url, room, tokens['share writer']);
+    if (!again.ok) throw new Error(`refused with ${again.code}`);
+    again.peer.write((doc) => doc.getMap('meta').set('name', 'Edited once restored'));
+    await again.peer.roundTrip();
+    again.peer.close();
+    expect(again.peer.denials).toEqual([]);
+  });
+});

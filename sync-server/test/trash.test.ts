@@ -2,6 +2,9 @@
 // content kept; /api/trash lists, restores and deletes for good. TRASH-4: a purge (delete
 // forever, or expiry after TRASH_DAYS) closes the room's clients with 4410, deletes its storage,
 // its mirror and its versions, and forgets the entry last, so a purge cut short runs again.
+// TRASH-5: only an entry about an item of the index's own volume is purged, marked first; one
+// listed again is only forgotten; versions of a trashed item are refused. TRASH-6: tombstones
+// refuse a stale device (4410); a trashed room is read-only.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
@@ -11,7 +14,7 @@ import { CLOSE } from '../../shared/src/codes';
 import { runsOf } from '../../shared/src/documents/runs';
 import { readMessages } from '../../shared/src/documents/session';
 import { writeSkillFiles } from '../../shared/src/documents/skill-files';
-import { getTrashEntry, listTrash, markPurging, restoreFromTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
+import { getTrashEntry, listTrash, markPurging, purgedOf, restoreFromTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
 import { getSkillSource, getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
@@ -26,7 +29,9 @@ import { purgeTrashEntry, STALE_PURGE_MS } from '../src/trash/purge';
 import { isExpired, sweepTrash } from '../src/trash/trash-expiry';
 import { connectClient, connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
+import { openPeer } from './harness/raw-peer';
 import { requestAs } from './harness/rest-as';
+import { storedBytes } from './harness/stored';
 import { teardownEachTest } from './harness/teardown';
 import { SEEDED_GRAPH, seedWorkflow } from './harness/trash-items';
 import { waitFor } from './harness/wait';
@@ -222,6 +227,62 @@ describe('TRASH-4: deleting for good', () => {
     expect(open.closeCodes).toEqual([CLOSE.roomDeleted.code]);
     expect(server.rooms.loaded).not.toContain('user/default/workflow/w3');
     await expect(fs.access(mirrored)).rejects.toThrow();
+  });
+
+  it('a purged room is tombstoned: a stale device that missed the purge is refused with 4410 (its run history too) and stores nothing; listing the id again lifts it; no client writes the tombstones', async () => {
+    const server = await start();
+    await seedWorkflow(server.rooms, home, 'ts');
+    const entry = await trashInIndex(server, 'ts');
+    expect((await api(server, 'DELETE', `/api/trash/${entry.id}`)).status).toBe(200);
+    expect(await server.rooms.use('user/default', (r) => [...purgedOf(r.doc).keys()].sort())).toEqual(['user/default/runs/ts', 'user/default/workflow/ts']);
+
+    // A device offline during the purge comes back with its copy of the workflow.
+    const stale = new Y.Doc();
+    writeWorkflowMeta(stale, { name: 'Stale copy' });
+    const back = connectClient(server.url, 'user/default/workflow/ts', { doc: stale });
+    cleanups.push(() => back.destroy());
+    const runs = client(server, 'user/default/runs/ts');
+    await waitFor(() => back.closeCodes.includes(CLOSE.roomDeleted.code) && runs.closeCodes.includes(CLOSE.roomDeleted.code), 'the stale device to be refused');
+    expect(await server.storage.read('user/default/workflow/ts')).toEqual({ snapshot: null, updates: [] });
+
+    // No client may write the tombstones, to lift one or to lock a live room.
+    const index = await connectSynced(server.url, 'user/default');
+    cleanups.push(() => index.destroy());
+    purgedOf(index.doc).set('user/default/workflow/other', 'now');
+    purgedOf(index.doc).delete('user/default/workflow/ts');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await server.rooms.use('user/default', (r) => [...purgedOf(r.doc).keys()].sort())).toEqual(['user/default/runs/ts', 'user/default/workflow/ts']);
+
+    // A new workflow under the same id opens and keeps its edits.
+    await server.rooms.use('user/default', (r) => putWorkflowListing(r.doc, 'ts', { name: 'Anew' }));
+    const fresh = await connectSynced(server.url, 'user/default/workflow/ts');
+    cleanups.push(() => fresh.destroy());
+    writeWorkflowMeta(fresh.doc, { name: 'Anew' });
+    await waitFor(() => server.rooms.use('user/default/workflow/ts', (r) => r.doc.getMap('meta').get('name') === 'Anew'), 'the new workflow\'s edit on the server');
+  });
+
+  it('a workflow in the trash is read-only to connections made while it is there, and writable again once restored', async () => {
+    const server = await start();
+    await seedWorkflow(server.rooms, home, 'ro');
+    const entry = await trashInIndex(server, 'ro');
+    const room = 'user/default/workflow/ro';
+    const during = await openPeer(server.url, room);
+    if (!during.ok) throw new Error(`refused with ${during.code}`);
+    cleanups.push(() => during.peer.close());
+    const before = await storedBytes(server.storage, room);
+    during.peer.write((doc) => writeWorkflowMeta(doc, { name: 'Edited in the trash' }));
+    await during.peer.roundTrip();
+    expect(during.peer.denials).toEqual([expect.stringContaining('read-only')]);
+    expect(await storedBytes(server.storage, room)).toBe(before);
+
+    expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(200);
+    const after = await openPeer(server.url, room);
+    if (!after.ok) throw new Error(`refused with ${after.code}`);
+    cleanups.push(() => after.peer.close());
+    after.peer.write((doc) => writeWorkflowMeta(doc, { name: 'Edited once restored' }));
+    await after.peer.roundTrip();
+    expect(after.peer.denials).toEqual([]);
+    expect(await server.rooms.use(room, (r) => r.doc.getMap('meta').get('name'))).toBe('Edited once restored');
   });
 
   it('expiry: an entry older than TRASH_DAYS is purged by the sweep, a younger one stays', async () => {

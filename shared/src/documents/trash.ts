@@ -303,3 +303,24 @@ export function forgetTrashEntry(doc: Y.Doc, trashId: string): boolean {
   }
   return false;
 }
+
+/**
+ * The tombstones of a volume's rooms deleted for good: room name → ISO time of the purge. The
+ * server writes them (`SERVER_ROOTS`) and refuses a connection to such a room (4410), so a device
+ * that missed the purge forgets its copy instead of sending it back; an item listed again under
+ * the same id is live whatever its tombstone says.
+ */
+export const purgedOf = (doc: Y.Doc): Y.Map<string> => doc.getMap<string>('purged');
+
+/** Whether a workflow, session or run history room of this index is live, in the trash (read-only), or deleted for good. */
+export type RoomStanding = 'live' | 'trashed' | 'purged';
+
+/** The standing of one item's room in the index of `where`: listed wins, then its trash entry (one being purged counts as purged), then a tombstone. */
+export function standingOf(doc: Y.Doc, where: TrashVolume, kind: 'workflow' | 'session', itemId: string, room: string): RoomStanding {
+  const listed = kind === 'workflow' ? getWorkflowListing(doc, itemId) : getSessionListing(doc, itemId);
+  if (listed) return 'live';
+  const roomOfItem = kind === 'workflow' ? workflowRoom(where.volume, where.volumeId, itemId) : sessionRoom(where.volume, where.volumeId, itemId);
+  const entry = getTrashEntry(doc, where, trashIdOf(roomOfItem));
+  if (entry) return entry.purging === undefined ? 'trashed' : 'purged';
+  return typeof purgedOf(doc).get(room) === 'string' ? 'purged' : 'live';
+}

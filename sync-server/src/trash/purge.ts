@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { CLOSE } from '../../../shared/src/codes';
 import type * as Y from 'yjs';
-import { forgetTrashEntry, getTrashEntry, markPurging, type TrashEntry, type TrashVolume } from '../../../shared/src/documents/trash';
+import { forgetTrashEntry, getTrashEntry, markPurging, purgedOf, type TrashEntry, type TrashVolume } from '../../../shared/src/documents/trash';
 import { getSessionListing, getSkillSource, getWorkflowListing } from '../../../shared/src/documents/volume-index';
 import type { NamedOrigin } from '../../../shared/src/origins';
 import { parseRoomName, runsRoomOf } from '../../../shared/src/rooms';
@@ -60,7 +60,8 @@ function listedAgain(doc: Y.Doc, entry: TrashEntry): boolean {
  * transaction of the index, the entry is checked again (it must name an item of this volume, see
  * `getTrashEntry`) and marked `purging`, so a restore meanwhile is refused rather than bringing
  * back a listing whose content is going; an item listed again under the same id only has its old
- * entry forgotten, since its room and versions are the new item's now. Then a workflow's or
+ * entry forgotten, since its room and versions are the new item's now. The rooms it deletes are
+ * recorded in the index's `purged` tombstones in that transaction. Then a workflow's or
  * session's room (and a workflow's run history) is unloaded (its clients closed with
  * `roomDeleted`) and deleted from storage and mirrors, the subject's versions are removed, and
  * only then is the entry forgotten, so a purge cut short (a crash, a backend down) leaves the
@@ -83,8 +84,13 @@ export async function purgeTrashEntry(
       const entry = getTrashEntry(room.doc, where, trashId);
       if (!entry || !due(entry)) return;
       const forgotten = listedAgain(room.doc, entry);
+      const at = new Date().toISOString();
       if (forgotten) forgetTrashEntry(room.doc, trashId);
-      else markPurging(room.doc, where, trashId, new Date().toISOString());
+      else {
+        markPurging(room.doc, where, trashId, at);
+        // Tombstoned before anything is deleted, so no device can bring a stale copy back meanwhile.
+        for (const purged of roomsOf(entry)) purgedOf(room.doc).set(purged, at);
+      }
       claimed = { entry, forgotten };
     }, origin);
     return claimed as { entry: TrashEntry; forgotten: boolean } | null;
