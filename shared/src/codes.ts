@@ -80,6 +80,7 @@ export const ERRORS = {
   forbidden: { status: 403, help: 'Your identity may not do this here; the system volume is read-only.' },
   not_found: { status: 404, help: 'Nothing has that id here. List the collection to see what exists.' },
   conflict: { status: 409, help: 'Something with that id already exists. Choose another id or update the existing one.' },
+  gone: { status: 410, help: 'It was deleted for good while the request ran (its time in the trash ran out, or someone deleted it forever); nothing of it is kept.' },
   unprocessable: { status: 422, help: 'The request is well formed, but what it names cannot be used as it stands; the message says why.' },
   rate_limited: { status: 429, help: 'Too many requests; wait a moment and retry.' },
   internal: { status: 500, help: 'The server failed unexpectedly; the logs have the details. Nothing was half-written.' },

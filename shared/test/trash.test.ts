@@ -97,15 +97,15 @@ describe('trashing and restoring', () => {
     });
     expect(getWorkflowListing(doc, 'w1')).toBeUndefined();
     expect(listWorkflows(doc).map((w) => w.id)).toEqual(['w2']);
-    expect(listTrash(doc)).toEqual([trashed.ok && trashed.value]);
-    expect(trashEntryOf(doc, 'workflow', 'w1')?.deleted_by).toBe('alice');
-    expect(trashEntryOf(doc, 'session', 'w1')).toBeUndefined();
+    expect(listTrash(doc, alice)).toEqual([trashed.ok && trashed.value]);
+    expect(trashEntryOf(doc, alice, 'workflow', 'w1')?.deleted_by).toBe('alice');
+    expect(trashEntryOf(doc, alice, 'session', 'w1')).toBeUndefined();
 
-    const restored = restoreFromTrash(doc, 'user.alice.workflow.w1');
+    const restored = restoreFromTrash(doc, alice, 'user.alice.workflow.w1');
     expect(restored.ok).toBe(true);
     expect(getWorkflowListing(doc, 'w1')).toEqual(before);
-    expect(listTrash(doc)).toEqual([]);
-    expect(trashEntryOf(doc, 'workflow', 'w1')).toBeUndefined();
+    expect(listTrash(doc, alice)).toEqual([]);
+    expect(trashEntryOf(doc, alice, 'workflow', 'w1')).toBeUndefined();
   });
 
   it('moves a session listing into the trash and restores it with its status and times', () => {
@@ -114,7 +114,7 @@ describe('trashing and restoring', () => {
     const trashed = trashSession(doc, lab, 's1', stamp('2026-02-01T10:00:00.000Z', 'bob'));
     expect(trashed.ok && trashed.value).toMatchObject({ id: 'team.lab.session.s1', kind: 'session', room: 'team/lab/session/s1', name: 'Chat', deleted_by: 'bob' });
     expect(listSessions(doc)).toEqual([]);
-    expect(restoreFromTrash(doc, 'team.lab.session.s1').ok).toBe(true);
+    expect(restoreFromTrash(doc, lab, 'team.lab.session.s1').ok).toBe(true);
     expect(getSessionListing(doc, 's1')).toEqual(before);
   });
 
@@ -138,7 +138,7 @@ describe('trashing and restoring', () => {
     expect(doc.getMap('trash').size).toBe(0);
     expect(SKILL_ROOTS).toContain('skillTrash');
 
-    expect(restoreFromTrash(doc, 'team.lab.skill.square').ok).toBe(true);
+    expect(restoreFromTrash(doc, lab, 'team.lab.skill.square').ok).toBe(true);
     expect(getSkillSource(doc, 'square')).toBe(SKILL);
     expect(readSkillFiles(doc, 'square')).toEqual(files);
     expect(getSkillOrigin(doc, 'square')).toBe('square/SKILL.md');
@@ -157,15 +157,15 @@ describe('trashing and restoring', () => {
     const doc = indexWithItems();
     trashWorkflow(doc, alice, 'w1', stamp('2026-02-01T10:00:00.000Z'));
     putWorkflowListing(doc, 'w1', { name: 'A new one', description: '', created_at: '2026-02-02T00:00:00.000Z', updated_at: '2026-02-02T00:00:00.000Z' });
-    const refused = restoreFromTrash(doc, 'user.alice.workflow.w1');
+    const refused = restoreFromTrash(doc, alice, 'user.alice.workflow.w1');
     expect(refused).toMatchObject({ ok: false, error: { code: 'in_use' } });
     expect(!refused.ok && refused.error.message).toMatch(/workflow with id "w1" exists again.*"Filter chain"/);
     expect(getWorkflowListing(doc, 'w1')?.name).toBe('A new one');
-    expect(getTrashEntry(doc, 'user.alice.workflow.w1')).toBeDefined();
+    expect(getTrashEntry(doc, alice, 'user.alice.workflow.w1')).toBeDefined();
 
     trashSkill(doc, alice, 'square', stamp('2026-02-01T10:00:00.000Z'));
     putSkillSource(doc, 'square', SKILL);
-    expect(restoreFromTrash(doc, 'user.alice.skill.square')).toMatchObject({ ok: false, error: { code: 'in_use' } });
+    expect(restoreFromTrash(doc, alice, 'user.alice.skill.square')).toMatchObject({ ok: false, error: { code: 'in_use' } });
   });
 
   it('says what is missing: an item not in the volume, an id not in the trash', () => {
@@ -173,7 +173,7 @@ describe('trashing and restoring', () => {
     expect(trashWorkflow(doc, alice, 'nope', stamp('2026-02-01T10:00:00.000Z'))).toMatchObject({ ok: false, error: { code: 'not_found', message: 'No workflow "nope" in this volume.' } });
     expect(trashSession(doc, alice, 'w1', stamp('2026-02-01T10:00:00.000Z'))).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(trashSkill(doc, alice, 'nope', stamp('2026-02-01T10:00:00.000Z'))).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(restoreFromTrash(doc, 'user.alice.workflow.w1')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(restoreFromTrash(doc, alice, 'user.alice.workflow.w1')).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(doc.getMap('trash').size).toBe(0);
   });
 
@@ -182,11 +182,11 @@ describe('trashing and restoring', () => {
     trashWorkflow(doc, alice, 'w1', stamp('2026-02-01T10:00:00.000Z'));
     trashSkill(doc, alice, 'square', stamp('2026-02-03T10:00:00.000Z'));
     trashSession(doc, alice, 's1', stamp('2026-02-02T10:00:00.000Z'));
-    expect(listTrash(doc).map((e) => e.id)).toEqual(['user.alice.skill.square', 'user.alice.session.s1', 'user.alice.workflow.w1']);
+    expect(listTrash(doc, alice).map((e) => e.id)).toEqual(['user.alice.skill.square', 'user.alice.session.s1', 'user.alice.workflow.w1']);
     expect(forgetTrashEntry(doc, 'user.alice.skill.square')).toBe(true);
     expect(forgetTrashEntry(doc, 'user.alice.skill.square')).toBe(false);
     expect(forgetTrashEntry(doc, 'user.alice.workflow.w1')).toBe(true);
-    expect(listTrash(doc).map((e) => e.id)).toEqual(['user.alice.session.s1']);
+    expect(listTrash(doc, alice).map((e) => e.id)).toEqual(['user.alice.session.s1']);
     expect(getSkillSource(doc, 'square')).toBeUndefined();
   });
 
@@ -199,11 +199,11 @@ describe('trashing and restoring', () => {
     // An entry filed under another item's id.
     trash.set('user.alice.workflow.d', { kind: 'workflow', item_id: 'e', room: 'user/alice/workflow/e', name: 'e', deleted_at: 'x', deleted_by: 'y' });
     trash.set('user.alice.workflow.f', { kind: 'workflow', item_id: 'f', room: 'user/alice/workflow/f', name: 'f', deleted_at: 'x', deleted_by: 'y', listing: 'no' });
-    expect(listTrash(doc).map((e) => e.id)).toEqual(['user.alice.workflow.f']);
-    expect(listTrash(doc)[0]).not.toHaveProperty('listing');
-    expect(restoreFromTrash(doc, 'user.alice.workflow.d')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(listTrash(doc, alice).map((e) => e.id)).toEqual(['user.alice.workflow.f']);
+    expect(listTrash(doc, alice)[0]).not.toHaveProperty('listing');
+    expect(restoreFromTrash(doc, alice, 'user.alice.workflow.d')).toMatchObject({ ok: false, error: { code: 'not_found' } });
     // Restored from what the entry has: its name, its deletion time.
-    expect(restoreFromTrash(doc, 'user.alice.workflow.f').ok).toBe(true);
+    expect(restoreFromTrash(doc, alice, 'user.alice.workflow.f').ok).toBe(true);
     expect(getWorkflowListing(doc, 'f')).toEqual({ id: 'f', name: 'f', description: '', created_at: 'x', updated_at: 'x' });
   });
 });
@@ -224,7 +224,7 @@ describe('the trash as a shared document', () => {
     expect(updates).toHaveLength(1);
     Y.applyUpdate(b, updates[0]!);
     expect(getWorkflowListing(b, 'w1')).toBeUndefined();
-    expect(trashEntryOf(b, 'workflow', 'w1')?.name).toBe('Filter chain');
+    expect(trashEntryOf(b, alice, 'workflow', 'w1')?.name).toBe('Filter chain');
 
     a.transact(() => trashSkill(a, alice, 'square', stamp('2026-02-01T10:00:00.000Z')), local);
     undo.undo();
@@ -233,6 +233,6 @@ describe('the trash as a shared document', () => {
     expect(skillTrashOf(a).size).toBe(0);
     undo.undo();
     expect(getWorkflowListing(a, 'w1')?.name).toBe('Filter chain');
-    expect(listTrash(a)).toEqual([]);
+    expect(listTrash(a, alice)).toEqual([]);
   });
 });

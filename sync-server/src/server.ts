@@ -72,7 +72,7 @@ export async function startServer(
   let draining = false;
   const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms } });
   const server = http.createServer(app);
-  const { sockets } = openWebSocketEdge(server, { config, rooms, identify, tokens, log, isDraining: () => draining });
+  const { sockets } = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -75,7 +75,8 @@ async function itemFor(action: Action): Promise<{ where: TrashVolume; index: str
   return { where, index, id, kind, trashId: `${where.volume}.${where.volumeId}.${kind}.${id}` };
 }
 
-const inTrash = (index: string, trashId: string) => server.rooms.use(index, (room) => getTrashEntry(room.doc, trashId) !== undefined);
+const volumeOfIndex = (index: string): TrashVolume => (index === 'team/lab' ? lab : alice);
+const inTrash = (index: string, trashId: string) => server.rooms.use(index, (room) => getTrashEntry(room.doc, volumeOfIndex(index), trashId) !== undefined);
 
 describe('TRASH-2: over REST', () => {
   for (const who of WHO) {
@@ -139,7 +140,7 @@ describe('TRASH-2: over the WebSocket', () => {
         const { peer } = opened;
         try {
           peer.write((doc) => {
-            if (action === 'ws restore team skill') restoreFromTrash(doc, item.trashId);
+            if (action === 'ws restore team skill') restoreFromTrash(doc, item.where, item.trashId);
             else if (action === 'ws forget team skill') forgetTrashEntry(doc, item.trashId);
             else if (item.kind === 'skill') trashSkill(doc, item.where, item.id, stamp);
             else trashWorkflow(doc, item.where, item.id, stamp);
@@ -160,4 +161,29 @@ describe('TRASH-2: over the WebSocket', () => {
       });
     }
   }
+});
+
+describe('TRASH-2: a share link to a workflow in the trash', () => {
+  it('its guest may open it read-only, not edit it; once restored the link writes again', async () => {
+    const room = 'user/alice/workflow/shared';
+    await server.rooms.use('user/alice', (r) => trashWorkflow(r.doc, alice, 'shared', stamp));
+    try {
+      const before = await storedBytes(server.storage, room);
+      const opened = await openPeer(server.url, room, tokens['share writer']);
+      if (!opened.ok) throw new Error(`refused with ${opened.code}`);
+      opened.peer.write((doc) => doc.getMap('meta').set('name', 'Edited by the guest'));
+      await opened.peer.roundTrip();
+      opened.peer.close();
+      expect(opened.peer.denials).toEqual([expect.stringContaining('read-only')]);
+      expect(await storedBytes(server.storage, room)).toBe(before);
+    } finally {
+      await server.rooms.use('user/alice', (r) => restoreFromTrash(r.doc, alice, 'user.alice.workflow.shared'));
+    }
+    const again = await openPeer(server.url, room, tokens['share writer']);
+    if (!again.ok) throw new Error(`refused with ${again.code}`);
+    again.peer.write((doc) => doc.getMap('meta').set('name', 'Edited once restored'));
+    await again.peer.roundTrip();
+    again.peer.close();
+    expect(again.peer.denials).toEqual([]);
+  });
 });

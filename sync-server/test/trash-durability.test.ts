@@ -110,7 +110,7 @@ async function trashSurvivesAndExpires(backend: Backend): Promise<void> {
   expect((await api(server, 'DELETE', '/api/skills/gone-skill')).status).toBe(200);
   index.doc.transact(() => trashWorkflow(index.doc, { volume: 'user', volumeId: 'default' }, 'w1', { by: 'alice', at: new Date().toISOString() }));
   const indexObserver = await client(server, 'user/default');
-  await waitFor(() => getTrashEntry(indexObserver.doc, 'user.default.workflow.w1') !== undefined, 'the trashed workflow to be stored');
+  await waitFor(() => getTrashEntry(indexObserver.doc, { volume: 'user', volumeId: 'default' }, 'user.default.workflow.w1') !== undefined, 'the trashed workflow to be stored');
   index.destroy();
   indexObserver.destroy();
   await server.stop('SIGKILL');

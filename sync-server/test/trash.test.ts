@@ -2,6 +2,9 @@
 // content kept; /api/trash lists, restores and deletes for good. TRASH-4: a purge (delete
 // forever, or expiry after TRASH_DAYS) closes the room's clients with 4410, deletes its storage,
 // its mirror and its versions, and forgets the entry last, so a purge cut short runs again.
+// TRASH-5: only an entry about an item of the index's own volume is purged, marked first; one
+// listed again is only forgotten; versions of a trashed item are refused. TRASH-6: tombstones
+// refuse a stale device (4410); a trashed room is read-only.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
@@ -11,22 +14,25 @@ import { CLOSE } from '../../shared/src/codes';
 import { runsOf } from '../../shared/src/documents/runs';
 import { readMessages } from '../../shared/src/documents/session';
 import { writeSkillFiles } from '../../shared/src/documents/skill-files';
-import { getTrashEntry, listTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
-import { getWorkflowListing, putWorkflowListing } from '../../shared/src/documents/volume-index';
+import { getTrashEntry, listTrash, markPurging, purgedOf, restoreFromTrash, trashSkill, trashWorkflow, type TrashEntry } from '../../shared/src/documents/trash';
+import { getSkillSource, getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { versionIdOf, type VersionMeta } from '../../shared/src/history/version';
 import { ORIGIN } from '../../shared/src/origins';
 import { loadConfig } from '../src/config';
+import { RoomDeletedError } from '../src/rooms/room';
 import { Rooms } from '../src/rooms/rooms';
 import { MemoryStorage } from '../src/storage/memory';
 import type { Storage } from '../src/storage/storage';
 import { Checkpoints } from '../src/history/checkpoints';
 import { MemoryHistory } from '../src/history/memory-history';
-import { purgeTrashEntry } from '../src/trash/purge';
+import { purgeTrashEntry, STALE_PURGE_MS } from '../src/trash/purge';
 import { isExpired, sweepTrash } from '../src/trash/trash-expiry';
 import { connectClient, connectSynced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
+import { openPeer } from './harness/raw-peer';
 import { requestAs } from './harness/rest-as';
+import { storedBytes } from './harness/stored';
 import { teardownEachTest } from './harness/teardown';
 import { SEEDED_GRAPH, seedWorkflow } from './harness/trash-items';
 import { waitFor } from './harness/wait';
@@ -103,7 +109,7 @@ describe('TRASH-1: to the trash and back', () => {
 
     const restored = await api(server, 'POST', `/api/trash/${entry.id}/restore`);
     expect(restored).toEqual({ status: 200, body: { restored: entry.id, kind: 'workflow', item_id: 'w1', room: 'user/default/workflow/w1', name: 'Filter chain' } });
-    const index = await server.rooms.use('user/default', (room) => ({ listing: getWorkflowListing(room.doc, 'w1'), trash: listTrash(room.doc) }));
+    const index = await server.rooms.use('user/default', (room) => ({ listing: getWorkflowListing(room.doc, 'w1'), trash: listTrash(room.doc, { volume: 'user', volumeId: 'default' }) }));
     expect(index).toEqual({ listing: entry.listing, trash: [] });
     expect(sameGraph((await storedWorkflow(server.storage, 'user/default/workflow/w1')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
     expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(404);
@@ -157,6 +163,37 @@ describe('TRASH-1: to the trash and back', () => {
     expect((await api(server, 'DELETE', '/api/trash/user.default.workflow.none')).status).toBe(404);
     expect((await api(server, 'GET', '/api/trash?volume=user&volume_id=x%2Fy')).status).toBe(400);
   });
+  it('versions of a trashed workflow or skill can be neither named nor restored (409, saying how to restore it first); a restore the entry\'s files refuse is a 409', async () => {
+    const server = await start();
+    await seedWorkflow(server.rooms, home, 'wt');
+    const room = 'user/default/workflow/wt';
+    const named = await api(server, 'POST', '/api/versions', { room, name: 'before the delete' });
+    expect(named.status).toBe(201);
+    await api(server, 'POST', '/api/skills', { name: 'Kept', code: 'def execute(inputs):\n    return {}' });
+    const skillVersion = await api(server, 'POST', '/api/versions', { room: 'user/default/skill/kept', name: 'v1' });
+    expect(skillVersion.status).toBe(201);
+    await trashInIndex(server, 'wt');
+    expect((await api(server, 'DELETE', '/api/skills/kept')).status).toBe(200);
+
+    for (const [call, trashId] of [
+      [() => api(server, 'POST', '/api/versions', { room, name: 'in the trash' }), 'user.default.workflow.wt'],
+      [() => api(server, 'POST', `/api/versions/${named.body.id}/restore`), 'user.default.workflow.wt'],
+      [() => api(server, 'POST', `/api/versions/${skillVersion.body.id}/restore`), 'user.default.skill.kept'],
+    ] as const) {
+      const res = await call();
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain(`is in the trash; restore it first (POST /api/trash/${trashId}/restore)`);
+    }
+    expect((await api(server, 'GET', '/api/skills/kept')).status).toBe(404);
+
+    await server.rooms.use('user/default', (r) => {
+      const entry = r.doc.getMap('skillTrash').get('user.default.skill.kept') as Record<string, unknown>;
+      r.doc.getMap('skillTrash').set('user.default.skill.kept', { ...entry, files: { '../escape': 'AA==' } });
+    });
+    const bad = await api(server, 'POST', '/api/trash/user.default.skill.kept/restore');
+    expect(bad.status).toBe(409);
+    expect(bad.body.error.message).toMatch(/cannot be restored/);
+  });
 });
 
 describe('TRASH-4: deleting for good', () => {
@@ -193,6 +230,62 @@ describe('TRASH-4: deleting for good', () => {
     await expect(fs.access(mirrored)).rejects.toThrow();
   });
 
+  it('a purged room is tombstoned: a stale device that missed the purge is refused with 4410 (its run history too) and stores nothing; listing the id again lifts it; no client writes the tombstones', async () => {
+    const server = await start();
+    await seedWorkflow(server.rooms, home, 'ts');
+    const entry = await trashInIndex(server, 'ts');
+    expect((await api(server, 'DELETE', `/api/trash/${entry.id}`)).status).toBe(200);
+    expect(await server.rooms.use('user/default', (r) => [...purgedOf(r.doc).keys()].sort())).toEqual(['user/default/runs/ts', 'user/default/workflow/ts']);
+
+    // A device offline during the purge comes back with its copy of the workflow.
+    const stale = new Y.Doc();
+    writeWorkflowMeta(stale, { name: 'Stale copy' });
+    const back = connectClient(server.url, 'user/default/workflow/ts', { doc: stale });
+    cleanups.push(() => back.destroy());
+    const runs = client(server, 'user/default/runs/ts');
+    await waitFor(() => back.closeCodes.includes(CLOSE.roomDeleted.code) && runs.closeCodes.includes(CLOSE.roomDeleted.code), 'the stale device to be refused');
+    expect(await server.storage.read('user/default/workflow/ts')).toEqual({ snapshot: null, updates: [] });
+
+    // No client may write the tombstones, to lift one or to lock a live room.
+    const index = await connectSynced(server.url, 'user/default');
+    cleanups.push(() => index.destroy());
+    purgedOf(index.doc).set('user/default/workflow/other', 'now');
+    purgedOf(index.doc).delete('user/default/workflow/ts');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await server.rooms.use('user/default', (r) => [...purgedOf(r.doc).keys()].sort())).toEqual(['user/default/runs/ts', 'user/default/workflow/ts']);
+
+    // A new workflow under the same id opens and keeps its edits.
+    await server.rooms.use('user/default', (r) => putWorkflowListing(r.doc, 'ts', { name: 'Anew' }));
+    const fresh = await connectSynced(server.url, 'user/default/workflow/ts');
+    cleanups.push(() => fresh.destroy());
+    writeWorkflowMeta(fresh.doc, { name: 'Anew' });
+    await waitFor(() => server.rooms.use('user/default/workflow/ts', (r) => r.doc.getMap('meta').get('name') === 'Anew'), 'the new workflow\'s edit on the server');
+  });
+
+  it('a workflow in the trash is read-only to connections made while it is there, and writable again once restored', async () => {
+    const server = await start();
+    await seedWorkflow(server.rooms, home, 'ro');
+    const entry = await trashInIndex(server, 'ro');
+    const room = 'user/default/workflow/ro';
+    const during = await openPeer(server.url, room);
+    if (!during.ok) throw new Error(`refused with ${during.code}`);
+    cleanups.push(() => during.peer.close());
+    const before = await storedBytes(server.storage, room);
+    during.peer.write((doc) => writeWorkflowMeta(doc, { name: 'Edited in the trash' }));
+    await during.peer.roundTrip();
+    expect(during.peer.denials).toEqual([expect.stringContaining('read-only')]);
+    expect(await storedBytes(server.storage, room)).toBe(before);
+
+    expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(200);
+    const after = await openPeer(server.url, room);
+    if (!after.ok) throw new Error(`refused with ${after.code}`);
+    cleanups.push(() => after.peer.close());
+    after.peer.write((doc) => writeWorkflowMeta(doc, { name: 'Edited once restored' }));
+    await after.peer.roundTrip();
+    expect(after.peer.denials).toEqual([]);
+    expect(await server.rooms.use(room, (r) => r.doc.getMap('meta').get('name'))).toBe('Edited once restored');
+  });
+
   it('expiry: an entry older than TRASH_DAYS is purged by the sweep, a younger one stays', async () => {
     // 0.00002 days is 1.7 s.
     const server = await start({ TRASH_DAYS: '0.00002' });
@@ -221,7 +314,10 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
   /** The memory history store, made to fail its next `removeSubject` when asked (a backend that is down). */
   class History extends MemoryHistory {
     failNext = false;
+    /** When set, `removeSubject` waits for it (a slow backend, to act while a purge runs). */
+    hold: Promise<void> | null = null;
     override async removeSubject(subject: string): Promise<void> {
+      await this.hold;
       if (this.failNext) {
         this.failNext = false;
         throw new Error('history backend down');
@@ -277,7 +373,7 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     expect(await versioned(versions, subjects)).toEqual(['team/lab/workflow/kept']);
     expect((await storedWorkflow(storage, 'team/lab/workflow/w')).empty).toBe(true);
     expect((await storedWorkflow(storage, 'team/lab/workflow/kept')).empty).toBe(false);
-    expect(await rooms.use('team/lab', (room) => listTrash(room.doc).map((e) => e.id))).toEqual(['team.lab.workflow.kept']);
+    expect(await rooms.use('team/lab', (room) => listTrash(room.doc, { volume: 'team', volumeId: 'lab' }).map((e) => e.id))).toEqual(['team.lab.workflow.kept']);
   });
 
   it('a purge cut short keeps the entry, and the next sweep finishes it', async () => {
@@ -288,9 +384,79 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     versions.failNext = true;
     const later = () => Date.parse('2026-03-01T00:00:00.000Z');
     expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: [], failed: ['user.default.workflow.w'] });
-    expect(await rooms.use('user/default', (room) => getTrashEntry(room.doc, 'user.default.workflow.w')?.item_id)).toBe('w');
+    expect(await rooms.use('user/default', (room) => getTrashEntry(room.doc, { volume: 'user', volumeId: 'default' }, 'user.default.workflow.w')?.item_id)).toBe('w');
     expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: ['user.default.workflow.w'], failed: [] });
     expect(await versioned(versions, ['user/default/workflow/w'])).toEqual([]);
+  });
+
+  it('a forged entry (another volume\'s room, a skill outside skillTrash, a kind or id not its subject\'s) is neither listed nor purged', async () => {
+    const { storage, rooms, versions, deps } = await setup();
+    const bob = { volume: 'user', volumeId: 'bob' } as const;
+    const mallory = { volume: 'user', volumeId: 'mallory' } as const;
+    await seedWorkflow(rooms, bob, 'w');
+    await addVersion(versions, 'user/bob/workflow/w');
+    const old = { name: 'x', deleted_at: '2000-01-01T00:00:00.000Z', deleted_by: 'mallory' };
+    // What Mallory may write over WebSocket: her own index's `trash` root.
+    await rooms.use('user/mallory', (room) => {
+      const trash = room.doc.getMap('trash');
+      trash.set('user.bob.workflow.w', { kind: 'workflow', item_id: 'w', room: 'user/bob/workflow/w', ...old });
+      trash.set('user.mallory.skill.s', { kind: 'skill', item_id: 's', room: 'user/mallory/skill/s', ...old });
+      trash.set('user.mallory.workflow.w', { kind: 'session', item_id: 'w', room: 'user/mallory/workflow/w', ...old });
+      trash.set('user.mallory.session.s', { kind: 'session', item_id: 'other', room: 'user/mallory/session/s', ...old });
+    });
+    expect(await rooms.use('user/mallory', (room) => listTrash(room.doc, mallory))).toEqual([]);
+    expect(await sweepTrash(storage, deps, { days: 30 })).toEqual({ purged: [], failed: [] });
+    expect(await purgeTrashEntry(deps, 'user/mallory', 'user.bob.workflow.w', ORIGIN.rest)).toBeNull();
+    expect(await versioned(versions, ['user/bob/workflow/w'])).toEqual(['user/bob/workflow/w']);
+    expect(sameGraph((await storedWorkflow(storage, 'user/bob/workflow/w')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
+  });
+
+  it('an entry whose id is listed again is only forgotten: the new workflow\'s room and the new skill and its versions are kept', async () => {
+    const { storage, rooms, versions, deps } = await setup();
+    await seedWorkflow(rooms, home, 'w');
+    await rooms.use('user/default', (room) => {
+      trashWorkflow(room.doc, home, 'w', { by: 'default', at: '2026-01-01T00:00:00.000Z' });
+      putSkillSource(room.doc, 's', '---\nname: S\n---\nold');
+    });
+    await rooms.use('user/default', (room) => trashSkill(room.doc, home, 's', { by: 'default', at: '2026-01-01T00:00:00.000Z' }));
+    // Made again under the same ids, with their own content and versions.
+    await seedWorkflow(rooms, home, 'w');
+    await rooms.use('user/default', (room) => putSkillSource(room.doc, 's', '---\nname: S\n---\nnew work'));
+    await addVersion(versions, 'user/default/skill/s');
+    await addVersion(versions, 'user/default/workflow/w');
+
+    expect((await purgeTrashEntry(deps, 'user/default', 'user.default.skill.s', ORIGIN.rest))?.id).toBe('user.default.skill.s');
+    expect(await sweepTrash(storage, deps, { days: 30 })).toEqual({ purged: ['user.default.workflow.w'], failed: [] });
+    expect(await rooms.use('user/default', (room) => ({ trash: listTrash(room.doc, home), skill: getSkillSource(room.doc, 's') }))).toEqual({ trash: [], skill: '---\nname: S\n---\nnew work' });
+    expect(await versioned(versions, ['user/default/skill/s', 'user/default/workflow/w'])).toEqual(['user/default/skill/s', 'user/default/workflow/w']);
+    expect(sameGraph((await storedWorkflow(storage, 'user/default/workflow/w')).graph)).toEqual(sameGraph(SEEDED_GRAPH));
+  });
+
+  it('a restore while the purge runs is refused as being deleted for good, and a purge cut short is retried by the sweep only once its marker is stale', async () => {
+    const { storage, rooms, versions, deps } = await setup();
+    await seedWorkflow(rooms, home, 'w');
+    await rooms.use('user/default', (room) => trashWorkflow(room.doc, home, 'w', { by: 'default', at: new Date().toISOString() }));
+    let release = () => {};
+    versions.hold = new Promise((r) => (release = r));
+    const purging = purgeTrashEntry(deps, 'user/default', 'user.default.workflow.w', ORIGIN.rest);
+    await waitFor(() => rooms.use('user/default', (room) => getTrashEntry(room.doc, home, 'user.default.workflow.w')?.purging !== undefined), 'the purging marker');
+    const restored = await rooms.use('user/default', (room) => room.doc.transact(() => restoreFromTrash(room.doc, home, 'user.default.workflow.w'), ORIGIN.rest));
+    expect(restored).toMatchObject({ ok: false, error: { code: 'purging', message: expect.stringContaining('being deleted for good') } });
+    release();
+    expect((await purging)?.id).toBe('user.default.workflow.w');
+    expect(await rooms.use('user/default', (room) => ({ listed: getWorkflowListing(room.doc, 'w'), trash: listTrash(room.doc, home) }))).toEqual({ listed: undefined, trash: [] });
+
+    // A purge that crashed after its marker: a recent deletion, so only the stale marker makes it due.
+    versions.hold = null;
+    await seedWorkflow(rooms, home, 'c');
+    await rooms.use('user/default', (room) => {
+      trashWorkflow(room.doc, home, 'c', { by: 'default', at: new Date().toISOString() });
+      markPurging(room.doc, home, 'user.default.workflow.c', new Date().toISOString());
+    });
+    expect(await sweepTrash(storage, deps, { days: 30 })).toEqual({ purged: [], failed: [] });
+    const later = () => Date.now() + STALE_PURGE_MS + 1;
+    expect(await sweepTrash(storage, deps, { days: 30, now: later })).toEqual({ purged: ['user.default.workflow.c'], failed: [] });
+    expect((await storedWorkflow(storage, 'user/default/workflow/c')).empty).toBe(true);
   });
 
   it('a room in use when it is purged: its holder is cut off, uses that come meanwhile wait and then find it empty', async () => {
@@ -302,7 +468,8 @@ describe('TRASH-4: the purge and the sweep, on their own (an injected clock)', (
     const during = rooms.use(name, (room) => readWorkflowGraph(room.doc).nodes.length);
     await purging;
     expect(await during).toBe(0);
-    await expect(held.durable()).rejects.toThrow();
+    // A REST call that held it answers 410 "deleted for good" (sync-server/src/http/errors.ts).
+    await expect(held.durable()).rejects.toBeInstanceOf(RoomDeletedError);
     // The old holder's release does not count against the room loaded since.
     rooms.release(held);
     const again = await rooms.acquire(name);

@@ -89,7 +89,7 @@ describe('write policy', () => {
     expect(refusalOf(memberPolicy, server, trashing)).toBe('you may not change "skills", "skillTrash"');
     expect(refusalOf(adminPolicy, server, trashing)).toBeNull();
     Y.applyUpdate(server, trashing);
-    const restoring = updateOf(clientOf(server), (d) => restoreFromTrash(d, 'team.lab.skill.s1'));
+    const restoring = updateOf(clientOf(server), (d) => restoreFromTrash(d, room, 'team.lab.skill.s1'));
     expect(refusalOf(memberPolicy, server, restoring)).toBe('you may not change "skills", "skillTrash"');
     const forgetting = updateOf(clientOf(server), (d) => d.getMap('skillTrash').delete('team.lab.skill.s1'));
     expect(refusalOf(memberPolicy, server, forgetting)).toBe('you may not change "skillTrash"');

@@ -81,8 +81,8 @@ describe('sessions panel', () => {
     await item(page, 'Resistor divider').locator('[data-testid="delete-session"]').click();
     await item(page, 'Resistor divider').locator('[data-testid="delete-session-confirm"]').click();
     await item(page, 'Resistor divider').waitFor({ state: 'detached' });
-    await waitFor(() => getSessionListing(index.doc, spice) === undefined && trashEntryOf(index.doc, 'session', spice) !== undefined, 'the move to the trash on the server');
-    expect(trashEntryOf(index.doc, 'session', spice)?.name).toBe('Resistor divider');
+    await waitFor(() => getSessionListing(index.doc, spice) === undefined && trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'session', spice) !== undefined, 'the move to the trash on the server');
+    expect(trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'session', spice)?.name).toBe('Resistor divider');
     expect(sessionExists(spiceRoom.doc)).toBe(true);
     expect(listSessions(index.doc).map((s) => s.name).sort()).toEqual(['VQE bond lengths', 'VQE sweep, STO-3G']);
     errors.assertNone();

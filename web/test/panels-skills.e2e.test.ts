@@ -168,8 +168,8 @@ describe('skill library', () => {
     await page.locator('[data-testid="delete-skill"]').click();
     await page.locator('[data-testid="delete-skill-confirm"]').click();
     await mine.waitFor({ state: 'detached' });
-    await waitFor(() => getSkillSource(index.doc, 'triple-it') === undefined && trashEntryOf(index.doc, 'skill', 'triple-it') !== undefined, 'the move to the trash on the server');
-    expect(trashEntryOf(index.doc, 'skill', 'triple-it')?.markdown).toContain('Triples a whole number.');
+    await waitFor(() => getSkillSource(index.doc, 'triple-it') === undefined && trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'skill', 'triple-it') !== undefined, 'the move to the trash on the server');
+    expect(trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'skill', 'triple-it')?.markdown).toContain('Triples a whole number.');
     errors.assertNone();
     await context.close();
   });

@@ -93,8 +93,8 @@ describe('workflows panel', () => {
     await item(page, 'H2 ground state').locator('[data-testid="delete-workflow"]').click();
     await item(page, 'H2 ground state').locator('[data-testid="delete-workflow-confirm"]').click();
     await item(page, 'H2 ground state').waitFor({ state: 'detached' });
-    await waitFor(() => listed('H2 ground state') === undefined && trashEntryOf(index.doc, 'workflow', id) !== undefined, 'the move to the trash on the server');
-    expect(trashEntryOf(index.doc, 'workflow', id)?.name).toBe('H2 ground state');
+    await waitFor(() => listed('H2 ground state') === undefined && trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'workflow', id) !== undefined, 'the move to the trash on the server');
+    expect(trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'workflow', id)?.name).toBe('H2 ground state');
     expect(readWorkflowGraph(original.doc).nodes.map((n) => n.id).sort()).toEqual(['ham', 'vqe']);
     expect(readWorkflowGraph(original.doc).edges).toHaveLength(1);
     expect(readWorkflowGraph(copy.doc).nodes).toHaveLength(2);

@@ -87,14 +87,14 @@ it('a team member restores a team workflow and deletes another for good; a trash
   await item('team.lab.workflow.dropped').locator('[data-testid="trash-delete-forever"]').click();
   await item('team.lab.workflow.dropped').locator('[data-testid="trash-delete-forever-confirm"]').click();
   await item('team.lab.workflow.dropped').waitFor({ state: 'detached' });
-  await waitFor(() => trashEntryOf(index.doc, 'workflow', 'dropped') === undefined, 'the entry forgotten on the server');
+  await waitFor(() => trashEntryOf(index.doc, { volume: 'team', volumeId: 'lab' }, 'workflow', 'dropped') === undefined, 'the entry forgotten on the server');
   expect(await isStored('team/lab/workflow/dropped')).toBe(false);
   const kept = await open('team/lab/workflow/kept', admin);
   expect(readWorkflowGraph(kept.doc).nodes).toHaveLength(1);
 
   // What is left is the admins' to empty.
   expect(await team.locator('[data-testid="empty-trash"]').getAttribute('title')).toMatch(/Only the team’s admins/);
-  expect(trashEntryOf(index.doc, 'skill', 'lab-constant')?.markdown).toBe(SKILL);
+  expect(trashEntryOf(index.doc, { volume: 'team', volumeId: 'lab' }, 'skill', 'lab-constant')?.markdown).toBe(SKILL);
   errors.assertNone();
   kept.destroy();
   index.destroy();

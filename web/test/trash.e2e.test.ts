@@ -5,6 +5,8 @@
 // restore work (they are edits of the volume index); deleting for good waits for the server.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { connectClient } from '../../sync-server/test/harness/clients';
+import { CLOSE } from '../../shared/src/codes';
 import { trashEntryOf, trashSkill } from '../../shared/src/documents/trash';
 import { getSessionListing, getSkillSource, getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
@@ -77,6 +79,17 @@ async function nameVersion(room: string, name: string): Promise<void> {
 
 const listItem = (page: Page, id: string) => page.locator(`[data-testid="workflow-item"][data-id="${id}"]`);
 
+/** Whether a stock client of a room deleted for good is refused with 4410 (its tombstone), storing nothing. */
+async function refusedAsDeleted(room: string): Promise<boolean> {
+  const client = connectClient(app.server.url, room);
+  try {
+    await waitFor(() => client.closeCodes.length > 0, `the server to answer a connection to ${room}`);
+    return client.closeCodes[0] === CLOSE.roomDeleted.code && readWorkflowGraph(client.doc).nodes.length === 0;
+  } finally {
+    client.destroy();
+  }
+}
+
 describe('trash', () => {
   it('one person deletes a workflow the other has open; the other sees who, restores it, and it is back in both lists with its nodes and versions', async () => {
     const { index, room } = await makeWorkflow('shared-study', 'Shared study');
@@ -103,7 +116,7 @@ describe('trash', () => {
     expect(await bob.page.locator('[data-testid="add-note"]').isDisabled()).toBe(true);
     await dropSkill(bob.page, 'plot-convergence', { x: 300, y: 300 });
     await waitFor(async () => ((await bob.page.locator('[data-testid="canvas-notice"]').textContent()) ?? '').includes('in the trash'), 'the read-only notice');
-    await waitFor(() => getWorkflowListing(index.doc, 'shared-study') === undefined && trashEntryOf(index.doc, 'workflow', 'shared-study')?.deleted_by === 'Ada', 'the trash entry on the server');
+    await waitFor(() => getWorkflowListing(index.doc, 'shared-study') === undefined && trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'workflow', 'shared-study')?.deleted_by === 'Ada', 'the trash entry on the server');
     expect(readWorkflowGraph(room.doc).nodes.map((n) => n.id).sort()).toEqual(['ham', 'vqe']);
 
     // Bob restores it: it is back in both lists, with its nodes and edge, editable again.
@@ -111,7 +124,7 @@ describe('trash', () => {
     await banner.waitFor({ state: 'detached' });
     await listItem(bob.page, 'shared-study').waitFor();
     await listItem(ada.page, 'shared-study').waitFor();
-    await waitFor(() => getWorkflowListing(index.doc, 'shared-study')?.name === 'Shared study' && trashEntryOf(index.doc, 'workflow', 'shared-study') === undefined, 'the restore on the server');
+    await waitFor(() => getWorkflowListing(index.doc, 'shared-study')?.name === 'Shared study' && trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'workflow', 'shared-study') === undefined, 'the restore on the server');
     expect(readWorkflowGraph(room.doc)).toEqual(GRAPH);
     expect(await versionNames('user/default/workflow/shared-study')).toContain('before the delete');
     expect(await bob.page.locator('[data-testid="add-note"]').isDisabled()).toBe(false);
@@ -130,7 +143,7 @@ describe('trash', () => {
     await nameMyself(page, 'Ada');
     await listItem(page, 'from-the-trash').locator('[data-testid="delete-workflow"]').click();
     await listItem(page, 'from-the-trash').locator('[data-testid="delete-workflow-confirm"]').click();
-    await waitFor(() => trashEntryOf(index.doc, 'workflow', 'from-the-trash') !== undefined, 'the trash entry on the server');
+    await waitFor(() => trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'workflow', 'from-the-trash') !== undefined, 'the trash entry on the server');
 
     await page.locator('[data-testid="open-trash"]').click();
     const entry = page.locator('[data-testid="trash-item"][data-id="user.default.workflow.from-the-trash"]');
@@ -207,7 +220,7 @@ describe('trash', () => {
     await entry.waitFor({ state: 'detached' });
     await context.setOffline(false);
     await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
-    await waitFor(() => getSessionListing(index.doc, id)?.name === 'Offline notes' && trashEntryOf(index.doc, 'session', id) === undefined, 'the server to hold the restored session');
+    await waitFor(() => getSessionListing(index.doc, id)?.name === 'Offline notes' && trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'session', id) === undefined, 'the server to hold the restored session');
     errors.assertNone();
     await context.close();
   });
@@ -232,24 +245,22 @@ describe('trash', () => {
     await entry.locator('[data-testid="trash-delete-forever-confirm"]').click();
     await entry.waitFor({ state: 'detached' });
 
-    // Bob's canvas says it is gone for good, and his copy sends nothing back, even after a reload.
+    // Bob's canvas says it is gone for good, and his copy sends nothing back, even after a reload:
+    // the server's tombstone refuses the room (4410) and the page says so again.
     await bob.page.locator('[data-testid="room-deleted"]').waitFor();
-    await waitFor(() => trashEntryOf(index.doc, 'workflow', 'gone-for-good') === undefined, 'the entry forgotten on the server');
+    await waitFor(() => trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'workflow', 'gone-for-good') === undefined, 'the entry forgotten on the server');
     expect(await versionNames('user/default/workflow/gone-for-good')).toEqual([]);
     await bob.page.reload();
-    await bob.page.locator('[data-testid="workflow-canvas"]').waitFor();
-    await bob.page.locator('[data-testid="canvas-empty-hint"]').waitFor();
-    const fresh = await app.connect('user/default/workflow/gone-for-good');
-    expect(readWorkflowGraph(fresh.doc).nodes).toEqual([]);
+    await bob.page.locator('[data-testid="room-deleted"]').waitFor();
+    expect(await refusedAsDeleted('user/default/workflow/gone-for-good')).toBe(true);
     expect(getWorkflowListing(index.doc, 'gone-for-good')).toBeUndefined();
 
     // Empty trash takes what is left.
     await ada.page.locator('[data-testid="empty-trash"]').click();
     await ada.page.locator('[data-testid="empty-trash-confirm"]').click();
     await ada.page.locator('[data-testid="trash-empty"]').waitFor();
-    await waitFor(() => trashEntryOf(index.doc, 'workflow', 'also-gone') === undefined, 'the trash emptied on the server');
-    const other = await app.connect('user/default/workflow/also-gone');
-    expect(readWorkflowGraph(other.doc).nodes).toEqual([]);
+    await waitFor(() => trashEntryOf(index.doc, { volume: 'user', volumeId: 'default' }, 'workflow', 'also-gone') === undefined, 'the trash emptied on the server');
+    expect(await refusedAsDeleted('user/default/workflow/also-gone')).toBe(true);
 
     ada.errors.assertNone();
     bob.errors.assertNone();

@@ -53,6 +53,8 @@ export interface TrashEntry {
   files?: Record<string, string>;
   /** Where an imported skill's Markdown came from (`skillOrigins`). */
   origin?: string;
+  /** ISO time a purge for good began (the server sets it before deleting anything); such an entry cannot be restored. */
+  purging?: string;
 }
 
 /** The volume whose index a trash belongs to. */
@@ -69,7 +71,7 @@ export interface TrashStamp {
 
 /** Why an item could not be moved to or brought back from the trash. */
 export interface TrashError {
-  code: 'not_found' | 'in_use' | 'bad_entry';
+  code: 'not_found' | 'in_use' | 'bad_entry' | 'purging';
   message: string;
 }
 
@@ -90,13 +92,24 @@ export function subjectOfTrashId(trashId: string): string | null {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** An entry as read back; anyone with write access may have put anything under the key, so only a whole entry counts. */
-function readEntry(id: string, value: unknown): TrashEntry | undefined {
+/**
+ * An entry as read back from `root` of the index of `where`. Anyone with write access may have
+ * put anything under the key, so only a whole entry counts, and only one about an item of this
+ * very volume, of the kind its root holds (skills only in `skillTrash`, which only skill writers
+ * touch): the server purges what an entry names, so an entry naming another volume's room, or a
+ * skill in `trash`, would let a client destroy what it may not.
+ */
+function readEntry(where: TrashVolume, root: 'trash' | 'skillTrash', id: string, value: unknown): TrashEntry | undefined {
   if (!isRecord(value)) return undefined;
   const { kind, item_id, room, name, deleted_at, deleted_by } = value;
   if (!TRASH_KINDS.includes(kind as TrashKind)) return undefined;
   if ([item_id, room, name, deleted_at, deleted_by].some((f) => typeof f !== 'string')) return undefined;
   if (trashIdOf(room as string) !== id) return undefined;
+  if ((kind === 'skill') !== (root === 'skillTrash')) return undefined;
+  const subject = parseSubject(room as string);
+  if (!subject.ok) return undefined;
+  const s = subject.value;
+  if (s.volume !== where.volume || s.volumeId !== where.volumeId || s.kind !== kind || s.id !== item_id) return undefined;
   const entry: TrashEntry = {
     id,
     kind: kind as TrashKind,
@@ -112,7 +125,20 @@ function readEntry(id: string, value: unknown): TrashEntry | undefined {
     entry.files = Object.fromEntries(Object.entries(value.files).filter((f): f is [string, string] => typeof f[1] === 'string'));
   }
   if (typeof value.origin === 'string') entry.origin = value.origin;
+  if (typeof value.purging === 'string') entry.purging = value.purging;
   return entry;
+}
+
+/** Every valid entry of both roots of the index of `where`. */
+function entriesOf(doc: Y.Doc, where: TrashVolume): TrashEntry[] {
+  const out: TrashEntry[] = [];
+  for (const [name, root] of [['trash', trashOf(doc)], ['skillTrash', skillTrashOf(doc)]] as const) {
+    root.forEach((value, id) => {
+      const entry = readEntry(where, name, id, value);
+      if (entry) out.push(entry);
+    });
+  }
+  return out;
 }
 
 /** Puts an entry in its root, leaving out the fields it does not have (Yjs stores no `undefined`). */
@@ -178,31 +204,27 @@ export function trashSkill(doc: Y.Doc, where: TrashVolume, skillId: string, stam
   return ok(entry);
 }
 
-/** Every entry of a volume's trash (workflows, sessions and skills), most recently deleted first. */
-export function listTrash(doc: Y.Doc): TrashEntry[] {
-  const out: TrashEntry[] = [];
-  for (const root of [trashOf(doc), skillTrashOf(doc)]) {
-    root.forEach((value, id) => {
-      const entry = readEntry(id, value);
-      if (entry) out.push(entry);
-    });
-  }
-  return out.sort((a, b) => b.deleted_at.localeCompare(a.deleted_at) || a.id.localeCompare(b.id));
+/** Every entry of the trash of `where` (workflows, sessions and skills), most recently deleted first. */
+export function listTrash(doc: Y.Doc, where: TrashVolume): TrashEntry[] {
+  return entriesOf(doc, where).sort((a, b) => b.deleted_at.localeCompare(a.deleted_at) || a.id.localeCompare(b.id));
 }
 
-/** One entry by trash id, or undefined. */
-export function getTrashEntry(doc: Y.Doc, trashId: string): TrashEntry | undefined {
-  return readEntry(trashId, trashOf(doc).get(trashId)) ?? readEntry(trashId, skillTrashOf(doc).get(trashId));
+/** One entry of the trash of `where` by trash id, or undefined. */
+export function getTrashEntry(doc: Y.Doc, where: TrashVolume, trashId: string): TrashEntry | undefined {
+  return readEntry(where, 'trash', trashId, trashOf(doc).get(trashId)) ?? readEntry(where, 'skillTrash', trashId, skillTrashOf(doc).get(trashId));
 }
 
-/** The trash entry of a workflow, session or skill of this volume, when it is in the trash (what a banner on its open room shows). */
-export function trashEntryOf(doc: Y.Doc, kind: TrashKind, itemId: string): TrashEntry | undefined {
-  let found: TrashEntry | undefined;
-  rootOf(doc, kind).forEach((value, id) => {
-    const entry = found ? undefined : readEntry(id, value);
-    if (entry?.kind === kind && entry.item_id === itemId) found = entry;
-  });
-  return found;
+/** The trash entry of a workflow, session or skill of `where`, when it is in the trash (what a banner on its open room shows). */
+export function trashEntryOf(doc: Y.Doc, where: TrashVolume, kind: TrashKind, itemId: string): TrashEntry | undefined {
+  return entriesOf(doc, where).find((e) => e.kind === kind && e.item_id === itemId);
+}
+
+/** Marks an entry as being purged for good (`at`, ISO), so a restore meanwhile is refused; false when there is no such entry. */
+export function markPurging(doc: Y.Doc, where: TrashVolume, trashId: string, at: string): boolean {
+  const entry = getTrashEntry(doc, where, trashId);
+  if (!entry) return false;
+  putEntry(doc, { ...entry, purging: at });
+  return true;
 }
 
 const inUse = (entry: TrashEntry): TrashError => ({
@@ -213,11 +235,13 @@ const inUse = (entry: TrashEntry): TrashError => ({
 /**
  * Brings an entry back: the listing into `workflows`/`sessions`, or the skill's Markdown, files
  * and origin into the index; the entry leaves the trash. One transaction (the caller's origin
- * makes it one undo step). Refused when the id is in use again.
+ * makes it one undo step). Refused when the id is in use again, or while the server purges it.
  */
-export function restoreFromTrash(doc: Y.Doc, trashId: string): Result<TrashEntry, TrashError> {
-  const entry = getTrashEntry(doc, trashId);
+export function restoreFromTrash(doc: Y.Doc, where: TrashVolume, trashId: string): Result<TrashEntry, TrashError> {
+  const entry = getTrashEntry(doc, where, trashId);
   if (!entry) return err({ code: 'not_found', message: `Nothing in the trash has id "${trashId}".` });
+  // Its content may already be gone; bringing the listing back would list an empty item.
+  if (entry.purging !== undefined) return err({ code: 'purging', message: `"${entry.name}" is being deleted for good, so it can no longer be restored.` });
   switch (entry.kind) {
     case 'workflow': {
       if (getWorkflowListing(doc, entry.item_id)) return err(inUse(entry));
@@ -275,4 +299,25 @@ export function forgetTrashEntry(doc: Y.Doc, trashId: string): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The tombstones of a volume's rooms deleted for good: room name → ISO time of the purge. The
+ * server writes them (`SERVER_ROOTS`) and refuses a connection to such a room (4410), so a device
+ * that missed the purge forgets its copy instead of sending it back; an item listed again under
+ * the same id is live whatever its tombstone says.
+ */
+export const purgedOf = (doc: Y.Doc): Y.Map<string> => doc.getMap<string>('purged');
+
+/** Whether a workflow, session or run history room of this index is live, in the trash (read-only), or deleted for good. */
+export type RoomStanding = 'live' | 'trashed' | 'purged';
+
+/** The standing of one item's room in the index of `where`: listed wins, then its trash entry (one being purged counts as purged), then a tombstone. */
+export function standingOf(doc: Y.Doc, where: TrashVolume, kind: 'workflow' | 'session', itemId: string, room: string): RoomStanding {
+  const listed = kind === 'workflow' ? getWorkflowListing(doc, itemId) : getSessionListing(doc, itemId);
+  if (listed) return 'live';
+  const roomOfItem = kind === 'workflow' ? workflowRoom(where.volume, where.volumeId, itemId) : sessionRoom(where.volume, where.volumeId, itemId);
+  const entry = getTrashEntry(doc, where, trashIdOf(roomOfItem));
+  if (entry) return entry.purging === undefined ? 'trashed' : 'purged';
+  return typeof purgedOf(doc).get(room) === 'string' ? 'purged' : 'live';
 }

@@ -38,6 +38,13 @@ export const skillOriginsOf = (doc: Y.Doc): Y.Map<string> => doc.getMap<string>(
  */
 export const SKILL_ROOTS = ['skills', 'skillFiles', 'skillOrigins', 'skillTrash'] as const;
 
+/**
+ * The root types of a volume index only the server writes: `purged` (`trash.ts`), the tombstones
+ * of rooms deleted for good. A client that could write them could lock anyone out of a room, or
+ * let a stale copy of a purged one back in, so every network client is refused them.
+ */
+export const SERVER_ROOTS = ['purged'] as const;
+
 function readSession(id: string, m: Y.Map<unknown>): SessionListing {
   const status = m.get('status');
   return {

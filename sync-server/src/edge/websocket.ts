@@ -9,8 +9,10 @@ import { identityKey, type Identify, type tokenIdentities } from '../access/iden
 import type { Config } from '../config';
 import { upgradeRefusal } from '../http/cors';
 import type { Rooms } from '../rooms/rooms';
-import { writePolicyOf } from '../sync/write-policy';
+import type { Storage } from '../storage/storage';
+import { writePolicyOf, type WritePolicy } from '../sync/write-policy';
 import { Connection, type WebSocketLike } from './connection';
+import { roomStanding } from './room-standing';
 import { binaryFrame } from './ws-frame';
 
 const SYNC_PREFIX = '/sync/';
@@ -24,6 +26,8 @@ const READ_AHEAD_BYTES = 1024 * 1024;
 export interface WebSocketEdgeOptions {
   config: Pick<Config, 'maxMessageBytes' | 'maxMessagesPerSecond' | 'http'>;
   rooms: Rooms;
+  /** Where the volume indexes are read from when not loaded (whether a room is trashed or purged). */
+  storage: Pick<Storage, 'read'>;
   identify: Identify;
   /** Token checks, when access control is configured. */
   tokens: Pick<ReturnType<typeof tokenIdentities>, 'verify'> | null;
@@ -85,7 +89,36 @@ export function openWebSocketEdge(server: http.Server, options: WebSocketEdgeOpt
     const access = accessTo(identity, parsed.value, name);
     if (!access.read) return ws.close(CLOSE.forbidden.code, CLOSE.forbidden.reason);
 
-    const conn = new Connection(socketLike(ws, socket, frameOf), name, writePolicyOf(access, parsed.value), identityKey(identity), log, {
+    // What the client sends while the index says whether the room is in the trash or deleted
+    // for good is held (as much as a connection holds while paused), then given to the connection.
+    const early: RawData[] = [];
+    let earlyBytes = 0;
+    const hold = (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return ws.close(CLOSE.malformedMessage.code, CLOSE.malformedMessage.reason);
+      early.push(data);
+      earlyBytes += toBytes(data).byteLength;
+      if (earlyBytes > config.maxMessageBytes + READ_AHEAD_BYTES) ws.close(CLOSE.messageTooBig.code, CLOSE.messageTooBig.reason);
+    };
+    ws.on('message', hold);
+    roomStanding(rooms, options.storage, parsed.value, name).then(
+      (standing) => {
+        ws.off('message', hold);
+        if (ws.readyState !== ws.OPEN) return;
+        // A device that missed the purge forgets its copy on 4410 rather than re-creating the room.
+        if (standing === 'purged') return ws.close(CLOSE.roomDeleted.code, CLOSE.roomDeleted.reason);
+        // In the trash, nobody edits it (a share link's guest included) until it is restored.
+        const policy: WritePolicy = standing === 'trashed' ? { kind: 'none' } : writePolicyOf(access, parsed.value);
+        open(ws, socket, name, policy, identityKey(identity), early);
+      },
+      (e: unknown) => {
+        log.error({ room: name, err: e }, 'the volume index failed to load');
+        ws.close(CLOSE.roomUnavailable.code, CLOSE.roomUnavailable.reason);
+      },
+    );
+  }
+
+  function open(ws: WebSocket, socket: Duplex, name: string, policy: WritePolicy, who: string, early: RawData[]): void {
+    const conn = new Connection(socketLike(ws, socket, frameOf), name, policy, who, log, {
       maxHeldBytes: config.maxMessageBytes + READ_AHEAD_BYTES,
       ratePerSecond: config.maxMessagesPerSecond,
     });
@@ -94,6 +127,7 @@ export function openWebSocketEdge(server: http.Server, options: WebSocketEdgeOpt
       if (!isBinary) return conn.close(CLOSE.malformedMessage);
       conn.receive(toBytes(data));
     });
+    for (const data of early) conn.receive(toBytes(data));
     const acquired = rooms.acquire(name);
     ws.on('close', () => {
       stopPings();

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ERRORS, type ErrorBody, type ErrorName } from '../../../shared/src/codes';
+import { RoomDeletedError } from '../rooms/room';
 import { RoomsClosedError } from '../rooms/rooms';
 
 /** An expected HTTP failure with a catalogued code; the one error handler renders it. */
@@ -49,6 +50,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // A request still in flight when the server began shutting down.
     if (error instanceof RoomsClosedError) {
       res.status(503).json(errorBody('unavailable', error.message));
+      return;
+    }
+    // A purge deleted the room under a request that held it.
+    if (error instanceof RoomDeletedError) {
+      res.status(410).json(errorBody('gone', error.message));
       return;
     }
     // Express could not decode a path parameter (`/api/skills/%zz`): the request's fault, not ours.

@@ -121,7 +121,7 @@ export class Mirrors {
     const name = volumeRoom(r.volume, r.volumeId);
     const index = await this.reader.read(name, (doc) => ({
       sessions: listSessions(doc).map((s) => s.id),
-      trashedSessions: listTrash(doc).flatMap((e) => (e.kind === 'session' ? [e.item_id] : [])),
+      trashedSessions: listTrash(doc, r).flatMap((e) => (e.kind === 'session' ? [e.item_id] : [])),
       workflows: listWorkflows(doc).map((w) => w.id),
       skills: listSkillSources(doc),
     }));

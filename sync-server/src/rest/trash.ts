@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Identity } from '../../../shared/src/access';
-import { listTrash, restoreFromTrash, subjectOfTrashId, type TrashEntry, type TrashError } from '../../../shared/src/documents/trash';
+import { listTrash, restoreFromTrash, subjectOfTrashId, type TrashEntry, type TrashError, type TrashVolume } from '../../../shared/src/documents/trash';
 import { parseSubject } from '../../../shared/src/history/version';
 import { ORIGIN } from '../../../shared/src/origins';
 import { volumeRoom } from '../../../shared/src/rooms';
@@ -30,7 +30,7 @@ export function deleterOf(identity: Identity): string {
 }
 
 /** A trash id from the path: the volume index it lives in and what it holds, or a 400 that says what a trash id is. */
-function locate(raw: unknown): { id: string; index: string; kind: TrashEntry['kind'] } {
+function locate(raw: unknown): { id: string; index: string; where: TrashVolume; kind: TrashEntry['kind'] } {
   const id = String(raw);
   const subject = subjectOfTrashId(id);
   const parsed = subject === null ? null : parseSubject(subject);
@@ -39,10 +39,12 @@ function locate(raw: unknown): { id: string; index: string; kind: TrashEntry['ki
       { field: 'id', message: 'is not a trash id' },
     ]);
   }
-  return { id, index: volumeRoom(parsed.value.volume, parsed.value.volumeId), kind: parsed.value.kind };
+  const { volume, volumeId } = parsed.value;
+  return { id, index: volumeRoom(volume, volumeId), where: { volume, volumeId }, kind: parsed.value.kind };
 }
 
-const STATUS_OF: Record<TrashError['code'], 'not_found' | 'conflict' | 'bad_request'> = { not_found: 'not_found', in_use: 'conflict', bad_entry: 'bad_request' };
+// A bad entry is the trash's state, not the request's fault: 409 like the other states that refuse a restore.
+const STATUS_OF: Record<TrashError['code'], 'not_found' | 'conflict'> = { not_found: 'not_found', in_use: 'conflict', bad_entry: 'conflict', purging: 'conflict' };
 
 /**
  * The trash by REST (`/api/trash`): what the caller may restore, restoring, and deleting for
@@ -64,7 +66,7 @@ export function trashRouter(deps: TrashRouterDeps): Router {
       if (q.volume) requireAccess(identity, index, 'write');
       else if (!canAccess(identity, index, 'write')) continue;
       const skills = canAccess(identity, index, 'writeSkills');
-      const entries = await rooms.use(index, (room) => listTrash(room.doc));
+      const entries = await rooms.use(index, (room) => listTrash(room.doc, ref));
       for (const e of entries) {
         if (e.kind === 'skill' && !skills) continue;
         trash.push({
@@ -86,10 +88,10 @@ export function trashRouter(deps: TrashRouterDeps): Router {
   });
 
   router.post('/:id/restore', async (req, res) => {
-    const { id, index, kind } = locate(req.params.id);
+    const { id, index, where, kind } = locate(req.params.id);
     requireAccess(identify(req), index, writeNeedOf(kind));
     const restored = await rooms.use(index, (room) =>
-      room.doc.transact(() => restoreFromTrash(room.doc, id), ORIGIN.rest),
+      room.doc.transact(() => restoreFromTrash(room.doc, where, id), ORIGIN.rest),
     );
     if (!restored.ok) throw new HttpError(STATUS_OF[restored.error.code], restored.error.message);
     const e = restored.value;

@@ -12,6 +12,7 @@ import type { HistoryStore } from '../history/history-store';
 import { HttpError } from '../http/errors';
 import { parseOr400 } from '../http/validate';
 import type { Rooms } from '../rooms/rooms';
+import { refuseTrashed } from '../trash/in-trash';
 
 const ListQuery = z.strictObject({ room: z.string().max(400) });
 const NewVersion = z.strictObject({
@@ -66,6 +67,7 @@ export function versionsRouter(deps: { rooms: Rooms; history: HistoryStore; chec
     const body = parseOr400(NewVersion, req.body, 'version');
     const subject = subjectOr400(body.room);
     requireSubjectAccess(req, identify, subject, 'write');
+    await refuseTrashed(rooms, subject);
     const meta = await checkpoints.named(subject, body.name);
     if (!meta) {
       throw new HttpError('not_found', subject.kind === 'skill' ? `No skill "${subject.id}" in "${subject.room}".` : `No ${subject.kind} "${subject.room}": nothing was ever written to it.`);
@@ -85,6 +87,7 @@ export function versionsRouter(deps: { rooms: Rooms; history: HistoryStore; chec
 
   router.post('/:id/restore', async (req, res) => {
     const { subject, meta, content } = await versionOf(req, 'write');
+    await refuseTrashed(rooms, subject);
     if (subject.kind === 'skill') {
       const skill = decodeSkillContent(content);
       try {

@@ -69,6 +69,14 @@ interface Outgoing {
  * leaves the server before the log write holding it has resolved. Writes are group-committed:
  * while one append is in flight, later updates gather into the next.
  */
+/** A room was deleted for good (a trash purge) while something still held it; REST answers 410. */
+export class RoomDeletedError extends Error {
+  override name = 'RoomDeletedError';
+  constructor(readonly room: string) {
+    super(`"${room}" was deleted for good while this request ran; nothing of it is kept.`);
+  }
+}
+
 export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
@@ -315,6 +323,7 @@ export class Room {
 
   /** Resolves once every change applied so far is in storage. */
   durable(): Promise<void> {
+    if (this.deletedWith) return Promise.reject(new RoomDeletedError(this.name));
     if (this.failed) return Promise.reject(new Error(`room ${this.name} failed`));
     if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));

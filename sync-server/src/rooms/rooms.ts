@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CloseCode } from '../../../shared/src/codes';
+import type * as Y from 'yjs';
 import type { Storage } from '../storage/storage';
 import { Room, type RoomOptions } from './room';
 
@@ -103,6 +104,11 @@ export class Rooms {
     } finally {
       this.release(room);
     }
+  }
+
+  /** The document of a room in memory and in use (not being unloaded), to read without loading it; else undefined. */
+  loadedDoc(name: string): Y.Doc | undefined {
+    return this.unloading.has(name) ? undefined : this.entries.get(name)?.loaded?.doc;
   }
 
   /** The rooms now in memory, by name. */

@@ -1,13 +1,13 @@
 import type * as Y from 'yjs';
 import type { Access } from '../../../shared/src/access';
-import { SKILL_ROOTS } from '../../../shared/src/documents/volume-index';
+import { SERVER_ROOTS, SKILL_ROOTS } from '../../../shared/src/documents/volume-index';
 import type { RoomName } from '../../../shared/src/rooms';
 import { rootsChangedBy } from './roots-changed';
 
 /**
  * What one connection may change in its room's document. DESIGN §7 splits a team's volume
  * index by part: members write its `sessions` and `workflows` listings, only admins its
- * skills (`skills`, with their `skillFiles` and `skillOrigins`). So beside "anything" and "nothing" a connection may be barred from named root types.
+ * skills (`skills`, with their `skillFiles` and `skillOrigins`), and no client its `purged` tombstones. So beside "anything" and "nothing" a connection may be barred from named root types.
  */
 export type WritePolicy =
   | { kind: 'any' }
@@ -18,8 +18,9 @@ export type WritePolicy =
 /** The write policy of an access decision in one room. */
 export function writePolicyOf(access: Access, room: RoomName): WritePolicy {
   if (!access.write) return { kind: 'none' };
-  if (room.kind === 'volume' && !access.writeSkills) return { kind: 'except', roots: SKILL_ROOTS };
-  return { kind: 'any' };
+  if (room.kind !== 'volume') return { kind: 'any' };
+  // The tombstones are the server's alone, whoever the client is.
+  return { kind: 'except', roots: access.writeSkills ? SERVER_ROOTS : [...SKILL_ROOTS, ...SERVER_ROOTS] };
 }
 
 /** Why `policy` refuses `update` to `doc`, or null when it may be applied. */

@@ -3,7 +3,7 @@ import { ORIGIN } from '../../../shared/src/origins';
 import { parseRoomName } from '../../../shared/src/rooms';
 import { storedRoomReader } from '../mirrors/stored-rooms';
 import type { Storage } from '../storage/storage';
-import { purgeTrashEntry, type PurgeDeps } from './purge';
+import { isStalePurge, purgeTrashEntry, type PurgeDeps } from './purge';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the trash is swept after the sweep at start. */
@@ -40,7 +40,8 @@ export interface SweepResult {
 }
 
 /**
- * Purges every expired entry of every volume's trash. Each volume index is read from storage
+ * Purges every expired entry of every volume's trash, and retries each purge cut short (a
+ * `purging` marker older than `STALE_PURGE_MS`). Each volume index is read from storage
  * (what is durable, without loading it); only a volume with an expired entry is loaded, and
  * each entry is checked again there before it is purged.
  */
@@ -51,10 +52,12 @@ export async function sweepTrash(storage: Pick<Storage, 'list' | 'read'>, deps: 
   for (const index of await storage.list()) {
     const room = parseRoomName(index);
     if (!room.ok || room.value.kind !== 'volume' || room.value.volume === 'system') continue;
-    const expired = await reader.read(index, (doc) => listTrash(doc).filter((e) => isExpired(e, options.days, now())));
+    const due = (e: TrashEntry) => isExpired(e, options.days, now()) || isStalePurge(e, now());
+    const where = { volume: room.value.volume, volumeId: room.value.volumeId };
+    const expired = await reader.read(index, (doc) => listTrash(doc, where).filter(due));
     for (const entry of expired) {
       try {
-        const purged = await purgeTrashEntry(deps, index, entry.id, ORIGIN.trashExpiry, (current) => isExpired(current, options.days, now()));
+        const purged = await purgeTrashEntry(deps, index, entry.id, ORIGIN.trashExpiry, due);
         if (purged) result.purged.push(entry.id);
       } catch (e) {
         deps.log.error({ trash: entry.id, err: e }, 'purging an expired trash entry failed; it is tried again at the next sweep');

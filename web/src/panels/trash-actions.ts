@@ -16,7 +16,7 @@ import { writeRoom } from './room-access';
 export async function restoreTrashed(rooms: RoomSet, volume: VolumeRef, trashId: string): Promise<Result<TrashEntry, string>> {
   let outcome: Result<TrashEntry, string> = err('The index could not be opened.');
   await writeRoom(rooms, volumeRoom(volume.volume, volume.volumeId), (doc) => {
-    const restored = restoreFromTrash(doc, trashId);
+    const restored = restoreFromTrash(doc, volume, trashId);
     outcome = restored.ok ? restored : err(restored.error.message);
   });
   return outcome;

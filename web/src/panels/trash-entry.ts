@@ -26,12 +26,12 @@ export function useTrashEntry(volume: VolumeRef, kind: TrashKind, itemId: string
     const doc: Y.Doc | undefined = index?.doc;
     if (!doc) return setEntry(null);
     const refresh = () => {
-      const next = trashEntryOf(doc, kind, itemId) ?? null;
+      const next = trashEntryOf(doc, volume, kind, itemId) ?? null;
       setEntry((last) => (sameEntry(last, next) ? last : next));
     };
     refresh();
     doc.on('afterTransaction', refresh);
     return () => doc.off('afterTransaction', refresh);
-  }, [index, kind, itemId]);
+  }, [index, volume.volume, volume.volumeId, kind, itemId]);
   return entry;
 }

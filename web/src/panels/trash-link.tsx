@@ -3,12 +3,11 @@ import { useDocValue } from '../documents/hooks';
 import { hrefOf, useRoute } from '../router';
 import { useHomeIndex } from './home-index';
 
-const countOf = (doc: Parameters<typeof listTrash>[0]) => listTrash(doc).length;
-
 /** The way to the trash from the side panel, with how much the person's own trash holds. */
 export function TrashLink() {
-  const { room } = useHomeIndex();
-  const count = useDocValue(room?.doc, countOf, 0);
+  const { home, room } = useHomeIndex();
+  // The home volume is fixed for the identity, and the room changes with it.
+  const count = useDocValue(room?.doc, (doc) => listTrash(doc, home).length, 0);
   const here = useRoute().view === 'trash';
   return (
     <a class={`trash-link${here ? ' current' : ''}`} href={hrefOf.trash()} data-testid="open-trash" aria-current={here ? 'page' : undefined}>

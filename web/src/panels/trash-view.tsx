@@ -61,7 +61,7 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
   const { volume, token } = props;
   const rooms = useRooms();
   const index = useRoom(volumeRoom(volume.volume, volume.volumeId));
-  const entries = useDocValue(index?.doc, listTrash, NONE);
+  const entries = useDocValue(index?.doc, (doc) => listTrash(doc, volume), NONE);
   const [problem, setProblem] = useState<string | null>(null);
   const title = volume.volume === 'user' ? 'Your trash' : `Team ${volume.volumeId}’s trash`;
   const skillBlocked = props.writesSkills ? null : 'Only the team’s admins may restore or delete its skills.';

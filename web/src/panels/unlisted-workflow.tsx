@@ -27,7 +27,7 @@ export function UnlistedWorkflow({ route }: { route: WorkflowRoute }) {
   const own = route.volume === home.volume && route.volumeId === home.volumeId;
   // The component is keyed by its room, so route.id is fixed for these readers' lifetime.
   const listed = useDocValue(index?.doc, (doc) => listWorkflows(doc).some((w) => w.id === route.id), true);
-  const trashed = useDocValue(index?.doc, (doc) => trashEntryOf(doc, 'workflow', route.id) != null, false);
+  const trashed = useDocValue(index?.doc, (doc) => trashEntryOf(doc, route, 'workflow', route.id) != null, false);
   const content = useDocValue(room?.doc, hasContent, false);
   // useRoom gives a room once its local copy has loaded, so an empty document here is empty.
   // Deleted for good, its content lingers in memory only: listing it would bring it back. The
