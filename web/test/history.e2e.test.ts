@@ -148,7 +148,7 @@ describe('workflow versions', () => {
     await page.context().close();
   });
 
-  it('a restore that brings back an earlier name shows it on the canvas and in the list', async () => {
+  it('a restore that brings back an earlier name shows it on the canvas and in the list, and undo takes the name back', async () => {
     const token = await member('alice');
     const page = await signedIn(app, token);
     const errors = collectErrors(page);
@@ -173,6 +173,12 @@ describe('workflow versions', () => {
     await page.locator('[data-testid="workflow-name"]', { hasText: 'Study A' }).waitFor();
     await page.locator(`[data-testid="workflow-item"][data-id="${id}"]`, { hasText: 'Study A' }).waitFor();
     await waitFor(() => getWorkflowListing(index.doc, id)?.name === 'Study A', 'the listing renamed on the server');
+
+    // Her undo takes the whole restore back, the name with it: canvas, list and server.
+    await page.locator('[data-testid="undo"]').click();
+    await page.locator('[data-testid="workflow-name"]', { hasText: 'Study B' }).waitFor();
+    await page.locator(`[data-testid="workflow-item"][data-id="${id}"]`, { hasText: 'Study B' }).waitFor();
+    await waitFor(() => getWorkflowListing(index.doc, id)?.name === 'Study B', 'the listing renamed back on the server');
     script.destroy();
     index.destroy();
     errors.assertNone();

@@ -7,7 +7,7 @@ import { restoreSkill } from '../../../shared/src/history/restore';
 import { skillSubject, type SkillVersionContent, type VersionMeta } from '../../../shared/src/history/version';
 import type { Volume } from '../../../shared/src/rooms';
 import { useDocValue, useIdentity } from '../documents/hooks';
-import { SKILL_RESTORE, skillUndo } from '../editor/skill-undo';
+import { skillRestoreOrigin, skillUndo } from '../editor/skill-undo';
 import { SkillDiff } from './skill-diff';
 import { useVersions, versionContent } from './use-versions';
 import { VersionListView } from './version-list';
@@ -49,14 +49,14 @@ export function SkillVersions(props: { volume: Volume; volumeId: string; skillId
 
   const restore = async (meta: VersionMeta) => {
     setOutcome(null);
-    const content = await load(meta);
+    const content = await load(meta).catch((e: unknown) => (e as Error).message);
     if (typeof content === 'string') return setOutcome({ ok: false, message: `Not restored: ${content}` });
     const text = skillsOf(doc).get(skillId);
     const undo = text instanceof Y.Text ? skillUndo(text) : null;
     // Its own undo step, apart from typing just before or after.
     undo?.stopCapturing();
     try {
-      doc.transact(() => restoreSkill(doc, skillId, content), SKILL_RESTORE);
+      doc.transact(() => restoreSkill(doc, skillId, content), skillRestoreOrigin(skillId));
     } catch (e) {
       return setOutcome({ ok: false, message: (e as Error).message });
     } finally {

@@ -94,10 +94,15 @@ function NameForm({ list, offline, cannotName }: { list: VersionList; offline: b
     const label = name.trim();
     if (!label || why) return;
     setBusy(true);
-    const made = await list.name(label);
-    setBusy(false);
-    if (made.ok) setName('');
-    setOutcome(made.ok ? { ok: true, message: `Named "${made.value.name ?? label}".` } : { ok: false, message: made.error.message });
+    try {
+      const made = await list.name(label);
+      if (made.ok) setName('');
+      setOutcome(made.ok ? { ok: true, message: `Named "${made.value.name ?? label}".` } : { ok: false, message: made.error.message });
+    } catch (e) {
+      setOutcome({ ok: false, message: `Not named: ${(e as Error).message}` });
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <form class="version-name-form" onSubmit={(e) => void submit(e)}>

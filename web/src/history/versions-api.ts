@@ -1,6 +1,7 @@
 import { parseSubject, type VersionMeta } from '../../../shared/src/history/version';
 import { err, ok, type Result } from '../../../shared/src/result';
 import { tokenFor } from '../documents/identity';
+import { isVersionMeta } from './version-meta-check';
 
 /** Why the server did not give what was asked, in words for the person. */
 export interface VersionsFailure {
@@ -55,12 +56,17 @@ export async function nameVersion(subject: string, name: string): Promise<Result
   });
   if (!answer.ok && answer.error.kind === 'not-found') return err({ kind: 'not-found', message: 'There is nothing to name yet: the server has no content here. Make a change first.' });
   if (!answer.ok) return answer;
-  return ok((await answer.value.json()) as VersionMeta);
+  const made: unknown = await answer.value.json().catch(() => null);
+  if (!isVersionMeta(made)) return err({ kind: 'refused', message: 'The server did not say which version it made: it may be an older release without history. Refresh the list to see whether it is there.' });
+  return ok(made);
 }
 
 /** `GET /api/versions/:id/raw`: a version's content as stored (a Yjs update, or a skill's JSON). */
 export async function fetchVersionContent(subject: string, id: string): Promise<Result<Uint8Array, VersionsFailure>> {
   const answer = await request(subject, `/api/versions/${encodeURIComponent(id)}/raw`);
   if (!answer.ok) return answer;
-  return ok(new Uint8Array(await answer.value.arrayBuffer()));
+  // The connection may drop while the body is still arriving.
+  const body = await answer.value.arrayBuffer().catch(() => null);
+  if (!body) return err({ kind: 'unreachable', message: 'The connection to the server dropped while the version was arriving. Try again.' });
+  return ok(new Uint8Array(body));
 }

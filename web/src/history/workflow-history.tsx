@@ -43,6 +43,16 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
   const [restoring, setRestoring] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const list = useVersions(room, open);
+  // Undo and redo reach the name and description too (a restore, a rename): the listing follows.
+  useEffect(() => {
+    if (!doc || !undo) return;
+    const meta = doc.getMap('meta');
+    const follow = (_: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+      if (tr.origin === undo) void followListing(rooms, room, readWorkflowMeta(doc));
+    };
+    meta.observe(follow);
+    return () => meta.unobserve(follow);
+  }, [doc, undo, rooms, room]);
   // A previewed version's document lives as long as its preview.
   useEffect(() => {
     if (preview?.state !== 'open') return;
@@ -65,19 +75,29 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
     if (!doc || !undo || readOnly) return;
     setRestoring(meta.id);
     setOutcome(null);
-    const content = await versionContent(room, meta.id);
-    setRestoring(null);
-    if (!content.ok) return setOutcome({ ok: false, message: `Not restored: ${content.error.message}` });
-    const version = readVersion(content.value);
-    if (typeof version === 'string') return setOutcome({ ok: false, message: `Not restored: ${version}` });
-    // Its own undo step: not merged with an edit made just before, nor with one just after.
-    undo.stopCapturing();
-    doc.transact(() => restoreRoom(doc, version, 'workflow'), ORIGIN.local);
-    undo.stopCapturing();
-    version.destroy();
-    void followListing(rooms, room, readWorkflowMeta(doc));
-    setPreview(null);
-    setOutcome({ ok: true, message: `Restored ${versionPhrase(meta, Date.now())}. Undo takes it back.` });
+    let version: Y.Doc | string | null = null;
+    try {
+      const content = await versionContent(room, meta.id);
+      if (!content.ok) return setOutcome({ ok: false, message: `Not restored: ${content.error.message}` });
+      version = readVersion(content.value);
+      if (typeof version === 'string') return setOutcome({ ok: false, message: `Not restored: ${version}` });
+      const restored = version;
+      // Its own undo step: not merged with an edit made just before, nor with one just after.
+      undo.stopCapturing();
+      try {
+        doc.transact(() => restoreRoom(doc, restored, 'workflow'), ORIGIN.local);
+      } finally {
+        undo.stopCapturing();
+      }
+      void followListing(rooms, room, readWorkflowMeta(doc));
+      setPreview(null);
+      setOutcome({ ok: true, message: `Restored ${versionPhrase(meta, Date.now())}. Undo takes it back.` });
+    } catch (e) {
+      setOutcome({ ok: false, message: `Not restored: ${(e as Error).message}` });
+    } finally {
+      setRestoring(null);
+      if (typeof version === 'object' && version !== null) version.destroy();
+    }
   };
 
   const actions = (meta: VersionMeta) => (
