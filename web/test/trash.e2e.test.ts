@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { trashEntryOf, trashSkill } from '../../shared/src/documents/trash';
 import { getSessionListing, getSkillSource, getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
+import { runsRoomOf } from '../../shared/src/rooms';
 import { OFFLINE_NOISE, useApp, waitFor, type TestClient } from './harness';
 import { dropSkill, visibleNodes } from './harness/canvas';
 
@@ -226,11 +227,28 @@ describe('trash', () => {
     }
     await bob.page.locator('[data-testid="trashed-banner"]').waitFor();
 
+    // Ada's browser holds the workflow's run history (as after a run there), which pins outputs in the cache.
+    const runs = runsRoomOf('user/default/workflow/gone-for-good') as string;
+    await ada.page.evaluate(async (room) => {
+      localStorage.setItem('llmunix.runsRooms', JSON.stringify([room]));
+      await new Promise((resolve, reject) => {
+        const opening = indexedDB.open(`llmunix:${room}`);
+        opening.onupgradeneeded = () => opening.result.createObjectStore('updates', { autoIncrement: true });
+        opening.onsuccess = () => (opening.result.close(), resolve(null));
+        opening.onerror = () => reject(opening.error);
+      });
+    }, runs);
+    const heldHere = (room: string) =>
+      ada.page.evaluate(async (r) => (await indexedDB.databases()).some((d) => d.name === `llmunix:${r}`) || (localStorage.getItem('llmunix.runsRooms') ?? '').includes(r), room);
+    expect(await heldHere(runs)).toBe(true);
+
     await ada.page.locator('[data-testid="open-trash"]').click();
     const entry = ada.page.locator('[data-testid="trash-item"][data-id="user.default.workflow.gone-for-good"]');
     await entry.locator('[data-testid="trash-delete-forever"]').click();
     await entry.locator('[data-testid="trash-delete-forever-confirm"]').click();
     await entry.waitFor({ state: 'detached' });
+    // Its run history goes from Ada's browser with it.
+    await waitFor(async () => !(await heldHere(runs)), 'the run history forgotten in Ada’s browser');
 
     // Bob's canvas says it is gone for good, and his copy sends nothing back, even after a reload.
     await bob.page.locator('[data-testid="room-deleted"]').waitFor();

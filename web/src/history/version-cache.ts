@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { VersionMeta } from '../../../shared/src/history/version';
+import { subjectOfVersionId, type VersionMeta } from '../../../shared/src/history/version';
 
 /**
  * This browser's copy of what it has seen of the server's versions, so that what has synced is
@@ -74,4 +74,12 @@ export const cacheContent = (id: string, bytes: Uint8Array): Promise<void> =>
     const tx = d.transaction('contents', 'readwrite');
     const oldest = await tx.store.index('at').getAllKeys(undefined, excess);
     await Promise.all([...oldest.map((key) => tx.store.delete(key)), tx.done]);
+  }, undefined);
+
+/** Forgets a subject's list and the contents of its versions (the subject was deleted for good). */
+export const forgetVersionCopies = (subject: string): Promise<void> =>
+  quietly(async (d) => {
+    const tx = d.transaction(['lists', 'contents'], 'readwrite');
+    const ids = (await tx.objectStore('contents').getAllKeys()).filter((id) => subjectOfVersionId(id) === subject);
+    await Promise.all([tx.objectStore('lists').delete(subject), ...ids.map((id) => tx.objectStore('contents').delete(id)), tx.done]);
   }, undefined);

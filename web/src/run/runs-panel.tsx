@@ -10,6 +10,7 @@ import { workflowUndo } from '../documents/undo';
 import { OutputItem } from './output-view';
 import { applyRunInputs } from './run-again';
 import { formatDuration } from './run-context';
+import { trackRunsDoc } from './pinned-runs';
 import { rememberRunsRoom } from './run-history';
 import type { NodeInputs } from './run-record';
 import type { QueuedRun } from './run-queue';
@@ -59,6 +60,10 @@ export function RunsPanel({ session, room, doc, readOnly, onClose }: { session: 
   useEffect(() => {
     if (runsRoom) rememberRunsRoom(runsRoom);
   }, [runsRoom]);
+  // While open here, the runs room's own document says which results its runs pin.
+  useEffect(() => {
+    if (runsRoom && runs) trackRunsDoc(runsRoom, runs.doc);
+  }, [runsRoom, runs]);
   const history = useDocValue(runs?.doc, listRuns, NO_RUNS);
   const queue = useQueue(session);
   const [open, setOpen] = useState<string | null>(null);
