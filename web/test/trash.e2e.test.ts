@@ -9,7 +9,7 @@ import { trashEntryOf, trashSkill } from '../../shared/src/documents/trash';
 import { getSessionListing, getSkillSource, getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
 import { runsRoomOf } from '../../shared/src/rooms';
-import { OFFLINE_NOISE, useApp, waitFor, type TestClient } from './harness';
+import { describedText, OFFLINE_NOISE, useApp, waitFor, type TestClient } from './harness';
 import { dropSkill, visibleNodes } from './harness/canvas';
 
 const app = useApp();
@@ -192,7 +192,9 @@ describe('trash', () => {
     await entry.waitFor();
     const forever = entry.locator('[data-testid="trash-delete-forever"]');
     expect(await forever.isDisabled()).toBe(true);
-    expect(await forever.getAttribute('title')).toMatch(/offline: deleting for good needs the server/);
+    // The reason is visible text the button points to, not a tooltip.
+    expect(await describedText(forever)).toMatch(/offline: deleting for good needs the server/);
+    expect(await forever.getAttribute('aria-label')).toBe('Delete “Offline notes” forever');
     expect(await page.locator('[data-testid="empty-trash"]').isDisabled()).toBe(true);
     await page.locator('[data-testid="trash-offline"]').waitFor();
     // Nothing of this reached the server yet: it still lists the session.

@@ -11,7 +11,7 @@ import { skillRestoreOrigin, skillUndo } from '../editor/skill-undo';
 import { SkillDiff } from './skill-diff';
 import { useVersions, versionContent } from './use-versions';
 import { VersionListView } from './version-list';
-import { versionPhrase } from './version-summary';
+import { READ_ONLY_REASON_ID, versionPhrase } from './version-summary';
 
 type Compared = { meta: VersionMeta; state: 'loading' } | { meta: VersionMeta; state: 'open'; content: SkillVersionContent } | { meta: VersionMeta; state: 'failed'; message: string };
 
@@ -67,10 +67,26 @@ export function SkillVersions(props: { volume: Volume; volumeId: string; skillId
 
   const actions = (meta: VersionMeta) => (
     <>
-      <button type="button" class="small" data-testid="compare-version" onClick={() => void compare(meta)} title="Show what differs between this version and the text now">
+      <button
+        type="button"
+        class="small"
+        data-testid="compare-version"
+        aria-label={`Compare ${versionPhrase(meta, Date.now())} with now`}
+        onClick={() => void compare(meta)}
+        title="Show what differs between this version and the text now"
+      >
         Compare with now
       </button>
-      <button type="button" class="small" data-testid="restore-version" disabled={!editable} onClick={() => void restore(meta)} title={editable ? 'Make the skill as it was in this version; Ctrl+Z takes it back' : props.cannotRestore}>
+      <button
+        type="button"
+        class="small"
+        data-testid="restore-version"
+        disabled={!editable}
+        aria-label={`Restore ${versionPhrase(meta, Date.now())}`}
+        aria-describedby={editable ? undefined : READ_ONLY_REASON_ID}
+        onClick={() => void restore(meta)}
+        title={editable ? 'Make the skill as it was in this version; Ctrl+Z takes it back' : undefined}
+      >
         Restore
       </button>
     </>

@@ -71,3 +71,9 @@ export function whenText(createdAt: string, now: number): string {
 /** A version named in a sentence: "before the refactor" in quotes, else "the checkpoint from 3 min ago". */
 export const versionPhrase = (meta: Pick<VersionMeta, 'name' | 'created_at'>, now: number): string =>
   meta.name === null ? `the checkpoint from ${whenText(meta.created_at, now)}` : `"${meta.name}" (${whenText(meta.created_at, now)})`;
+
+/**
+ * The id of the History's visible "why you cannot name or restore here" text, which disabled
+ * Restore buttons point to (aria-describedby): one per page, as one History is open at a time.
+ */
+export const READ_ONLY_REASON_ID = 'versions-read-only-why';
