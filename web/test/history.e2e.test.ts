@@ -124,7 +124,15 @@ describe('workflow versions', () => {
     const checkpointId = await checkpoint.getAttribute('data-id');
     await checkpoint.locator('[data-testid="preview-version"]').click();
     await page.locator('[data-testid="version-preview"][data-state="open"] .react-flow__node').first().waitFor();
-    await page.locator('[data-testid="close-preview"]').click();
+    // From the keyboard: the preview is a named region with focus on "Back to now"; Escape
+    // closes it and focus is back on the Preview button that opened it.
+    expect(await page.locator('[data-testid="version-preview"]').getAttribute('role')).toBe('region');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+    expect(await focused()).toBe('close-preview');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="version-preview"]').waitFor({ state: 'detached' });
+    await waitFor(async () => (await focused()) === 'preview-version', 'focus back on the Preview button');
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="version"]')?.getAttribute('data-id'))).toBe(checkpointId);
 
     // The service worker serves the app for the reload offline below.
     await page.evaluate(async () => navigator.serviceWorker.ready);

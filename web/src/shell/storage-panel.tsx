@@ -71,6 +71,12 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
   const { failure, watch } = useFailure();
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
+  // Escape closes it wherever focus is, as long as it is open (focus may have left it).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   useEffect(() => setDraft(budgetMib(budget)), [budget]);
 
   const saveBudget = () => {
@@ -89,9 +95,6 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
       role="dialog"
       aria-label="Storage"
       data-testid="storage-panel"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
-      }}
     >
       <div class="storage-heading">
         <h2>Storage in this browser</h2>
