@@ -187,6 +187,14 @@ describe('workflow versions', () => {
     await page.locator('[data-testid="workflow-name"]', { hasText: 'Study B' }).waitFor();
     await page.locator(`[data-testid="workflow-item"][data-id="${id}"]`, { hasText: 'Study B' }).waitFor();
     await waitFor(() => getWorkflowListing(index.doc, id)?.name === 'Study B', 'the listing renamed back on the server');
+
+    // The copies of versions this browser keeps are in the Storage panel, with their own Clear.
+    await page.locator('[data-testid="storage-open"]').click();
+    const copies = page.locator('[data-testid="storage-versions"]');
+    await waitFor(async () => Number(await copies.getAttribute('data-entries')) >= 1, 'the restored version’s copy counted');
+    await copies.locator('[data-testid="storage-clear-versions"]').click();
+    await copies.locator('[data-testid="storage-clear-versions-confirm"]').click();
+    await waitFor(async () => (await copies.getAttribute('data-entries')) === '0', 'the version copies cleared');
     script.destroy();
     index.destroy();
     errors.assertNone();

@@ -83,3 +83,16 @@ export const forgetVersionCopies = (subject: string): Promise<void> =>
     const ids = (await tx.objectStore('contents').getAllKeys()).filter((id) => subjectOfVersionId(id) === subject);
     await Promise.all([tx.objectStore('lists').delete(subject), ...ids.map((id) => tx.objectStore('contents').delete(id)), tx.done]);
   }, undefined);
+
+/** How many version contents this browser keeps, and their bytes (lists are small beside them). */
+export const versionCopiesUsage = (): Promise<{ entries: number; bytes: number }> =>
+  quietly(async (d) => {
+    const contents = await d.getAll('contents');
+    return { entries: contents.length, bytes: contents.reduce((sum, c) => sum + c.bytes.byteLength, 0) };
+  }, { entries: 0, bytes: 0 });
+
+/** Forgets every copy of versions: the lists and the contents (the server still has them). */
+export async function clearVersionCopies(): Promise<void> {
+  const d = await open();
+  await Promise.all([d.clear('lists'), d.clear('contents')]);
+}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useStore } from '../documents/store';
+import { clearVersionCopies, versionCopiesUsage } from '../history/version-cache';
 import { ConfirmButton } from '../panels/confirm-button';
 import { useFailure } from '../panels/home-index';
 import { fileSize } from '../panels/skill-files-view';
@@ -11,16 +12,19 @@ import './storage-panel.css';
 
 interface Usage {
   counted: Awaited<ReturnType<typeof countedUsage>>;
+  /** Copies of the server's versions kept to browse them offline (history/version-cache.ts), outside the budget. */
+  versions: StoreUsage;
   /** What the browser says this site uses of what it may, all storage included; null when it cannot say. */
   estimate: { usage: number; quota: number } | null;
 }
 
 async function readUsage(): Promise<Usage> {
-  const [counted, estimate] = await Promise.all([
+  const [counted, versions, estimate] = await Promise.all([
     countedUsage(),
+    versionCopiesUsage(),
     navigator.storage?.estimate ? navigator.storage.estimate().catch(() => null) : Promise.resolve(null),
   ]);
-  return { counted, estimate: estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null };
+  return { counted, versions, estimate: estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null };
 }
 
 /** The usage, read again whenever the counted stores change (a burst of writes reads once). */
@@ -52,6 +56,9 @@ function useUsage(): { usage: Usage | null; failure: string | null } {
   }, []);
   return { usage, failure };
 }
+
+/** The version copies are not a counted store: after clearing them, the panel reads the usage again. */
+const usageReadAgain = () => void usageEvents.dispatchEvent(new Event('usage-changed'));
 
 const PERSISTENCE_TEXT: Record<Persistence, string> = {
   asking: 'Asking the browser to keep this app’s data…',
@@ -124,6 +131,13 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
             usage={usage?.counted.nodes}
             onClear={() => watch('Clearing the saved node results', clearCounted('nodes'))}
           />
+          <CountedRow
+            store="versions"
+            label="Version copies"
+            title="Versions of workflows and skills seen here, kept to browse them offline; the server keeps them all"
+            usage={usage?.versions}
+            onClear={() => watch('Clearing the version copies', clearVersionCopies().then(usageReadAgain))}
+          />
         </tbody>
       </table>
       <form
@@ -165,7 +179,7 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
   );
 }
 
-function CountedRow(props: { store: CountedStore; label: string; title: string; usage: StoreUsage | undefined; pinned?: StoreUsage; onClear(): void }) {
+function CountedRow(props: { store: CountedStore | 'versions'; label: string; title: string; usage: StoreUsage | undefined; pinned?: StoreUsage; onClear(): void }) {
   const { store, usage, pinned } = props;
   return (
     <tr data-testid={`storage-${store}`} data-bytes={usage?.bytes} data-entries={usage?.entries} data-pinned-entries={pinned?.entries}>
