@@ -1,5 +1,6 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
 import { subjectOfVersionId, type VersionMeta } from '../../../shared/src/history/version';
+import { yieldingDb } from '../documents/yielding-db';
 
 /**
  * This browser's copy of what it has seen of the server's versions, so that what has synced is
@@ -20,25 +21,10 @@ export interface CachedList {
 /** Contents are whole documents: the least recently used beyond this many are dropped. */
 export const KEEP_CONTENTS = 200;
 
-let opening: Promise<IDBPDatabase<VersionsDB>> | null = null;
-
-function open(): Promise<IDBPDatabase<VersionsDB>> {
-  opening ??= openDB<VersionsDB>('llmunix-versions', 1, {
-    upgrade(d) {
-      d.createObjectStore('lists');
-      d.createObjectStore('contents').createIndex('at', 'at');
-    },
-    // A newer release in another tab wants the store: let go (this tab reopens it on next use).
-    blocking() {
-      void opening?.then((d) => d.close());
-      opening = null;
-    },
-  }).catch((e: unknown) => {
-    opening = null;
-    throw e;
-  });
-  return opening;
-}
+const open = yieldingDb<VersionsDB>('llmunix-versions', 1, (d) => {
+  d.createObjectStore('lists');
+  d.createObjectStore('contents').createIndex('at', 'at');
+});
 
 /**
  * The cache is a convenience: when IndexedDB is unavailable (private mode, a blocked upgrade) the
