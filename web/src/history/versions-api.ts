@@ -1,5 +1,6 @@
 import { parseSubject, type VersionMeta } from '../../../shared/src/history/version';
 import { err, ok, type Result } from '../../../shared/src/result';
+import { apiFetch } from '../documents/api-fetch';
 import { tokenFor } from '../documents/identity';
 import { isVersionMeta } from './version-meta-check';
 
@@ -19,22 +20,17 @@ function tokenOf(subject: string): string | undefined {
 }
 
 async function request(subject: string, path: string, init: RequestInit = {}): Promise<Result<Response, VersionsFailure>> {
-  const token = tokenOf(subject);
-  let response: Response;
-  try {
-    response = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  } catch {
-    return err({ kind: 'unreachable', message: 'The server cannot be reached. Versions live on the server: what this browser has seen before is shown.' });
-  }
-  if (response.ok) return ok(response);
-  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  const said = body?.error?.message ? ` The server said: ${body.error.message}` : '';
-  if (response.status === 401 || response.status === 403) {
+  const answer = await apiFetch(path, tokenOf(subject), init);
+  if (answer.ok) return answer;
+  const { status, said: words } = answer.error;
+  if (status === null) return err({ kind: 'unreachable', message: 'The server cannot be reached. Versions live on the server: what this browser has seen before is shown.' });
+  const said = words ? ` The server said: ${words}` : '';
+  if (status === 401 || status === 403) {
     return err({ kind: 'no-access', message: `You do not have access to these versions (or this action on them).${said}` });
   }
-  if (response.status === 404) return err({ kind: 'not-found', message: `The server does not have this version.${said}` });
+  if (status === 404) return err({ kind: 'not-found', message: `The server does not have this version.${said}` });
   // A server without the history feature answers the SPA's index.html or a 5xx: either way it is the server's refusal.
-  return err({ kind: 'refused', message: `The server answered ${response.status}.${said} Try again in a moment.` });
+  return err({ kind: 'refused', message: `The server answered ${status}.${said} Try again in a moment.` });
 }
 
 /** `GET /api/versions?room=`: the subject's versions, newest first. */
