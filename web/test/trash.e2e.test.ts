@@ -197,6 +197,7 @@ describe('trash', () => {
     expect(await forever.getAttribute('aria-label')).toBe('Delete “Offline notes” forever');
     expect(await page.locator('[data-testid="empty-trash"]').isDisabled()).toBe(true);
     await page.locator('[data-testid="trash-offline"]').waitFor();
+    expect(await describedText(page.locator('[data-testid="empty-trash"]'))).toMatch(/deleting for good needs the server/);
     // Nothing of this reached the server yet: it still lists the session.
     expect(getSessionListing(index.doc, id)?.name).toBe('Offline notes');
 

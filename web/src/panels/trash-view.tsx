@@ -92,6 +92,8 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
           question={`Delete ${purgeable.length} item${purgeable.length === 1 ? '' : 's'} for good?`}
           testId="empty-trash"
           disabledBecause={purgeable.length === 0 ? (skillBlocked && entries.length > 0 ? skillBlocked : 'The trash is empty.') : props.purgeBlocked}
+          // Empty, the list below says so already ("Nothing here."); offline, the note under the heading.
+          describedBy={entries.length === 0 ? `${offlineId}-empty` : purgeable.length > 0 && props.purgeBlocked ? offlineId : undefined}
           onConfirm={() => void purge(purgeable).catch(broken('Deleting for good'))}
         />
       </header>
@@ -106,7 +108,7 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
         </p>
       )}
       {index && entries.length === 0 && (
-        <p class="muted" data-testid="trash-empty">
+        <p class="muted" id={`${offlineId}-empty`} data-testid="trash-empty">
           Nothing here.
         </p>
       )}
