@@ -5,6 +5,7 @@ import { useCatalog, type Catalog } from './documents/catalog';
 import { RoomsContext } from './documents/hooks';
 import { currentIdentity } from './documents/identity';
 import { afterFirstPaint } from './documents/after-first-paint';
+import { forgetBesideClosedAsDeleted } from './panels/forget-deleted';
 import { RoomSet } from './documents/rooms';
 import { TrashLink } from './panels/trash-link';
 import { UnlistedWorkflow } from './panels/unlisted-workflow';
@@ -51,7 +52,11 @@ export function App() {
   useEffect(() => {
     // Edits made offline in rooms nobody opens again still reach the server.
     rooms.resumeUnsent();
-    return () => rooms.destroy();
+    const stopForgetting = forgetBesideClosedAsDeleted(rooms);
+    return () => {
+      stopForgetting();
+      rooms.destroy();
+    };
   }, [rooms]);
   const catalog = useCatalog(rooms);
   const [tab, setTab] = useState<Tab>(() => tabFor(route) ?? 'workflows');

@@ -45,10 +45,12 @@ describe('version summary', () => {
     expect(versionTitle({ name: 'before the refactor' })).toBe('before the refactor');
     const now = Date.parse('2026-12-07T10:00:00Z');
     expect(whenText('2026-12-07T09:59:30Z', now)).toBe('just now');
-    expect(whenText('2026-12-07T09:57:00Z', now)).toBe('3 min ago');
-    expect(whenText('2026-12-07T07:00:00Z', now)).toBe('3 h ago');
-    expect(whenText('not a time', now)).toBe('not a time');
-    expect(versionPhrase({ name: null, created_at: '2026-12-07T09:57:00Z' }, now)).toBe('the checkpoint from 3 min ago');
+    expect(whenText('2026-12-07T09:57:00Z', now)).toBe('3 minutes ago');
+    expect(whenText('2026-12-07T07:00:00Z', now)).toBe('3 hours ago');
+    expect(whenText('not a time', now)).toBe('at an unknown time');
+    // Past a day, the date and time: "12 days ago" would not tell two versions apart.
+    expect(whenText('2026-11-20T10:00:00Z', now)).toBe(new Date('2026-11-20T10:00:00Z').toLocaleString());
+    expect(versionPhrase({ name: null, created_at: '2026-12-07T09:57:00Z' }, now)).toBe('the checkpoint from 3 minutes ago');
     expect(versionPhrase({ name: 'before the refactor', created_at: '2026-12-07T09:59:50Z' }, now)).toBe('"before the refactor" (just now)');
   });
 });

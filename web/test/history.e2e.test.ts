@@ -124,7 +124,15 @@ describe('workflow versions', () => {
     const checkpointId = await checkpoint.getAttribute('data-id');
     await checkpoint.locator('[data-testid="preview-version"]').click();
     await page.locator('[data-testid="version-preview"][data-state="open"] .react-flow__node').first().waitFor();
-    await page.locator('[data-testid="close-preview"]').click();
+    // From the keyboard: the preview is a named region with focus on "Back to now"; Escape
+    // closes it and focus is back on the Preview button that opened it.
+    expect(await page.locator('[data-testid="version-preview"]').getAttribute('role')).toBe('region');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+    expect(await focused()).toBe('close-preview');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="version-preview"]').waitFor({ state: 'detached' });
+    await waitFor(async () => (await focused()) === 'preview-version', 'focus back on the Preview button');
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="version"]')?.getAttribute('data-id'))).toBe(checkpointId);
 
     // The service worker serves the app for the reload offline below.
     await page.evaluate(async () => navigator.serviceWorker.ready);
@@ -148,7 +156,7 @@ describe('workflow versions', () => {
     await page.context().close();
   });
 
-  it('a restore that brings back an earlier name shows it on the canvas and in the list', async () => {
+  it('a restore that brings back an earlier name shows it on the canvas and in the list, and undo takes the name back', async () => {
     const token = await member('alice');
     const page = await signedIn(app, token);
     const errors = collectErrors(page);
@@ -173,6 +181,20 @@ describe('workflow versions', () => {
     await page.locator('[data-testid="workflow-name"]', { hasText: 'Study A' }).waitFor();
     await page.locator(`[data-testid="workflow-item"][data-id="${id}"]`, { hasText: 'Study A' }).waitFor();
     await waitFor(() => getWorkflowListing(index.doc, id)?.name === 'Study A', 'the listing renamed on the server');
+
+    // Her undo takes the whole restore back, the name with it: canvas, list and server.
+    await page.locator('[data-testid="undo"]').click();
+    await page.locator('[data-testid="workflow-name"]', { hasText: 'Study B' }).waitFor();
+    await page.locator(`[data-testid="workflow-item"][data-id="${id}"]`, { hasText: 'Study B' }).waitFor();
+    await waitFor(() => getWorkflowListing(index.doc, id)?.name === 'Study B', 'the listing renamed back on the server');
+
+    // The copies of versions this browser keeps are in the Storage panel, with their own Clear.
+    await page.locator('[data-testid="storage-open"]').click();
+    const copies = page.locator('[data-testid="storage-versions"]');
+    await waitFor(async () => Number(await copies.getAttribute('data-entries')) >= 1, 'the restored version’s copy counted');
+    await copies.locator('[data-testid="storage-clear-versions"]').click();
+    await copies.locator('[data-testid="storage-clear-versions-confirm"]').click();
+    await waitFor(async () => (await copies.getAttribute('data-entries')) === '0', 'the version copies cleared');
     script.destroy();
     index.destroy();
     errors.assertNone();

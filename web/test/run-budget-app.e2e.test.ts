@@ -97,7 +97,12 @@ it('results of runs in the history stay beside a small budget; once runs leave i
   // drops the one used longest ago, run 1's; run 2's, newer, fits.
   for (const run of runs.slice(0, 2)) runsOf(history.doc).delete(run.id);
   history.destroy();
-  await page.locator('[data-testid="storage-close"]').click();
+  // Escape closes it wherever focus is, and focus goes back to the button that opened it.
+  await page.locator('[data-testid="storage-budget-input"]').focus();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid="storage-panel"]').waitFor({ state: 'detached' });
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('storage-open');
   await page.locator('[data-testid="runs-button"]').click();
   await waitFor(async () => (await page.locator('[data-testid="run-row"]').count()) === 2, 'two runs left in the history');
   await page.locator('[data-testid="runs-button"]').click();

@@ -33,6 +33,35 @@ async function inRoom(room, change) {
 export const addRuns = (room, records, keep) => inRoom(room, (doc) => records.forEach((r) => addRun(doc, r, keep)));
 export const addNode = (room) => inRoom(room, (doc) => putNode(doc, { id: 'n', skillId: 's', label: '', position: { x: 0, y: 0 }, inputs: {} }));
 export const pinned = async () => [...(await pinnedCacheKeys())].sort();
+// The records in a room's local copy, read directly.
+export function records(room) {
+  return new Promise((resolve, reject) => {
+    const opening = indexedDB.open('llmunix:' + room);
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+      const counting = opening.result.transaction('updates').objectStore('updates').count();
+      counting.onsuccess = () => (opening.result.close(), resolve(counting.result));
+      counting.onerror = () => reject(counting.error);
+    };
+  });
+}
+// A runs room's copy holding a record that is no Yjs update (a damaged copy, another release's).
+export function damage(room) {
+  return new Promise((resolve, reject) => {
+    const opening = indexedDB.open('llmunix:' + room);
+    opening.onupgradeneeded = () => opening.result.createObjectStore('updates', { autoIncrement: true });
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+      const tx = opening.result.transaction('updates', 'readwrite');
+      tx.objectStore('updates').add('not an update');
+      tx.oncomplete = () => (opening.result.close(), resolve(null));
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+export const failure = () => pinnedCacheKeys().then(() => null, (e) => String(e.message));
+export const databases = async () => (await indexedDB.databases()).map((d) => d.name).sort();
+export const remember = (rooms) => localStorage.setItem('llmunix.runsRooms', JSON.stringify(rooms));
 export { cancelQueuedRun, enqueueRun, queuedRuns, takeNextRun };
 `;
 
@@ -89,6 +118,21 @@ describe('pinnedCacheKeys', () => {
     await call('addRuns', 'user/default/runs/w1', [record('d', 4, ['k5'])], 2);
     expect(await call('pinned')).toEqual(['k3', 'k4', 'k5']);
     errors.assertNone();
+  });
+
+  it('reads the copies without writing to them, makes none for a room it only remembers, and fails when a copy cannot be read', async () => {
+    const before = await call<number>('records', 'user/default/runs/w1');
+    for (let i = 0; i < 3; i++) expect(await call('pinned')).toEqual(['k3', 'k4', 'k5']);
+    expect(await call<number>('records', 'user/default/runs/w1')).toBe(before);
+
+    // Remembered (localStorage) but not held: no database appears for it.
+    await call('remember', ['user/default/runs/never-held']);
+    expect(await call('pinned')).toEqual(['k3', 'k4', 'k5']);
+    expect(await call<string[]>('databases')).not.toContain('llmunix:user/default/runs/never-held');
+
+    // A damaged copy: not knowing its runs, the budget must drop nothing, so the keys are not given.
+    await call('damage', 'user/default/runs/damaged');
+    expect(await call('failure')).toMatch(/not a Yjs update/);
   });
 });
 

@@ -6,7 +6,7 @@ import { trashEntryOf, trashSkill, trashWorkflow } from '../../shared/src/docume
 import { getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
 import { mintUserToken } from '../../sync-server/src/access/tokens';
-import { connectClient, synced, useApp, waitFor, type TestClient } from './harness';
+import { connectClient, describedText, synced, useApp, waitFor, type TestClient } from './harness';
 
 const SECRET = 'e2e-trash-team-secret-0123456789-abcdefgh';
 const app = useApp({ AUTH_SECRET: SECRET });
@@ -77,7 +77,11 @@ it('a team member restores a team workflow and deletes another for good; a trash
   const skill = item('team.lab.skill.lab-constant');
   expect(await skill.textContent()).toContain('Skill · deleted by ada');
   expect(await skill.locator('[data-testid="trash-restore"]').isDisabled()).toBe(true);
-  expect(await skill.locator('[data-testid="trash-restore"]').getAttribute('title')).toMatch(/Only the team’s admins/);
+  // Why, as visible text the buttons point to (a tooltip reaches neither keyboard nor screen reader).
+  expect(await describedText(skill.locator('[data-testid="trash-restore"]'))).toMatch(/Only the team’s admins/);
+  expect(await describedText(skill.locator('[data-testid="trash-delete-forever"]'))).toMatch(/Only the team’s admins/);
+  expect(await skill.locator('[data-testid="trash-item-why"]').isVisible()).toBe(true);
+  expect(await skill.locator('[data-testid="trash-restore"]').getAttribute('aria-label')).toBe('Restore “Lab constant”');
   expect(await skill.locator('[data-testid="trash-delete-forever"]').isDisabled()).toBe(true);
 
   await item('team.lab.workflow.kept').locator('[data-testid="trash-restore"]').click();
@@ -87,14 +91,31 @@ it('a team member restores a team workflow and deletes another for good; a trash
   await item('team.lab.workflow.dropped').locator('[data-testid="trash-delete-forever"]').click();
   await item('team.lab.workflow.dropped').locator('[data-testid="trash-delete-forever-confirm"]').click();
   await item('team.lab.workflow.dropped').waitFor({ state: 'detached' });
-  await waitFor(() => trashEntryOf(index.doc, { volume: 'team', volumeId: 'lab' }, 'workflow', 'dropped') === undefined, 'the entry forgotten on the server');
+  await waitFor(() => trashEntryOf(index.doc, LAB, 'workflow', 'dropped') === undefined, 'the entry forgotten on the server');
   expect(await isStored('team/lab/workflow/dropped')).toBe(false);
   const kept = await open('team/lab/workflow/kept', admin);
   expect(readWorkflowGraph(kept.doc).nodes).toHaveLength(1);
 
   // What is left is the admins' to empty.
-  expect(await team.locator('[data-testid="empty-trash"]').getAttribute('title')).toMatch(/Only the team’s admins/);
-  expect(trashEntryOf(index.doc, { volume: 'team', volumeId: 'lab' }, 'skill', 'lab-constant')?.markdown).toBe(SKILL);
+  expect(await describedText(team.locator('[data-testid="empty-trash"]'))).toMatch(/Only the team’s admins/);
+  expect(trashEntryOf(index.doc, LAB, 'skill', 'lab-constant')?.markdown).toBe(SKILL);
+
+  // The skill's own page: its banner's Restore is the admins' too, with the reason shown.
+  await page.goto('/#/skill/team/lab/lab-constant');
+  const banner = page.locator('[data-testid="trashed-banner"]');
+  await banner.waitFor();
+  expect(await banner.locator('[data-testid="trashed-restore"]').isDisabled()).toBe(true);
+  expect(await describedText(banner.locator('[data-testid="trashed-restore"]'))).toMatch(/Only the team’s admins/);
+
+  // A workflow in the trash: its History says why versions cannot be named or restored (not "read-only link").
+  index.doc.transact(() => putWorkflowListing(index.doc, 'waiting', { name: 'Waiting', description: '', created_at: stamp.at, updated_at: stamp.at }));
+  index.doc.transact(() => trashWorkflow(index.doc, LAB, 'waiting', stamp));
+  await page.goto('/#/workflow/team/lab/waiting');
+  await page.locator('[data-testid="trashed-banner"]').waitFor();
+  expect(await page.locator('[data-testid="trashed-restore"]').isDisabled()).toBe(false);
+  await page.locator('[data-testid="history-button"]').click();
+  await page.locator('[data-testid="name-version-unavailable"]', { hasText: 'is in the trash' }).waitFor();
+  expect(await page.locator('[data-testid="name-version-unavailable"]').textContent()).not.toMatch(/link/);
   errors.assertNone();
   kept.destroy();
   index.destroy();

@@ -10,7 +10,8 @@ import { CLOSE } from '../../shared/src/codes';
 import { trashEntryOf, trashSkill } from '../../shared/src/documents/trash';
 import { getSessionListing, getSkillSource, getWorkflowListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { readWorkflowGraph, writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
-import { OFFLINE_NOISE, useApp, waitFor, type TestClient } from './harness';
+import { runsRoomOf } from '../../shared/src/rooms';
+import { describedText, OFFLINE_NOISE, useApp, waitFor, type TestClient } from './harness';
 import { dropSkill, visibleNodes } from './harness/canvas';
 
 const app = useApp();
@@ -204,9 +205,12 @@ describe('trash', () => {
     await entry.waitFor();
     const forever = entry.locator('[data-testid="trash-delete-forever"]');
     expect(await forever.isDisabled()).toBe(true);
-    expect(await forever.getAttribute('title')).toMatch(/offline: deleting for good needs the server/);
+    // The reason is visible text the button points to, not a tooltip.
+    expect(await describedText(forever)).toMatch(/offline: deleting for good needs the server/);
+    expect(await forever.getAttribute('aria-label')).toBe('Delete “Offline notes” forever');
     expect(await page.locator('[data-testid="empty-trash"]').isDisabled()).toBe(true);
     await page.locator('[data-testid="trash-offline"]').waitFor();
+    expect(await describedText(page.locator('[data-testid="empty-trash"]'))).toMatch(/deleting for good needs the server/);
     // Nothing of this reached the server yet: it still lists the session.
     expect(getSessionListing(index.doc, id)?.name).toBe('Offline notes');
 
@@ -239,11 +243,28 @@ describe('trash', () => {
     }
     await bob.page.locator('[data-testid="trashed-banner"]').waitFor();
 
+    // Ada's browser holds the workflow's run history (as after a run there), which pins outputs in the cache.
+    const runs = runsRoomOf('user/default/workflow/gone-for-good') as string;
+    await ada.page.evaluate(async (room) => {
+      localStorage.setItem('llmunix.runsRooms', JSON.stringify([room]));
+      await new Promise((resolve, reject) => {
+        const opening = indexedDB.open(`llmunix:${room}`);
+        opening.onupgradeneeded = () => opening.result.createObjectStore('updates', { autoIncrement: true });
+        opening.onsuccess = () => (opening.result.close(), resolve(null));
+        opening.onerror = () => reject(opening.error);
+      });
+    }, runs);
+    const heldHere = (room: string) =>
+      ada.page.evaluate(async (r) => (await indexedDB.databases()).some((d) => d.name === `llmunix:${r}`) || (localStorage.getItem('llmunix.runsRooms') ?? '').includes(r), room);
+    expect(await heldHere(runs)).toBe(true);
+
     await ada.page.locator('[data-testid="open-trash"]').click();
     const entry = ada.page.locator('[data-testid="trash-item"][data-id="user.default.workflow.gone-for-good"]');
     await entry.locator('[data-testid="trash-delete-forever"]').click();
     await entry.locator('[data-testid="trash-delete-forever-confirm"]').click();
     await entry.waitFor({ state: 'detached' });
+    // Its run history goes from Ada's browser with it.
+    await waitFor(async () => !(await heldHere(runs)), 'the run history forgotten in Ada’s browser');
 
     // Bob's canvas says it is gone for good, and his copy sends nothing back, even after a reload:
     // the server's tombstone refuses the room (4410) and the page says so again.

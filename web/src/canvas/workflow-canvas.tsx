@@ -183,7 +183,7 @@ function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) 
   });
 
   useHandlesMeasured();
-  const history = useWorkflowHistory({ room: route.room, doc, undo, readOnly, catalog });
+  const history = useWorkflowHistory({ room: route.room, doc, undo, readOnly: trashed ? 'trash' : linkReadOnly ? 'link' : null, catalog });
   const compound = useCompoundActions({ doc, catalog, graph, selected: selectedNodes, readOnly, undo, select: (ids) => setSelectedNodes(new Set(ids)), notify: setNotice, refocus });
 
   // The pane (not the nodes over it) says how to add a node when hovered.

@@ -14,6 +14,10 @@ import { UnsentRooms } from './unsent-rooms';
  * An open document: loaded from IndexedDB first (so it works with no network), then kept in
  * sync with the server through y-websocket whenever the server can be reached.
  */
+
+/** The IndexedDB database holding a room's local copy (y-indexeddb's, one per room). */
+export const roomDbName = (room: string): string => `llmunix:${room}`;
+
 export interface Room {
   name: string;
   doc: Y.Doc;
@@ -142,7 +146,7 @@ export class RoomSet {
       this.close(entry);
       this.refreshStatus();
     }
-    await new IndexeddbPersistence(`llmunix:${name}`, new Y.Doc()).clearData();
+    await new IndexeddbPersistence(roomDbName(name), new Y.Doc()).clearData();
   }
 
   /**
@@ -156,7 +160,7 @@ export class RoomSet {
       entry.room.provider.disconnect();
       await entry.persistence.clearData();
     } else {
-      await new IndexeddbPersistence(`llmunix:${name}`, new Y.Doc()).clearData();
+      await new IndexeddbPersistence(roomDbName(name), new Y.Doc()).clearData();
     }
     this.unsent.clear(name);
     location.reload();
@@ -177,7 +181,7 @@ export class RoomSet {
 
   private openRoom(name: string): Entry {
     const doc = new Y.Doc();
-    const persistence = new IndexeddbPersistence(`llmunix:${name}`, doc);
+    const persistence = new IndexeddbPersistence(roomDbName(name), doc);
     const token = tokenFor(name, this.identity.get());
     const provider = new WebsocketProvider(syncUrl(), name, doc, {
       params: token ? { token } : {},

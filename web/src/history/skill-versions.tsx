@@ -7,11 +7,11 @@ import { restoreSkill } from '../../../shared/src/history/restore';
 import { skillSubject, type SkillVersionContent, type VersionMeta } from '../../../shared/src/history/version';
 import type { Volume } from '../../../shared/src/rooms';
 import { useDocValue, useIdentity } from '../documents/hooks';
-import { SKILL_RESTORE, skillUndo } from '../editor/skill-undo';
+import { skillRestoreOrigin, skillUndo } from '../editor/skill-undo';
 import { SkillDiff } from './skill-diff';
 import { useVersions, versionContent } from './use-versions';
 import { VersionListView } from './version-list';
-import { versionPhrase } from './version-summary';
+import { READ_ONLY_REASON_ID, versionPhrase } from './version-summary';
 
 type Compared = { meta: VersionMeta; state: 'loading' } | { meta: VersionMeta; state: 'open'; content: SkillVersionContent } | { meta: VersionMeta; state: 'failed'; message: string };
 
@@ -49,14 +49,14 @@ export function SkillVersions(props: { volume: Volume; volumeId: string; skillId
 
   const restore = async (meta: VersionMeta) => {
     setOutcome(null);
-    const content = await load(meta);
+    const content = await load(meta).catch((e: unknown) => (e as Error).message);
     if (typeof content === 'string') return setOutcome({ ok: false, message: `Not restored: ${content}` });
     const text = skillsOf(doc).get(skillId);
     const undo = text instanceof Y.Text ? skillUndo(text) : null;
     // Its own undo step, apart from typing just before or after.
     undo?.stopCapturing();
     try {
-      doc.transact(() => restoreSkill(doc, skillId, content), SKILL_RESTORE);
+      doc.transact(() => restoreSkill(doc, skillId, content), skillRestoreOrigin(skillId));
     } catch (e) {
       return setOutcome({ ok: false, message: (e as Error).message });
     } finally {
@@ -67,10 +67,26 @@ export function SkillVersions(props: { volume: Volume; volumeId: string; skillId
 
   const actions = (meta: VersionMeta) => (
     <>
-      <button type="button" class="small" data-testid="compare-version" onClick={() => void compare(meta)} title="Show what differs between this version and the text now">
+      <button
+        type="button"
+        class="small"
+        data-testid="compare-version"
+        aria-label={`Compare ${versionPhrase(meta, Date.now())} with now`}
+        onClick={() => void compare(meta)}
+        title="Show what differs between this version and the text now"
+      >
         Compare with now
       </button>
-      <button type="button" class="small" data-testid="restore-version" disabled={!editable} onClick={() => void restore(meta)} title={editable ? 'Make the skill as it was in this version; Ctrl+Z takes it back' : props.cannotRestore}>
+      <button
+        type="button"
+        class="small"
+        data-testid="restore-version"
+        disabled={!editable}
+        aria-label={`Restore ${versionPhrase(meta, Date.now())}`}
+        aria-describedby={editable ? undefined : READ_ONLY_REASON_ID}
+        onClick={() => void restore(meta)}
+        title={editable ? 'Make the skill as it was in this version; Ctrl+Z takes it back' : undefined}
+      >
         Restore
       </button>
     </>

@@ -1,5 +1,6 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { VersionMeta } from '../../../shared/src/history/version';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { subjectOfVersionId, type VersionMeta } from '../../../shared/src/history/version';
+import { yieldingDb } from '../documents/yielding-db';
 
 /**
  * This browser's copy of what it has seen of the server's versions, so that what has synced is
@@ -20,25 +21,10 @@ export interface CachedList {
 /** Contents are whole documents: the least recently used beyond this many are dropped. */
 export const KEEP_CONTENTS = 200;
 
-let opening: Promise<IDBPDatabase<VersionsDB>> | null = null;
-
-function open(): Promise<IDBPDatabase<VersionsDB>> {
-  opening ??= openDB<VersionsDB>('llmunix-versions', 1, {
-    upgrade(d) {
-      d.createObjectStore('lists');
-      d.createObjectStore('contents').createIndex('at', 'at');
-    },
-    // A newer release in another tab wants the store: let go (this tab reopens it on next use).
-    blocking() {
-      void opening?.then((d) => d.close());
-      opening = null;
-    },
-  }).catch((e: unknown) => {
-    opening = null;
-    throw e;
-  });
-  return opening;
-}
+const open = yieldingDb<VersionsDB>('llmunix-versions', 1, (d) => {
+  d.createObjectStore('lists');
+  d.createObjectStore('contents').createIndex('at', 'at');
+});
 
 /**
  * The cache is a convenience: when IndexedDB is unavailable (private mode, a blocked upgrade) the
@@ -75,3 +61,24 @@ export const cacheContent = (id: string, bytes: Uint8Array): Promise<void> =>
     const oldest = await tx.store.index('at').getAllKeys(undefined, excess);
     await Promise.all([...oldest.map((key) => tx.store.delete(key)), tx.done]);
   }, undefined);
+
+/** Forgets a subject's list and the contents of its versions (the subject was deleted for good). */
+export const forgetVersionCopies = (subject: string): Promise<void> =>
+  quietly(async (d) => {
+    const tx = d.transaction(['lists', 'contents'], 'readwrite');
+    const ids = (await tx.objectStore('contents').getAllKeys()).filter((id) => subjectOfVersionId(id) === subject);
+    await Promise.all([tx.objectStore('lists').delete(subject), ...ids.map((id) => tx.objectStore('contents').delete(id)), tx.done]);
+  }, undefined);
+
+/** How many version contents this browser keeps, and their bytes (lists are small beside them). */
+export const versionCopiesUsage = (): Promise<{ entries: number; bytes: number }> =>
+  quietly(async (d) => {
+    const contents = await d.getAll('contents');
+    return { entries: contents.length, bytes: contents.reduce((sum, c) => sum + c.bytes.byteLength, 0) };
+  }, { entries: 0, bytes: 0 });
+
+/** Forgets every copy of versions: the lists and the contents (the server still has them). */
+export async function clearVersionCopies(): Promise<void> {
+  const d = await open();
+  await Promise.all([d.clear('lists'), d.clear('contents')]);
+}

@@ -2,8 +2,9 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VersionMeta } from '../../../shared/src/history/version';
 import { useSyncStatus } from '../documents/hooks';
+import { useNow } from '../panels/clock';
 import type { VersionList } from './use-versions';
-import { authorsText, changesText, versionTitle, whenText } from './version-summary';
+import { authorsText, changesText, READ_ONLY_REASON_ID, versionTitle, whenText } from './version-summary';
 import './history.css';
 
 /** Names are kept to what the server takes. */
@@ -28,12 +29,10 @@ export function VersionListView(props: {
   const { list, me, selected } = props;
   const { state } = useSyncStatus();
   const offline = state === 'offline';
-  const [now, setNow] = useState(() => Date.now());
   // "3 min ago" stays true while the list is open.
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
+  const ticked = useNow();
+  const [now, setNow] = useState(ticked);
+  useEffect(() => setNow(ticked), [ticked]);
   // Back online: the server may have taken versions meanwhile.
   const wasState = useRef(state);
   useEffect(() => {
@@ -94,27 +93,39 @@ function NameForm({ list, offline, cannotName }: { list: VersionList; offline: b
     const label = name.trim();
     if (!label || why) return;
     setBusy(true);
-    const made = await list.name(label);
-    setBusy(false);
-    if (made.ok) setName('');
-    setOutcome(made.ok ? { ok: true, message: `Named "${made.value.name ?? label}".` } : { ok: false, message: made.error.message });
+    try {
+      const made = await list.name(label);
+      if (made.ok) setName('');
+      setOutcome(made.ok ? { ok: true, message: `Named "${made.value.name ?? label}".` } : { ok: false, message: made.error.message });
+    } catch (e) {
+      setOutcome({ ok: false, message: `Not named: ${(e as Error).message}` });
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <form class="version-name-form" onSubmit={(e) => void submit(e)}>
       <input
         type="text"
         data-testid="version-name"
+        aria-label="Version name"
         placeholder="Name this version, e.g. before the refactor"
         maxLength={NAME_MAX}
         value={name}
         disabled={why !== null || busy}
         onInput={(e) => setName((e.target as HTMLInputElement).value)}
       />
-      <button type="submit" data-testid="name-version" disabled={why !== null || busy || name.trim() === ''} title={why ?? 'Keep the current state under this name; named versions are never dropped'}>
+      <button
+        type="submit"
+        data-testid="name-version"
+        disabled={why !== null || busy || name.trim() === ''}
+        aria-describedby={why ? READ_ONLY_REASON_ID : undefined}
+        title="Keep the current state under this name; named versions are never dropped"
+      >
         {busy ? 'Naming…' : 'Name this version'}
       </button>
       {why && (
-        <p class="muted" data-testid="name-version-unavailable">
+        <p class="muted" id={READ_ONLY_REASON_ID} data-testid="name-version-unavailable">
           {why}
         </p>
       )}

@@ -1,4 +1,5 @@
 import type { NamedItem, VersionChanges, VersionMeta } from '../../../shared/src/history/version';
+import { timeAgo } from '../panels/time-ago';
 
 /** How many node names a line names before it says how many more. */
 const NAMED = 3;
@@ -57,17 +58,15 @@ export function authorsText(authors: readonly string[], me: string): string {
 /** A version's title: its name, or what kind of version it is. */
 export const versionTitle = (meta: Pick<VersionMeta, 'name'>): string => meta.name ?? 'Checkpoint';
 
-/** When a version was taken, relative while recent ("3 min ago"), else the date and time. */
-export function whenText(createdAt: string, now: number): string {
-  const at = Date.parse(createdAt);
-  if (Number.isNaN(at)) return createdAt;
-  const s = Math.max(0, Math.round((now - at) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
-  return new Date(at).toLocaleString();
-}
+/** When a version was taken, relative while recent ("3 minutes ago"), else the date and time. */
+export const whenText = (createdAt: string, now: number): string => timeAgo(createdAt, now, { dateAfterADay: true });
 
 /** A version named in a sentence: "before the refactor" in quotes, else "the checkpoint from 3 min ago". */
 export const versionPhrase = (meta: Pick<VersionMeta, 'name' | 'created_at'>, now: number): string =>
   meta.name === null ? `the checkpoint from ${whenText(meta.created_at, now)}` : `"${meta.name}" (${whenText(meta.created_at, now)})`;
+
+/**
+ * The id of the History's visible "why you cannot name or restore here" text, which disabled
+ * Restore buttons point to (aria-describedby): one per page, as one History is open at a time.
+ */
+export const READ_ONLY_REASON_ID = 'versions-read-only-why';

@@ -1,6 +1,8 @@
 import { parseSubject, type VersionMeta } from '../../../shared/src/history/version';
 import { err, ok, type Result } from '../../../shared/src/result';
+import { apiFetch } from '../documents/api-fetch';
 import { tokenFor } from '../documents/identity';
+import { isVersionMeta } from './version-meta-check';
 
 /** Why the server did not give what was asked, in words for the person. */
 export interface VersionsFailure {
@@ -18,22 +20,17 @@ function tokenOf(subject: string): string | undefined {
 }
 
 async function request(subject: string, path: string, init: RequestInit = {}): Promise<Result<Response, VersionsFailure>> {
-  const token = tokenOf(subject);
-  let response: Response;
-  try {
-    response = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  } catch {
-    return err({ kind: 'unreachable', message: 'The server cannot be reached. Versions live on the server: what this browser has seen before is shown.' });
-  }
-  if (response.ok) return ok(response);
-  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  const said = body?.error?.message ? ` The server said: ${body.error.message}` : '';
-  if (response.status === 401 || response.status === 403) {
+  const answer = await apiFetch(path, tokenOf(subject), init);
+  if (answer.ok) return answer;
+  const { status, said: words } = answer.error;
+  if (status === null) return err({ kind: 'unreachable', message: 'The server cannot be reached. Versions live on the server: what this browser has seen before is shown.' });
+  const said = words ? ` The server said: ${words}` : '';
+  if (status === 401 || status === 403) {
     return err({ kind: 'no-access', message: `You do not have access to these versions (or this action on them).${said}` });
   }
-  if (response.status === 404) return err({ kind: 'not-found', message: `The server does not have this version.${said}` });
+  if (status === 404) return err({ kind: 'not-found', message: `The server does not have this version.${said}` });
   // A server without the history feature answers the SPA's index.html or a 5xx: either way it is the server's refusal.
-  return err({ kind: 'refused', message: `The server answered ${response.status}.${said} Try again in a moment.` });
+  return err({ kind: 'refused', message: `The server answered ${status}.${said} Try again in a moment.` });
 }
 
 /** `GET /api/versions?room=`: the subject's versions, newest first. */
@@ -55,12 +52,17 @@ export async function nameVersion(subject: string, name: string): Promise<Result
   });
   if (!answer.ok && answer.error.kind === 'not-found') return err({ kind: 'not-found', message: 'There is nothing to name yet: the server has no content here. Make a change first.' });
   if (!answer.ok) return answer;
-  return ok((await answer.value.json()) as VersionMeta);
+  const made: unknown = await answer.value.json().catch(() => null);
+  if (!isVersionMeta(made)) return err({ kind: 'refused', message: 'The server did not say which version it made: it may be an older release without history. Refresh the list to see whether it is there.' });
+  return ok(made);
 }
 
 /** `GET /api/versions/:id/raw`: a version's content as stored (a Yjs update, or a skill's JSON). */
 export async function fetchVersionContent(subject: string, id: string): Promise<Result<Uint8Array, VersionsFailure>> {
   const answer = await request(subject, `/api/versions/${encodeURIComponent(id)}/raw`);
   if (!answer.ok) return answer;
-  return ok(new Uint8Array(await answer.value.arrayBuffer()));
+  // The connection may drop while the body is still arriving.
+  const body = await answer.value.arrayBuffer().catch(() => null);
+  if (!body) return err({ kind: 'unreachable', message: 'The connection to the server dropped while the version was arriving. Try again.' });
+  return ok(new Uint8Array(body));
 }

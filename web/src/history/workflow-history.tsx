@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { roomDocOf } from '../../../shared/src/history/content';
 import { restoreRoom } from '../../../shared/src/history/restore';
@@ -15,10 +15,13 @@ import type { RoomSet } from '../documents/rooms';
 import { useVersions, versionContent } from './use-versions';
 import { VersionCanvas } from './version-canvas';
 import { VersionListView } from './version-list';
-import { authorsText, versionPhrase } from './version-summary';
+import { authorsText, READ_ONLY_REASON_ID, versionPhrase } from './version-summary';
 
-/** What a read share link may do with versions: look, not restore or name. */
-const READ_LINK = 'This link is read-only: you can look at versions, not name or restore them.';
+/** Why versions can be looked at and not named or restored: a read share link, or the workflow is in the trash. */
+const READ_ONLY_BECAUSE = {
+  link: 'This link is read-only: you can look at versions, not name or restore them.',
+  trash: 'This workflow is in the trash: you can look at its versions; restore the workflow to name or restore them.',
+} as const;
 
 type Preview = { meta: VersionMeta; state: 'loading' } | { meta: VersionMeta; state: 'open'; doc: Y.Doc } | { meta: VersionMeta; state: 'failed'; message: string };
 
@@ -28,14 +31,15 @@ type Preview = { meta: VersionMeta; state: 'loading' } | { meta: VersionMeta; st
  * the version as this person (`ORIGIN.local`): collaborators receive it live, and it is one
  * step of this person's undo, which takes it back.
  */
-export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefined; undo: Y.UndoManager | null; readOnly: boolean; catalog: Catalog }): {
+export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefined; undo: Y.UndoManager | null; readOnly: keyof typeof READ_ONLY_BECAUSE | null; catalog: Catalog }): {
   button: ComponentChildren;
   side: ComponentChildren;
   overlay: ComponentChildren;
   /** A version covers the canvas. */
   previewing: boolean;
 } {
-  const { room, doc, undo, readOnly, catalog } = options;
+  const { room, doc, undo, catalog } = options;
+  const readOnly = options.readOnly ? READ_ONLY_BECAUSE[options.readOnly] : null;
   const identity = useIdentity();
   const rooms = useRooms();
   const [open, setOpen] = useState(false);
@@ -43,6 +47,16 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
   const [restoring, setRestoring] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const list = useVersions(room, open);
+  // Undo and redo reach the name and description too (a restore, a rename): the listing follows.
+  useEffect(() => {
+    if (!doc || !undo) return;
+    const meta = doc.getMap('meta');
+    const follow = (_: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+      if (tr.origin === undo) void followListing(rooms, room, readWorkflowMeta(doc));
+    };
+    meta.observe(follow);
+    return () => meta.unobserve(follow);
+  }, [doc, undo, rooms, room]);
   // A previewed version's document lives as long as its preview.
   useEffect(() => {
     if (preview?.state !== 'open') return;
@@ -50,7 +64,19 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
     return () => shown.destroy();
   }, [preview]);
 
+  // Keyboard and screen reader: opening a preview moves focus to its "Back to now"; closing it
+  // (that button, Escape, a restore) gives focus back to the Preview button that opened it.
+  const opener = useRef<HTMLElement | null>(null);
+  const backToNow = useRef<HTMLButtonElement>(null);
+  const previewId = preview?.meta.id ?? null;
+  useEffect(() => {
+    if (previewId !== null) return backToNow.current?.focus();
+    if (opener.current?.isConnected) opener.current.focus();
+    opener.current = null;
+  }, [previewId]);
+
   const showPreview = async (meta: VersionMeta) => {
+    opener.current ??= document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setPreview({ meta, state: 'loading' });
     const content = await versionContent(room, meta.id);
     setPreview((shown) => {
@@ -62,27 +88,44 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
   };
 
   const restore = async (meta: VersionMeta) => {
-    if (!doc || !undo || readOnly) return;
+    if (!doc || !undo || readOnly !== null) return;
     setRestoring(meta.id);
     setOutcome(null);
-    const content = await versionContent(room, meta.id);
-    setRestoring(null);
-    if (!content.ok) return setOutcome({ ok: false, message: `Not restored: ${content.error.message}` });
-    const version = readVersion(content.value);
-    if (typeof version === 'string') return setOutcome({ ok: false, message: `Not restored: ${version}` });
-    // Its own undo step: not merged with an edit made just before, nor with one just after.
-    undo.stopCapturing();
-    doc.transact(() => restoreRoom(doc, version, 'workflow'), ORIGIN.local);
-    undo.stopCapturing();
-    version.destroy();
-    void followListing(rooms, room, readWorkflowMeta(doc));
-    setPreview(null);
-    setOutcome({ ok: true, message: `Restored ${versionPhrase(meta, Date.now())}. Undo takes it back.` });
+    let version: Y.Doc | string | null = null;
+    try {
+      const content = await versionContent(room, meta.id);
+      if (!content.ok) return setOutcome({ ok: false, message: `Not restored: ${content.error.message}` });
+      version = readVersion(content.value);
+      if (typeof version === 'string') return setOutcome({ ok: false, message: `Not restored: ${version}` });
+      const restored = version;
+      // Its own undo step: not merged with an edit made just before, nor with one just after.
+      undo.stopCapturing();
+      try {
+        doc.transact(() => restoreRoom(doc, restored, 'workflow'), ORIGIN.local);
+      } finally {
+        undo.stopCapturing();
+      }
+      void followListing(rooms, room, readWorkflowMeta(doc));
+      setPreview(null);
+      setOutcome({ ok: true, message: `Restored ${versionPhrase(meta, Date.now())}. Undo takes it back.` });
+    } catch (e) {
+      setOutcome({ ok: false, message: `Not restored: ${(e as Error).message}` });
+    } finally {
+      setRestoring(null);
+      if (typeof version === 'object' && version !== null) version.destroy();
+    }
   };
 
   const actions = (meta: VersionMeta) => (
     <>
-      <button type="button" class="small" data-testid="preview-version" onClick={() => void showPreview(meta)} title="Show this version read-only on the canvas">
+      <button
+        type="button"
+        class="small"
+        data-testid="preview-version"
+        aria-label={`Preview ${versionPhrase(meta, Date.now())}`}
+        onClick={() => void showPreview(meta)}
+        title="Show this version read-only on the canvas"
+      >
         Preview
       </button>
       <RestoreButton meta={meta} busy={restoring === meta.id} readOnly={readOnly} onRestore={restore} />
@@ -112,20 +155,33 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
           {outcome.message}
         </p>
       )}
-      <VersionListView list={list} me={identity.userId} cannotName={readOnly ? READ_LINK : null} selected={preview?.meta.id ?? null} actions={actions} />
+      <VersionListView list={list} me={identity.userId} cannotName={readOnly} selected={preview?.meta.id ?? null} actions={actions} />
     </section>
   );
 
   const overlay = preview && (
     // Nothing dropped on a previewed version reaches the live workflow under it.
-    <div class="version-preview" data-testid="version-preview" data-state={preview.state} onDragOver={(e) => e.stopPropagation()} onDrop={(e) => e.stopPropagation()}>
+    <div
+      class="version-preview"
+      role="region"
+      aria-label={`Preview of ${versionPhrase(preview.meta, Date.now())}, read-only`}
+      data-testid="version-preview"
+      data-state={preview.state}
+      onDragOver={(e) => e.stopPropagation()}
+      onDrop={(e) => e.stopPropagation()}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.stopPropagation();
+        setPreview(null);
+      }}
+    >
       <div class="version-preview-bar">
         <span>
           Previewing <strong>{versionPhrase(preview.meta, Date.now())}</strong>, by {authorsText(preview.meta.authors, identity.userId)}. Read-only.
         </span>
         <span class="spacer" />
         <RestoreButton meta={preview.meta} busy={restoring === preview.meta.id} readOnly={readOnly} onRestore={restore} label="Restore this version" />
-        <button type="button" data-testid="close-preview" onClick={() => setPreview(null)}>
+        <button type="button" ref={backToNow} data-testid="close-preview" onClick={() => setPreview(null)}>
           Back to now
         </button>
       </div>
@@ -172,15 +228,18 @@ function readVersion(content: Uint8Array): Y.Doc | string {
   }
 }
 
-function RestoreButton(props: { meta: VersionMeta; busy: boolean; readOnly: boolean; onRestore: (meta: VersionMeta) => Promise<void>; label?: string }) {
+function RestoreButton(props: { meta: VersionMeta; busy: boolean; readOnly: string | null; onRestore: (meta: VersionMeta) => Promise<void>; label?: string }) {
   return (
     <button
       type="button"
       class="small"
       data-testid="restore-version"
-      disabled={props.readOnly || props.busy}
+      disabled={props.readOnly !== null || props.busy}
+      aria-label={props.label ? undefined : `Restore ${versionPhrase(props.meta, Date.now())}`}
+      // The reason is the History's visible text (the list's), not a tooltip.
+      aria-describedby={props.readOnly !== null ? READ_ONLY_REASON_ID : undefined}
       onClick={() => void props.onRestore(props.meta)}
-      title={props.readOnly ? READ_LINK : 'Make the workflow as it was in this version: a new change everyone sees, which your undo takes back'}
+      title={props.readOnly === null ? 'Make the workflow as it was in this version: a new change everyone sees, which your undo takes back' : undefined}
     >
       {props.busy ? 'Restoring…' : (props.label ?? 'Restore')}
     </button>

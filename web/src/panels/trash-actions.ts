@@ -2,7 +2,10 @@ import { restoreFromTrash, type TrashEntry } from '../../../shared/src/documents
 import { err, ok, type Result } from '../../../shared/src/result';
 import { volumeRoom } from '../../../shared/src/rooms';
 import type { VolumeRef } from '../documents/identity';
+import { forgetDeleted } from './forget-deleted';
+import { apiFetch } from '../documents/api-fetch';
 import type { RoomSet } from '../documents/rooms';
+import { forgetVersionCopies } from '../history/version-cache';
 import { writeRoom } from './room-access';
 
 // Restoring is an edit of the volume index like deleting, so it works offline and undoes nothing
@@ -22,26 +25,19 @@ export async function restoreTrashed(rooms: RoomSet, volume: VolumeRef, trashId:
   return outcome;
 }
 
-/** What the server says when it refuses (sync-server/src/http/errors.ts). */
-interface ErrorBody {
-  error?: { message?: string };
-}
-
 /**
  * Deletes a trash entry for good through the server (`DELETE /api/trash/:id`), with the person's
- * own token; then forgets this browser's copy of its room, which would otherwise send it back.
+ * own token; then forgets this browser's copy of its room, which would otherwise send it back,
+ * and what it keeps beside it (a workflow's run history, the copies of its versions).
  */
 export async function deleteForever(rooms: RoomSet, entry: TrashEntry, token: string | undefined): Promise<Result<void, string>> {
-  const response = await fetch(`/api/trash/${encodeURIComponent(entry.id)}`, {
-    method: 'DELETE',
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  }).catch(() => null);
-  if (!response) return err('The server cannot be reached: deleting for good needs it. Try again when you are back online.');
-  if (!response.ok && response.status !== 404) {
-    const body = (await response.json().catch(() => null)) as ErrorBody | null;
-    return err(body?.error?.message ?? `The server answered ${response.status}.`);
-  }
+  const answer = await apiFetch(`/api/trash/${encodeURIComponent(entry.id)}`, token, { method: 'DELETE' });
+  if (!answer.ok && answer.error.status === null) return err('The server cannot be reached: deleting for good needs it. Try again when you are back online.');
+  if (!answer.ok && answer.error.status === 401) return err('Deleting for good needs you to be signed in (restoring does not): sign in, then try again.');
+  if (!answer.ok && answer.error.status !== 404) return err(answer.error.said ?? `The server answered ${answer.error.status}.`);
   // 404: it was deleted for good already (by someone else, or by expiry); the copy here goes too.
-  if (entry.kind !== 'skill') await rooms.forgetLocal(entry.room);
+  // A skill lives in its volume's index, which stays; its version copies go either way.
+  if (entry.kind !== 'skill') await forgetDeleted(rooms, entry.room);
+  else await forgetVersionCopies(entry.room);
   return ok(undefined);
 }

@@ -35,3 +35,6 @@ export function useTrashEntry(volume: VolumeRef, kind: TrashKind, itemId: string
   }, [index, volume.volume, volume.volumeId, kind, itemId]);
   return entry;
 }
+
+/** Why a team's skill in the trash cannot be restored or deleted by this person (the server's rule). */
+export const SKILL_BLOCKED = 'Only the team’s admins may restore or delete its skills.';

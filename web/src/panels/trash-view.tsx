@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import { listTrash, type TrashEntry } from '../../../shared/src/documents/trash';
 import { volumeRoom } from '../../../shared/src/rooms';
 import { useDocValue, useIdentity, useRoom, useRooms, useSyncStatus } from '../documents/hooks';
@@ -10,6 +10,7 @@ import { failureMessage } from './home-index';
 import { writableVolumes } from './skill-import-preview';
 import { timeAgo } from './time-ago';
 import { deleteForever, restoreTrashed } from './trash-actions';
+import { SKILL_BLOCKED } from './trash-entry';
 
 const NONE: TrashEntry[] = [];
 const KIND_LABEL = { workflow: 'Workflow', session: 'Session', skill: 'Skill' } as const;
@@ -63,8 +64,9 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
   const index = useRoom(volumeRoom(volume.volume, volume.volumeId));
   const entries = useDocValue(index?.doc, (doc) => listTrash(doc, volume), NONE);
   const [problem, setProblem] = useState<string | null>(null);
+  const offlineId = useId();
   const title = volume.volume === 'user' ? 'Your trash' : `Team ${volume.volumeId}’s trash`;
-  const skillBlocked = props.writesSkills ? null : 'Only the team’s admins may restore or delete its skills.';
+  const skillBlocked = props.writesSkills ? null : SKILL_BLOCKED;
 
   const broken = (what: string) => (e: unknown) => setProblem(failureMessage(what, e));
   const restore = (entry: TrashEntry) =>
@@ -90,6 +92,8 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
           question={`Delete ${purgeable.length} item${purgeable.length === 1 ? '' : 's'} for good?`}
           testId="empty-trash"
           disabledBecause={purgeable.length === 0 ? (skillBlocked && entries.length > 0 ? skillBlocked : 'The trash is empty.') : props.purgeBlocked}
+          // Empty, the list below says so already ("Nothing here."); offline, the note under the heading.
+          describedBy={entries.length === 0 ? `${offlineId}-empty` : purgeable.length > 0 && props.purgeBlocked ? offlineId : undefined}
           onConfirm={() => void purge(purgeable).catch(broken('Deleting for good'))}
         />
       </header>
@@ -99,18 +103,20 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
         </p>
       )}
       {props.purgeBlocked && entries.length > 0 && (
-        <p class="muted" data-testid="trash-offline">
+        <p class="muted" id={offlineId} data-testid="trash-offline">
           {props.purgeBlocked}
         </p>
       )}
       {index && entries.length === 0 && (
-        <p class="muted" data-testid="trash-empty">
+        <p class="muted" id={`${offlineId}-empty`} data-testid="trash-empty">
           Nothing here.
         </p>
       )}
       <ul class="listings" data-testid="trash-list">
         {entries.map((entry) => {
           const blocked = entry.kind === 'skill' ? skillBlocked : null;
+          const named = `“${entry.name || `Untitled ${entry.kind}`}”`;
+          const reasonId = `${offlineId}-${entry.id}`;
           const href = entry.kind === 'skill' ? hrefOf.skill(volume.volume, volume.volumeId, entry.item_id) : hrefOf[entry.kind](volume.volume, volume.volumeId, entry.item_id);
           return (
             <li key={entry.id} class="listing" data-testid="trash-item" data-id={entry.id} data-kind={entry.kind}>
@@ -121,17 +127,32 @@ function VolumeTrash(props: { volume: VolumeRef; token: string | undefined; writ
                 {KIND_LABEL[entry.kind]} · deleted by {entry.deleted_by || 'someone'}, {timeAgo(entry.deleted_at)}
               </span>
               <div class="listing-actions">
-                <button type="button" class="small" data-testid="trash-restore" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => restore(entry)}>
+                <button
+                  type="button"
+                  class="small"
+                  data-testid="trash-restore"
+                  aria-label={`Restore ${named}`}
+                  disabled={blocked !== null}
+                  aria-describedby={blocked ? reasonId : undefined}
+                  onClick={() => restore(entry)}
+                >
                   Restore
                 </button>
                 <ConfirmButton
                   label="Delete forever"
+                  accessibleName={`Delete ${named} forever`}
                   question="Delete for good? This cannot be undone."
                   testId="trash-delete-forever"
                   disabledBecause={blocked ?? props.purgeBlocked}
+                  describedBy={blocked ? reasonId : props.purgeBlocked ? offlineId : undefined}
                   onConfirm={() => void purge([entry]).catch(broken('Deleting for good'))}
                 />
               </div>
+              {blocked && (
+                <p class="muted disabled-reason" id={reasonId} data-testid="trash-item-why">
+                  {blocked}
+                </p>
+              )}
             </li>
           );
         })}

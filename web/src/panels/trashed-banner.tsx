@@ -1,12 +1,15 @@
 import { useState } from 'preact/hooks';
 import { CLOSE } from '../../../shared/src/codes';
 import type { TrashEntry } from '../../../shared/src/documents/trash';
-import { useRooms } from '../documents/hooks';
+import { useIdentity, useRooms } from '../documents/hooks';
 import type { VolumeRef } from '../documents/identity';
 import { hrefOf } from '../router';
+import { useNow } from './clock';
 import { failureMessage } from './home-index';
+import { writableVolumes } from './skill-import-preview';
 import { timeAgo } from './time-ago';
 import { restoreTrashed } from './trash-actions';
+import { SKILL_BLOCKED } from './trash-entry';
 
 /**
  * Says that the workflow, session or skill on screen is in the trash, who put it there and when,
@@ -15,6 +18,9 @@ import { restoreTrashed } from './trash-actions';
  */
 export function TrashedBanner({ entry, volume }: { entry: TrashEntry; volume: VolumeRef }) {
   const rooms = useRooms();
+  const now = useNow();
+  // A team's skills are restored by its admins only, as in the Trash view.
+  const mayRestore = entry.kind !== 'skill' || writableVolumes(useIdentity()).some((v) => v.volume === volume.volume && v.volumeId === volume.volumeId);
   const [problem, setProblem] = useState<string | null>(null);
   const restore = () =>
     void restoreTrashed(rooms, volume, entry.id).then(
@@ -25,13 +31,18 @@ export function TrashedBanner({ entry, volume }: { entry: TrashEntry; volume: Vo
     <div class="trashed-banner" role="status" data-testid="trashed-banner" data-trash-id={entry.id}>
       <span>
         <strong data-testid="trashed-by">
-          Deleted by {entry.deleted_by || 'someone'}, {timeAgo(entry.deleted_at)}
+          Deleted by {entry.deleted_by || 'someone'}, {timeAgo(entry.deleted_at, now)}
         </strong>{' '}
         — this {entry.kind} is in the <a href={hrefOf.trash()}>trash</a> and read-only until it is restored.
       </span>
-      <button type="button" class="small" data-testid="trashed-restore" onClick={restore}>
+      <button type="button" class="small" data-testid="trashed-restore" onClick={restore} disabled={!mayRestore} aria-describedby={mayRestore ? undefined : 'trashed-restore-why'}>
         Restore
       </button>
+      {!mayRestore && (
+        <span class="muted" id="trashed-restore-why" data-testid="trashed-restore-why">
+          {SKILL_BLOCKED}
+        </span>
+      )}
       {problem && (
         <span class="trashed-problem" role="alert">
           {problem}

@@ -1,15 +1,14 @@
-import { IndexeddbPersistence } from 'y-indexeddb';
-import * as Y from 'yjs';
-import { addRun, runCacheKeys, type RunRecord } from '../../../shared/src/documents/runs';
+import { addRun, type RunRecord } from '../../../shared/src/documents/runs';
 import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
 import type { RunReport } from '../../../shared/src/execution/types';
 import { parseRoomName, runsRoomOf } from '../../../shared/src/rooms';
 import { currentIdentity, roomMode } from '../documents/identity';
-import type { RoomSet } from '../documents/rooms';
+import { roomDbName, type RoomSet } from '../documents/rooms';
+import { forgetRunsKeys, keysOfRunsRoom, trackRunsDoc } from './pinned-runs';
 import { runRecordOf, type RunFacts } from './run-record';
 
-/** Where RoomSet keeps each room's local copy: the IndexedDB database `llmunix:<room>`. */
-const DB_PREFIX = 'llmunix:';
+/** Where RoomSet keeps each room's local copy (the database of the room named ''). */
+const DB_PREFIX = roomDbName('');
 /** The runs rooms this browser has written or opened, for browsers that cannot list their databases. */
 const KNOWN_KEY = 'llmunix.runsRooms';
 
@@ -38,6 +37,18 @@ export function rememberRunsRoom(room: string): void {
   }
 }
 
+/** Forgets that this browser holds a runs room (its workflow was deleted for good). */
+export function forgetRunsRoom(room: string): void {
+  forgetRunsKeys(room);
+  const known = knownRunsRooms();
+  if (!known.includes(room)) return;
+  try {
+    localStorage.setItem(KNOWN_KEY, JSON.stringify(known.filter((r) => r !== room)));
+  } catch {
+    // Storage refused: the room's database is gone anyway, so nothing is read from it.
+  }
+}
+
 /**
  * Adds a finished run to its workflow's run history room, as this person's change (synced to
  * collaborators like any edit). A run that did not start (validation issues) is not one; a
@@ -55,7 +66,10 @@ export async function recordRun(
   const { userId, name } = currentIdentity.get();
   const record = runRecordOf(report, graph, { ...facts, id: report.trace.id, by: { sub: userId, name }, finishedAt: Date.now() });
   rememberRunsRoom(runsRoom);
-  await rooms.edit(runsRoom, (doc) => addRun(doc, record));
+  await rooms.edit(runsRoom, (doc) => {
+    addRun(doc, record);
+    trackRunsDoc(runsRoom, doc);
+  });
   return record;
 }
 
@@ -66,19 +80,6 @@ async function heldRunsRooms(): Promise<string[]> {
   return [...new Set([...fromDatabases, ...knownRunsRooms()])];
 }
 
-/** The cache keys of the runs kept in one runs room's local copy (read without connecting to the server). */
-async function keysOfLocalCopy(room: string): Promise<Set<string>> {
-  const doc = new Y.Doc();
-  const persistence = new IndexeddbPersistence(`${DB_PREFIX}${room}`, doc);
-  try {
-    await persistence.whenSynced;
-    return runCacheKeys(doc);
-  } finally {
-    await persistence.destroy();
-    doc.destroy();
-  }
-}
-
 /**
  * The result cache keys of the runs kept in the run histories this browser holds: their outputs
  * must stay in the cache while their run is in a history (the storage budget keeps them).
@@ -86,8 +87,7 @@ async function keysOfLocalCopy(room: string): Promise<Set<string>> {
  */
 export async function pinnedCacheKeys(): Promise<Set<string>> {
   const keys = new Set<string>();
-  for (const room of await heldRunsRooms()) {
-    for (const key of await keysOfLocalCopy(room).catch(() => new Set<string>())) keys.add(key);
-  }
+  // A room that cannot be read throws: not knowing its runs, the budget drops nothing.
+  for (const room of await heldRunsRooms()) for (const key of await keysOfRunsRoom(room)) keys.add(key);
   return keys;
 }

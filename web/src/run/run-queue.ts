@@ -1,4 +1,5 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema } from 'idb';
+import { yieldingDb } from '../documents/yielding-db';
 import type { NodeInputs } from './run-record';
 
 /**
@@ -28,24 +29,10 @@ interface QueueDB extends DBSchema {
   queue: { key: string; value: QueuedRun; indexes: { room: string } };
 }
 
-let opening: Promise<IDBPDatabase<QueueDB>> | null = null;
 
-function open(): Promise<IDBPDatabase<QueueDB>> {
-  opening ??= openDB<QueueDB>('llmunix-run-queue', 1, {
-    upgrade(d) {
-      d.createObjectStore('queue', { keyPath: 'id' }).createIndex('room', 'room');
-    },
-    // A newer release in another tab wants the store: let go of it (the next call reopens).
-    blocking() {
-      void opening?.then((d) => d.close());
-      opening = null;
-    },
-  }).catch((e: unknown) => {
-    opening = null;
-    throw e;
-  });
-  return opening;
-}
+const open = yieldingDb<QueueDB>('llmunix-run-queue', 1, (d) => {
+  d.createObjectStore('queue', { keyPath: 'id' }).createIndex('room', 'room');
+});
 
 const inOrder = (a: QueuedRun, b: QueuedRun) => a.asked_at - b.asked_at || a.seq - b.seq || (a.id < b.id ? -1 : 1);
 

@@ -10,6 +10,7 @@ import { workflowUndo } from '../documents/undo';
 import { OutputItem } from './output-view';
 import { applyRunInputs } from './run-again';
 import { formatDuration } from './run-context';
+import { trackRunsDoc } from './pinned-runs';
 import { rememberRunsRoom } from './run-history';
 import type { NodeInputs } from './run-record';
 import type { QueuedRun } from './run-queue';
@@ -59,6 +60,10 @@ export function RunsPanel({ session, room, doc, readOnly, onClose }: { session: 
   useEffect(() => {
     if (runsRoom) rememberRunsRoom(runsRoom);
   }, [runsRoom]);
+  // While open here, the runs room's own document says which results its runs pin.
+  useEffect(() => {
+    if (runsRoom && runs) trackRunsDoc(runsRoom, runs.doc);
+  }, [runsRoom, runs]);
   const history = useDocValue(runs?.doc, listRuns, NO_RUNS);
   const queue = useQueue(session);
   const [open, setOpen] = useState<string | null>(null);
@@ -94,7 +99,14 @@ export function RunsPanel({ session, room, doc, readOnly, onClose }: { session: 
                   {i + 1}. asked at {when(q.asked_at)}
                   {q.trigger === 'again' ? ' (run again)' : q.targets ? ` (${q.targets.length} node${q.targets.length > 1 ? 's' : ''})` : ''}
                 </span>
-                <button type="button" class="link" data-testid="cancel-queued" title="Take this run out of the queue: it will not start" onClick={() => void session?.cancelQueued(q.id)}>
+                <button
+                  type="button"
+                  class="link"
+                  data-testid="cancel-queued"
+                  aria-label={`Cancel queued run ${i + 1}`}
+                  title="Take this run out of the queue: it will not start"
+                  onClick={() => void session?.cancelQueued(q.id)}
+                >
                   Cancel
                 </button>
               </li>
@@ -142,11 +154,18 @@ function RunDetail({ run, readOnly, onBack, onRunAgain }: { run: RunRecord; read
         class="primary"
         data-testid="run-again"
         disabled={readOnly}
-        title={readOnly ? 'This workflow is read-only here' : 'Put this run’s inputs back on the canvas (one undo takes them back) and run: unchanged results come from the cache'}
+        aria-describedby={readOnly ? 'run-again-why' : undefined}
+        title={readOnly ? undefined : 'Put this run’s inputs back on the canvas (one undo takes them back) and run: unchanged results come from the cache'}
         onClick={onRunAgain}
       >
         Run again with these inputs
       </button>
+      {readOnly && (
+        <span class="muted disabled-reason" id="run-again-why" data-testid="run-again-why">
+          {' '}
+          This workflow is read-only here.
+        </span>
+      )}
       {Object.entries(run.nodes).map(([id, node]) => (
         <section key={id} class="run-node" data-testid="run-node" data-node={id} data-status={node.status}>
           <header>

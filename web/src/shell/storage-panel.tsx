@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useStore } from '../documents/store';
+import { clearVersionCopies, versionCopiesUsage } from '../history/version-cache';
 import { ConfirmButton } from '../panels/confirm-button';
 import { useFailure } from '../panels/home-index';
 import { fileSize } from '../panels/skill-files-view';
@@ -11,16 +12,19 @@ import './storage-panel.css';
 
 interface Usage {
   counted: Awaited<ReturnType<typeof countedUsage>>;
+  /** Copies of the server's versions kept to browse them offline (history/version-cache.ts), outside the budget. */
+  versions: StoreUsage;
   /** What the browser says this site uses of what it may, all storage included; null when it cannot say. */
   estimate: { usage: number; quota: number } | null;
 }
 
 async function readUsage(): Promise<Usage> {
-  const [counted, estimate] = await Promise.all([
+  const [counted, versions, estimate] = await Promise.all([
     countedUsage(),
+    versionCopiesUsage(),
     navigator.storage?.estimate ? navigator.storage.estimate().catch(() => null) : Promise.resolve(null),
   ]);
-  return { counted, estimate: estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null };
+  return { counted, versions, estimate: estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null };
 }
 
 /** The usage, read again whenever the counted stores change (a burst of writes reads once). */
@@ -53,6 +57,9 @@ function useUsage(): { usage: Usage | null; failure: string | null } {
   return { usage, failure };
 }
 
+/** The version copies are not a counted store: after clearing them, the panel reads the usage again. */
+const usageReadAgain = () => void usageEvents.dispatchEvent(new Event('usage-changed'));
+
 const PERSISTENCE_TEXT: Record<Persistence, string> = {
   asking: 'Asking the browser to keep this app’s data…',
   persistent: 'Persistent: the browser will not clear this app’s data on its own.',
@@ -71,6 +78,12 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
   const { failure, watch } = useFailure();
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
+  // Escape closes it wherever focus is, as long as it is open (focus may have left it).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   useEffect(() => setDraft(budgetMib(budget)), [budget]);
 
   const saveBudget = () => {
@@ -89,9 +102,6 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
       role="dialog"
       aria-label="Storage"
       data-testid="storage-panel"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
-      }}
     >
       <div class="storage-heading">
         <h2>Storage in this browser</h2>
@@ -120,6 +130,13 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
             title="The last result of each node, shown when a workflow is opened again"
             usage={usage?.counted.nodes}
             onClear={() => watch('Clearing the saved node results', clearCounted('nodes'))}
+          />
+          <CountedRow
+            store="versions"
+            label="Version copies"
+            title="Versions of workflows and skills seen here, kept to browse them offline; the server keeps them all"
+            usage={usage?.versions}
+            onClear={() => watch('Clearing the version copies', clearVersionCopies().then(usageReadAgain))}
           />
         </tbody>
       </table>
@@ -162,7 +179,7 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
   );
 }
 
-function CountedRow(props: { store: CountedStore; label: string; title: string; usage: StoreUsage | undefined; pinned?: StoreUsage; onClear(): void }) {
+function CountedRow(props: { store: CountedStore | 'versions'; label: string; title: string; usage: StoreUsage | undefined; pinned?: StoreUsage; onClear(): void }) {
   const { store, usage, pinned } = props;
   return (
     <tr data-testid={`storage-${store}`} data-bytes={usage?.bytes} data-entries={usage?.entries} data-pinned-entries={pinned?.entries}>

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`, see .ci/run); Playwright's own downloads are not used. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -88,4 +88,18 @@ export function collectErrors(page: Page, options: { ignore?: readonly RegExp[] 
       if (errors.length > 0) throw new Error(`the page logged ${errors.length} error(s):\n${errors.join('\n')}`);
     },
   };
+}
+
+/**
+ * The text a control points to with aria-describedby (why it is disabled, say): what a screen
+ * reader says after its name. Empty when it points to nothing.
+ */
+export async function describedText(control: Locator): Promise<string> {
+  return control.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .flatMap((id) => (id ? [document.getElementById(id)?.textContent ?? ''] : []))
+      .join(' ')
+      .trim(),
+  );
 }
