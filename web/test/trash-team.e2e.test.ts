@@ -61,7 +61,7 @@ it('a team member restores a team workflow and deletes another for good; a trash
     room.destroy();
   }
   index.doc.transact(() => putSkillSource(index.doc, 'lab-constant', SKILL));
-  index.doc.transact(() => trashSkill(index.doc, LAB, 'lab-constant', stamp));
+  index.doc.transact(() => trashSkill(index.doc, LAB, 'lab-constant', stamp, 'Lab constant'));
 
   const { context, page, errors } = await app.newPage();
   const bob = { userId: 'bob', name: 'Bob', color: '#22c55e', token: await mintUserToken(SECRET, { sub: 'bob', teams: ['lab'] }) };
