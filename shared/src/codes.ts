@@ -48,6 +48,11 @@ export const CLOSE = {
     reason: 'room deleted',
     help: 'This workflow or session was deleted for good: its time in the trash ran out, or someone deleted it forever. Nothing of it is kept on the server, so it cannot be opened again.',
   },
+  roomRestored: {
+    code: 4205,
+    reason: 'room restored',
+    help: 'The workflow or session was restored from the trash while this connection had it read-only; the client reconnects by itself and may edit it again.',
+  },
   roomUnavailable: {
     code: 4500,
     reason: 'room unavailable',

@@ -46,6 +46,8 @@ export async function startServer(
   const mirrors = openMirrors(config, storage, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
   const history = await openHistory(config);
   // The rooms feed the checkpoints (made next: no room changes before then), which read the rooms for named versions.
+  // Told when a volume index changes, so connections kept read-only while their room was in the trash reopen once it is restored.
+  const edgeOf: { edge?: ReturnType<typeof openWebSocketEdge> } = {};
   const rooms: Rooms = new Rooms(
     storage,
     {
@@ -55,6 +57,7 @@ export async function startServer(
       onDurableChange: (room) => {
         mirrors?.changed(room.name);
         checkpoints.changed(room);
+        edgeOf.edge?.indexChanged(room.name);
       },
       onApplied: (room, by, transaction) => checkpoints.applied(room, by, transaction),
       beforeUnload: (room) => checkpoints.unloading(room),
@@ -72,7 +75,7 @@ export async function startServer(
   let draining = false;
   const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms } });
   const server = http.createServer(app);
-  const { sockets } = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining });
+  const edge = (edgeOf.edge = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -89,7 +92,7 @@ export async function startServer(
       draining = true;
       log.info('shutting down: closing connections and flushing rooms');
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const ws of sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
+      for (const ws of edge.sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
       server.closeIdleConnections();
       await trashExpiry.stop();
       // Rooms flush and compact once; the mirrors then write what is stored, read from storage
@@ -100,7 +103,7 @@ export async function startServer(
       await history.close();
       await mirrors?.close();
       await storage.close();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of edge.sockets) ws.terminate();
       server.closeAllConnections();
       await httpClosed;
       log.info('shutdown complete');

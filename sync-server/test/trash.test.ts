@@ -275,8 +275,15 @@ describe('TRASH-4: deleting for good', () => {
     await during.peer.roundTrip();
     expect(during.peer.denials).toEqual([expect.stringContaining('read-only')]);
     expect(await storedBytes(server.storage, room)).toBe(before);
+    // A stock client that opened it while in the trash, too: restored, it is told so and reconnects writable.
+    const stock = client(server, room);
+    await waitFor(() => stock.provider.synced, 'the stock client to sync the trashed room');
 
     expect((await api(server, 'POST', `/api/trash/${entry.id}/restore`)).status).toBe(200);
+    await waitFor(() => stock.closeCodes.includes(CLOSE.roomRestored.code), 'the read-only connection to be closed as restored');
+    await waitFor(() => stock.provider.synced && stock.provider.wsconnected, 'the stock client to reconnect');
+    writeWorkflowMeta(stock.doc, { description: 'Edited by the reconnected client' });
+    await waitFor(() => server.rooms.use(room, (r) => r.doc.getMap('meta').get('description') === 'Edited by the reconnected client'), 'the reconnected client\'s edit to be stored');
     const after = await openPeer(server.url, room);
     if (!after.ok) throw new Error(`refused with ${after.code}`);
     cleanups.push(() => after.peer.close());

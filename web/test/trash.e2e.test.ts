@@ -139,7 +139,7 @@ describe('trash', () => {
   });
 
   it('the Trash view lists a deleted workflow with who deleted it; its link opens read-only; Restore there brings it back, and a deleted skill too', async () => {
-    const { index } = await makeWorkflow('from-the-trash', 'Kept for later');
+    const { index, room } = await makeWorkflow('from-the-trash', 'Kept for later');
     const { context, page, errors } = await app.openPage('/');
     await nameMyself(page, 'Ada');
     await listItem(page, 'from-the-trash').locator('[data-testid="delete-workflow"]').click();
@@ -163,6 +163,14 @@ describe('trash', () => {
     await entry.waitFor({ state: 'detached' });
     await listItem(page, 'from-the-trash').waitFor();
     await waitFor(() => getWorkflowListing(index.doc, 'from-the-trash') !== undefined, 'the restore on the server');
+    // Its link, opened read-only while it was in the trash, is writable again: the server closed
+    // that connection as restored (4205) and the reconnect may write.
+    await page.goForward();
+    await waitFor(async () => (await visibleNodes(page).count()) === 2, 'the restored workflow’s nodes');
+    await waitFor(async () => (await page.locator('[data-testid="trashed-banner"]').count()) === 0, 'the banner gone');
+    await dropSkill(page, 'quantum-circuit', { x: 420, y: 300 });
+    await waitFor(() => readWorkflowGraph(room.doc).nodes.length === 3, 'an edit after the restore to reach the server');
+    await page.goBack();
 
     // A skill deleted elsewhere (a script, as the REST API does) shows up live and comes back with its text.
     index.doc.transact(() => putSkillSource(index.doc, 'quadruple-it', QUADRUPLE));

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { accessTo } from '../../../shared/src/access';
 import { CLOSE } from '../../../shared/src/codes';
-import { parseRoomName } from '../../../shared/src/rooms';
+import { parseRoomName, volumeRoom, type RoomName } from '../../../shared/src/rooms';
 import { identityKey, type Identify, type tokenIdentities } from '../access/identity';
 import type { Config } from '../config';
 import { upgradeRefusal } from '../http/cors';
@@ -42,11 +42,34 @@ export interface WebSocketEdgeOptions {
  * alive with pings, and adapts the socket to the `WebSocketLike` the sync core runs on.
  * Returns the open sockets, for shutdown.
  */
-export function openWebSocketEdge(server: http.Server, options: WebSocketEdgeOptions): { sockets: Set<WebSocket> } {
+export function openWebSocketEdge(
+  server: http.Server,
+  options: WebSocketEdgeOptions,
+): { sockets: Set<WebSocket>; indexChanged: (index: string) => void } {
   const { config, rooms, identify, tokens, log } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   const sockets = new Set<WebSocket>();
   const frameOf = sharedFrames();
+  /** Connections opened read-only because their room was in the trash, by volume index. */
+  const trashedByIndex = new Map<string, Set<{ ws: WebSocket; room: RoomName; name: string }>>();
+
+  /**
+   * A volume index changed: a connection made read-only because its room was in the trash is
+   * closed with `roomRestored` once the room is out of it, so the client reconnects and may
+   * write again (the write policy is decided when a connection opens).
+   */
+  function indexChanged(index: string): void {
+    const waiting = trashedByIndex.get(index);
+    if (!waiting) return;
+    for (const conn of waiting) {
+      void roomStanding(rooms, options.storage, conn.room, conn.name).then(
+        (standing) => {
+          if (standing === 'live' && conn.ws.readyState === conn.ws.OPEN) conn.ws.close(CLOSE.roomRestored.code, CLOSE.roomRestored.reason);
+        },
+        (e: unknown) => log.warn({ room: conn.name, err: e }, 'could not tell whether a trashed room was restored'),
+      );
+    }
+  }
 
   server.on('upgrade', (req, socket: Duplex, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -108,6 +131,7 @@ export function openWebSocketEdge(server: http.Server, options: WebSocketEdgeOpt
         if (standing === 'purged') return ws.close(CLOSE.roomDeleted.code, CLOSE.roomDeleted.reason);
         // In the trash, nobody edits it (a share link's guest included) until it is restored.
         const policy: WritePolicy = standing === 'trashed' ? { kind: 'none' } : writePolicyOf(access, parsed.value);
+        if (standing === 'trashed' && writePolicyOf(access, parsed.value).kind !== 'none') waitForRestore(ws, parsed.value, name);
         open(ws, socket, name, policy, identityKey(identity), early);
       },
       (e: unknown) => {
@@ -115,6 +139,18 @@ export function openWebSocketEdge(server: http.Server, options: WebSocketEdgeOpt
         ws.close(CLOSE.roomUnavailable.code, CLOSE.roomUnavailable.reason);
       },
     );
+  }
+
+  function waitForRestore(ws: WebSocket, room: RoomName, name: string): void {
+    const index = volumeRoom(room.volume, room.volumeId);
+    let waiting = trashedByIndex.get(index);
+    if (!waiting) trashedByIndex.set(index, (waiting = new Set()));
+    const conn = { ws, room, name };
+    waiting.add(conn);
+    ws.on('close', () => {
+      waiting.delete(conn);
+      if (waiting.size === 0 && trashedByIndex.get(index) === waiting) trashedByIndex.delete(index);
+    });
   }
 
   function open(ws: WebSocket, socket: Duplex, name: string, policy: WritePolicy, who: string, early: RawData[]): void {
@@ -143,7 +179,7 @@ export function openWebSocketEdge(server: http.Server, options: WebSocketEdgeOpt
     );
   }
 
-  return { sockets };
+  return { sockets, indexChanged };
 }
 
 /** The sync core's view of an accepted socket. */
