@@ -4,15 +4,13 @@
  * context, so navigator.gpu exists): a vector add, an outer product read back as rows, steps with
  * feedback (ping-pong), and a WGSL error reported at the skill file's own line.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, collectErrors } from './harness/browser';
+import { bundleSourceForPage, servePage } from './harness/page-bundle';
 import { ROOT } from './harness/paths';
 
 const FIXTURES = path.join(ROOT, 'sync-server/test/headless/fixtures/webgpu-skills');
@@ -48,28 +46,22 @@ interface PageAnswer {
   compile?: { line: number; message: string };
 }
 
-let server: http.Server;
+let server: Awaited<ReturnType<typeof servePage>> | undefined;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  const bundle = await build({ stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' }, bundle: true, write: false, format: 'iife', globalName: 'gpuTest', target: 'es2022' });
-  const js = bundle.outputFiles[0]?.text ?? '';
-  server = http.createServer((req, res) => {
-    if (req.url === '/gpu.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script src="/gpu.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = await servePage(await bundleSourceForPage(ENTRY, 'gpuTest'));
   // WebGPU needs the GPU process: --disable-gpu would leave no adapter, SwiftShader included.
   const args = [...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'), '--enable-unsafe-webgpu'];
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(server.url);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 const run = (source: string, inputs: Record<string, unknown> = {}): Promise<PageAnswer> =>

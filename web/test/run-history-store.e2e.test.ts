@@ -4,13 +4,10 @@
  * RoomSet stores them; the run queue keeps order per workflow, cancels, and never hands one
  * run to two takers.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { collectErrors, launchBrowser } from './harness/browser';
-import { ROOT } from './harness/paths';
+import { bundleSourceForPage, servePage } from './harness/page-bundle';
 
 // What the page can do: write a room's local copy as RoomSet does (IndexeddbPersistence under
 // `llmunix:<room>`), and call the stores.
@@ -65,28 +62,22 @@ export const remember = (rooms) => localStorage.setItem('llmunix.runsRooms', JSO
 export { cancelQueuedRun, enqueueRun, queuedRuns, takeNextRun };
 `;
 
-let server: http.Server;
+let server: Awaited<ReturnType<typeof servePage>> | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  const bundle = await build({ stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' }, bundle: true, write: false, format: 'iife', globalName: 'runsTest', target: 'es2022' });
-  const js = bundle.outputFiles[0]?.text ?? '';
-  server = http.createServer((req, res) => {
-    if (req.url === '/runs.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script src="/runs.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = await servePage(await bundleSourceForPage(ENTRY, 'runsTest'));
   browser = await launchBrowser();
   context = await browser.newContext();
   page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(server.url);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 /** Calls one of the entry's exports in the page. */

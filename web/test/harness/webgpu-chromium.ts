@@ -1,10 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Json } from '../../../shared/src/json';
 import { CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS } from './browser';
-import { bundleForPage } from './page-bundle';
+import { bundleForPage, servePage } from './page-bundle';
 import type { Timed } from './webgpu-page';
 
 /** A page that runs skills' kernels and fallbacks (webgpu-page.ts), and how to close it all. */
@@ -30,14 +28,10 @@ type PageApi = { webgpuPage: { runKernel: Run; runFallback: Run; adapter: () => 
 /** Bundles webgpu-page.ts, serves it from 127.0.0.1 and opens it in Chromium with WebGPU on. */
 export async function openWebGpuPage(): Promise<WebGpuPage> {
   const script = await bundleForPage(path.join(import.meta.dirname, 'webgpu-page.ts'));
-  const server = http.createServer((req, res) => {
-    if (req.url === '/webgpu.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>webgpu</title><script src="/webgpu.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await servePage(script, 'webgpu');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS] });
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  await page.goto(server.url);
   await page.waitForFunction(() => 'webgpuPage' in globalThis);
   // The inputs cross as `unknown`: Playwright's types of a recursive Json argument go too deep for tsc.
   const run =
@@ -53,7 +47,7 @@ export async function openWebGpuPage(): Promise<WebGpuPage> {
     stashMatrices: (name, n) => page.evaluate(([name, n]) => (globalThis as unknown as PageApi).webgpuPage.stashMatrices(name, n), [name, n] as const),
     close: async () => {
       await browser.close();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     },
   };
 }
