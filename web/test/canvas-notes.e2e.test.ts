@@ -276,6 +276,9 @@ describe('notes on the canvas', () => {
     const note = (await notes(page).boundingBox())!;
     const bottomRight = { x: Math.max(note.x + note.width, node.x + node.width) + 20, y: Math.max(note.y + note.height, node.y + node.height) + 20 };
     await page.keyboard.down('Shift');
+    // The pane switches to box selection once it has seen the key (a render later); a press that
+    // comes before that is a plain click on the pane, which clears the selection.
+    await page.locator('.react-flow__pane.selection').waitFor();
     await page.mouse.move(note.x - 20, note.y - 30);
     await page.mouse.down();
     await page.mouse.move(bottomRight.x, bottomRight.y, { steps: 8 });
