@@ -17,9 +17,14 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Runs the real server entry point (`sync-server/bin/start.ts`) as a child process on a free port. */
-export async function startServerProcess(env: Record<string, string>, port = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'sync-server/bin/start.ts')], {
+/**
+ * Runs the real server entry point as a child process on a free port: `sync-server/bin/start.ts`
+ * through tsx, or a built bundle (`bundle`, as `npm start` runs `dist/server/start.mjs`), which
+ * starts as it would in production (the chaos suite restarts it hundreds of times).
+ */
+export async function startServerProcess(env: Record<string, string>, port = 0, options: { bundle?: string } = {}): Promise<ServerProcess> {
+  const entry = options.bundle ? [options.bundle] : ['--import', 'tsx', path.join(ROOT, 'sync-server/bin/start.ts')];
+  const child = spawn(process.execPath, ['--enable-source-maps', ...entry], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

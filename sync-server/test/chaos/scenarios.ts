@@ -1,0 +1,4 @@
+import type { ChaosScenario } from './types';
+
+/** Every scenario, in the order the table shows them. Each lives in its own file beside this one. */
+export const SCENARIOS: ChaosScenario[] = [];
