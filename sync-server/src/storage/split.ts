@@ -71,13 +71,17 @@ export class SplitStorage implements Storage {
   }
 
   async compact(room: string, snapshot: Uint8Array): Promise<void> {
+    // How far the room had read when its document was encoded (the caller does so in the same
+    // tick): while this awaits the lock and the log, the room follows on and applies entries
+    // the snapshot lacks, so the position then would cover them and every later load skip them.
+    const read = this.positions.get(room) ?? null;
     const run = async () => {
       // One read of the log serves both decisions below.
       const entries = await this.log.read(room, null);
       // Past the read position, this instance's own entries are in the snapshot too (they came
       // from the document, and the room appends nothing while it compacts); another instance's
       // entry there may not be, so the snapshot stops before the first one.
-      let upTo = this.positions.get(room) ?? null;
+      let upTo = read;
       const instance = this.replication?.instanceId;
       for (const entry of entries) {
         if (upTo !== null && compareIds(entry.id, upTo) <= 0) continue;
