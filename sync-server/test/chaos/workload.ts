@@ -134,8 +134,8 @@ export async function firstSync(url: string, room: string, timeoutMs = 30_000): 
 export async function startWorkload(options: WorkloadOptions): Promise<Workload> {
   if (options.urls.length === 0 || options.rooms.length === 0) throw new Error('startWorkload needs at least one url and one room');
   let urls = [...options.urls];
-  /** Seen key → its room. */
-  const seen = new Map<string, string>();
+  /** Seen keys, by room. */
+  const seen = new Map(options.rooms.map((room) => [room, new Set<string>()]));
   const offlineKeys = new Set<string>();
   let writtenCount = 0;
   let paused = false;
@@ -154,7 +154,8 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     const urlIndex = slot % options.urls.length;
     const doc = new Y.Doc();
     const Socket = tappedSocket((frame) => {
-      for (const key of frameKeys(frame)) seen.set(key, room);
+      const inRoom = seen.get(room)!;
+      for (const key of frameKeys(frame)) inRoom.add(key);
     });
     const provider = new WebsocketProvider(wsUrl(urls[urlIndex]!), room, doc, { WebSocketPolyfill: Socket, disableBc: true, maxBackoffTime: 200 });
     const name = role === 'writer' ? `w${index}` : role === 'reader' ? `r${index}` : 'off';
@@ -176,13 +177,16 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     writtenCount++;
   };
 
+  // About 20 updates a second per client, in bursts and lulls: enough to keep every group
+  // commit busy across a few clients, without the documents outgrowing a long run.
+  const gap = (gen: prng.PRNG) => prng.int32(gen, 5, 95);
   const schedule = (m: Member, gen: prng.PRNG) => {
     const tick = () => {
       if (stopped || paused) return;
       edit(m);
-      m.timer = setTimeout(tick, prng.int32(gen, 5, 40));
+      m.timer = setTimeout(tick, gap(gen));
     };
-    m.timer = setTimeout(tick, prng.int32(gen, 5, 40));
+    m.timer = setTimeout(tick, gap(gen));
   };
 
   // The offline client: online for a while, then away for a while (editing all the time).
@@ -214,10 +218,9 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
   await Promise.all(members.map((m) => new Promise<void>((resolve) => (m.provider.synced ? resolve() : m.provider.once('sync', () => resolve())))));
   start();
 
-  const seenIn = (room: string) => [...seen].filter(([, r]) => r === room).map(([k]) => k);
 
   return {
-    seen: () => new Set(seen.keys()),
+    seen: () => new Set([...seen.values()].flatMap((keys) => [...keys])),
     pause: () => {
       paused = true;
       stopEditing();
@@ -251,12 +254,21 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     },
     settle: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
+      // Cheap while waiting (every client synced, one state per room, as many keys as seen);
+      // key by key once that holds, or at the deadline to say what is missing.
+      const converged = () =>
+        options.rooms.every((room) => {
+          const inRoom = members.filter((m) => m.room === room);
+          if (inRoom.length === 0) return true;
+          const state = Buffer.from(Y.encodeStateVector(inRoom[0]!.doc)).toString('base64');
+          return inRoom.every((m) => m.provider.synced && m.doc.getMap('m').size >= seen.get(room)!.size && Buffer.from(Y.encodeStateVector(m.doc)).toString('base64') === state);
+        });
       const check = () => {
         const missing: string[] = [];
         const diverged: string[] = [];
         for (const room of options.rooms) {
           const inRoom = members.filter((m) => m.room === room);
-          const keys = seenIn(room);
+          const keys = [...seen.get(room)!];
           for (const m of inRoom) {
             if (!m.provider.synced) diverged.push(`${room}: ${m.name} is not synced with ${urls[m.urlIndex]}`);
             const map = m.doc.getMap('m');
@@ -269,13 +281,15 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
         return { missing, diverged };
       };
       for (;;) {
-        const result = check();
-        if ((result.missing.length === 0 && result.diverged.length === 0) || Date.now() > deadline) return result;
+        if (converged() || Date.now() > deadline) {
+          const result = check();
+          if ((result.missing.length === 0 && result.diverged.length === 0) || Date.now() > deadline) return result;
+        }
         await new Promise((r) => setTimeout(r, 25));
       }
     },
     lostAt: async (url, keys) => {
-      const expected = new Map(options.rooms.map((room) => [room, seenIn(room).filter((k) => !keys || keys.has(k))]));
+      const expected = new Map(options.rooms.map((room) => [room, [...seen.get(room)!].filter((k) => !keys || keys.has(k))]));
       const lost = await Promise.all(
         options.rooms.map(async (room) => {
           const doc = await firstSync(url, room);
@@ -288,7 +302,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
       return lost.flat();
     },
     written: () => writtenCount,
-    offlineSeen: () => [...offlineKeys].filter((k) => seen.has(k)).length,
+    offlineSeen: () => [...offlineKeys].filter((k) => offline && seen.get(offline.room)!.has(k)).length,
     stop: async () => {
       stopped = true;
       stopEditing();
