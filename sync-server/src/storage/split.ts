@@ -58,8 +58,13 @@ export class SplitStorage implements Storage {
   }
 
   private async readWithPosition(room: string): Promise<{ stored: StoredRoom; position: string | null }> {
+    // The log before the snapshot: another instance compacting meanwhile writes its snapshot
+    // before it trims, so a log read after the trim is paired with that snapshot or a newer one.
+    // (Snapshot first, a trim between the reads would drop entries neither holds.)
+    const all = await this.log.read(room, null);
     const snapshot = await this.snapshots.get(room);
-    const entries = await this.log.read(room, snapshot?.upTo ?? null);
+    const upTo = snapshot?.upTo ?? null;
+    const entries = upTo === null ? all : all.filter((e) => compareIds(e.id, upTo) > 0);
     return {
       stored: { snapshot: snapshot?.data ?? null, updates: entries.map((e) => e.update) },
       position: entries.at(-1)?.id ?? snapshot?.upTo ?? null,
