@@ -141,6 +141,10 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
   let paused = false;
   let stopped = false;
   const members: Member[] = [];
+  // Each stock provider listens for the process's exit (to say goodbye in awareness): room for
+  // this load's clients and the fresh readers of `lostAt`, without Node's leak warning.
+  const extraListeners = options.writers + options.readers + 1 + options.rooms.length;
+  process.setMaxListeners(process.getMaxListeners() + extraListeners);
 
   const connectedWanted = (m: Member) => !m.held && !m.away && !stopped;
   const sync = (m: Member) => {
@@ -310,6 +314,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
         m.provider.destroy();
         m.doc.destroy();
       }
+      process.setMaxListeners(process.getMaxListeners() - extraListeners);
     },
   };
 }
