@@ -219,7 +219,18 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     }
   };
 
-  await Promise.all(members.map((m) => new Promise<void>((resolve) => (m.provider.synced ? resolve() : m.provider.once('sync', () => resolve())))));
+  const synced = Promise.all(members.map((m) => new Promise<void>((resolve) => (m.provider.synced ? resolve() : m.provider.once('sync', () => resolve())))));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 30_000)));
+  const outcome = await Promise.race([synced, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    const waiting = members.filter((m) => !m.provider.synced).map((m) => `${m.name} (${urls[m.urlIndex]}, ${m.room})`);
+    stopped = true;
+    for (const m of members) m.provider.destroy();
+    process.setMaxListeners(process.getMaxListeners() - extraListeners);
+    throw new Error(`the load's clients did not all sync within 30 s: ${waiting.join(', ')}; are the servers up?`);
+  }
   start();
 
 
