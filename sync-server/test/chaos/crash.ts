@@ -27,8 +27,8 @@ interface Sizing {
 }
 
 const SIZES: Record<ChaosContext['size'], Sizing> = {
-  ci: { trials: 4, rooms: 2, writers: 3, readers: 2, loadMs: [150, 1000], budgetMs: 3 * 60_000 },
-  full: { trials: 100, rooms: 3, writers: 4, readers: 4, loadMs: [50, 1200], budgetMs: 10 * 60_000 },
+  ci: { trials: 4, rooms: 2, writers: 4, readers: 2, loadMs: [150, 1000], budgetMs: 3 * 60_000 },
+  full: { trials: 100, rooms: 3, writers: 6, readers: 4, loadMs: [50, 1200], budgetMs: 10 * 60_000 },
 };
 
 /**

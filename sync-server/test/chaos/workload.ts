@@ -168,11 +168,13 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     return member;
   };
 
-  // Writers and readers each spread over urls first, then rooms, so every room has writers on
-  // every instance (the fan-out between instances is under test too).
+  // Writers and readers each spread over urls first, then rooms: with as many writers as urls ×
+  // rooms, every room has writers on every instance (the fan-out between instances is under test too).
   for (let i = 0; i < options.writers; i++) add('writer', i, i);
   for (let i = 0; i < options.readers; i++) add('reader', i, i);
-  const offline = options.offline ? add('offline', 0, options.writers) : undefined;
+  // The offline client shares the first room with a writer and a reader on its instance, so what it
+  // brings back is delivered to others as well as echoed to it.
+  const offline = options.offline ? add('offline', 0, 0) : undefined;
 
   const edit = (m: Member) => {
     const key = `${m.name}.${m.next++}`;
@@ -269,14 +271,15 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     },
     settle: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
-      // Cheap while waiting (every client synced, one state per room, as many keys as seen);
-      // key by key once that holds, or at the deadline to say what is missing.
+      // Cheap while waiting (every client synced, one state per room, exactly the keys seen: a
+      // key a client holds that no server frame carried is an edit not yet acknowledged); key by
+      // key once that holds, or at the deadline to say what is missing.
       const converged = () =>
         options.rooms.every((room) => {
           const inRoom = members.filter((m) => m.room === room);
           if (inRoom.length === 0) return true;
           const state = Buffer.from(Y.encodeStateVector(inRoom[0]!.doc)).toString('base64');
-          return inRoom.every((m) => m.provider.synced && m.doc.getMap('m').size >= seen.get(room)!.size && Buffer.from(Y.encodeStateVector(m.doc)).toString('base64') === state);
+          return inRoom.every((m) => m.provider.synced && m.doc.getMap('m').size === seen.get(room)!.size && Buffer.from(Y.encodeStateVector(m.doc)).toString('base64') === state);
         });
       const check = () => {
         const missing: string[] = [];
@@ -289,6 +292,8 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
             const map = m.doc.getMap('m');
             const lacking = keys.filter((k) => !map.has(k));
             if (lacking.length) missing.push(`${room}: ${m.name} lacks ${lacking.length} seen (${lacking.slice(0, 5).join(', ')}${lacking.length > 5 ? ', …' : ''})`);
+            const unacknowledged = [...map.keys()].filter((k) => !seen.get(room)!.has(k));
+            if (unacknowledged.length) diverged.push(`${room}: ${m.name} holds ${unacknowledged.length} updates no server acknowledged (${unacknowledged.slice(0, 5).join(', ')})`);
           }
           const states = new Set(inRoom.map((m) => Buffer.from(Y.encodeStateVector(m.doc)).toString('base64')));
           if (states.size > 1) diverged.push(`${room}: its ${inRoom.length} clients hold ${states.size} different states (${inRoom.map((m) => `${m.name} ${m.doc.getMap('m').size} keys`).join(', ')})`);
