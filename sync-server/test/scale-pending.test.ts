@@ -14,6 +14,7 @@ import { MemorySnapshotStore } from '../src/storage/memory-snapshots';
 import { RedisRoomLog } from '../src/storage/redis-log';
 import { SplitStorage } from '../src/storage/split';
 import { startRedis, type RedisServer } from './harness/redis-server';
+import { storedDoc } from './harness/stored';
 import { waitFor } from './harness/wait';
 
 let redis: RedisServer;
@@ -26,13 +27,7 @@ afterAll(async () => {
 
 const instance = (id: string, snapshots: MemorySnapshotStore) => new SplitStorage(RedisRoomLog.connect(redis.url, { instanceId: id }), snapshots);
 
-async function storedText(storage: SplitStorage, room: string): Promise<string[]> {
-  const stored = await storage.read(room);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc.getArray<string>('a').toArray();
-}
+const storedText = async (storage: SplitStorage, room: string): Promise<string[]> => (await storedDoc(storage, room)).getArray<string>('a').toArray();
 
 describe('a change waiting for another instance\'s', () => {
   it('DUR-1: is logged by this instance once it integrates, before any client receives it', async () => {
