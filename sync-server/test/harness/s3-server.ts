@@ -22,6 +22,8 @@ export interface S3Server {
     forcePathStyle: true;
     credentials: { accessKeyId: string; secretAccessKey: string };
   };
+  /** The server's environment for this bucket (S3_* and the AWS credentials), as a deployment sets it. */
+  serverEnv: Record<string, string>;
   /** Stops it (keeping its data) and waits until it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port with the same data. */
@@ -193,6 +195,14 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     region,
     ...credentials,
     config: { endpoint, bucket, region, forcePathStyle: true, credentials },
+    serverEnv: {
+      S3_BUCKET: bucket,
+      S3_ENDPOINT: endpoint,
+      S3_REGION: region,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    },
     stop,
     restart: launch,
     destroy: async () => {
