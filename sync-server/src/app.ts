@@ -18,6 +18,7 @@ import { skillsRouter } from './rest/skills';
 import { trashRouter } from './rest/trash';
 import { versionsRouter } from './rest/versions';
 import type { Rooms } from './rooms/rooms';
+import type { DiskSpace } from './storage/disk-space';
 import type { Storage, StorageHealth } from './storage/storage';
 import type { PurgeDeps } from './trash/purge';
 
@@ -30,6 +31,8 @@ export interface AppDeps {
   webDist?: string;
   /** Set once shutdown starts, so /readyz tells load balancers to stop sending traffic. */
   isDraining?: () => boolean;
+  /** The disk under DATA_DIR: /readyz says when it is full (writes refused until space returns). */
+  disk?: Pick<DiskSpace, 'health'>;
   chat: ChatConfig;
   pyodidePackageUrl?: string;
   /** Verifies the token of every API request (401 without a valid one); absent in local mode. */
@@ -65,12 +68,13 @@ export function createApp(deps: AppDeps): Express {
     const healthOf = (check: Promise<StorageHealth>) => check.catch((e: unknown): StorageHealth => ({ ok: false, detail: String(e) }));
     const [storage, history] = await Promise.all([healthOf(deps.storage.health()), healthOf(deps.history.health())]);
     const draining = deps.isDraining?.() ?? false;
-    const ready = storage.ok && history.ok && !draining;
+    const disk = deps.disk?.health() ?? { ok: true };
+    const ready = storage.ok && history.ok && disk.ok && !draining;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       draining,
       // The versions beside the rooms, under their own name.
-      backends: { ...(storage.backends ?? { [deps.storage.kind]: storage }), history: { ok: history.ok, ...(history.detail ? { detail: history.detail } : {}) } },
+      backends: { ...(storage.backends ?? { [deps.storage.kind]: storage }), history: { ok: history.ok, ...(history.detail ? { detail: history.detail } : {}) }, ...(disk.ok ? {} : { disk }) },
       rooms_loaded: deps.rooms.loaded.length,
     });
   });
