@@ -340,7 +340,12 @@ export class Room {
     } finally {
       this.flushing = null;
       if (this.pending.length > 0 && !this.failed) this.flushing = this.flush();
-      else for (const waiter of this.idleWaiters.splice(0)) this.failed ? waiter.reject(this.failedError()) : waiter.resolve();
+      else {
+        for (const waiter of this.idleWaiters.splice(0)) {
+          if (this.failed) waiter.reject(this.failedError());
+          else waiter.resolve();
+        }
+      }
     }
   }
 
