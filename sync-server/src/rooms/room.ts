@@ -235,12 +235,12 @@ export class Room {
       return;
     }
     const held = this.options.writesRefused?.();
+    // Never applied, so never half-stored: the client keeps it and sends it when asked (resumeWrites).
+    // Told once; what it sends meanwhile is asked for again all the same.
+    if (held && this.refusedWriters.has(peer)) return;
     if (held && !Y.snapshotContainsUpdate(Y.snapshot(this.doc), update)) {
-      // Never applied, so never half-stored: the client keeps it and sends it when asked (resumeWrites).
-      if (!this.refusedWriters.has(peer)) {
-        this.refusedWriters.add(peer);
-        peer.send(encodePermissionDenied(`${held}: your changes to "${this.name}" were not saved on the server. They are kept on this device and sent again by themselves once the server has space.`));
-      }
+      this.refusedWriters.add(peer);
+      peer.send(encodePermissionDenied(`${held}: your changes to "${this.name}" were not saved on the server. They are kept on this device and sent again by themselves once the server has space.`));
       return;
     }
     Y.applyUpdate(this.doc, update, peer);
