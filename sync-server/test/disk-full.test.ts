@@ -119,6 +119,34 @@ describe.skipIf(!mounted.ok)('a full disk under DATA_DIR', () => {
     await storage.close();
   }, 60_000);
 
+  it('goes on when only a compaction does not fit: the change that set it off is stored and delivered, the old snapshot stands', async () => {
+    const dataDir = path.join(tmpfs.dir, 'data');
+    const server = await startTestServer({ STORAGE: 'file', DATA_DIR: dataDir, GROUP_COMMIT_MS: '0', COMPACT_AFTER_UPDATES: '30' });
+    closers.push(() => server.close());
+    const room = 'user/default/workflow/snapshot';
+    const writer = client(server.url, room);
+    const reader = client(server.url, room);
+    await Promise.all([synced(writer), synced(reader)]);
+    // 25 logged updates of 2 KB: the room's snapshot will need about 50 KB.
+    for (let i = 0; i < 25; i++) writer.doc.getMap('m').set(`big-${i}`, 'x'.repeat(2000));
+    await waitFor(() => keys(reader.doc).length === 25, 'the reader to see the first updates');
+    const snapshotBefore = await storedDoc(server.storage, room).then(keys);
+
+    // Room for small appends, not for the snapshot the 30th update sets off.
+    await tmpfs.fill(24);
+    for (let i = 0; i < 5; i++) {
+      writer.doc.getMap('m').set(`small-${i}`, i);
+      await waitFor(() => reader.doc.getMap('m').has(`small-${i}`), `small update ${i} to be stored and delivered although the snapshot did not fit`);
+    }
+    expect(writer.closeCodes).toEqual([]);
+    expect(writer.denials).toEqual([]);
+    expect((await readyz(server.url)).body.backends.disk?.ok).toBe(false);
+    expect(await storedDoc(server.storage, room).then(keys)).toEqual([...snapshotBefore, ...Array.from({ length: 5 }, (_, i) => `small-${i}`)].sort());
+
+    await tmpfs.free();
+    await waitFor(async () => (await readyz(server.url)).status === 200, '/readyz to be ready once space returned');
+  }, 30_000);
+
   it('keeps the old snapshot and log whole when a compaction does not fit, and cuts a torn append', async () => {
     const dataDir = path.join(tmpfs.dir, 'data');
     const storage = await FileStorage.open(dataDir);
