@@ -6,6 +6,7 @@ import type { Identify } from './access/identity';
 import { chatRouter } from './chat/routes';
 import type { ChatConfig, HttpConfig } from './config';
 import { corsFor } from './http/cors';
+import { refuseWritesWhileDiskFull } from './http/disk-full';
 import { loopbackHostsOnly } from './http/local-host';
 import { restRateLimit } from './http/rate-limits';
 import { securityHeaders, workerScriptPolicies } from './http/security-headers';
@@ -32,7 +33,7 @@ export interface AppDeps {
   /** Set once shutdown starts, so /readyz tells load balancers to stop sending traffic. */
   isDraining?: () => boolean;
   /** The disk under DATA_DIR: /readyz says when it is full (writes refused until space returns). */
-  disk?: Pick<DiskSpace, 'health'>;
+  disk?: Pick<DiskSpace, 'health' | 'full'>;
   chat: ChatConfig;
   pyodidePackageUrl?: string;
   /** Verifies the token of every API request (401 without a valid one); absent in local mode. */
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], deps.authenticate);
   }
   app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  if (deps.disk) app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], refuseWritesWhileDiskFull(deps.disk));
   // What a REST call changes in a room counts as its caller's, in the versions' authors.
   app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], restAuthor(deps.identify));
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));

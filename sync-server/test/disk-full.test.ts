@@ -69,11 +69,15 @@ describe.skipIf(!mounted.ok)('a full disk under DATA_DIR', () => {
     const other = 'user/default/workflow/other';
     const writer = client(server.url, room);
     const reader = client(server.url, room);
-    await Promise.all([synced(writer), synced(reader)]);
+    // The volume index, as every open app holds it: REST writes change it.
+    const index = client(server.url, 'user/default');
+    await Promise.all([synced(writer), synced(reader), synced(index)]);
     for (let i = 0; i < 20; i++) writer.doc.getMap('m').set(`before-${i}`, 'x'.repeat(100));
     await server.rooms.use(other, (r) => r.doc.getMap('m').set('stored', 'yes'));
     await waitFor(() => keys(reader.doc).length === 20, 'the reader to see what was written before the disk filled');
     const stored = keys(reader.doc);
+    const created = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'made before the disk filled' }) });
+    const session = ((await created.json()) as { id: string }).id;
 
     await tmpfs.fill();
     // Bigger than any slack left in the log file's last page: the append needs new pages.
@@ -99,10 +103,16 @@ describe.skipIf(!mounted.ok)('a full disk under DATA_DIR', () => {
     // Reads go on: a fresh client of either room gets what is stored, and nothing unsaved.
     expect(await firstSync(server.url, room)).toEqual(stored);
     expect(await firstSync(server.url, other)).toEqual(['stored']);
-    // A REST write is answered 507 with the catalogue's help.
-    const rest = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'made while the disk is full' }) });
+    // A REST write is answered 507 before it touches a room (here the volume index, which it
+    // would trash the session in): the index's clients stay connected, and the session stays.
+    const rest = await fetch(`${server.url}/api/sessions/${session}`, { method: 'DELETE' });
     expect(rest.status).toBe(507);
-    expect(((await rest.json()) as { error: { code: string } }).error.code).toBe('insufficient_storage');
+    const refused = ((await rest.json()) as { error: { code: string; message: string } }).error;
+    expect(refused.code).toBe('insufficient_storage');
+    expect(refused.message).toContain("disk is full");
+    const listed = (await (await fetch(`${server.url}/api/sessions`)).json()) as { sessions: Array<{ id: string }> };
+    expect(listed.sessions.map((x) => x.id)).toContain(session);
+    expect(index.closeCodes).toEqual([]);
 
     // Space returns: with no restart, the refused changes are asked for again and stored.
     await tmpfs.free();
