@@ -11,6 +11,7 @@ import { encodeAwareness, encodePermissionDenied, encodeSyncStep1, encodeSyncSte
 import { refusalOf, type WritePolicy } from '../sync/write-policy';
 import { AwarenessBatch } from './awareness-batch';
 import { AwarenessOwners } from './awareness-owners';
+import { RefusedWriters } from './refused-writers';
 
 /** What a room needs of a connected client. */
 export interface RoomPeer {
@@ -108,7 +109,7 @@ export class Room {
   /** Why storage failed, for those waiting on `durable`. */
   private failure: unknown = null;
   /** Clients whose changes were refused while writes were (`writesRefused`): asked again once they may be. */
-  private readonly refusedWriters = new Set<RoomPeer>();
+  private readonly refusedWriters = new RefusedWriters<RoomPeer>();
   /** Set once the room is deleted for good: a client that joins late is closed with it. */
   private deletedWith: CloseCode | null = null;
   /** True while stored state is replayed at load, which must not be logged again. */
@@ -183,7 +184,7 @@ export class Room {
   /** Removes a client and the awareness states it controlled. */
   removePeer(peer: RoomPeer): void {
     if (!this.peers.delete(peer)) return;
-    this.refusedWriters.delete(peer);
+    this.refusedWriters.forget(peer);
     const ids = this.awarenessOwners.release(peer);
     // Their clocks stay, so a late echo of an old state cannot bring a departed cursor back.
     awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
@@ -234,15 +235,7 @@ export class Room {
       }
       return;
     }
-    const held = this.options.writesRefused?.();
-    // Never applied, so never half-stored: the client keeps it and sends it when asked (resumeWrites).
-    // Told once; what it sends meanwhile is asked for again all the same.
-    if (held && this.refusedWriters.has(peer)) return;
-    if (held && !Y.snapshotContainsUpdate(Y.snapshot(this.doc), update)) {
-      this.refusedWriters.add(peer);
-      peer.send(encodePermissionDenied(`${held}: your changes to "${this.name}" were not saved on the server. They are kept on this device and sent again by themselves once the server has space.`));
-      return;
-    }
+    if (this.refusedWriters.refuses(this.options.writesRefused?.() ?? null, this.name, this.doc, peer, update)) return;
     Y.applyUpdate(this.doc, update, peer);
   }
 
@@ -251,10 +244,7 @@ export class Room {
    * which a y-websocket client answers with every change the server lacks (its refused ones).
    */
   resumeWrites(): void {
-    if (this.failed) return;
-    const step1 = encodeSyncStep1(this.doc);
-    for (const peer of this.refusedWriters) peer.send(step1);
-    this.refusedWriters.clear();
+    if (!this.failed) this.refusedWriters.askAgain(this.doc);
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
