@@ -120,6 +120,7 @@ export const diskFull: ChaosScenario = {
     const gen = streamOf(ctx.seed, 3);
     let server: ServerProcess | undefined;
     let load: Workload | undefined;
+    let failedAppends = 0;
     try {
       server = await startServerProcess(env, 0, { bundle: ctx.serverBundle });
       load = await startWorkload({ urls: [server.url], rooms, writers: sizing.writers, readers: sizing.readers, offline: true, seed: ctx.seed + 3 });
@@ -127,6 +128,8 @@ export const diskFull: ChaosScenario = {
         await trial(++row.trials, server, disk, load, rooms, sizing, gen, log);
         ctx.progress(`disk-full: trial ${row.trials}/${sizing.trials}, /readyz said full after ${Math.round(log.readyzMs.at(-1)!)} ms, recovered ${Math.round(log.recoveryMs.at(-1)!)} ms after space returned, ${load.seen().size} seen`);
       }
+      // Appends the full disk refused: each closed its room's clients with 4507 (server disk full).
+      failedAppends = server.logs.filter((l) => l.msg === 'storage write failed; closing room').length;
       // Nothing stored was damaged: killed and restarted on the same disk, the server holds everything seen.
       await server.stop('SIGKILL');
       server = await startServerProcess(env, server.port, { bundle: ctx.serverBundle });
@@ -149,6 +152,7 @@ export const diskFull: ChaosScenario = {
         figures: {
           'tmpfs KiB': TMPFS_KIB,
           'writers told': `${log.told}/${row.trials}`,
+          'rooms closed 4507': failedAppends,
           'reads while full': log.readsWhileFull,
           '/readyz full after ms (mean)': mean(log.readyzMs),
           'updates written': load?.written() ?? 0,
