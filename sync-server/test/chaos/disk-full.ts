@@ -17,13 +17,12 @@ import { startServerProcess, type ServerProcess } from '../harness/server-proces
 import { mountTmpfs, type Tmpfs } from '../harness/tmpfs';
 import { waitFor } from '../harness/wait';
 import type { ChaosContext, ChaosRow, ChaosScenario } from './types';
-import { firstSync, startWorkload, type Workload } from './workload';
+import { firstSync, startWorkload, type Workload, type WorkloadOptions } from './workload';
 
-interface Sizing {
+/** The load's clients (the workload's own options), and how often and how long the disk fills. */
+interface Sizing extends Pick<WorkloadOptions, 'writers' | 'readers'> {
   trials: number;
   rooms: number;
-  writers: number;
-  readers: number;
   /** Load before the disk fills (ms, drawn uniformly). */
   loadMs: [number, number];
   /** How long the disk stays full, under load (ms, drawn uniformly). */
