@@ -27,11 +27,13 @@ const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   for (const close of closers.splice(0).reverse()) await close();
-  await tmpfs?.free();
-  for (const name of await fs.readdir(tmpfs?.dir ?? '.').catch(() => [])) await fs.rm(path.join(tmpfs.dir, name), { recursive: true, force: true });
+  if (!mounted.ok) return;
+  // Each test starts on an empty disk.
+  await tmpfs.free();
+  for (const name of await fs.readdir(tmpfs.dir)) await fs.rm(path.join(tmpfs.dir, name), { recursive: true, force: true });
 });
 afterAll(async () => {
-  await tmpfs?.unmount();
+  if (mounted.ok) await tmpfs.unmount();
 });
 
 /** A stock y-websocket client that also keeps the reasons of the permission-denied messages it gets (as the PWA does). */
