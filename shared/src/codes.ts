@@ -58,6 +58,11 @@ export const CLOSE = {
     reason: 'room unavailable',
     help: 'The server could not load this room from storage. Check the server logs; the client retries.',
   },
+  storageFull: {
+    code: 4507,
+    reason: 'server disk full',
+    help: "The server's disk is full, so it could not store the latest changes. They stay on this device and are sent again by themselves once the server has space: ask the server's operator to free disk space under its DATA_DIR.",
+  },
 } as const satisfies Record<string, CloseCode>;
 
 export type CloseName = keyof typeof CLOSE;
@@ -90,6 +95,7 @@ export const ERRORS = {
   rate_limited: { status: 429, help: 'Too many requests; wait a moment and retry.' },
   internal: { status: 500, help: 'The server failed unexpectedly; the logs have the details. Nothing was half-written.' },
   unavailable: { status: 503, help: 'A storage backend is not ready; see /readyz.' },
+  insufficient_storage: { status: 507, help: "The server's disk is full: nothing of this request was stored. Send it again once the server's operator has freed disk space (see /readyz)." },
 } as const satisfies Record<string, ErrorCode>;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -6,6 +6,7 @@ import type { Identify } from './access/identity';
 import { chatRouter } from './chat/routes';
 import type { ChatConfig, HttpConfig } from './config';
 import { corsFor } from './http/cors';
+import { refuseWritesWhileDiskFull } from './http/disk-full';
 import { loopbackHostsOnly } from './http/local-host';
 import { restRateLimit } from './http/rate-limits';
 import { securityHeaders, workerScriptPolicies } from './http/security-headers';
@@ -18,6 +19,7 @@ import { skillsRouter } from './rest/skills';
 import { trashRouter } from './rest/trash';
 import { versionsRouter } from './rest/versions';
 import type { Rooms } from './rooms/rooms';
+import type { DiskSpace } from './storage/disk-space';
 import type { Storage, StorageHealth } from './storage/storage';
 import type { PurgeDeps } from './trash/purge';
 
@@ -30,6 +32,8 @@ export interface AppDeps {
   webDist?: string;
   /** Set once shutdown starts, so /readyz tells load balancers to stop sending traffic. */
   isDraining?: () => boolean;
+  /** The disk under DATA_DIR: /readyz says when it is full (writes refused until space returns). */
+  disk?: Pick<DiskSpace, 'health' | 'full'>;
   chat: ChatConfig;
   pyodidePackageUrl?: string;
   /** Verifies the token of every API request (401 without a valid one); absent in local mode. */
@@ -65,12 +69,13 @@ export function createApp(deps: AppDeps): Express {
     const healthOf = (check: Promise<StorageHealth>) => check.catch((e: unknown): StorageHealth => ({ ok: false, detail: String(e) }));
     const [storage, history] = await Promise.all([healthOf(deps.storage.health()), healthOf(deps.history.health())]);
     const draining = deps.isDraining?.() ?? false;
-    const ready = storage.ok && history.ok && !draining;
+    const disk = deps.disk?.health() ?? { ok: true };
+    const ready = storage.ok && history.ok && disk.ok && !draining;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       draining,
       // The versions beside the rooms, under their own name.
-      backends: { ...(storage.backends ?? { [deps.storage.kind]: storage }), history: { ok: history.ok, ...(history.detail ? { detail: history.detail } : {}) } },
+      backends: { ...(storage.backends ?? { [deps.storage.kind]: storage }), history: { ok: history.ok, ...(history.detail ? { detail: history.detail } : {}) }, ...(disk.ok ? {} : { disk }) },
       rooms_loaded: deps.rooms.loaded.length,
     });
   });
@@ -84,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], deps.authenticate);
   }
   app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  if (deps.disk) app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], refuseWritesWhileDiskFull(deps.disk));
   // What a REST call changes in a room counts as its caller's, in the versions' authors.
   app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], restAuthor(deps.identify));
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));

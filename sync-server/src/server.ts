@@ -11,6 +11,7 @@ import type { HistoryStore } from './history/history-store';
 import { openHistory } from './history/open-history';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
+import { DiskSpace, isDiskFull } from './storage/disk-space';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
 import { loadSystemVolume } from './system-volume';
@@ -45,6 +46,7 @@ export async function startServer(
   // The rooms report durable changes to the mirrors, which read the documents from storage.
   const mirrors = openMirrors(config, storage, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
   const history = await openHistory(config);
+  const diskSpace = new DiskSpace(config.dataDir);
   // The rooms feed the checkpoints (made next: no room changes before then), which read the rooms for named versions.
   // Told when a volume index changes, so connections kept read-only while their room was in the trash reopen once it is restored.
   const edgeOf: { edge?: ReturnType<typeof openWebSocketEdge> } = {};
@@ -62,18 +64,18 @@ export async function startServer(
       onApplied: (room, by, transaction) => checkpoints.applied(room, by, transaction),
       beforeUnload: (room) => checkpoints.unloading(room),
       onDropped: (room) => checkpoints.dropped(room),
+      diskSpace,
     },
     log,
   );
   const checkpoints: Checkpoints = new Checkpoints(rooms, history, config.history, log.child({ component: 'history' }));
-  const skills = await loadSystemVolume(rooms, config.skillsDir);
-  log.info({ skills }, 'system volume loaded');
+  await loadSystemSkills(rooms, config.skillsDir, diskSpace, log);
 
   // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted; its versions go with it.
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms } });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms } });
   const server = http.createServer(app);
   const edge = (edgeOf.edge = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining }));
 
@@ -95,6 +97,7 @@ export async function startServer(
       for (const ws of edge.sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
       server.closeIdleConnections();
       await trashExpiry.stop();
+      diskSpace.close();
       // Rooms flush and compact once; the mirrors then write what is stored, read from storage
       // (which is why it closes last), including what closing the rooms made durable.
       await rooms.closeAll();
@@ -110,4 +113,24 @@ export async function startServer(
     })());
 
   return { url, port, rooms, storage, history, trashExpiry, close };
+}
+
+/**
+ * Loads the system volume. On a full disk the server starts all the same, serving what is stored
+ * (a process that exits here would be restarted into the same full disk, again and again, serving
+ * nobody): the skills are written once space returns.
+ */
+async function loadSystemSkills(rooms: Rooms, skillsDir: string, diskSpace: DiskSpace, log: Logger): Promise<void> {
+  try {
+    const skills = await loadSystemVolume(rooms, skillsDir);
+    log.info({ skills }, 'system volume loaded');
+  } catch (e) {
+    if (!isDiskFull(e)) throw e;
+    diskSpace.report(e);
+    log.error({ err: e }, 'the disk is full: the system skills are not updated yet; they will be once space is freed under DATA_DIR');
+    const stop = diskSpace.onSpace(() => {
+      stop();
+      void loadSystemSkills(rooms, skillsDir, diskSpace, log).catch((error: unknown) => log.error({ err: error }, 'loading the system skills failed'));
+    });
+  }
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ERRORS, type ErrorBody, type ErrorName } from '../../../shared/src/codes';
 import { RoomDeletedError } from '../rooms/room';
 import { RoomsClosedError } from '../rooms/rooms';
+import { isDiskFull } from '../storage/disk-space';
 
 /** An expected HTTP failure with a catalogued code; the one error handler renders it. */
 export class HttpError extends Error {
@@ -50,6 +51,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // A request still in flight when the server began shutting down.
     if (error instanceof RoomsClosedError) {
       res.status(503).json(errorBody('unavailable', error.message));
+      return;
+    }
+    // Nothing of the request was stored; the client sends it again once there is space.
+    if (isDiskFull(error)) {
+      res.status(507).json(errorBody('insufficient_storage', `The server's disk is full: ${(error as Error).message}`));
       return;
     }
     // A purge deleted the room under a request that held it.

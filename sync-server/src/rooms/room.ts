@@ -3,6 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CLOSE, type CloseCode } from '../../../shared/src/codes';
 import { ORIGIN } from '../../../shared/src/origins';
+import { isDiskFull } from '../storage/disk-space';
 import type { Replication, Storage } from '../storage/storage';
 import { encodeAwarenessEntries, readAwarenessUpdate } from '../sync/awareness-update';
 import type { ClientMessage } from '../sync/client-message';
@@ -10,6 +11,7 @@ import { encodeAwareness, encodePermissionDenied, encodeSyncStep1, encodeSyncSte
 import { refusalOf, type WritePolicy } from '../sync/write-policy';
 import { AwarenessBatch } from './awareness-batch';
 import { AwarenessOwners } from './awareness-owners';
+import { RefusedWriters } from './refused-writers';
 
 /** What a room needs of a connected client. */
 export interface RoomPeer {
@@ -34,8 +36,15 @@ export interface RoomOptions {
    * socket write for a batch of broadcasts, so a millisecond or two of waiting divides both.
    */
   groupCommitMs: number;
-  /** Called when storage fails: the room can no longer promise durability and is dropped. */
-  onFailure: (room: Room) => void;
+  /** Called when storage fails (with its error): the room can no longer promise durability and is dropped. */
+  onFailure: (room: Room, error: unknown) => void;
+  /**
+   * Why changes are refused before they are applied just now (the disk is full), or null. A
+   * refused client is told, keeps its changes, and is asked for them again (`resumeWrites`).
+   */
+  writesRefused?: () => string | null;
+  /** A snapshot did not fit on the disk (the log holds everything, so the room goes on). */
+  onDiskFull?: (error: unknown) => void;
   /** Called after changes to the document are durable (from this instance or another): mirrors rebuild from here. */
   onDurableChange?: (room: Room) => void;
   /**
@@ -99,9 +108,15 @@ export class Room {
   private appliedSeq = 0;
   private durableSeq = 0;
   private flushing: Promise<void> | null = null;
-  private idleWaiters: Array<() => void> = [];
+  private idleWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private loggedSinceSnapshot: number;
+  /** Compaction runs once this many updates are logged since the last snapshot (more after one that did not fit). */
+  private compactAt: number;
   private failed = false;
+  /** Why storage failed, for those waiting on `durable`. */
+  private failure: unknown = null;
+  /** Clients whose changes were refused while writes were (`writesRefused`): asked again once they may be. */
+  private readonly refusedWriters = new RefusedWriters<RoomPeer>();
   /** Set once the room is deleted for good: a client that joins late is closed with it. */
   private deletedWith: CloseCode | null = null;
   /** True while stored state is replayed at load, which must not be logged again. */
@@ -119,6 +134,7 @@ export class Room {
     storedUpdates: number,
   ) {
     this.loggedSinceSnapshot = storedUpdates;
+    this.compactAt = options.compactAfter;
     // The server has no awareness state of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => this.onDocUpdate(update, origin, transaction));
@@ -177,6 +193,7 @@ export class Room {
   /** Removes a client and the awareness states it controlled. */
   removePeer(peer: RoomPeer): void {
     if (!this.peers.delete(peer)) return;
+    this.refusedWriters.forget(peer);
     const ids = this.awarenessOwners.release(peer);
     // Their clocks stay, so a late echo of an old state cannot bring a departed cursor back.
     awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
@@ -227,7 +244,16 @@ export class Room {
       }
       return;
     }
+    if (this.refusedWriters.refuses(this.options.writesRefused?.() ?? null, this.name, this.doc, peer, update)) return;
     Y.applyUpdate(this.doc, update, peer);
+  }
+
+  /**
+   * Writes may be made again: each client refused meanwhile is sent the document's state vector,
+   * which a y-websocket client answers with every change the server lacks (its refused ones).
+   */
+  resumeWrites(): void {
+    if (!this.failed) this.refusedWriters.askAgain(this.doc);
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
@@ -291,27 +317,60 @@ export class Room {
         this.pending = [];
         await this.storage.append(this.name, batch);
         this.loggedSinceSnapshot += batch.length;
-        if (this.loggedSinceSnapshot >= this.options.compactAfter) {
+        if (this.loggedSinceSnapshot >= this.compactAt) {
           // The snapshot holds everything applied, including what is still pending.
           const snapshotSeq = this.appliedSeq;
-          await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
-          this.loggedSinceSnapshot = this.pending.length;
-          this.release(snapshotSeq);
+          if (await this.compacted()) {
+            this.loggedSinceSnapshot = this.pending.length;
+            this.release(snapshotSeq);
+          } else this.release(upTo);
         } else {
           this.release(upTo);
         }
       }
     } catch (error) {
       this.failed = true;
+      this.failure = error;
       this.log.error({ room: this.name, err: error }, 'storage write failed; closing room');
       // Clients keep their changes and send them again once they reconnect to a healthy room.
-      for (const peer of [...this.peers]) peer.close(CLOSE.roomUnavailable);
-      this.options.onFailure(this);
+      // The document holds changes the disk does not: it is dropped, and loads again from disk.
+      const code = isDiskFull(error) ? CLOSE.storageFull : CLOSE.roomUnavailable;
+      for (const peer of [...this.peers]) peer.close(code);
+      this.options.onFailure(this, error);
     } finally {
       this.flushing = null;
       if (this.pending.length > 0 && !this.failed) this.flushing = this.flush();
-      else for (const wake of this.idleWaiters.splice(0)) wake();
+      else {
+        for (const waiter of this.idleWaiters.splice(0)) {
+          if (this.failed) waiter.reject(this.failedError());
+          else waiter.resolve();
+        }
+      }
     }
+  }
+
+  /**
+   * Compacts after an append. A snapshot that does not fit on a full disk leaves the old one and
+   * the log as they were (replaceFile), and the log holds every change: the room goes on, and
+   * tries again after as many updates more. Any other failure fails the room, as an append's does.
+   */
+  private async compacted(): Promise<boolean> {
+    try {
+      await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+      this.compactAt = this.options.compactAfter;
+      return true;
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      this.log.warn({ room: this.name, err: error }, 'the disk is full: compaction put off, the log holds every change');
+      this.compactAt = this.loggedSinceSnapshot + this.options.compactAfter;
+      this.options.onDiskFull?.(error);
+      return false;
+    }
+  }
+
+  /** What `durable` rejects with once storage failed: its own error, so callers can tell a full disk. */
+  private failedError(): unknown {
+    return this.failure ?? new Error(`room ${this.name} failed`);
   }
 
   private release(seq: number): void {
@@ -334,9 +393,9 @@ export class Room {
   /** Resolves once every change applied so far is in storage. */
   durable(): Promise<void> {
     if (this.deletedWith) return Promise.reject(new RoomDeletedError(this.name));
-    if (this.failed) return Promise.reject(new Error(`room ${this.name} failed`));
+    if (this.failed) return Promise.reject(this.failedError());
     if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
   }
 
   /**
@@ -363,14 +422,18 @@ export class Room {
     this.awarenessToReplicas.flush();
     for (const stop of this.stopReplication.splice(0)) stop();
     await this.durable().catch(() => undefined);
-    if (!this.failed && this.loggedSinceSnapshot > 0) {
-      await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+    try {
+      if (!this.failed && this.loggedSinceSnapshot > 0) {
+        await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+      }
+    } finally {
+      // A compaction that failed (a full disk) changed nothing stored; the room is let go all the same.
+      await this.storage.release(this.name);
+      this.awarenessToPeers.cancel();
+      this.awarenessToReplicas.cancel();
+      this.awareness.destroy();
+      this.doc.destroy();
     }
-    await this.storage.release(this.name);
-    this.awarenessToPeers.cancel();
-    this.awarenessToReplicas.cancel();
-    this.awareness.destroy();
-    this.doc.destroy();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CloseCode } from '../../../shared/src/codes';
 import type * as Y from 'yjs';
+import type { DiskSpace } from '../storage/disk-space';
 import type { Storage } from '../storage/storage';
 import { Room, type RoomOptions } from './room';
 
@@ -20,7 +21,15 @@ export interface RoomsOptions {
    * storage failed. Nothing is taken of it (history forgets what it had pending).
    */
   onDropped?: (room: Room) => void;
+  /**
+   * The disk under the storage: told when a write fails because it is full, it refuses clients'
+   * changes until space returns, then every loaded room asks the refused clients again.
+   */
+  diskSpace?: DiskSpace;
 }
+
+/** What a client refused while the disk is full is told first (the rest of its refusal says what happens to its changes). */
+const DISK_FULL = "the server's disk is full";
 
 /** A room was asked for after `closeAll`: the server is shutting down and loads nothing more. */
 export class RoomsClosedError extends Error {
@@ -52,7 +61,11 @@ export class Rooms {
     private readonly storage: Storage,
     private readonly options: RoomsOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    options.diskSpace?.onSpace(() => {
+      for (const entry of this.entries.values()) entry.loaded?.resumeWrites();
+    });
+  }
 
   /** Loads (or finds) a room and holds it in memory until `release`. */
   async acquire(name: string): Promise<Room> {
@@ -67,7 +80,9 @@ export class Rooms {
         groupCommitMs: this.options.groupCommitMs,
         onDurableChange: this.options.onDurableChange,
         onApplied: this.options.onApplied,
-        onFailure: (failed) => this.fail(failed),
+        onFailure: (failed, error) => this.fail(failed, error),
+        writesRefused: () => (this.options.diskSpace?.full ? DISK_FULL : null),
+        onDiskFull: (error) => this.options.diskSpace?.report(error),
       }, this.log);
       entry = { room, users: 0 };
       this.entries.set(name, entry);
@@ -166,7 +181,8 @@ export class Rooms {
   }
 
   /** Forgets a room whose storage failed; the next use loads it afresh. */
-  private fail(room: Room): void {
+  private fail(room: Room, error: unknown): void {
+    this.options.diskSpace?.report(error);
     this.options.onDropped?.(room);
     const entry = this.entries.get(room.name);
     if (!entry) return;

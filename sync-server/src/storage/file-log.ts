@@ -1,4 +1,4 @@
-import { constants, writev as writevCallback } from 'node:fs';
+import { constants } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import { decodeRecords, encodeRecord, type LogRecord } from './log-record';
 import { removeFile, replaceFile, syncDirectory } from './replace-file';
@@ -6,6 +6,7 @@ import { folderHealth, roomFile, roomFolder, roomsIn } from './room-files';
 import type { LogEntry, RoomLog } from './room-log';
 import { RoomSerializer } from './room-serializer';
 import { checkedRoom, StorageError } from './storage';
+import { writeAll } from './write-all';
 
 /** Ids are the decimal sequence numbers this log gives, from 1. */
 const ID_PATTERN = /^[0-9]{1,15}$/;
@@ -166,27 +167,4 @@ export class FileRoomLog implements RoomLog {
     this.handles.delete(room);
     await fh?.close();
   }
-}
-
-/** Writes every buffer, continuing after a short write, with the callback API (cheaper than FileHandle). */
-function writeAll(fd: number, buffers: Buffer[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const total = buffers.reduce((n, b) => n + b.length, 0);
-    const step = (list: Buffer[], left: number) =>
-      writevCallback(fd, list, (error, written) => {
-        if (error) return reject(error);
-        if (written >= left) return resolve();
-        let skip = written;
-        const rest: Buffer[] = [];
-        for (const b of list) {
-          if (skip >= b.length) skip -= b.length;
-          else {
-            rest.push(skip > 0 ? b.subarray(skip) : b);
-            skip = 0;
-          }
-        }
-        step(rest, left - written);
-      });
-    step(buffers, total);
-  });
 }
