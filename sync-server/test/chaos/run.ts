@@ -11,12 +11,13 @@ let built: Promise<string> | undefined;
 
 /**
  * Builds the server bundle the scenarios run, as `npm run build:server` does (what `npm start`
- * serves), once per process, under `dist/chaos/<pid>/` so test files running at once never
- * write one file together (inside the checkout, so its packages resolve from node_modules).
+ * serves), once per process, under `dist/chaos-<pid>/` so test files running at once never
+ * write one file together (inside the checkout, so its packages resolve from node_modules). It
+ * sits as deep as `dist/server/`: the bundle finds the checkout (skills/, dist/web/) two levels up.
  */
 export function buildServerBundle(): Promise<string> {
   return (built ??= (async () => {
-    const outfile = path.join(ROOT, 'dist/chaos', String(process.pid), 'start.mjs');
+    const outfile = path.join(ROOT, 'dist', `chaos-${process.pid}`, 'start.mjs');
     await build({ entryPoints: [path.join(ROOT, 'sync-server/bin/start.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', sourcemap: true, logLevel: 'warning', outfile });
     return outfile;
   })());
