@@ -77,6 +77,20 @@ export class RoomDeletedError extends Error {
   }
 }
 
+/**
+ * A room's changes could not be stored (its storage failed, say Redis or S3 is down): what this
+ * call changed is not durable and is not acknowledged; the room is dropped and loads afresh.
+ */
+export class RoomStorageError extends Error {
+  override name = 'RoomStorageError';
+  constructor(
+    readonly room: string,
+    cause: unknown,
+  ) {
+    super(`the changes to "${room}" could not be stored (${(cause as Error)?.message ?? String(cause)}); nothing of them was saved, send them again once the server's storage is back (see /readyz)`, { cause });
+  }
+}
+
 export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
@@ -92,7 +106,9 @@ export class Room {
   private appliedSeq = 0;
   private durableSeq = 0;
   private flushing: Promise<void> | null = null;
-  private idleWaiters: Array<() => void> = [];
+  /** Callers of `durable`, woken when nothing is left to write, with the failure when the write failed. */
+  private idleWaiters: Array<(failure: RoomStorageError | null) => void> = [];
+  private failure: RoomStorageError | null = null;
   private loggedSinceSnapshot: number;
   private failed = false;
   /** Set once the room is deleted for good: a client that joins late is closed with it. */
@@ -293,6 +309,7 @@ export class Room {
       }
     } catch (error) {
       this.failed = true;
+      this.failure = new RoomStorageError(this.name, error);
       this.log.error({ room: this.name, err: error }, 'storage write failed; closing room');
       // Clients keep their changes and send them again once they reconnect to a healthy room.
       for (const peer of [...this.peers]) peer.close(CLOSE.roomUnavailable);
@@ -300,7 +317,7 @@ export class Room {
     } finally {
       this.flushing = null;
       if (this.pending.length > 0 && !this.failed) this.flushing = this.flush();
-      else for (const wake of this.idleWaiters.splice(0)) wake();
+      else for (const wake of this.idleWaiters.splice(0)) wake(this.failure);
     }
   }
 
@@ -324,9 +341,10 @@ export class Room {
   /** Resolves once every change applied so far is in storage. */
   durable(): Promise<void> {
     if (this.deletedWith) return Promise.reject(new RoomDeletedError(this.name));
-    if (this.failed) return Promise.reject(new Error(`room ${this.name} failed`));
+    if (this.failed) return Promise.reject(this.failure ?? new Error(`room ${this.name} failed`));
     if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    // A write that fails after this call rejects it: what the caller changed was not stored.
+    return new Promise((resolve, reject) => this.idleWaiters.push((failure) => (failure ? reject(failure) : resolve())));
   }
 
   /**

@@ -158,7 +158,8 @@ export async function mirrorsMatch(options: MirrorsMatchOptions): Promise<string
 
 /**
  * The rooms a server with this configuration stores, opened for reading beside it (as the
- * server opens them: `REDIS_URL`, `S3_*`, `DATA_DIR`); close it after.
+ * server opens them: `REDIS_URL`, `S3_*`, `DATA_DIR`; with both Redis and S3, `dataDir` is not
+ * used); close it after.
  */
 export async function openStoredRooms(config: { redisUrl?: string; s3?: S3Config; dataDir: string }): Promise<StoredRooms & { close(): Promise<void> }> {
   const { storage } = await openStorage({ storage: 'file', ...config });

@@ -1,5 +1,6 @@
 import { crash } from './crash';
+import { dependencies } from './dependencies';
 import type { ChaosScenario } from './types';
 
 /** Every scenario, in the order the table shows them. Each lives in its own file beside this one. */
-export const SCENARIOS: ChaosScenario[] = [crash];
+export const SCENARIOS: ChaosScenario[] = [crash, dependencies];
