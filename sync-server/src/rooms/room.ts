@@ -53,6 +53,13 @@ const OTHER_INSTANCE: RoomPeer = { who: '\0another instance', writes: { kind: 'n
 /** How long awareness changes gather before they go out together (see awareness-batch.ts). */
 const AWARENESS_BATCH_MS = 30;
 
+/**
+ * After a failed compaction (S3 away, say), the room waits this long before compacting again,
+ * doubling up to the maximum: the log holds every update meanwhile, so nothing waits on it.
+ */
+const COMPACT_RETRY_MS = 1000;
+const COMPACT_RETRY_MAX_MS = 60_000;
+
 /** Awareness ids one connection may speak for; a stock client uses one. */
 const MAX_AWARENESS_IDS_PER_PEER = 4;
 
@@ -87,7 +94,7 @@ export class RoomStorageError extends Error {
     readonly room: string,
     cause: unknown,
   ) {
-    super(`the changes to "${room}" could not be stored (${(cause as Error)?.message ?? String(cause)}); nothing of them was saved, send them again once the server's storage is back (see /readyz)`, { cause });
+    super(`the changes to "${room}" could not be stored (${(cause as Error)?.message ?? String(cause)}), so they are not acknowledged: send them again once the server's storage is back (see /readyz)`, { cause });
   }
 }
 
@@ -111,6 +118,9 @@ export class Room {
   private failure: RoomStorageError | null = null;
   private loggedSinceSnapshot: number;
   private failed = false;
+  /** Failed compactions in a row, and when the next may be tried. */
+  private compactFailures = 0;
+  private compactAgainAt = 0;
   /** Set once the room is deleted for good: a client that joins late is closed with it. */
   private deletedWith: CloseCode | null = null;
   /** True while stored state is replayed at load, which must not be logged again. */
@@ -297,10 +307,9 @@ export class Room {
         this.pending = [];
         await this.storage.append(this.name, batch);
         this.loggedSinceSnapshot += batch.length;
-        if (this.loggedSinceSnapshot >= this.options.compactAfter) {
-          // The snapshot holds everything applied, including what is still pending.
-          const snapshotSeq = this.appliedSeq;
-          await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+        // The snapshot holds everything applied, including what is still pending.
+        const snapshotSeq = this.appliedSeq;
+        if (this.loggedSinceSnapshot >= this.options.compactAfter && Date.now() >= this.compactAgainAt && (await this.compact())) {
           this.loggedSinceSnapshot = this.pending.length;
           this.release(snapshotSeq);
         } else {
@@ -318,6 +327,25 @@ export class Room {
       this.flushing = null;
       if (this.pending.length > 0 && !this.failed) this.flushing = this.flush();
       else for (const wake of this.idleWaiters.splice(0)) wake(this.failure);
+    }
+  }
+
+  /**
+   * Compacts the room; false when storage refused (S3 away, say). The batch is already in the
+   * log, so it stays durable and acknowledged either way: a failed compaction is retried later
+   * (backing off) rather than closing the room, and its clients keep writing.
+   */
+  private async compact(): Promise<boolean> {
+    try {
+      await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+      this.compactFailures = 0;
+      this.compactAgainAt = 0;
+      return true;
+    } catch (error) {
+      const wait = Math.min(COMPACT_RETRY_MS * 2 ** this.compactFailures++, COMPACT_RETRY_MAX_MS);
+      this.compactAgainAt = Date.now() + wait;
+      this.log.warn({ room: this.name, err: error, retryInMs: wait }, 'compaction failed; the log keeps every update and the room compacts again later');
+      return false;
     }
   }
 
@@ -371,9 +399,8 @@ export class Room {
     this.awarenessToReplicas.flush();
     for (const stop of this.stopReplication.splice(0)) stop();
     await this.durable().catch(() => undefined);
-    if (!this.failed && this.loggedSinceSnapshot > 0) {
-      await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
-    }
+    // A failed compaction leaves the log whole: the room still unloads (the next load reads the log).
+    if (!this.failed && this.loggedSinceSnapshot > 0) await this.compact();
     await this.storage.release(this.name);
     this.awarenessToPeers.cancel();
     this.awarenessToReplicas.cancel();
