@@ -30,16 +30,7 @@ afterAll(async () => {
 });
 
 async function start(extra: Record<string, string> = {}) {
-  const server = await startTestServer({
-    REDIS_URL: redis.url,
-    DATA_DIR: await tempDir(),
-    STORAGE: 'file',
-    S3_BUCKET: s3.bucket,
-    S3_ENDPOINT: s3.endpoint,
-    S3_REGION: s3.region,
-    S3_FORCE_PATH_STYLE: 'true',
-    ...extra,
-  });
+  const server = await startTestServer({ REDIS_URL: redis.url, DATA_DIR: await tempDir(), STORAGE: 'file', ...s3.env, ...extra });
   cleanups.push(() => server.close());
   return server;
 }

@@ -14,6 +14,8 @@ export interface S3Server {
   /** The only credentials s3rver accepts (it checks request signatures). */
   accessKeyId: string;
   secretAccessKey: string;
+  /** The server's environment for this bucket (S3_* and the credentials), for `loadConfig` or a server process. */
+  env: Record<string, string>;
   /** A ready-made config for `S3SnapshotStore` and friends. */
   config: {
     endpoint: string;
@@ -192,6 +194,14 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     bucket,
     region,
     ...credentials,
+    env: {
+      S3_BUCKET: bucket,
+      S3_ENDPOINT: endpoint,
+      S3_REGION: region,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    },
     config: { endpoint, bucket, region, forcePathStyle: true, credentials },
     stop,
     restart: launch,
