@@ -185,11 +185,13 @@ interface FaultLog {
   closesWhileDown: string[];
   /** Server log lines about rooms failing (a write or a load), from the outage until its checks end. */
   roomFailures: string[];
+  /** Updates WebSocket clients saw acknowledged during each outage. */
+  wsAckedWhileDown: number[];
   lost: Set<string>;
   problems: string[];
 }
 
-const newLog = (): FaultLog => ({ trials: 0, downMs: [], recoveryMs: [], wsAckMs: [], readyMs: [], mirrorsMs: [], readyzWhileDown: [], restWhileDown: [], closesWhileDown: [], roomFailures: [], lost: new Set(), problems: [] });
+const newLog = (): FaultLog => ({ trials: 0, downMs: [], recoveryMs: [], wsAckMs: [], readyMs: [], mirrorsMs: [], readyzWhileDown: [], restWhileDown: [], closesWhileDown: [], roomFailures: [], wsAckedWhileDown: [], lost: new Set(), problems: [] });
 
 interface Running {
   d: RedisS3Deployment;
@@ -207,6 +209,7 @@ async function outage(ctx: ChaosContext, r: Running, fault: Fault, downMs: numbe
   const { d, load, writers, editor } = r;
   const closesBefore = editor.client.closeCodes.length;
   const logsBefore = d.servers.map((s) => s.logs.length);
+  const seenAtStop = load.seen().size;
   const wentAt = performance.now();
   await fault.stop();
   // While it is away: what /readyz says, every 200 ms.
@@ -218,6 +221,7 @@ async function outage(ctx: ChaosContext, r: Running, fault: Fault, downMs: numbe
   await fault.restart();
   const backAt = performance.now();
   log.downMs.push(backAt - wentAt);
+  log.wsAckedWhileDown.push(load.seen().size - seenAtStop);
   log.closesWhileDown.push(...editor.client.closeCodes.slice(closesBefore).map(String));
   log.restWhileDown.push(...writers.flatMap((w) => w.answers.filter((a) => a.at > wentAt && a.at <= backAt).map((a) => String(a.status))));
   log.readyzWhileDown.push(...said.map((s) => `${s.status}${s.down.length ? ` (${s.down.join(', ')} down)` : ''}`));
@@ -293,6 +297,7 @@ function rowOf(fault: Fault, backend: string, log: FaultLog, acknowledged: numbe
       'REST while down': countOf(log.restWhileDown),
       'client closes while down': countOf(log.closesWhileDown),
       'room failures logged': countOf(log.roomFailures),
+      'ws acks while down': log.wsAckedWhileDown.join(', '),
       'ws acks back p50 (ms)': median(log.wsAckMs),
       '/readyz 200 p50 (ms)': median(log.readyMs),
       'mirrors match p50 (ms)': median(log.mirrorsMs),
