@@ -97,7 +97,7 @@ describe('mirrors catch up with Redis and S3', () => {
     const before = await mirrorsMatch(match);
     expect(before).toEqual(expect.arrayContaining([expect.stringContaining('Redis session:s-before is (none)'), expect.stringContaining('blob volumes/user/before/skills/sk-before.md is missing')]));
 
-    const server = await startTestServer({ REDIS_URL: redis.url, DATA_DIR: await tempDir(), STORAGE: 'file', ...s3.env });
+    const server = await startTestServer({ REDIS_URL: redis.url, DATA_DIR: await tempDir(), STORAGE: 'file', ...s3.serverEnv });
     cleanups.push(() => server.close());
     const { problems } = await mirrorsMatchWithin(match, 20_000);
     expect(problems).toEqual([]);

@@ -166,7 +166,7 @@ describe('mirrors with Redis and S3', () => {
       REDIS_URL: redis.url,
       DATA_DIR: await tempDir(),
       STORAGE: 'file',
-      ...s3.env,
+      ...s3.serverEnv,
     });
     const index = await client(server, 'user/default');
 
@@ -279,7 +279,7 @@ describe('mirrors with Redis and S3', () => {
       REDIS_URL: redis2.url,
       DATA_DIR: await tempDir(),
       STORAGE: 'file',
-      ...s3b.env,
+      ...s3b.serverEnv,
     };
     const a = await start(env);
     const b = await start(env);
@@ -313,7 +313,7 @@ describe('mirrors with Redis and S3', () => {
       REDIS_URL: redis3.url,
       DATA_DIR: await tempDir(),
       STORAGE: 'file',
-      ...s3c.env,
+      ...s3c.serverEnv,
     });
     const server = { ...(await startServer(config, { log })), config };
     cleanups.push(() => server.close());

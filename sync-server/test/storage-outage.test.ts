@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function start(extra: Record<string, string> = {}) {
-  const server = await startTestServer({ REDIS_URL: redis.url, DATA_DIR: await tempDir(), STORAGE: 'file', ...s3.env, ...extra });
+  const server = await startTestServer({ REDIS_URL: redis.url, DATA_DIR: await tempDir(), STORAGE: 'file', ...s3.serverEnv, ...extra });
   cleanups.push(() => server.close());
   return server;
 }

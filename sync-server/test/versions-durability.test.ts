@@ -72,15 +72,7 @@ describe('versions survive kill -9', () => {
     cleanups.push(() => redis.destroy());
     const s3 = await startS3Server({ bucket: 'versions-durability' });
     cleanups.push(() => s3.destroy());
-    const shared = {
-      REDIS_URL: redis.url,
-      S3_BUCKET: s3.bucket,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    };
+    const shared = { REDIS_URL: redis.url, ...s3.serverEnv };
     await survives({ ...shared, DATA_DIR: await tempDir() }, { ...shared, DATA_DIR: await tempDir() });
   }, 90_000);
 });

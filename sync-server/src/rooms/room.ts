@@ -50,6 +50,13 @@ export interface RoomOptions {
 /** The owner, in a room's awareness, of the ids of clients connected to other instances. */
 const OTHER_INSTANCE: RoomPeer = { who: '\0another instance', writes: { kind: 'none' }, send: () => undefined, close: () => undefined };
 
+/**
+ * The origin of a transaction that applies other instances' entries while changes of our own
+ * clients wait in the document for what they build on (Yjs keeps them pending): they may
+ * integrate in it, so its update is logged here as our own before it goes out (DUR-1).
+ */
+const REDIS_WITH_PENDING = Symbol('redis entries with pending local changes');
+
 /** How long awareness changes gather before they go out together (see awareness-batch.ts). */
 const AWARENESS_BATCH_MS = 30;
 
@@ -169,10 +176,12 @@ export class Room {
       replication.follow(this.name, (entries) => {
         const foreign = entries.filter((e) => !e.own);
         if (foreign.length === 0) return;
+        const pending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+        const origin = pending ? REDIS_WITH_PENDING : ORIGIN.redis;
         try {
           this.doc.transact(() => {
-            for (const e of foreign) Y.applyUpdate(this.doc, e.update, ORIGIN.redis);
-          }, ORIGIN.redis);
+            for (const e of foreign) Y.applyUpdate(this.doc, e.update, origin);
+          }, origin);
         } catch (error) {
           this.log.error({ room: this.name, err: error }, 'an update from another instance did not apply');
         }
@@ -255,7 +264,8 @@ export class Room {
       this.options.onDurableChange?.(this);
       return;
     }
-    this.options.onApplied?.(this, this.peers.has(origin as RoomPeer) ? (origin as RoomPeer).who : null, transaction);
+    // Mostly another instance's change (which reports it); the waiting change's author is not known here any more.
+    if (origin !== REDIS_WITH_PENDING) this.options.onApplied?.(this, this.peers.has(origin as RoomPeer) ? (origin as RoomPeer).who : null, transaction);
     const seq = ++this.appliedSeq;
     this.pending.push(update);
     const message = encodeUpdate(update);

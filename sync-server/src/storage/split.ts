@@ -58,8 +58,13 @@ export class SplitStorage implements Storage {
   }
 
   private async readWithPosition(room: string): Promise<{ stored: StoredRoom; position: string | null }> {
+    // The log before the snapshot: another instance compacting meanwhile writes its snapshot
+    // before it trims, so a log read after the trim is paired with that snapshot or a newer one.
+    // (Snapshot first, a trim between the reads would drop entries neither holds.)
+    const all = await this.log.read(room, null);
     const snapshot = await this.snapshots.get(room);
-    const entries = await this.log.read(room, snapshot?.upTo ?? null);
+    const upTo = snapshot?.upTo ?? null;
+    const entries = upTo === null ? all : all.filter((e) => compareIds(e.id, upTo) > 0);
     return {
       stored: { snapshot: snapshot?.data ?? null, updates: entries.map((e) => e.update) },
       position: entries.at(-1)?.id ?? snapshot?.upTo ?? null,
@@ -71,13 +76,17 @@ export class SplitStorage implements Storage {
   }
 
   async compact(room: string, snapshot: Uint8Array): Promise<void> {
+    // How far the room had read when its document was encoded (the caller does so in the same
+    // tick): while this awaits the lock and the log, the room follows on and applies entries
+    // the snapshot lacks, so the position then would cover them and every later load skip them.
+    const read = this.positions.get(room) ?? null;
     const run = async () => {
       // One read of the log serves both decisions below.
       const entries = await this.log.read(room, null);
       // Past the read position, this instance's own entries are in the snapshot too (they came
       // from the document, and the room appends nothing while it compacts); another instance's
       // entry there may not be, so the snapshot stops before the first one.
-      let upTo = this.positions.get(room) ?? null;
+      let upTo = read;
       const instance = this.replication?.instanceId;
       for (const entry of entries) {
         if (upTo !== null && compareIds(entry.id, upTo) <= 0) continue;

@@ -63,7 +63,7 @@ export interface RedisS3Deployment extends Deployment {
 export async function redisS3Deployment(bundle: string, count: number, extra: Record<string, string> = {}): Promise<RedisS3Deployment> {
   const [redis, s3] = await Promise.all([startRedis(), startS3Server()]);
   const dataDirs = await Promise.all(Array.from({ length: count }, (_, i) => tempDir(`redis-${i}`)));
-  const shared = { REDIS_URL: redis.url, ...s3.env, ...extra };
+  const shared = { REDIS_URL: redis.url, ...s3.serverEnv, ...extra };
   const cleanup = async () => {
     await Promise.all([redis.destroy(), s3.destroy(), ...dataDirs.map((d) => fs.rm(d, { recursive: true, force: true }))]);
   };

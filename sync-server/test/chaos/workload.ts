@@ -46,8 +46,12 @@ export interface Workload {
   release(): void;
   /** Waits until every client holds every seen key and all clients of a room hold the same state; returns what is missing/diverged (never throws on timeout). */
   settle(timeoutMs: number): Promise<{ missing: string[]; diverged: string[] }>;
-  /** Reads each room as a fresh client would from `url` (first sync) and returns the seen keys it lacks. */
-  lostAt(url: string): Promise<string[]>;
+  /**
+   * Reads each room as a fresh client would from `url` (first sync) and returns the seen keys it
+   * lacks; with `keys`, only those of them (seen earlier: with other instances still serving, an
+   * instance's loaded room may lag what its peers delivered a moment ago, as SCALE-1 allows).
+   */
+  lostAt(url: string, keys?: Set<string>): Promise<string[]>;
   /** Updates made by the clients so far (seen or not yet). */
   written(): number;
   /** Seen keys the offline client wrote while it was disconnected. */
@@ -130,13 +134,17 @@ export async function firstSync(url: string, room: string, timeoutMs = 30_000): 
 export async function startWorkload(options: WorkloadOptions): Promise<Workload> {
   if (options.urls.length === 0 || options.rooms.length === 0) throw new Error('startWorkload needs at least one url and one room');
   let urls = [...options.urls];
-  /** Seen key → its room. */
-  const seen = new Map<string, string>();
+  /** Seen keys, by room. */
+  const seen = new Map(options.rooms.map((room) => [room, new Set<string>()]));
   const offlineKeys = new Set<string>();
   let writtenCount = 0;
   let paused = false;
   let stopped = false;
   const members: Member[] = [];
+  // Each stock provider listens for the process's exit (to say goodbye in awareness): room for
+  // this load's clients and the fresh readers of `lostAt`, without Node's leak warning.
+  const extraListeners = options.writers + options.readers + 1 + options.rooms.length;
+  process.setMaxListeners(process.getMaxListeners() + extraListeners);
 
   const connectedWanted = (m: Member) => !m.held && !m.away && !stopped;
   const sync = (m: Member) => {
@@ -150,7 +158,8 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     const urlIndex = slot % options.urls.length;
     const doc = new Y.Doc();
     const Socket = tappedSocket((frame) => {
-      for (const key of frameKeys(frame)) seen.set(key, room);
+      const inRoom = seen.get(room)!;
+      for (const key of frameKeys(frame)) inRoom.add(key);
     });
     const provider = new WebsocketProvider(wsUrl(urls[urlIndex]!), room, doc, { WebSocketPolyfill: Socket, disableBc: true, maxBackoffTime: 200 });
     const name = role === 'writer' ? `w${index}` : role === 'reader' ? `r${index}` : 'off';
@@ -159,11 +168,13 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     return member;
   };
 
-  // Writers and readers each spread over urls first, then rooms, so every room has writers on
-  // every instance (the fan-out between instances is under test too).
+  // Writers and readers each spread over urls first, then rooms: with as many writers as urls ×
+  // rooms, every room has writers on every instance (the fan-out between instances is under test too).
   for (let i = 0; i < options.writers; i++) add('writer', i, i);
   for (let i = 0; i < options.readers; i++) add('reader', i, i);
-  const offline = options.offline ? add('offline', 0, options.writers) : undefined;
+  // The offline client shares the first room with a writer and a reader on its instance, so what it
+  // brings back is delivered to others as well as echoed to it.
+  const offline = options.offline ? add('offline', 0, 0) : undefined;
 
   const edit = (m: Member) => {
     const key = `${m.name}.${m.next++}`;
@@ -172,13 +183,16 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     writtenCount++;
   };
 
+  // About 20 updates a second per client, in bursts and lulls: enough to keep every group
+  // commit busy across a few clients, without the documents outgrowing a long run.
+  const gap = (gen: prng.PRNG) => prng.int32(gen, 5, 95);
   const schedule = (m: Member, gen: prng.PRNG) => {
     const tick = () => {
       if (stopped || paused) return;
       edit(m);
-      m.timer = setTimeout(tick, prng.int32(gen, 5, 40));
+      m.timer = setTimeout(tick, gap(gen));
     };
-    m.timer = setTimeout(tick, prng.int32(gen, 5, 40));
+    m.timer = setTimeout(tick, gap(gen));
   };
 
   // The offline client: online for a while, then away for a while (editing all the time).
@@ -207,13 +221,23 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     }
   };
 
-  await Promise.all(members.map((m) => new Promise<void>((resolve) => (m.provider.synced ? resolve() : m.provider.once('sync', () => resolve())))));
+  const synced = Promise.all(members.map((m) => new Promise<void>((resolve) => (m.provider.synced ? resolve() : m.provider.once('sync', () => resolve())))));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 30_000)));
+  const outcome = await Promise.race([synced, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    const waiting = members.filter((m) => !m.provider.synced).map((m) => `${m.name} (${urls[m.urlIndex]}, ${m.room})`);
+    stopped = true;
+    for (const m of members) m.provider.destroy();
+    process.setMaxListeners(process.getMaxListeners() - extraListeners);
+    throw new Error(`the load's clients did not all sync within 30 s: ${waiting.join(', ')}; are the servers up?`);
+  }
   start();
 
-  const seenIn = (room: string) => [...seen].filter(([, r]) => r === room).map(([k]) => k);
 
   return {
-    seen: () => new Set(seen.keys()),
+    seen: () => new Set([...seen.values()].flatMap((keys) => [...keys])),
     pause: () => {
       paused = true;
       stopEditing();
@@ -247,17 +271,29 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     },
     settle: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
+      // Cheap while waiting (every client synced, one state per room, exactly the keys seen: a
+      // key a client holds that no server frame carried is an edit not yet acknowledged); key by
+      // key once that holds, or at the deadline to say what is missing.
+      const converged = () =>
+        options.rooms.every((room) => {
+          const inRoom = members.filter((m) => m.room === room);
+          if (inRoom.length === 0) return true;
+          const state = Buffer.from(Y.encodeStateVector(inRoom[0]!.doc)).toString('base64');
+          return inRoom.every((m) => m.provider.synced && m.doc.getMap('m').size === seen.get(room)!.size && Buffer.from(Y.encodeStateVector(m.doc)).toString('base64') === state);
+        });
       const check = () => {
         const missing: string[] = [];
         const diverged: string[] = [];
         for (const room of options.rooms) {
           const inRoom = members.filter((m) => m.room === room);
-          const keys = seenIn(room);
+          const keys = [...seen.get(room)!];
           for (const m of inRoom) {
             if (!m.provider.synced) diverged.push(`${room}: ${m.name} is not synced with ${urls[m.urlIndex]}`);
             const map = m.doc.getMap('m');
             const lacking = keys.filter((k) => !map.has(k));
             if (lacking.length) missing.push(`${room}: ${m.name} lacks ${lacking.length} seen (${lacking.slice(0, 5).join(', ')}${lacking.length > 5 ? ', …' : ''})`);
+            const unacknowledged = [...map.keys()].filter((k) => !seen.get(room)!.has(k));
+            if (unacknowledged.length) diverged.push(`${room}: ${m.name} holds ${unacknowledged.length} updates no server acknowledged (${unacknowledged.slice(0, 5).join(', ')})`);
           }
           const states = new Set(inRoom.map((m) => Buffer.from(Y.encodeStateVector(m.doc)).toString('base64')));
           if (states.size > 1) diverged.push(`${room}: its ${inRoom.length} clients hold ${states.size} different states (${inRoom.map((m) => `${m.name} ${m.doc.getMap('m').size} keys`).join(', ')})`);
@@ -265,13 +301,15 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
         return { missing, diverged };
       };
       for (;;) {
-        const result = check();
-        if ((result.missing.length === 0 && result.diverged.length === 0) || Date.now() > deadline) return result;
+        if (converged() || Date.now() > deadline) {
+          const result = check();
+          if ((result.missing.length === 0 && result.diverged.length === 0) || Date.now() > deadline) return result;
+        }
         await new Promise((r) => setTimeout(r, 25));
       }
     },
-    lostAt: async (url) => {
-      const expected = new Map(options.rooms.map((room) => [room, seenIn(room)]));
+    lostAt: async (url, keys) => {
+      const expected = new Map(options.rooms.map((room) => [room, [...seen.get(room)!].filter((k) => !keys || keys.has(k))]));
       const lost = await Promise.all(
         options.rooms.map(async (room) => {
           const doc = await firstSync(url, room);
@@ -284,7 +322,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
       return lost.flat();
     },
     written: () => writtenCount,
-    offlineSeen: () => [...offlineKeys].filter((k) => seen.has(k)).length,
+    offlineSeen: () => [...offlineKeys].filter((k) => offline && seen.get(offline.room)!.has(k)).length,
     stop: async () => {
       stopped = true;
       stopEditing();
@@ -292,6 +330,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
         m.provider.destroy();
         m.doc.destroy();
       }
+      process.setMaxListeners(process.getMaxListeners() - extraListeners);
     },
   };
 }

@@ -14,8 +14,6 @@ export interface S3Server {
   /** The only credentials s3rver accepts (it checks request signatures). */
   accessKeyId: string;
   secretAccessKey: string;
-  /** The server's environment for this bucket (S3_* and the credentials), for `loadConfig` or a server process. */
-  env: Record<string, string>;
   /** A ready-made config for `S3SnapshotStore` and friends. */
   config: {
     endpoint: string;
@@ -24,6 +22,8 @@ export interface S3Server {
     forcePathStyle: true;
     credentials: { accessKeyId: string; secretAccessKey: string };
   };
+  /** The server's environment for this bucket (S3_* and the AWS credentials), as a deployment sets it. */
+  serverEnv: Record<string, string>;
   /** Stops it (keeping its data) and waits until it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port with the same data. */
@@ -194,7 +194,8 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     bucket,
     region,
     ...credentials,
-    env: {
+    config: { endpoint, bucket, region, forcePathStyle: true, credentials },
+    serverEnv: {
       S3_BUCKET: bucket,
       S3_ENDPOINT: endpoint,
       S3_REGION: region,
@@ -202,7 +203,6 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     },
-    config: { endpoint, bucket, region, forcePathStyle: true, credentials },
     stop,
     restart: launch,
     destroy: async () => {
