@@ -56,7 +56,7 @@ export const CLOSE = {
   roomUnavailable: {
     code: 4500,
     reason: 'room unavailable',
-    help: 'The server could not load this room from storage. Check the server logs; the client retries.',
+    help: 'The server could not load or store this room: its storage (Redis, S3 or its disk) is not answering, and /readyz says which. Your changes are kept on this device and sent again when the client reconnects, which it does by itself.',
   },
   storageFull: {
     code: 4507,

@@ -87,6 +87,8 @@ export async function startServer(
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, port, storage: storage.kind, dataDir: config.storage === 'file' ? config.dataDir : undefined }, 'listening');
   const trashExpiry = startTrashExpiry(storage, purge, { days: config.trashDays, now: options.now });
+  // In the background, after listening: rooms stored before the mirrors, or left behind by a failed write.
+  mirrors?.startCatchUp();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

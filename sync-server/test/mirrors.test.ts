@@ -166,10 +166,7 @@ describe('mirrors with Redis and S3', () => {
       REDIS_URL: redis.url,
       DATA_DIR: await tempDir(),
       STORAGE: 'file',
-      S3_BUCKET: s3.bucket,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3.serverEnv,
     });
     const index = await client(server, 'user/default');
 
@@ -282,10 +279,7 @@ describe('mirrors with Redis and S3', () => {
       REDIS_URL: redis2.url,
       DATA_DIR: await tempDir(),
       STORAGE: 'file',
-      S3_BUCKET: s3b.bucket,
-      S3_ENDPOINT: s3b.endpoint,
-      S3_REGION: s3b.region,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3b.serverEnv,
     };
     const a = await start(env);
     const b = await start(env);
@@ -319,10 +313,7 @@ describe('mirrors with Redis and S3', () => {
       REDIS_URL: redis3.url,
       DATA_DIR: await tempDir(),
       STORAGE: 'file',
-      S3_BUCKET: s3c.bucket,
-      S3_ENDPOINT: s3c.endpoint,
-      S3_REGION: s3c.region,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3c.serverEnv,
     });
     const server = { ...(await startServer(config, { log })), config };
     cleanups.push(() => server.close());

@@ -1,9 +1,10 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ERRORS, type ErrorBody, type ErrorName } from '../../../shared/src/codes';
-import { RoomDeletedError } from '../rooms/room';
+import { RoomDeletedError, RoomStorageError } from '../rooms/room';
 import { RoomsClosedError } from '../rooms/rooms';
 import { isDiskFull } from '../storage/disk-space';
+import { InvalidNameError, StorageError } from '../storage/storage';
 
 /** An expected HTTP failure with a catalogued code; the one error handler renders it. */
 export class HttpError extends Error {
@@ -56,6 +57,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // Nothing of the request was stored; the client sends it again once there is space.
     if (isDiskFull(error)) {
       res.status(507).json(errorBody('insufficient_storage', `The server's disk is full: ${(error as Error).message}`));
+      return;
+    }
+    // Storage did not answer (Redis or S3 down, say): the request changed nothing durable, and
+    // may be sent again once /readyz says ready. Not our bug, so not a 500.
+    if (error instanceof RoomStorageError || (error instanceof StorageError && !(error instanceof InvalidNameError))) {
+      log.warn({ err: error, method: req.method, url: req.originalUrl }, 'request failed: storage unavailable');
+      res.status(503).json(errorBody('unavailable', error instanceof RoomStorageError ? error.message : `the server's storage could not be read (${error.message}); nothing was changed, try again once it is back (see /readyz)`));
       return;
     }
     // A purge deleted the room under a request that held it.

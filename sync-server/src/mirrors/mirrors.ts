@@ -14,10 +14,11 @@ import { isValidId, parseRoomName, sessionRoom, volumeRoom, workflowRoom, type R
 import { toWorkflowFile } from '../../../shared/src/workflow/file';
 import type { Config } from '../config';
 import { BlobMirror } from './blob-mirror';
+import { MirrorCatchUp, type CatchUpOptions } from './catch-up';
 import { FileBlobStore, type BlobStore } from './blob-store';
 import { RedisMirror, type MirroredSession } from './redis-mirror';
 import { RoomQueue, type RoomQueueOptions } from './room-queue';
-import type { Storage } from '../storage/storage';
+import type { Storage, StorageHealth } from '../storage/storage';
 import { storedRoomReader, type RoomReader } from './stored-rooms';
 
 const MIRROR_TIMING: RoomQueueOptions = {
@@ -28,6 +29,16 @@ const MIRROR_TIMING: RoomQueueOptions = {
   retryMaxMs: 30_000,
   maxAttempts: 8,
 };
+
+const CATCH_UP_TIMING: CatchUpOptions = {
+  startDelayMs: 1000,
+  concurrency: 4,
+  probeBaseMs: 1000,
+  probeMaxMs: 30_000,
+};
+
+/** What the catch-up reads of the storage: the rooms it holds and whether its backends answer. */
+export type StoredRooms = Pick<Storage, 'list' | 'health'>;
 
 type VolumeRoom = Extract<RoomName, { kind: 'volume' }>;
 
@@ -50,15 +61,28 @@ type VolumeRoom = Extract<RoomName, { kind: 'volume' }>;
  */
 export class Mirrors {
   private readonly queue: RoomQueue;
+  /** Mirrors what no change will: rooms from before the mirrors, and those a failed write left behind. */
+  readonly catchUp: MirrorCatchUp;
 
   constructor(
     private readonly reader: RoomReader,
     private readonly targets: { redis?: RedisMirror; blobs?: BlobMirror },
     private readonly log: Logger,
+    stored: StoredRooms = { list: async () => [], health: async (): Promise<StorageHealth> => ({ ok: true }) },
     timing: RoomQueueOptions = MIRROR_TIMING,
+    catchUpTiming: CatchUpOptions = CATCH_UP_TIMING,
   ) {
+    this.catchUp = new MirrorCatchUp({ list: () => stored.list(), health: () => stored.health(), run: (room) => this.queue.runNow(room) }, catchUpTiming, log);
     this.queue = new RoomQueue(
-      (room) => this.mirror(room),
+      async (room) => {
+        try {
+          await this.mirror(room);
+        } catch (e) {
+          // The queue retries this room a few times; the catch-up covers whatever else the outage cost.
+          this.catchUp.failed(room);
+          throw e;
+        }
+      },
       // A volume and the rooms it lists are mirrored one at a time, in the order they settle.
       (room) => room.split('/').slice(0, 2).join('/'),
       timing,
@@ -71,8 +95,17 @@ export class Mirrors {
     this.queue.schedule(room);
   }
 
+  /**
+   * Starts the catch-up: a pass over every stored room shortly after start (in the background:
+   * it never delays listening), and another whenever a failed mirror write's backend is back.
+   */
+  startCatchUp(): void {
+    this.catchUp.start();
+  }
+
   /** Mirrors every room with changes not yet mirrored, now (giving up after `timeoutMs`), then ignores later changes. */
   async close(timeoutMs = 5000): Promise<void> {
+    this.catchUp.stop();
     await this.within(this.queue.close(), timeoutMs);
     this.queue.stop();
   }
@@ -177,7 +210,7 @@ export class Mirrors {
  */
 export function openMirrors(
   config: Pick<Config, 'storage' | 'dataDir'>,
-  storage: Pick<Storage, 'read'>,
+  storage: Pick<Storage, 'read' | 'list' | 'health'>,
   backends: { redis?: Redis; s3Blobs?: BlobStore },
   log: Logger,
 ): Mirrors | undefined {
@@ -185,5 +218,5 @@ export function openMirrors(
   const store = backends.s3Blobs ?? (config.storage === 'file' ? new FileBlobStore(config.dataDir) : undefined);
   const blobs = store ? new BlobMirror(store, log) : undefined;
   if (!redis && !blobs) return undefined;
-  return new Mirrors(storedRoomReader(storage), { redis, blobs }, log);
+  return new Mirrors(storedRoomReader(storage), { redis, blobs }, log, storage);
 }

@@ -23,6 +23,8 @@ interface Entry {
   dirty: boolean;
   running: boolean;
   failures: number;
+  /** Callers of `runNow` waiting for the next run to begin (it covers what they asked for). */
+  waiters: Array<(ok: boolean) => void>;
 }
 
 /**
@@ -54,7 +56,7 @@ export class RoomQueue {
     const now = Date.now();
     let entry = this.entries.get(room);
     if (!entry) {
-      entry = { since: now, last: now, dirty: false, running: false, failures: 0 };
+      entry = { since: now, last: now, dirty: false, running: false, failures: 0, waiters: [] };
       this.entries.set(room, entry);
     }
     if (!entry.dirty) entry.since = now;
@@ -64,6 +66,22 @@ export class RoomQueue {
     const backingOff = entry.failures > 0;
     entry.failures = 0;
     if (!entry.running && (!entry.timer || backingOff)) this.arm(room, entry, this.debounce(entry));
+  }
+
+  /**
+   * Runs a room's job without waiting for the debounce (after the one running, if any, since it
+   * may have read the room before this call), and resolves once a run that began after this call
+   * has ended: true when it succeeded. Resolves false at once when the queue is stopped. The mirrors'
+   * catch-up goes through here, so it keeps each lane's order and the queue's concurrency.
+   */
+  runNow(room: string): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      this.schedule(room);
+      const entry = this.entries.get(room) as Entry;
+      entry.waiters.push(resolve);
+      if (!entry.running) void this.start(room);
+    });
   }
 
   /** Time left until a settled room's job is due: the debounce after its last change, capped by the maximum wait. */
@@ -76,8 +94,8 @@ export class RoomQueue {
     clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
-      // Changes came since the timer was armed: wait for the room to settle.
-      const wait = entry.failures === 0 ? this.debounce(entry) : 0;
+      // Changes came since the timer was armed: wait for the room to settle (unless `runNow` asked).
+      const wait = entry.failures === 0 && entry.waiters.length === 0 ? this.debounce(entry) : 0;
       if (wait > 0) this.arm(room, entry, wait);
       else void this.start(room);
     }, delay);
@@ -91,8 +109,10 @@ export class RoomQueue {
     entry.timer = undefined;
     entry.running = true;
     entry.dirty = false;
+    // This run reads the room after they asked: it answers them.
+    const waiters = entry.waiters.splice(0);
     const lane = this.laneOf(room);
-    const run = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.runJob(room, entry));
+    const run = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.runJob(room, entry, waiters));
     const tail = run.finally(() => {
       if (this.lanes.get(lane) === tail) this.lanes.delete(lane);
     });
@@ -102,11 +122,13 @@ export class RoomQueue {
     return tail;
   }
 
-  private async runJob(room: string, entry: Entry): Promise<void> {
+  private async runJob(room: string, entry: Entry, waiters: Array<(ok: boolean) => void>): Promise<void> {
     await this.slot();
+    let ok = false;
     try {
       await this.job(room);
       entry.failures = 0;
+      ok = true;
     } catch (e) {
       entry.failures++;
       const retry = !this.closed && entry.failures < this.options.maxAttempts;
@@ -115,8 +137,11 @@ export class RoomQueue {
     } finally {
       this.release();
       entry.running = false;
+      for (const resolve of waiters) resolve(ok);
       if (!entry.dirty) this.entries.delete(room);
       else if (this.closed) clearTimeout(entry.timer);
+      // Asked for while this run was under way: at once, not after a backoff or the debounce.
+      else if (entry.waiters.length > 0) this.arm(room, entry, 0);
       else if (entry.failures > 0) this.arm(room, entry, Math.min(this.options.retryBaseMs * 2 ** (entry.failures - 1), this.options.retryMaxMs));
       else this.arm(room, entry, this.debounce(entry));
     }
@@ -164,7 +189,10 @@ export class RoomQueue {
   /** From now on, changes are ignored and waiting jobs and retries dropped; running jobs finish. */
   stop(): void {
     this.closed = true;
-    for (const entry of this.entries.values()) clearTimeout(entry.timer);
+    for (const entry of this.entries.values()) {
+      clearTimeout(entry.timer);
+      for (const resolve of entry.waiters.splice(0)) resolve(false);
+    }
     this.entries.clear();
   }
 }

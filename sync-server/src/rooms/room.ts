@@ -69,6 +69,13 @@ const REDIS_WITH_PENDING = Symbol('redis entries with pending local changes');
 /** How long awareness changes gather before they go out together (see awareness-batch.ts). */
 const AWARENESS_BATCH_MS = 30;
 
+/**
+ * After a failed compaction (S3 away, say), the room waits this long before compacting again,
+ * doubling up to the maximum: the log holds every update meanwhile, so nothing waits on it.
+ */
+const COMPACT_RETRY_MS = 1000;
+const COMPACT_RETRY_MAX_MS = 60_000;
+
 /** Awareness ids one connection may speak for; a stock client uses one. */
 const MAX_AWARENESS_IDS_PER_PEER = 4;
 
@@ -93,6 +100,20 @@ export class RoomDeletedError extends Error {
   }
 }
 
+/**
+ * A room's changes could not be stored (its storage failed, say Redis or S3 is down): what this
+ * call changed is not durable and is not acknowledged; the room is dropped and loads afresh.
+ */
+export class RoomStorageError extends Error {
+  override name = 'RoomStorageError';
+  constructor(
+    readonly room: string,
+    cause: unknown,
+  ) {
+    super(`the changes to "${room}" could not be stored (${(cause as Error)?.message ?? String(cause)}), so they are not acknowledged: send them again once the server's storage is back (see /readyz)`, { cause });
+  }
+}
+
 export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
@@ -108,15 +129,16 @@ export class Room {
   private appliedSeq = 0;
   private durableSeq = 0;
   private flushing: Promise<void> | null = null;
-  private idleWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  /** Callers of `durable`, woken when nothing is left to write, with the failure when the write failed. */
+  private idleWaiters: Array<(failure: RoomStorageError | null) => void> = [];
+  private failure: RoomStorageError | null = null;
   private loggedSinceSnapshot: number;
-  /** Compaction runs once this many updates are logged since the last snapshot (more after one that did not fit). */
-  private compactAt: number;
   private failed = false;
-  /** Why storage failed, for those waiting on `durable`. */
-  private failure: unknown = null;
   /** Clients whose changes were refused while writes were (`writesRefused`): asked again once they may be. */
   private readonly refusedWriters = new RefusedWriters<RoomPeer>();
+  /** Failed compactions in a row, and when the next may be tried. */
+  private compactFailures = 0;
+  private compactAgainAt = 0;
   /** Set once the room is deleted for good: a client that joins late is closed with it. */
   private deletedWith: CloseCode | null = null;
   /** True while stored state is replayed at load, which must not be logged again. */
@@ -134,7 +156,6 @@ export class Room {
     storedUpdates: number,
   ) {
     this.loggedSinceSnapshot = storedUpdates;
-    this.compactAt = options.compactAfter;
     // The server has no awareness state of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => this.onDocUpdate(update, origin, transaction));
@@ -317,20 +338,18 @@ export class Room {
         this.pending = [];
         await this.storage.append(this.name, batch);
         this.loggedSinceSnapshot += batch.length;
-        if (this.loggedSinceSnapshot >= this.compactAt) {
-          // The snapshot holds everything applied, including what is still pending.
-          const snapshotSeq = this.appliedSeq;
-          if (await this.compacted()) {
-            this.loggedSinceSnapshot = this.pending.length;
-            this.release(snapshotSeq);
-          } else this.release(upTo);
+        // The snapshot holds everything applied, including what is still pending.
+        const snapshotSeq = this.appliedSeq;
+        if (this.loggedSinceSnapshot >= this.options.compactAfter && Date.now() >= this.compactAgainAt && (await this.compact())) {
+          this.loggedSinceSnapshot = this.pending.length;
+          this.release(snapshotSeq);
         } else {
           this.release(upTo);
         }
       }
     } catch (error) {
       this.failed = true;
-      this.failure = error;
+      this.failure = new RoomStorageError(this.name, error);
       this.log.error({ room: this.name, err: error }, 'storage write failed; closing room');
       // Clients keep their changes and send them again once they reconnect to a healthy room.
       // The document holds changes the disk does not: it is dropped, and loads again from disk.
@@ -340,37 +359,28 @@ export class Room {
     } finally {
       this.flushing = null;
       if (this.pending.length > 0 && !this.failed) this.flushing = this.flush();
-      else {
-        for (const waiter of this.idleWaiters.splice(0)) {
-          if (this.failed) waiter.reject(this.failedError());
-          else waiter.resolve();
-        }
-      }
+      else for (const wake of this.idleWaiters.splice(0)) wake(this.failure);
     }
   }
 
   /**
-   * Compacts after an append. A snapshot that does not fit on a full disk leaves the old one and
-   * the log as they were (replaceFile), and the log holds every change: the room goes on, and
-   * tries again after as many updates more. Any other failure fails the room, as an append's does.
+   * Compacts the room; false when storage refused (S3 away, a full disk). The batch is already in
+   * the log, so it stays durable and acknowledged either way: a failed compaction is retried later
+   * (backing off) rather than closing the room, and its clients keep writing.
    */
-  private async compacted(): Promise<boolean> {
+  private async compact(): Promise<boolean> {
     try {
       await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
-      this.compactAt = this.options.compactAfter;
+      this.compactFailures = 0;
+      this.compactAgainAt = 0;
       return true;
     } catch (error) {
-      if (!isDiskFull(error)) throw error;
-      this.log.warn({ room: this.name, err: error }, 'the disk is full: compaction put off, the log holds every change');
-      this.compactAt = this.loggedSinceSnapshot + this.options.compactAfter;
-      this.options.onDiskFull?.(error);
+      const wait = Math.min(COMPACT_RETRY_MS * 2 ** this.compactFailures++, COMPACT_RETRY_MAX_MS);
+      this.compactAgainAt = Date.now() + wait;
+      this.log.warn({ room: this.name, err: error, retryInMs: wait }, 'compaction failed; the log keeps every update and the room compacts again later');
+      if (isDiskFull(error)) this.options.onDiskFull?.(error);
       return false;
     }
-  }
-
-  /** What `durable` rejects with once storage failed: its own error, so callers can tell a full disk. */
-  private failedError(): unknown {
-    return this.failure ?? new Error(`room ${this.name} failed`);
   }
 
   private release(seq: number): void {
@@ -393,9 +403,10 @@ export class Room {
   /** Resolves once every change applied so far is in storage. */
   durable(): Promise<void> {
     if (this.deletedWith) return Promise.reject(new RoomDeletedError(this.name));
-    if (this.failed) return Promise.reject(this.failedError());
+    if (this.failed) return Promise.reject(this.failure ?? new Error(`room ${this.name} failed`));
     if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    // A write that fails after this call rejects it: what the caller changed was not stored.
+    return new Promise((resolve, reject) => this.idleWaiters.push((failure) => (failure ? reject(failure) : resolve())));
   }
 
   /**
@@ -423,11 +434,9 @@ export class Room {
     for (const stop of this.stopReplication.splice(0)) stop();
     await this.durable().catch(() => undefined);
     try {
-      if (!this.failed && this.loggedSinceSnapshot > 0) {
-        await this.storage.compact(this.name, Y.encodeStateAsUpdate(this.doc));
-      }
+      // A failed compaction leaves the log whole: the room still unloads (the next load reads the log).
+      if (!this.failed && this.loggedSinceSnapshot > 0) await this.compact();
     } finally {
-      // A compaction that failed (a full disk) changed nothing stored; the room is let go all the same.
       await this.storage.release(this.name);
       this.awarenessToPeers.cancel();
       this.awarenessToReplicas.cancel();

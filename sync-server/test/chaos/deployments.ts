@@ -6,8 +6,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startRedis } from '../harness/redis-server';
-import { startS3Server } from '../harness/s3-server';
+import { startRedis, type RedisServer } from '../harness/redis-server';
+import { startS3Server, type S3Server } from '../harness/s3-server';
 import { startServerProcess, type ServerProcess } from '../harness/server-process';
 
 export interface Deployment {
@@ -54,7 +54,13 @@ export async function fileDeployment(bundle: string, extra: Record<string, strin
   return instances('file', [{ DATA_DIR: dataDir, ...extra }], bundle, () => fs.rm(dataDir, { recursive: true, force: true }));
 }
 
-export async function redisS3Deployment(bundle: string, count: number, extra: Record<string, string> = {}): Promise<Deployment> {
+/** A deployment on Redis and S3, with both at hand (the dependencies scenario stops and restarts them). */
+export interface RedisS3Deployment extends Deployment {
+  redis: RedisServer;
+  s3: S3Server;
+}
+
+export async function redisS3Deployment(bundle: string, count: number, extra: Record<string, string> = {}): Promise<RedisS3Deployment> {
   const [redis, s3] = await Promise.all([startRedis(), startS3Server()]);
   const dataDirs = await Promise.all(Array.from({ length: count }, (_, i) => tempDir(`redis-${i}`)));
   const shared = { REDIS_URL: redis.url, ...s3.serverEnv, ...extra };
@@ -62,7 +68,7 @@ export async function redisS3Deployment(bundle: string, count: number, extra: Re
     await Promise.all([redis.destroy(), s3.destroy(), ...dataDirs.map((d) => fs.rm(d, { recursive: true, force: true }))]);
   };
   try {
-    return await instances(`redis+s3 ×${count}`, dataDirs.map((DATA_DIR) => ({ ...shared, DATA_DIR })), bundle, cleanup);
+    return Object.assign(await instances(`redis+s3 ×${count}`, dataDirs.map((DATA_DIR) => ({ ...shared, DATA_DIR })), bundle, cleanup), { redis, s3 });
   } catch (e) {
     await cleanup();
     throw e;
