@@ -15,11 +15,14 @@ const COMPRESSIBLE = /\.(?:js|mjs|cjs|css|html|json|webmanifest|svg|wasm|map|txt
 const MIN_SAVING = 0.05;
 
 /**
- * Brotli's best quality (11) costs about 100× quality 9 on large files: 40 s for the 20 MB ngspice
- * bundle and 70 s for Pyodide's 9.6 MB WebAssembly on one core, for 10–15 % fewer bytes. Files up
- * to this size get 11 (the app's own chunks: well under a second each), larger ones 9.
+ * Brotli's best quality (11) costs about 100× quality 9 on large files (40 s for the 20 MB ngspice
+ * bundle, 70 s for Pyodide's 9.6 MB WebAssembly, on one core) for 10–15 % fewer bytes; quality 7
+ * costs half of 9 for 1 % more (ngspice 2.36 MB in 1.5 s of CPU, Pyodide 3.17 MB in 2.0 s). Below
+ * 7 the ngspice bundle falls off a cliff (quality 5: 4.6 MB). Files up to this size, the app's own
+ * chunks, get 11 (well under a second each); larger ones 7.
  */
 const BEST_QUALITY_UP_TO = 1024 * 1024;
+const LARGE_FILE_QUALITY = 7;
 
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
@@ -38,7 +41,7 @@ export interface Precompressed {
 function brotliOptions(size: number): zlib.BrotliOptions {
   return {
     params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: size <= BEST_QUALITY_UP_TO ? 11 : 9,
+      [zlib.constants.BROTLI_PARAM_QUALITY]: size <= BEST_QUALITY_UP_TO ? 11 : LARGE_FILE_QUALITY,
       // A 16 MiB window (brotli's largest, which every browser decodes): the ngspice bundle's inlined
       // WebAssembly repeats over megabytes, and the default 4 MiB window halves what brotli saves there.
       [zlib.constants.BROTLI_PARAM_LGWIN]: 24,

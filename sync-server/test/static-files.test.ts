@@ -33,7 +33,7 @@ const FILES: Record<string, Buffer> = {
   'manifest.webmanifest': Buffer.from(JSON.stringify({ name: 'LLMunix', icons: Array.from({ length: 20 }, (_, i) => ({ src: `/icons/icon-${i}.png`, sizes: '192x192' })) })),
   'assets/index-BYaPEycA.js': codeLike(300_000, 2),
   'assets/index-C_jz0NAj.css': Buffer.from('.canvas { display: flex; color: #0f172a; }\n'.repeat(200)),
-  // Above the size where the build drops to brotli quality 9.
+  // Above the size where the build drops to a lower brotli quality.
   'assets/eecircuit-engine-C5M85BfN.js': codeLike(1_500_000, 3),
   'assets/python.worker-DA1J_meA.js': codeLike(20_000, 4),
   'pyodide/314.0.7/pyodide.asm.wasm': Buffer.concat(Array.from({ length: 400 }, (_, i) => Buffer.from([0, 97, 115, 109, 1, 0, 0, 0, i % 256, 11, 32, 0, 65, 1, 106, 33]))),
