@@ -75,7 +75,7 @@ export function staticFiles(root: string, options: StaticFilesOptions = {}): Req
     setHeaders: (res, filePath) => headersFor(res, filePath, `/${path.relative(dir, filePath).split(path.sep).join('/')}`),
   });
 
-  const sendCompressed = (req: Request, res: Response, urlPath: string, encoding: Encoding, fallback: () => void) => {
+  const sendCompressed = (res: Response, urlPath: string, encoding: Encoding, fallback: () => void) => {
     res.setHeader('Content-Encoding', encoding.name);
     // The type of what the client gets once decoded, not of a .br/.gz file.
     res.type(path.extname(urlPath) || 'application/octet-stream');
@@ -96,7 +96,7 @@ export function staticFiles(root: string, options: StaticFilesOptions = {}): Req
     res.vary('Accept-Encoding');
     if (req.headers.range) return plain(req, res, next);
     pickEncoding(req, path.join(dir, urlPath)).then(
-      (encoding) => (encoding ? sendCompressed(req, res, urlPath, encoding, () => plain(req, res, next)) : plain(req, res, next)),
+      (encoding) => (encoding ? sendCompressed(res, urlPath, encoding, () => plain(req, res, next)) : plain(req, res, next)),
       next,
     );
   };
