@@ -211,6 +211,7 @@ async function main() {
     console.log(`\nStatic files as sent (median of ${RUNS} runs; a shared 2-core machine: compare ratios, not absolute times)\n`);
     console.log(`Build step: ${step.files.length} files compressed in ${(step.wallMs / 1000).toFixed(1)} s wall, ${(step.cpuMs / 1000).toFixed(1)} s CPU; ` +
       `${mb(total((f) => f.bytes))} → brotli ${mb(total((f) => f.br ?? f.bytes))} (×${(total((f) => f.br ?? f.bytes) / total((f) => f.bytes)).toFixed(2)}), gzip ${mb(total((f) => f.gzip ?? f.bytes))} (×${(total((f) => f.gzip ?? f.bytes) / total((f) => f.bytes)).toFixed(2)})`);
+    console.log('  the largest files, wall time each (sharing the CPU with the others):');
     for (const f of step.files.slice(0, 4)) console.log(`  ${f.file.padEnd(44)} ${(f.ms / 1000).toFixed(1).padStart(5)} s`);
 
     console.log('\nBig files: bytes sent, ms to the last byte, ms to decode after it; ratios to plain');
