@@ -3,6 +3,7 @@ import path from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompress } from './build/precompress.ts';
 
 /**
  * Pyodide is served by our own server, not a CDN, so Python skills run offline. Its files are
@@ -94,6 +95,8 @@ export default defineConfig({
         navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/, /^\/readyz/],
       },
     }),
+    // Brotli and gzip copies of the finished build, served in place of the files (sync-server/src/http/static-files.ts).
+    precompress(),
   ],
   build: {
     outDir: '../dist/web',

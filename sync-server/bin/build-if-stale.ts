@@ -29,7 +29,7 @@ const targets = [
   {
     what: 'the web app',
     output: 'dist/web/index.html',
-    inputs: ['web/src', 'web/index.html', 'shared/src', 'public', 'vite.config.ts', 'package-lock.json'],
+    inputs: ['web/src', 'web/index.html', 'shared/src', 'public', 'vite.config.ts', 'build', 'package-lock.json'],
     script: 'build:web',
   },
   {

@@ -10,6 +10,7 @@ import { refuseWritesWhileDiskFull } from './http/disk-full';
 import { loopbackHostsOnly } from './http/local-host';
 import { restRateLimit } from './http/rate-limits';
 import { securityHeaders, workerScriptPolicies } from './http/security-headers';
+import { staticFiles } from './http/static-files';
 import { errorHandler, HttpError } from './http/errors';
 import type { Checkpoints } from './history/checkpoints';
 import { restAuthor } from './history/authors';
@@ -104,7 +105,8 @@ export function createApp(deps: AppDeps): Express {
 
   const dist = deps.webDist;
   if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
-    app.use(express.static(dist, { index: 'index.html', setHeaders: workerScriptPolicies(path.resolve(dist), deps.pyodidePackageUrl) }));
+    // Compressed at build time; the worker scripts keep their own policies in every encoding.
+    app.use(staticFiles(dist, { setHeaders: workerScriptPolicies(path.resolve(dist), deps.pyodidePackageUrl) }));
   } else {
     app.get('/', (_req, res) => {
       res
