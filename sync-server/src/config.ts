@@ -36,7 +36,7 @@ const EnvSchema = z.object({
   MAX_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(2000),
   ROOM_IDLE_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(2000),
-  GROUP_COMMIT_MS: z.coerce.number().min(0).max(100).default(2),
+  GROUP_COMMIT_MS: z.coerce.number().min(0).max(100).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SKILLS_DIR: z.string().min(1).default(path.join(ROOT, 'skills')),
   WEB_DIST: z.string().min(1).default(path.join(ROOT, 'dist/web')),
