@@ -1,4 +1,6 @@
+import { fuzzScenario } from './fuzz';
+import { loadScenario } from './load';
 import type { ChaosScenario } from './types';
 
 /** Every scenario, in the order the table shows them. Each lives in its own file beside this one. */
-export const SCENARIOS: ChaosScenario[] = [];
+export const SCENARIOS: ChaosScenario[] = [fuzzScenario, loadScenario];
