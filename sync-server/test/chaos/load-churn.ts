@@ -6,7 +6,7 @@ import { startServerProcess, type ServerProcess } from '../harness/server-proces
 import { LightFleet } from './light-clients';
 import { cpuSeconds, MiB, rssBytes, rssSampler } from './proc-stats';
 import { smallUpdate, visitRooms } from './room-churn';
-import { dataDirFor, serverErrors } from './server-checks';
+import { bundleEnv, dataDirFor, serverErrors } from './server-checks';
 import type { ChaosContext, ChaosRow } from './types';
 
 const SIZES = {
@@ -161,7 +161,7 @@ async function standingRow(ctx: ChaosContext, server: ServerProcess): Promise<Ch
 /** Phases 2 and 3 on one server whose rooms unload `IDLE_MS` after their last client leaves. */
 export async function churnRows(ctx: ChaosContext): Promise<ChaosRow[]> {
   const dataDir = await dataDirFor('churn');
-  const server = await startServerProcess({ STORAGE: 'file', DATA_DIR: dataDir, ROOM_IDLE_MS: String(IDLE_MS) }, 0, { bundle: ctx.serverBundle });
+  const server = await startServerProcess({ ...bundleEnv(), STORAGE: 'file', DATA_DIR: dataDir, ROOM_IDLE_MS: String(IDLE_MS) }, 0, { bundle: ctx.serverBundle });
   try {
     const churn = await churnRow(ctx, server, dataDir);
     ctx.progress('volume-index read cost…');

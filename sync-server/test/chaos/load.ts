@@ -3,7 +3,7 @@ import { startServerProcess } from '../harness/server-process';
 import { LightFleet, quantile } from './light-clients';
 import { cpuMeter, MiB, rssBytes } from './proc-stats';
 import { churnRows } from './load-churn';
-import { dataDirFor, serverErrors } from './server-checks';
+import { bundleEnv, dataDirFor, serverErrors } from './server-checks';
 import type { ChaosContext, ChaosRow, ChaosScenario } from './types';
 
 /**
@@ -45,7 +45,7 @@ async function heldRow(ctx: ChaosContext): Promise<ChaosRow> {
   const size = SIZES[ctx.size];
   const clients = size.rooms * size.perRoom;
   const dataDir = await dataDirFor('load');
-  const server = await startServerProcess({ STORAGE: 'file', DATA_DIR: dataDir }, 0, { bundle: ctx.serverBundle });
+  const server = await startServerProcess({ ...bundleEnv(), STORAGE: 'file', DATA_DIR: dataDir }, 0, { bundle: ctx.serverBundle });
   const pid = server.child.pid as number;
   const fleet = new LightFleet(server.url);
   const problems: string[] = [];

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ServerProcess } from '../harness/server-process';
 
 /** Lines the server logged at error or worse (pino's level 50+), shortened for the table. */
@@ -8,3 +9,12 @@ export const serverErrors = (server: ServerProcess): string[] => server.logs.fil
 
 /** A fresh data directory for one scenario's server (the caller removes it). */
 export const dataDirFor = (what: string): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), `llmunix-chaos-${what}-`));
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * What a server started from the chaos bundle needs besides its storage: the bundle lives in
+ * `dist/chaos/<pid>/`, so the defaults the config derives from its own place (skills, web app)
+ * would point into `dist/`; these point them at the checkout's.
+ */
+export const bundleEnv = (): Record<string, string> => ({ SKILLS_DIR: path.join(ROOT, 'skills'), WEB_DIST: path.join(ROOT, 'dist/web') });
