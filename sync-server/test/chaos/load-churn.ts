@@ -3,15 +3,15 @@ import * as Y from 'yjs';
 import { putWorkflowListing } from '../../../shared/src/documents/volume-index';
 import { FileStorage } from '../../src/storage/file';
 import { startServerProcess, type ServerProcess } from '../harness/server-process';
-import { LightFleet } from './light-clients';
-import { cpuSeconds, MiB, rssBytes, rssSampler } from './proc-stats';
+import { LightFleet, quantile } from './light-clients';
+import { cpuMeter, cpuSeconds, MiB, rssBytes, rssSampler } from './proc-stats';
 import { smallUpdate, visitRooms } from './room-churn';
 import { bundleEnv, dataDirFor, serverErrors } from './server-checks';
 import type { ChaosContext, ChaosRow } from './types';
 
 const SIZES = {
   full: { rooms: 10_000, costConnections: 2000 },
-  ci: { rooms: 500, costConnections: 200 },
+  ci: { rooms: 500, costConnections: 240 },
 } as const;
 /** Rooms unload this long after their last client leaves (30 s by default): they come and go in turn. */
 const IDLE_MS = 20;
@@ -19,6 +19,8 @@ const IDLE_MS = 20;
 const VISITING = 16;
 /** Rooms visited before the start RSS is taken, so what any first room loads (code, caches) is in it. */
 const WARM_UP = 200;
+/** Connections opening at once in the burst arm of the index-read measurement. */
+const BURST = 16;
 /** Workflows listed in the volume index the cost measurement reads. */
 const LISTED = 300;
 /** End RSS may exceed start by this much: V8 keeps some of the heap it grew, and that is not a leak. */
@@ -52,9 +54,11 @@ async function churnRow(ctx: ChaosContext, server: ServerProcess, dataDir: strin
   const rssStart = await settledRss(pid);
   ctx.progress(`${rooms.toLocaleString('en-US')} rooms opened and unloaded in turn (RSS at start ${MiB(rssStart)} MiB)…`);
   const sampler = rssSampler(pid);
+  const cpu = await cpuMeter(pid);
   const started = performance.now();
   const visits = await visitRooms(server.url, rooms, (i) => `user/default/workflow/churn-${i}`, VISITING, update);
   const seconds = (performance.now() - started) / 1000;
+  const cpuPercent = await cpu.percent();
   const rssEnd = await settledRss(pid);
   sampler.stop();
   const rssPeak = Math.max(sampler.peak(), rssEnd);
@@ -77,6 +81,8 @@ async function churnRow(ctx: ChaosContext, server: ServerProcess, dataDir: strin
     figures: {
       rooms,
       'rooms/s': Math.round(rooms / seconds),
+      'visit p50/p99 ms': `${round(quantile(visits, 0.5))}/${round(quantile(visits, 0.99))}`,
+      'CPU %': round(cpuPercent),
       'RSS start/peak/end MiB': `${MiB(rssStart)}/${MiB(rssPeak)}/${MiB(rssEnd)}`,
       'end − start MiB': MiB(rssEnd - rssStart),
       'idle ms': IDLE_MS,
@@ -99,12 +105,20 @@ async function seedIndex(url: string): Promise<number> {
   return size;
 }
 
+interface Arm {
+  s: number;
+  cpu: number;
+  n: number;
+}
+
 /**
  * Phase 3: what the edge's per-connection read of the volume index costs (edge/room-standing.ts).
  * The same connections (open, first sync, close) to workflow rooms held loaded, with the index
- * only in storage (read and decoded on every connection) and with it loaded (read in memory):
- * the difference is the read. Server CPU per connection comes from /proc; rounds alternate so
- * the machine's noise falls on both.
+ * only in storage (read and decoded for the connection) and with it loaded (read in memory):
+ * the difference is the read. Once one connection at a time (no read to share) and once in
+ * bursts of `BURST` at a time (a reconnect storm: connections that overlap share one read,
+ * edge/shared-reads.ts). Server CPU per connection comes from /proc; rounds alternate the arms
+ * so the machine's noise falls on all of them.
  */
 async function standingRow(ctx: ChaosContext, server: ServerProcess): Promise<ChaosRow> {
   const { costConnections } = SIZES[ctx.size];
@@ -113,61 +127,63 @@ async function standingRow(ctx: ChaosContext, server: ServerProcess): Promise<Ch
   const keepers = new LightFleet(server.url);
   const rooms = 20;
   await keepers.openAll(Array.from({ length: rooms }, (_, k) => ({ room: `user/default/workflow/cost-${k}` })), rooms);
-  const arms = { stored: { s: 0, cpu: 0, n: 0 }, loaded: { s: 0, cpu: 0, n: 0 } };
+  const arms = new Map<string, Arm>();
   const rounds = 2;
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const arm of ['stored', 'loaded'] as const) {
-        const holder = arm === 'loaded' ? new LightFleet(server.url) : null;
-        if (holder) await holder.open('user/default');
-        else await sleep(IDLE_MS + 500); // the index unloads once its last client has left
-        const n = Math.ceil(costConnections / rounds);
-        const [cpu0, t0] = [await cpuSeconds(pid), performance.now()];
-        await visitRooms(server.url, n, (i) => `user/default/workflow/cost-${i % rooms}`, 8);
-        arms[arm].s += (performance.now() - t0) / 1000;
-        arms[arm].cpu += (await cpuSeconds(pid)) - cpu0;
-        arms[arm].n += n;
-        holder?.closeAll();
+      for (const at of [1, BURST]) {
+        for (const index of ['stored', 'loaded'] as const) {
+          const holder = index === 'loaded' ? new LightFleet(server.url) : null;
+          if (holder) await holder.open('user/default');
+          else await sleep(IDLE_MS + 500); // the index unloads once its last client has left
+          const n = Math.ceil(costConnections / rounds / 2);
+          const [cpu0, t0] = [await cpuSeconds(pid), performance.now()];
+          await visitRooms(server.url, n, (i) => `user/default/workflow/cost-${i % rooms}`, at);
+          const arm = arms.get(`${index}×${at}`) ?? { s: 0, cpu: 0, n: 0 };
+          arms.set(`${index}×${at}`, { s: arm.s + (performance.now() - t0) / 1000, cpu: arm.cpu + (await cpuSeconds(pid)) - cpu0, n: arm.n + n });
+          holder?.closeAll();
+        }
       }
     }
   } finally {
     keepers.closeAll();
   }
-  const rate = (a: { s: number; n: number }) => Math.round(a.n / a.s);
-  const cpuMs = (a: { cpu: number; n: number }) => round((1000 * a.cpu) / a.n, 2);
+  const arm = (name: string) => arms.get(name) as Arm;
+  const cpuMs = (name: string) => round((1000 * arm(name).cpu) / arm(name).n, 2);
+  const rates = (at: number) => `${Math.round(arm(`stored×${at}`).n / arm(`stored×${at}`).s)}/${Math.round(arm(`loaded×${at}`).n / arm(`loaded×${at}`).s)}`;
+  const cpus = (at: number) => `${cpuMs(`stored×${at}`)}/${cpuMs(`loaded×${at}`)}`;
   const problems = serverErrors(server).map((l) => `server error: ${l}`);
   return {
     scenario: 'load',
     fault: 'volume-index read per connection',
     backend: 'file',
-    trials: arms.stored.n + arms.loaded.n,
+    trials: [...arms.values()].reduce((n, a) => n + a.n, 0),
     acknowledged: 0,
     lost: 0,
     recoveryMs: [],
     figures: {
       'index KiB': round(indexBytes / 1024),
       'listed workflows': LISTED,
-      'connects/s index stored': rate(arms.stored),
-      'connects/s index loaded': rate(arms.loaded),
-      'server CPU ms/conn stored': cpuMs(arms.stored),
-      'server CPU ms/conn loaded': cpuMs(arms.loaded),
-      'read costs ms/conn': round(cpuMs(arms.stored) - cpuMs(arms.loaded), 2),
-      'stored ÷ loaded CPU': round(cpuMs(arms.stored) / cpuMs(arms.loaded), 2),
+      'one at a time: connects/s index stored/loaded': rates(1),
+      'server CPU ms/conn stored/loaded': cpus(1),
+      'read costs ms/conn': round(cpuMs('stored×1') - cpuMs('loaded×1'), 2),
+      [`${BURST} at a time: connects/s stored/loaded`]: rates(BURST),
+      [`${BURST} at a time: server CPU ms/conn stored/loaded`]: cpus(BURST),
     },
     problems,
   };
 }
 
-/** Phases 2 and 3 on one server whose rooms unload `IDLE_MS` after their last client leaves. */
+/** Phases 3 and 2 on one server whose rooms unload `IDLE_MS` after their last client leaves (the index read first, on a quiet server). */
 export async function churnRows(ctx: ChaosContext): Promise<ChaosRow[]> {
   const dataDir = await dataDirFor('churn');
   const server = await startServerProcess({ ...bundleEnv(), STORAGE: 'file', DATA_DIR: dataDir, ROOM_IDLE_MS: String(IDLE_MS) }, 0, { bundle: ctx.serverBundle });
   try {
-    const churn = await churnRow(ctx, server, dataDir);
     ctx.progress('volume-index read cost…');
     const standing = await standingRow(ctx, server);
+    const churn = await churnRow(ctx, server, dataDir);
     const exit = await server.stop();
-    if (exit !== 0) standing.problems.push(`the server exited with ${exit} on SIGTERM`);
+    if (exit !== 0) churn.problems.push(`the server exited with ${exit} on SIGTERM`);
     return [churn, standing];
   } finally {
     await server.stop();
