@@ -103,7 +103,7 @@ async function heldRow(ctx: ChaosContext): Promise<ChaosRow> {
         deliveries: fleet.received,
         'p50 ms': round(quantile(fleet.latencies, 0.5)),
         'p99 ms': round(p99),
-        'max ms': round(Math.max(...fleet.latencies)),
+        'max ms': round(quantile(fleet.latencies, 1)),
         'CPU %': round(cpuPercent),
         'client CPU %': round(((clientUsage.user + clientUsage.system) / 1e6 / steadyS) * 100),
         'KiB/conn': round(kibPerConn),
