@@ -19,7 +19,11 @@ const WRITE_EVERY_MS = 2000;
 /** Handshakes under way at once while the clients connect. */
 const CONNECTING = 50;
 
-/** Bounds a row is held to (a broken one is a problem, said with the figure). */
+/**
+ * Bounds the full-size row is held to (a broken one is a problem, said with the figure). At CI
+ * size the figures are shown but not bounded: a test holds no timings (the machine is shared),
+ * and a hundred clients move RSS less than the collector does.
+ */
 export const LOAD_BOUNDS = {
   /** Writer send → each client receives, on a shared 2-core machine running the clients too. */
   p99Ms: 250,
@@ -69,9 +73,13 @@ async function heldRow(ctx: ChaosContext): Promise<ChaosRow> {
     const clientCpu0 = process.cpuUsage();
     const steadyStarted = performance.now();
     fleet.startWriting(WRITE_EVERY_MS, ctx.seed);
-    for (let left = size.steadyMs; left > 0; left -= 30_000) {
+    // The p99 of each half minute, to tell a slow start (or a noisy neighbour) from a steady state.
+    const windows: number[] = [];
+    for (let left = size.steadyMs, from = 0; left > 0; left -= 30_000) {
       await sleep(Math.min(left, 30_000));
-      if (left > 30_000) ctx.progress(`${fleet.received.toLocaleString('en-US')} deliveries, p99 ${round(quantile(fleet.latencies, 0.99))} ms, ${fleet.disconnects.length} disconnects`);
+      windows.push(round(quantile(fleet.latencies.slice(from), 0.99)));
+      from = fleet.latencies.length;
+      ctx.progress(`${fleet.received.toLocaleString('en-US')} deliveries, p99 of the last ${Math.min(left, 30_000) / 1000} s ${windows.at(-1)} ms, ${fleet.disconnects.length} disconnects`);
     }
     fleet.stopWriting();
     await until(() => fleet.received >= fleet.expected, 10_000);
@@ -84,8 +92,8 @@ async function heldRow(ctx: ChaosContext): Promise<ChaosRow> {
     const kibPerConn = (rssConnected - rssStart) / 1024 / clients;
     if (fleet.disconnects.length) problems.push(`${fleet.disconnects.length} clients disconnected, codes ${[...new Set(fleet.disconnects.map((d) => d.code))].join(', ')}`);
     if (fleet.received < fleet.expected) problems.push(`${fleet.expected - fleet.received} of ${fleet.expected} deliveries never arrived`);
-    if (!(p99 <= LOAD_BOUNDS.p99Ms)) problems.push(`p99 delivery latency ${round(p99)} ms is over ${LOAD_BOUNDS.p99Ms} ms`);
-    if (kibPerConn > LOAD_BOUNDS.kibPerConnection) problems.push(`${round(kibPerConn)} KiB of server memory per connection is over ${LOAD_BOUNDS.kibPerConnection} KiB`);
+    if (ctx.size === 'full' && !(p99 <= LOAD_BOUNDS.p99Ms)) problems.push(`p99 delivery latency ${round(p99)} ms is over ${LOAD_BOUNDS.p99Ms} ms (server CPU ${round(cpuPercent)} %: a p99 far above p50 with the CPU idle is time spent waiting on the disk's fsync)`);
+    if (ctx.size === 'full' && kibPerConn > LOAD_BOUNDS.kibPerConnection) problems.push(`${round(kibPerConn)} KiB of server memory per connection is over ${LOAD_BOUNDS.kibPerConnection} KiB`);
     problems.push(...serverErrors(server).map((l) => `server error: ${l}`));
     return {
       scenario: 'load',
@@ -104,6 +112,7 @@ async function heldRow(ctx: ChaosContext): Promise<ChaosRow> {
         'p50 ms': round(quantile(fleet.latencies, 0.5)),
         'p99 ms': round(p99),
         'max ms': round(quantile(fleet.latencies, 1)),
+        'p99 by ½ min': windows.join('/'),
         'CPU %': round(cpuPercent),
         'client CPU %': round(((clientUsage.user + clientUsage.system) / 1e6 / steadyS) * 100),
         'KiB/conn': round(kibPerConn),
