@@ -42,7 +42,7 @@ async function settledRss(pid: number, everyMs = 1000, maxMs = 15_000): Promise<
 }
 
 /**
- * Phase 2: rooms opened, written once and left, one after another (a few at a time), each
+ * Rooms opened, written once and left, one after another (a few at a time), each
  * unloaded `IDLE_MS` after its client left. The server's memory must come back near where it
  * started: a room that leaves anything behind shows as end RSS far above start.
  */
@@ -112,7 +112,7 @@ interface Arm {
 }
 
 /**
- * Phase 3: what the edge's per-connection read of the volume index costs (edge/room-standing.ts).
+ * What the edge's per-connection read of the volume index costs (edge/room-standing.ts).
  * The same connections (open, first sync, close) to workflow rooms held loaded, with the index
  * only in storage (read and decoded for the connection) and with it loaded (read in memory):
  * the difference is the read. Once one connection at a time (no read to share) and once in
@@ -174,7 +174,10 @@ async function standingRow(ctx: ChaosContext, server: ServerProcess): Promise<Ch
   };
 }
 
-/** Phases 3 and 2 on one server whose rooms unload `IDLE_MS` after their last client leaves (the index read first, on a quiet server). */
+/**
+ * The index-read cost, then the room churn, on one server whose rooms unload `IDLE_MS` after their
+ * last client leaves (the cost first, while no unloads or checkpoints run beside it).
+ */
 export async function churnRows(ctx: ChaosContext): Promise<ChaosRow[]> {
   const dataDir = await dataDirFor('churn');
   const server = await startServerProcess({ ...bundleEnv(), STORAGE: 'file', DATA_DIR: dataDir, ROOM_IDLE_MS: String(IDLE_MS) }, 0, { bundle: ctx.serverBundle });

@@ -41,7 +41,7 @@ async function until(done: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 /**
- * Phase 1: clients held on one server instance (the built bundle, file backend) while some write.
+ * Clients held on one server instance (the built bundle, file backend) while some write.
  * Nobody may be disconnected, every update must reach every client of its room, and the row shows
  * the delivery latency, the server's CPU and its memory per connection.
  */
