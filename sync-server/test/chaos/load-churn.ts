@@ -10,15 +10,13 @@ import { bundleEnv, dataDirFor, serverErrors } from './server-checks';
 import type { ChaosContext, ChaosRow } from './types';
 
 const SIZES = {
-  full: { rooms: 10_000, costConnections: 2000 },
-  ci: { rooms: 500, costConnections: 240 },
+  full: { rooms: 10_000, costConnections: 2000, warmUp: 200 },
+  ci: { rooms: 500, costConnections: 160, warmUp: 50 },
 } as const;
 /** Rooms unload this long after their last client leaves (30 s by default): they come and go in turn. */
 const IDLE_MS = 20;
 /** Rooms being visited at once. */
 const VISITING = 16;
-/** Rooms visited before the start RSS is taken, so what any first room loads (code, caches) is in it. */
-const WARM_UP = 200;
 /** Connections opening at once in the burst arm of the index-read measurement. */
 const BURST = 16;
 /** Workflows listed in the volume index the cost measurement reads. */
@@ -47,10 +45,11 @@ async function settledRss(pid: number, everyMs = 1000, maxMs = 15_000): Promise<
  * started: a room that leaves anything behind shows as end RSS far above start.
  */
 async function churnRow(ctx: ChaosContext, server: ServerProcess, dataDir: string): Promise<ChaosRow> {
-  const { rooms } = SIZES[ctx.size];
+  const { rooms, warmUp } = SIZES[ctx.size];
   const pid = server.child.pid as number;
   const update = smallUpdate();
-  await visitRooms(server.url, WARM_UP, (i) => `user/default/workflow/warm-${i}`, VISITING, update);
+  // Rooms visited before the start RSS is taken, so what any first room loads (code, caches) is in it.
+  await visitRooms(server.url, warmUp, (i) => `user/default/workflow/warm-${i}`, VISITING, update);
   const rssStart = await settledRss(pid);
   ctx.progress(`${rooms.toLocaleString('en-US')} rooms opened and unloaded in turn (RSS at start ${MiB(rssStart)} MiB)…`);
   const sampler = rssSampler(pid);

@@ -9,12 +9,12 @@ import type { ChaosContext, ChaosRow, ChaosScenario } from './types';
 
 /**
  * Sizes: the issue's 1,000 clients over 100 rooms for three minutes at full size; a tenth of the
- * clients for 15 s in `npm test`. Two writers per room, each writing about every two seconds:
+ * clients for 12 s in `npm test`. Two writers per room, each writing about every two seconds:
  * a room of ten gets one change a second, fanned out to all ten.
  */
 const SIZES = {
   full: { rooms: 100, perRoom: 10, writersPerRoom: 2, steadyMs: 180_000 },
-  ci: { rooms: 10, perRoom: 10, writersPerRoom: 2, steadyMs: 15_000 },
+  ci: { rooms: 10, perRoom: 10, writersPerRoom: 2, steadyMs: 12_000 },
 } as const;
 const WRITE_EVERY_MS = 2000;
 /** Handshakes under way at once while the clients connect. */
