@@ -6,6 +6,7 @@ import { updateIn } from '../harness/wire';
 
 /** Sync step 1 with an empty state vector: what a new client asks first. */
 const FIRST_SYNC = new Uint8Array([0, 0, 1, 0]);
+const OPEN_TIMEOUT_MS = 30_000;
 
 /**
  * One light client: a raw socket speaking just enough of the y-websocket protocol (sync step 1,
@@ -52,11 +53,16 @@ export class LightFleet {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       let synced = false;
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error(`a client of ${room} had no first sync within ${OPEN_TIMEOUT_MS} ms`));
+      }, OPEN_TIMEOUT_MS);
       ws.on('open', () => ws.send(FIRST_SYNC));
       ws.on('message', (data: Buffer) => {
         if (data[0] !== 0) return;
         if (data[1] === 1 && !synced) {
           synced = true;
+          clearTimeout(timer);
           this.connectMs.push(performance.now() - started);
           this.clients.push(client);
           this.inRoom.set(room, (this.inRoom.get(room) ?? 0) + 1);
@@ -66,6 +72,7 @@ export class LightFleet {
         }
       });
       ws.on('close', (code) => {
+        clearTimeout(timer);
         if (!synced) reject(new Error(`a client of ${room} was closed (${code}) before its first sync`));
         else if (!this.closing) this.disconnects.push({ room, code });
       });
