@@ -13,6 +13,7 @@ import type { Storage } from '../storage/storage';
 import { writePolicyOf, type WritePolicy } from '../sync/write-policy';
 import { Connection, type WebSocketLike } from './connection';
 import { roomStanding } from './room-standing';
+import { sharedStoredReader } from './shared-reads';
 import { binaryFrame } from './ws-frame';
 
 const SYNC_PREFIX = '/sync/';
@@ -50,6 +51,7 @@ export function openWebSocketEdge(
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   const sockets = new Set<WebSocket>();
   const frameOf = sharedFrames();
+  const indexes = sharedStoredReader(options.storage);
   /** Connections opened read-only because their room was in the trash, by volume index. */
   const trashedByIndex = new Map<string, Set<{ ws: WebSocket; room: RoomName; name: string }>>();
 
@@ -62,7 +64,7 @@ export function openWebSocketEdge(
     const waiting = trashedByIndex.get(index);
     if (!waiting) return;
     for (const conn of waiting) {
-      void roomStanding(rooms, options.storage, conn.room, conn.name).then(
+      void roomStanding(rooms, indexes, conn.room, conn.name).then(
         (standing) => {
           if (standing === 'live' && conn.ws.readyState === conn.ws.OPEN) conn.ws.close(CLOSE.roomRestored.code, CLOSE.roomRestored.reason);
         },
@@ -123,7 +125,7 @@ export function openWebSocketEdge(
       if (earlyBytes > config.maxMessageBytes + READ_AHEAD_BYTES) ws.close(CLOSE.messageTooBig.code, CLOSE.messageTooBig.reason);
     };
     ws.on('message', hold);
-    roomStanding(rooms, options.storage, parsed.value, name).then(
+    roomStanding(rooms, indexes, parsed.value, name).then(
       (standing) => {
         ws.off('message', hold);
         if (ws.readyState !== ws.OPEN) return;

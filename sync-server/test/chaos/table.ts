@@ -18,7 +18,7 @@ export function chaosTable(rows: ChaosRow[]): string {
     String(r.trials),
     r.acknowledged.toLocaleString('en-US'),
     String(r.lost),
-    r.recoveryMs.length ? `${ms(quantile(r.recoveryMs, 0.5))} / ${ms(Math.max(...r.recoveryMs))}` : '–',
+    r.recoveryMs.length ? `${ms(quantile(r.recoveryMs, 0.5))} / ${ms(quantile(r.recoveryMs, 1))}` : '–',
     Object.entries(r.figures ?? {})
       .map(([k, v]) => `${k} ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`)
       .join('; ') || '–',
