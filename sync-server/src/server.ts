@@ -66,8 +66,10 @@ export async function startServer(
     log,
   );
   const checkpoints: Checkpoints = new Checkpoints(rooms, history, config.history, log.child({ component: 'history' }));
-  const skills = await loadSystemVolume(rooms, config.skillsDir);
-  log.info({ skills }, 'system volume loaded');
+  // Listening comes first (a restart is ready for clients sooner): the system volume is read from
+  // skills/ meanwhile, its uses waiting until it is in, and start resolves once it is.
+  const systemVolume = loadSystemVolume(rooms, config.skillsDir);
+  systemVolume.catch(() => undefined);
 
   // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted; its versions go with it.
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
@@ -109,5 +111,13 @@ export async function startServer(
       log.info('shutdown complete');
     })());
 
+  try {
+    const skills = await systemVolume;
+    log.info({ skills }, 'system volume loaded');
+  } catch (e) {
+    // A broken catalogue stops the start, as it did before the server listened.
+    await close();
+    throw e;
+  }
   return { url, port, rooms, storage, history, trashExpiry, close };
 }
