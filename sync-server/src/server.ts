@@ -13,7 +13,7 @@ import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
-import { loadSystemVolume } from './system-volume';
+import { readSystemSkills, writeSystemVolume } from './system-volume';
 import { startTrashExpiry, type TrashExpiry } from './trash/trash-expiry';
 
 export interface RunningServer {
@@ -66,10 +66,10 @@ export async function startServer(
     log,
   );
   const checkpoints: Checkpoints = new Checkpoints(rooms, history, config.history, log.child({ component: 'history' }));
-  // Listening comes first (a restart is ready for clients sooner): the system volume is read from
-  // skills/ meanwhile, its uses waiting until it is in, and start resolves once it is.
-  const systemVolume = loadSystemVolume(rooms, config.skillsDir);
-  systemVolume.catch(() => undefined);
+  // A broken catalogue stops the start. Writing it into its room (loading the room, storing what
+  // changed) comes after listening, for a restart ready sooner: uses of the volume wait for it.
+  const skills = await readSystemSkills(config.skillsDir);
+  const systemVolume = writeSystemVolume(rooms, skills);
 
   // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted; its versions go with it.
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
@@ -111,13 +111,9 @@ export async function startServer(
       log.info('shutdown complete');
     })());
 
-  try {
-    const skills = await systemVolume;
-    log.info({ skills }, 'system volume loaded');
-  } catch (e) {
-    // A broken catalogue stops the start, as it did before the server listened.
-    await close();
-    throw e;
-  }
+  systemVolume.then(
+    (count) => log.info({ skills: count }, 'system volume loaded'),
+    (e: unknown) => log.error({ err: e }, 'writing the system volume failed: it is served as stored until the next start'),
+  );
   return { url, port, rooms, storage, history, trashExpiry, close };
 }

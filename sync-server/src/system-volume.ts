@@ -11,16 +11,20 @@ export class SystemSkillsError extends Error {
   override name = 'SystemSkillsError';
 }
 
+/** Loads `skills/*.md` into the system volume: `readSystemSkills`, then `writeSystemVolume`. */
+export async function loadSystemVolume(rooms: Rooms, skillsDir: string): Promise<number> {
+  return writeSystemVolume(rooms, await readSystemSkills(skillsDir));
+}
+
 /**
- * Loads `skills/*.md` into the system volume's index room, editing only what changed, so
- * clients holding an older copy converge on the files' content. The room is persisted like
- * any other: recreating it from scratch would give its texts new ids and duplicate them.
- * From this call on, uses of the room wait until it is loaded (`Rooms.prepare`): the server
- * listens meanwhile, and no client sees the volume before its files are in.
+ * Writes the skills into the system volume's index room, editing only what changed, so clients
+ * holding an older copy converge on the files' content. The room is persisted like any other:
+ * recreating it from scratch would give its texts new ids and duplicate them. From this call
+ * on, uses of the room wait until it is written (`Rooms.prepare`), so the server may listen
+ * meanwhile: no client sees the volume before the files are in.
  */
-export function loadSystemVolume(rooms: Rooms, skillsDir: string): Promise<number> {
+export function writeSystemVolume(rooms: Rooms, skills: Map<string, string>): Promise<number> {
   return rooms.prepare(volumeRoom('system', SYSTEM_VOLUME_ID), async (use) => {
-    const skills = await readSystemSkills(skillsDir);
     await use((room) => {
       room.doc.transact(() => {
         for (const id of listSkillSources(room.doc).keys()) if (!skills.has(id)) removeSkill(room.doc, id);
@@ -32,7 +36,7 @@ export function loadSystemVolume(rooms: Rooms, skillsDir: string): Promise<numbe
 }
 
 /** The sources of `skills/*.md` by skill id; a `SystemSkillsError` naming every problem when one does not validate. */
-async function readSystemSkills(skillsDir: string): Promise<Map<string, string>> {
+export async function readSystemSkills(skillsDir: string): Promise<Map<string, string>> {
   const files = (await fs.readdir(skillsDir)).filter((f) => f.endsWith('.md')).sort();
   const skills = new Map<string, string>();
   const problems: string[] = [];

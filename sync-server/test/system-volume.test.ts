@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { getSkillSource, listSkillSources, skillsOf } from '../../shared/src/documents/volume-index';
 import { Rooms } from '../src/rooms/rooms';
 import { MemoryStorage } from '../src/storage/memory';
-import { loadSystemVolume, SystemSkillsError } from '../src/system-volume';
+import { loadSystemVolume, readSystemSkills, SystemSkillsError, writeSystemVolume } from '../src/system-volume';
 import { connectClient, connectSynced, synced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { waitFor } from './harness/wait';
@@ -98,7 +98,7 @@ describe('system volume', () => {
   });
 });
 
-describe('system volume while it loads', () => {
+describe('system volume while it is written', () => {
   const silent = pino({ level: 'silent' });
   const rooms = (storage = new MemoryStorage()) => {
     const made = new Rooms(storage, { idleMs: 60_000, compactAfter: 1000, groupCommitMs: 0 }, silent);
@@ -106,11 +106,11 @@ describe('system volume while it loads', () => {
     return made;
   };
 
-  it('a use of the volume that comes while skills/ is read waits for it and sees every file', async () => {
+  it('a use of the volume that comes while it is written (the server listens meanwhile) sees every file', async () => {
     const files = (await fs.readdir(SKILLS)).filter((f) => f.endsWith('.md'));
     const inMemory = rooms();
-    const loading = loadSystemVolume(inMemory, SKILLS);
-    // Asked for at once, as a client connecting the moment the server listens: the loader has not read a file yet.
+    const writing = writeSystemVolume(inMemory, await readSystemSkills(SKILLS));
+    // Asked for at once, as by a client connecting the moment the server listens.
     const early = inMemory.use('system/system', (room) => listSkillSources(room.doc).size);
     const acquired = inMemory.acquire('system/system').then((room) => {
       const size = listSkillSources(room.doc).size;
@@ -119,7 +119,7 @@ describe('system volume while it loads', () => {
     });
     expect(await early).toBe(files.length);
     expect(await acquired).toBe(files.length);
-    expect(await loading).toBe(files.length);
+    expect(await writing).toBe(files.length);
   });
 
   it('a client of a stored volume whose files changed sees only the new content, never the stored copy first', async () => {
@@ -133,20 +133,19 @@ describe('system volume while it loads', () => {
     await fs.writeFile(file, changed);
 
     const restarted = rooms(storage);
-    const loading = loadSystemVolume(restarted, skillsDir);
+    const writing = writeSystemVolume(restarted, await readSystemSkills(skillsDir));
     const seen = await restarted.use('system/system', (room) => getSkillSource(room.doc, 'export-results'));
     expect(seen).toBe(changed);
-    await loading;
+    await writing;
   });
 
-  it('a catalogue that does not validate rejects the load and the volume is served as stored', async () => {
+  it('a catalogue that does not validate is refused before anything is written', async () => {
     const skillsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-badskills-'));
     cleanups.push(() => fs.rm(skillsDir, { recursive: true, force: true }));
     await fs.writeFile(path.join(skillsDir, 'broken.md'), '---\nskill_id: broken\n---\nno type, no code\n');
-    const inMemory = rooms();
-    const loading = loadSystemVolume(inMemory, skillsDir);
-    const early = inMemory.use('system/system', (room) => listSkillSources(room.doc).size);
-    await expect(loading).rejects.toThrow(SystemSkillsError);
-    expect(await early).toBe(0);
+    await expect(readSystemSkills(skillsDir)).rejects.toThrow(SystemSkillsError);
+    const storage = new MemoryStorage();
+    await expect(loadSystemVolume(rooms(storage), skillsDir)).rejects.toThrow(SystemSkillsError);
+    expect(await storage.list()).toEqual([]);
   });
 });
