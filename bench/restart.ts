@@ -7,7 +7,10 @@
  * sync of the same room. Both are polled the same way (a new connection every few milliseconds),
  * alternately, several times.
  *
- *   npm run bench:restart [-- --rooms 1000 --updates 10 --runs 5]
+ *   npm run bench:restart [-- --rooms 1000 --updates 10 --runs 5 --also path/to/other/start.mjs]
+ *
+ * `--also` adds a row for another build of our server (an older commit's bundle, built into the
+ * repo's dist/ so it finds its packages) measured in the same run, for before/after figures.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -29,6 +32,7 @@ const { values: args } = parseArgs({
     rooms: { type: 'string', default: '1000' },
     updates: { type: 'string', default: '10' },
     runs: { type: 'string', default: '5' },
+    also: { type: 'string' },
   },
 });
 const ROOMS = Number(args.rooms);
@@ -89,6 +93,8 @@ async function main(): Promise<void> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-restart-'));
   const ours: Readiness[] = [];
   const reference: Readiness[] = [];
+  const other: Readiness[] = [];
+  const also = args.also ? path.resolve(args.also) : undefined;
   try {
     const oursDir = path.join(tmp, 'ours');
     const levelDir = path.join(tmp, 'leveldb');
@@ -107,6 +113,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       ours.push(await timeStart((port) => spawnOurs(oursDir, port), (port) => `ws://127.0.0.1:${port}/sync/`, (port) => `http://127.0.0.1:${port}/readyz`));
       reference.push(await timeStart((port) => spawnReference(port, levelDir), (port) => `ws://127.0.0.1:${port}/`));
+      if (also) other.push(await timeStart((port) => spawnOurs(oursDir, port, {}, also), (port) => `ws://127.0.0.1:${port}/sync/`, (port) => `http://127.0.0.1:${port}/readyz`));
     }
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
@@ -115,10 +122,12 @@ async function main(): Promise<void> {
   const med = (t: Readiness[], f: (x: Readiness) => number) => percentile(t.map(f), 50);
   console.log(`\nRestart: spawn to ready for clients, ${ROOMS} stored rooms of ${UPDATES} updates (median of ${RUNS} runs)\n`);
   console.log('server                   first sync ms  /readyz 200 ms  ready ms');
-  for (const [name, t, readyz] of [['llmunix (built bundle)', ours, true], ['reference+leveldb', reference, false]] as const) {
+  const rows = [['llmunix (built bundle)', ours, true], ['reference+leveldb', reference, false], ...(also ? [[`llmunix (${path.relative(process.cwd(), also)})`, other, true] as const] : [])] as const;
+  for (const [name, t, readyz] of rows) {
     console.log(`${name.padEnd(25)}${med(t, (x) => x.syncMs).toFixed(0).padStart(13)}${(readyz ? med(t, (x) => x.readyzMs).toFixed(0) : '—').padStart(16)}${med(t, (x) => x.readyMs).toFixed(0).padStart(10)}`);
   }
-  console.log(`\nRatio (ours / reference), spawn to ready: ×${(med(ours, (x) => x.readyMs) / med(reference, (x) => x.readyMs)).toFixed(2)}`);
+  const ratio = (t: Readiness[]) => (med(t, (x) => x.readyMs) / med(reference, (x) => x.readyMs)).toFixed(2);
+  console.log(`\nRatio (ours / reference), spawn to ready: ×${ratio(ours)}${also ? `; the other build: ×${ratio(other)}` : ''}`);
 }
 
 await main();

@@ -36,9 +36,9 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-/** Spawns our server's built bundle on `port` (0: any), as `npm start` runs it, without waiting for it. */
-export function spawnOurs(dataDir: string, port: number, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'dist/server/start.mjs')], {
+/** Spawns our server's built bundle (or another build of it) on `port` (0: any), as `npm start` runs it, without waiting for it. */
+export function spawnOurs(dataDir: string, port: number, env: Record<string, string> = {}, bundle = path.join(ROOT, 'dist/server/start.mjs')): ChildProcess {
+  return spawn(process.execPath, [bundle], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
