@@ -58,8 +58,8 @@ export function spawnReference(port: number, leveldbDir?: string): ChildProcess 
 export const stopServer = (child: ChildProcess): Promise<void> => stopper(child)();
 
 /** Our server, durability on (file backend with synced group commits), as `npm start` runs it (the built bundle). */
-export async function startOurs(dataDir: string, env: Record<string, string> = {}): Promise<BenchServer> {
-  const child = spawnOurs(dataDir, 0, env);
+export async function startOurs(dataDir: string, env: Record<string, string> = {}, bundle?: string): Promise<BenchServer> {
+  const child = spawnOurs(dataDir, 0, env, bundle);
   const line = await waitForLine(child, (l) => l.includes('"listening"'), 'our server');
   const port = Number((JSON.parse(line) as { port: number }).port);
   return { name: 'llmunix', pid: child.pid!, wsUrl: `ws://127.0.0.1:${port}/sync`, child, stop: stopper(child) };
