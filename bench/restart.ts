@@ -16,6 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 // y-leveldb has no type declarations; the bench only needs its constructor and two methods.
 // @ts-expect-error untyped module
@@ -56,6 +57,8 @@ interface Readiness {
   syncMs: number;
   readyzMs: number;
   readyMs: number;
+  /** When our server logged that it listens (NaN for the reference, which logs no such line). */
+  listeningMs: number;
 }
 
 /** Retries `attempt` every POLL_MS until it resolves; returns the milliseconds since `start`. */
@@ -75,14 +78,17 @@ async function timeStart(spawnIt: (port: number) => ChildProcess, wsUrl: (port: 
   const start = nowMs();
   const child = spawnIt(port);
   let stderr = '';
-  child.stdout?.resume();
+  let listeningMs = NaN;
+  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (Number.isNaN(listeningMs) && line.includes('"listening"')) listeningMs = nowMs() - start;
+  });
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready:\n${stderr}`))));
   try {
     const sync = until(start, 'sync', async () => (await firstSync(wsUrl(port) + roomName(probe))).getMap('m').has(expected));
     const readyz = readyzUrl ? until(start, '/readyz', async () => (await fetch(readyzUrl(port))).status === 200) : Promise.resolve(0);
     const [syncMs, readyzMs] = await Promise.race([Promise.all([sync, readyz]), exited]);
-    return { syncMs, readyzMs, readyMs: Math.max(syncMs, readyzMs) };
+    return { syncMs, readyzMs, readyMs: Math.max(syncMs, readyzMs), listeningMs };
   } finally {
     exited.catch(() => undefined);
     await stopServer(child);
@@ -121,10 +127,10 @@ async function main(): Promise<void> {
 
   const med = (t: Readiness[], f: (x: Readiness) => number) => percentile(t.map(f), 50);
   console.log(`\nRestart: spawn to ready for clients, ${ROOMS} stored rooms of ${UPDATES} updates (median of ${RUNS} runs)\n`);
-  console.log('server                   first sync ms  /readyz 200 ms  ready ms');
+  console.log('server                   listening ms  first sync ms  /readyz 200 ms  ready ms');
   const rows = [['llmunix (built bundle)', ours, true], ['reference+leveldb', reference, false], ...(also ? [[`llmunix (${path.relative(process.cwd(), also)})`, other, true] as const] : [])] as const;
   for (const [name, t, readyz] of rows) {
-    console.log(`${name.padEnd(25)}${med(t, (x) => x.syncMs).toFixed(0).padStart(13)}${(readyz ? med(t, (x) => x.readyzMs).toFixed(0) : '—').padStart(16)}${med(t, (x) => x.readyMs).toFixed(0).padStart(10)}`);
+    console.log(`${name.padEnd(25)}${(readyz ? med(t, (x) => x.listeningMs).toFixed(0) : '—').padStart(12)}${med(t, (x) => x.syncMs).toFixed(0).padStart(13)}${(readyz ? med(t, (x) => x.readyzMs).toFixed(0) : '—').padStart(16)}${med(t, (x) => x.readyMs).toFixed(0).padStart(10)}`);
   }
   const ratio = (t: Readiness[]) => (med(t, (x) => x.readyMs) / med(reference, (x) => x.readyMs)).toFixed(2);
   console.log(`\nRatio (ours / reference), spawn to ready: ×${ratio(ours)}${also ? `; the other build: ×${ratio(other)}` : ''}`);
