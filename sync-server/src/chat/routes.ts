@@ -1,4 +1,4 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import Anthropic from '@anthropic-ai/sdk';
 import { Router, type Request, type Response } from 'express';
 import { identityRateLimit } from '../http/rate-limits';
 import type { Logger } from 'pino';
@@ -14,7 +14,7 @@ import { buildPrompt } from './prompt';
 import { readableSkills } from './readable-skills';
 import { answerServerTools, serverToolUses } from './server-tools';
 import { CHAT_TOOLS, READING_TOOLS } from './tools';
-import { anthropicSdk, describeUpstreamError, NOT_CONFIGURED, type ChatFailure } from './upstream-errors';
+import { describeUpstreamError, NOT_CONFIGURED, type ChatFailure } from './upstream-errors';
 
 /** How many rounds of skill reading the server answers within one request before it stops. */
 const MAX_SERVER_ROUNDS = 8;
@@ -85,10 +85,9 @@ function lastUserText(messages: z.infer<typeof StreamRequest>['messages']): stri
 export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatConfig; log: Logger }): Router {
   const { chat, log } = deps;
   const router = Router();
-  // Made by the first request, so the SDK is not loaded while the server starts.
-  let made: Anthropic | null | undefined;
-  const clientOf = (): Anthropic | null =>
-    (made ??= chat.apiKey ? new (anthropicSdk().default)({ apiKey: chat.apiKey, baseURL: chat.baseUrl, timeout: chat.timeoutMs, maxRetries: 1 }) : null);
+  const client = chat.apiKey
+    ? new Anthropic({ apiKey: chat.apiKey, baseURL: chat.baseUrl, timeout: chat.timeoutMs, maxRetries: 1 })
+    : null;
   // One budget per identity: in local mode that is the one user; with tokens, each person.
   const limiter = identityRateLimit({
     perMinute: chat.ratePerMinute,
@@ -106,7 +105,6 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
     const prompt = await promptFor(req, lastUserText(body.messages), body.include_skills, body.max_skills);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const client = clientOf();
     if (!client) {
       // Before anything else: the app keeps the message waiting instead of starting an answer.
       send('error', NOT_CONFIGURED);
@@ -166,7 +164,6 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
   router.post('/chat', limiter, async (req: Request, res: Response) => {
     const body = parseOr400(OriginalChat, req.body, 'chat request');
     const prompt = await promptFor(req, body.message, body.include_skills, body.max_skills);
-    const client = clientOf();
     if (!client) {
       res.status(503).json({ ...errorBody('unavailable', NOT_CONFIGURED.message), skills_used: prompt.skillsUsed });
       return;

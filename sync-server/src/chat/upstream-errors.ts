@@ -1,8 +1,4 @@
-import type * as AnthropicSdk from '@anthropic-ai/sdk';
-import { lazyPackage } from '../lazy-package';
-
-/** The Anthropic SDK, loaded by the first chat request (a server without a key never needs it). */
-export const anthropicSdk = lazyPackage<typeof AnthropicSdk>('@anthropic-ai/sdk');
+import Anthropic from '@anthropic-ai/sdk';
 
 /** A chat failure in words a person can act on, with a code the PWA can branch on. */
 export interface ChatFailure {
@@ -19,7 +15,6 @@ export const NOT_CONFIGURED: ChatFailure = {
 /** Turns whatever the SDK threw into a clear message; never includes the API key. */
 export function describeUpstreamError(error: unknown, apiKey: string, timeoutMs: number): ChatFailure {
   const scrub = (text: string) => (apiKey ? text.split(apiKey).join('[key]') : text);
-  const Anthropic = anthropicSdk().default;
   if (error instanceof Anthropic.APIConnectionTimeoutError) {
     return { code: 'upstream_timeout', message: `The Anthropic API did not answer within ${Math.round(timeoutMs / 1000)} s. Try again in a moment.` };
   }

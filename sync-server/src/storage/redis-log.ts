@@ -1,6 +1,4 @@
-import type * as IORedis from 'ioredis';
-import type { Redis } from 'ioredis';
-import { lazyPackage } from '../lazy-package';
+import { Redis } from 'ioredis';
 import { parseRoomName } from '../../../shared/src/rooms';
 import type { LogEntry, RoomLog } from './room-log';
 import { decodeRoom, encodeRoom } from './room-names';
@@ -41,12 +39,9 @@ function nextId(id: string): string {
   return `${ms}-${BigInt(seq ?? '0') + 1n}`;
 }
 
-/** ioredis, loaded by the first connection (a file or S3-only server never needs it). */
-const ioredis = lazyPackage<typeof IORedis>('ioredis');
-
 /** A connection to `url` (redis://host:port/db) that reconnects with backoff and fails calls after `commandTimeoutMs` while Redis is away. */
 export function connectRedis(url: string, commandTimeoutMs = 5000): Redis {
-  const redis = new (ioredis().Redis)(url, {
+  const redis = new Redis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: 2,
     commandTimeout: commandTimeoutMs,

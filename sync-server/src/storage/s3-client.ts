@@ -1,6 +1,12 @@
-import type * as S3Sdk from '@aws-sdk/client-s3';
-import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { lazyPackage } from '../lazy-package';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { StorageError } from './storage';
 
 /**
@@ -29,9 +35,6 @@ export interface S3Config {
   listPageSize?: number;
 }
 
-/** The AWS SDK's S3 client and commands, loaded by the first S3 client (only a server with S3_BUCKET needs them). */
-export const s3Sdk = lazyPackage<typeof S3Sdk>('@aws-sdk/client-s3');
-
 /** Builds an SDK client for a config, with bounded connect and request times. */
 export function createS3Client(config: S3Config): S3Client {
   const options: S3ClientConfig = {
@@ -46,7 +49,7 @@ export function createS3Client(config: S3Config): S3Client {
   };
   if (config.endpoint) options.endpoint = config.endpoint;
   if (config.credentials) options.credentials = config.credentials;
-  return new (s3Sdk().S3Client)(options);
+  return new S3Client(options);
 }
 
 interface SdkError {
@@ -147,7 +150,7 @@ export class S3BlobStore {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     try {
       await this.client.send(
-        new (s3Sdk().PutObjectCommand)({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: contentType }),
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: contentType }),
       );
     } catch (e) {
       throw this.fail('put', key, e);
@@ -164,7 +167,7 @@ export class S3BlobStore {
   async getBlobBytes(key: string): Promise<Uint8Array | null> {
     checkBlobKey(key);
     try {
-      const out = await this.client.send(new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: key }));
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
     } catch (e) {
       if (isNotFound(e)) return null;
@@ -176,7 +179,7 @@ export class S3BlobStore {
   async deleteBlob(key: string): Promise<void> {
     checkBlobKey(key);
     try {
-      await this.client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: key }));
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (e) {
       if (isNotFound(e)) return;
       throw this.fail('delete', key, e);
@@ -194,7 +197,7 @@ export class S3BlobStore {
       const batch = keys.slice(i, i + DELETE_BATCH);
       try {
         const out = await this.client.send(
-          new (s3Sdk().DeleteObjectsCommand)({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
         );
         for (const e of out.Errors ?? []) refused.push({ key: e.Key ?? '?', why: `${e.Code ?? 'error'}: ${e.Message ?? ''}`.trim() });
       } catch (e) {
@@ -223,7 +226,7 @@ export async function listKeys(client: S3Client, bucket: string, prefix: string,
   let token: string | undefined;
   do {
     const page = await client.send(
-      new (s3Sdk().ListObjectsV2Command)({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: pageSize }),
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: pageSize }),
     );
     for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
