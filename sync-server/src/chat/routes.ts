@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { Router, type Request, type Response } from 'express';
 import { identityRateLimit } from '../http/rate-limits';
 import type { Logger } from 'pino';
@@ -14,6 +14,7 @@ import { buildPrompt } from './prompt';
 import { readableSkills } from './readable-skills';
 import { answerServerTools, serverToolUses } from './server-tools';
 import { CHAT_TOOLS, READING_TOOLS } from './tools';
+import { anthropicSdk } from './anthropic-sdk';
 import { describeUpstreamError, NOT_CONFIGURED, type ChatFailure } from './upstream-errors';
 
 /** How many rounds of skill reading the server answers within one request before it stops. */
@@ -85,8 +86,11 @@ function lastUserText(messages: z.infer<typeof StreamRequest>['messages']): stri
 export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatConfig; log: Logger }): Router {
   const { chat, log } = deps;
   const router = Router();
-  const client = chat.apiKey
-    ? new Anthropic({ apiKey: chat.apiKey, baseURL: chat.baseUrl, timeout: chat.timeoutMs, maxRetries: 1 })
+  // Made by the first chat request, which loads the SDK then rather than at start.
+  let made: Anthropic | undefined;
+  const apiKey = chat.apiKey;
+  const client = apiKey
+    ? () => (made ??= new (anthropicSdk().default)({ apiKey, baseURL: chat.baseUrl, timeout: chat.timeoutMs, maxRetries: 1 }))
     : null;
   // One budget per identity: in local mode that is the one user; with tokens, each person.
   const limiter = identityRateLimit({
@@ -121,7 +125,7 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
     try {
       for (let round = 0; ; round++) {
         let wroteText = false;
-        const stream = client.messages.stream(
+        const stream = client().messages.stream(
           { model: chat.model, max_tokens: chat.maxTokens, system: prompt.system, messages: [...messages, ...turns], ...(body.tools ? { tools: CHAT_TOOLS } : {}) },
           { signal: abort.signal },
         );
@@ -173,7 +177,7 @@ export function chatRouter(deps: { rooms: Rooms; identify: Identify; chat: ChatC
       const messages: Anthropic.MessageParam[] = [{ role: 'user', content: body.message }];
       const skillsRead: SkillRead[] = [];
       for (let round = 0; ; round++) {
-        const message = await client.messages.create({ model: chat.model, max_tokens: chat.maxTokens, system: prompt.system, messages, tools: READING_TOOLS });
+        const message = await client().messages.create({ model: chat.model, max_tokens: chat.maxTokens, system: prompt.system, messages, tools: READING_TOOLS });
         const uses = serverToolUses(message.content);
         if (uses.length === 0 || round + 1 >= MAX_SERVER_ROUNDS) {
           const response = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');

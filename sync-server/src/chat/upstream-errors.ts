@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import { anthropicSdk } from './anthropic-sdk';
 
 /** A chat failure in words a person can act on, with a code the PWA can branch on. */
 export interface ChatFailure {
@@ -14,6 +14,8 @@ export const NOT_CONFIGURED: ChatFailure = {
 
 /** Turns whatever the SDK threw into a clear message; never includes the API key. */
 export function describeUpstreamError(error: unknown, apiKey: string, timeoutMs: number): ChatFailure {
+  // The error came from the SDK's client, so the SDK is loaded already.
+  const Anthropic = anthropicSdk().default;
   const scrub = (text: string) => (apiKey ? text.split(apiKey).join('[key]') : text);
   if (error instanceof Anthropic.APIConnectionTimeoutError) {
     return { code: 'upstream_timeout', message: `The Anthropic API did not answer within ${Math.round(timeoutMs / 1000)} s. Try again in a moment.` };

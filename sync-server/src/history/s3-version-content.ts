@@ -1,5 +1,5 @@
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, describeS3Error, S3BlobStore, type S3Config } from '../storage/s3-client';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client, describeS3Error, S3BlobStore, s3Sdk, type S3Config } from '../storage/s3-client';
 import { checkedSubject } from './history-store';
 import { checkedStamp, type VersionContentStore } from './version-content';
 
@@ -40,7 +40,7 @@ export class S3VersionContent implements VersionContentStore {
 
   async health(): Promise<{ ok: boolean; detail?: string }> {
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }), { abortSignal: AbortSignal.timeout(this.config.healthTimeoutMs ?? 2000) });
+      await this.client.send(new (s3Sdk().HeadBucketCommand)({ Bucket: this.config.bucket }), { abortSignal: AbortSignal.timeout(this.config.healthTimeoutMs ?? 2000) });
       return { ok: true };
     } catch (e) {
       return { ok: false, detail: `S3 bucket "${this.config.bucket}" for versions is not usable: ${describeS3Error(e)}` };

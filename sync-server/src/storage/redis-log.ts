@@ -1,4 +1,6 @@
-import { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
+import { onFirstUse } from '../on-first-use';
 import { parseRoomName } from '../../../shared/src/rooms';
 import type { LogEntry, RoomLog } from './room-log';
 import { decodeRoom, encodeRoom } from './room-names';
@@ -39,9 +41,12 @@ function nextId(id: string): string {
   return `${ms}-${BigInt(seq ?? '0') + 1n}`;
 }
 
+/** Loaded by the first connection: a server without REDIS_URL never loads it. */
+const ioredis = onFirstUse<typeof IORedis>('ioredis');
+
 /** A connection to `url` (redis://host:port/db) that reconnects with backoff and fails calls after `commandTimeoutMs` while Redis is away. */
 export function connectRedis(url: string, commandTimeoutMs = 5000): Redis {
-  const redis = new Redis(url, {
+  const redis = new (ioredis().Redis)(url, {
     lazyConnect: false,
     maxRetriesPerRequest: 2,
     commandTimeout: commandTimeoutMs,

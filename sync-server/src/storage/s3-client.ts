@@ -1,13 +1,10 @@
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { onFirstUse } from '../on-first-use';
 import { StorageError } from './storage';
+
+/** The S3 SDK, loaded by the first client made: a server without S3_BUCKET never loads it. */
+export const s3Sdk = onFirstUse<typeof S3Sdk>('@aws-sdk/client-s3');
 
 /**
  * How to reach one S3 bucket (DESIGN §6): any S3-compatible endpoint. `S3_ENDPOINT`, `S3_BUCKET`,
@@ -49,7 +46,7 @@ export function createS3Client(config: S3Config): S3Client {
   };
   if (config.endpoint) options.endpoint = config.endpoint;
   if (config.credentials) options.credentials = config.credentials;
-  return new S3Client(options);
+  return new (s3Sdk().S3Client)(options);
 }
 
 interface SdkError {
@@ -150,7 +147,7 @@ export class S3BlobStore {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: contentType }),
+        new (s3Sdk().PutObjectCommand)({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: contentType }),
       );
     } catch (e) {
       throw this.fail('put', key, e);
@@ -167,7 +164,7 @@ export class S3BlobStore {
   async getBlobBytes(key: string): Promise<Uint8Array | null> {
     checkBlobKey(key);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.client.send(new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: key }));
       return out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
     } catch (e) {
       if (isNotFound(e)) return null;
@@ -179,7 +176,7 @@ export class S3BlobStore {
   async deleteBlob(key: string): Promise<void> {
     checkBlobKey(key);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+      await this.client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: key }));
     } catch (e) {
       if (isNotFound(e)) return;
       throw this.fail('delete', key, e);
@@ -197,7 +194,7 @@ export class S3BlobStore {
       const batch = keys.slice(i, i + DELETE_BATCH);
       try {
         const out = await this.client.send(
-          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+          new (s3Sdk().DeleteObjectsCommand)({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
         );
         for (const e of out.Errors ?? []) refused.push({ key: e.Key ?? '?', why: `${e.Code ?? 'error'}: ${e.Message ?? ''}`.trim() });
       } catch (e) {
@@ -226,7 +223,7 @@ export async function listKeys(client: S3Client, bucket: string, prefix: string,
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: pageSize }),
+      new (s3Sdk().ListObjectsV2Command)({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: pageSize }),
     );
     for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

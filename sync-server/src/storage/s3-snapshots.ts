@@ -1,6 +1,6 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { crc32 } from 'node:zlib';
-import { createS3Client, describeS3Error, isNotFound, listKeys, S3BlobStore, type S3Config } from './s3-client';
+import { createS3Client, describeS3Error, isNotFound, listKeys, S3BlobStore, s3Sdk, type S3Config } from './s3-client';
 import type { Snapshot, SnapshotStore } from './snapshot-store';
 import { decodeRoom, encodeRoom } from './room-names';
 import { StorageError } from './storage';
@@ -87,7 +87,7 @@ export class S3SnapshotStore implements SnapshotStore {
       for (let attempt = 1; ; attempt++) {
         let out: GetObjectCommandOutput;
         try {
-          out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+          out = await this.client.send(new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key }));
         } catch (e) {
           // The SDK has already retried what it considers transient.
           if (isNotFound(e)) return null;
@@ -129,7 +129,7 @@ export class S3SnapshotStore implements SnapshotStore {
       }
       try {
         await this.client.send(
-          new PutObjectCommand({
+          new (s3Sdk().PutObjectCommand)({
             Bucket: this.bucket,
             Key,
             Body: data,
@@ -149,7 +149,7 @@ export class S3SnapshotStore implements SnapshotStore {
       const Key = S3SnapshotStore.keyOf(room);
       try {
         // S3 answers a delete of a missing key with success too.
-        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+        await this.client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key }));
       } catch (e) {
         throw this.fail('delete', room, e);
       }
@@ -175,7 +175,7 @@ export class S3SnapshotStore implements SnapshotStore {
     if (this.closed) return { ok: false, detail: `S3 snapshot store for bucket "${this.bucket}" is closed` };
     const signal = AbortSignal.timeout(this.healthTimeoutMs);
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: signal });
+      await this.client.send(new (s3Sdk().HeadBucketCommand)({ Bucket: this.bucket }), { abortSignal: signal });
       return { ok: true };
     } catch (e) {
       const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
