@@ -77,16 +77,19 @@ export class SplitStorage implements Storage {
   }
 
   async compact(room: string, snapshot: Uint8Array): Promise<void> {
+    // How far the room had read when its document was encoded (the caller does so in the same
+    // tick): while this awaits the lock and the log, the room follows on and applies entries
+    // the snapshot lacks, so the position then would cover them and every later load skip them.
+    const read = this.positions.get(room) ?? null;
     const run = async () => {
       // Entries up to the read position are in the document, so only those after it are read:
       // a room loaded from a long log reads none (reading all 100,000 of a Redis stream again
       // was most of a compaction's time).
-      const position = this.positions.get(room) ?? null;
-      const entries = await this.log.read(room, position);
+      const entries = await this.log.read(room, read);
       // Past the read position, this instance's own entries are in the snapshot too (they came
       // from the document, and the room appends nothing while it compacts); another instance's
       // entry there may not be, so the snapshot stops before the first one.
-      let upTo = position;
+      let upTo = read;
       const instance = this.replication?.instanceId;
       for (const entry of entries) {
         if (instance !== undefined && entry.origin !== instance) break;
