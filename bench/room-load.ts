@@ -6,7 +6,10 @@
  * document; both moments are printed, and the server's CPU time for the load (which, unlike
  * the wall-clock times, holds steady on a busy machine).
  *
- *   npm run bench:load [-- --updates 10000 --rooms 5]
+ *   npm run bench:load [-- --updates 10000 --rooms 5 --also path/to/other/start.mjs]
+ *
+ * `--also` adds a row for another build of our server (an older commit's bundle, built into the
+ * repo's dist/ so it finds its packages) loading the same rooms in the same run.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -23,7 +26,7 @@ import { startOurs, startReference, type BenchServer } from './lib/servers';
 
 process.setMaxListeners(0);
 const { values: args } = parseArgs({
-  options: { updates: { type: 'string', default: '10000' }, rooms: { type: 'string', default: '5' } },
+  options: { updates: { type: 'string', default: '10000' }, rooms: { type: 'string', default: '5' }, also: { type: 'string' } },
 });
 const UPDATES = Number(args.updates);
 const ROOMS = Number(args.rooms);
@@ -77,11 +80,20 @@ async function main(): Promise<void> {
     const storage = await FileStorage.open(oursDir);
     for (const room of rooms) await storage.append(room, updates);
     await storage.close();
+    // A copy of the rooms for the other build: loading compacts nothing, but unloading at shutdown does.
+    if (args.also) await fs.cp(oursDir, path.join(tmp, 'also'), { recursive: true });
     const ours = await startOurs(oursDir);
     const oursTimes: Timing[] = [];
     for (const room of rooms) oursTimes.push(await timeLoad(ours, room));
     await ours.stop();
     rows.push({ name: 'llmunix (file log)', t: oursTimes });
+    if (args.also) {
+      const other = await startOurs(path.join(tmp, 'also'), {}, path.resolve(args.also));
+      const otherTimes: Timing[] = [];
+      for (const room of rooms) otherTimes.push(await timeLoad(other, room));
+      await other.stop();
+      rows.push({ name: path.relative(process.cwd(), path.resolve(args.also)), t: otherTimes });
+    }
 
     const levelDir = path.join(tmp, 'leveldb');
     const ldb = new LeveldbPersistence(levelDir);
@@ -104,9 +116,12 @@ async function main(): Promise<void> {
       `${name.padEnd(23)}${med(t, (x) => x.firstSyncMs).toFixed(1).padStart(13)}${Math.round(med(t, (x) => x.keysAtFirstSync)).toString().padStart(20)}${med(t, (x) => x.allContentMs).toFixed(1).padStart(16)}${med(t, (x) => x.serverCpuMs).toFixed(1).padStart(15)}`,
     );
   }
-  const [ours, ref] = rows;
+  const ours = rows[0];
+  const ref = rows.find((r) => r.name === 'reference+leveldb');
+  const other = args.also ? rows[1] : undefined;
   if (ours && ref) {
-    console.log(`\nRatio (ours / reference), time to all content: ×${(med(ours.t, (x) => x.allContentMs) / med(ref.t, (x) => x.allContentMs)).toFixed(3)}`);
+    const ratio = (r: { t: Timing[] }) => (med(r.t, (x) => x.allContentMs) / med(ref.t, (x) => x.allContentMs)).toFixed(3);
+    console.log(`\nRatio (ours / reference), time to all content: ×${ratio(ours)}${other ? `; ${other.name}: ×${ratio(other)}` : ''}`);
   }
 }
 

@@ -5,6 +5,7 @@
  * backend. Server CPU includes redis-server's.
  *
  *   npm run bench:scale [-- --readers 50 --deliveries 100000 --per-second 50000]
+ *   npm run bench:scale -- --compaction-only   (the compaction part alone)
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     deliveries: { type: 'string', default: '100000' },
     'per-second': { type: 'string', default: '50000' },
     'compaction-updates': { type: 'string', default: '100000' },
+    'compaction-only': { type: 'boolean', default: false },
   },
 });
 const READERS = Number(args.readers);
@@ -85,17 +87,19 @@ async function compaction(storage: Storage, count: number): Promise<{ appendMs: 
   return { appendMs, loadMs, compactMs, afterLoadMs };
 }
 
+function printFanouts(results: FanoutResult[]): void {
+  console.log(`\nFan-out, ${READERS} readers, ${UPDATES} updates at ${Math.round(RATE)}/s (server CPU includes redis-server)\n`);
+  console.log('setup                  CPU µs/delivery  delivered/s  p50 ms  p99 ms  ×CPU vs 1 instance, file');
+  const ref = results[0] as FanoutResult;
+  for (const r of results) {
+    console.log(`${r.server.padEnd(22)}${r.cpuPerDeliveryUs.toFixed(2).padStart(16)}${Math.round(r.deliveredPerSec).toString().padStart(13)}${r.p50Ms.toFixed(1).padStart(8)}${r.p99Ms.toFixed(1).padStart(8)}   ×${(r.cpuPerDeliveryUs / ref.cpuPerDeliveryUs).toFixed(2)}`);
+  }
+}
+
 async function main(): Promise<void> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-scale-bench-'));
   try {
-    const results = await fanouts(tmp);
-    console.log(`\nFan-out, ${READERS} readers, ${UPDATES} updates at ${Math.round(RATE)}/s (server CPU includes redis-server)\n`);
-    console.log('setup                  CPU µs/delivery  delivered/s  p50 ms  p99 ms  ×CPU vs 1 instance, file');
-    const ref = results[0] as FanoutResult;
-    for (const r of results) {
-      console.log(`${r.server.padEnd(22)}${r.cpuPerDeliveryUs.toFixed(2).padStart(16)}${Math.round(r.deliveredPerSec).toString().padStart(13)}${r.p50Ms.toFixed(1).padStart(8)}${r.p99Ms.toFixed(1).padStart(8)}   ×${(r.cpuPerDeliveryUs / ref.cpuPerDeliveryUs).toFixed(2)}`);
-    }
-
+    if (!args['compaction-only']) printFanouts(await fanouts(tmp));
     const fileStorage = await FileStorage.open(path.join(tmp, 'compaction-file'));
     const file = await compaction(fileStorage, COMPACTION_UPDATES);
     await fileStorage.close();

@@ -43,13 +43,30 @@ function stopper(child: ChildProcess): () => Promise<void> {
  */
 const OUR_NODE_FLAGS = ['--max-semi-space-size=8'];
 
-/** Our server, durability on (file backend with synced group commits), as `npm start` runs it (the built bundle). */
-export async function startOurs(dataDir: string, env: Record<string, string> = {}): Promise<BenchServer> {
-  const child = spawn(process.execPath, [...OUR_NODE_FLAGS, path.join(ROOT, 'dist/server/start.mjs')], {
+/** Spawns our server's built bundle (or another build of it) on `port` (0: any), as `npm start` runs it, without waiting for it. */
+export function spawnOurs(dataDir: string, port: number, env: Record<string, string> = {}, bundle = path.join(ROOT, 'dist/server/start.mjs')): ChildProcess {
+  return spawn(process.execPath, [...OUR_NODE_FLAGS, bundle], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Spawns the reference server on `port`, with LevelDB under `leveldbDir` when given, without waiting for it. */
+export function spawnReference(port: number, leveldbDir?: string): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'node_modules/@y/websocket-server/src/server.js')], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...(leveldbDir ? { YPERSISTENCE: leveldbDir } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Stops a spawned server with SIGTERM and resolves once it has exited. */
+export const stopServer = (child: ChildProcess): Promise<void> => stopper(child)();
+
+/** Our server, durability on (file backend with synced group commits), as `npm start` runs it (the built bundle). */
+export async function startOurs(dataDir: string, env: Record<string, string> = {}, bundle?: string): Promise<BenchServer> {
+  const child = spawnOurs(dataDir, 0, env, bundle);
   const line = await waitForLine(child, (l) => l.includes('"listening"'), 'our server');
   const port = Number((JSON.parse(line) as { port: number }).port);
   return { name: 'llmunix', pid: child.pid!, wsUrl: `ws://127.0.0.1:${port}/sync`, child, stop: stopper(child) };
@@ -58,11 +75,7 @@ export async function startOurs(dataDir: string, env: Record<string, string> = {
 /** The reference server, `@y/websocket-server` 0.1.1, in memory or with its YPERSISTENCE LevelDB mode. */
 export async function startReference(leveldbDir?: string): Promise<BenchServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/@y/websocket-server/src/server.js')], {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...(leveldbDir ? { YPERSISTENCE: leveldbDir } : {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnReference(port, leveldbDir);
   await waitForLine(child, (l) => l.includes('running at'), 'the reference server');
   return {
     name: leveldbDir ? 'reference+leveldb' : 'reference',

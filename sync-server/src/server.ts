@@ -14,7 +14,7 @@ import { Rooms } from './rooms/rooms';
 import { DiskSpace, isDiskFull } from './storage/disk-space';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
-import { loadSystemVolume } from './system-volume';
+import { readSystemSkills, writeSystemVolume } from './system-volume';
 import { startTrashExpiry, type TrashExpiry } from './trash/trash-expiry';
 
 export interface RunningServer {
@@ -69,7 +69,10 @@ export async function startServer(
     log,
   );
   const checkpoints: Checkpoints = new Checkpoints(rooms, history, config.history, log.child({ component: 'history' }));
-  await loadSystemSkills(rooms, config.skillsDir, diskSpace, log);
+  // A broken catalogue stops the start. Writing it into its room (loading the room, storing what
+  // changed) goes on while the server starts listening, for a restart ready sooner: uses of the
+  // volume wait for it (Rooms.prepare).
+  writeSystemSkills(rooms, await readSystemSkills(config.skillsDir), diskSpace, log);
 
   // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted; its versions go with it.
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
@@ -118,21 +121,24 @@ export async function startServer(
 }
 
 /**
- * Loads the system volume. On a full disk the server starts all the same, serving what is stored
- * (a process that exits here would be restarted into the same full disk, again and again, serving
- * nobody): the skills are written once space returns.
+ * Writes the system skills into their volume, in the background. On a full disk the server goes
+ * on all the same, serving what is stored (a process that exited here would be restarted into the
+ * same full disk, again and again, serving nobody): the skills are written once space returns.
  */
-async function loadSystemSkills(rooms: Rooms, skillsDir: string, diskSpace: DiskSpace, log: Logger): Promise<void> {
-  try {
-    const skills = await loadSystemVolume(rooms, skillsDir);
-    log.info({ skills }, 'system volume loaded');
-  } catch (e) {
-    if (!isDiskFull(e)) throw e;
-    diskSpace.report(e);
-    log.error({ err: e }, 'the disk is full: the system skills are not updated yet; they will be once space is freed under DATA_DIR');
-    const stop = diskSpace.onSpace(() => {
-      stop();
-      void loadSystemSkills(rooms, skillsDir, diskSpace, log).catch((error: unknown) => log.error({ err: error }, 'loading the system skills failed'));
-    });
-  }
+function writeSystemSkills(rooms: Rooms, skills: Map<string, string>, diskSpace: DiskSpace, log: Logger): void {
+  writeSystemVolume(rooms, skills).then(
+    (count) => log.info({ skills: count }, 'system volume loaded'),
+    (e: unknown) => {
+      if (!isDiskFull(e)) {
+        log.error({ err: e }, 'writing the system volume failed: it is served as stored until the next start');
+        return;
+      }
+      diskSpace.report(e);
+      log.error({ err: e }, 'the disk is full: the system skills are not updated yet; they will be once space is freed under DATA_DIR');
+      const stop = diskSpace.onSpace(() => {
+        stop();
+        writeSystemSkills(rooms, skills, diskSpace, log);
+      });
+    },
+  );
 }

@@ -33,3 +33,44 @@ describe('rooms at shutdown', () => {
     expect(body.error.message).toMatch(/shutting down/);
   });
 });
+
+describe('a room being prepared', () => {
+  const name = 'user/u1/workflow/prepared';
+  const fresh = () => new Rooms(new MemoryStorage(), { idleMs: 60_000, compactAfter: 1000, groupCommitMs: 0 }, pino({ level: 'silent' }));
+
+  it('is handed to no other use until the preparation is over, and then holds what it wrote', async () => {
+    const rooms = fresh();
+    cleanups.push(() => rooms.closeAll());
+    let go!: () => void;
+    const held = new Promise<void>((resolve) => (go = resolve));
+    const prepared = rooms.prepare(name, async (use) => {
+      // The room is loaded and in use by the preparation before it writes.
+      await use(() => undefined);
+      await held;
+      await use((room) => room.doc.getMap('m').set('written', true));
+      return 'done';
+    });
+    const seen: unknown[] = [];
+    const using = rooms.use(name, (room) => seen.push(room.doc.getMap('m').get('written')));
+    const acquiring = rooms.acquire(name).then((room) => (seen.push(room.doc.getMap('m').get('written')), rooms.release(room)));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen, 'a use handed out during the preparation').toEqual([]);
+    expect(rooms.loadedDoc(name), 'the document read beside the rooms during the preparation').toBeUndefined();
+    go();
+    expect(await prepared).toBe('done');
+    await Promise.all([using, acquiring]);
+    expect(seen).toEqual([true, true]);
+  });
+
+  it('a preparation that fails lets the uses through to the room as it is', async () => {
+    const rooms = fresh();
+    cleanups.push(() => rooms.closeAll());
+    const prepared = rooms.prepare(name, async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      throw new Error('the files did not validate');
+    });
+    const using = rooms.use(name, (room) => room.doc.getMap('m').size);
+    await expect(prepared).rejects.toThrow('did not validate');
+    expect(await using).toBe(0);
+  });
+});

@@ -1,13 +1,18 @@
 // SYS-1: the system volume is loaded from skills/ at start and is read-only over the network:
 // a client's edit is refused (told so with the standard permission-denied message), never
 // applied, never stored, never seen by others. SYS-2: a changed skill file reaches clients
-// holding an older copy without duplicating anything.
+// holding an older copy without duplicating anything. The server listens before the volume is
+// loaded: a use of it meanwhile waits until its files are in, never seeing it empty or stale.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { getSkillSource, listSkillSources, skillsOf } from '../../shared/src/documents/volume-index';
+import { Rooms } from '../src/rooms/rooms';
+import { MemoryStorage } from '../src/storage/memory';
+import { loadSystemVolume, readSystemSkills, SystemSkillsError, writeSystemVolume } from '../src/system-volume';
 import { connectClient, connectSynced, synced, type TestClient } from './harness/clients';
 import { startTestServer } from './harness/in-process';
 import { waitFor } from './harness/wait';
@@ -90,5 +95,57 @@ describe('system volume', () => {
     await waitFor(() => getSkillSource(returning.doc, 'export-results') === changed, 'the new file content');
     expect(listSkillSources(returning.doc).has('threejs-animation')).toBe(false);
     expect((getSkillSource(returning.doc, 'export-results')?.match(/# Skill:/g) ?? []).length).toBe(1);
+  });
+});
+
+describe('system volume while it is written', () => {
+  const silent = pino({ level: 'silent' });
+  const rooms = (storage = new MemoryStorage()) => {
+    const made = new Rooms(storage, { idleMs: 60_000, compactAfter: 1000, groupCommitMs: 0 }, silent);
+    cleanups.push(() => made.closeAll());
+    return made;
+  };
+
+  it('a use of the volume that comes while it is written (the server listens meanwhile) sees every file', async () => {
+    const files = (await fs.readdir(SKILLS)).filter((f) => f.endsWith('.md'));
+    const inMemory = rooms();
+    const writing = writeSystemVolume(inMemory, await readSystemSkills(SKILLS));
+    // Asked for at once, as by a client connecting the moment the server listens.
+    const early = inMemory.use('system/system', (room) => listSkillSources(room.doc).size);
+    const acquired = inMemory.acquire('system/system').then((room) => {
+      const size = listSkillSources(room.doc).size;
+      inMemory.release(room);
+      return size;
+    });
+    expect(await early).toBe(files.length);
+    expect(await acquired).toBe(files.length);
+    expect(await writing).toBe(files.length);
+  });
+
+  it('a client of a stored volume whose files changed sees only the new content, never the stored copy first', async () => {
+    const skillsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-skills-'));
+    cleanups.push(() => fs.rm(skillsDir, { recursive: true, force: true }));
+    await fs.cp(SKILLS, skillsDir, { recursive: true });
+    const storage = new MemoryStorage();
+    await loadSystemVolume(rooms(storage), skillsDir);
+    const file = path.join(skillsDir, 'export-results.md');
+    const changed = (await fs.readFile(file, 'utf8')).replace('# Skill: Export Results', '# Skill: Export Results (v2)');
+    await fs.writeFile(file, changed);
+
+    const restarted = rooms(storage);
+    const writing = writeSystemVolume(restarted, await readSystemSkills(skillsDir));
+    const seen = await restarted.use('system/system', (room) => getSkillSource(room.doc, 'export-results'));
+    expect(seen).toBe(changed);
+    await writing;
+  });
+
+  it('a catalogue that does not validate is refused before anything is written', async () => {
+    const skillsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-badskills-'));
+    cleanups.push(() => fs.rm(skillsDir, { recursive: true, force: true }));
+    await fs.writeFile(path.join(skillsDir, 'broken.md'), '---\nskill_id: broken\n---\nno type, no code\n');
+    await expect(readSystemSkills(skillsDir)).rejects.toThrow(SystemSkillsError);
+    const storage = new MemoryStorage();
+    await expect(loadSystemVolume(rooms(storage), skillsDir)).rejects.toThrow(SystemSkillsError);
+    expect(await storage.list()).toEqual([]);
   });
 });

@@ -160,7 +160,6 @@ export class Room {
     this.loggedSinceSnapshot = storedUpdates;
     // The server has no awareness state of its own.
     this.awareness.setLocalState(null);
-    this.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => this.onDocUpdate(update, origin, transaction));
     this.awareness.on('update', (changes: AwarenessChanges, origin: unknown) => this.onAwareness(changes, origin));
   }
 
@@ -175,6 +174,9 @@ export class Room {
       for (const update of stored.updates) Y.applyUpdate(doc, update, ORIGIN.restore);
     }, ORIGIN.restore);
     room.restoring = false;
+    // Listened to only now: with a listener, Yjs encodes what the restore applied as one more
+    // update (as costly as a snapshot of the room), only for it to be ignored.
+    doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => room.onDocUpdate(update, origin, transaction));
     if (storage.replication) room.replicate(storage.replication);
     return room;
   }

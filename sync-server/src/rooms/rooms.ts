@@ -56,6 +56,8 @@ export class Rooms {
   private readonly unloading = new Map<string, Promise<void>>();
   /** Set by `closeAll`: a room loaded after it would never be flushed and compacted. */
   private closed = false;
+  /** Rooms being prepared (`prepare`): their uses wait until the preparation is over. */
+  private readonly preparing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly storage: Storage,
@@ -67,8 +69,32 @@ export class Rooms {
     });
   }
 
-  /** Loads (or finds) a room and holds it in memory until `release`. */
+  /** Loads (or finds) a room and holds it in memory until `release`; a room being prepared is handed out once it is. */
   async acquire(name: string): Promise<Room> {
+    await this.preparing.get(name);
+    return this.acquireNow(name);
+  }
+
+  /**
+   * Prepares a room in the background (the system volume, written from skills/ once the server
+   * listens): from this call until `work` is over, every use of the room waits, so none sees it
+   * before `work` has changed it. `work` uses the room through the `use` it is given. Resolves or
+   * rejects as `work` does; either way the room is then handed out as it is.
+   */
+  prepare<T>(name: string, work: (use: <R>(fn: (room: Room) => R | Promise<R>) => Promise<R>) => Promise<T>): Promise<T> {
+    const done = work((fn) => this.useNow(name, fn));
+    const over = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.preparing.set(name, over);
+    void over.then(() => {
+      if (this.preparing.get(name) === over) this.preparing.delete(name);
+    });
+    return done;
+  }
+
+  private async acquireNow(name: string): Promise<Room> {
     if (this.closed) throw new RoomsClosedError(name);
     // An unload or a purge may start while this waits for another: the room loads after the last.
     while (this.unloading.has(name)) await this.unloading.get(name);
@@ -111,7 +137,12 @@ export class Rooms {
 
   /** Runs `fn` on a room, then waits until its changes are durable before letting go. */
   async use<T>(name: string, fn: (room: Room) => T | Promise<T>): Promise<T> {
-    const room = await this.acquire(name);
+    await this.preparing.get(name);
+    return this.useNow(name, fn);
+  }
+
+  private async useNow<T>(name: string, fn: (room: Room) => T | Promise<T>): Promise<T> {
+    const room = await this.acquireNow(name);
     try {
       const result = await fn(room);
       await room.durable();
@@ -121,9 +152,9 @@ export class Rooms {
     }
   }
 
-  /** The document of a room in memory and in use (not being unloaded), to read without loading it; else undefined. */
+  /** The document of a room in memory and in use (not being unloaded nor prepared), to read without loading it; else undefined. */
   loadedDoc(name: string): Y.Doc | undefined {
-    return this.unloading.has(name) ? undefined : this.entries.get(name)?.loaded?.doc;
+    return this.unloading.has(name) || this.preparing.has(name) ? undefined : this.entries.get(name)?.loaded?.doc;
   }
 
   /** The rooms now in memory, by name. */

@@ -12,14 +12,20 @@ const COMPACTION_LOCK_MS = 60_000;
  */
 export const TRIM_GRACE_MS = 30_000;
 
-/** The time a Redis stream id was made (its first part), or 0 for ids of other logs. */
-const timeOfId = (id: string): number => Number(id.split('-')[0]) || 0;
 
 /** Orders two stream ids ("ms-seq") numerically. */
 function compareIds(a: string, b: string): number {
   const [am = 0n, as = 0n] = a.split('-').map((x) => BigInt(x || 0));
   const [bm = 0n, bs = 0n] = b.split('-').map((x) => BigInt(x || 0));
   return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
+}
+
+/**
+ * The earlier of two stream ids. The log is trimmed up to a bound, not necessarily an entry's
+ * id (XTRIM MINID drops whatever lies before it), so no entry needs reading to find it.
+ */
+function earlierId(upTo: string, cutoff: string): string {
+  return compareIds(upTo, cutoff) <= 0 ? upTo : cutoff;
 }
 
 /**
@@ -81,31 +87,25 @@ export class SplitStorage implements Storage {
     // the snapshot lacks, so the position then would cover them and every later load skip them.
     const read = this.positions.get(room) ?? null;
     const run = async () => {
-      // One read of the log serves both decisions below.
-      const entries = await this.log.read(room, null);
+      // Entries up to the read position are in the document, so only those after it are read:
+      // a room loaded from a long log reads none (reading all 100,000 of a Redis stream again
+      // was most of a compaction's time).
+      const entries = await this.log.read(room, read);
       // Past the read position, this instance's own entries are in the snapshot too (they came
       // from the document, and the room appends nothing while it compacts); another instance's
       // entry there may not be, so the snapshot stops before the first one.
       let upTo = read;
       const instance = this.replication?.instanceId;
       for (const entry of entries) {
-        if (upTo !== null && compareIds(entry.id, upTo) <= 0) continue;
         if (instance !== undefined && entry.origin !== instance) break;
         upTo = entry.id;
       }
       await this.snapshots.put(room, { data: snapshot, upTo });
       if (!upTo) return;
-      // With followers, trim only what every instance has surely read by now.
-      let trimTo: string | null = upTo;
-      if (this.replication) {
-        const cutoff = Date.now() - TRIM_GRACE_MS;
-        trimTo = null;
-        for (const entry of entries) {
-          if (compareIds(entry.id, upTo) > 0 || timeOfId(entry.id) > cutoff) break;
-          trimTo = entry.id;
-        }
-      }
-      if (trimTo) await this.log.trim(room, trimTo);
+      // With followers, trim only what every instance has surely read by now: entries up to the
+      // snapshot's position made before the grace period (a stream id starts with its time).
+      const trimTo = this.replication ? earlierId(upTo, `${Date.now() - TRIM_GRACE_MS}-0`) : upTo;
+      await this.log.trim(room, trimTo);
     };
     // One instance compacts a room at a time; another's compaction covers this one's too.
     if (this.log instanceof RedisRoomLog) await this.log.withLock(room, COMPACTION_LOCK_MS, run);
