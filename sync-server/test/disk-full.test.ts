@@ -210,7 +210,8 @@ describe.skipIf(!mounted.ok)('a full disk under DATA_DIR', () => {
     await tmpfs.fill();
     const server = await startTestServer({ STORAGE: 'file', DATA_DIR: dataDir, SKILLS_DIR: skillsDir });
     closers.push(() => server.close());
-    expect((await readyz(server.url)).body.backends.disk?.ok).toBe(false);
+    // The skills are written while the server listens: the full disk shows once that write fails.
+    await waitFor(async () => (await readyz(server.url)).body.backends.disk?.ok === false, '/readyz to name the full disk');
     expect(await firstSync(server.url, 'user/default/workflow/kept')).toEqual(['kept']);
 
     await tmpfs.free();
