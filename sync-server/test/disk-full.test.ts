@@ -1,4 +1,4 @@
-// A full disk under DATA_DIR (a real tmpfs that fills, ENOSPC from the kernel): writes are refused
+// DUR-7: a full disk under DATA_DIR (a real tmpfs that fills, ENOSPC from the kernel): writes are refused
 // with a clear message to the clients that made them, who keep their changes; nothing stored is
 // damaged (a torn append is cut, a snapshot or log rewrite that does not fit leaves the old file
 // whole); reads go on; /readyz says so; and once space returns the refused changes are stored

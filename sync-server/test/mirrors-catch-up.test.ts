@@ -1,4 +1,4 @@
-// Mirrors catch up by themselves. Rooms stored before the mirrors existed are mirrored
+// MIRROR-2: mirrors catch up by themselves. Rooms stored before the mirrors existed are mirrored
 // at the next start, without any client opening them; a mirror write that failed while S3 or
 // Redis was down (and that the queue gave up on) is written once the backend is back, though
 // the room never changes again. Real redis-server and s3rver; expected keys and files are

@@ -1,4 +1,4 @@
-// DUR-1 with several instances: a client's change that builds on another instance's change this
+// SCALE-4 (DUR-1 with several instances): a client's change that builds on another instance's change this
 // instance has not read yet waits in the document (Yjs keeps it pending). When the other
 // instance's entry arrives from the stream, both integrate in one transaction whose update holds
 // the client's change too: it must be logged before it goes out, as any change of our clients.

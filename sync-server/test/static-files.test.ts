@@ -1,4 +1,4 @@
-// The built web app over real HTTP: the build's brotli and gzip copies sent to clients that accept
+// STATIC-1: the built web app over real HTTP: the build's brotli and gzip copies sent to clients that accept
 // them (decoded, byte for byte the file), the plain file to the others and to Range requests, caching
 // by kind (hashed assets immutable, the rest revalidated), and the security headers on every encoding.
 import fs from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// What clients get while Redis or S3 is down (issue 19), on a real redis-server and s3rver:
+// SCALE-2: what clients get while Redis or S3 is down (issue 19), on a real redis-server and s3rver:
 // - Redis down: a REST write answers 503 `unavailable` with the storage's message (not 201 for
 //   a change that was never stored, nor 500); a WebSocket client's room is closed with 4500
 //   (room unavailable), the client retries by itself, and its edits are stored once Redis is

@@ -1,4 +1,4 @@
-// The real build, compressed at build time, as Chromium receives it: the app and its big runtimes
+// STATIC-1: the real build, compressed at build time, as Chromium receives it: the app and its big runtimes
 // (the ngspice bundle, Pyodide's WebAssembly) arrive compressed, decode to the very files, and carry
 // the cache headers of their kind. sync-server/test/static-files.test.ts has the protocol's details.
 import { createHash } from 'node:crypto';
