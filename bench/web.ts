@@ -9,7 +9,11 @@
  *   opened, Run clicked as soon as it can be, every node done and a result on screen), cold (a
  *   fresh profile, its runtimes not loaded) and warm (the same page, the template used again).
  *
- *   npm run bench:web [-- --runs 5]
+ *   npm run bench:web [-- --runs 5] [-- --trace]
+ *
+ * `--trace` instead takes one Chromium performance trace of each (online and offline cold start,
+ * the 500-node draw), prints where the time went (bench/lib/chrome-trace.ts) and keeps the traces
+ * in the temporary directory (llmunix-trace-*.json, for Chromium's DevTools Performance panel).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -21,13 +25,16 @@ import { putWorkflowListing } from '../shared/src/documents/volume-index';
 import { putEdge, putNode, writeWorkflowMeta } from '../shared/src/documents/workflow';
 import { startTestServer } from '../sync-server/test/harness/in-process';
 import { connectSynced } from '../sync-server/test/harness/clients';
+import { startProfile, startTrace, summariseTrace } from './lib/chrome-trace';
 import { percentile } from './lib/proc';
 
 process.setMaxListeners(0);
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, trace: { type: 'boolean', default: false } } });
 const RUNS = Number(args.runs);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const HEAVY = /pyodide|three|eecircuit|ngspice/i;
+/** A node React Flow has drawn (it hides nodes until it has measured them). */
+const SHOWN = '.react-flow__node:not([style*="visibility: hidden"])';
 
 const launch = () =>
   chromium.launch({
@@ -40,7 +47,7 @@ const launch = () =>
 async function timeTo(page: Page, url: string, selector: string, count = 1): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(
-    ([sel, n]) => document.querySelectorAll(sel as string).length >= (n as number),
+    ([sel, n]) => document.querySelectorAll(sel as string).length >= (n as number) && (performance.mark('shown'), true),
     [selector, count] as const,
     { polling: 'raf', timeout: 60_000 },
   );
@@ -77,7 +84,7 @@ async function coldStarts(browser: Browser, url: string, dist: string) {
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ serviceWorkers: 'allow' });
     const page = await context.newPage();
-    online.push(await timeTo(page, `${url}/#/workflow/user/default/small`, '.react-flow__node:not([style*="visibility: hidden"])', 3));
+    online.push(await timeTo(page, `${url}/#/workflow/user/default/small`, SHOWN, 3));
     if (run === 0) {
       // The scripts whose download finished before the first paint, by the page's own clock.
       const urls = (await page.evaluate(`(() => {
@@ -94,7 +101,7 @@ async function coldStarts(browser: Browser, url: string, dist: string) {
     await page.evaluate(async () => navigator.serviceWorker.ready);
     await context.setOffline(true);
     const again = await context.newPage();
-    offline.push(await timeTo(again, `${url}/#/workflow/user/default/small`, '.react-flow__node:not([style*="visibility: hidden"])', 3));
+    offline.push(await timeTo(again, `${url}/#/workflow/user/default/small`, SHOWN, 3));
     await context.close();
     // A fresh profile, as for the online cold start (the app's service worker would answer
     // this navigation with the app shell).
@@ -123,7 +130,7 @@ async function bigWorkflow(browser: Browser, url: string) {
       (await page.evaluate(`new Promise((resolve) => {
         const t0 = performance.now();
         location.hash = '#/workflow/user/default/big';
-        const check = () => document.querySelectorAll('.react-flow__node:not([style*="visibility: hidden"])').length >= 500
+        const check = () => document.querySelectorAll('${SHOWN}').length >= 500
           ? resolve(performance.now() - t0) : requestAnimationFrame(check);
         check();
       })`)) as number,
@@ -201,6 +208,45 @@ async function templateRuns(browser: Browser, url: string) {
   return times;
 }
 
+/** One traced run of each measure, summarised (`--trace`). */
+async function traces(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  const page = await context.newPage();
+  let trace = await startTrace(browser, page, path.join(os.tmpdir(), 'llmunix-trace-online.json'));
+  const online = await timeTo(page, `${url}/#/workflow/user/default/small`, SHOWN, 3);
+  console.log(summariseTrace(await trace.stop(), `cold start, online: ${online.toFixed(0)} ms`).join('\n'));
+  await page.evaluate(async () => navigator.serviceWorker.ready);
+  await context.setOffline(true);
+  const again = await context.newPage();
+  trace = await startTrace(browser, again, path.join(os.tmpdir(), 'llmunix-trace-offline.json'));
+  const offlineProfile = await startProfile(again);
+  const offline = await timeTo(again, `${url}/#/workflow/user/default/small`, SHOWN, 3);
+  const offlineTop = await offlineProfile.stop(25);
+  console.log(summariseTrace(await trace.stop(), `cold start, offline (SW): ${offline.toFixed(0)} ms`).join('\n'));
+  console.log(`  JS functions by self time (ms, sampled):\n${offlineTop.join('\n')}`);
+  await context.close();
+
+  const big = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const app = await big.newPage();
+  await app.goto(`${url}/#/`);
+  await app.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+  await app.waitForLoadState('networkidle');
+  await app.waitForTimeout(500);
+  trace = await startTrace(browser, app, path.join(os.tmpdir(), 'llmunix-trace-big.json'));
+  const profile = await startProfile(app);
+  const drawn = (await app.evaluate(`new Promise((resolve) => {
+    performance.mark('draw-start');
+    const t0 = performance.now();
+    location.hash = '#/workflow/user/default/big';
+    const check = () => document.querySelectorAll('${SHOWN}').length >= 500 ? resolve(performance.now() - t0) : requestAnimationFrame(check);
+    check();
+  })`)) as number;
+  const top = await profile.stop(20);
+  console.log(summariseTrace(await trace.stop(), `500-node draw: ${drawn.toFixed(0)} ms`, 'draw-start').join('\n'));
+  console.log(`  JS functions by self time (ms, sampled):\n${top.join('\n')}`);
+  await big.close();
+}
+
 async function main(): Promise<void> {
   await fs.access(path.join(ROOT, 'dist/web/index.html')).catch(() => {
     throw new Error('dist/web is missing: run "npm run build:web" first (npm run bench:web does).');
@@ -214,6 +260,7 @@ async function main(): Promise<void> {
   try {
     await seedWorkflow(server.url, 'small', 3, 2);
     await seedWorkflow(server.url, 'big', 500, 600);
+    if (args.trace) return await traces(browser, server.url);
     const cold = await coldStarts(browser, server.url, dist);
     const big = await bigWorkflow(browser, server.url);
     const templates = await templateRuns(browser, server.url);

@@ -62,7 +62,8 @@ const parseCache = new Map<string, { skill: ParsedSkill | null; errors: SkillErr
 type Parser = typeof ParseModule;
 let parser: Parser | null = null;
 const parserReady: Promise<Parser> = new Promise((resolve, reject) =>
-  afterFirstPaint(() => void import('../../../shared/src/skill/parse').then((m) => resolve((parser = m)), reject)),
+  // The mark names the moment in a performance trace (npm run bench:web -- --trace).
+  afterFirstPaint(() => void import('../../../shared/src/skill/parse').then((m) => (performance.mark('parser-loaded'), resolve((parser = m))), reject)),
 );
 
 function parseCached(source: string, file: string, skillId: string): { skill: ParsedSkill | null; errors: SkillError[] } {

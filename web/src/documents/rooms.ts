@@ -191,7 +191,10 @@ export class RoomSet {
     // y-websocket only logs a refused write; keep the server's reason so the person is told.
     provider.messageHandlers[messageAuth] = (_encoder, decoder) =>
       readAuthMessage(decoder, doc, (_doc, reason) => recordRefusal(this.refusalStore, name, reason));
-    const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => undefined) };
+    // Marks name these moments in a performance trace (npm run bench:web -- --trace).
+    performance.mark(`room-open ${name}`);
+    const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => void performance.mark(`room-local ${name}`)) };
+    provider.once('sync', () => performance.mark(`room-synced ${name}`));
     // Changes an earlier page made and never sent are still waiting: the badge keeps counting them.
     const entry: Entry = { room, users: 0, persistence, pending: this.unsent.count(name), stopWatching: () => undefined };
     // y-websocket has no acknowledgements: while synced, an update is sent at once, so only
