@@ -9,7 +9,9 @@
  *   opened, Run clicked as soon as it can be, every node done and a result on screen), cold (a
  *   fresh profile, its runtimes not loaded) and warm (the same page, the template used again).
  *
- *   npm run bench:web [-- --runs 5] [-- --trace]
+ *   npm run bench:web [-- --runs 5] [--trace] [--no-templates]
+ *
+ * BENCH_WEB_DIST=dir measures another build of the app (an older commit's, to compare).
  *
  * `--trace` instead takes one Chromium performance trace of each (online and offline cold start,
  * the 500-node draw), prints where the time went (bench/lib/chrome-trace.ts) and keeps the traces
@@ -29,7 +31,9 @@ import { startProfile, startTrace, summariseTrace } from './lib/chrome-trace';
 import { percentile } from './lib/proc';
 
 process.setMaxListeners(0);
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, trace: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, trace: { type: 'boolean', default: false }, 'no-templates': { type: 'boolean', default: false } },
+});
 const RUNS = Number(args.runs);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const HEAVY = /pyodide|three|eecircuit|ngspice/i;
@@ -211,6 +215,16 @@ async function templateRuns(browser: Browser, url: string) {
 /** One traced run of each measure, summarised (`--trace`). */
 async function traces(browser: Browser, url: string): Promise<void> {
   const context = await browser.newContext({ serviceWorkers: 'allow' });
+  // Marks when the canvas's parts appear, for the trace's timeline.
+  await context.addInitScript(`(() => {
+    const seen = new Set();
+    const mark = (name, ok) => { if (!seen.has(name) && ok) { seen.add(name); performance.mark(name); } };
+    new MutationObserver(() => {
+      mark('flow in DOM', document.querySelector('.react-flow'));
+      mark('first node in DOM', document.querySelector('.react-flow__node'));
+      mark('first node visible', document.querySelector('${SHOWN}'));
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+  })()`);
   const page = await context.newPage();
   let trace = await startTrace(browser, page, path.join(os.tmpdir(), 'llmunix-trace-online.json'));
   const online = await timeTo(page, `${url}/#/workflow/user/default/small`, SHOWN, 3);
@@ -248,12 +262,13 @@ async function traces(browser: Browser, url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await fs.access(path.join(ROOT, 'dist/web/index.html')).catch(() => {
-    throw new Error('dist/web is missing: run "npm run build:web" first (npm run bench:web does).');
+  const built = process.env.BENCH_WEB_DIST ?? path.join(ROOT, 'dist/web');
+  await fs.access(path.join(built, 'index.html')).catch(() => {
+    throw new Error(`${built} has no index.html: run "npm run build:web" first (npm run bench:web does).`);
   });
   // The reference: the smallest page the same server can serve, timed the same way.
   const dist = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-webbench-'));
-  await fs.cp(path.join(ROOT, 'dist/web'), dist, { recursive: true });
+  await fs.cp(built, dist, { recursive: true });
   await fs.writeFile(path.join(dist, 'reference.html'), '<!doctype html><title>ref</title><div id="ready">ready</div>');
   const server = await startTestServer({ WEB_DIST: dist });
   const browser = await launch();
@@ -263,7 +278,7 @@ async function main(): Promise<void> {
     if (args.trace) return await traces(browser, server.url);
     const cold = await coldStarts(browser, server.url, dist);
     const big = await bigWorkflow(browser, server.url);
-    const templates = await templateRuns(browser, server.url);
+    const templates = args['no-templates'] ? {} : await templateRuns(browser, server.url);
     const med = (xs: number[]) => percentile(xs, 50);
     const jsTotal = cold.jsBeforeRender.reduce((n, j) => n + j.gzip, 0);
     console.log(`\nPWA in headless Chromium (median of ${RUNS} runs)\n`);

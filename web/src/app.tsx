@@ -50,10 +50,7 @@ export function App() {
   // The app's one set of open rooms, shared by every view through RoomsContext.
   const [rooms] = useState(() => {
     const set = new RoomSet(currentIdentity);
-    // The room the first screen shows opens first, before the skill library's volumes and the
-    // lists: its IndexedDB copy loads first and its WebSocket connects first (Chromium opens one
-    // WebSocket to a host at a time). It lingers until the view takes it (rooms.ts).
-    if (route.view === 'workflow' || route.view === 'session') set.release(set.acquire(route.room));
+    if (route.view === 'workflow' || route.view === 'session') set.openFirst(route.room);
     return set;
   });
   useEffect(() => {

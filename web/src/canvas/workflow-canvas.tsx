@@ -106,7 +106,8 @@ export function WorkflowCanvas(props: { route: WorkflowRoute; catalog: Catalog }
 }
 
 function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) {
-  const room = useRoom(route.room);
+  // Drawn from whichever comes first, this browser's copy or the server's.
+  const room = useRoom(route.room, 'shown');
   const doc = room?.doc;
   const graph = useDocValue(doc, readWorkflowGraph, EMPTY);
   const meta = useDocValue(doc, readWorkflowMeta, null);

@@ -141,20 +141,26 @@ export function useCatalog(rooms: RoomSet): Catalog {
     return store;
   }, []);
   useEffect(() => {
-    const opened = readableVolumes().map((volume) => {
-      const room = rooms.acquire(volumeRoom(volume.volume, volume.volumeId));
-      return { volume, room, skills: skillsOf(room.doc) };
-    });
     let live = true;
+    let opened: Array<{ volume: VolumeRef; room: ReturnType<RoomSet['acquire']>; skills: ReturnType<typeof skillsOf> }> = [];
     const lastValid: LastValid = new Map();
     const refresh = () => {
       if (!live) return;
       const perVolume = opened.map(({ volume, room }) => ({ volume, sources: listSkillSources(room.doc) }));
       catalogs.set(buildCatalog(perVolume, catalogs.get().whenSkill, lastValid));
     };
-    for (const { skills } of opened) skills.observeDeep(refresh);
-    refresh();
-    void parserReady.then(refresh);
+    // The volumes (the system's holds every system skill: loading it from IndexedDB is a long
+    // task) open once the first screen's room has content, so they never delay the canvas.
+    void rooms.firstScreen.then(() => {
+      if (!live) return;
+      opened = readableVolumes().map((volume) => {
+        const room = rooms.acquire(volumeRoom(volume.volume, volume.volumeId));
+        return { volume, room, skills: skillsOf(room.doc) };
+      });
+      for (const { skills } of opened) skills.observeDeep(refresh);
+      refresh();
+      void parserReady.then(refresh);
+    });
     return () => {
       live = false;
       for (const { room, skills } of opened) {
