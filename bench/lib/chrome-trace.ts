@@ -129,19 +129,16 @@ export async function startProfile(page: Page): Promise<{ stop: (top?: number) =
       const parent = new Map<number, ProfileNode>();
       for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
       const name = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}${n.callFrame.url ? ` ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`;
-      // Self time by function, and by the chain of its two nearest callers (who asked for it).
+      // Self time by function, with its commonest chain of four nearest callers (who asked for it).
       const byFn = new Map<string, { ms: number; callers: Map<string, number> }>();
       for (const n of profile.nodes) {
         const c = counts.get(n.id) ?? 0;
         if (c === 0) continue;
         const entry = byFn.get(name(n)) ?? { ms: 0, callers: new Map<string, number>() };
         entry.ms += c * perSample;
-        const p1 = parent.get(n.id);
-        const p2 = p1 && parent.get(p1.id);
-        const p3 = p2 && parent.get(p2.id);
-        const p4 = p3 && parent.get(p3.id);
-        const p5 = p4 && parent.get(p4.id);
-        const chain = [p1, p2, p3, p4, p5].filter((p) => p !== undefined).map((p) => name(p)).join(' ← ');
+        const callers: string[] = [];
+        for (let p = parent.get(n.id); p && callers.length < 4; p = parent.get(p.id)) callers.push(name(p));
+        const chain = callers.join(' ← ');
         entry.callers.set(chain, (entry.callers.get(chain) ?? 0) + c * perSample);
         byFn.set(name(n), entry);
       }
