@@ -116,29 +116,37 @@ async function coldStarts(browser: Browser, url: string, dist: string) {
   return { online, offline, reference, jsBeforeRender };
 }
 
+/**
+ * A fresh profile with the app running at home, as a person opens a workflow from the list: it
+ * has settled, its after-paint prefetching (skill parser, file format) done; measuring in the
+ * middle of it would time that instead.
+ */
+async function settledApp(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/#/`);
+  await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(500);
+  return page;
+}
+
+/** Opens the 500-node workflow in the running app; ms from the navigation until all are drawn (marked 'draw-start' for a trace). */
+const drawBig = async (page: Page): Promise<number> =>
+  (await page.evaluate(`new Promise((resolve) => {
+    performance.mark('draw-start');
+    const t0 = performance.now();
+    location.hash = '#/workflow/user/default/big';
+    const check = () => document.querySelectorAll('${SHOWN}').length >= 500 ? resolve(performance.now() - t0) : requestAnimationFrame(check);
+    check();
+  })`)) as number;
+
 async function bigWorkflow(browser: Browser, url: string) {
   const firstRender: number[] = [];
   const frames: number[] = [];
   for (let run = 0; run < Math.max(1, Math.ceil(RUNS / 2)); run++) {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    // Opened from the running app, as a person opens it from the list: the clock starts at the
-    // navigation and stops when all 500 nodes are drawn.
-    await page.goto(`${url}/#/`);
-    await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
-    // A person picks a workflow a moment after the app starts, when its after-paint prefetching
-    // (skill parser, file format) is done; measuring in the middle of it would time that instead.
-    await page.waitForLoadState('networkidle');
-    await page.waitForTimeout(500);
-    firstRender.push(
-      (await page.evaluate(`new Promise((resolve) => {
-        const t0 = performance.now();
-        location.hash = '#/workflow/user/default/big';
-        const check = () => document.querySelectorAll('${SHOWN}').length >= 500
-          ? resolve(performance.now() - t0) : requestAnimationFrame(check);
-        check();
-      })`)) as number,
-    );
+    const page = await settledApp(browser, url);
+    firstRender.push(await drawBig(page));
     // Drag one node for ~1 s of frames and record every frame's duration.
     const node = page.locator('.react-flow__node[data-id="n0"] .skill-node-title');
     const box = await node.boundingBox();
@@ -154,7 +162,7 @@ async function bigWorkflow(browser: Browser, url: string) {
     for (let i = 0; i < 60; i++) await page.mouse.move(box.x + 20 + i * 4, box.y + 5 + i * 2);
     await page.mouse.up();
     frames.push(...((await page.evaluate('window.__on = false, window.__frames.slice(1)')) as number[]));
-    await context.close();
+    await page.context().close();
   }
   return { firstRender, frames };
 }
@@ -240,25 +248,14 @@ async function traces(browser: Browser, url: string): Promise<void> {
   console.log(`  JS functions by self time (ms, sampled):\n${offlineTop.join('\n')}`);
   await context.close();
 
-  const big = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const app = await big.newPage();
-  await app.goto(`${url}/#/`);
-  await app.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
-  await app.waitForLoadState('networkidle');
-  await app.waitForTimeout(500);
+  const app = await settledApp(browser, url);
   trace = await startTrace(browser, app, path.join(os.tmpdir(), 'llmunix-trace-big.json'));
   const profile = await startProfile(app);
-  const drawn = (await app.evaluate(`new Promise((resolve) => {
-    performance.mark('draw-start');
-    const t0 = performance.now();
-    location.hash = '#/workflow/user/default/big';
-    const check = () => document.querySelectorAll('${SHOWN}').length >= 500 ? resolve(performance.now() - t0) : requestAnimationFrame(check);
-    check();
-  })`)) as number;
+  const drawn = await drawBig(app);
   const top = await profile.stop(20);
   console.log(summariseTrace(await trace.stop(), `500-node draw: ${drawn.toFixed(0)} ms`, 'draw-start').join('\n'));
   console.log(`  JS functions by self time (ms, sampled):\n${top.join('\n')}`);
-  await big.close();
+  await app.context().close();
 }
 
 async function main(): Promise<void> {
