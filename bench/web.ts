@@ -9,7 +9,13 @@
  *   opened, Run clicked as soon as it can be, every node done and a result on screen), cold (a
  *   fresh profile, its runtimes not loaded) and warm (the same page, the template used again).
  *
- *   npm run bench:web [-- --runs 5]
+ *   npm run bench:web [-- --runs 5] [--trace] [--no-templates]
+ *
+ * BENCH_WEB_DIST=dir measures another build of the app (an older commit's, to compare).
+ *
+ * `--trace` instead takes one Chromium performance trace of each (online and offline cold start,
+ * the 500-node draw), prints where the time went (bench/lib/chrome-trace.ts) and keeps the traces
+ * in the temporary directory (llmunix-trace-*.json, for Chromium's DevTools Performance panel).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -21,13 +27,18 @@ import { putWorkflowListing } from '../shared/src/documents/volume-index';
 import { putEdge, putNode, writeWorkflowMeta } from '../shared/src/documents/workflow';
 import { startTestServer } from '../sync-server/test/harness/in-process';
 import { connectSynced } from '../sync-server/test/harness/clients';
+import { startProfile, startTrace, summariseTrace } from './lib/chrome-trace';
 import { percentile } from './lib/proc';
 
 process.setMaxListeners(0);
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, trace: { type: 'boolean', default: false }, 'no-templates': { type: 'boolean', default: false } },
+});
 const RUNS = Number(args.runs);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const HEAVY = /pyodide|three|eecircuit|ngspice/i;
+/** A node React Flow has drawn (it hides nodes until it has measured them). */
+const SHOWN = '.react-flow__node:not([style*="visibility: hidden"])';
 
 const launch = () =>
   chromium.launch({
@@ -40,7 +51,7 @@ const launch = () =>
 async function timeTo(page: Page, url: string, selector: string, count = 1): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction(
-    ([sel, n]) => document.querySelectorAll(sel as string).length >= (n as number),
+    ([sel, n]) => document.querySelectorAll(sel as string).length >= (n as number) && (performance.mark('shown'), true),
     [selector, count] as const,
     { polling: 'raf', timeout: 60_000 },
   );
@@ -77,7 +88,7 @@ async function coldStarts(browser: Browser, url: string, dist: string) {
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ serviceWorkers: 'allow' });
     const page = await context.newPage();
-    online.push(await timeTo(page, `${url}/#/workflow/user/default/small`, '.react-flow__node:not([style*="visibility: hidden"])', 3));
+    online.push(await timeTo(page, `${url}/#/workflow/user/default/small`, SHOWN, 3));
     if (run === 0) {
       // The scripts whose download finished before the first paint, by the page's own clock.
       const urls = (await page.evaluate(`(() => {
@@ -94,7 +105,7 @@ async function coldStarts(browser: Browser, url: string, dist: string) {
     await page.evaluate(async () => navigator.serviceWorker.ready);
     await context.setOffline(true);
     const again = await context.newPage();
-    offline.push(await timeTo(again, `${url}/#/workflow/user/default/small`, '.react-flow__node:not([style*="visibility: hidden"])', 3));
+    offline.push(await timeTo(again, `${url}/#/workflow/user/default/small`, SHOWN, 3));
     await context.close();
     // A fresh profile, as for the online cold start (the app's service worker would answer
     // this navigation with the app shell).
@@ -105,29 +116,37 @@ async function coldStarts(browser: Browser, url: string, dist: string) {
   return { online, offline, reference, jsBeforeRender };
 }
 
+/**
+ * A fresh profile with the app running at home, as a person opens a workflow from the list: it
+ * has settled, its after-paint prefetching (skill parser, file format) done; measuring in the
+ * middle of it would time that instead.
+ */
+async function settledApp(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/#/`);
+  await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(500);
+  return page;
+}
+
+/** Opens the 500-node workflow in the running app; ms from the navigation until all are drawn (marked 'draw-start' for a trace). */
+const drawBig = async (page: Page): Promise<number> =>
+  (await page.evaluate(`new Promise((resolve) => {
+    performance.mark('draw-start');
+    const t0 = performance.now();
+    location.hash = '#/workflow/user/default/big';
+    const check = () => document.querySelectorAll('${SHOWN}').length >= 500 ? resolve(performance.now() - t0) : requestAnimationFrame(check);
+    check();
+  })`)) as number;
+
 async function bigWorkflow(browser: Browser, url: string) {
   const firstRender: number[] = [];
   const frames: number[] = [];
   for (let run = 0; run < Math.max(1, Math.ceil(RUNS / 2)); run++) {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    // Opened from the running app, as a person opens it from the list: the clock starts at the
-    // navigation and stops when all 500 nodes are drawn.
-    await page.goto(`${url}/#/`);
-    await page.locator('[data-testid="sync-status"][data-state="synced"]').waitFor();
-    // A person picks a workflow a moment after the app starts, when its after-paint prefetching
-    // (skill parser, file format) is done; measuring in the middle of it would time that instead.
-    await page.waitForLoadState('networkidle');
-    await page.waitForTimeout(500);
-    firstRender.push(
-      (await page.evaluate(`new Promise((resolve) => {
-        const t0 = performance.now();
-        location.hash = '#/workflow/user/default/big';
-        const check = () => document.querySelectorAll('.react-flow__node:not([style*="visibility: hidden"])').length >= 500
-          ? resolve(performance.now() - t0) : requestAnimationFrame(check);
-        check();
-      })`)) as number,
-    );
+    const page = await settledApp(browser, url);
+    firstRender.push(await drawBig(page));
     // Drag one node for ~1 s of frames and record every frame's duration.
     const node = page.locator('.react-flow__node[data-id="n0"] .skill-node-title');
     const box = await node.boundingBox();
@@ -143,7 +162,7 @@ async function bigWorkflow(browser: Browser, url: string) {
     for (let i = 0; i < 60; i++) await page.mouse.move(box.x + 20 + i * 4, box.y + 5 + i * 2);
     await page.mouse.up();
     frames.push(...((await page.evaluate('window.__on = false, window.__frames.slice(1)')) as number[]));
-    await context.close();
+    await page.context().close();
   }
   return { firstRender, frames };
 }
@@ -201,22 +220,62 @@ async function templateRuns(browser: Browser, url: string) {
   return times;
 }
 
+/** One traced run of each measure, summarised (`--trace`). */
+async function traces(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  // Marks when the canvas's parts appear, for the trace's timeline.
+  await context.addInitScript(`(() => {
+    const seen = new Set();
+    const mark = (name, ok) => { if (!seen.has(name) && ok) { seen.add(name); performance.mark(name); } };
+    new MutationObserver(() => {
+      mark('flow in DOM', document.querySelector('.react-flow'));
+      mark('first node in DOM', document.querySelector('.react-flow__node'));
+      mark('first node visible', document.querySelector('${SHOWN}'));
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+  })()`);
+  const page = await context.newPage();
+  let trace = await startTrace(browser, page, path.join(os.tmpdir(), 'llmunix-trace-online.json'));
+  const online = await timeTo(page, `${url}/#/workflow/user/default/small`, SHOWN, 3);
+  console.log(summariseTrace(await trace.stop(), `cold start, online: ${online.toFixed(0)} ms`).join('\n'));
+  await page.evaluate(async () => navigator.serviceWorker.ready);
+  await context.setOffline(true);
+  const again = await context.newPage();
+  trace = await startTrace(browser, again, path.join(os.tmpdir(), 'llmunix-trace-offline.json'));
+  const offlineProfile = await startProfile(again);
+  const offline = await timeTo(again, `${url}/#/workflow/user/default/small`, SHOWN, 3);
+  const offlineTop = await offlineProfile.stop(25);
+  console.log(summariseTrace(await trace.stop(), `cold start, offline (SW): ${offline.toFixed(0)} ms`).join('\n'));
+  console.log(`  JS functions by self time (ms, sampled):\n${offlineTop.join('\n')}`);
+  await context.close();
+
+  const app = await settledApp(browser, url);
+  trace = await startTrace(browser, app, path.join(os.tmpdir(), 'llmunix-trace-big.json'));
+  const profile = await startProfile(app);
+  const drawn = await drawBig(app);
+  const top = await profile.stop(20);
+  console.log(summariseTrace(await trace.stop(), `500-node draw: ${drawn.toFixed(0)} ms`, 'draw-start').join('\n'));
+  console.log(`  JS functions by self time (ms, sampled):\n${top.join('\n')}`);
+  await app.context().close();
+}
+
 async function main(): Promise<void> {
-  await fs.access(path.join(ROOT, 'dist/web/index.html')).catch(() => {
-    throw new Error('dist/web is missing: run "npm run build:web" first (npm run bench:web does).');
+  const built = process.env.BENCH_WEB_DIST ?? path.join(ROOT, 'dist/web');
+  await fs.access(path.join(built, 'index.html')).catch(() => {
+    throw new Error(`${built} has no index.html: run "npm run build:web" first (npm run bench:web does).`);
   });
   // The reference: the smallest page the same server can serve, timed the same way.
   const dist = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-webbench-'));
-  await fs.cp(path.join(ROOT, 'dist/web'), dist, { recursive: true });
+  await fs.cp(built, dist, { recursive: true });
   await fs.writeFile(path.join(dist, 'reference.html'), '<!doctype html><title>ref</title><div id="ready">ready</div>');
   const server = await startTestServer({ WEB_DIST: dist });
   const browser = await launch();
   try {
     await seedWorkflow(server.url, 'small', 3, 2);
     await seedWorkflow(server.url, 'big', 500, 600);
+    if (args.trace) return await traces(browser, server.url);
     const cold = await coldStarts(browser, server.url, dist);
     const big = await bigWorkflow(browser, server.url);
-    const templates = await templateRuns(browser, server.url);
+    const templates = args['no-templates'] ? {} : await templateRuns(browser, server.url);
     const med = (xs: number[]) => percentile(xs, 50);
     const jsTotal = cold.jsBeforeRender.reduce((n, j) => n + j.gzip, 0);
     console.log(`\nPWA in headless Chromium (median of ${RUNS} runs)\n`);

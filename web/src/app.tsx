@@ -48,7 +48,11 @@ function tabFor(route: Route): Tab | undefined {
 export function App() {
   const route = useRoute();
   // The app's one set of open rooms, shared by every view through RoomsContext.
-  const [rooms] = useState(() => new RoomSet(currentIdentity));
+  const [rooms] = useState(() => {
+    const set = new RoomSet(currentIdentity);
+    if (route.view === 'workflow' || route.view === 'session') set.openFirst(route.room);
+    return set;
+  });
   useEffect(() => {
     // Edits made offline in rooms nobody opens again still reach the server.
     rooms.resumeUnsent();

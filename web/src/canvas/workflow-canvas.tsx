@@ -106,7 +106,8 @@ export function WorkflowCanvas(props: { route: WorkflowRoute; catalog: Catalog }
 }
 
 function Canvas({ route, catalog }: { route: WorkflowRoute; catalog: Catalog }) {
-  const room = useRoom(route.room);
+  // Drawn from whichever comes first, this browser's copy or the server's.
+  const room = useRoom(route.room, 'shown');
   const doc = room?.doc;
   const graph = useDocValue(doc, readWorkflowGraph, EMPTY);
   const meta = useDocValue(doc, readWorkflowMeta, null);
@@ -541,8 +542,20 @@ function useRunSession(room: ReturnType<typeof useRoom>, graph: WorkflowGraph, c
       whenReady: async (g) => void (await Promise.all(g.nodes.map((n) => latest.current.catalog.whenSkill(n.skillId, QUEUED_SKILL_WAIT_MS)))),
     }));
   }, [session]);
-  const signatures = useMemo(() => nodeSignatures(graph, signatureSource(catalog.entry)), [graph, catalog]);
-  useEffect(() => session?.setSignatures(signatures), [session, signatures]);
+  // Signatures (what run bars show as stale) follow the drawing and never hold it up: for a
+  // 500-node workflow the first are tens of ms of hashing plus a re-render of every run bar, which
+  // in the render path delayed the canvas's first draw. Computed after the next frame instead.
+  useEffect(() => {
+    if (!session) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => session.setSignatures(nodeSignatures(graph, signatureSource(catalog.entry))), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [session, graph, catalog]);
   useEffect(() => session?.setRemote(peers.filter((p) => Object.keys(p.run).length > 0)), [session, peers]);
   return session;
 }

@@ -24,7 +24,16 @@ export interface Room {
   provider: WebsocketProvider;
   /** Resolves once the local copy (IndexedDB) is loaded. */
   whenLocal: Promise<void>;
+  /**
+   * Resolves once the document has content to show: the local copy loaded or the server's
+   * first sync, whichever comes first. A fresh browser gets the server's copy long before its
+   * IndexedDB opens; local changes not yet sent merge in when it does (Yjs updates commute).
+   */
+  whenShown: Promise<void>;
 }
+
+/** How long the lists and the skill library wait for the first screen's room before opening theirs. */
+const FIRST_SCREEN_WAIT_MS = 1500;
 
 interface Entry {
   room: Room;
@@ -90,6 +99,12 @@ export class RoomSet {
     this.refreshStatus();
   };
 
+  /**
+   * Resolves once the first screen's room (`openFirst`) has content to show, or after
+   * FIRST_SCREEN_WAIT_MS; at once when there is none.
+   */
+  firstScreen: Promise<void> = Promise.resolve();
+
   constructor(private readonly identity: ReadonlyStore<Identity>) {
     window.addEventListener('offline', this.onOffline);
     window.addEventListener('online', this.onOnline);
@@ -107,6 +122,18 @@ export class RoomSet {
     entry.users++;
     clearTimeout(entry.closeTimer);
     return entry.room;
+  }
+
+  /**
+   * Opens the room the first screen shows before any other, so its IndexedDB copy loads first
+   * and its WebSocket connects first (Chromium opens one WebSocket to a host at a time); other
+   * rooms that can wait (the skill library's volumes) wait on `firstScreen`. It lingers until the
+   * view takes it.
+   */
+  openFirst(name: string): void {
+    const room = this.acquire(name);
+    this.firstScreen = Promise.race([room.whenShown, new Promise<void>((resolve) => setTimeout(resolve, FIRST_SCREEN_WAIT_MS))]);
+    this.release(room);
   }
 
   /** Lets go of a room; it closes a little later if nobody took it again. */
@@ -191,7 +218,19 @@ export class RoomSet {
     // y-websocket only logs a refused write; keep the server's reason so the person is told.
     provider.messageHandlers[messageAuth] = (_encoder, decoder) =>
       readAuthMessage(decoder, doc, (_doc, reason) => recordRefusal(this.refusalStore, name, reason));
-    const room: Room = { name, doc, provider, whenLocal: persistence.whenSynced.then(() => undefined) };
+    // Marks name these moments in a performance trace (npm run bench:web -- --trace).
+    performance.mark(`room-open ${name}`);
+    const whenLocal = persistence.whenSynced.then(() => void performance.mark(`room-local ${name}`));
+    const whenSynced = new Promise<void>((resolve) => {
+      const synced = (isSynced: boolean) => {
+        if (!isSynced) return;
+        provider.off('sync', synced);
+        performance.mark(`room-synced ${name}`);
+        resolve();
+      };
+      provider.on('sync', synced);
+    });
+    const room: Room = { name, doc, provider, whenLocal, whenShown: Promise.race([whenLocal, whenSynced]) };
     // Changes an earlier page made and never sent are still waiting: the badge keeps counting them.
     const entry: Entry = { room, users: 0, persistence, pending: this.unsent.count(name), stopWatching: () => undefined };
     // y-websocket has no acknowledgements: while synced, an update is sent at once, so only

@@ -2,7 +2,6 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type * as Y from 'yjs';
 import { roomDocOf } from '../../../shared/src/history/content';
-import { restoreRoom } from '../../../shared/src/history/restore';
 import type { VersionMeta } from '../../../shared/src/history/version';
 import { getWorkflowListing, putWorkflowListing } from '../../../shared/src/documents/volume-index';
 import { readWorkflowMeta, type WorkflowMeta } from '../../../shared/src/documents/workflow';
@@ -98,6 +97,8 @@ export function useWorkflowHistory(options: { room: string; doc: Y.Doc | undefin
       version = readVersion(content.value);
       if (typeof version === 'string') return setOutcome({ ok: false, message: `Not restored: ${version}` });
       const restored = version;
+      // The restore code (a text diff library with it) loads when first used, not with the canvas.
+      const { restoreRoom } = await import('../../../shared/src/history/restore');
       // Its own undo step: not merged with an edit made just before, nor with one just after.
       undo.stopCapturing();
       try {

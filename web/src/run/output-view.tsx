@@ -1,7 +1,7 @@
 import type { Json } from '../../../shared/src/json';
 import { classifyOutput, type OutputView } from './classify';
 import { Heatmap } from './heatmap';
-import { LinePlot } from './line-plot';
+import { LinePlot } from './lazy-line-plot';
 
 const cell = (v: Json) => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 

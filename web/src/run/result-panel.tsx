@@ -5,7 +5,7 @@ import { ErrorText } from './error-text';
 import { innerNodeName } from './inner-node';
 import { downloadFile } from '../panels/download';
 import { fileOutput, type FileOutput } from './file-output';
-import { LinePlot } from './line-plot';
+import { LinePlot } from './lazy-line-plot';
 import { OutputItem } from './output-view';
 import type { NodeRun, RunSession } from './run-session';
 import { ThreeViewport } from './three-viewport';
