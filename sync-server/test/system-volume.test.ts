@@ -1,4 +1,5 @@
-// SYS-1: the system volume is loaded from skills/ at start and is read-only over the network:
+// SYS-1: the system volume is loaded from skills/ at start (SYS-3: written while the server
+// starts listening, uses of it waiting until it is in) and is read-only over the network:
 // a client's edit is refused (told so with the standard permission-denied message), never
 // applied, never stored, never seen by others. SYS-2: a changed skill file reaches clients
 // holding an older copy without duplicating anything. The server listens before the volume is
