@@ -358,6 +358,9 @@ export class Room {
       this.failed = true;
       this.failure = new RoomStorageError(this.name, error);
       this.log.error({ room: this.name, err: error }, 'storage write failed; closing room');
+      // A dropped room follows no more: its document is not the room's any longer (the next use
+      // loads afresh), and entries read for it must not move the position a new load follows from.
+      for (const stop of this.stopReplication.splice(0)) stop();
       // Clients keep their changes and send them again once they reconnect to a healthy room.
       // The document holds changes the disk does not: it is dropped, and loads again from disk.
       const code = isDiskFull(error) ? CLOSE.storageFull : CLOSE.roomUnavailable;

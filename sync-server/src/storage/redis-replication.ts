@@ -56,6 +56,7 @@ export class RedisReplication implements Replication {
     while (!this.closed && this.follows.size > 0) {
       const rooms = [...this.follows.keys()];
       const ids = rooms.map((r) => this.positions.get(r) ?? '0-0');
+      const askedFrom = new Map(rooms.map((r, i) => [r, ids[i]]));
       let result: Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
       try {
         // A short block, so rooms that start being followed join the next read soon.
@@ -70,6 +71,14 @@ export class RedisReplication implements Replication {
         if (room === null) continue;
         const follower = this.follows.get(room);
         if (!follower || rows.length === 0) continue;
+        // While the read waited, the room may have been loaded again (a room whose write failed
+        // reloads), setting the position to where its own read of the log ended, which can be
+        // before where this read started: the load read the log, then the snapshot, and meanwhile
+        // a read for the room's previous document went further. Taking this batch would move the
+        // position past entries the new document never got (a gap: Yjs keeps every later change
+        // of their authors pending, and compaction covers them), so it is dropped, and the next
+        // read starts from the load's position.
+        if ((this.positions.get(room) ?? '0-0') !== askedFrom.get(room)) continue;
         const entries = rows.map(([id, fields]) => entryOf(id, fields));
         this.positions.set(room, entries.at(-1)?.id ?? null);
         follower(entries.map((e) => ({ update: e.update, own: e.origin === this.instanceId })));

@@ -6,9 +6,11 @@
  * converge. Recovery is from the kill until that first sync succeeds (the server ready for
  * clients again).
  */
+import os from 'node:os';
 import * as prng from 'lib0/prng';
 import { streamOf } from '../harness/fuzz-seed';
-import { fileDeployment, redisS3Deployment, type Deployment } from './deployments';
+import { fileDeployment, redisS3Deployment, type Deployment, type RedisS3Deployment } from './deployments';
+import { mirrorsMatchWithin, openStoredRooms } from './mirrors-match';
 import type { ChaosContext, ChaosRow, ChaosScenario } from './types';
 import { firstSync, startWorkload, type Workload } from './workload';
 
@@ -49,6 +51,27 @@ interface TrialLog {
   problems: string[];
   restarts: number;
   kills: Record<string, number>;
+  /** How long after the last trial the mirrors matched the documents (Redis + S3 only). */
+  mirrorsMs?: number;
+}
+
+/**
+ * After the trials, the original's Redis keys and blob layout must come to match the stored
+ * documents (mirrors catch up after each restart). Redis + S3 only: on the file backend the
+ * checker would open the live DATA_DIR's logs from a second process, and reading a log cuts a
+ * torn tail, which must stay the running server's business.
+ */
+async function checkMirrors(d: Deployment, log: TrialLog): Promise<void> {
+  if (!('redis' in d && 's3' in d)) return;
+  const { redis, s3 } = d as RedisS3Deployment;
+  const rooms = await openStoredRooms({ redisUrl: redis.url, s3: s3.config, dataDir: os.tmpdir() });
+  try {
+    const { problems, ms } = await mirrorsMatchWithin({ rooms, redisUrl: redis.url, s3: s3.config }, SETTLE_MS);
+    if (problems.length) log.problems.push(...problems.map((p) => `mirrors ${SETTLE_MS / 1000} s after the last trial: ${p}`));
+    else log.mirrorsMs = ms;
+  } finally {
+    await rooms.close();
+  }
 }
 
 /** One kill: the victims die, their clients are kept away while a fresh client reads each restarted instance, then all reconnect and converge. */
@@ -104,6 +127,7 @@ async function runOn(ctx: ChaosContext, sizing: Sizing, deploy: () => Promise<De
     const { missing, diverged } = await load.settle(SETTLE_MS);
     log.problems.push(...[...missing, ...diverged].map((p) => `at the end: ${p}`));
     for (const url of d.urls) for (const key of await load.lostAt(url)) log.lost.add(key);
+    await checkMirrors(d, log);
   } catch (e) {
     log.problems.push(`trial ${trials}: ${(e as Error).message}${d.servers.map((s) => s.stderr()).join('').trim() ? `\nserver stderr:\n${d.servers.map((s) => s.stderr()).join('\n').slice(-2000)}` : ''}`);
   } finally {
@@ -126,6 +150,7 @@ async function runOn(ctx: ChaosContext, sizing: Sizing, deploy: () => Promise<De
       ...(d.urls.length > 1 ? { 'killed one / all': `${log.kills.one ?? 0} / ${log.kills.all ?? 0}` } : {}),
       'updates written': load?.written() ?? 0,
       'offline edits seen': load?.offlineSeen() ?? 0,
+      ...(log.mirrorsMs !== undefined ? { 'mirrors match after (ms)': log.mirrorsMs } : {}),
     },
     problems: log.problems,
   };

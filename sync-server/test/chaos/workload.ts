@@ -300,10 +300,31 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
         }
         return { missing, diverged };
       };
+      // A write whose reply was lost (the server's storage went away just after storing it) is
+      // stored, yet no frame may ever carry it: its author reconnects to a room that loaded it
+      // and so is sent nothing of it, and it is no news to anyone else already synced. What a
+      // fresh client's first sync holds is stored (DUR-2), so it counts as acknowledged.
+      const confirmStored = async () => {
+        for (const room of options.rooms) {
+          const inRoom = seen.get(room)!;
+          for (const m of members.filter((x) => x.room === room && x.provider.synced)) {
+            const unacknowledged = [...m.doc.getMap('m').keys()].filter((k) => !inRoom.has(k));
+            if (unacknowledged.length === 0) continue;
+            const stored = await firstSync(urls[m.urlIndex]!, room, 5000).catch(() => null);
+            for (const k of unacknowledged) if (stored?.getMap('m').has(k)) inRoom.add(k);
+            stored?.destroy();
+          }
+        }
+      };
+      let confirmedAt = Date.now();
       for (;;) {
         if (converged() || Date.now() > deadline) {
           const result = check();
           if ((result.missing.length === 0 && result.diverged.length === 0) || Date.now() > deadline) return result;
+        }
+        if (Date.now() - confirmedAt > 1000) {
+          await confirmStored();
+          confirmedAt = Date.now();
         }
         await new Promise((r) => setTimeout(r, 25));
       }
