@@ -180,6 +180,9 @@ export async function fuzzRun(options: FuzzRunOptions): Promise<FuzzRunResult> {
     for (const room of editors.splice(0)) for (const c of room.clients) c.destroy();
   };
   try {
+    // The server writes the system skills while it starts listening (SYS-3): a use of the room
+    // waits until they are in, and durable() until they are stored.
+    await server.rooms.use(SYSTEM_ROOM, (room) => room.durable());
     const systemBefore = rebuild(await server.storage.load(SYSTEM_ROOM));
     const access = await fuzzRooms();
     editors = await connectEditors(server.url, EDITED.map((r, i) => ({ name: r.name, token: access.editorTokens[i] as string })), EDITORS_PER_ROOM);
