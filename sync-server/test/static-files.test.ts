@@ -172,9 +172,10 @@ describe('content encoding', () => {
     const file = path.join(dist, 'sw.js');
     const changed = Buffer.concat([FILES['sw.js']!, Buffer.from('\n// deployed again\n')]);
     await fs.writeFile(file, changed);
-    // Older by a second, whatever the file system's clock granularity.
-    const later = new Date(Date.now() + 1000);
-    await fs.utimes(file, later, later);
+    // The build's copies older than the file by ten seconds, whatever the file system's clock
+    // granularity (moving the file into the future instead made the rebuilt copies older too).
+    const earlier = new Date(Date.now() - 10_000);
+    for (const copy of [`${file}.br`, `${file}.gz`]) await fs.utimes(copy, earlier, earlier);
     for (const acceptEncoding of [BROWSER, 'gzip']) {
       const res = await get('/sw.js', { 'Accept-Encoding': acceptEncoding });
       expect(res.headers['content-encoding'], acceptEncoding).toBeUndefined();
