@@ -4,7 +4,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { KEEP_TRACES } from '../src/run/run-store';
-import { useApp } from './harness';
+import { useApp, waitFor } from './harness';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, javascriptSkill, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
@@ -47,9 +47,13 @@ it('keeps the latest traces, dropping the oldest', async () => {
   await page.locator('[data-testid="run-workflow"]').click();
   await waitForStatus(page, second, 'done');
 
-  const after = await inStore<{ traces: Array<{ id: string; workflow: string }> }>(page, `
+  // The node shows done before its run's trace is stored and the store pruned: wait for the prune.
+  const read = () =>
+    inStore<{ traces: Array<{ id: string; workflow: string }> }>(page, `
     const traces = db.transaction(['traces']).objectStore('traces').getAll();
     traces.onsuccess = () => resolve({ traces: traces.result.map((t) => ({ id: t.id, workflow: t.workflow })) });`);
+  let after = await read();
+  await waitFor(async () => (after = await read()).traces.length <= KEEP_TRACES, 'the oldest traces dropped');
   expect(after.traces).toHaveLength(KEEP_TRACES);
   expect(after.traces.filter((t) => t.workflow === 'user/default/workflow/run-cache')).toHaveLength(2);
   expect(after.traces.map((t) => t.id)).not.toContain('old-0');
