@@ -143,8 +143,6 @@ export class Room {
   private compactAgainAt = 0;
   /** Set once the room is deleted for good: a client that joins late is closed with it. */
   private deletedWith: CloseCode | null = null;
-  /** True while stored state is replayed at load, which must not be logged again. */
-  private restoring = false;
   /** The other server instances serving this room, when there are any. */
   private replication: Replication | null = null;
   /** Stops following the shared log and the awareness relay. */
@@ -168,14 +166,13 @@ export class Room {
     const stored = await storage.load(name);
     const room = new Room(name, storage, options, log, stored.updates.length);
     const doc = room.doc;
-    room.restoring = true;
     doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, ORIGIN.restore);
       for (const update of stored.updates) Y.applyUpdate(doc, update, ORIGIN.restore);
     }, ORIGIN.restore);
-    room.restoring = false;
-    // Listened to only now: with a listener, Yjs encodes what the restore applied as one more
-    // update (as costly as a snapshot of the room), only for it to be ignored.
+    // Listened to only now, so the replayed state is never logged again; and with a listener
+    // attached, Yjs would encode what the restore applied as one more update (as costly as a
+    // snapshot of the room).
     doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => room.onDocUpdate(update, origin, transaction));
     if (storage.replication) room.replicate(storage.replication);
     return room;
@@ -282,7 +279,6 @@ export class Room {
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
-    if (this.restoring) return;
     if (origin === ORIGIN.redis) {
       // Another instance logged it before relaying it: it is durable, so it goes out at once.
       this.sendToAll(encodeUpdate(update));
