@@ -133,6 +133,15 @@ describe('the run service', () => {
     expect(view.outputs).toBeUndefined();
   });
 
+  it('runs nothing of an invalid workflow and says why, node by node', async () => {
+    const graph: WorkflowGraph = { nodes: [node('a', 'no-such-skill'), node('b', 'sample-weather-data')], edges: [] };
+    const view = await server.runs.start(prepare(graph, { name: 'invalid' }), { identity: alice, trigger: 'api' }).done;
+    expect(view.state).toBe('error');
+    expect(view.error).toMatch(/^the workflow is invalid, so nothing ran: .*no-such-skill/);
+    expect(view.nodes.a).toMatchObject({ status: 'invalid', error: expect.stringMatching(/no-such-skill/) as unknown });
+    expect(view.nodes.b?.status).toBe('invalid');
+  });
+
   it("cancels on the caller's signal", async () => {
     const abort = new AbortController();
     abort.abort();
