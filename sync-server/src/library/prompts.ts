@@ -82,7 +82,8 @@ export function skillPrompt(entry: CallerSkill, files: ReadonlyArray<{ path: str
       name: skillName(entry.skillId),
       title: fm.name,
       description: fm.description.trim() || fm.name,
-      body: skill.body,
+      // The blank lines between the frontmatter and the text are no part of what the assistant reads.
+      body: skill.body.replace(/^(?:[ \t]*\n)+/, ''),
       skillId: entry.skillId,
       volume: entry.ref,
       files: resources.map((r) => r.uri),
