@@ -80,7 +80,8 @@ export function createLibrary(rooms: Rooms, options: LibraryOptions = {}): Serve
   const watchers = new LibraryWatchers((e) => log.warn({ err: e }, 'library watch: reading the library failed'));
   const counterOf = (room: string): number => counters.get(room) ?? 0;
 
-  async function storedWorkflow(ref: VolumeRef, listing: WorkflowListing): Promise<StoredWorkflow> {
+  /** A workflow as stored, and the change it was read at. */
+  async function storedWorkflow(ref: VolumeRef, listing: WorkflowListing): Promise<{ stored: StoredWorkflow; counter: number }> {
     const room = workflowRoom(ref.volume, ref.volumeId, listing.id);
     // Taken before reading: a change while the room is read leaves the entry already stale.
     const counter = counterOf(room);
@@ -92,13 +93,14 @@ export function createLibrary(rooms: Rooms, options: LibraryOptions = {}): Serve
       });
       remember(workflowDocs, room, cached);
     }
-    return { ref, id: listing.id, name: cached.name || listing.name, description: cached.description || listing.description, graph: cached.graph };
+    const stored = { ref, id: listing.id, name: cached.name || listing.name, description: cached.description || listing.description, graph: cached.graph };
+    return { stored, counter: cached.counter };
   }
 
   async function builtWorkflow(ref: VolumeRef, listing: WorkflowListing, lib: CallerLibrary): Promise<{ stored: StoredWorkflow; built: BuiltWorkflow }> {
-    const stored = await storedWorkflow(ref, listing);
+    const { stored, counter } = await storedWorkflow(ref, listing);
     const room = workflowRoom(ref.volume, ref.volumeId, listing.id);
-    const key = [room, counterOf(room), lib.fingerprint, stored.name, stored.description].join('\0');
+    const key = [room, counter, lib.fingerprint, stored.name, stored.description].join('\0');
     let built = workflowTools.get(key);
     if (!built) {
       built = remember(workflowTools, key, workflowTool(stored, lib));
@@ -140,8 +142,8 @@ export function createLibrary(rooms: Rooms, options: LibraryOptions = {}): Serve
 
   /** A stored workflow the caller may read, or the HttpError REST answers (403, 404 also for one in the trash). */
   async function openWorkflow(identity: Identity, ref: VolumeRef, workflowId: string): Promise<{ room: string; stored: StoredWorkflow; tool: UnnamedTool; lib: CallerLibrary }> {
-    if (!isValidId(workflowId) || !isValidId(ref.volumeId)) throw new HttpError('not_found', `No workflow "${workflowId.slice(0, 200)}".`);
-    const room = workflowRoom(ref.volume, ref.volumeId, workflowId);
+    const room = `${ref.volume}/${ref.volumeId}/workflow/${workflowId}`;
+    if (!parseRoomName(room).ok) throw new HttpError('not_found', `No workflow "${workflowId.slice(0, 200)}".`);
     requireAccess(identity, room, 'read');
     const where = `${ref.volume}/${ref.volumeId}`;
     // Read by the server for the caller: a share link may not read the index, only its workflow.
@@ -195,8 +197,9 @@ export function createLibrary(rooms: Rooms, options: LibraryOptions = {}): Serve
 
   async function readResource(identity: Identity, uri: string): Promise<{ resource: LibraryResource; bytes: Uint8Array } | undefined> {
     const named = parseResourceUri(uri);
-    if (!named || !isValidId(named.ref.volumeId) || !isValidId(named.skillId)) return undefined;
-    const index = volumeRoom(named.ref.volume, named.ref.volumeId);
+    if (!named || !isValidId(named.skillId)) return undefined;
+    const index = `${named.ref.volume}/${named.ref.volumeId}`;
+    // canAccess refuses a name that is no room (`system/other`, `user/..`) as well as another's volume.
     if (!canAccess(identity, index, 'read')) return undefined;
     const bytes = await rooms.use(index, (r) => readSkillFile(r.doc, named.skillId, named.path)?.slice());
     return bytes && { resource: resourceOf(named.ref, named.skillId, { path: named.path, size: bytes.byteLength }), bytes };

@@ -67,7 +67,8 @@ function setInput(graph: WorkflowGraph, lib: CallerLibrary, node: WorkflowNode, 
   if (port.type !== 'any' && !fits(port.type, value)) {
     throw new RunInputError(`input "${input}" of node "${node.id}" must be ${EXPECTED[port.type]}, got ${shown(value)}`, node.id, input);
   }
-  node.inputs[input] = value;
+  // Defined, not assigned: an input named "__proto__" stays data.
+  node.inputs = { ...node.inputs, [input]: value };
 }
 
 /** Refuses a run whose required inputs are still unset, naming each by the key the caller would use. */

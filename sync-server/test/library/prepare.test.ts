@@ -96,6 +96,7 @@ describe('prepareWorkflow', () => {
     expect((await refused(share('user/alice/workflow/other', 'read'), W1, 'w1')).code).toBe('forbidden');
     expect(await refused(alice, W1, 'nope')).toMatchObject({ code: 'not_found', message: 'No workflow "nope" in user/alice.' });
     expect((await refused(alice, W1, '../x')).code).toBe('not_found');
+    expect((await refused(alice, { volume: 'system', volumeId: 'other' } as unknown as typeof W1, 'w1')).code).toBe('not_found');
     await rooms.use(volumeRoom('user', 'alice'), (r) => trashWorkflow(r.doc, W1, 'w1', { by: 'alice', at: '2026-01-02T00:00:00.000Z' }));
     const trashed = await refused(alice, W1, 'w1');
     expect(trashed.code).toBe('not_found');

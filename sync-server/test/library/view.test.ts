@@ -194,6 +194,7 @@ describe('prompts and resources', () => {
     expect(await library.readResource(bob, 'llmunix://user/alice/skills/pdf/scripts/fill.py')).toBeUndefined();
     expect(await library.readResource(alice, 'llmunix://user/alice/skills/pdf/nope.txt')).toBeUndefined();
     expect(await library.readResource(alice, 'llmunix://user/../skills/pdf/x')).toBeUndefined();
+    expect(await library.readResource(alice, 'llmunix://system/other/skills/pdf/x')).toBeUndefined();
     expect((await library.view(bob)).prompts.map((p) => p.skillId)).not.toContain('pdf');
   });
 });
