@@ -8,6 +8,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { openWebSocketEdge } from './edge/websocket';
 import { Checkpoints } from './history/checkpoints';
+import { createLibrary, type ServerLibrary } from './library/library';
 import type { HistoryStore } from './history/history-store';
 import { openHistory } from './history/open-history';
 import { openMirrors } from './mirrors/mirrors';
@@ -30,6 +31,8 @@ export interface RunningServer {
   history: HistoryStore;
   /** The trash expiry: its sweep at start, and a sweep on demand. */
   trashExpiry: TrashExpiry;
+  /** The library as other assistants see it (MCP, REST runs), told of every durable room change. */
+  library: ServerLibrary;
   /** Runs of skills and workflows on the server (MCP tool calls, REST workflow runs). */
   runs: RunService;
   /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
@@ -67,6 +70,7 @@ export async function startServer(
         mirrors?.changed(room.name);
         checkpoints.changed(room);
         edgeOf.edge?.indexChanged(room.name);
+        library.roomChanged(room.name);
       },
       onApplied: (room, by, transaction) => checkpoints.applied(room, by, transaction),
       beforeUnload: (room) => checkpoints.unloading(room),
@@ -76,6 +80,7 @@ export async function startServer(
     log,
   );
   const checkpoints: Checkpoints = new Checkpoints(rooms, history, config.history, log.child({ component: 'history' }));
+  const library: ServerLibrary = createLibrary(rooms, { log: log.child({ component: 'library' }) });
   // A broken catalogue stops the start. Writing it into its room (loading the room, storing what
   // changed) goes on while the server starts listening, for a restart ready sooner: uses of the
   // volume wait for it (Rooms.prepare).
@@ -96,7 +101,7 @@ export async function startServer(
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms } });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms }, library, runs, runsKeepMs: config.runs.keepMs });
   const server = http.createServer(app);
   const edge = (edgeOf.edge = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining }));
 
@@ -137,7 +142,7 @@ export async function startServer(
       log.info('shutdown complete');
     })());
 
-  return { url, port, rooms, storage, history, trashExpiry, runs, close };
+  return { url, port, rooms, storage, history, trashExpiry, library, runs, close };
 }
 
 /**
