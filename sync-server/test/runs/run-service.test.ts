@@ -105,6 +105,17 @@ describe('the run service', () => {
     expect(mined.suggestions[0]?.markdown).toContain('quantum-vqe');
   });
 
+  it('still finishes a run whose trace cannot be written', async () => {
+    const carol: Identity = { kind: 'user', sub: 'carol', teams: [], team_admin: [] };
+    // A file where carol's folder of traces would be: the trace cannot be appended.
+    await fs.mkdir(path.join(dataDir, 'traces', 'user'), { recursive: true });
+    await fs.writeFile(path.join(dataDir, 'traces', 'user', 'carol'), 'not a folder');
+    const view = await server.runs.start(prepare({ nodes: [node('w', 'sample-weather-data', { days: 1 })], edges: [] }, { name: 'quick' }), { identity: carol, trigger: 'api' }).done;
+    expect(view.state).toBe('done');
+    expect(view.nodes.w?.outputs?.row_count).toBe(4);
+    expect(await fs.readFile(path.join(dataDir, 'traces', 'user', 'carol'), 'utf8')).toBe('not a folder');
+  });
+
   it("writes a workflow run's record into its runs room for a person who may write it, and none for a read link", async () => {
     const records = () => server.rooms.use('user/alice/runs/h2', (room) => listRuns(room.doc));
     const before = (await records()).length;
@@ -123,7 +134,7 @@ describe('the run service', () => {
   });
 
   it('names the failing node, its skill and the line of the skill file in the error; what depends on it is skipped', async () => {
-    const graph: WorkflowGraph = { nodes: [node('bad', 'boom', { n: 2 }), node('after', 'boom'), node('fine', 'sample-weather-data', { days: 1 })], edges: [edge('bad', 'x', 'after', 'n')] };
+    const graph: WorkflowGraph = { nodes: [node('bad', 'boom', { n: 2 }), node('after', 'boom'), node('fine', 'sample-weather-data', { days: 2 })], edges: [edge('bad', 'x', 'after', 'n')] };
     const view = await server.runs.start(prepare(graph, { name: 'failing' }), { identity: alice, trigger: 'api' }).done;
     expect(view.state).toBe('error');
     expect(Object.fromEntries(Object.entries(view.nodes).map(([id, n]) => [id, n.status]))).toEqual({ bad: 'error', after: 'skipped', fine: 'done' });
