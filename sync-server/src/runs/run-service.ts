@@ -49,7 +49,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
   let runtimes: NodeRuntimes | undefined;
   let closed = false;
 
-  const report = (run: ServerRun) => {
+  /** Tells the run's caller where it is; a listener that throws is logged, not the run's failure. */
+  const tell = (run: ServerRun) => {
     try {
       run.options.onProgress?.(run.view());
     } catch (e) {
@@ -69,7 +70,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
   const finish = (run: ServerRun) => {
     run.finish();
-    report(run);
+    tell(run);
     prune();
   };
 
@@ -99,7 +100,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const { prepared } = run;
     const { signal } = run.abort;
     run.begin();
-    report(run);
+    tell(run);
     const limit = setTimeout(() => {
       run.timedOut = runTimedOut(config.runTimeoutMs);
       run.abort.abort(new Error(run.timedOut));
@@ -122,12 +123,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
         signal,
         timeoutMs: config.nodeTimeoutMs,
         onState: (id, state) => {
-          if (run.nodeState(id, state) && state.status !== 'queued') report(run);
+          if (run.nodeState(id, state) && state.status !== 'queued') tell(run);
         },
         workflow: prepared.name,
         newId: () => run.id,
       });
-      clearTimeout(limit);
       run.ended(result, config.nodeTimeoutMs);
       await Promise.all([
         keepTrace(run, result),
