@@ -19,6 +19,7 @@ import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
 import { trashRouter } from './rest/trash';
 import { versionsRouter } from './rest/versions';
+import { runTracesRouter } from './rest/run-traces';
 import { runsRouter, workflowRunsRouter } from './rest/workflow-runs';
 import type { Library } from './library/types';
 import type { RunService } from './runs/types';
@@ -54,6 +55,8 @@ export interface AppDeps {
   runs: RunService;
   /** How long finished runs are kept (RUNS_KEEP_MS), for the 404 of one gone. */
   runsKeepMs: number;
+  /** Where the server's runs keep their traces (`DATA_DIR/traces`), served by `/api/traces`; absent: none kept. */
+  tracesDir?: string;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -94,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
     res.json({ pyodide_package_url: deps.pyodidePackageUrl ?? null, chat_configured: deps.chat.apiKey !== '', auth_required: Boolean(deps.authenticate) });
   });
 
-  const rest = ['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/workflows', '/api/runs'];
+  const rest = ['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/workflows', '/api/runs', '/api/traces'];
   if (deps.authenticate) {
     app.use([...rest, '/api/chat', '/chat'], deps.authenticate);
   }
@@ -110,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/trash', trashRouter({ ...purge, rooms: deps.rooms, identify: deps.identify, log: deps.log, trashDays: days }));
   app.use('/api/workflows', workflowRunsRouter({ library: deps.library, runs: deps.runs, identify: deps.identify }));
   app.use('/api/runs', runsRouter({ runs: deps.runs, identify: deps.identify, keepMs: deps.runsKeepMs }));
+  app.use('/api/traces', runTracesRouter({ identify: deps.identify, tracesDir: deps.tracesDir }));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });

@@ -89,11 +89,12 @@ export async function startServer(
   // Runs keep their results in one cache and their traces beside the rooms; with memory storage
   // nothing goes to disk, so traces are not kept.
   const runsLog = log.child({ component: 'runs' });
+  const tracesDir = config.storage === 'file' ? path.join(config.dataDir, TRACES_DIR) : undefined;
   const runs = createRunService({
     config: config.runs,
     rooms,
     cache: await openRunCache(config, (m) => runsLog.warn(m)),
-    tracesDir: config.storage === 'file' ? path.join(config.dataDir, TRACES_DIR) : undefined,
+    tracesDir,
     log: runsLog,
   });
 
@@ -101,7 +102,7 @@ export async function startServer(
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms }, library, runs, runsKeepMs: config.runs.keepMs });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms }, library, runs, runsKeepMs: config.runs.keepMs, tracesDir });
   const server = http.createServer(app);
   const edge = (edgeOf.edge = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining }));
 

@@ -186,6 +186,20 @@ describe('REST workflow runs', () => {
     expect(traces.map((t) => t.id)).toContain(firstId);
     expect(traces.filter((t) => t.workflow === 'H2 ground state by VQE').length).toBeGreaterThanOrEqual(5);
   });
+
+  it('serves those traces to whoever may read the volume (GET /api/traces, for the app’s evolution engine), and to nobody else', async () => {
+    const own = await as('alice', '/api/traces?days=1');
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ volume: 'user', volume_id: 'alice', days: 1 });
+    const ids = (own.body.traces as Array<{ id: string; status: string }>).map((t) => t.id);
+    expect(ids).toContain(firstId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect((await as('bob', '/api/traces?volume=user&volume_id=alice')).status).toBe(403);
+    expect((await as('bob', '/api/traces')).body.traces).toEqual([]);
+    const bad = await as('alice', '/api/traces?days=365');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/days/);
+  });
 });
 
 describe('REST workflow run limits', () => {

@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { listDismissedPatterns, putWorkflowListing } from '../../shared/src/documents/volume-index';
-import { writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../shared/src/documents/workflow';
-import { ROOT, waitFor } from './harness';
+import { listDismissedPatterns } from '../../shared/src/documents/volume-index';
+import type { WorkflowGraph } from '../../shared/src/documents/workflow';
+import { CHAIN, chain, SKILLS_DIR, storeWorkflow } from './evolution-chain';
+import { waitFor } from './harness';
 import { useAppWithFakeChat } from './harness/fake-chat';
 import { dropSkill } from './harness/canvas';
 import { addUserSkill, nodeById, numberOutput, openResult, waitForNodes, waitForStatus } from './run-e2e-helpers';
@@ -17,22 +18,6 @@ import { addUserSkill, nodeById, numberOutput, openResult, waitForNodes, waitFor
 
 const chat = useAppWithFakeChat();
 const app = chat.app;
-
-/** The headless evolution tests' chain: Square (Python) → Offset (JavaScript) → Half (Python). */
-const SKILLS_DIR = path.join(ROOT, 'sync-server/test/headless/fixtures/evolve-skills');
-const CHAIN = ['py-square', 'js-offset', 'py-half'];
-
-const chain = (x: number): WorkflowGraph => ({
-  nodes: [
-    { id: 'sq', skillId: 'py-square', label: 'Square', position: { x: 0, y: 0 }, inputs: { x } },
-    { id: 'off', skillId: 'js-offset', label: 'Offset', position: { x: 340, y: 0 }, inputs: {} },
-    { id: 'half', skillId: 'py-half', label: 'Half', position: { x: 680, y: 0 }, inputs: {} },
-  ],
-  edges: [
-    { id: 'e1', source: 'sq', sourceHandle: 'y', target: 'off', targetHandle: 'y' },
-    { id: 'e2', source: 'off', sourceHandle: 'z', target: 'half', targetHandle: 'z' },
-  ],
-});
 
 /** Offset → Half alone: with the chain's runs, a second suggestion (support 6) to dismiss. */
 const tail = (y: number): WorkflowGraph => ({
@@ -43,25 +28,11 @@ const tail = (y: number): WorkflowGraph => ({
   edges: [{ id: 'e1', source: 'off', sourceHandle: 'z', target: 'half', targetHandle: 'z' }],
 });
 
-/** A workflow in the user's volume, named in its listing as the workflows panel makes one. */
-async function makeWorkflow(id: string, name: string, graph: WorkflowGraph): Promise<void> {
-  const now = new Date().toISOString();
-  const fields = { name, description: '', created_at: now, updated_at: now };
-  const room = await app.connect(`user/default/workflow/${id}`);
-  writeWorkflowMeta(room.doc, fields);
-  writeWorkflowGraph(room.doc, graph);
-  const index = await app.connect('user/default');
-  putWorkflowListing(index.doc, id, fields);
-  await new Promise((r) => setTimeout(r, 300));
-  room.destroy();
-  index.destroy();
-}
-
 beforeAll(async () => {
   for (const id of CHAIN) await addUserSkill(app.server.url, id, fs.readFileSync(path.join(SKILLS_DIR, `${id}.md`), 'utf8'));
-  await makeWorkflow('sg-a', 'Squares A', chain(3));
-  await makeWorkflow('sg-b', 'Squares B', chain(5));
-  await makeWorkflow('sg-tail', 'Offsets', tail(1));
+  await storeWorkflow(app, 'sg-a', 'Squares A', chain(3));
+  await storeWorkflow(app, 'sg-b', 'Squares B', chain(5));
+  await storeWorkflow(app, 'sg-tail', 'Offsets', tail(1));
 });
 
 const screenshot = (page: Page, name: string) => (process.env.E2E_SCREENSHOTS ? page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png` }) : Promise.resolve());

@@ -42,3 +42,37 @@ export async function appendRunTrace(tracesDir: string, identity: Identity, trac
   await fs.appendFile(file, `${JSON.stringify(trace)}\n`);
   return file;
 }
+
+/** Most traces one read returns: a week of a busy person's runs, and no more than the app's miner needs. */
+export const MAX_TRACES_READ = 20_000;
+
+const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+
+/**
+ * The traces of one volume's folder from the day of `since` (UTC) on, newest days first, at most
+ * `max`. A line that is not JSON is skipped (a line cut by a crash mid-append): the miner skips
+ * what is not a trace anyway. A volume with no folder has no traces.
+ */
+export async function readRunTraces(tracesDir: string, volume: string, volumeId: string, since: number, max = MAX_TRACES_READ): Promise<unknown[]> {
+  const dir = path.join(tracesDir, volume, volumeId);
+  const names = await fs.readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  });
+  const firstDay = new Date(since).toISOString().slice(0, 10);
+  const days = names.flatMap((n) => DAY_FILE.exec(n)?.[1] ?? []).filter((d) => d >= firstDay).sort().reverse();
+  const out: unknown[] = [];
+  for (const day of days) {
+    const lines = (await fs.readFile(path.join(dir, `${day}.jsonl`), 'utf8')).split('\n');
+    for (const line of lines.reverse()) {
+      if (out.length >= max) return out;
+      if (line.trim() === '') continue;
+      try {
+        out.push(JSON.parse(line));
+      } catch {
+        // A torn last line: not a trace.
+      }
+    }
+  }
+  return out;
+}

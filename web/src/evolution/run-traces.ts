@@ -1,6 +1,8 @@
 import { readMessages } from '../../../shared/src/documents/session';
 import { getWorkflowListing, listSessions } from '../../../shared/src/documents/volume-index';
 import { parseRoomName, sessionRoom, volumeRoom, type Volume } from '../../../shared/src/rooms';
+import { apiFetch } from '../documents/api-fetch';
+import { tokenFor } from '../documents/identity';
 import type { RoomSet } from '../documents/rooms';
 import { readRoom } from '../panels/room-access';
 import { listTraces } from '../run/run-store';
@@ -19,6 +21,19 @@ async function sessionTraces(rooms: RoomSet, volume: Volume, volumeId: string, s
   const recent = sessions.filter((s) => !(Date.parse(s.updated_at) < since));
   const traces = await Promise.all(recent.map((s) => readRoom(rooms, sessionRoom(volume, volumeId, s.id), (doc) => readMessages(doc).flatMap((m) => m.traces ?? []))));
   return traces.flat();
+}
+
+/**
+ * The traces of the runs the server made for a volume: other assistants' tool calls (MCP) and
+ * scripts' workflow runs (REST), which no browser saw. Offline, or from a server that keeps none,
+ * there are none: the runs this browser knows are mined all the same.
+ */
+async function serverTraces(volume: Volume, volumeId: string, days: number): Promise<unknown[]> {
+  const query = new URLSearchParams({ volume, volume_id: volumeId, days: String(days) });
+  const answer = await apiFetch(`/api/traces?${query}`, tokenFor(volumeRoom(volume, volumeId)));
+  if (!answer.ok) return [];
+  const body = (await answer.value.json().catch(() => null)) as { traces?: unknown } | null;
+  return Array.isArray(body?.traces) ? body.traces : [];
 }
 
 /**
@@ -48,16 +63,19 @@ async function nameWorkflows(rooms: RoomSet, traces: Array<Record<string, unknow
 
 /**
  * The runs to mine, each once (a run kept in this browser and attached to a session is one run):
- * for this person, the traces this browser kept and those in their sessions (runs on their other
- * devices); for a team, the traces in the team's sessions.
+ * for this person, the traces this browser kept, those in their sessions (runs on their other
+ * devices) and those of the runs the server made for them (MCP, REST); for a team, the traces in
+ * the team's sessions and of the server's runs through the team's share links.
  */
 export async function gatherTraces(rooms: RoomSet, source: RunSource, days: number, now: number): Promise<unknown[]> {
   const since = now - days * DAY_MS;
-  const [local, shared] = await Promise.all([
+  const volume = source.kind === 'mine' ? 'user' : 'team';
+  const [local, shared, server] = await Promise.all([
     source.kind === 'mine' ? listTraces().catch((): unknown[] => []) : Promise.resolve([]),
-    sessionTraces(rooms, source.kind === 'mine' ? 'user' : 'team', source.volumeId, since),
+    sessionTraces(rooms, volume, source.volumeId, since),
+    serverTraces(volume, source.volumeId, days),
   ]);
   const byId = new Map<string, Record<string, unknown>>();
-  for (const t of [...local, ...shared]) if (isObject(t) && typeof t.id === 'string' && !byId.has(t.id)) byId.set(t.id, t);
+  for (const t of [...local, ...shared, ...server]) if (isObject(t) && typeof t.id === 'string' && !byId.has(t.id)) byId.set(t.id, t);
   return nameWorkflows(rooms, [...byId.values()]);
 }
