@@ -2,6 +2,7 @@
 // server with tokens and file storage: workflows stored in a person's volume through the
 // documents as the app stores them, run on the real runtimes (Pyodide and the JavaScript
 // sandbox) with the real system skills.
+// (RUNS-1, RUNS-2, RUNS-3, RUNS-5, RUNS-6, RUNS-7, RUNS-8, LIB-3)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

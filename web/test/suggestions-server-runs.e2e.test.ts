@@ -1,6 +1,6 @@
 // Runs the server made (a script's REST workflow runs; MCP tool calls go the same way) feed the
 // app's evolution engine: three runs of the Square → Offset → Half chain, none of them in a
-// browser, are suggested as a compound skill in the skill library with their evidence.
+// browser, are suggested as a compound skill in the skill library with their evidence. (RUNS-6)
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';

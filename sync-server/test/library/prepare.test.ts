@@ -1,6 +1,7 @@
 // Prepared runs: a caller's inputs written into the graph as node literals, each checked and
 // refused with a message naming the node and input; workflows the caller may not read refused
 // as REST refuses them; and a prepared run that the real executor runs.
+// (LIB-2, LIB-3)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { trashWorkflow } from '../../../shared/src/documents/trash';
 import { runWorkflow } from '../../../shared/src/execution/executor';

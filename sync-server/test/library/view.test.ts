@@ -1,6 +1,7 @@
 // The library as other assistants see it: tools from skills and workflows with JSON Schemas from
 // the typed ports, names stable and collisions settled, instruction skills as prompts and their
 // files as resources, all following what each identity may read.
+// (LIB-1, LIB-2)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Rooms } from '../../src/rooms/rooms';
 import { createLibrary, type ServerLibrary } from '../../src/library/library';

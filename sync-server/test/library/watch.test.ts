@@ -1,6 +1,7 @@
 // Watching the library: a watcher is told when what its identity sees changes (a skill added to
 // its volume, a workflow's inputs), not when another person's volume changes nor when a node is
 // only moved on a canvas; stopping stops it.
+// (LIB-4)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { putSkillSource } from '../../../shared/src/documents/volume-index';
 import { moveNode, setNodeInput } from '../../../shared/src/documents/workflow';

@@ -1,6 +1,7 @@
 // The run service's limits on a real server with the real JavaScript sandbox: the concurrency
 // limit and its queue (RUN_CONCURRENCY, RUN_QUEUE_MAX), cancelling a looping skill and a queued
 // run, the per-node and per-run time limits, how many finished runs are kept, and shutdown.
+// (RUNS-1, RUNS-2, RUNS-3, RUNS-8, RUNS-9)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

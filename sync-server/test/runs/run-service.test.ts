@@ -1,6 +1,7 @@
 // The server's run service (sync-server/src/runs/) on a real server with file storage: the real
 // system skills on the real runtimes (Pyodide and the JavaScript sandbox), the result cache,
 // traces the evolution engine mines, and run records in the workflow's runs room.
+// (RUNS-4, RUNS-5, RUNS-6, RUNS-7, RUNS-8)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
