@@ -15,6 +15,8 @@ import { errorHandler, HttpError } from './http/errors';
 import type { Checkpoints } from './history/checkpoints';
 import { restAuthor } from './history/authors';
 import type { HistoryStore } from './history/history-store';
+import { mcpRouter } from './mcp/http';
+import type { McpSessions } from './mcp/sessions';
 import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
 import { trashRouter } from './rest/trash';
@@ -46,6 +48,8 @@ export interface AppDeps {
   checkpoints: Checkpoints;
   /** `TRASH_DAYS`, and what deleting from the trash for good touches beside the rooms (versions, mirrors). */
   trash: { days: number } & Omit<PurgeDeps, 'rooms' | 'log'>;
+  /** The MCP sessions served at /mcp; absent: no /mcp. */
+  mcp?: McpSessions;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -99,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/versions', versionsRouter({ rooms: deps.rooms, history: deps.history, checkpoints: deps.checkpoints, identify: deps.identify }));
   const { days, ...purge } = deps.trash;
   app.use('/api/trash', trashRouter({ ...purge, rooms: deps.rooms, identify: deps.identify, log: deps.log, trashDays: days }));
+  if (deps.mcp) app.use('/mcp', mcpRouter({ sessions: deps.mcp, identify: deps.identify, authenticate: deps.authenticate, perMinute: http.restRatePerMinute }));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });
