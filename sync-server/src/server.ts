@@ -11,6 +11,7 @@ import type { HistoryStore } from './history/history-store';
 import { openHistory } from './history/open-history';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
+import { lockDataDir } from './storage/data-dir-lock';
 import { DiskSpace, isDiskFull } from './storage/disk-space';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
@@ -37,11 +38,20 @@ export async function startServer(
     identify?: Identify;
     /** The clock of the trash expiry, for tests. */
     now?: () => number;
+    /** false: build everything but listen on no port (`npm run mcp --data` serves over stdio); `url` is then empty. */
+    listen?: boolean;
+    /** What holds DATA_DIR's lock, as the next process is told. */
+    holder?: string;
   } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
   const tokens = config.authSecret ? tokenIdentities(config.authSecret) : null;
   const identify = options.identify ?? tokens?.identify ?? identifyLocal;
+  // The room logs under DATA_DIR have one writer (with Redis, the logs are Redis's and instances share DATA_DIR's snapshots).
+  const dataDirLock =
+    !config.redisUrl && (config.storage === 'file' || config.s3)
+      ? await lockDataDir(config.dataDir, options.holder ?? 'the LLMunix server', 'Stop that process first; to use the library of a running server over MCP, run `npm run mcp -- --server URL`.')
+      : undefined;
   const { storage, redis, s3Blobs } = await openStorage(config);
   // The rooms report durable changes to the mirrors, which read the documents from storage.
   const mirrors = openMirrors(config, storage, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
@@ -82,13 +92,17 @@ export async function startServer(
   const server = http.createServer(app);
   const edge = (edgeOf.edge = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining }));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info({ url, port, storage: storage.kind, dataDir: config.storage === 'file' ? config.dataDir : undefined }, 'listening');
+  let port = 0;
+  let url = '';
+  if (options.listen !== false) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+    url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    log.info({ url, port, storage: storage.kind, dataDir: config.storage === 'file' ? config.dataDir : undefined }, 'listening');
+  }
   const trashExpiry = startTrashExpiry(storage, purge, { days: config.trashDays, now: options.now });
   // In the background, after listening: rooms stored before the mirrors, or left behind by a failed write.
   mirrors?.startCatchUp();
@@ -98,7 +112,7 @@ export async function startServer(
     (closing ??= (async () => {
       draining = true;
       log.info('shutting down: closing connections and flushing rooms');
-      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const httpClosed = server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       for (const ws of edge.sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
       server.closeIdleConnections();
       await trashExpiry.stop();
@@ -111,6 +125,7 @@ export async function startServer(
       await history.close();
       await mirrors?.close();
       await storage.close();
+      await dataDirLock?.release();
       for (const ws of edge.sockets) ws.terminate();
       server.closeAllConnections();
       await httpClosed;
