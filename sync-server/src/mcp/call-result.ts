@@ -5,6 +5,9 @@ import type { RunView } from '../runs/types';
 /** How many lines of a failing node's error text a tool error shows (a traceback's end says most). */
 const ERROR_TAIL_LINES = 30;
 
+/** The `_meta` key of a call's result that names its run (`run_id`, `state`, `duration_ms`), for clients that want it. */
+export const RUN_META = 'llmunix/run';
+
 /** A failed call as MCP wants it: a result the model reads (`isError`), never a protocol error. */
 export const toolError = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
 
@@ -28,6 +31,10 @@ const tail = (text: string, lines: number): string => {
  * skill and line, with the end of what the failing nodes reported.
  */
 export function callResult(view: RunView): CallToolResult {
+  return { ...resultOf(view), _meta: { [RUN_META]: { run_id: view.run_id, state: view.state, ...(view.duration_ms === undefined ? {} : { duration_ms: view.duration_ms }) } } };
+}
+
+function resultOf(view: RunView): CallToolResult {
   const lines = Object.entries(view.nodes).map(([id, node]) => statusLine(id, node));
   switch (view.state) {
     case 'done': {

@@ -19,7 +19,8 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 /**
  * Sends `notifications/progress` as the run goes (nodes done of all, and which run now), when the
  * caller asked for it with a progress token. MCP wants each notification's progress higher than
- * the last, so one goes out when the run starts and then each time a node settles.
+ * the last, so one goes out when the first node starts (not while queued) and then each time a
+ * node settles.
  */
 function progressReporter(extra: Extra, log: Logger): ((view: RunView) => void) | undefined {
   const progressToken = extra._meta?.progressToken;
@@ -27,7 +28,7 @@ function progressReporter(extra: Extra, log: Logger): ((view: RunView) => void) 
   let sent = -1;
   return (view) => {
     const { done, total, running } = view.progress;
-    if (done <= sent || extra.signal.aborted) return;
+    if (done <= sent || (sent < 0 && done === 0 && running.length === 0) || extra.signal.aborted) return;
     sent = done;
     const message = running.length > 0 ? `${done} of ${total} done; running ${running.join(', ')}` : `${done} of ${total} done`;
     extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: done, total, message } }).catch((e: unknown) => {
