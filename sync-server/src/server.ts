@@ -7,6 +7,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { openWebSocketEdge } from './edge/websocket';
 import { Checkpoints } from './history/checkpoints';
+import { createLibrary, type ServerLibrary } from './library/library';
 import type { HistoryStore } from './history/history-store';
 import { openHistory } from './history/open-history';
 import { openMirrors } from './mirrors/mirrors';
@@ -26,6 +27,8 @@ export interface RunningServer {
   history: HistoryStore;
   /** The trash expiry: its sweep at start, and a sweep on demand. */
   trashExpiry: TrashExpiry;
+  /** The library as other assistants see it (MCP, REST runs), told of every durable room change. */
+  library: ServerLibrary;
   /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
   close(): Promise<void>;
 }
@@ -70,6 +73,7 @@ export async function startServer(
         mirrors?.changed(room.name);
         checkpoints.changed(room);
         edgeOf.edge?.indexChanged(room.name);
+        library.roomChanged(room.name);
       },
       onApplied: (room, by, transaction) => checkpoints.applied(room, by, transaction),
       beforeUnload: (room) => checkpoints.unloading(room),
@@ -79,6 +83,7 @@ export async function startServer(
     log,
   );
   const checkpoints: Checkpoints = new Checkpoints(rooms, history, config.history, log.child({ component: 'history' }));
+  const library: ServerLibrary = createLibrary(rooms, { log: log.child({ component: 'library' }) });
   // A broken catalogue stops the start. Writing it into its room (loading the room, storing what
   // changed) goes on while the server starts listening, for a restart ready sooner: uses of the
   // volume wait for it (Rooms.prepare).
@@ -132,7 +137,7 @@ export async function startServer(
       log.info('shutdown complete');
     })());
 
-  return { url, port, rooms, storage, history, trashExpiry, close };
+  return { url, port, rooms, storage, history, trashExpiry, library, close };
 }
 
 /**
