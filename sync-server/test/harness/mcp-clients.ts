@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type * as Y from 'yjs';
+import { writeSkillFiles } from '../../../shared/src/documents/skill-files';
 import { writeWorkflowGraph, writeWorkflowMeta, type WorkflowGraph } from '../../../shared/src/documents/workflow';
 import { putSkillSource, putWorkflowListing } from '../../../shared/src/documents/volume-index';
 import { connectClient, synced, type TestClient } from './clients';
@@ -39,11 +40,15 @@ async function stored(serverUrl: string, room: string, token: string | undefined
   }
 }
 
-/** Adds a skill to a volume as the app's skill editor does: its Markdown in the volume index's `skills` map. */
-export async function addSkillInApp(serverUrl: string, volumeRoom: string, token: string | undefined, skillId: string, markdown: string): Promise<void> {
+/** Adds a skill to a volume as the app's skill editor does: its Markdown in the volume index's `skills` map, and the files of its folder. */
+export async function addSkillInApp(serverUrl: string, volumeRoom: string, token: string | undefined, skillId: string, markdown: string, files: Record<string, Uint8Array> = {}): Promise<void> {
   const app = await appClient(serverUrl, volumeRoom, token);
   try {
-    putSkillSource(app.doc, skillId, markdown);
+    app.doc.transact(() => {
+      putSkillSource(app.doc, skillId, markdown);
+      const written = writeSkillFiles(app.doc, skillId, Object.entries(files).map(([path, bytes]) => ({ path, bytes })));
+      if (!written.ok) throw new Error(JSON.stringify(written.error));
+    });
     await stored(serverUrl, volumeRoom, token, (doc) => doc.getMap('skills').has(skillId));
   } finally {
     app.destroy();

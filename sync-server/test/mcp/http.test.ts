@@ -205,6 +205,37 @@ describe('access', () => {
   });
 });
 
+describe('instruction skills', () => {
+  it('are prompts (their body as the message, links to their files), and their files are resources, text or base64', async () => {
+    const guide = '---\nname: Lab notebook\nskill_id: lab-notebook\ndescription: How to keep the lab notebook.\n---\n\n# Lab notebook\n\nUse `template.md` for each entry.\n';
+    const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+    await addSkillInApp(server.url, ALICE, tokens.alice, 'lab-notebook', guide, { 'template.md': new TextEncoder().encode('# Entry\n'), 'logo.bin': bytes });
+    const client = await connect(tokens.alice);
+    const prompts = (await client.listPrompts()).prompts;
+    expect(prompts.find((p) => p.name === 'lab-notebook')).toMatchObject({ title: 'Lab notebook', description: 'How to keep the lab notebook.' });
+    const prompt = await client.getPrompt({ name: 'lab-notebook' });
+    expect(prompt.messages[0]).toEqual({ role: 'user', content: { type: 'text', text: expect.stringMatching(/^# Lab notebook\n\nUse `template.md`/) } });
+    const links = prompt.messages.slice(1).map((m) => m.content);
+    expect(links).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'resource_link', uri: 'llmunix://user/alice/skills/lab-notebook/template.md', mimeType: 'text/markdown' }),
+        expect.objectContaining({ type: 'resource_link', uri: 'llmunix://user/alice/skills/lab-notebook/logo.bin' }),
+      ]),
+    );
+    const uris = (await client.listResources()).resources.map((r) => r.uri);
+    expect(uris).toContain('llmunix://user/alice/skills/lab-notebook/template.md');
+    const text = await client.readResource({ uri: 'llmunix://user/alice/skills/lab-notebook/template.md' });
+    expect(text.contents[0]).toMatchObject({ mimeType: 'text/markdown', text: '# Entry\n' });
+    const blob = await client.readResource({ uri: 'llmunix://user/alice/skills/lab-notebook/logo.bin' });
+    expect(Buffer.from((blob.contents[0] as { blob: string }).blob, 'base64')).toEqual(Buffer.from(bytes));
+    // Another person reads none of it: not listed, and not found by its URI.
+    const bob = await connect(tokens.bob);
+    expect((await bob.listPrompts()).prompts.map((p) => p.name)).not.toContain('lab-notebook');
+    await expect(bob.readResource({ uri: 'llmunix://user/alice/skills/lab-notebook/template.md' })).rejects.toThrow(/-32002|no resource/);
+    await expect(bob.getPrompt({ name: 'lab-notebook' })).rejects.toThrow(/no prompt "lab-notebook"/);
+  });
+});
+
 describe('the list follows the library', () => {
   it('a skill added in the app is listed at once, and a subscribed client is told the list changed', async () => {
     const client = await connect(tokens.alice);
