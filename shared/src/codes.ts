@@ -95,6 +95,7 @@ export const ERRORS = {
   rate_limited: { status: 429, help: 'Too many requests; wait a moment and retry.' },
   internal: { status: 500, help: 'The server failed unexpectedly; the logs have the details. Nothing was half-written.' },
   unavailable: { status: 503, help: 'A storage backend is not ready; see /readyz.' },
+  busy: { status: 503, help: 'The server is running as many skills and workflows as it can, and as many wait as it queues (RUN_CONCURRENCY, RUN_QUEUE_MAX). Send the run again after the Retry-After seconds.' },
   insufficient_storage: { status: 507, help: "The server's disk is full: nothing of this request was stored. Send it again once the server's operator has freed disk space (see /readyz)." },
 } as const satisfies Record<string, ErrorCode>;
 

@@ -21,6 +21,9 @@ import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
 import { trashRouter } from './rest/trash';
 import { versionsRouter } from './rest/versions';
+import { runsRouter, workflowRunsRouter } from './rest/workflow-runs';
+import type { Library } from './library/types';
+import type { RunService } from './runs/types';
 import type { Rooms } from './rooms/rooms';
 import type { DiskSpace } from './storage/disk-space';
 import type { Storage, StorageHealth } from './storage/storage';
@@ -48,8 +51,13 @@ export interface AppDeps {
   checkpoints: Checkpoints;
   /** `TRASH_DAYS`, and what deleting from the trash for good touches beside the rooms (versions, mirrors). */
   trash: { days: number } & Omit<PurgeDeps, 'rooms' | 'log'>;
-  /** The MCP sessions served at /mcp; absent: no /mcp. */
-  mcp?: McpSessions;
+  /** The library as other assistants see it, and the runs of its workflows (`/api/workflows/:id/run`, `/api/runs`). */
+  library: Library;
+  runs: RunService;
+  /** How long finished runs are kept (RUNS_KEEP_MS), for the 404 of one gone. */
+  runsKeepMs: number;
+  /** The MCP sessions of /mcp (the library as tools, calls through `runs`). */
+  mcp: McpSessions;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -90,20 +98,23 @@ export function createApp(deps: AppDeps): Express {
     res.json({ pyodide_package_url: deps.pyodidePackageUrl ?? null, chat_configured: deps.chat.apiKey !== '', auth_required: Boolean(deps.authenticate) });
   });
 
+  const rest = ['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/workflows', '/api/runs'];
   if (deps.authenticate) {
-    app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], deps.authenticate);
+    app.use([...rest, '/api/chat', '/chat'], deps.authenticate);
   }
-  app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash'], restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
-  if (deps.disk) app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], refuseWritesWhileDiskFull(deps.disk));
+  app.use(rest, restRateLimit({ perMinute: http.restRatePerMinute, identify: deps.identify }));
+  if (deps.disk) app.use([...rest, '/api/chat', '/chat'], refuseWritesWhileDiskFull(deps.disk));
   // What a REST call changes in a room counts as its caller's, in the versions' authors.
-  app.use(['/api/sessions', '/api/skills', '/api/versions', '/api/trash', '/api/chat', '/chat'], restAuthor(deps.identify));
+  app.use([...rest, '/api/chat', '/chat'], restAuthor(deps.identify));
   app.use(chatRouter({ rooms: deps.rooms, identify: deps.identify, chat: deps.chat, log: deps.log }));
   app.use('/api/sessions', sessionsRouter(deps.rooms, deps.identify));
   app.use('/api/skills', skillsRouter(deps.rooms, deps.identify));
   app.use('/api/versions', versionsRouter({ rooms: deps.rooms, history: deps.history, checkpoints: deps.checkpoints, identify: deps.identify }));
   const { days, ...purge } = deps.trash;
   app.use('/api/trash', trashRouter({ ...purge, rooms: deps.rooms, identify: deps.identify, log: deps.log, trashDays: days }));
-  if (deps.mcp) app.use('/mcp', mcpRouter({ sessions: deps.mcp, identify: deps.identify, authenticate: deps.authenticate, perMinute: http.restRatePerMinute }));
+  app.use('/api/workflows', workflowRunsRouter({ library: deps.library, runs: deps.runs, identify: deps.identify }));
+  app.use('/api/runs', runsRouter({ runs: deps.runs, identify: deps.identify, keepMs: deps.runsKeepMs }));
+  app.use('/mcp', mcpRouter({ sessions: deps.mcp, identify: deps.identify, authenticate: deps.authenticate, perMinute: http.restRatePerMinute }));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });

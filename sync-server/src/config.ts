@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_NODE_TIMEOUT_MS } from '../../shared/src/execution/executor';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -62,6 +63,12 @@ const EnvSchema = z.object({
     .default(30),
   HISTORY_PAUSE_MS: z.coerce.number().int().min(1).max(86_400_000).default(30_000),
   HISTORY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
+  RUN_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1 run at a time').max(64).default(2),
+  RUN_QUEUE_MAX: z.coerce.number().int().min(0, 'must be 0 (no waiting) or more').max(100_000).default(64),
+  RUN_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(DEFAULT_NODE_TIMEOUT_MS),
+  RUN_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
+  RUNS_KEEP_MS: z.coerce.number().int().min(0).max(604_800_000, 'must be at most 604800000 (a week)').default(3_600_000),
+  RUNS_KEEP_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -92,6 +99,23 @@ export interface Config {
   /** How long deleted workflows, sessions and skills stay in the trash before they are purged for good. */
   trashDays: number;
   history: HistoryConfig;
+  runs: RunsConfig;
+}
+
+/** Runs on the server (MCP tool calls, REST workflow runs): limits and how long they are kept. */
+export interface RunsConfig {
+  /** Runs at once, server-wide; more wait in a queue, first come first served. */
+  concurrency: number;
+  /** Runs that may wait; beyond it a new run is refused (REST 503, an MCP tool error). */
+  queueMax: number;
+  /** Per node, from its code's start; a skill's `estimated_time_ms` raises it (to three times the estimate). */
+  nodeTimeoutMs: number;
+  /** Per run, from its start (not while queued): the run is cancelled and fails saying so. */
+  runTimeoutMs: number;
+  /** How long a finished run stays for `GET /api/runs/:run_id`. */
+  keepMs: number;
+  /** At most this many finished runs are kept; the oldest go first. */
+  keepMax: number;
 }
 
 /** When versions are taken automatically (DESIGN §11). */
@@ -167,6 +191,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { corsOrigins: e.CORS_ORIGINS, restRatePerMinute: e.REST_RATE_LIMIT_PER_MINUTE },
     trashDays: e.TRASH_DAYS,
     history: { pauseMs: e.HISTORY_PAUSE_MS, maxMs: e.HISTORY_MAX_MS },
+    runs: {
+      concurrency: e.RUN_CONCURRENCY,
+      queueMax: e.RUN_QUEUE_MAX,
+      nodeTimeoutMs: e.RUN_NODE_TIMEOUT_MS,
+      runTimeoutMs: e.RUN_TIMEOUT_MS,
+      keepMs: e.RUNS_KEEP_MS,
+      keepMax: e.RUNS_KEEP_MAX,
+    },
     chat: {
       apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
       baseUrl: e.ANTHROPIC_BASE_URL,

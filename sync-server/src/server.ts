@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { CLOSE } from '../../shared/src/codes';
@@ -10,9 +11,14 @@ import { Checkpoints } from './history/checkpoints';
 import { createLibrary, type ServerLibrary } from './library/library';
 import type { HistoryStore } from './history/history-store';
 import { openHistory } from './history/open-history';
+import { McpSessions } from './mcp/sessions';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
 import { lockDataDir } from './storage/data-dir-lock';
+import { openRunCache } from './runs/run-cache';
+import { createRunService } from './runs/run-service';
+import { TRACES_DIR } from './runs/run-traces';
+import type { RunService } from './runs/types';
 import { DiskSpace, isDiskFull } from './storage/disk-space';
 import { openStorage } from './storage/open';
 import type { Storage } from './storage/storage';
@@ -29,6 +35,8 @@ export interface RunningServer {
   trashExpiry: TrashExpiry;
   /** The library as other assistants see it (MCP, REST runs), told of every durable room change. */
   library: ServerLibrary;
+  /** Runs of skills and workflows on the server (MCP tool calls, REST workflow runs). */
+  runs: RunService;
   /** Graceful shutdown: refuses new work, closes clients, flushes and compacts every room. */
   close(): Promise<void>;
 }
@@ -89,11 +97,23 @@ export async function startServer(
   // volume wait for it (Rooms.prepare).
   writeSystemSkills(rooms, await readSystemSkills(config.skillsDir), diskSpace, log);
 
+  // Runs keep their results in one cache and their traces beside the rooms; with memory storage
+  // nothing goes to disk, so traces are not kept.
+  const runsLog = log.child({ component: 'runs' });
+  const runs = createRunService({
+    config: config.runs,
+    rooms,
+    cache: await openRunCache(config, (m) => runsLog.warn(m)),
+    tracesDir: config.storage === 'file' ? path.join(config.dataDir, TRACES_DIR) : undefined,
+    log: runsLog,
+  });
+
   // A room purged from the trash is no longer listed: its mirror, rebuilt, is deleted; its versions go with it.
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms } });
+  const mcp = new McpSessions({ library, runs, log: log.child({ component: 'mcp' }) });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms }, library, runs, runsKeepMs: config.runs.keepMs, mcp });
   const server = http.createServer(app);
   const edge = (edgeOf.edge = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining }));
 
@@ -121,6 +141,10 @@ export async function startServer(
       for (const ws of edge.sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
       server.closeIdleConnections();
       await trashExpiry.stop();
+      // MCP sessions end first (their calls cancelled, their streams closed); then the runs end
+      // (cancelled) before the rooms close: their records are written into rooms.
+      await mcp.closeAll();
+      await runs.close();
       diskSpace.close();
       // Rooms flush and compact once; the mirrors then write what is stored, read from storage
       // (which is why it closes last), including what closing the rooms made durable.
@@ -137,7 +161,7 @@ export async function startServer(
       log.info('shutdown complete');
     })());
 
-  return { url, port, rooms, storage, history, trashExpiry, library, close };
+  return { url, port, rooms, storage, history, trashExpiry, library, runs, close };
 }
 
 /**

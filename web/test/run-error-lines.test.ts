@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeJavaScriptError } from '../../shared/src/execution/javascript-errors';
 import { describePythonFailure, parseHarnessResult } from '../../shared/src/execution/python-harness';
 import { parseSkill } from '../../shared/src/skill/parse';
-import { errorPieces } from '../src/run/error-lines';
+import { errorPieces } from '../../shared/src/execution/error-lines';
 import { browserErrorLocator } from '../src/runtimes/sandbox';
 import { pythonSkill, javascriptSkill } from './run-e2e-helpers';
 

@@ -8,7 +8,8 @@ import type { WorkflowGraph } from '../../shared/src/documents/workflow';
 import { runWorkflow } from '../../shared/src/execution/executor';
 import type { ResolvedSkill, ResultCache } from '../../shared/src/execution/types';
 import { parseSkill } from '../../shared/src/skill/parse';
-import { literalInputs, runRecordOf, withInputs } from '../src/run/run-record';
+import { runRecordOf } from '../../shared/src/execution/run-record';
+import { literalInputs, withInputs } from '../src/run/run-record';
 
 function jsSkill(id: string, code: string, deterministic = true): ResolvedSkill {
   const source = [

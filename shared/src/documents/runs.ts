@@ -40,7 +40,11 @@ export interface RunRecord {
   duration_ms: number;
   by: { sub: string; name: string };
   status: RunStatus;
-  /** What started it: "run" (Run), "node" (one node and what it needs), "again" (a past run's inputs), "assistant" (the chat). */
+  /**
+   * What started it: "run" (Run), "node" (one node and what it needs), "again" (a past run's
+   * inputs), "assistant" (the chat); on the server, "mcp" (another assistant's tool call) and
+   * "api" (REST).
+   */
   trigger: string;
   nodes: Record<string, RunNodeRecord>;
 }

@@ -86,6 +86,12 @@ function expandLevel(graph: WorkflowGraph, prefix: string, lookup: CompoundLooku
 }
 
 /**
+ * Whether a run state's id is an inner node of a compound node (`<node>/<inner>`, as
+ * `expandCompounds` names them): canvas node ids never hold a `/`.
+ */
+export const isInnerNode = (id: string): boolean => id.includes('/');
+
+/**
  * Replaces every compound node (nested ones too) by its inner nodes, ids namespaced
  * `<compoundNodeId>/<innerId>`, with edges into and out of it rewired to the inner ports its
  * mapping names and its literals and defaults set on the inner nodes they feed. A graph without

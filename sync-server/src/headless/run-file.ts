@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { WorkflowGraph } from '../../../shared/src/documents/workflow';
-import { cacheKey, runWorkflow } from '../../../shared/src/execution/executor';
+import { runWorkflow } from '../../../shared/src/execution/executor';
+import { errorGist } from '../../../shared/src/execution/error-lines';
 import { expandCompounds, validateExpanded } from '../../../shared/src/execution/expand-compound';
-import { resolveInputs } from '../../../shared/src/execution/inputs';
 import { describeDevice } from '../../../shared/src/execution/gpu-fallback';
-import type { NodeState, NodeStatus, ResolvedSkill, ResultCache, RunDevice, RunTrace } from '../../../shared/src/execution/types';
+import type { NodeState, NodeStatus, ResultCache, RunDevice, RunTrace } from '../../../shared/src/execution/types';
 import type { Json } from '../../../shared/src/json';
-import type { SkillType } from '../../../shared/src/skill/schema';
-import { scheduleWaves } from '../../../shared/src/workflow/schedule';
 import { parseWorkflowFile } from '../../../shared/src/workflow/file';
 import type { WorkflowIssue } from '../../../shared/src/workflow/validate';
 import { FileResultCache } from './cache';
 import { nodeRuntimes, type NodeRuntimes } from './runtimes';
 import { librarySkill, loadVolumes } from './skills';
+import { typesToRun } from './types-to-run';
 
 /** One node in the CLI's answer. `invalid`: the workflow did not validate, so nothing ran. */
 export interface NodeSummary {
@@ -59,37 +57,13 @@ const invalid = (log: (l: string) => void, reasons: string[], nodes: Record<stri
 };
 
 /** Every node, marked invalid with the issues that name it or, for a compound node, its inner nodes. */
-function invalidNodes(ids: string[], issues: WorkflowIssue[]): Record<string, NodeSummary> {
+export function invalidNodes(ids: string[], issues: WorkflowIssue[]): Record<string, NodeSummary> {
   return Object.fromEntries(
     ids.map((id) => {
       const mine = issues.filter((i) => i.nodes.some((n) => n === id || n.startsWith(`${id}/`))).map((i) => i.message);
       return [id, { status: 'invalid', error: mine.length > 0 ? mine.join('\n') : 'not run: the workflow is invalid' }];
     }),
   );
-}
-
-/**
- * The skill types of the nodes that will really run: those whose result is not in the cache,
- * found by following cached outputs downstream as the executor will.
- */
-async function typesToRun(graph: WorkflowGraph, resolve: (id: string) => ResolvedSkill | undefined, cache?: ResultCache): Promise<Set<SkillType>> {
-  const outputs = new Map<string, Record<string, Json>>();
-  const types = new Set<SkillType>();
-  for (const wave of scheduleWaves(graph)) {
-    for (const id of wave) {
-      const node = graph.nodes.find((n) => n.id === id)!;
-      const { skill, source } = resolve(node.skillId)!;
-      const fm = skill.frontmatter;
-      const upstreamKnown = graph.edges.every((e) => e.target !== id || outputs.has(e.source));
-      const hit =
-        upstreamKnown && fm.deterministic && cache
-          ? await cache.get(cacheKey(source, resolveInputs(node, fm, graph, (src) => outputs.get(src)))).catch(() => undefined)
-          : undefined;
-      if (hit) outputs.set(id, hit.outputs);
-      else types.add(fm.type);
-    }
-  }
-  return types;
 }
 
 /** Keeps a run's trace for the evolution engine; a trace that cannot be written is said, not fatal. */
@@ -167,8 +141,7 @@ export async function runWorkflowFile(o: RunFileOptions): Promise<RunFileResult>
       if (s.status === 'queued') return void last.set(id, shown);
       last.set(id, shown);
       const time = s.durationMs !== undefined && s.status !== 'cached' ? ` (${s.durationMs} ms)` : '';
-      // The gist of an error: its last unindented line (a Python exception, not a JS stack frame).
-      const gist = s.error?.split('\n').filter((l) => l.trim() && !/^\s/.test(l)).at(-1);
+      const gist = s.error === undefined ? undefined : errorGist(s.error);
       const why = gist && s.status !== 'cancelled' ? `: ${gist}` : '';
       log(`${stamp()} ${id} ${shown}${time}${why}`);
       if (s.device && (s.status === 'done' || s.status === 'cached')) log(`${stamp()} ${id} ${describeDevice(s.device)}`);

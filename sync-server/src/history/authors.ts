@@ -15,6 +15,12 @@ export function restAuthor(identify: Identify): RequestHandler {
   return (req, _res, next) => restCaller.run(identityKey(identify(req)), next);
 }
 
+/**
+ * Runs `fn` with `who` (an `identityKey`) as the author of the changes it makes, for work that
+ * changes rooms after its request has moved on (a run's record, written when the run ends).
+ */
+export const changesBy = <T>(who: string, fn: () => T): T => restCaller.run(who, fn);
+
 /** The identity of the REST call this code runs for, if any. */
 export const currentRestCaller = (): string | undefined => restCaller.getStore();
 

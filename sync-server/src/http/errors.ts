@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { ERRORS, type ErrorBody, type ErrorName } from '../../../shared/src/codes';
 import { RoomDeletedError, RoomStorageError } from '../rooms/room';
 import { RoomsClosedError } from '../rooms/rooms';
+import { RunInputError } from '../library/types';
+import { RunsBusyError } from '../runs/types';
 import { isDiskFull } from '../storage/disk-space';
 import { InvalidNameError, StorageError } from '../storage/storage';
 
@@ -22,6 +24,9 @@ export class HttpError extends Error {
   }
 }
 
+/** What a refused run's `Retry-After` says: a few seconds, about what a short run takes. */
+export const RUNS_RETRY_AFTER_S = 5;
+
 /** Renders an error as `{ error: { code, message, help, details? } }`. */
 export function errorBody(code: ErrorName, message: string, details?: unknown): ErrorBody {
   return { error: { code, message, help: ERRORS[code].help, ...(details === undefined ? {} : { details }) } };
@@ -38,6 +43,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof HttpError) {
       res.status(error.status).json(errorBody(error.code, error.message, error.details));
+      return;
+    }
+    // A run's inputs do not fit its workflow: the library's message names the node and the input.
+    if (error instanceof RunInputError) {
+      const details = error.node === undefined ? undefined : [{ field: `inputs.${error.node}${error.input === undefined ? '' : `.${error.input}`}`, node: error.node, input: error.input, message: error.message }];
+      res.status(400).json(errorBody('bad_request', error.message, details));
+      return;
+    }
+    if (error instanceof RunsBusyError) {
+      res.status(503).set('Retry-After', String(RUNS_RETRY_AFTER_S)).json(errorBody('busy', error.message));
       return;
     }
     const parserError = error as BodyParserError;

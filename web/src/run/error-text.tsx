@@ -1,5 +1,5 @@
 import { openSkillBeside } from '../canvas/skill-beside';
-import { errorPieces } from './error-lines';
+import { errorPieces } from '../../../shared/src/execution/error-lines';
 
 /**
  * A run's error, whole: wrapped and scrollable, with every reference to a line of the skill's

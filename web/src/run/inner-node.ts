@@ -1,11 +1,8 @@
 import type { WorkflowGraph, WorkflowNode } from '../../../shared/src/documents/workflow';
 import type { CompoundLookup } from '../../../shared/src/workflow/compound-chain';
 
-/**
- * Whether a run state's id is an inner node of a compound node (`<node>/<inner>`, as the
- * executor names them): canvas node ids never hold a `/`.
- */
-export const isInnerNode = (id: string): boolean => id.includes('/');
+/** Whether a run state's id is an inner node of a compound node (kept with the expansion that names them). */
+export { isInnerNode } from '../../../shared/src/execution/expand-compound';
 
 /**
  * The inner node a path names (`c/inner`, or `c/n/inner` inside a nested compound), found by

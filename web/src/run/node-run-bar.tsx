@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { shownText, shownTitle, type ShownKind } from './node-state';
 import { formatDuration, useNodeRun, useRunSummary } from './run-context';
 import type { CompoundProgress, NodeRun, RunSession } from './run-session';
-import { errorPieces } from './error-lines';
+import { errorPieces } from '../../../shared/src/execution/error-lines';
 import { innerNodeName } from './inner-node';
 import { DeviceNote } from './device-note';
 import './run-progress.css';

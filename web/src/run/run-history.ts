@@ -5,7 +5,7 @@ import { parseRoomName, runsRoomOf } from '../../../shared/src/rooms';
 import { currentIdentity, roomMode } from '../documents/identity';
 import { roomDbName, type RoomSet } from '../documents/rooms';
 import { forgetRunsKeys, keysOfRunsRoom, trackRunsDoc } from './pinned-runs';
-import { runRecordOf, type RunFacts } from './run-record';
+import { runRecordOf, type RunFacts } from '../../../shared/src/execution/run-record';
 
 /** Where RoomSet keeps each room's local copy (the database of the room named ''). */
 const DB_PREFIX = roomDbName('');
