@@ -6,7 +6,7 @@ import type { Json } from '../../../shared/src/json';
 import { HttpError } from '../http/errors';
 import { RunInputError, type Library, type PreparedRun } from '../library/types';
 import { RunsBusyError, type RunService, type RunView } from '../runs/types';
-import { callResult, toolError } from './call-result';
+import { callResult, RUN_META, toolError } from './call-result';
 
 export interface ToolCallDeps {
   library: Library;
@@ -20,7 +20,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * Sends `notifications/progress` as the run goes (nodes done of all, and which run now), when the
  * caller asked for it with a progress token. MCP wants each notification's progress higher than
  * the last, so one goes out when the first node starts (not while queued) and then each time a
- * node settles.
+ * node settles. Each names its run, which a client may look up (`GET /api/runs/:run_id`) or cancel.
  */
 function progressReporter(extra: Extra, log: Logger): ((view: RunView) => void) | undefined {
   const progressToken = extra._meta?.progressToken;
@@ -31,7 +31,8 @@ function progressReporter(extra: Extra, log: Logger): ((view: RunView) => void) 
     if (done <= sent || (sent < 0 && done === 0 && running.length === 0) || extra.signal.aborted) return;
     sent = done;
     const message = running.length > 0 ? `${done} of ${total} done; running ${running.join(', ')}` : `${done} of ${total} done`;
-    extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: done, total, message } }).catch((e: unknown) => {
+    const params = { progressToken, progress: done, total, message, _meta: { [RUN_META]: { run_id: view.run_id } } };
+    extra.sendNotification({ method: 'notifications/progress', params }).catch((e: unknown) => {
       log.debug({ err: e }, 'mcp: a progress notification was not delivered');
     });
   };

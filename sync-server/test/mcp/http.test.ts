@@ -3,6 +3,9 @@
 // their schemas, system skills called with defaults and with arguments (JavaScript and Python), a
 // workflow of three nodes across two runtimes with progress, a long call cancelled, a failure that
 // names the skill file's line, what each token lists and calls, and sessions kept to their identity.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
@@ -14,14 +17,13 @@ import { edge, node, skillSource } from '../headless/helpers';
 import { startTestServer } from '../harness/in-process';
 import { addSkillInApp, addWorkflowInApp, closeMcpClient, mcpClient } from '../harness/mcp-clients';
 import { storedDoc } from '../harness/stored';
-import { teardownEachTest } from '../harness/teardown';
 import { waitFor } from '../harness/wait';
 
 const SECRET = 'mcp-http-test-secret-0123456789-abcdef';
-const { tempDir } = teardownEachTest('llmunix-mcp-');
 
 type McpClient = Client & { transport: StreamableHTTPClientTransport };
 let server: Awaited<ReturnType<typeof startTestServer>>;
+let dataDir: string;
 const tokens: Record<'alice' | 'bob' | 'bellReader', string> = { alice: '', bob: '', bellReader: '' };
 const clients: McpClient[] = [];
 const connect = async (token: string | undefined) => {
@@ -44,7 +46,8 @@ const BOOM_LINE = BOOM.split('\n').findIndex((l) => l.includes('raise ValueError
 const SPIN = skill('spin', 'javascript', 'function execute({ n }) {\n  for (;;) {}\n  return { x: n };\n}');
 
 beforeAll(async () => {
-  server = await startTestServer({ AUTH_SECRET: SECRET, STORAGE: 'file', DATA_DIR: await tempDir() });
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-mcp-'));
+  server = await startTestServer({ AUTH_SECRET: SECRET, STORAGE: 'file', DATA_DIR: dataDir });
   tokens.alice = await mintUserToken(SECRET, { sub: 'alice' });
   tokens.bob = await mintUserToken(SECRET, { sub: 'bob' });
   tokens.bellReader = await mintShareToken(SECRET, BELL.workflowRoom, 'read');
@@ -62,6 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) await closeMcpClient(c);
   await server?.close();
+  await fs.rm(dataDir, { recursive: true, force: true });
 });
 
 describe('tools', () => {
@@ -96,9 +100,12 @@ describe('tools', () => {
     const client = await connect(tokens.alice);
     const bell = await client.callTool({ name: 'quantum-circuit', arguments: {} });
     expect(bell.isError).toBeFalsy();
-    expect((bell.structuredContent as { probabilities: Record<string, number> }).probabilities).toEqual({ '00': 0.5, '11': 0.5 });
+    const probabilities = (bell.structuredContent as { probabilities: Record<string, number> }).probabilities;
+    expect(Object.keys(probabilities).sort()).toEqual(['00', '11']);
+    expect(probabilities['00']).toBeCloseTo(0.5, 12);
+    expect(probabilities['11']).toBeCloseTo(0.5, 12);
     const flipped = await client.callTool({ name: 'quantum-circuit', arguments: { num_qubits: 1, gates: [{ gate: 'x', qubits: [0] }] } });
-    expect((flipped.structuredContent as { probabilities: Record<string, number> }).probabilities).toEqual({ '1': 1 });
+    expect((flipped.structuredContent as { probabilities: Record<string, number> }).probabilities).toEqual({ '1': expect.closeTo(1, 12) });
   }, 120_000);
 
   it('bad arguments are a tool error that says what is wrong, never a protocol error', async () => {
@@ -135,13 +142,22 @@ describe('tools', () => {
   it('a long call is cancelled by its client, and the server runs the next call', async () => {
     const client = await connect(tokens.alice);
     const abort = new AbortController();
+    let runId: string | undefined;
     const call = client.callTool({ name: 'spin', arguments: {} }, undefined, {
       signal: abort.signal,
-      // Cancelled once it runs: its first progress says the node started.
-      onprogress: () => abort.abort(new Error('enough')),
+      // Cancelled once it runs: its first progress says the node started, and names the run.
+      onprogress: (p) => {
+        // The SDK's Progress type leaves `_meta` out; the notification carries it.
+        runId = ((p as Progress & { _meta: Record<string, { run_id: string }> })._meta['llmunix/run'])!.run_id;
+        expect(p.message).toMatch(/running skill/);
+        abort.abort(new Error('enough'));
+      },
       timeout: 120_000,
     });
     await expect(call).rejects.toThrow(/enough/);
+    // On the server, the run was cancelled (its worker stopped), not left spinning.
+    const run = server.runs.get(runId!, { kind: 'user', sub: 'alice', teams: [], team_admin: [] });
+    expect((await run!.done).state).toBe('cancelled');
     const next = await client.callTool({ name: 'sample-weather-data', arguments: { days: 1, cities: ['Cairo'] } });
     expect(next.structuredContent).toMatchObject({ row_count: 1 });
   }, 120_000);
@@ -171,14 +187,18 @@ describe('access', () => {
 
   it('a read link to a workflow lists and calls it, and its call leaves no run record (nothing over MCP writes)', async () => {
     const runsOfBell = async () => listRuns(await storedDoc(server.storage, runsRoom('user', 'alice', 'bell3'))).length;
+    // Its owner's call is recorded in the workflow's runs (so the reader's would show, were it kept).
+    const alice = await connect(tokens.alice);
     const before = await runsOfBell();
+    expect((await alice.callTool({ name: 'bell-three', arguments: { shots: 50 } }, undefined, { timeout: 120_000 })).isError).toBeFalsy();
+    await waitFor(async () => (await runsOfBell()) === before + 1, 'the owner’s run to be recorded');
     const reader = await connect(tokens.bellReader);
     const names = (await reader.listTools()).tools.map((t) => t.name);
     expect(names).toContain('bell-three');
     expect(names).not.toContain('boom');
     const result = await reader.callTool({ name: 'bell-three', arguments: {} }, undefined, { timeout: 120_000 });
     expect(result.isError).toBeFalsy();
-    expect(await runsOfBell()).toBe(before);
+    expect(await runsOfBell()).toBe(before + 1);
   }, 120_000);
 
   it('a session answers only the token that opened it (403), and no token is 401', async () => {
