@@ -3,12 +3,16 @@
 // nothing but the protocol), and over a data directory with no server, which it locks: a second
 // process on the same directory is refused and told to use --server.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, type StdioServerParameters } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { expect, it } from 'vitest';
+import { LOCK_FILE } from '../../src/storage/data-dir-lock';
 import { REPO } from '../headless/helpers';
 import { startTestServer } from '../harness/in-process';
 import { teardownEachTest } from '../harness/teardown';
+import { waitFor } from '../harness/wait';
 
 const { cleanups, tempDir } = teardownEachTest('llmunix-mcp-stdio-');
 const TSX = ['--import', 'tsx', 'sync-server/bin/mcp.ts'];
@@ -49,6 +53,10 @@ it('--data DIR: the library of a data directory with no server, which a second p
   expect(code).toBe(1);
   expect(stderr).toMatch(/is in use by npm run mcp --data \(pid \d+.*npm run mcp -- --server URL/);
   expect(stdout).toBe('');
+
+  // The client closing stdin ends the first one gracefully: its rooms flushed and the directory free again.
+  await client.close();
+  await waitFor(async () => !(await fs.stat(path.join(dir, LOCK_FILE)).then(() => true, () => false)), 'the lock to be released');
 }, 90_000);
 
 it('--help says how to use it; bad arguments exit 2 with the problem on stderr', async () => {
