@@ -7,8 +7,9 @@
  * - MCP warm: the median of N calls one after another (inputs varied, so no result is cached);
  * - overhead per call: MCP warm − the run's own duration on the server (`_meta["llmunix/run"]`);
  * - calls/s: P clients calling at once, each its own session, under the server's default limits.
- * The server is the built bundle as `npm start` runs it (the REST/MCP rate limit raised, as it would
- * stop the load test at 10 calls/s otherwise).
+ * The server is `sync-server/bin/start.ts` through tsx, as the tests start it: the built bundle
+ * (`npm start`) cannot start the runtimes' worker threads yet (their TypeScript entries are not in
+ * dist/). Its REST/MCP rate limit is raised, as it would stop the load test at 10 calls/s otherwise.
  *
  *   npm run bench:mcp [-- --calls 30 --clients 8]
  */
@@ -20,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { startOurs } from './lib/servers';
+import readline from 'node:readline';
 
 const { values: args } = parseArgs({ options: { calls: { type: 'string', default: '30' }, clients: { type: 'string', default: '8' }, spawns: { type: 'string', default: '3' } } });
 const CALLS = Number(args.calls);
@@ -54,6 +55,30 @@ async function workflowCold(dir: string, c: Case, i: number): Promise<number> {
   return ms(t0);
 }
 
+/** The server entry point on a free port, with a fresh data directory; resolves with its URL once it listens. */
+async function startServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'sync-server/bin/start.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', REST_RATE_LIMIT_PER_MINUTE: '1000000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.includes('"listening"')) resolve(Number((JSON.parse(line) as { port: number }).port));
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening:\n${stderr}`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { url: `http://127.0.0.1:${port}`, stop };
+}
+
 async function connect(url: string): Promise<Client> {
   const client = new Client({ name: 'bench-mcp', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
@@ -84,9 +109,8 @@ async function measure(c: Case): Promise<Row> {
     const spawns: number[] = [];
     for (let i = 0; i < SPAWNS; i++) spawns.push(await workflowCold(dir, c, i));
 
-    const server = await startOurs(path.join(dir, 'data'), { REST_RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'info' });
-    const port = Number(/:(\d+)\//.exec(server.wsUrl)?.[1]);
-    const url = `http://127.0.0.1:${port}`;
+    const server = await startServer(path.join(dir, 'data'));
+    const { url } = server;
     try {
       const client = await connect(url);
       const cold = await call(client, c, 0);
@@ -118,7 +142,7 @@ console.log(`MCP benchmark, Node ${process.version}, ${os.cpus().length} CPUs; $
 const rows: Row[] = [];
 for (const c of CASES) rows.push(await measure(c));
 console.log('');
-console.log('| skill | `npm run workflow` cold | MCP cold (first call) | MCP warm (median) | run on the server | MCP overhead per call | warm vs `npm run workflow` | calls/s (' + CLIENTS + ' clients) |');
+console.log('| skill | `npm run workflow` cold | MCP cold (first call) | MCP warm (median) | run on the server | MCP overhead per call | warm vs `npm run workflow` | calls/s (' + CLIENTS + ' clients, RUN_CONCURRENCY default) |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   console.log(
