@@ -15,6 +15,8 @@ import { errorHandler, HttpError } from './http/errors';
 import type { Checkpoints } from './history/checkpoints';
 import { restAuthor } from './history/authors';
 import type { HistoryStore } from './history/history-store';
+import { mcpRouter } from './mcp/http';
+import type { McpSessions } from './mcp/sessions';
 import { sessionsRouter } from './rest/sessions';
 import { skillsRouter } from './rest/skills';
 import { trashRouter } from './rest/trash';
@@ -57,6 +59,8 @@ export interface AppDeps {
   runsKeepMs: number;
   /** Where the server's runs keep their traces (`DATA_DIR/traces`), served by `/api/traces`; absent: none kept. */
   tracesDir?: string;
+  /** The MCP sessions of /mcp (the library as tools, calls through `runs`). */
+  mcp: McpSessions;
 }
 
 /** The HTTP side of the server, apart from `listen()` so handlers can be tested in-process. */
@@ -114,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/workflows', workflowRunsRouter({ library: deps.library, runs: deps.runs, identify: deps.identify }));
   app.use('/api/runs', runsRouter({ runs: deps.runs, identify: deps.identify, keepMs: deps.runsKeepMs }));
   app.use('/api/traces', runTracesRouter({ identify: deps.identify, tracesDir: deps.tracesDir }));
+  app.use('/mcp', mcpRouter({ sessions: deps.mcp, identify: deps.identify, authenticate: deps.authenticate, perMinute: http.restRatePerMinute }));
   app.use('/api', (req, _res, next) => {
     next(new HttpError('not_found', `No API route ${req.method} ${req.originalUrl}.`));
   });

@@ -11,8 +11,10 @@ import { Checkpoints } from './history/checkpoints';
 import { createLibrary, type ServerLibrary } from './library/library';
 import type { HistoryStore } from './history/history-store';
 import { openHistory } from './history/open-history';
+import { McpSessions } from './mcp/sessions';
 import { openMirrors } from './mirrors/mirrors';
 import { Rooms } from './rooms/rooms';
+import { lockDataDir } from './storage/data-dir-lock';
 import { openRunCache } from './runs/run-cache';
 import { createRunService } from './runs/run-service';
 import { TRACES_DIR } from './runs/run-traces';
@@ -47,11 +49,20 @@ export async function startServer(
     identify?: Identify;
     /** The clock of the trash expiry, for tests. */
     now?: () => number;
+    /** false: build everything but listen on no port (`npm run mcp --data` serves over stdio); `url` is then empty. */
+    listen?: boolean;
+    /** What holds DATA_DIR's lock, as the next process is told. */
+    holder?: string;
   } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? pino({ level: config.logLevel });
   const tokens = config.authSecret ? tokenIdentities(config.authSecret) : null;
   const identify = options.identify ?? tokens?.identify ?? identifyLocal;
+  // The room logs under DATA_DIR have one writer (with Redis, the logs are Redis's and instances share DATA_DIR's snapshots).
+  const dataDirLock =
+    !config.redisUrl && (config.storage === 'file' || config.s3)
+      ? await lockDataDir(config.dataDir, options.holder ?? 'the LLMunix server', 'Stop that process first; to use the library of a running server over MCP, run `npm run mcp -- --server URL`.')
+      : undefined;
   const { storage, redis, s3Blobs } = await openStorage(config);
   // The rooms report durable changes to the mirrors, which read the documents from storage.
   const mirrors = openMirrors(config, storage, { redis, s3Blobs }, log.child({ component: 'mirrors' }));
@@ -102,17 +113,22 @@ export async function startServer(
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms }, library, runs, runsKeepMs: config.runs.keepMs, tracesDir });
+  const mcp = new McpSessions({ library, runs, log: log.child({ component: 'mcp' }) });
+  const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms }, library, runs, runsKeepMs: config.runs.keepMs, tracesDir, mcp });
   const server = http.createServer(app);
   const edge = (edgeOf.edge = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining }));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info({ url, port, storage: storage.kind, dataDir: config.storage === 'file' ? config.dataDir : undefined }, 'listening');
+  let port = 0;
+  let url = '';
+  if (options.listen !== false) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+    url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    log.info({ url, port, storage: storage.kind, dataDir: config.storage === 'file' ? config.dataDir : undefined }, 'listening');
+  }
   const trashExpiry = startTrashExpiry(storage, purge, { days: config.trashDays, now: options.now });
   // In the background, after listening: rooms stored before the mirrors, or left behind by a failed write.
   mirrors?.startCatchUp();
@@ -122,11 +138,13 @@ export async function startServer(
     (closing ??= (async () => {
       draining = true;
       log.info('shutting down: closing connections and flushing rooms');
-      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const httpClosed = server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       for (const ws of edge.sockets) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
       server.closeIdleConnections();
       await trashExpiry.stop();
-      // Runs end (cancelled) before the rooms close: their records are written into rooms.
+      // MCP sessions end first (their calls cancelled, their streams closed); then the runs end
+      // (cancelled) before the rooms close: their records are written into rooms.
+      await mcp.closeAll();
       await runs.close();
       diskSpace.close();
       // Rooms flush and compact once; the mirrors then write what is stored, read from storage
@@ -137,6 +155,7 @@ export async function startServer(
       await history.close();
       await mirrors?.close();
       await storage.close();
+      await dataDirLock?.release();
       for (const ws of edge.sockets) ws.terminate();
       server.closeAllConnections();
       await httpClosed;
