@@ -96,7 +96,14 @@ describe('mirror listing reads', () => {
 
   it('see a change of the index made on this instance at the next job, though the last read is fresh', async () => {
     const { storage, blobs, mirrors, reads } = await setUp();
-    await storage.append(INDEX, [update((doc) => putWorkflowListing(doc, 'wf-a', listing('First name')))]);
+    // One index document edited twice, as a client would: a second edit from a fresh document would be concurrent with the first.
+    const index = new Y.Doc();
+    const edit = async (change: (doc: Y.Doc) => void) => {
+      const before = Y.encodeStateVector(index);
+      change(index);
+      await storage.append(INDEX, [Y.encodeStateAsUpdate(index, before)]);
+    };
+    await edit((doc) => putWorkflowListing(doc, 'wf-a', listing('First name')));
     await storeWorkflow(storage, 'wf-a');
     await storeWorkflow(storage, 'wf-b');
     mirrors.changed(`${INDEX}/workflow/wf-a`);
@@ -105,10 +112,10 @@ describe('mirror listing reads', () => {
     expect(reads.get(INDEX)).toBe(1);
 
     // Renamed and another listed, then durable and reported (as the rooms do) while the read above is still fresh.
-    await storage.append(INDEX, [update((doc) => {
+    await edit((doc) => {
       putWorkflowListing(doc, 'wf-a', listing('Second name'));
       putWorkflowListing(doc, 'wf-b', listing('Listed later'));
-    })]);
+    });
     mirrors.changed(INDEX);
     mirrors.changed(`${INDEX}/workflow/wf-a`);
     await mirrors.close(30_000);
