@@ -2,13 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { readMessages, readSessionMeta, sessionExists } from '../../../shared/src/documents/session';
 import { listTrash } from '../../../shared/src/documents/trash';
-import {
-  getSessionListing,
-  getWorkflowListing,
-  listSessions,
-  listSkillSources,
-  listWorkflows,
-} from '../../../shared/src/documents/volume-index';
+import { listSessions, listSkillSources, listWorkflows } from '../../../shared/src/documents/volume-index';
 import { readWorkflowGraph, readWorkflowMeta, readWorkflowNotes } from '../../../shared/src/documents/workflow';
 import { isValidId, parseRoomName, sessionRoom, volumeRoom, workflowRoom, type RoomName } from '../../../shared/src/rooms';
 import { toWorkflowFile } from '../../../shared/src/workflow/file';
@@ -16,6 +10,7 @@ import type { Config } from '../config';
 import { BlobMirror } from './blob-mirror';
 import { MirrorCatchUp, type CatchUpOptions } from './catch-up';
 import { FileBlobStore, type BlobStore } from './blob-store';
+import { ListingReads } from './listing-reads';
 import { RedisMirror, type MirroredSession } from './redis-mirror';
 import { RoomQueue, type RoomQueueOptions } from './room-queue';
 import type { Storage, StorageHealth } from '../storage/storage';
@@ -61,6 +56,8 @@ type VolumeRoom = Extract<RoomName, { kind: 'volume' }>;
  */
 export class Mirrors {
   private readonly queue: RoomQueue;
+  /** Who each volume lists, read once for the workflow and session jobs that follow within `maxWaitMs`. */
+  private readonly listings: ListingReads;
   /** Mirrors what no change will: rooms from before the mirrors, and those a failed write left behind. */
   readonly catchUp: MirrorCatchUp;
 
@@ -72,6 +69,7 @@ export class Mirrors {
     timing: RoomQueueOptions = MIRROR_TIMING,
     catchUpTiming: CatchUpOptions = CATCH_UP_TIMING,
   ) {
+    this.listings = new ListingReads(reader, timing.maxWaitMs);
     this.catchUp = new MirrorCatchUp({ list: () => stored.list(), health: () => stored.health(), run: (room) => this.queue.runNow(room) }, catchUpTiming, log);
     this.queue = new RoomQueue(
       async (room) => {
@@ -92,6 +90,7 @@ export class Mirrors {
 
   /** Notes that a room's changes are durable; it is mirrored once it settles. */
   changed(room: string): void {
+    this.listings.forget(room);
     this.queue.schedule(room);
   }
 
@@ -108,6 +107,7 @@ export class Mirrors {
     this.catchUp.stop();
     await this.within(this.queue.close(), timeoutMs);
     this.queue.stop();
+    this.listings.clear();
   }
 
   /** Waits for `work`, or for `timeoutMs` when a backend is down: shutdown must not hang on a read model. */
@@ -173,7 +173,7 @@ export class Mirrors {
   private async mirrorSession(r: Extract<RoomName, { kind: 'session' }>): Promise<void> {
     const { redis } = this.targets;
     if (!redis) return;
-    const listed = await this.reader.read(volumeRoom(r.volume, r.volumeId), (doc) => getSessionListing(doc, r.id) !== undefined);
+    const listed = (await this.listings.read(volumeRoom(r.volume, r.volumeId))).sessions.has(r.id);
     const session = !listed
       ? null
       : await this.reader.read(sessionRoom(r.volume, r.volumeId, r.id), (doc): MirroredSession | null =>
@@ -191,7 +191,7 @@ export class Mirrors {
   private async mirrorWorkflow(r: Extract<RoomName, { kind: 'workflow' }>): Promise<void> {
     const { blobs } = this.targets;
     if (!blobs) return;
-    const listing = await this.reader.read(volumeRoom(r.volume, r.volumeId), (doc) => getWorkflowListing(doc, r.id));
+    const listing = (await this.listings.read(volumeRoom(r.volume, r.volumeId))).workflows.get(r.id);
     const file = !listing
       ? null
       : await this.reader.read(workflowRoom(r.volume, r.volumeId, r.id), (doc) => {
