@@ -3,8 +3,6 @@ import type { RunRequest, RunResult, Runtime } from '../../../shared/src/executi
 import type { SandboxAnswer, SandboxJob } from './sandbox-worker';
 import { WorkerPool } from './worker-pool';
 
-const SANDBOX = new URL('./sandbox-worker.ts', import.meta.url);
-
 /** The JavaScript-sandbox runtimes: `javascript` and `threejs` skills differ in how the code is called. */
 export class SandboxRuntime implements Runtime {
   private readonly pool: WorkerPool<SandboxJob, SandboxAnswer>;
@@ -14,7 +12,7 @@ export class SandboxRuntime implements Runtime {
     private readonly kind: SandboxJob['kind'],
     workers: number,
   ) {
-    this.pool = new WorkerPool({ name: kind === 'javascript' ? 'JavaScript' : 'Three.js', entry: SANDBOX, size: workers });
+    this.pool = new WorkerPool({ name: kind === 'javascript' ? 'JavaScript' : 'Three.js', entry: 'sandbox-worker', size: workers });
   }
 
   async run({ skill, inputs, signal, onStdout, onStart }: RunRequest): Promise<RunResult> {

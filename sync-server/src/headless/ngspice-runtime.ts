@@ -11,7 +11,7 @@ import { WorkerPool } from './worker-pool';
 export class NgspiceRuntime implements Runtime {
   private readonly pool = new WorkerPool<SpiceJob, SpiceAnswer>({
     name: 'ngspice',
-    entry: new URL('./ngspice-worker.ts', import.meta.url),
+    entry: 'ngspice-worker',
     size: 1,
   });
 

@@ -22,7 +22,7 @@ export interface PythonRuntimeOptions {
 export class PythonRuntime implements Runtime {
   private readonly pool = new WorkerPool<PythonJob, PythonAnswer>({
     name: 'Python (Pyodide)',
-    entry: new URL('./python-worker.ts', import.meta.url),
+    entry: 'python-worker',
     size: 1,
   });
 

@@ -1,15 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { RuntimeError, SkillRunError } from '../../../shared/src/execution/types';
 import { replyError } from '../../../shared/src/execution/worker-protocol';
-import type { BootData, RunMessage, WorkerMessage } from './worker-protocol';
-
-const BOOT = new URL('./worker-boot.mjs', import.meta.url);
+import type { RunMessage, WorkerMessage } from './worker-protocol';
+import { workerStart, type WorkerName } from './worker-start';
 
 export interface PoolOptions {
   /** Shown in errors, e.g. "Python (Pyodide)". */
   name: string;
-  /** The worker's TypeScript entry, which calls `serve`. */
-  entry: URL;
+  /** The worker thread's module (`worker-start.ts`), which calls `serve`. */
+  entry: WorkerName;
   /** Most workers alive at once; runs beyond it wait for one to be free. */
   size: number;
 }
@@ -37,13 +36,14 @@ class Slot<P, R> {
 
   constructor(
     private readonly name: string,
-    entry: URL,
+    entry: WorkerName,
     private readonly onDeath: (slot: Slot<P, R>) => void,
   ) {
     // stdout/stderr piped, not inherited: the CLI's stdout carries only its JSON answer.
     // An empty environment of its own: skill code in any runtime (Python reaches it through
     // `js.process`) must not read the secrets of whoever runs the CLI or the server.
-    this.worker = new Worker(BOOT, { workerData: { entry: entry.href } satisfies BootData, stdout: true, stderr: true, env: {} });
+    const { script, workerData } = workerStart(entry);
+    this.worker = new Worker(script, { workerData, stdout: true, stderr: true, env: {} });
     this.worker.stdout.on('data', (d: Buffer) => this.job?.onStdout?.(d.toString()));
     this.worker.stderr.on('data', (d: Buffer) => this.job?.onStdout?.(d.toString()));
     this.ready = new Promise<void>((resolve, reject) => {

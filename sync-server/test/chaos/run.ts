@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildServer } from '../../bin/build-server';
 import { SCENARIOS } from './scenarios';
 import { rowProblems } from './table';
 import type { ChaosRow, ChaosSize } from './types';
@@ -17,9 +17,7 @@ let built: Promise<string> | undefined;
  */
 export function buildServerBundle(): Promise<string> {
   return (built ??= (async () => {
-    const outfile = path.join(ROOT, 'dist', `chaos-${process.pid}`, 'start.mjs');
-    await build({ entryPoints: [path.join(ROOT, 'sync-server/bin/start.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', sourcemap: true, logLevel: 'warning', outfile });
-    return outfile;
+    return buildServer(path.join(ROOT, 'dist', `chaos-${process.pid}`));
   })());
 }
 
