@@ -7,9 +7,9 @@
  * - MCP warm: the median of N calls one after another (inputs varied, so no result is cached);
  * - overhead per call: MCP warm − the run's own duration on the server (`_meta["llmunix/run"]`);
  * - calls/s: P clients calling at once, each its own session, under the server's default limits.
- * The server is `sync-server/bin/start.ts` through tsx, as the tests start it: the built bundle
- * (`npm start`) cannot start the runtimes' worker threads yet (their TypeScript entries are not in
- * dist/). Its REST/MCP rate limit is raised, as it would stop the load test at 10 calls/s otherwise.
+ * The server is the built bundle as `npm start` runs it (`dist/server/start.mjs`, built first by
+ * the npm script). Its REST/MCP rate limit is raised, as it would stop the load test at 10 calls/s
+ * otherwise.
  *
  *   npm run bench:mcp [-- --calls 30 --clients 8]
  */
@@ -57,7 +57,7 @@ async function workflowCold(dir: string, c: Case, i: number): Promise<number> {
 
 /** The server entry point on a free port, with a fresh data directory; resolves with its URL once it listens. */
 async function startServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'sync-server/bin/start.ts')], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', path.join(ROOT, 'dist/server/start.mjs')], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', REST_RATE_LIMIT_PER_MINUTE: '1000000' },
     stdio: ['ignore', 'pipe', 'pipe'],
