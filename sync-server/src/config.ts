@@ -69,6 +69,7 @@ const EnvSchema = z.object({
   RUN_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
   RUNS_KEEP_MS: z.coerce.number().int().min(0).max(604_800_000, 'must be at most 604800000 (a week)').default(3_600_000),
   RUNS_KEEP_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
+  MCP_SESSION_IDLE_MS: z.coerce.number().int().min(100).max(86_400_000).default(30 * 60_000),
 });
 
 /** The server's configuration, read once from the environment at start. */
@@ -100,6 +101,8 @@ export interface Config {
   trashDays: number;
   history: HistoryConfig;
   runs: RunsConfig;
+  /** How long an MCP session lives with no request open before the server ends it. */
+  mcpSessionIdleMs: number;
 }
 
 /** Runs on the server (MCP tool calls, REST workflow runs): limits and how long they are kept. */
@@ -199,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keepMs: e.RUNS_KEEP_MS,
       keepMax: e.RUNS_KEEP_MAX,
     },
+    mcpSessionIdleMs: e.MCP_SESSION_IDLE_MS,
     chat: {
       apiKey: e.ANTHROPIC_API_KEY?.trim() ?? '',
       baseUrl: e.ANTHROPIC_BASE_URL,

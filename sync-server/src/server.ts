@@ -113,7 +113,7 @@ export async function startServer(
   const besideRooms = { versions: checkpoints, roomGone: (room: string) => mirrors?.changed(room) };
   const purge = { ...besideRooms, rooms, log: log.child({ component: 'trash' }) };
   let draining = false;
-  const mcp = new McpSessions({ library, runs, log: log.child({ component: 'mcp' }) });
+  const mcp = new McpSessions({ library, runs, log: log.child({ component: 'mcp' }) }, { idleMs: config.mcpSessionIdleMs });
   const app = createApp({ rooms, storage, identify, authenticate: tokens?.middleware, log, webDist: config.webDist, isDraining: () => draining, disk: diskSpace, chat: config.chat, pyodidePackageUrl: config.pyodidePackageUrl, http: config.http, history, checkpoints, trash: { days: config.trashDays, ...besideRooms }, library, runs, runsKeepMs: config.runs.keepMs, tracesDir, mcp });
   const server = http.createServer(app);
   const edge = (edgeOf.edge = openWebSocketEdge(server, { config, rooms, storage, identify, tokens, log, isDraining: () => draining }));

@@ -1,5 +1,6 @@
 // One process writes a DATA_DIR: the lock file refuses a second live holder, in another process or
 // this one, with what to do instead; a lock left by a dead process (kill -9) is taken over.
+// (DUR-8)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';

@@ -6,8 +6,6 @@ import { identityKey } from '../access/identity';
 import { HttpError } from '../http/errors';
 import { createMcpServer, type McpDeps } from './server';
 
-/** A session with no request open for this long is closed: its client went away without saying. */
-export const MCP_SESSION_IDLE_MS = 30 * 60_000;
 /** Sessions one identity may hold open at once; more is a client that forgets to close them. */
 export const MCP_SESSIONS_PER_IDENTITY = 64;
 /** The largest request body the transport reads itself (app.ts's JSON parser reads the rest first, up to the same). */
@@ -34,7 +32,8 @@ export class McpSessions {
 
   constructor(
     private readonly deps: McpDeps,
-    private readonly options: { idleMs?: number } = {},
+    /** `idleMs` (MCP_SESSION_IDLE_MS): a session with no request open this long is closed, its client gone without saying. */
+    private readonly options: { idleMs: number },
   ) {}
 
   get size(): number {
@@ -94,7 +93,7 @@ export class McpSessions {
     const settled = () => {
       session.open -= 1;
       if (session.open > 0 || !this.sessions.has(session.id)) return;
-      session.idle = setTimeout(() => void session.transport.close(), this.options.idleMs ?? MCP_SESSION_IDLE_MS);
+      session.idle = setTimeout(() => void session.transport.close(), this.options.idleMs);
       session.idle.unref();
     };
     if (res.writableFinished || res.destroyed) settled();

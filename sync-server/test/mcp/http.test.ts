@@ -3,6 +3,7 @@
 // their schemas, system skills called with defaults and with arguments (JavaScript and Python), a
 // workflow of three nodes across two runtimes with progress, a long call cancelled, a failure that
 // names the skill file's line, what each token lists and calls, and sessions kept to their identity.
+// (MCP-1, MCP-2, MCP-3, MCP-4, MCP-5)
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -268,5 +269,34 @@ describe('the list follows the library', () => {
     await waitFor(() => told > 0, 'notifications/tools/list_changed');
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('fresh');
     expect((await client.callTool({ name: 'fresh', arguments: { n: 41 } })).structuredContent).toEqual({ x: 42 });
+  });
+});
+
+describe('idle sessions', () => {
+  it('a session whose client went away without ending it is ended after MCP_SESSION_IDLE_MS with no request open (404 after), and a new one opens', async () => {
+    const idleDir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmunix-mcp-idle-'));
+    const idle = await startTestServer({ STORAGE: 'file', DATA_DIR: idleDir, MCP_SESSION_IDLE_MS: '300' });
+    try {
+      const client = await mcpClient(idle.url);
+      const sessionId = client.transport.sessionId!;
+      const version = client.transport.protocolVersion ?? '2025-06-18';
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+      const again = () =>
+        fetch(`${idle.url}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': version },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+        });
+      // The client goes away without ending its session (its event stream, a request open, closes with it).
+      await client.close();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await again()).status).toBe(404);
+      const fresh = await mcpClient(idle.url);
+      expect((await fresh.listTools()).tools.length).toBeGreaterThan(0);
+      await closeMcpClient(fresh);
+    } finally {
+      await idle.close();
+      await fs.rm(idleDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@
 // does: as a bridge to a running server (started through `npm run --silent`, so stdout carries
 // nothing but the protocol), and over a data directory with no server, which it locks: a second
 // process on the same directory is refused and told to use --server.
+// (MCP-6, DUR-8)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
