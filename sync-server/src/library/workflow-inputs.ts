@@ -1,5 +1,6 @@
 import type { WorkflowGraph, WorkflowNode } from '../../../shared/src/documents/workflow';
 import type { Json } from '../../../shared/src/json';
+import { fitsPortType } from '../../../shared/src/execution/output-contract';
 import { isRequiredInput, type PortType } from '../../../shared/src/skill/ports';
 import type { CallerLibrary } from './resolve-for';
 import { openInputs } from './workflow-tool';
@@ -18,25 +19,6 @@ const EXPECTED: Record<Exclude<PortType, 'any'>, string> = {
   object: 'an object',
   array: 'an array',
 };
-
-function fits(type: PortType, value: Json): boolean {
-  switch (type) {
-    case 'any':
-      return true;
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'string':
-      return typeof value === 'string';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'object':
-      return value !== null && typeof value === 'object' && !Array.isArray(value);
-    case 'array':
-      return Array.isArray(value);
-  }
-}
 
 const shown = (value: Json): string => {
   const text = JSON.stringify(value);
@@ -64,7 +46,7 @@ function setInput(graph: WorkflowGraph, lib: CallerLibrary, node: WorkflowNode, 
       input,
     );
   }
-  if (port.type !== 'any' && !fits(port.type, value)) {
+  if (port.type !== 'any' && !fitsPortType(value, port.type)) {
     throw new RunInputError(`input "${input}" of node "${node.id}" must be ${EXPECTED[port.type]}, got ${shown(value)}`, node.id, input);
   }
   // Defined, not assigned: an input named "__proto__" stays data.

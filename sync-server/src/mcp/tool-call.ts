@@ -55,7 +55,9 @@ export async function callTool(identity: Identity, deps: ToolCallDeps, request: 
   try {
     prepared = await deps.library.prepareTool(identity, tool, (request.params.arguments ?? {}) as Record<string, Json>);
   } catch (e) {
-    if (e instanceof RunInputError || e instanceof HttpError) return toolError(`Bad arguments to ${name}: ${e.message}`);
+    if (e instanceof RunInputError) return toolError(`Bad arguments to ${name}: ${e.message}`);
+    // Gone or unrunnable since it was listed (deleted, its skills changed): the library says why.
+    if (e instanceof HttpError) return toolError(`${name} cannot run: ${e.message}`);
     throw e;
   }
   let handle;
