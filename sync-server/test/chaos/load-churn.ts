@@ -4,7 +4,8 @@ import { putWorkflowListing } from '../../../shared/src/documents/volume-index';
 import { FileStorage } from '../../src/storage/file';
 import { startServerProcess, type ServerProcess } from '../harness/server-process';
 import { LightFleet, quantile } from './light-clients';
-import { cpuMeter, cpuSeconds, MiB, rssBytes, rssSampler } from './proc-stats';
+import { HeapProbe, type HeapAfterGc } from './heap-probe';
+import { cpuMeter, cpuSeconds, MiB, rssSampler } from './proc-stats';
 import { smallUpdate, visitRooms } from './room-churn';
 import { dataDirFor, serverErrors } from './server-checks';
 import type { ChaosContext, ChaosRow } from './types';
@@ -22,23 +23,36 @@ const BURST = 16;
 /** Workflows listed in the volume index the cost measurement reads. */
 const LISTED = 300;
 /**
- * A second pass of as many rooms may grow RSS by this much at most. V8 and the allocator keep
- * the memory a first pass grew to (a high-water mark, not given back to the system), so the
- * first pass's end is not compared with its start; a room that leaves something behind grows
- * memory again in the second pass, about as much as in the first.
+ * A second pass of as many rooms may grow the heap in use after a full collection (the live
+ * objects, chaos/heap-probe.ts) by `slackMiB` plus `shareOfFirstPass` of what the first pass grew
+ * it by. A room that leaves something behind grows it again in the second pass, about as much as
+ * in the first; what a first pass rightly leaves is caches with a bound filling up (the blob
+ * mirror's last 10,000 blobs written), which a second pass mostly replaces rather than grows.
+ * Measured at full size (10,000 rooms a pass): pass 1 grew it 1.9–2.2 MiB and pass 2 1.1–1.2 MiB
+ * (a third, 0.1), so 2.5 MiB are allowed; with the mirrors' per-volume queue falling behind (the
+ * leak listing-reads.ts fixed) both passes grew it 9.5 MiB. A steady leak fails once it passes
+ * ~2.7 MiB per 10,000 rooms (~280 bytes a room); at CI size (500 rooms) the slack covers any
+ * leak of under ~4 KiB a room, so there the row is a smoke check and full size is the proof.
+ * RSS is shown, not bounded, bar `rssPeakMiB` (a sanity bound): it follows V8's uncollected
+ * garbage, not what is live.
  */
-export const CHURN_BOUND = { slackMiB: 12, shareOfFirstPass: 0.5 };
+export const CHURN_BOUND = { slackMiB: 2, shareOfFirstPass: 0.25, rssPeakMiB: 512 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-/** Waits until two RSS samples `everyMs` apart differ by under 1 MiB (at most `maxMs`), then returns the last. */
-async function settledRss(pid: number, everyMs = 1000, maxMs = 15_000): Promise<number> {
-  let last = await rssBytes(pid);
+/**
+ * The heap after a full collection once the server has finished with the rooms just visited
+ * (their unloads and their mirror jobs, a second or so behind): collected every `everyMs` until
+ * two readings differ by under 256 KiB (at most `maxMs`), then the last.
+ */
+async function settledHeap(probe: HeapProbe, everyMs = 1000, maxMs = 15_000): Promise<HeapAfterGc> {
+  await sleep(2000);
+  let last = await probe.afterGc();
   for (let waited = 0; waited < maxMs; waited += everyMs) {
     await sleep(everyMs);
-    const now = await rssBytes(pid);
-    if (Math.abs(now - last) < 1024 * 1024) return now;
+    const now = await probe.afterGc();
+    if (Math.abs(now.heapUsed - last.heapUsed) < 256 * 1024) return now;
     last = now;
   }
   return last;
@@ -47,57 +61,66 @@ async function settledRss(pid: number, everyMs = 1000, maxMs = 15_000): Promise<
 /**
  * Rooms opened, written once and left, one after another (a few at a time), each
  * unloaded `IDLE_MS` after its client left, in two passes of `rooms` each. The second pass must
- * not grow the server's memory (CHURN_BOUND): a room that leaves anything behind would.
+ * not grow the server's live heap (CHURN_BOUND): a room that leaves anything behind would.
  */
 async function churnRow(ctx: ChaosContext, server: ServerProcess, dataDir: string): Promise<ChaosRow> {
   const { rooms, warmUp } = SIZES[ctx.size];
   const pid = server.child.pid as number;
   const update = smallUpdate();
-  // Rooms visited before the start RSS is taken, so what any first room loads (code, caches) is in it.
-  await visitRooms(server.url, warmUp, (i) => `user/default/workflow/warm-${i}`, VISITING, update);
-  const rssStart = await settledRss(pid);
-  ctx.progress(`${rooms.toLocaleString('en-US')} rooms opened and unloaded in turn (RSS at start ${MiB(rssStart)} MiB)…`);
-  const sampler = rssSampler(pid);
-  const cpu = await cpuMeter(pid);
-  const started = performance.now();
-  const visits = await visitRooms(server.url, rooms, (i) => `user/default/workflow/churn-${i}`, VISITING, update);
-  const seconds = (performance.now() - started) / 1000;
-  const cpuPercent = await cpu.percent();
-  const rssFirst = await settledRss(pid);
-  ctx.progress(`second pass of ${rooms.toLocaleString('en-US')} rooms (RSS after the first ${MiB(rssFirst)} MiB)…`);
-  const again = await visitRooms(server.url, rooms, (i) => `user/default/workflow/churn2-${i}`, VISITING, update);
-  const rssEnd = await settledRss(pid);
-  sampler.stop();
-  const rssPeak = Math.max(sampler.peak(), rssEnd);
-  const storage = await FileStorage.open(dataDir);
-  const stored = (await storage.list()).filter((r) => /\/workflow\/churn2?-/.test(r)).length;
-  await storage.close();
+  const probe = await HeapProbe.attach(server);
+  try {
+    // Rooms visited before the start is measured, so what any first room loads (code, caches) is in it.
+    await visitRooms(server.url, warmUp, (i) => `user/default/workflow/warm-${i}`, VISITING, update);
+    const start = await settledHeap(probe);
+    ctx.progress(`${rooms.toLocaleString('en-US')} rooms opened and unloaded in turn (heap after GC at start ${MiB(start.heapUsed)} MiB, RSS ${MiB(start.rss)} MiB)…`);
+    const sampler = rssSampler(pid);
+    const cpu = await cpuMeter(pid);
+    const started = performance.now();
+    const visits = await visitRooms(server.url, rooms, (i) => `user/default/workflow/churn-${i}`, VISITING, update);
+    const seconds = (performance.now() - started) / 1000;
+    const cpuPercent = await cpu.percent();
+    const first = await settledHeap(probe);
+    ctx.progress(`second pass of ${rooms.toLocaleString('en-US')} rooms (heap after GC ${MiB(first.heapUsed)} MiB, RSS ${MiB(first.rss)} MiB)…`);
+    const again = await visitRooms(server.url, rooms, (i) => `user/default/workflow/churn2-${i}`, VISITING, update);
+    const end = await settledHeap(probe);
+    sampler.stop();
+    const rssPeak = Math.max(sampler.peak(), end.rss);
+    const storage = await FileStorage.open(dataDir);
+    const stored = (await storage.list()).filter((r) => /\/workflow\/churn2?-/.test(r)).length;
+    await storage.close();
 
-  const problems: string[] = [];
-  const allowed = Math.max(CHURN_BOUND.slackMiB * 1024 * 1024, CHURN_BOUND.shareOfFirstPass * (rssFirst - rssStart));
-  if (rssEnd - rssFirst > allowed) {
-    problems.push(`server RSS grew ${MiB(rssEnd - rssFirst)} MiB more in a second pass of ${rooms} rooms (${MiB(rssStart)} → ${MiB(rssFirst)} → ${MiB(rssEnd)} MiB; allowed ${MiB(allowed)}): rooms leave memory behind`);
+    const problems: string[] = [];
+    const heaps = `${MiB(start.heapUsed)} → ${MiB(first.heapUsed)} → ${MiB(end.heapUsed)} MiB`;
+    const allowed = CHURN_BOUND.slackMiB * 1024 * 1024 + CHURN_BOUND.shareOfFirstPass * Math.max(0, first.heapUsed - start.heapUsed);
+    if (end.heapUsed - first.heapUsed > allowed) {
+      problems.push(`the server's heap after GC grew ${MiB(end.heapUsed - first.heapUsed)} MiB in a second pass of ${rooms} rooms (${heaps}; allowed ${MiB(allowed)}): rooms leave memory behind`);
+    }
+    if (rssPeak > CHURN_BOUND.rssPeakMiB * 1024 * 1024) problems.push(`the server's RSS peaked at ${MiB(rssPeak)} MiB (bound ${CHURN_BOUND.rssPeakMiB} MiB; heap after GC ${heaps})`);
+    if (stored !== 2 * rooms) problems.push(`${stored} of the ${2 * rooms} rooms written are stored`);
+    return {
+      scenario: 'load',
+      fault: `${rooms.toLocaleString('en-US')} rooms opened and unloaded, twice`,
+      backend: 'file',
+      trials: 2 * rooms,
+      acknowledged: visits.length + again.length,
+      lost: 2 * rooms - stored,
+      recoveryMs: [],
+      figures: {
+        rooms,
+        'rooms/s': Math.round(rooms / seconds),
+        'visit p50/p99 ms': `${round(quantile(visits, 0.5))}/${round(quantile(visits, 0.99))}`,
+        'CPU %': round(cpuPercent),
+        'heap after GC start/pass 1/pass 2 MiB': `${MiB(start.heapUsed)}/${MiB(first.heapUsed)}/${MiB(end.heapUsed)}`,
+        'heap growth pass 1/pass 2 MiB': `${MiB(first.heapUsed - start.heapUsed)}/${MiB(end.heapUsed - first.heapUsed)}`,
+        'external after GC start/pass 2 MiB': `${MiB(start.external)}/${MiB(end.external)}`,
+        'RSS start/pass 1/pass 2/peak MiB': `${MiB(start.rss)}/${MiB(first.rss)}/${MiB(end.rss)}/${MiB(rssPeak)}`,
+        'idle ms': IDLE_MS,
+      },
+      problems,
+    };
+  } finally {
+    probe.close();
   }
-  if (stored !== 2 * rooms) problems.push(`${stored} of the ${2 * rooms} rooms written are stored`);
-  return {
-    scenario: 'load',
-    fault: `${rooms.toLocaleString('en-US')} rooms opened and unloaded, twice`,
-    backend: 'file',
-    trials: 2 * rooms,
-    acknowledged: visits.length + again.length,
-    lost: 2 * rooms - stored,
-    recoveryMs: [],
-    figures: {
-      rooms,
-      'rooms/s': Math.round(rooms / seconds),
-      'visit p50/p99 ms': `${round(quantile(visits, 0.5))}/${round(quantile(visits, 0.99))}`,
-      'CPU %': round(cpuPercent),
-      'RSS start/after pass 1/after pass 2/peak MiB': `${MiB(rssStart)}/${MiB(rssFirst)}/${MiB(rssEnd)}/${MiB(rssPeak)}`,
-      'pass 1 / pass 2 growth MiB': `${MiB(rssFirst - rssStart)}/${MiB(rssEnd - rssFirst)}`,
-      'idle ms': IDLE_MS,
-    },
-    problems,
-  };
 }
 
 /** Writes a volume index listing `LISTED` workflows (one update each, as an app would over time). */
@@ -189,7 +212,8 @@ async function standingRow(ctx: ChaosContext, server: ServerProcess): Promise<Ch
  */
 export async function churnRows(ctx: ChaosContext): Promise<ChaosRow[]> {
   const dataDir = await dataDirFor('churn');
-  const server = await startServerProcess({ STORAGE: 'file', DATA_DIR: dataDir, ROOM_IDLE_MS: String(IDLE_MS) }, 0, { bundle: ctx.serverBundle });
+  // The inspector lets the churn row collect the server's garbage and read its live heap (heap-probe.ts).
+  const server = await startServerProcess({ STORAGE: 'file', DATA_DIR: dataDir, ROOM_IDLE_MS: String(IDLE_MS) }, 0, { bundle: ctx.serverBundle, inspect: true });
   try {
     ctx.progress('volume-index read cost…');
     const standing = await standingRow(ctx, server);

@@ -20,11 +20,14 @@ export interface ServerProcess {
 /**
  * Runs the real server entry point as a child process on a free port: `sync-server/bin/start.ts`
  * through tsx, or a built bundle (`bundle`, as `npm start` runs `dist/server/start.mjs`), which
- * starts as it would in production (the chaos suite restarts it hundreds of times).
+ * starts as it would in production (the chaos suite restarts it hundreds of times). `inspect`
+ * opens node's inspector on a free loopback port (it prints its URL on stderr), for a test that
+ * reads the process's heap (chaos/heap-probe.ts).
  */
-export async function startServerProcess(env: Record<string, string>, port = 0, options: { bundle?: string } = {}): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, port = 0, options: { bundle?: string; inspect?: boolean } = {}): Promise<ServerProcess> {
   const entry = options.bundle ? [options.bundle] : ['--import', 'tsx', path.join(ROOT, 'sync-server/bin/start.ts')];
-  const child = spawn(process.execPath, ['--enable-source-maps', ...entry], {
+  const inspect = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, ['--enable-source-maps', ...inspect, ...entry], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
