@@ -4,6 +4,7 @@
 // the lane fell behind and its backlog of waiting jobs grew with every pass). A change of the index
 // made here is seen by the next job at once. Real file storage and blob store; the reader counts
 // the reads it passes on to the real one.
+// (MIRROR-3)
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
