@@ -364,8 +364,8 @@ describe('mirrors under DATA_DIR (embedded file storage)', () => {
       expect(await actualBlobs(files, 'volumes/user/default/')).toEqual(expectedBlobs(index.doc, workflows, 'volumes/user/default/'));
     });
     expect([...(await actualBlobs(files, 'volumes/user/default/')).keys()]).toEqual(['volumes/user/default/skills/file-two.md', 'volumes/user/default/workflows/wf-file.json']);
-    // Nothing escaped its folder (the versions keep to theirs), and no temporary file was left behind.
-    expect((await fs.readdir(dataDir)).sort()).toEqual(['history', 'rooms', 'volumes']);
+    // Nothing escaped its folder (the versions keep to theirs; the lock is the server's, DUR-8), and no temporary file was left behind.
+    expect((await fs.readdir(dataDir)).sort()).toEqual(['history', 'llmunix.lock', 'rooms', 'volumes']);
     expect((await fs.readdir(path.join(dataDir, 'volumes'))).sort()).toEqual(['system', 'user']);
     expect((await fs.readdir(path.join(dataDir, 'volumes/user'))).sort()).toEqual(['default']);
     expect((await fs.readdir(path.join(dataDir, 'volumes/user/default'), { recursive: true })).sort()).toEqual([
