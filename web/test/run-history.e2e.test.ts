@@ -2,12 +2,15 @@
 // appear in each other's Runs panel; "run again with these inputs" puts a past run's inputs back
 // (one undo step) and its outputs come from the cache; runs asked for during a run wait in a
 // queue, one is cancelled, the others run in order with the inputs they were asked with; and a
-// reload keeps the queue, which resumes.
+// reload keeps the queue, which resumes; runs made by a script (REST) or an assistant (MCP) show
+// there too, marked as such.
 import { beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { listRuns, type RunRecord } from '../../shared/src/documents/runs';
+import { putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { putNode, setNodeInput } from '../../shared/src/documents/workflow';
 import { useApp, waitFor, type TestClient } from './harness';
+import { closeMcpClient, mcpClient } from '../../sync-server/test/harness/mcp-clients';
 import { addUserSkill, javascriptSkill, nodeById, numberOutput, openResult, waitForNodes, waitForStatus } from './run-e2e-helpers';
 
 const app = useApp();
@@ -170,5 +173,30 @@ it('keeps the queue through a reload, and resumes it', async () => {
   await waitFor(async () => (await page.locator('[data-testid="queued-run"]').count()) === 0, 'the queue empty');
   errors.assertNone();
   await context.close();
+  client.destroy();
+});
+
+it('shows the runs made outside the app, by a script (REST) and by an assistant (MCP), marked as such', async () => {
+  const client = await workflowWith('from-outside', 'double-n', 4);
+  const index = await app.connect('user/default');
+  const now = new Date().toISOString();
+  putWorkflowListing(index.doc, 'from-outside', { name: 'From outside', description: '', created_at: now, updated_at: now });
+  await waitFor(async () => (await fetch(`${app.server.url}/api/workflows/from-outside/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"wait":true}' })).status === 200, 'a REST run of the workflow', 30_000);
+  const mcp = await mcpClient(app.server.url);
+  const called = await mcp.callTool({ name: 'from-outside', arguments: { n: 5 } });
+  expect(called.structuredContent).toEqual({ result: 10 });
+  await closeMcpClient(mcp);
+
+  const { page, context, errors } = await openAs('Alice', 'from-outside');
+  await page.locator('[data-testid="runs-button"]').click();
+  await waitFor(async () => (await rows(page).count()) === 2, 'the two outside runs in the panel');
+  expect(await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-trigger')))).toEqual(['mcp', 'api']);
+  await expect(rows(page).nth(0).textContent()).resolves.toContain('via an assistant (MCP)');
+  await expect(rows(page).nth(1).textContent()).resolves.toContain('via the API');
+  await rows(page).nth(0).click();
+  await expect(page.locator('[data-testid="run-detail"]').locator('[data-testid="run-node-inputs"]').textContent()).resolves.toContain('"n":5');
+  errors.assertNone();
+  await context.close();
+  index.destroy();
   client.destroy();
 });

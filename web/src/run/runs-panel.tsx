@@ -27,6 +27,13 @@ function when(iso: string | number): string {
   return today ? d.toLocaleTimeString() : d.toLocaleString();
 }
 
+/** How a run made outside the app came: another assistant's tool call (MCP) or a script (REST). */
+function viaOf(run: RunRecord): string | undefined {
+  if (run.trigger === 'mcp') return 'via an assistant (MCP)';
+  if (run.trigger === 'api') return 'via the API';
+  return undefined;
+}
+
 /** "2 done, 1 cached, 1 failed": how the nodes of a run went. */
 function nodeCounts(run: RunRecord): string {
   const counts = new Map<string, number>();
@@ -122,10 +129,11 @@ export function RunsPanel({ session, room, doc, readOnly, onClose }: { session: 
         <ul class="runs-list">
           {history.map((run) => (
             <li key={run.id}>
-              <button type="button" class="run-row" data-testid="run-row" data-run-id={run.id} data-by={run.by.name} data-status={run.status} onClick={() => setOpen(run.id)}>
+              <button type="button" class="run-row" data-testid="run-row" data-run-id={run.id} data-by={run.by.name} data-trigger={run.trigger} data-status={run.status} onClick={() => setOpen(run.id)}>
                 <span class={`run-status run-${run.status === 'error' ? 'error' : run.status === 'cancelled' ? 'cancelled' : 'done'}`}>{run.status}</span>
                 <span>
-                  {when(run.started_at)} · <strong>{run.by.name}</strong> · {formatDuration(run.duration_ms)}
+                  {when(run.started_at)} · <strong>{run.by.name}</strong>
+                  {viaOf(run) ? ` ${viaOf(run)}` : ''} · {formatDuration(run.duration_ms)}
                 </span>
                 <span class="muted">{nodeCounts(run)}</span>
               </button>
@@ -147,7 +155,8 @@ function RunDetail({ run, readOnly, onBack, onRunAgain }: { run: RunRecord; read
         </button>
       </p>
       <p>
-        {when(run.started_at)} by <strong>{run.by.name}</strong>, {run.status} in {formatDuration(run.duration_ms)}
+        {when(run.started_at)} by <strong>{run.by.name}</strong>
+        {viaOf(run) ? ` ${viaOf(run)}` : ''}, {run.status} in {formatDuration(run.duration_ms)}
       </p>
       <button
         type="button"
