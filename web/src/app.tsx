@@ -16,6 +16,7 @@ import { IdentityControl } from './shell/identity-control';
 import { ShareLink } from './shell/share-link';
 import { SignIn } from './shell/sign-in';
 import { StatusBadge } from './shell/status-badge';
+import { AssistantsButton } from './shell/assistants-button';
 import { StorageButton } from './shell/storage-button';
 import { UpdatePrompt } from './shell/update-prompt';
 
@@ -74,6 +75,7 @@ export function App() {
           <StatusBadge />
           <SignIn />
           <span class="spacer" />
+          <AssistantsButton />
           <StorageButton />
           <IdentityControl />
         </header>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useStore } from '../documents/store';
 import { clearVersionCopies, versionCopiesUsage } from '../history/version-cache';
 import { ConfirmButton } from '../panels/confirm-button';
@@ -7,6 +7,7 @@ import { fileSize } from '../panels/skill-files-view';
 import { budgetMib, parseBudgetMib, setStorageBudget, storageBudget } from '../run/budget-setting';
 import { clearCounted, countedUsage, keepToBudget, usageEvents, type StoreUsage } from '../run/result-budget';
 import type { CountedStore } from '../run/run-db';
+import { usePanelClosing } from './panel-button';
 import { persistence, type Persistence } from './persistent-storage';
 import './storage-panel.css';
 
@@ -76,14 +77,7 @@ export function StoragePanel({ onClose }: { onClose(): void }) {
   const [draft, setDraft] = useState(() => budgetMib(budget));
   const [budgetError, setBudgetError] = useState<string | null>(null);
   const { failure, watch } = useFailure();
-  const close = useRef<HTMLButtonElement>(null);
-  useEffect(() => close.current?.focus(), []);
-  // Escape closes it wherever focus is, as long as it is open (focus may have left it).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  const close = usePanelClosing(onClose);
   useEffect(() => setDraft(budgetMib(budget)), [budget]);
 
   const saveBudget = () => {
