@@ -87,6 +87,9 @@ describe('CORS', () => {
     expect(listed.status).toBe(200);
     expect(listed.headers.get('access-control-allow-origin')).toBe(LISTED);
     expect(listed.headers.get('access-control-expose-headers')).toContain('Retry-After');
+    // A browser MCP client of a listed site reads its session id (/mcp); a script, where its run is.
+    expect(listed.headers.get('access-control-expose-headers')).toContain('Mcp-Session-Id');
+    expect(listed.headers.get('access-control-expose-headers')).toContain('Location');
     expect(listed.headers.get('vary')).toContain('Origin');
     expect(listed.headers.get('access-control-allow-credentials')).toBeNull();
 
@@ -105,6 +108,8 @@ describe('CORS', () => {
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(ok.headers.get('access-control-allow-methods')).toContain('DELETE');
     expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(ok.headers.get('access-control-allow-headers')).toContain('mcp-session-id');
+    expect(ok.headers.get('access-control-allow-headers')).toContain('mcp-protocol-version');
 
     const refused = await preflight('https://evil.example');
     expect(refused.status).toBe(403);

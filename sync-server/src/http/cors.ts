@@ -3,11 +3,11 @@ import type { RequestHandler } from 'express';
 import { HttpError } from './errors';
 import { localHostAllowed } from './local-host';
 
-/** What a cross-origin page may send: JSON bodies with a token. */
-const ALLOW_HEADERS = 'authorization, content-type';
+/** What a cross-origin page may send: JSON bodies with a token, and an MCP client's session headers (`/mcp`). */
+const ALLOW_HEADERS = 'authorization, content-type, mcp-session-id, mcp-protocol-version, last-event-id';
 const ALLOW_METHODS = 'GET, POST, PUT, DELETE';
-/** What it may read besides the simple headers: the rate limit's state. */
-const EXPOSE_HEADERS = 'RateLimit, RateLimit-Policy, Retry-After';
+/** What it may read besides the simple headers: the rate limit's state, where a started run is (`Location`), and its MCP session. */
+const EXPOSE_HEADERS = 'RateLimit, RateLimit-Policy, Retry-After, Location, Mcp-Session-Id';
 /** How long a browser may reuse a preflight's answer, in seconds. */
 const PREFLIGHT_MAX_AGE = 600;
 
