@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { errorGist } from '../../../shared/src/execution/error-lines';
 import type { NodeSummary } from '../headless/run-file';
 import type { RunView } from '../runs/types';
 
@@ -13,10 +14,7 @@ export const toolError = (text: string): CallToolResult => ({ isError: true, con
 
 /** One node's line, as `npm run workflow` shows it: `fit done`, `plot error: ZeroDivisionError: …`. */
 function statusLine(id: string, node: NodeSummary): string {
-  const gist = node.error
-    ?.split('\n')
-    .filter((l) => l.trim() && !/^\s/.test(l))
-    .at(-1);
+  const gist = node.error === undefined ? undefined : errorGist(node.error);
   return `${id}: ${node.status}${gist && node.status !== 'cancelled' ? `: ${gist}` : ''}`;
 }
 
