@@ -2,6 +2,7 @@ import type { Response, Router } from 'express';
 import { readSkillFile, skillFilePathProblem } from '../../../shared/src/documents/skill-files';
 import { getSkillSource } from '../../../shared/src/documents/volume-index';
 import { zipSkillFiles } from '../../../shared/src/skill/archive';
+import { mimeTypeOf } from '../../../shared/src/skill/file-types';
 import { skillsNeeded, writeSkillFolderWithInner, type StoredLookup } from '../../../shared/src/skill/compound-folder';
 import type { StoredSkill } from '../../../shared/src/skill/folder';
 import { storedSkill } from '../../../shared/src/skill/stored-skill';
@@ -16,40 +17,15 @@ import { findReadableSkill, skillFile } from './skill-lookup';
 const TEXT = 'text/plain; charset=utf-8';
 
 /**
- * Content types by extension. What a browser would run or render as a page (HTML, SVG, scripts)
- * is served as plain text: a skill's files come from anywhere and are only ever data.
+ * A download's content type: the file's own (`mimeTypeOf`), except that what a browser would run
+ * or render as a page (HTML, SVG, XML, scripts, any other text) is served as plain text: a
+ * skill's files come from anywhere and are only ever data.
  */
-const CONTENT_TYPES: Record<string, string> = {
-  md: 'text/markdown; charset=utf-8',
-  txt: TEXT,
-  py: TEXT,
-  js: TEXT,
-  mjs: TEXT,
-  ts: TEXT,
-  sh: TEXT,
-  html: TEXT,
-  htm: TEXT,
-  svg: TEXT,
-  xml: TEXT,
-  yaml: TEXT,
-  yml: TEXT,
-  cir: TEXT,
-  json: 'application/json',
-  csv: 'text/csv; charset=utf-8',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  pdf: 'application/pdf',
-  zip: 'application/zip',
-  gz: 'application/gzip',
-};
-
 function contentTypeOf(path: string): string {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return (dot > 0 && CONTENT_TYPES[base.slice(dot + 1).toLowerCase()]) || 'application/octet-stream';
+  const type = mimeTypeOf(path);
+  if (type === 'text/markdown' || type === 'text/csv') return `${type}; charset=utf-8`;
+  if (type.startsWith('text/') || type === 'image/svg+xml' || type === 'application/xml' || type === 'application/yaml') return TEXT;
+  return type;
 }
 
 /** Headers that keep a download from being sniffed into something else or run as a page. */
