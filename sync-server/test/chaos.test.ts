@@ -1,11 +1,12 @@
 // The chaos suite at CI size (issue 19): each scenario of sync-server/test/chaos at a few trials,
 // so `npm test` proves the same properties `npm run chaos` shows at full counts.
-import { describe, expect, it } from 'vitest';
-import { chaosSeed, failedRows, runChaos } from './chaos/run';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chaosSeed, failedRows, removeServerBundle, runChaos } from './chaos/run';
 import { SCENARIOS } from './chaos/scenarios';
 import { chaosTable, rowProblems } from './chaos/table';
 
 const seed = chaosSeed();
+afterAll(removeServerBundle);
 
 describe(`chaos suite at CI size (seed ${seed}; replay with CHAOS_SEED=${seed})`, () => {
   for (const scenario of SCENARIOS) {

@@ -6,7 +6,7 @@
  *   npm run chaos [-- --size ci|full --only crash,dependencies]   (CHAOS_SEED=<n> replays)
  */
 import { parseArgs } from 'node:util';
-import { chaosSeed, failedRows, runChaos } from './run';
+import { chaosSeed, failedRows, removeServerBundle, runChaos } from './run';
 import { chaosTable } from './table';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: 'full' }, only: { type: 'string' } } });
@@ -16,4 +16,5 @@ const started = Date.now();
 const rows = await runChaos({ size: values.size, seed, only: values.only?.split(',') });
 console.log(`\nChaos suite, ${values.size} size, seed ${seed} (replay with CHAOS_SEED=${seed}), ${((Date.now() - started) / 60_000).toFixed(1)} min\n`);
 console.log(chaosTable(rows));
+await removeServerBundle();
 process.exit(failedRows(rows).length > 0 ? 1 : 0);

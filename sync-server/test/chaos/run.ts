@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../../bin/build-server';
@@ -16,9 +17,16 @@ let built: Promise<string> | undefined;
  * sits as deep as `dist/server/`: the bundle finds the checkout (skills/, dist/web/) two levels up.
  */
 export function buildServerBundle(): Promise<string> {
-  return (built ??= (async () => {
-    return buildServer(path.join(ROOT, 'dist', `chaos-${process.pid}`));
-  })());
+  return (built ??= buildServer(BUNDLE_DIR));
+}
+
+const BUNDLE_DIR = path.join(ROOT, 'dist', `chaos-${process.pid}`);
+
+/** Removes the bundle this process built (its servers are stopped): runs leave no `dist/chaos-*` behind. */
+export async function removeServerBundle(): Promise<void> {
+  if (!built) return;
+  built = undefined;
+  await fs.rm(BUNDLE_DIR, { recursive: true, force: true });
 }
 
 export function chaosSeed(): number {
