@@ -97,6 +97,18 @@ describe('tools', () => {
     expect(text).toMatch(/^skill: done$/m);
   });
 
+  it('calls a WebGPU system skill (on its CPU fallback) and a compound one (its inner nodes across runtimes)', async () => {
+    const client = await connect(tokens.alice);
+    // 2×2: A = [[1,2],[3,4]], B = identity, so C = A.
+    const product = await client.callTool({ name: 'gpu-matmul', arguments: { n: 2, a: [1, 2, 3, 4], b: [1, 0, 0, 1] } });
+    expect(product.isError, JSON.stringify(product.content)).toBeFalsy();
+    expect(product.structuredContent).toEqual({ c: [[1, 2], [3, 4]] });
+    const summary = await client.callTool({ name: 'weather-summary-csv', arguments: { days: 2 } }, undefined, { timeout: 120_000 });
+    expect(summary.isError, JSON.stringify(summary.content)).toBeFalsy();
+    expect(Object.keys(summary.structuredContent ?? {}).sort()).toEqual(['content', 'filename', 'summary']);
+    expect(typeof (summary.structuredContent as { content: unknown }).content).toBe('string');
+  }, 120_000);
+
   it('calls a Python system skill with its defaults and with arguments', async () => {
     const client = await connect(tokens.alice);
     const bell = await client.callTool({ name: 'quantum-circuit', arguments: {} });
