@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import type { Identity } from '../../../shared/src/access';
 import type { Library, LibraryResource, LibraryTool } from '../library/types';
 import type { RunService } from '../runs/types';
+import type { CallsInFlight } from './calls-in-flight';
 import { callTool } from './tool-call';
 
 export interface McpDeps {
@@ -58,7 +59,7 @@ const resourceLink = (r: LibraryResource): PromptMessage => ({
  * identity can read in the library, looked up afresh on every request, and the client is told
  * when they change for as long as the session lives.
  */
-export function createMcpServer(identity: Identity, deps: McpDeps): Server {
+export function createMcpServer(identity: Identity, deps: McpDeps, calls?: CallsInFlight): Server {
   const { library, log } = deps;
   const server = new Server(MCP_SERVER_INFO, {
     capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true } },
@@ -66,7 +67,15 @@ export function createMcpServer(identity: Identity, deps: McpDeps): Server {
   });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: (await library.view(identity)).tools.map(listedTool) }));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => callTool(identity, deps, request, extra));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    // Over HTTP a call also stops when its request is dropped (`CallsInFlight`); over stdio only on cancel.
+    const dropped = calls?.start(extra.requestId);
+    try {
+      return await callTool(identity, deps, request, dropped ? { ...extra, signal: AbortSignal.any([extra.signal, dropped]) } : extra);
+    } finally {
+      calls?.end(extra.requestId);
+    }
+  });
 
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({
     prompts: (await library.view(identity)).prompts.map((p) => ({ name: p.name, title: p.title, description: p.description })),

@@ -4,6 +4,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Identity } from '../../../shared/src/access';
 import { identityKey } from '../access/identity';
 import { HttpError } from '../http/errors';
+import { CallsInFlight, toolCallIds } from './calls-in-flight';
 import { createMcpServer, type McpDeps } from './server';
 
 /** Sessions one identity may hold open at once; more is a client that forgets to close them. */
@@ -16,6 +17,8 @@ interface Session {
   /** Who opened it (`identityKey`): every later request of the session must be them. */
   owner: string;
   transport: StreamableHTTPServerTransport;
+  /** Its tool calls still running, stopped when their request is dropped. */
+  calls: CallsInFlight;
   /** Requests of this session still open (a GET stream stays open while its client listens). */
   open: number;
   idle?: NodeJS.Timeout;
@@ -55,12 +58,13 @@ export class McpSessions {
       throw new HttpError('rate_limited', `You have ${MCP_SESSIONS_PER_IDENTITY} MCP sessions open already: close those you no longer use (DELETE /mcp with their Mcp-Session-Id) or wait until they expire.`);
     }
     const { log } = this.deps;
-    const server = createMcpServer(identity, this.deps);
+    const calls = new CallsInFlight();
+    const server = createMcpServer(identity, this.deps, calls);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       maxRequestBodySize: MAX_BODY_BYTES,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { id, owner, transport, open: 0 });
+        this.sessions.set(id, { id, owner, transport, calls, open: 0 });
         log.debug({ session: id, identity: owner }, 'mcp: session opened');
       },
     });
@@ -82,6 +86,9 @@ export class McpSessions {
   /** Hands a request of an existing session to its transport. */
   async handle(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     this.track(session, res);
+    // A tool call's answer streams on its own POST: closed before the answer ends, its client is gone.
+    const calls = req.method === 'POST' ? toolCallIds(body) : [];
+    if (calls.length > 0) res.once('close', () => res.writableFinished || session.calls.abandon(calls));
     await session.transport.handleRequest(req, res, body);
   }
 

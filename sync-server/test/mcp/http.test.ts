@@ -175,6 +175,38 @@ describe('tools', () => {
     expect(next.structuredContent).toMatchObject({ row_count: 1 });
   }, 120_000);
 
+  it('a call whose request is dropped (no cancel sent: the client cut off) stops its run at once', async () => {
+    const client = await connect(tokens.alice);
+    const dropped = new AbortController();
+    const answer = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      signal: dropped.signal,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${tokens.alice}`,
+        'mcp-session-id': client.transport.sessionId!,
+        'mcp-protocol-version': client.transport.protocolVersion ?? '2025-06-18',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'cut-off', method: 'tools/call', params: { name: 'spin', arguments: {}, _meta: { progressToken: 'cut-off' } } }),
+    });
+    // Read the stream until the progress that says the node runs, and names the run.
+    const reader = answer.body!.getReader();
+    let seen = '';
+    let runId: string | undefined;
+    while (!runId) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended before any progress: ${seen}`);
+      seen += new TextDecoder().decode(value);
+      runId = /"run_id":"([^"]+)"/.exec(seen)?.[1];
+    }
+    dropped.abort();
+    const run = server.runs.get(runId, { kind: 'user', sub: 'alice', teams: [], team_admin: [] });
+    const over = await run!.done;
+    // Not left to its limit (RUN_NODE_TIMEOUT_MS, 30 s here), which would end it as an error.
+    expect(over.state).toBe('cancelled');
+  }, 60_000);
+
   it('a failing call is a tool error naming the node, the skill and the line of its file', async () => {
     const client = await connect(tokens.alice);
     const result = await client.callTool({ name: 'boom', arguments: { n: 7 } }, undefined, { timeout: 120_000 });
