@@ -212,7 +212,8 @@ describe('tools', () => {
     const result = await client.callTool({ name: 'boom', arguments: { n: 7 } }, undefined, { timeout: 120_000 });
     expect(result.isError).toBe(true);
     const text = (result.content as Array<{ text: string }>)[0]!.text;
-    expect(text).toMatch(new RegExp(`boom.*line ${BOOM_LINE}\\b`));
+    // Its first line: the node, its skill, the stored skill file's line, and the gist.
+    expect(text.split('\n')[0]).toBe(`node "skill" (skill boom) failed at volumes/user/alice/skills/boom.md line ${BOOM_LINE}: ValueError: boom on purpose with 7`);
     expect(text).toMatch(/ValueError: boom on purpose with 7/);
     expect(result.structuredContent).toBeUndefined();
   }, 120_000);
