@@ -43,15 +43,9 @@ if (values.data !== undefined && (values.server !== undefined || values.token !=
 
 const stdio = new StdioServerTransport();
 try {
+  let served: { closed: Promise<void>; close(): Promise<void> };
   if (values.data !== undefined) {
-    const served = await serveDataDir(values.data, stdio, say);
-    const stop = () => void served.close().then(() => process.exit(0));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    // A client ends by closing our stdin (then SIGTERM): the rooms are flushed before exiting.
-    process.stdin.once('end', stop);
-    await served.closed;
-    process.exit(0);
+    served = await serveDataDir(values.data, stdio, say);
   } else {
     let endpoint: URL;
     try {
@@ -59,15 +53,16 @@ try {
     } catch {
       usage(`--server must be a URL such as ${DEFAULT_SERVER}, got "${values.server}"`);
     }
-    const bridge = await bridgeToServer(stdio, endpoint, { token: values.token ?? process.env.LLMUNIX_TOKEN, say });
+    served = await bridgeToServer(stdio, endpoint, { token: values.token ?? process.env.LLMUNIX_TOKEN, say });
     say(`llmunix mcp: forwarding stdio to ${endpoint.href}`);
-    const stop = () => void bridge.close().then(() => process.exit(0));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    process.stdin.once('end', stop);
-    await bridge.closed;
-    process.exit(0);
   }
+  // A client ends by closing our stdin (then SIGTERM): what is open (rooms, the server's session) is closed before exiting.
+  const stop = () => void served.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.stdin.once('end', stop);
+  await served.closed;
+  process.exit(0);
 } catch (e) {
   say(`llmunix mcp: ${(e as Error).message}`);
   process.exit(1);

@@ -104,7 +104,7 @@ export async function startServer(
   const runs = createRunService({
     config: config.runs,
     rooms,
-    cache: await openRunCache(config, (m) => runsLog.warn(m)),
+    cache: openRunCache(config, (m) => runsLog.warn(m)),
     tracesDir,
     log: runsLog,
   });

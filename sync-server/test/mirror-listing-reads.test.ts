@@ -16,6 +16,7 @@ import { ListingReads } from '../src/mirrors/listing-reads';
 import { Mirrors } from '../src/mirrors/mirrors';
 import { storedRoomReader, type RoomReader } from '../src/mirrors/stored-rooms';
 import { FileStorage } from '../src/storage/file';
+import { updateOf } from './harness/stored';
 import { teardownEachTest } from './harness/teardown';
 import { waitFor } from './harness/wait';
 
@@ -27,14 +28,6 @@ const INDEX = 'user/default';
 const LISTED = 300;
 /** Workflow rooms that settle at once. */
 const BURST = 200;
-
-const update = (edit: (doc: Y.Doc) => void): Uint8Array => {
-  const doc = new Y.Doc();
-  edit(doc);
-  const out = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return out;
-};
 
 const listing = (name: string) => ({ name, description: `${name}, described`, created_at: NOW, updated_at: NOW });
 
@@ -68,7 +61,7 @@ async function setUp() {
 /** A workflow room with a graph and no name of its own: its file takes the name its listing gives. */
 const storeWorkflow = (storage: FileStorage, id: string) =>
   storage.append(`${INDEX}/workflow/${id}`, [
-    update((doc) => {
+    updateOf((doc) => {
       writeWorkflowMeta(doc, { name: '', description: '', created_at: NOW, updated_at: NOW });
       writeWorkflowGraph(doc, { nodes: [{ id: 'n1', skillId: 'sk', label: id, position: { x: 0, y: 0 }, inputs: {} }], edges: [] });
     }),
@@ -77,7 +70,7 @@ const storeWorkflow = (storage: FileStorage, id: string) =>
 describe('mirror listing reads', () => {
   it('read a volume index once for a burst of its workflow rooms settling, not once per room', async () => {
     const { storage, blobs, mirrors, reads } = await setUp();
-    await storage.append(INDEX, [update((doc) => {
+    await storage.append(INDEX, [updateOf((doc) => {
       for (let i = 0; i < LISTED; i++) putWorkflowListing(doc, `wf-${i}`, listing(`Workflow ${i}`));
     })]);
     // Half of the burst is listed (its files are written), half is not (the churn's rooms: no file).
@@ -129,7 +122,7 @@ describe('mirror listing reads', () => {
     const dataDir = await tempDir();
     const storage = await FileStorage.open(dataDir);
     cleanups.push(() => storage.close());
-    await storage.append(INDEX, [update((doc) => putWorkflowListing(doc, 'wf-a', listing('A')))]);
+    await storage.append(INDEX, [updateOf((doc) => putWorkflowListing(doc, 'wf-a', listing('A')))]);
     const listings = new ListingReads(storedRoomReader(storage), 50);
     expect((await listings.read(INDEX)).workflows.get('wf-a')).toEqual({ name: 'A', description: 'A, described' });
     expect(listings.size).toBe(1);

@@ -6,7 +6,6 @@
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { appendMessage, writeSessionMeta } from '../../shared/src/documents/session';
 import { putSessionListing, putSkillSource, putWorkflowListing } from '../../shared/src/documents/volume-index';
 import { writeWorkflowGraph, writeWorkflowMeta } from '../../shared/src/documents/workflow';
@@ -23,6 +22,7 @@ import { mirrorsMatch, mirrorsMatchWithin, type MirrorsMatchOptions } from './ch
 import { startTestServer } from './harness/in-process';
 import { startRedis, type RedisServer } from './harness/redis-server';
 import { startS3Server, type S3Server } from './harness/s3-server';
+import { updateOf } from './harness/stored';
 import { teardownEachTest } from './harness/teardown';
 import { waitFor } from './harness/wait';
 
@@ -31,30 +31,22 @@ const { cleanups, tempDir } = teardownEachTest('llmunix-catch-up-');
 const NOW = '2025-01-01T00:00:00.000Z';
 const skill = (id: string, code: string) => `---\nname: ${id}\nskill_id: ${id}\ntype: python\ndescription: ${id}\ninputs: []\noutputs: []\n---\n\n# ${id}\n\n## Code\n\n\`\`\`python\n${code}\n\`\`\`\n`;
 
-const update = (edit: (doc: Y.Doc) => void): Uint8Array => {
-  const doc = new Y.Doc();
-  edit(doc);
-  const out = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return out;
-};
-
 /** A volume with a skill, a session (with a message) and a workflow, written straight to storage: no server, so no mirror. */
 async function storeVolume(storage: Pick<Storage, 'append'>, tag: string): Promise<void> {
   await storage.append(`user/${tag}/session/s-${tag}`, [
-    update((doc) => {
+    updateOf((doc) => {
       writeSessionMeta(doc, { id: `s-${tag}`, name: `Session ${tag}`, volume: 'user', volume_id: tag, status: 'active', created_at: NOW, updated_at: NOW, metadata: {} });
       appendMessage(doc, { role: 'user', content: `hello from ${tag}`, timestamp: NOW, traces: null, artifacts: null });
     }),
   ]);
   await storage.append(`user/${tag}/workflow/wf-${tag}`, [
-    update((doc) => {
+    updateOf((doc) => {
       writeWorkflowMeta(doc, { name: `Flow ${tag}`, description: 'stored only', created_at: NOW, updated_at: NOW });
       writeWorkflowGraph(doc, { nodes: [{ id: 'n1', skillId: `sk-${tag}`, label: 'One', position: { x: 1, y: 2 }, inputs: {} }], edges: [] });
     }),
   ]);
   await storage.append(`user/${tag}`, [
-    update((doc) => {
+    updateOf((doc) => {
       putSkillSource(doc, `sk-${tag}`, skill(`sk-${tag}`, 'return 1'));
       putSessionListing(doc, `s-${tag}`, { name: `Session ${tag}`, status: 'active', created_at: NOW, updated_at: NOW });
       putWorkflowListing(doc, `wf-${tag}`, { name: `Flow ${tag}`, description: 'stored only', created_at: NOW, updated_at: NOW });

@@ -25,9 +25,16 @@ export class LibraryWatchers {
     };
   }
 
-  /** A room's change is durable: every watcher that reads it checks its view soon. */
+  /**
+   * A room's change is durable (every write of every room comes here): every watcher that reads it
+   * checks its view soon. Only volume indexes and workflows can change a view; the name is read once.
+   */
   roomChanged(roomName: string): void {
-    for (const watcher of this.watchers) if (watcher.reads(roomName)) watcher.changed();
+    if (this.watchers.size === 0) return;
+    const room = parseRoomName(roomName);
+    if (!room.ok || (room.value.kind !== 'volume' && room.value.kind !== 'workflow')) return;
+    const index = volumeRoom(room.value.volume, room.value.volumeId);
+    for (const watcher of this.watchers) if (watcher.reads(roomName, index)) watcher.changed();
   }
 }
 
@@ -47,11 +54,12 @@ class Watcher {
     this.last = this.measure();
   }
 
-  /** Whether a change of this room can change what the identity sees: a volume index or workflow it reads (a share link: its workflow, and its index, which says whether it is in the trash). */
-  reads(roomName: string): boolean {
-    const room = parseRoomName(roomName);
-    if (!room.ok || (room.value.kind !== 'volume' && room.value.kind !== 'workflow')) return false;
-    const index = volumeRoom(room.value.volume, room.value.volumeId);
+  /**
+   * Whether a change of this volume index or workflow (`index`: its volume's index) can change what
+   * the identity sees: one it reads (a share link: its workflow, and its index, which says whether
+   * it is in the trash).
+   */
+  reads(roomName: string, index: string): boolean {
     if (canAccess(this.identity, index, 'read')) return true;
     const shared = sharedWorkflow(this.identity);
     return shared !== undefined && (roomName === shared.room || index === volumeRoom(shared.ref.volume, shared.ref.volumeId));

@@ -13,3 +13,12 @@ export async function storedDoc(storage: Pick<Storage, 'load'>, room: string): P
 /** The stored document's state as text, to check that a refused write left storage as it was. */
 export const storedBytes = async (storage: Pick<Storage, 'load'>, room: string): Promise<string> =>
   Buffer.from(Y.encodeStateAsUpdate(await storedDoc(storage, room))).toString('base64');
+
+/** One update made by `edit` on a fresh document: what a test appends to storage as a room's content. */
+export function updateOf(edit: (doc: Y.Doc) => void): Uint8Array {
+  const doc = new Y.Doc();
+  edit(doc);
+  const out = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return out;
+}

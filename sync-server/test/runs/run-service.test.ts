@@ -163,3 +163,14 @@ describe('the run service', () => {
     expect(Object.values(view.nodes).map((n) => n.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 });
+
+describe('the run service after a restart', () => {
+  it('keeps the cached results through a restart on the same DATA_DIR (read on the first run, not at start)', async () => {
+    const before = await server.runs.start(h2Run(), { identity: alice, trigger: 'api' }).done;
+    await server.close();
+    server = await startTestServer({ STORAGE: 'file', DATA_DIR: dataDir });
+    const after = await server.runs.start(h2Run(), { identity: alice, trigger: 'api' }).done;
+    expect(Object.values(after.nodes).map((n) => n.status)).toEqual(['cached', 'cached', 'cached']);
+    expect(after.outputs).toEqual(before.outputs);
+  });
+});
